@@ -1,0 +1,86 @@
+//===- NNDialect.td - nn dialect definition ----------------*- tablegen -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The nn dialect is whittle's tensor-level graph dialect: one op per ONNX
+// operator in scope, with ONNX semantics and ONNX attribute names. This file
+// holds the dialect, the base op class and the shared type constraints that
+// every op family uses.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_DIALECT_NN_NNDIALECT_TD
+#define WHITTLE_DIALECT_NN_NNDIALECT_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def NN_Dialect : Dialect {
+  let name = "nn";
+  let cppNamespace = "::whittle::nn";
+  let summary = "Tensor-level neural network graph with ONNX semantics";
+  let description = [{
+    One op per ONNX operator that whittle supports. Attributes carry ONNX's
+    names and defaults; missing optional inputs are values of type `none`
+    produced by `nn.none`, so every op has ONNX's positional operand list.
+    Quantized tensors use the upstream `quant` dialect types.
+  }];
+  let dependentDialects = ["::mlir::quant::QuantDialect"];
+  let hasConstantMaterializer = 1;
+  let useDefaultAttributePrinterParser = 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+def NN_Tensor : AnyTypeOf<[AnyRankedTensor], "ranked tensor">;
+def NN_OptTensor : AnyTypeOf<[AnyRankedTensor, NoneType],
+                             "ranked tensor or none">;
+def NN_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def NN_IntTensor : RankedTensorOf<[AnySignlessInteger, AnyUnsignedInteger]>;
+def NN_BoolTensor : RankedTensorOf<[I1]>;
+def NN_I64Tensor : RankedTensorOf<[I64]>;
+def NN_OptI64Tensor : AnyTypeOf<[RankedTensorOf<[I64]>, NoneType],
+                                "i64 tensor or none">;
+
+//===----------------------------------------------------------------------===//
+// Base op classes
+//===----------------------------------------------------------------------===//
+
+// Every op in scope is side-effect free (Dropout only in inference mode) and
+// prints its operand and result types in one uniform form.
+class NN_Op<string mnemonic, list<Trait> traits = []>
+    : Op<NN_Dialect, mnemonic, !listconcat(traits, [Pure])> {
+  let assemblyFormat =
+      "operands attr-dict `:` functional-type(operands, results)";
+}
+
+// An op whose result types come from the adaptor-based inference hook that
+// the op implements in C++ (`inferReturnTypes`).
+class NN_InferredOp<string mnemonic, list<Trait> traits = []>
+    : NN_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor])>;
+
+// Unary elementwise op: result has the operand's type.
+class NN_UnaryElementwiseOp<string mnemonic, list<Trait> traits = [],
+                            Type operandType = NN_Tensor>
+    : NN_Op<mnemonic, !listconcat(traits, [SameOperandsAndResultType,
+                                           InferTypeOpInterface])> {
+  let arguments = (ins operandType:$X);
+  let results = (outs operandType:$Y);
+}
+
+// Binary op with multidirectional (numpy) broadcasting.
+class NN_BinaryBroadcastOp<string mnemonic, list<Trait> traits = []>
+    : NN_InferredOp<mnemonic, traits> {
+  let arguments = (ins NN_Tensor:$A, NN_Tensor:$B);
+  let results = (outs NN_Tensor:$C);
+  let hasVerifier = 1;
+}
+
+#endif // WHITTLE_DIALECT_NN_NNDIALECT_TD

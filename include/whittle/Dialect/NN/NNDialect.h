@@ -1,0 +1,15 @@
+//===- NNDialect.h - nn dialect ---------------------------------*- C++ -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_DIALECT_NN_NNDIALECT_H
+#define WHITTLE_DIALECT_NN_NNDIALECT_H
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Dialect.h"
+
+#include "whittle/Dialect/NN/NNDialect.h.inc"
+
+#endif // WHITTLE_DIALECT_NN_NNDIALECT_H

@@ -1,0 +1,74 @@
+//===- NNShapes.h - shape rules shared by nn ops and lowerings --*- C++ -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Shape computations written once and used by the verifiers, the result type
+// inference and every lowering (broadcasting, conv/pool windows with ONNX
+// auto_pad, reductions over axes).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_DIALECT_NN_NNSHAPES_H
+#define WHITTLE_DIALECT_NN_NNSHAPES_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+
+namespace whittle::nn {
+
+/// Infers the result of ONNX multidirectional broadcasting of `lhs` and
+/// `rhs`. The result element type is `resultElement` if given, else lhs's.
+mlir::LogicalResult
+inferBroadcastResult(std::optional<mlir::Location> location, mlir::Type lhs,
+                     mlir::Type rhs, mlir::Type resultElement,
+                     llvm::SmallVectorImpl<mlir::Type> &inferred);
+
+/// Broadcast shape of several operands; fails with a diagnostic at
+/// `location` naming the incompatible dimensions.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+broadcastShapes(std::optional<mlir::Location> location,
+                llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes);
+
+/// Checks that two tensors have the same element type.
+mlir::LogicalResult verifySameElementType(mlir::Operation *op, mlir::Type lhs,
+                                          mlir::Type rhs);
+
+/// Normalizes an ONNX axis in [-rank, rank) to [0, rank); fails if out of
+/// range.
+mlir::FailureOr<int64_t> normalizeAxis(std::optional<mlir::Location> location,
+                                       int64_t axis, int64_t rank,
+                                       llvm::StringRef what = "axis");
+
+/// Geometry of a sliding window op (Conv, ConvTranspose, pools) resolved
+/// from ONNX attributes: explicit per-spatial-dim values.
+struct WindowGeometry {
+  llvm::SmallVector<int64_t> kernel;
+  llvm::SmallVector<int64_t> strides;
+  llvm::SmallVector<int64_t> dilations;
+  /// Begin pads then end pads, as in ONNX `pads`.
+  llvm::SmallVector<int64_t> pads;
+  /// Spatial output sizes (dynamic if the input size is dynamic).
+  llvm::SmallVector<int64_t> output;
+};
+
+/// Resolves a forward window (Conv, MaxPool, AveragePool) over `inputSpatial`
+/// following ONNX's auto_pad rules. `ceilMode` rounds the output size up as
+/// the pools' ceil_mode does.
+mlir::FailureOr<WindowGeometry>
+resolveWindow(std::optional<mlir::Location> location,
+              llvm::ArrayRef<int64_t> inputSpatial,
+              llvm::ArrayRef<int64_t> kernel,
+              std::optional<llvm::ArrayRef<int64_t>> strides,
+              std::optional<llvm::ArrayRef<int64_t>> dilations,
+              std::optional<llvm::ArrayRef<int64_t>> pads,
+              llvm::StringRef autoPad, bool ceilMode = false);
+
+} // namespace whittle::nn
+
+#endif // WHITTLE_DIALECT_NN_NNSHAPES_H

@@ -1,0 +1,24 @@
+//===- Passes.h - nn dialect passes -----------------------------*- C++ -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_DIALECT_NN_PASSES_H
+#define WHITTLE_DIALECT_NN_PASSES_H
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+#include "whittle/Dialect/NN/NNDialect.h"
+
+namespace whittle::nn {
+
+#define GEN_PASS_DECL
+#include "whittle/Dialect/NN/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "whittle/Dialect/NN/Passes.h.inc"
+
+} // namespace whittle::nn
+
+#endif // WHITTLE_DIALECT_NN_PASSES_H

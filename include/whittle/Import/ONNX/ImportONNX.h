@@ -1,0 +1,55 @@
+//===- ImportONNX.h - ONNX to nn importer -----------------------*- C++ -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_IMPORT_ONNX_IMPORTONNX_H
+#define WHITTLE_IMPORT_ONNX_IMPORTONNX_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <optional>
+#include <string>
+
+namespace whittle {
+
+struct ImportONNXOptions {
+  /// Shapes given by the user for graph inputs (`--input-shape x=1x3x32x32`).
+  llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
+  /// Value for every dynamic leading (batch) dimension of the graph inputs.
+  std::optional<int64_t> batchSize;
+  /// Name of the function holding the graph.
+  std::string functionName = "main";
+  /// Check the types whittle infers against ONNX shape inference.
+  bool crossCheckShapes = true;
+};
+
+/// Parses `--input-shape` values of the form `NAME=D0xD1x...` into `options`.
+/// Returns an error message for a malformed value.
+std::optional<std::string> parseInputShape(llvm::StringRef value,
+                                           ImportONNXOptions &options);
+
+/// Imports an ONNX model held in `buffer` (binary protobuf, or the ONNX text
+/// syntax when `isText`). `path` names the model in diagnostics and locates
+/// external data files. Emits diagnostics and returns null on failure.
+mlir::OwningOpRef<mlir::ModuleOp> importONNX(llvm::StringRef buffer,
+                                             llvm::StringRef path, bool isText,
+                                             mlir::MLIRContext *context,
+                                             const ImportONNXOptions &options);
+
+/// Reads and imports the model file at `path`; textual ONNX is recognized by
+/// the `.onnxtext` / `.onnxtxt` / `.txt` extensions.
+mlir::OwningOpRef<mlir::ModuleOp>
+importONNXFile(llvm::StringRef path, mlir::MLIRContext *context,
+               const ImportONNXOptions &options);
+
+/// True if `path` names a textual ONNX file.
+bool isTextualONNXPath(llvm::StringRef path);
+
+} // namespace whittle
+
+#endif // WHITTLE_IMPORT_ONNX_IMPORTONNX_H

@@ -1,0 +1,19 @@
+//===- InitAllTranslations.h - register whittle translations ----*- C++ -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_INITALLTRANSLATIONS_H
+#define WHITTLE_INITALLTRANSLATIONS_H
+
+namespace whittle {
+
+/// Registers `--import-onnx` (binary and textual ONNX to nn).
+void registerImportONNXTranslation();
+
+inline void registerAllTranslations() { registerImportONNXTranslation(); }
+
+} // namespace whittle
+
+#endif // WHITTLE_INITALLTRANSLATIONS_H

@@ -1,0 +1,177 @@
+//===- NNShapes.cpp - shape rules shared by nn ops and lowerings ----------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "whittle/Dialect/NN/NNShapes.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+
+namespace whittle::nn {
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "[";
+  llvm::interleave(
+      shape, os,
+      [&](int64_t d) {
+        if (ShapedType::isDynamic(d))
+          os << "?";
+        else
+          os << d;
+      },
+      ",");
+  os << "]";
+  return s;
+}
+
+FailureOr<SmallVector<int64_t>>
+broadcastShapes(std::optional<Location> location,
+                ArrayRef<ArrayRef<int64_t>> shapes) {
+  size_t rank = 0;
+  for (ArrayRef<int64_t> shape : shapes)
+    rank = std::max(rank, shape.size());
+  SmallVector<int64_t> result(rank, 1);
+  for (ArrayRef<int64_t> shape : shapes) {
+    size_t offset = rank - shape.size();
+    for (auto [i, dim] : llvm::enumerate(shape)) {
+      int64_t &out = result[offset + i];
+      if (dim == 1)
+        continue;
+      if (out == 1 || out == dim) {
+        out = dim;
+        continue;
+      }
+      if (ShapedType::isDynamic(dim) || ShapedType::isDynamic(out)) {
+        out = ShapedType::isDynamic(out) ? dim : out;
+        continue;
+      }
+      SmallVector<std::string> names;
+      for (ArrayRef<int64_t> s : shapes)
+        names.push_back(shapeString(s));
+      return emitOptionalError(location, "shapes ", llvm::join(names, " and "),
+                               " are not broadcast-compatible");
+    }
+  }
+  return result;
+}
+
+LogicalResult inferBroadcastResult(std::optional<Location> location, Type lhs,
+                                   Type rhs, Type resultElement,
+                                   SmallVectorImpl<Type> &inferred) {
+  auto lhsType = dyn_cast<RankedTensorType>(lhs);
+  auto rhsType = dyn_cast<RankedTensorType>(rhs);
+  if (!lhsType || !rhsType)
+    return emitOptionalError(location, "operands must be ranked tensors");
+  FailureOr<SmallVector<int64_t>> shape =
+      broadcastShapes(location, {lhsType.getShape(), rhsType.getShape()});
+  if (failed(shape))
+    return failure();
+  inferred.push_back(RankedTensorType::get(
+      *shape, resultElement ? resultElement : lhsType.getElementType()));
+  return success();
+}
+
+LogicalResult verifySameElementType(Operation *op, Type lhs, Type rhs) {
+  Type lhsElement = cast<ShapedType>(lhs).getElementType();
+  Type rhsElement = cast<ShapedType>(rhs).getElementType();
+  if (lhsElement != rhsElement)
+    return op->emitOpError("operands must have the same element type, got ")
+           << lhsElement << " and " << rhsElement;
+  return success();
+}
+
+FailureOr<int64_t> normalizeAxis(std::optional<Location> location, int64_t axis,
+                                 int64_t rank, StringRef what) {
+  if (axis < -rank || axis >= std::max<int64_t>(rank, 1) ||
+      (rank == 0 && axis != 0 && axis != -1))
+    return emitOptionalError(location, what, " ", axis,
+                             " is out of range for rank ", rank);
+  return axis < 0 ? axis + rank : axis;
+}
+
+FailureOr<WindowGeometry> resolveWindow(
+    std::optional<Location> location, ArrayRef<int64_t> inputSpatial,
+    ArrayRef<int64_t> kernel, std::optional<ArrayRef<int64_t>> strides,
+    std::optional<ArrayRef<int64_t>> dilations,
+    std::optional<ArrayRef<int64_t>> pads, StringRef autoPad, bool ceilMode) {
+  size_t n = inputSpatial.size();
+  WindowGeometry g;
+  g.kernel.assign(kernel.begin(), kernel.end());
+  if (g.kernel.size() != n)
+    return emitOptionalError(location, "kernel has ", g.kernel.size(),
+                             " spatial dimensions but the input has ", n);
+  auto fill = [&](std::optional<ArrayRef<int64_t>> given, size_t size,
+                  int64_t dflt, StringRef name,
+                  SmallVectorImpl<int64_t> &out) -> LogicalResult {
+    if (!given || given->empty()) {
+      out.assign(size, dflt);
+      return success();
+    }
+    if (given->size() != size)
+      return emitOptionalError(location, "'", name, "' has ", given->size(),
+                               " values, expected ", size);
+    out.assign(given->begin(), given->end());
+    return success();
+  };
+  if (failed(fill(strides, n, 1, "strides", g.strides)) ||
+      failed(fill(dilations, n, 1, "dilations", g.dilations)) ||
+      failed(fill(pads, 2 * n, 0, "pads", g.pads)))
+    return failure();
+  for (size_t i = 0; i < n; ++i) {
+    if (g.kernel[i] <= 0 || g.strides[i] <= 0 || g.dilations[i] <= 0)
+      return emitOptionalError(location,
+                               "kernel, strides and dilations must be "
+                               "positive");
+    if (g.pads[i] < 0 || g.pads[i + n] < 0)
+      return emitOptionalError(location, "pads must be non-negative");
+  }
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER")
+    return emitOptionalError(location, "unsupported auto_pad value '", autoPad,
+                             "' (expected NOTSET, VALID, SAME_UPPER or "
+                             "SAME_LOWER)");
+  for (size_t i = 0; i < n; ++i) {
+    int64_t in = inputSpatial[i];
+    int64_t window = (g.kernel[i] - 1) * g.dilations[i] + 1;
+    if (ShapedType::isDynamic(in)) {
+      g.output.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      int64_t out = llvm::divideCeil(in, g.strides[i]);
+      int64_t total =
+          std::max<int64_t>(0, (out - 1) * g.strides[i] + window - in);
+      int64_t small = total / 2, large = total - total / 2;
+      g.pads[i] = autoPad == "SAME_UPPER" ? small : large;
+      g.pads[i + n] = autoPad == "SAME_UPPER" ? large : small;
+      g.output.push_back(out);
+      continue;
+    }
+    if (autoPad == "VALID") {
+      g.pads[i] = g.pads[i + n] = 0;
+    }
+    int64_t span = in + g.pads[i] + g.pads[i + n] - window;
+    if (span < 0)
+      return emitOptionalError(location, "window of size ", window,
+                               " does not fit spatial dimension ", i,
+                               " of size ", in, " with padding");
+    int64_t out = (ceilMode ? llvm::divideCeil(span, g.strides[i])
+                            : span / g.strides[i]) +
+                  1;
+    // As in PyTorch and ONNX Runtime: with ceil_mode the last window must
+    // start inside the input or the begin padding.
+    if (ceilMode && (out - 1) * g.strides[i] >= in + g.pads[i])
+      --out;
+    g.output.push_back(out);
+  }
+  return g;
+}
+
+} // namespace whittle::nn

@@ -1,0 +1,268 @@
+//===- NNTensorData.cpp - reading and writing constant tensors ------------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "whittle/Dialect/NN/NNTensorData.h"
+#include "whittle/Dialect/NN/NNOps.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/Support/Endian.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+namespace whittle::nn {
+
+static size_t storageBytes(Type elementType) {
+  if (elementType.isInteger(1))
+    return 1;
+  return (elementType.getIntOrFloatBitWidth() + 7) / 8;
+}
+
+static ElementsAttr createBoolElements(RankedTensorType type,
+                                       ArrayRef<char> rawData) {
+  SmallVector<bool> bits;
+  bits.reserve(rawData.size());
+  for (char c : rawData)
+    bits.push_back(c != 0);
+  return DenseElementsAttr::get(type, bits);
+}
+
+ElementsAttr createElements(RankedTensorType type, ArrayRef<char> rawData,
+                            StringRef nameHint) {
+  Type elementType = type.getElementType();
+  if (elementType.isInteger(1))
+    return createBoolElements(type, rawData);
+  if (rawData.size() < kResourceThresholdBytes) {
+    bool detectedSplat = false;
+    if (DenseElementsAttr::isValidRawBuffer(type, rawData, detectedSplat))
+      return DenseElementsAttr::getFromRawBuffer(type, rawData);
+  }
+  size_t align = std::max<size_t>(storageBytes(elementType), 1);
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+      rawData, align, /*dataIsMutable=*/true);
+  return DenseResourceElementsAttr::get(type, nameHint, std::move(blob));
+}
+
+ElementsAttr createElementsFromBuffer(RankedTensorType type,
+                                      std::string *buffer, StringRef nameHint) {
+  size_t align = std::max<size_t>(storageBytes(type.getElementType()), 1);
+  bool aligned = reinterpret_cast<uintptr_t>(buffer->data()) % align == 0;
+  if (type.getElementType().isInteger(1) ||
+      buffer->size() < kResourceThresholdBytes || !aligned) {
+    ElementsAttr attr = createElements(
+        type, ArrayRef<char>(buffer->data(), buffer->size()), nameHint);
+    delete buffer;
+    return attr;
+  }
+  ArrayRef<char> data(buffer->data(), buffer->size());
+  AsmResourceBlob blob(
+      data, align, [buffer](void *, size_t, size_t) { delete buffer; },
+      /*dataIsMutable=*/true);
+  return DenseResourceElementsAttr::get(type, nameHint, std::move(blob));
+}
+
+namespace {
+/// Encodes numbers into the little-endian storage of one element type.
+struct ElementCodec {
+  Type type;
+  size_t bytes;
+
+  explicit ElementCodec(Type type) : type(type), bytes(storageBytes(type)) {}
+
+  bool isSigned() const {
+    return !type.isUnsignedInteger() && !type.isInteger(1);
+  }
+
+  void encodeFloat(double value, char *out) const {
+    if (type.isF64()) {
+      std::memcpy(out, &value, 8);
+      return;
+    }
+    if (type.isF32()) {
+      float f = static_cast<float>(value);
+      std::memcpy(out, &f, 4);
+      return;
+    }
+    auto floatType = cast<FloatType>(type);
+    APFloat apValue(value);
+    bool losesInfo = false;
+    apValue.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                    &losesInfo);
+    uint64_t raw = apValue.bitcastToAPInt().getZExtValue();
+    std::memcpy(out, &raw, bytes);
+  }
+
+  void encodeInt(int64_t value, char *out) const {
+    if (type.isInteger(1))
+      value = value != 0;
+    std::memcpy(out, &value, bytes);
+  }
+
+  double decodeFloat(const char *in) const {
+    if (type.isF64()) {
+      double d;
+      std::memcpy(&d, in, 8);
+      return d;
+    }
+    if (type.isF32()) {
+      float f;
+      std::memcpy(&f, in, 4);
+      return f;
+    }
+    auto floatType = cast<FloatType>(type);
+    uint64_t raw = 0;
+    std::memcpy(&raw, in, bytes);
+    APFloat apValue(floatType.getFloatSemantics(),
+                    APInt(floatType.getWidth(), raw));
+    bool losesInfo = false;
+    apValue.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                    &losesInfo);
+    return apValue.convertToDouble();
+  }
+
+  int64_t decodeInt(const char *in) const {
+    if (type.isInteger(1))
+      return *in != 0;
+    uint64_t raw = 0;
+    std::memcpy(&raw, in, bytes);
+    unsigned width = type.getIntOrFloatBitWidth();
+    if (width < 64 && isSigned())
+      return llvm::SignExtend64(raw, width);
+    return static_cast<int64_t>(raw);
+  }
+};
+
+/// Raw bytes of an attribute with one byte per i1 element, and whether it is
+/// a splat (one element stored for all).
+struct RawView {
+  SmallVector<char> boolStorage;
+  ArrayRef<char> data;
+  bool splat = false;
+};
+} // namespace
+
+static std::optional<RawView> getRawView(ElementsAttr attr) {
+  RawView view;
+  Type elementType = attr.getElementType();
+  if (!elementType.isIntOrFloat())
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (elementType.isInteger(1)) {
+      view.splat = dense.isSplat();
+      for (bool b : dense.getValues<bool>()) {
+        view.boolStorage.push_back(b);
+        if (view.splat)
+          break;
+      }
+      view.data = view.boolStorage;
+      return view;
+    }
+    view.splat = dense.isSplat();
+    view.data = dense.getRawData();
+    return view;
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return std::nullopt;
+    view.data = blob->getData();
+    return view;
+  }
+  return std::nullopt;
+}
+
+template <typename T, typename Decode>
+static std::optional<SmallVector<T>> readAll(ElementsAttr attr, Decode decode) {
+  std::optional<RawView> view = getRawView(attr);
+  if (!view)
+    return std::nullopt;
+  ElementCodec codec(attr.getElementType());
+  int64_t count = attr.getNumElements();
+  size_t stored = view->splat ? 1 : count;
+  if (view->data.size() < stored * codec.bytes)
+    return std::nullopt;
+  SmallVector<T> values;
+  values.reserve(count);
+  for (int64_t i = 0; i < count; ++i)
+    values.push_back(
+        decode(codec, view->data.data() + (view->splat ? 0 : i) * codec.bytes));
+  return values;
+}
+
+std::optional<SmallVector<double>> readAsDoubles(ElementsAttr attr) {
+  return readAll<double>(attr, [](const ElementCodec &codec, const char *in) {
+    return isa<FloatType>(codec.type) ? codec.decodeFloat(in)
+           : codec.isSigned() || codec.type.isInteger(1)
+               ? static_cast<double>(codec.decodeInt(in))
+               : static_cast<double>(
+                     static_cast<uint64_t>(codec.decodeInt(in)));
+  });
+}
+
+std::optional<SmallVector<int64_t>> readAsInts(ElementsAttr attr) {
+  return readAll<int64_t>(attr, [](const ElementCodec &codec, const char *in) {
+    return isa<FloatType>(codec.type)
+               ? static_cast<int64_t>(codec.decodeFloat(in))
+               : codec.decodeInt(in);
+  });
+}
+
+template <typename T, typename Encode>
+static ElementsAttr createFrom(RankedTensorType type, ArrayRef<T> values,
+                               StringRef nameHint, Encode encode) {
+  ElementCodec codec(type.getElementType());
+  SmallVector<char> raw(values.size() * codec.bytes);
+  for (auto [i, v] : llvm::enumerate(values))
+    encode(codec, v, raw.data() + i * codec.bytes);
+  return createElements(type, raw, nameHint);
+}
+
+ElementsAttr createElementsFromDoubles(RankedTensorType type,
+                                       ArrayRef<double> values,
+                                       StringRef nameHint) {
+  return createFrom(type, values, nameHint,
+                    [](const ElementCodec &codec, double v, char *out) {
+                      if (isa<FloatType>(codec.type))
+                        codec.encodeFloat(v, out);
+                      else
+                        codec.encodeInt(static_cast<int64_t>(v), out);
+                    });
+}
+
+ElementsAttr createElementsFromInts(RankedTensorType type,
+                                    ArrayRef<int64_t> values,
+                                    StringRef nameHint) {
+  return createFrom(type, values, nameHint,
+                    [](const ElementCodec &codec, int64_t v, char *out) {
+                      if (isa<FloatType>(codec.type))
+                        codec.encodeFloat(static_cast<double>(v), out);
+                      else
+                        codec.encodeInt(v, out);
+                    });
+}
+
+ElementsAttr getConstantElements(Value value) {
+  if (!value)
+    return {};
+  if (auto constant = value.getDefiningOp<ConstantOp>())
+    return constant.getValue();
+  return {};
+}
+
+std::optional<SmallVector<int64_t>> getConstantInts(Value value) {
+  ElementsAttr attr = getConstantElements(value);
+  if (!attr || !attr.getElementType().isIntOrIndex())
+    return std::nullopt;
+  return readAsInts(attr);
+}
+
+bool isNone(Value value) { return isa<NoneType>(value.getType()); }
+
+} // namespace whittle::nn

@@ -1,0 +1,1033 @@
+//===- ONNXImporter.cpp - ONNX graph to nn dialect ------------------------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Builds a func.func of nn ops from an ONNX ModelProto. The model is first
+// validated and normalized with the ONNX library (ONNXModelLoader.cpp); this
+// file maps values, initializers and nodes. Every node is built by one
+// generic builder driven by the op table (ONNXOps.def), which relies on the nn
+// ops using ONNX's operand and attribute names; the builder infers result
+// types with the op's own type inference and folds constants as it goes, so
+// that shape arithmetic (Shape -> Gather -> Concat -> Reshape) resolves to
+// static shapes during import.
+//
+//===----------------------------------------------------------------------===//
+
+#include "whittle/Import/ONNX/ImportONNX.h"
+
+#include "ONNXModelLoader.h"
+#include "whittle/Dialect/NN/NNOps.h"
+#include "whittle/Dialect/NN/NNTensorData.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <cmath>
+#include <functional>
+#include <utility>
+
+using namespace mlir;
+using namespace whittle;
+using namespace whittle::onnx_import;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Op table
+//===----------------------------------------------------------------------===//
+
+class NodeImporter;
+using NodeBuilder = std::function<LogicalResult(NodeImporter &)>;
+
+/// Number of operands of `OpT` if fixed, or -1 for variadic ops.
+template <typename OpT, int... N>
+constexpr int fixedOperandCount(std::integer_sequence<int, N...>) {
+  int count = -1;
+  ((OpT::template hasTrait<OpTrait::NOperands<N>::template Impl>()
+        ? (count = N, 0)
+        : 0),
+   ...);
+  return count;
+}
+template <typename OpT> constexpr int fixedOperandCount() {
+  if constexpr (OpT::template hasTrait<OpTrait::ZeroOperands>())
+    return 0;
+  else if constexpr (OpT::template hasTrait<OpTrait::OneOperand>())
+    return 1;
+  else
+    return fixedOperandCount<OpT>(
+        std::integer_sequence<int, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11>{});
+}
+
+/// ONNX attributes of older opsets that later became inputs; the importer
+/// turns them into constant operands so that nn ops follow opset 21.
+struct AttributeToInput {
+  StringRef opType;
+  int64_t inputSinceOpset;
+  StringRef attribute;
+  unsigned inputIndex;
+};
+constexpr AttributeToInput kAttributesToInputs[] = {
+    {"ReduceSum", 13, "axes", 1},  {"ReduceMean", 18, "axes", 1},
+    {"ReduceMax", 18, "axes", 1},  {"ReduceMin", 18, "axes", 1},
+    {"ReduceProd", 18, "axes", 1}, {"ReduceL2", 18, "axes", 1},
+    {"Squeeze", 13, "axes", 1},    {"Unsqueeze", 13, "axes", 1},
+    {"Split", 13, "split", 1},
+};
+
+//===----------------------------------------------------------------------===//
+// Graph importer
+//===----------------------------------------------------------------------===//
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext *context, StringRef path,
+                const ImportONNXOptions &options)
+      : context(context), builder(context), path(path), options(options),
+        fileLoc(FileLineColLoc::get(context, path, 0, 0)) {}
+
+  OwningOpRef<ModuleOp> import(onnx::ModelProto &model);
+
+  // Used by the node builders.
+  MLIRContext *context;
+  OpBuilder builder;
+  int64_t opset = 0;
+
+  InFlightDiagnostic emitFileError() { return emitError(fileLoc); }
+  FailureOr<Type> convertElementType(int32_t onnxType, StringRef what);
+  FailureOr<ElementsAttr> convertTensor(onnx::TensorProto &tensor,
+                                        StringRef what);
+  Value getNone();
+
+private:
+  LogicalResult normalizeModel(onnx::ModelProto &model);
+  LogicalResult applyInputShapes(onnx::GraphProto &graph);
+  LogicalResult checkSupportedOps(const onnx::GraphProto &graph);
+  FailureOr<SmallVector<const onnx::NodeProto *>>
+  sortNodes(const onnx::GraphProto &graph);
+  FailureOr<RankedTensorType> convertValueType(const onnx::ValueInfoProto &info,
+                                               StringRef role);
+  LogicalResult importNode(const onnx::NodeProto &node);
+  LogicalResult crossCheck(const onnx::NodeProto &node, StringRef output,
+                           Type type);
+  FailureOr<std::string *> readExternalData(const onnx::TensorProto &tensor,
+                                            StringRef what);
+
+  StringRef path;
+  const ImportONNXOptions &options;
+  Location fileLoc;
+  bool libraryChecked = false;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<const onnx::TypeProto *> onnxTypes;
+  Value noneValue;
+  friend class NodeImporter;
+};
+
+/// State for building one node: its operands, attributes and location.
+class NodeImporter {
+public:
+  NodeImporter(GraphImporter &graph, const onnx::NodeProto &node,
+               SmallVector<Value> operands, Location loc)
+      : graph(graph), node(node), operands(std::move(operands)), loc(loc) {}
+
+  InFlightDiagnostic emitNodeError() {
+    InFlightDiagnostic diag = emitError(loc);
+    diag << "node '" << node.name() << "' (" << node.op_type() << "): ";
+    return diag;
+  }
+
+  FailureOr<NamedAttribute> convertAttribute(const onnx::AttributeProto &attr);
+
+  template <typename OpT> LogicalResult buildGeneric();
+  LogicalResult buildConstant();
+
+  GraphImporter &graph;
+  const onnx::NodeProto &node;
+  SmallVector<Value> operands;
+  Location loc;
+  /// Results that the node's ONNX outputs map to, in order.
+  SmallVector<Value> results;
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Types and tensors
+//===----------------------------------------------------------------------===//
+
+FailureOr<Type> GraphImporter::convertElementType(int32_t onnxType,
+                                                  StringRef what) {
+  using onnx::TensorProto_DataType;
+  Builder b(context);
+  switch (onnxType) {
+  case TensorProto_DataType::TensorProto_DataType_FLOAT:
+    return b.getF32Type();
+  case TensorProto_DataType::TensorProto_DataType_DOUBLE:
+    return b.getF64Type();
+  case TensorProto_DataType::TensorProto_DataType_FLOAT16:
+    return b.getF16Type();
+  case TensorProto_DataType::TensorProto_DataType_BFLOAT16:
+    return b.getBF16Type();
+  case TensorProto_DataType::TensorProto_DataType_INT8:
+    return b.getIntegerType(8);
+  case TensorProto_DataType::TensorProto_DataType_INT16:
+    return b.getIntegerType(16);
+  case TensorProto_DataType::TensorProto_DataType_INT32:
+    return b.getIntegerType(32);
+  case TensorProto_DataType::TensorProto_DataType_INT64:
+    return b.getIntegerType(64);
+  case TensorProto_DataType::TensorProto_DataType_UINT8:
+    return b.getIntegerType(8, /*isSigned=*/false);
+  case TensorProto_DataType::TensorProto_DataType_UINT16:
+    return b.getIntegerType(16, /*isSigned=*/false);
+  case TensorProto_DataType::TensorProto_DataType_UINT32:
+    return b.getIntegerType(32, /*isSigned=*/false);
+  case TensorProto_DataType::TensorProto_DataType_UINT64:
+    return b.getIntegerType(64, /*isSigned=*/false);
+  case TensorProto_DataType::TensorProto_DataType_BOOL:
+    return b.getI1Type();
+  default:
+    break;
+  }
+  StringRef name = "unknown";
+  if (onnx::TensorProto_DataType_IsValid(onnxType))
+    name = onnx::TensorProto_DataType_Name(
+        static_cast<onnx::TensorProto_DataType>(onnxType));
+  emitFileError() << what << " has element type " << name << " (" << onnxType
+                  << "), which whittle does not support";
+  return failure();
+}
+
+FailureOr<std::string *>
+GraphImporter::readExternalData(const onnx::TensorProto &tensor,
+                                StringRef what) {
+  std::string location;
+  uint64_t offset = 0;
+  std::optional<uint64_t> length;
+  for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
+    if (entry.key() == "location")
+      location = entry.value();
+    else if (entry.key() == "offset")
+      llvm::to_integer(entry.value(), offset);
+    else if (entry.key() == "length") {
+      uint64_t l = 0;
+      if (llvm::to_integer(entry.value(), l))
+        length = l;
+    }
+  }
+  if (location.empty() || llvm::sys::path::is_absolute(location) ||
+      llvm::is_contained(llvm::make_range(llvm::sys::path::begin(location),
+                                          llvm::sys::path::end(location)),
+                         "..")) {
+    emitFileError() << what << " has external data location '" << location
+                    << "'; it must be a relative path inside the model's "
+                       "directory";
+    return failure();
+  }
+  SmallString<256> file = llvm::sys::path::parent_path(path);
+  llvm::sys::path::append(file, location);
+  auto buffer = llvm::MemoryBuffer::getFileSlice(file, length ? *length : 0,
+                                                 offset, /*IsVolatile=*/false);
+  if (!length) {
+    uint64_t size = 0;
+    if (!llvm::sys::fs::file_size(file, size) && size >= offset)
+      buffer = llvm::MemoryBuffer::getFileSlice(file, size - offset, offset,
+                                                /*IsVolatile=*/false);
+  }
+  if (!buffer) {
+    emitFileError() << "cannot read external data of " << what << " from '"
+                    << file << "': " << buffer.getError().message();
+    return failure();
+  }
+  return new std::string((*buffer)->getBufferStart(),
+                         (*buffer)->getBufferSize());
+}
+
+/// Appends `values` as little-endian elements of `bytes` bytes each.
+template <typename T>
+static void appendElements(std::string &out, const T &values, size_t bytes) {
+  out.reserve(out.size() + values.size() * bytes);
+  for (auto v : values) {
+    uint64_t raw = 0;
+    if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) {
+      if (bytes == sizeof(v))
+        std::memcpy(&raw, &v, sizeof(v));
+    } else {
+      raw = static_cast<uint64_t>(v);
+    }
+    out.append(reinterpret_cast<const char *>(&raw), bytes);
+  }
+}
+
+FailureOr<ElementsAttr> GraphImporter::convertTensor(onnx::TensorProto &tensor,
+                                                     StringRef what) {
+  FailureOr<Type> elementType = convertElementType(tensor.data_type(), what);
+  if (failed(elementType))
+    return failure();
+  SmallVector<int64_t> shape;
+  int64_t count = 1;
+  for (int64_t d : tensor.dims()) {
+    if (d < 0) {
+      emitFileError() << what << " has negative dimension " << d;
+      return failure();
+    }
+    shape.push_back(d);
+    count *= d;
+  }
+  auto type = RankedTensorType::get(shape, *elementType);
+  size_t bytes = elementType->isInteger(1)
+                     ? 1
+                     : (elementType->getIntOrFloatBitWidth() + 7) / 8;
+
+  std::string *data = nullptr;
+  if (tensor.data_location() == onnx::TensorProto_DataLocation_EXTERNAL) {
+    FailureOr<std::string *> external = readExternalData(tensor, what);
+    if (failed(external))
+      return failure();
+    data = *external;
+  } else if (tensor.has_raw_data()) {
+    data = tensor.release_raw_data();
+  } else {
+    data = new std::string;
+    using onnx::TensorProto_DataType;
+    switch (tensor.data_type()) {
+    case TensorProto_DataType::TensorProto_DataType_FLOAT:
+      appendElements(*data, tensor.float_data(), 4);
+      break;
+    case TensorProto_DataType::TensorProto_DataType_DOUBLE:
+      appendElements(*data, tensor.double_data(), 8);
+      break;
+    case TensorProto_DataType::TensorProto_DataType_INT64:
+      appendElements(*data, tensor.int64_data(), 8);
+      break;
+    case TensorProto_DataType::TensorProto_DataType_UINT32:
+    case TensorProto_DataType::TensorProto_DataType_UINT64:
+      appendElements(*data, tensor.uint64_data(), bytes);
+      break;
+    default:
+      // INT32, INT16, INT8, UINT16, UINT8, BOOL, FLOAT16 and BFLOAT16 are
+      // stored in int32_data (the 16-bit floats as their bit patterns).
+      appendElements(*data, tensor.int32_data(), bytes);
+      break;
+    }
+  }
+  std::unique_ptr<std::string> owned(data);
+  if (owned->size() != static_cast<size_t>(count) * bytes) {
+    emitFileError() << what << " holds " << owned->size()
+                    << " bytes of data but its shape and type need "
+                    << count * bytes;
+    return failure();
+  }
+  if (isa<FloatType>(*elementType) && (bytes == 4 || bytes == 8)) {
+    for (int64_t i = 0; i < count; ++i) {
+      double v;
+      if (bytes == 4) {
+        float f;
+        std::memcpy(&f, owned->data() + i * 4, 4);
+        v = f;
+      } else {
+        std::memcpy(&v, owned->data() + i * 8, 8);
+      }
+      if (std::isnan(v)) {
+        emitFileError() << what << " contains NaN (element " << i
+                        << "); replace or retrain the weights before "
+                           "compiling";
+        return failure();
+      }
+    }
+  }
+  std::string hint = tensor.name().empty() ? "tensor" : tensor.name();
+  return nn::createElementsFromBuffer(type, owned.release(), hint);
+}
+
+Value GraphImporter::getNone() {
+  if (!noneValue) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(builder.getInsertionBlock());
+    noneValue = nn::NoneOp::create(builder, fileLoc);
+  }
+  return noneValue;
+}
+
+//===----------------------------------------------------------------------===//
+// Node building
+//===----------------------------------------------------------------------===//
+
+FailureOr<NamedAttribute>
+NodeImporter::convertAttribute(const onnx::AttributeProto &attr) {
+  Builder &b = graph.builder;
+  StringRef name = attr.name();
+  switch (attr.type()) {
+  case onnx::AttributeProto::INT:
+    return b.getNamedAttr(name, b.getI64IntegerAttr(attr.i()));
+  case onnx::AttributeProto::FLOAT:
+    return b.getNamedAttr(name, b.getF32FloatAttr(attr.f()));
+  case onnx::AttributeProto::STRING:
+    return b.getNamedAttr(name, b.getStringAttr(attr.s()));
+  case onnx::AttributeProto::INTS:
+    return b.getNamedAttr(name, b.getDenseI64ArrayAttr(SmallVector<int64_t>(
+                                    attr.ints().begin(), attr.ints().end())));
+  case onnx::AttributeProto::FLOATS:
+    return b.getNamedAttr(
+        name, b.getDenseF32ArrayAttr(SmallVector<float>(attr.floats().begin(),
+                                                        attr.floats().end())));
+  case onnx::AttributeProto::STRINGS: {
+    SmallVector<Attribute> strings;
+    for (const std::string &s : attr.strings())
+      strings.push_back(b.getStringAttr(s));
+    return b.getNamedAttr(name, b.getArrayAttr(strings));
+  }
+  case onnx::AttributeProto::TENSOR: {
+    onnx::TensorProto tensor = attr.t();
+    FailureOr<ElementsAttr> value = graph.convertTensor(
+        tensor,
+        ("attribute '" + name + "' of node '" + node.name() + "'").str());
+    if (failed(value))
+      return failure();
+    return b.getNamedAttr(name, *value);
+  }
+  default:
+    emitNodeError() << "attribute '" << name << "' has kind "
+                    << onnx::AttributeProto_AttributeType_Name(attr.type())
+                    << ", which whittle does not support";
+    return failure();
+  }
+}
+
+template <typename OpT> LogicalResult NodeImporter::buildGeneric() {
+  MLIRContext *context = graph.context;
+  constexpr int expectedOperands = fixedOperandCount<OpT>();
+  if (expectedOperands >= 0) {
+    if ((int)operands.size() > expectedOperands) {
+      emitNodeError() << "has " << operands.size()
+                      << " inputs; the operator takes at most "
+                      << expectedOperands;
+      return failure();
+    }
+    while ((int)operands.size() < expectedOperands)
+      operands.push_back(graph.getNone());
+  } else {
+    // Variadic operators have no optional inputs to fill in.
+    operands.erase(llvm::remove_if(operands, nn::isNone), operands.end());
+  }
+
+  auto opName =
+      RegisteredOperationName::lookup(OpT::getOperationName(), context);
+  ArrayRef<StringAttr> known = opName->getAttributeNames();
+  NamedAttrList attributes;
+  for (const onnx::AttributeProto &attr : node.attribute()) {
+    // Attributes turned into operands above are already consumed.
+    if (llvm::any_of(kAttributesToInputs, [&](const AttributeToInput &a) {
+          return a.opType == node.op_type() && a.attribute == attr.name() &&
+                 graph.opset < a.inputSinceOpset;
+        }))
+      continue;
+    if (!llvm::any_of(known, [&](StringAttr s) { return s == attr.name(); })) {
+      emitNodeError() << "attribute '" << attr.name()
+                      << "' is not supported by whittle's " << node.op_type();
+      return failure();
+    }
+    FailureOr<NamedAttribute> converted = convertAttribute(attr);
+    if (failed(converted))
+      return failure();
+    attributes.push_back(*converted);
+  }
+  if (failed(opName->verifyInherentAttrs(attributes,
+                                         [&] { return emitNodeError(); })))
+    return failure();
+
+  OperationState state(loc, OpT::getOperationName());
+  state.addOperands(operands);
+  state.addAttributes(attributes);
+  DictionaryAttr dictionary = attributes.getDictionary(context);
+  if constexpr (OpT::hasProperties()) {
+    auto &properties = state.getOrAddProperties<typename OpT::Properties>();
+    if (failed(OpT::setPropertiesFromAttr(properties, dictionary,
+                                          [&] { return emitNodeError(); })))
+      return failure();
+    // ONNX defaults are the ops' default-valued attributes.
+    opName->populateDefaultProperties(OpaqueProperties(&properties));
+  }
+
+  // Type inference reports through diagnostics at `loc`; prefix them with
+  // the node so that the user sees which ONNX node is wrong.
+  SmallVector<Type> resultTypes;
+  std::string message;
+  bool inferred;
+  {
+    ScopedDiagnosticHandler capture(context, [&](Diagnostic &diag) {
+      if (diag.getSeverity() != DiagnosticSeverity::Error)
+        return failure();
+      if (message.empty())
+        message = diag.str();
+      return success();
+    });
+    inferred = succeeded(OpT::inferReturnTypes(
+        context, loc, state.operands, dictionary, state.getRawProperties(),
+        state.regions, resultTypes));
+  }
+  if (!inferred) {
+    emitNodeError() << (message.empty() ? "invalid operands or attributes"
+                                        : message);
+    return failure();
+  }
+  state.addTypes(resultTypes);
+  Operation *op = graph.builder.create(state);
+
+  // Fold as we go: constant shape arithmetic must become constants before
+  // the ops that consume it infer their shapes.
+  SmallVector<Value> folded;
+  if (succeeded(graph.builder.tryFold(op, folded)) && !folded.empty()) {
+    op->erase();
+    results.assign(folded.begin(), folded.end());
+    return success();
+  }
+  results.assign(op->result_begin(), op->result_end());
+  return success();
+}
+
+LogicalResult NodeImporter::buildConstant() {
+  if (node.attribute_size() != 1) {
+    emitNodeError() << "must have exactly one value attribute";
+    return failure();
+  }
+  const onnx::AttributeProto &attr = node.attribute(0);
+  Builder &b = graph.builder;
+  ElementsAttr value;
+  StringRef name = attr.name();
+  if (name == "value") {
+    onnx::TensorProto tensor = attr.t();
+    FailureOr<ElementsAttr> converted = graph.convertTensor(
+        tensor, ("value of Constant node '" + node.name() + "'"));
+    if (failed(converted))
+      return failure();
+    value = *converted;
+  } else if (name == "value_float") {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                   attr.f());
+  } else if (name == "value_floats") {
+    SmallVector<float> floats(attr.floats().begin(), attr.floats().end());
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({(int64_t)floats.size()}, b.getF32Type()),
+        ArrayRef<float>(floats));
+  } else if (name == "value_int") {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
+                                   static_cast<int64_t>(attr.i()));
+  } else if (name == "value_ints") {
+    SmallVector<int64_t> ints(attr.ints().begin(), attr.ints().end());
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({(int64_t)ints.size()}, b.getI64Type()),
+        ArrayRef<int64_t>(ints));
+  } else {
+    emitNodeError() << "attribute '" << name
+                    << "' is not supported (string and sparse constants are "
+                       "not)";
+    return failure();
+  }
+  results.push_back(nn::ConstantOp::create(graph.builder, loc, value));
+  return success();
+}
+
+/// The builder for each ONNX op type in scope.
+static const llvm::StringMap<NodeBuilder> &getNodeBuilders() {
+  static const llvm::StringMap<NodeBuilder> builders = [] {
+    llvm::StringMap<NodeBuilder> map;
+#define NN_ONNX_OP(onnxName, opClass)                                          \
+  map[#onnxName] = [](NodeImporter &n) {                                       \
+    return n.buildGeneric<whittle::nn::opClass>();                             \
+  };
+#include "ONNXOps.def"
+    map["Constant"] = [](NodeImporter &n) { return n.buildConstant(); };
+    return map;
+  }();
+  return builders;
+}
+
+static bool isDefaultDomain(StringRef domain) {
+  return domain.empty() || domain == "ai.onnx";
+}
+
+//===----------------------------------------------------------------------===//
+// Graph import
+//===----------------------------------------------------------------------===//
+
+LogicalResult GraphImporter::normalizeModel(onnx::ModelProto &model) {
+  if (!model.has_graph()) {
+    emitFileError() << "file does not contain an ONNX graph (is it an ONNX "
+                       "model?)";
+    return failure();
+  }
+  opset = -1;
+  for (const onnx::OperatorSetIdProto &id : model.opset_import())
+    if (isDefaultDomain(id.domain()))
+      opset = id.version();
+  if (opset < 0) {
+    emitFileError() << "model does not import the default ONNX operator set";
+    return failure();
+  }
+  if (opset > kNewestOpset) {
+    emitFileError() << "model uses opset " << opset
+                    << ", newer than the newest whittle supports ("
+                    << kNewestOpset
+                    << "); re-export it with opset_version=" << kNewestOpset;
+    return failure();
+  }
+  if (opset < kOldestOpset) {
+    emitFileError() << "model uses opset " << opset
+                    << ", older than the oldest whittle supports ("
+                    << kOldestOpset << "); re-export it with a newer opset";
+    return failure();
+  }
+  if (failed(applyInputShapes(*model.mutable_graph())) ||
+      failed(checkSupportedOps(model.graph())))
+    return failure();
+
+  // The ONNX library knows schemas up to kLibraryOpset: check, upgrade and
+  // infer shapes with it there; newer models rely on whittle's verifiers and
+  // type inference alone.
+  if (opset <= kLibraryOpset) {
+    if (auto error = checkModel(model)) {
+      emitFileError() << "invalid ONNX model: " << *error;
+      return failure();
+    }
+    if (auto error = upgradeModel(model, opset, kLibraryOpset)) {
+      emitFileError() << "cannot upgrade the model from opset " << opset
+                      << " to " << kLibraryOpset << ": " << *error;
+      return failure();
+    }
+    opset = std::max<int64_t>(opset, kLibraryOpset);
+    if (auto error = inferShapes(model)) {
+      emitFileError() << "invalid ONNX model: " << *error;
+      return failure();
+    }
+    libraryChecked = true;
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
+  llvm::StringSet<> initializers;
+  for (const onnx::TensorProto &init : graph.initializer())
+    initializers.insert(init.name());
+  llvm::StringSet<> seen;
+  for (onnx::ValueInfoProto &input : *graph.mutable_input()) {
+    if (initializers.contains(input.name()))
+      continue;
+    seen.insert(input.name());
+    if (!input.type().has_tensor_type()) {
+      emitFileError() << "graph input '" << input.name()
+                      << "' is not a tensor; whittle imports tensor inputs "
+                         "only";
+      return failure();
+    }
+    onnx::TypeProto_Tensor *tensor =
+        input.mutable_type()->mutable_tensor_type();
+    auto it = options.inputShapes.find(input.name());
+    if (it != options.inputShapes.end()) {
+      ArrayRef<int64_t> given = it->second;
+      if (tensor->has_shape() &&
+          tensor->shape().dim_size() != static_cast<int>(given.size())) {
+        emitFileError() << "--input-shape gives input '" << input.name()
+                        << "' rank " << given.size() << " but the model "
+                        << "declares rank " << tensor->shape().dim_size();
+        return failure();
+      }
+      for (auto [i, d] : llvm::enumerate(given)) {
+        if (tensor->has_shape() && tensor->shape().dim(i).has_dim_value() &&
+            tensor->shape().dim(i).dim_value() != d) {
+          emitFileError() << "--input-shape gives dimension " << i
+                          << " of input '" << input.name() << "' as " << d
+                          << " but the model fixes it to "
+                          << tensor->shape().dim(i).dim_value();
+          return failure();
+        }
+      }
+      tensor->mutable_shape()->clear_dim();
+      for (int64_t d : given)
+        tensor->mutable_shape()->add_dim()->set_dim_value(d);
+    } else if (options.batchSize && tensor->has_shape() &&
+               tensor->shape().dim_size() > 0 &&
+               !tensor->shape().dim(0).has_dim_value()) {
+      tensor->mutable_shape()->mutable_dim(0)->set_dim_value(
+          *options.batchSize);
+    }
+    if (!tensor->has_shape()) {
+      emitFileError() << "input '" << input.name()
+                      << "' has no shape; pass --input-shape " << input.name()
+                      << "=D0xD1x...";
+      return failure();
+    }
+    for (auto [i, dim] : llvm::enumerate(tensor->shape().dim())) {
+      if (dim.has_dim_value() && dim.dim_value() >= 0)
+        continue;
+      std::string symbol =
+          dim.has_dim_param() ? " ('" + dim.dim_param() + "')" : "";
+      emitFileError() << "input '" << input.name() << "' has dynamic dimension "
+                      << i << symbol << "; pass --input-shape " << input.name()
+                      << "=D0xD1x..." << (i == 0 ? " or --batch-size N" : "");
+      return failure();
+    }
+  }
+  for (const auto &entry : options.inputShapes) {
+    if (!seen.contains(entry.getKey())) {
+      SmallVector<StringRef> names;
+      for (const auto &s : seen)
+        names.push_back(s.getKey());
+      llvm::sort(names);
+      emitFileError() << "--input-shape names '" << entry.getKey()
+                      << "', which is not a graph input (inputs: "
+                      << llvm::join(names, ", ") << ")";
+      return failure();
+    }
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::checkSupportedOps(const onnx::GraphProto &graph) {
+  const auto &builders = getNodeBuilders();
+  SmallVector<std::string> unsupported;
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (isDefaultDomain(node.domain()) && builders.contains(node.op_type()))
+      continue;
+    std::string opType = node.op_type();
+    if (!isDefaultDomain(node.domain()))
+      opType = node.domain() + "." + opType;
+    unsupported.push_back("'" + node.name() + "' (" + opType + ")");
+  }
+  if (unsupported.empty())
+    return success();
+  emitFileError() << unsupported.size()
+                  << " node(s) use operators whittle does not support: "
+                  << llvm::join(unsupported, ", ");
+  return failure();
+}
+
+FailureOr<SmallVector<const onnx::NodeProto *>>
+GraphImporter::sortNodes(const onnx::GraphProto &graph) {
+  // Kahn's algorithm over value names; ONNX requires topological order but
+  // some exporters do not keep it.
+  llvm::StringSet<> available;
+  for (const onnx::ValueInfoProto &input : graph.input())
+    available.insert(input.name());
+  for (const onnx::TensorProto &init : graph.initializer())
+    available.insert(init.name());
+  llvm::StringMap<const onnx::NodeProto *> producer;
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &out : node.output())
+      if (!out.empty())
+        producer[out] = &node;
+  for (const onnx::NodeProto &node : graph.node()) {
+    for (const std::string &in : node.input()) {
+      if (in.empty() || available.contains(in) || producer.contains(in))
+        continue;
+      emitFileError() << "node '" << node.name() << "' (" << node.op_type()
+                      << ") reads '" << in
+                      << "', which no node, graph input or initializer "
+                         "defines";
+      return failure();
+    }
+  }
+  SmallVector<const onnx::NodeProto *> order;
+  SmallVector<const onnx::NodeProto *> pending;
+  for (const onnx::NodeProto &node : graph.node())
+    pending.push_back(&node);
+  while (!pending.empty()) {
+    size_t before = pending.size();
+    SmallVector<const onnx::NodeProto *> next;
+    for (const onnx::NodeProto *node : pending) {
+      bool ready = llvm::all_of(node->input(), [&](const std::string &in) {
+        return in.empty() || available.contains(in);
+      });
+      if (!ready) {
+        next.push_back(node);
+        continue;
+      }
+      order.push_back(node);
+      for (const std::string &out : node->output())
+        available.insert(out);
+    }
+    pending = std::move(next);
+    if (pending.size() == before) {
+      const onnx::NodeProto *node = pending.front();
+      emitFileError() << "the graph has a cycle through node '" << node->name()
+                      << "' (" << node->op_type() << ")";
+      return failure();
+    }
+  }
+  return order;
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::convertValueType(const onnx::ValueInfoProto &info,
+                                StringRef role) {
+  const onnx::TypeProto_Tensor &tensor = info.type().tensor_type();
+  FailureOr<Type> element = convertElementType(
+      tensor.elem_type(), (role + " '" + info.name() + "'").str());
+  if (failed(element))
+    return failure();
+  SmallVector<int64_t> shape;
+  for (const onnx::TensorShapeProto_Dimension &dim : tensor.shape().dim())
+    shape.push_back(dim.has_dim_value() ? dim.dim_value()
+                                        : ShapedType::kDynamic);
+  return RankedTensorType::get(shape, *element);
+}
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  llvm::interleave(
+      shape, os,
+      [&](int64_t d) {
+        if (ShapedType::isDynamic(d))
+          os << "?";
+        else
+          os << d;
+      },
+      "x");
+  return s;
+}
+
+LogicalResult GraphImporter::crossCheck(const onnx::NodeProto &node,
+                                        StringRef output, Type type) {
+  auto it = onnxTypes.find(output);
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  if (it == onnxTypes.end() || !ranked ||
+      !it->second->tensor_type().has_shape())
+    return success();
+  const auto &dims = it->second->tensor_type().shape().dim();
+  if (dims.size() != ranked.getRank())
+    return success(); // ONNX inference may leave the rank unknown.
+  SmallVector<int64_t> expected;
+  for (const auto &dim : dims)
+    expected.push_back(dim.has_dim_value() ? dim.dim_value()
+                                           : ShapedType::kDynamic);
+  for (auto [ours, theirs] : llvm::zip(ranked.getShape(), expected)) {
+    if (ShapedType::isDynamic(ours) || ShapedType::isDynamic(theirs) ||
+        ours == theirs)
+      continue;
+    emitError(NameLoc::get(StringAttr::get(context, node.name()), fileLoc))
+        << "node '" << node.name() << "' (" << node.op_type() << "): output '"
+        << output << "' has shape " << shapeString(ranked.getShape())
+        << " by whittle's inference but " << shapeString(expected)
+        << " by ONNX shape inference";
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
+  Location loc =
+      NameLoc::get(StringAttr::get(context, node.name().empty() ? node.op_type()
+                                                                : node.name()),
+                   fileLoc);
+  SmallVector<Value> operands;
+  for (const std::string &in : node.input())
+    operands.push_back(in.empty() ? getNone() : values.lookup(in));
+
+  // Older opsets' attributes that are inputs in opset 21.
+  for (const AttributeToInput &rule : kAttributesToInputs) {
+    if (rule.opType != node.op_type() || opset >= rule.inputSinceOpset)
+      continue;
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if (attr.name() != rule.attribute)
+        continue;
+      SmallVector<int64_t> ints(attr.ints().begin(), attr.ints().end());
+      auto type =
+          RankedTensorType::get({(int64_t)ints.size()}, builder.getI64Type());
+      Value constant = nn::ConstantOp::create(
+          builder, loc, DenseElementsAttr::get(type, ArrayRef<int64_t>(ints)));
+      while (operands.size() < rule.inputIndex)
+        operands.push_back(getNone());
+      operands.insert(operands.begin() + rule.inputIndex, constant);
+    }
+  }
+
+  NodeImporter importer(*this, node, std::move(operands), loc);
+  if (failed(getNodeBuilders().lookup(node.op_type())(importer)))
+    return failure();
+  if (node.output_size() > (int)importer.results.size()) {
+    importer.emitNodeError()
+        << "has " << node.output_size() << " outputs; whittle's op has "
+        << importer.results.size();
+    return failure();
+  }
+  for (auto [name, value] : llvm::zip_first(node.output(), importer.results)) {
+    if (name.empty())
+      continue;
+    if (libraryChecked && options.crossCheckShapes &&
+        failed(crossCheck(node, name, value.getType())))
+      return failure();
+    values[name] = value;
+  }
+  return success();
+}
+
+OwningOpRef<ModuleOp> GraphImporter::import(onnx::ModelProto &model) {
+  if (failed(normalizeModel(model)))
+    return nullptr;
+  onnx::GraphProto &graph = *model.mutable_graph();
+  for (const onnx::ValueInfoProto &info : graph.value_info())
+    onnxTypes[info.name()] = &info.type();
+  for (const onnx::ValueInfoProto &info : graph.output())
+    onnxTypes[info.name()] = &info.type();
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  module->getOperation()->setAttr("nn.opset", builder.getI64IntegerAttr(opset));
+  if (!model.producer_name().empty())
+    module->getOperation()->setAttr(
+        "nn.producer", builder.getStringAttr(model.producer_name() + " " +
+                                             model.producer_version()));
+
+  llvm::StringSet<> initializerNames;
+  for (const onnx::TensorProto &init : graph.initializer())
+    initializerNames.insert(init.name());
+
+  SmallVector<Type> inputTypes;
+  SmallVector<std::string> inputNames;
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    if (initializerNames.contains(input.name()))
+      continue;
+    FailureOr<RankedTensorType> type = convertValueType(input, "input");
+    if (failed(type))
+      return nullptr;
+    inputTypes.push_back(*type);
+    inputNames.push_back(input.name());
+  }
+
+  builder.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(builder, fileLoc, options.functionName,
+                                   builder.getFunctionType(inputTypes, {}));
+  Block *entry = func.addEntryBlock();
+  builder.setInsertionPointToStart(entry);
+  for (auto [i, name] : llvm::enumerate(inputNames)) {
+    values[name] = entry->getArgument(i);
+    func.setArgAttr(i, "nn.name", builder.getStringAttr(name));
+  }
+
+  for (onnx::TensorProto &init : *graph.mutable_initializer()) {
+    FailureOr<ElementsAttr> value =
+        convertTensor(init, ("initializer '" + init.name() + "'"));
+    if (failed(value))
+      return nullptr;
+    Location loc = NameLoc::get(builder.getStringAttr(init.name()), fileLoc);
+    values[init.name()] = nn::ConstantOp::create(builder, loc, *value);
+  }
+
+  FailureOr<SmallVector<const onnx::NodeProto *>> order = sortNodes(graph);
+  if (failed(order))
+    return nullptr;
+  for (const onnx::NodeProto *node : *order)
+    if (failed(importNode(*node)))
+      return nullptr;
+
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    Value value = values.lookup(output.name());
+    if (!value) {
+      emitFileError() << "graph output '" << output.name()
+                      << "' is not produced by any node";
+      return nullptr;
+    }
+    results.push_back(value);
+    resultTypes.push_back(value.getType());
+  }
+  func::ReturnOp::create(builder, fileLoc, results);
+  func.setFunctionType(builder.getFunctionType(inputTypes, resultTypes));
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "nn.name", builder.getStringAttr(output.name()));
+
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+std::optional<std::string>
+whittle::parseInputShape(StringRef value, ImportONNXOptions &options) {
+  auto [name, dims] = value.rsplit('=');
+  if (name.empty() || dims.empty())
+    return "expected NAME=D0xD1x..., got '" + value.str() + "'";
+  SmallVector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  dims.split(parts, 'x');
+  for (StringRef part : parts) {
+    int64_t d;
+    if (part.getAsInteger(10, d) || d < 0)
+      return "invalid dimension '" + part.str() + "' in '" + value.str() + "'";
+    shape.push_back(d);
+  }
+  options.inputShapes[name] = shape;
+  return std::nullopt;
+}
+
+bool whittle::isTextualONNXPath(StringRef path) {
+  StringRef ext = llvm::sys::path::extension(path);
+  return ext == ".onnxtext" || ext == ".onnxtxt" || ext == ".txt";
+}
+
+/// Removes comment lines (`#` or `//` first) so that lit RUN lines can live
+/// in textual ONNX tests.
+static std::string stripComments(StringRef text) {
+  std::string out;
+  out.reserve(text.size());
+  SmallVector<StringRef> lines;
+  text.split(lines, '\n');
+  for (StringRef line : lines) {
+    StringRef trimmed = line.ltrim();
+    if (trimmed.starts_with("#") || trimmed.starts_with("//")) {
+      out += '\n';
+      continue;
+    }
+    out += line;
+    out += '\n';
+  }
+  return out;
+}
+
+OwningOpRef<ModuleOp> whittle::importONNX(StringRef buffer, StringRef path,
+                                          bool isText, MLIRContext *context,
+                                          const ImportONNXOptions &options) {
+  context->loadDialect<nn::NNDialect, func::FuncDialect>();
+  Location fileLoc = FileLineColLoc::get(context, path, 0, 0);
+  onnx::ModelProto model;
+  std::optional<std::string> error =
+      isText ? parseTextModel(stripComments(buffer), model)
+             : parseBinaryModel(buffer.data(), buffer.size(), model);
+  if (error) {
+    emitError(fileLoc) << "cannot parse " << (isText ? "textual " : "")
+                       << "ONNX model: " << *error;
+    return nullptr;
+  }
+  GraphImporter importer(context, path, options);
+  return importer.import(model);
+}
+
+OwningOpRef<ModuleOp>
+whittle::importONNXFile(StringRef path, MLIRContext *context,
+                        const ImportONNXOptions &options) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    emitError(FileLineColLoc::get(context, path, 0, 0))
+        << "cannot open ONNX model: " << buffer.getError().message();
+    return nullptr;
+  }
+  return importONNX((*buffer)->getBuffer(), path, isTextualONNXPath(path),
+                    context, options);
+}

@@ -1,0 +1,125 @@
+//===- ONNXModelLoader.cpp - ONNX library steps of the importer -----------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ONNXModelLoader.h"
+
+#include "onnx/checker.h"
+#include "onnx/defs/parser.h"
+#include "onnx/defs/schema.h"
+#include "onnx/shape_inference/implementation.h"
+#include "onnx/version_converter/convert.h"
+
+#include <exception>
+#include <unordered_map>
+
+namespace whittle::onnx_import {
+
+/// Runs `fn`, turning any exception into its message.
+template <typename Fn>
+static std::optional<std::string> guarded(const char *step, Fn &&fn) {
+  try {
+    fn();
+  } catch (const std::exception &e) {
+    return std::string(step) + ": " + e.what();
+  } catch (...) {
+    return std::string(step) + ": unknown error";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> parseBinaryModel(const char *data, size_t size,
+                                            onnx::ModelProto &model) {
+  if (size > static_cast<size_t>(INT32_MAX))
+    return std::string("models over 2 GiB must keep their weights in external "
+                       "data files");
+  std::optional<std::string> error;
+  auto failure = guarded("protobuf parser", [&] {
+    if (!model.ParseFromArray(data, static_cast<int>(size)))
+      error = "not a valid ONNX protobuf (truncated or corrupt file?)";
+  });
+  return failure ? failure : error;
+}
+
+std::optional<std::string> parseTextModel(const std::string &text,
+                                          onnx::ModelProto &model) {
+  std::optional<std::string> error;
+  auto failure = guarded("ONNX text parser", [&] {
+    onnx::OnnxParser parser(text.c_str());
+    onnx::Status status = parser.Parse(model);
+    if (!status.IsOK())
+      error = status.ErrorMessage();
+  });
+  return failure ? failure : error;
+}
+
+std::optional<std::string> checkModel(const onnx::ModelProto &model) {
+  return guarded("ONNX checker", [&] { onnx::checker::check_model(model); });
+}
+
+/// True if some node of the default domain has a different schema at
+/// `target` than at `from`, i.e. the version converter has work to do.
+static bool needsConversion(const onnx::GraphProto &graph, int64_t from,
+                            int64_t target) {
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+      continue;
+    const auto *old = onnx::OpSchemaRegistry::Schema(node.op_type(), from, "");
+    const auto *now =
+        onnx::OpSchemaRegistry::Schema(node.op_type(), target, "");
+    if (!old || !now || old->since_version() != now->since_version())
+      return true;
+  }
+  return false;
+}
+
+std::optional<std::string> upgradeModel(onnx::ModelProto &model,
+                                        int64_t fromOpset, int64_t target) {
+  if (fromOpset >= target || !needsConversion(model.graph(), fromOpset, target))
+    return std::nullopt;
+  // The converter copies every tensor through its own IR; park the raw data
+  // of large initializers and put it back afterwards.
+  std::unordered_map<std::string, std::string> parked;
+  for (onnx::TensorProto &init :
+       *model.mutable_graph()->mutable_initializer()) {
+    if (init.raw_data().size() >= 4096) {
+      parked[init.name()].swap(*init.mutable_raw_data());
+    }
+  }
+  onnx::ModelProto converted;
+  auto failure = guarded("ONNX version converter", [&] {
+    converted = onnx::version_conversion::ConvertVersion(
+        model, static_cast<int>(target));
+  });
+  if (failure) {
+    for (onnx::TensorProto &init :
+         *model.mutable_graph()->mutable_initializer()) {
+      auto it = parked.find(init.name());
+      if (it != parked.end())
+        init.mutable_raw_data()->swap(it->second);
+    }
+    return failure;
+  }
+  for (onnx::TensorProto &init :
+       *converted.mutable_graph()->mutable_initializer()) {
+    auto it = parked.find(init.name());
+    if (it != parked.end())
+      init.mutable_raw_data()->swap(it->second);
+  }
+  model = std::move(converted);
+  return std::nullopt;
+}
+
+std::optional<std::string> inferShapes(onnx::ModelProto &model) {
+  return guarded("ONNX shape inference", [&] {
+    onnx::ShapeInferenceOptions options(/*check_type=*/true,
+                                        /*strict_mode=*/1,
+                                        /*data_prop=*/true);
+    onnx::shape_inference::InferShapes(
+        model, onnx::OpSchemaRegistry::Instance(), options);
+  });
+}
+
+} // namespace whittle::onnx_import

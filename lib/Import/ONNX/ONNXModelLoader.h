@@ -1,0 +1,55 @@
+//===- ONNXModelLoader.h - ONNX library steps of the importer ---*- C++ -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The importer's calls into the ONNX C++ library (parser, checker, version
+// converter, shape inference). The library reports errors by throwing, so
+// these functions live in their own translation unit, built with exceptions,
+// and turn every exception into an error string.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_LIB_IMPORT_ONNX_ONNXMODELLOADER_H
+#define WHITTLE_LIB_IMPORT_ONNX_ONNXMODELLOADER_H
+
+#include "onnx/onnx_pb.h"
+
+#include <optional>
+#include <string>
+
+namespace whittle::onnx_import {
+
+/// The newest opset the ONNX library's checker, converter and shape inference
+/// know; models up to it are upgraded to it with the library.
+constexpr int64_t kLibraryOpset = 17;
+/// The newest opset whittle imports; the nn dialect follows its schemas.
+constexpr int64_t kNewestOpset = 21;
+/// The oldest opset whittle promises to import.
+constexpr int64_t kOldestOpset = 7;
+
+/// Parses a binary protobuf model. Returns an error message on failure.
+std::optional<std::string> parseBinaryModel(const char *data, size_t size,
+                                            onnx::ModelProto &model);
+
+/// Parses the ONNX textual syntax (after the caller removed comment lines).
+std::optional<std::string> parseTextModel(const std::string &text,
+                                          onnx::ModelProto &model);
+
+/// Runs the ONNX checker (opset <= kLibraryOpset only).
+std::optional<std::string> checkModel(const onnx::ModelProto &model);
+
+/// Upgrades the default-domain opset to `target` with the ONNX version
+/// converter if any node's schema changes on the way. Large initializers are
+/// moved aside during conversion so that weights are never copied.
+std::optional<std::string> upgradeModel(onnx::ModelProto &model,
+                                        int64_t fromOpset, int64_t target);
+
+/// Runs ONNX shape inference (strict, with data propagation), filling the
+/// graph's value_info.
+std::optional<std::string> inferShapes(onnx::ModelProto &model);
+
+} // namespace whittle::onnx_import
+
+#endif // WHITTLE_LIB_IMPORT_ONNX_ONNXMODELLOADER_H
