@@ -42,6 +42,8 @@ using namespace mlir;
 using namespace whittle;
 using namespace whittle::onnx_import;
 
+static std::string describeNode(const onnx::NodeProto &node);
+
 namespace {
 
 //===----------------------------------------------------------------------===//
@@ -144,7 +146,7 @@ public:
 
   InFlightDiagnostic emitNodeError() {
     InFlightDiagnostic diag = emitError(loc);
-    diag << "node '" << node.name() << "' (" << node.op_type() << "): ";
+    diag << describeNode(node) << ": ";
     return diag;
   }
 
@@ -509,8 +511,8 @@ LogicalResult NodeImporter::buildConstant() {
   StringRef name = attr.name();
   if (name == "value") {
     onnx::TensorProto tensor = attr.t();
-    FailureOr<ElementsAttr> converted = graph.convertTensor(
-        tensor, ("value of Constant node '" + node.name() + "'"));
+    FailureOr<ElementsAttr> converted =
+        graph.convertTensor(tensor, "value of " + describeNode(node));
     if (failed(converted))
       return failure();
     value = *converted;
@@ -555,6 +557,19 @@ static const llvm::StringMap<NodeBuilder> &getNodeBuilders() {
   return builders;
 }
 
+/// How diagnostics name a node: by its name, or by its first output when the
+/// exporter left it unnamed, with its op type.
+static std::string describeNode(const onnx::NodeProto &node) {
+  std::string opType = node.op_type();
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    opType = node.domain() + "." + opType;
+  if (!node.name().empty())
+    return "node '" + node.name() + "' (" + opType + ")";
+  if (node.output_size() > 0)
+    return "unnamed node with output '" + node.output(0) + "' (" + opType + ")";
+  return "unnamed " + opType + " node";
+}
+
 static bool isDefaultDomain(StringRef domain) {
   return domain.empty() || domain == "ai.onnx";
 }
@@ -590,8 +605,8 @@ LogicalResult GraphImporter::normalizeModel(onnx::ModelProto &model) {
                     << kOldestOpset << "); re-export it with a newer opset";
     return failure();
   }
-  if (failed(applyInputShapes(*model.mutable_graph())) ||
-      failed(checkSupportedOps(model.graph())))
+  if (failed(checkSupportedOps(model.graph())) ||
+      failed(applyInputShapes(*model.mutable_graph())))
     return failure();
 
   // The ONNX library knows schemas up to kLibraryOpset: check, upgrade and
@@ -621,11 +636,25 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
   llvm::StringSet<> initializers;
   for (const onnx::TensorProto &init : graph.initializer())
     initializers.insert(init.name());
-  llvm::StringSet<> seen;
+  llvm::StringSet<> inputs;
+  for (const onnx::ValueInfoProto &input : graph.input())
+    if (!initializers.contains(input.name()))
+      inputs.insert(input.name());
+  for (const auto &entry : options.inputShapes) {
+    if (!inputs.contains(entry.getKey())) {
+      SmallVector<StringRef> names;
+      for (const auto &s : inputs)
+        names.push_back(s.getKey());
+      llvm::sort(names);
+      emitFileError() << "--input-shape names '" << entry.getKey()
+                      << "', which is not a graph input (inputs: "
+                      << llvm::join(names, ", ") << ")";
+      return failure();
+    }
+  }
   for (onnx::ValueInfoProto &input : *graph.mutable_input()) {
     if (initializers.contains(input.name()))
       continue;
-    seen.insert(input.name());
     if (!input.type().has_tensor_type()) {
       emitFileError() << "graph input '" << input.name()
                       << "' is not a tensor; whittle imports tensor inputs "
@@ -666,7 +695,7 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
     if (!tensor->has_shape()) {
       emitFileError() << "input '" << input.name()
                       << "' has no shape; pass --input-shape " << input.name()
-                      << "=D0xD1x...";
+                      << "=D0xD1x... with its dimensions";
       return failure();
     }
     for (auto [i, dim] : llvm::enumerate(tensor->shape().dim())) {
@@ -674,21 +703,15 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
         continue;
       std::string symbol =
           dim.has_dim_param() ? " ('" + dim.dim_param() + "')" : "";
+      SmallVector<std::string> example;
+      for (const auto &d : tensor->shape().dim())
+        example.push_back(d.has_dim_value() ? std::to_string(d.dim_value())
+                                            : "N");
       emitFileError() << "input '" << input.name() << "' has dynamic dimension "
                       << i << symbol << "; pass --input-shape " << input.name()
-                      << "=D0xD1x..." << (i == 0 ? " or --batch-size N" : "");
-      return failure();
-    }
-  }
-  for (const auto &entry : options.inputShapes) {
-    if (!seen.contains(entry.getKey())) {
-      SmallVector<StringRef> names;
-      for (const auto &s : seen)
-        names.push_back(s.getKey());
-      llvm::sort(names);
-      emitFileError() << "--input-shape names '" << entry.getKey()
-                      << "', which is not a graph input (inputs: "
-                      << llvm::join(names, ", ") << ")";
+                      << "=" << llvm::join(example, "x")
+                      << " with N replaced by its size"
+                      << (i == 0 ? ", or --batch-size N" : "");
       return failure();
     }
   }
@@ -701,10 +724,7 @@ LogicalResult GraphImporter::checkSupportedOps(const onnx::GraphProto &graph) {
   for (const onnx::NodeProto &node : graph.node()) {
     if (isDefaultDomain(node.domain()) && builders.contains(node.op_type()))
       continue;
-    std::string opType = node.op_type();
-    if (!isDefaultDomain(node.domain()))
-      opType = node.domain() + "." + opType;
-    unsupported.push_back("'" + node.name() + "' (" + opType + ")");
+    unsupported.push_back(describeNode(node));
   }
   if (unsupported.empty())
     return success();
@@ -732,8 +752,7 @@ GraphImporter::sortNodes(const onnx::GraphProto &graph) {
     for (const std::string &in : node.input()) {
       if (in.empty() || available.contains(in) || producer.contains(in))
         continue;
-      emitFileError() << "node '" << node.name() << "' (" << node.op_type()
-                      << ") reads '" << in
+      emitFileError() << describeNode(node) << " reads '" << in
                       << "', which no node, graph input or initializer "
                          "defines";
       return failure();
@@ -761,8 +780,8 @@ GraphImporter::sortNodes(const onnx::GraphProto &graph) {
     pending = std::move(next);
     if (pending.size() == before) {
       const onnx::NodeProto *node = pending.front();
-      emitFileError() << "the graph has a cycle through node '" << node->name()
-                      << "' (" << node->op_type() << ")";
+      emitFileError() << "the graph has a cycle through "
+                      << describeNode(*node);
       return failure();
     }
   }
@@ -818,10 +837,9 @@ LogicalResult GraphImporter::crossCheck(const onnx::NodeProto &node,
         ours == theirs)
       continue;
     emitError(NameLoc::get(StringAttr::get(context, node.name()), fileLoc))
-        << "node '" << node.name() << "' (" << node.op_type() << "): output '"
-        << output << "' has shape " << shapeString(ranked.getShape())
-        << " by whittle's inference but " << shapeString(expected)
-        << " by ONNX shape inference";
+        << describeNode(node) << ": output '" << output << "' has shape "
+        << shapeString(ranked.getShape()) << " by whittle's inference but "
+        << shapeString(expected) << " by ONNX shape inference";
     return failure();
   }
   return success();
