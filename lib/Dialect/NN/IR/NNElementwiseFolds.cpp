@@ -1,0 +1,634 @@
+//===- NNElementwiseFolds.cpp - folders of the nn elementwise ops ---------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Constant folding of the elementwise ops through one helper,
+// `foldElementwise`, that reads constant operands (up to kMaxFoldElements
+// elements each), broadcasts them to the result shape and applies a scalar
+// kernel per element. Kernels are generic lambdas over the element type the
+// helper computes in: double for floats, int64_t for signed integers and
+// bool, uint64_t for unsigned integers, so that integer ops compute in
+// integers (wrapping, truncating division) as ONNX does. Also folds the
+// identities `x + 0`, `x - 0`, `x * 1`, `x / 1`, `x ^ 1` when the constant is
+// a splat and the op's result has exactly `x`'s type.
+//
+//===----------------------------------------------------------------------===//
+
+#include "whittle/Dialect/NN/NNOps.h"
+#include "whittle/Dialect/NN/NNTensorData.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <type_traits>
+
+using namespace mlir;
+using namespace whittle::nn;
+
+/// Constants with more elements than this are not folded (neither operands
+/// nor results), to keep large tensors out of the folder.
+static constexpr int64_t kMaxFoldElements = 1024;
+
+namespace {
+/// The scalar type a folder computes in.
+enum class Domain { Float, Signed, Unsigned };
+
+template <typename T> struct IsOptional : std::false_type {};
+template <typename T> struct IsOptional<std::optional<T>> : std::true_type {};
+
+/// The scalar type of the elements a kernel receives.
+template <typename Args> using ScalarOf = typename Args::value_type;
+} // namespace
+
+static Domain getDomain(Type element) {
+  if (isa<FloatType>(element))
+    return Domain::Float;
+  if (element.isUnsignedInteger())
+    return Domain::Unsigned;
+  return Domain::Signed;
+}
+
+//===----------------------------------------------------------------------===//
+// Wrapping integer arithmetic (plain arithmetic on double)
+//===----------------------------------------------------------------------===//
+
+template <typename T> static T wrapAdd(T a, T b) {
+  if constexpr (std::is_integral_v<T>)
+    return static_cast<T>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+  else
+    return a + b;
+}
+
+template <typename T> static T wrapSub(T a, T b) {
+  if constexpr (std::is_integral_v<T>)
+    return static_cast<T>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+  else
+    return a - b;
+}
+
+template <typename T> static T wrapMul(T a, T b) {
+  if constexpr (std::is_integral_v<T>)
+    return static_cast<T>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+  else
+    return a * b;
+}
+
+template <typename T> static T wrapNeg(T a) { return wrapSub(T(0), a); }
+
+//===----------------------------------------------------------------------===//
+// The generic folder
+//===----------------------------------------------------------------------===//
+
+/// Appends one kernel result to the result data; false if it cannot be
+/// folded (the kernel gave up, a float result is NaN, or a value computed in
+/// floating point does not fit an integer result).
+template <typename R>
+static bool storeResult(R value, bool floatResult,
+                        SmallVectorImpl<double> &doubles,
+                        SmallVectorImpl<int64_t> &ints) {
+  if constexpr (IsOptional<R>::value) {
+    return value && storeResult(*value, floatResult, doubles, ints);
+  } else if constexpr (std::is_floating_point_v<R>) {
+    double v = value;
+    if (std::isnan(v))
+      return false;
+    if (floatResult) {
+      doubles.push_back(v);
+      return true;
+    }
+    v = std::trunc(v);
+    if (!(v >= -0x1p63 && v < 0x1p63))
+      return false;
+    ints.push_back(static_cast<int64_t>(v));
+    return true;
+  } else {
+    if (floatResult)
+      doubles.push_back(static_cast<double>(value));
+    else
+      ints.push_back(static_cast<int64_t>(value));
+    return true;
+  }
+}
+
+/// Reads `attr` as scalars of type T.
+template <typename T>
+static std::optional<SmallVector<T>> readScalars(ElementsAttr attr) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return readAsDoubles(attr);
+  } else {
+    std::optional<SmallVector<int64_t>> ints = readAsInts(attr);
+    if (!ints)
+      return std::nullopt;
+    return SmallVector<T>(
+        llvm::map_range(*ints, [](int64_t v) { return static_cast<T>(v); }));
+  }
+}
+
+/// Applies `kernel` to the broadcast operands in scalar type T and builds the
+/// result attribute of `resultType`; null if some element cannot be folded.
+template <typename T, typename Kernel>
+static Attribute computeElementwise(RankedTensorType resultType,
+                                    ArrayRef<ElementsAttr> operands,
+                                    Kernel &kernel) {
+  ArrayRef<int64_t> shape = resultType.getShape();
+  size_t rank = shape.size();
+  SmallVector<SmallVector<T>> values;
+  // Per operand, the step of its element offset along each result dimension
+  // (0 along broadcast dimensions).
+  SmallVector<SmallVector<int64_t>> steps;
+  for (ElementsAttr operand : operands) {
+    std::optional<SmallVector<T>> read = readScalars<T>(operand);
+    if (!read)
+      return {};
+    values.push_back(std::move(*read));
+    ArrayRef<int64_t> operandShape =
+        cast<ShapedType>(operand.getType()).getShape();
+    if (operandShape.size() > rank)
+      return {};
+    SmallVector<int64_t> step(rank, 0);
+    int64_t stride = 1;
+    for (size_t i = 0; i < operandShape.size(); ++i) {
+      int64_t dim = operandShape[operandShape.size() - 1 - i];
+      size_t resultDim = rank - 1 - i;
+      if (dim != 1) {
+        if (dim != shape[resultDim])
+          return {};
+        step[resultDim] = stride;
+      }
+      stride *= dim;
+    }
+    steps.push_back(std::move(step));
+  }
+
+  bool floatResult = isa<FloatType>(resultType.getElementType());
+  SmallVector<double> doubles;
+  SmallVector<int64_t> ints;
+  SmallVector<int64_t> index(rank, 0);
+  SmallVector<int64_t> offsets(operands.size(), 0);
+  SmallVector<T> args(operands.size());
+  for (int64_t n = 0, e = resultType.getNumElements(); n < e; ++n) {
+    for (size_t k = 0; k < operands.size(); ++k)
+      args[k] = values[k][offsets[k]];
+    if (!storeResult(kernel(ArrayRef<T>(args)), floatResult, doubles, ints))
+      return {};
+    // Advance the row-major result index and the operand offsets.
+    for (size_t dim = rank; dim-- > 0;) {
+      ++index[dim];
+      for (size_t k = 0; k < operands.size(); ++k)
+        offsets[k] += steps[k][dim];
+      if (index[dim] < shape[dim])
+        break;
+      for (size_t k = 0; k < operands.size(); ++k)
+        offsets[k] -= steps[k][dim] * shape[dim];
+      index[dim] = 0;
+    }
+  }
+  if (floatResult)
+    return createElementsFromDoubles(resultType, doubles);
+  return createElementsFromInts(resultType, ints);
+}
+
+/// Folds `op`, whose single result is computed elementwise from `operands`
+/// (constant attributes, broadcast to the result shape), by applying
+/// `kernel` to each element's operand scalars (an ArrayRef<T>). T is chosen
+/// by `domain`, by default from the first operand's element type. The
+/// kernel returns the result scalar (any arithmetic type or bool, converted
+/// to the result element type) or std::optional of it, nullopt to give up.
+template <typename Kernel>
+static OpFoldResult foldElementwise(Operation *op, ArrayRef<Attribute> operands,
+                                    Kernel kernel,
+                                    std::optional<Domain> domain = {}) {
+  auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!resultType || !resultType.hasStaticShape() ||
+      resultType.getNumElements() > kMaxFoldElements || operands.empty())
+    return {};
+  SmallVector<ElementsAttr> elements;
+  for (Attribute operand : operands) {
+    auto attr = dyn_cast_or_null<ElementsAttr>(operand);
+    if (!attr || attr.getNumElements() > kMaxFoldElements)
+      return {};
+    elements.push_back(attr);
+  }
+  // The ONNX importer folds ops before the module is verified: leave an
+  // invalid op (say, mismatched element types) to the verifier rather than
+  // folding it away.
+  {
+    ScopedDiagnosticHandler silence(op->getContext(),
+                                    [](Diagnostic &) { return success(); });
+    if (failed(verify(op, /*verifyRecursively=*/false)))
+      return {};
+  }
+  switch (domain ? *domain : getDomain(elements.front().getElementType())) {
+  case Domain::Float:
+    return computeElementwise<double>(resultType, elements, kernel);
+  case Domain::Signed:
+    return computeElementwise<int64_t>(resultType, elements, kernel);
+  case Domain::Unsigned:
+    return computeElementwise<uint64_t>(resultType, elements, kernel);
+  }
+  return {};
+}
+
+/// Adapts a scalar function of one or two arguments to a kernel.
+template <typename Fn> static auto unary(Fn fn) {
+  return [fn](auto args) { return fn(args[0]); };
+}
+template <typename Fn> static auto binary(Fn fn) {
+  return [fn](auto args) { return fn(args[0], args[1]); };
+}
+
+/// `x` if `constant` is a splat equal to `identity` and `op`'s result has
+/// exactly `x`'s type (so that removing `op` changes no shape or type).
+static OpFoldResult foldIdentity(Operation *op, Value x, Attribute constant,
+                                 int64_t identity) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(constant);
+  if (!dense || !dense.isSplat() || x.getType() != op->getResult(0).getType())
+    return {};
+  Attribute splat = dense.getSplatValue<Attribute>();
+  if (auto f = dyn_cast<FloatAttr>(splat))
+    return f.getValueAsDouble() == static_cast<double>(identity) ? x : Value();
+  if (auto i = dyn_cast<IntegerAttr>(splat))
+    return i.getValue() == identity ? x : Value();
+  return {};
+}
+
+/// The operand of a variadic op applied to a single operand of the result's
+/// type.
+static OpFoldResult foldSingleOperand(Operation *op) {
+  if (op->getNumOperands() == 1 &&
+      op->getOperand(0).getType() == op->getResult(0).getType())
+    return op->getOperand(0);
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// Binary arithmetic
+//===----------------------------------------------------------------------===//
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r =
+          foldElementwise(*this, adaptor.getOperands(),
+                          binary([](auto a, auto b) { return wrapAdd(a, b); })))
+    return r;
+  if (OpFoldResult r = foldIdentity(*this, getA(), adaptor.getB(), 0))
+    return r;
+  return foldIdentity(*this, getB(), adaptor.getA(), 0);
+}
+
+OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r =
+          foldElementwise(*this, adaptor.getOperands(),
+                          binary([](auto a, auto b) { return wrapSub(a, b); })))
+    return r;
+  return foldIdentity(*this, getA(), adaptor.getB(), 0);
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r =
+          foldElementwise(*this, adaptor.getOperands(),
+                          binary([](auto a, auto b) { return wrapMul(a, b); })))
+    return r;
+  if (OpFoldResult r = foldIdentity(*this, getA(), adaptor.getB(), 1))
+    return r;
+  return foldIdentity(*this, getB(), adaptor.getA(), 1);
+}
+
+OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  auto divide = [](auto a, auto b) -> std::optional<decltype(a)> {
+    using T = decltype(a);
+    if constexpr (std::is_integral_v<T>) {
+      // Integer division truncates; division by zero is left to run time.
+      if (b == 0)
+        return std::nullopt;
+      if constexpr (std::is_signed_v<T>)
+        if (b == -1)
+          return wrapNeg(a);
+    }
+    return a / b;
+  };
+  if (OpFoldResult r =
+          foldElementwise(*this, adaptor.getOperands(), binary(divide)))
+    return r;
+  return foldIdentity(*this, getA(), adaptor.getB(), 1);
+}
+
+OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
+  // Computed in double whatever the types (the exponent's may differ); an
+  // integer result truncates as ONNX Runtime's cast does.
+  if (OpFoldResult r = foldElementwise(
+          *this, adaptor.getOperands(),
+          binary([](auto a, auto b) { return std::pow(a, b); }), Domain::Float))
+    return r;
+  return foldIdentity(*this, getX(), adaptor.getY(), 1);
+}
+
+//===----------------------------------------------------------------------===//
+// Unary arithmetic
+//===----------------------------------------------------------------------===//
+
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         unary([](auto x) { return wrapNeg(x); }));
+}
+
+OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(), unary([](auto x) {
+    if constexpr (std::is_floating_point_v<decltype(x)>)
+      return std::fabs(x);
+    else
+      return x < 0 ? wrapNeg(x) : x;
+  }));
+}
+
+OpFoldResult SqrtOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         unary([](auto x) { return std::sqrt(x); }));
+}
+
+OpFoldResult ReciprocalOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         unary([](auto x) { return 1.0 / x; }));
+}
+
+OpFoldResult ExpOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         unary([](auto x) { return std::exp(x); }));
+}
+
+OpFoldResult LogOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         unary([](auto x) { return std::log(x); }));
+}
+
+OpFoldResult ErfOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         unary([](auto x) { return std::erf(x); }));
+}
+
+OpFoldResult FloorOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         unary([](auto x) { return std::floor(x); }));
+}
+
+OpFoldResult CeilOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         unary([](auto x) { return std::ceil(x); }));
+}
+
+OpFoldResult RoundOp::fold(FoldAdaptor adaptor) {
+  // Halves to even: the default rounding mode.
+  return foldElementwise(*this, adaptor.getOperands(),
+                         unary([](auto x) { return std::nearbyint(x); }));
+}
+
+OpFoldResult SignOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(), unary([](auto x) {
+    using T = decltype(x);
+    return static_cast<T>(x > 0) - static_cast<T>(x < 0);
+  }));
+}
+
+//===----------------------------------------------------------------------===//
+// Variadic
+//===----------------------------------------------------------------------===//
+
+OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r = foldSingleOperand(*this))
+    return r;
+  return foldElementwise(*this, adaptor.getOperands(), [](auto args) {
+    ScalarOf<decltype(args)> m = args[0];
+    for (auto v : args.drop_front())
+      m = std::min(m, v);
+    return m;
+  });
+}
+
+OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r = foldSingleOperand(*this))
+    return r;
+  return foldElementwise(*this, adaptor.getOperands(), [](auto args) {
+    ScalarOf<decltype(args)> m = args[0];
+    for (auto v : args.drop_front())
+      m = std::max(m, v);
+    return m;
+  });
+}
+
+OpFoldResult SumOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r = foldSingleOperand(*this))
+    return r;
+  return foldElementwise(*this, adaptor.getOperands(), [](auto args) {
+    double sum = 0;
+    for (auto v : args)
+      sum += v;
+    return sum;
+  });
+}
+
+OpFoldResult MeanOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r = foldSingleOperand(*this))
+    return r;
+  return foldElementwise(*this, adaptor.getOperands(), [](auto args) {
+    double sum = 0;
+    for (auto v : args)
+      sum += v;
+    return sum / args.size();
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Comparisons, selection and logic
+//===----------------------------------------------------------------------===//
+
+OpFoldResult EqualOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         binary([](auto a, auto b) { return a == b; }));
+}
+
+OpFoldResult GreaterOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         binary([](auto a, auto b) { return a > b; }));
+}
+
+OpFoldResult GreaterOrEqualOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         binary([](auto a, auto b) { return a >= b; }));
+}
+
+OpFoldResult LessOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         binary([](auto a, auto b) { return a < b; }));
+}
+
+OpFoldResult LessOrEqualOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         binary([](auto a, auto b) { return a <= b; }));
+}
+
+OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
+  // Computed in X's element type; the i1 condition reads as 0 or 1.
+  if (OpFoldResult r = foldElementwise(
+          *this, adaptor.getOperands(),
+          [](auto args) { return args[0] != 0 ? args[1] : args[2]; },
+          getDomain(getX().getType().getElementType())))
+    return r;
+  if (OpFoldResult r = foldIdentity(*this, getX(), adaptor.getCondition(), 1))
+    return r;
+  return foldIdentity(*this, getY(), adaptor.getCondition(), 0);
+}
+
+OpFoldResult NotOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         unary([](auto x) { return x == 0; }));
+}
+
+OpFoldResult AndOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(
+      *this, adaptor.getOperands(),
+      binary([](auto a, auto b) { return a != 0 && b != 0; }));
+}
+
+OpFoldResult OrOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(
+      *this, adaptor.getOperands(),
+      binary([](auto a, auto b) { return a != 0 || b != 0; }));
+}
+
+OpFoldResult XorOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(
+      *this, adaptor.getOperands(),
+      binary([](auto a, auto b) { return (a != 0) != (b != 0); }));
+}
+
+//===----------------------------------------------------------------------===//
+// Activations
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ReluOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(), unary([](auto x) {
+    return x > 0 ? x : decltype(x)(0);
+  }));
+}
+
+OpFoldResult LeakyReluOp::fold(FoldAdaptor adaptor) {
+  double alpha = getAlpha().convertToDouble();
+  return foldElementwise(*this, adaptor.getOperands(), unary([alpha](auto x) {
+    return x < 0 ? alpha * x : x;
+  }));
+}
+
+OpFoldResult PReluOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(
+      *this, adaptor.getOperands(),
+      binary([](auto x, auto slope) { return x < 0 ? wrapMul(slope, x) : x; }));
+}
+
+OpFoldResult EluOp::fold(FoldAdaptor adaptor) {
+  double alpha = getAlpha().convertToDouble();
+  return foldElementwise(*this, adaptor.getOperands(), unary([alpha](auto x) {
+    return x < 0 ? alpha * (std::exp(x) - 1) : x;
+  }));
+}
+
+OpFoldResult SeluOp::fold(FoldAdaptor adaptor) {
+  double alpha = getAlpha().convertToDouble();
+  double gamma = getGamma().convertToDouble();
+  return foldElementwise(
+      *this, adaptor.getOperands(), unary([alpha, gamma](auto x) {
+        return x > 0 ? gamma * x : gamma * (alpha * std::exp(x) - alpha);
+      }));
+}
+
+OpFoldResult CeluOp::fold(FoldAdaptor adaptor) {
+  double alpha = getAlpha().convertToDouble();
+  return foldElementwise(*this, adaptor.getOperands(), unary([alpha](auto x) {
+    return std::max(0.0, static_cast<double>(x)) +
+           std::min(0.0, alpha * (std::exp(x / alpha) - 1));
+  }));
+}
+
+OpFoldResult SigmoidOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(), unary([](auto x) {
+    return 1 / (1 + std::exp(-static_cast<double>(x)));
+  }));
+}
+
+OpFoldResult HardSigmoidOp::fold(FoldAdaptor adaptor) {
+  double alpha = getAlpha().convertToDouble();
+  double beta = getBeta().convertToDouble();
+  return foldElementwise(*this, adaptor.getOperands(),
+                         unary([alpha, beta](auto x) {
+                           return std::clamp(alpha * x + beta, 0.0, 1.0);
+                         }));
+}
+
+OpFoldResult HardSwishOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(), unary([](auto x) {
+    return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0);
+  }));
+}
+
+OpFoldResult TanhOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(),
+                         unary([](auto x) { return std::tanh(x); }));
+}
+
+OpFoldResult SoftplusOp::fold(FoldAdaptor adaptor) {
+  // ln(exp(x) + 1) without overflow for large x.
+  return foldElementwise(*this, adaptor.getOperands(), unary([](auto x) {
+    double v = x;
+    return v > 0 ? v + std::log1p(std::exp(-v)) : std::log1p(std::exp(v));
+  }));
+}
+
+OpFoldResult SoftsignOp::fold(FoldAdaptor adaptor) {
+  return foldElementwise(*this, adaptor.getOperands(), unary([](auto x) {
+    double v = x;
+    return v / (1 + std::fabs(v));
+  }));
+}
+
+OpFoldResult ClipOp::fold(FoldAdaptor adaptor) {
+  bool hasMin = !isNone(getMin()), hasMax = !isNone(getMax());
+  if (!hasMin && !hasMax)
+    return getInput();
+  SmallVector<Attribute> operands = {adaptor.getInput()};
+  if (hasMin)
+    operands.push_back(adaptor.getMin());
+  if (hasMax)
+    operands.push_back(adaptor.getMax());
+  return foldElementwise(*this, operands, [hasMin, hasMax](auto args) {
+    ScalarOf<decltype(args)> v = args[0];
+    size_t next = 1;
+    if (hasMin)
+      v = std::max(v, args[next++]);
+    if (hasMax)
+      v = std::min(v, args[next]);
+    return v;
+  });
+}
+
+OpFoldResult GeluOp::fold(FoldAdaptor adaptor) {
+  bool useTanh = getApproximate() == "tanh";
+  return foldElementwise(*this, adaptor.getOperands(), unary([useTanh](auto x) {
+    double v = x;
+    if (useTanh)
+      return 0.5 * v *
+             (1 + std::tanh(std::sqrt(2 / llvm::numbers::pi) *
+                            (v + 0.044715 * v * v * v)));
+    return 0.5 * v * (1 + std::erf(v / llvm::numbers::sqrt2));
+  }));
+}
+
+OpFoldResult ThresholdedReluOp::fold(FoldAdaptor adaptor) {
+  double alpha = getAlpha().convertToDouble();
+  return foldElementwise(*this, adaptor.getOperands(), unary([alpha](auto x) {
+    return x > alpha ? x : decltype(x)(0);
+  }));
+}
