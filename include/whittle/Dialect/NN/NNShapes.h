@@ -69,6 +69,29 @@ resolveWindow(std::optional<mlir::Location> location,
               std::optional<llvm::ArrayRef<int64_t>> pads,
               llvm::StringRef autoPad, bool ceilMode = false);
 
+/// Geometry of a transposed window (ConvTranspose): `pads` are the amounts
+/// cropped from the full transposed output, `output` its spatial size.
+struct TransposedWindowGeometry : WindowGeometry {
+  llvm::SmallVector<int64_t> outputPadding;
+};
+
+/// Resolves ConvTranspose's window over `inputSpatial` following ONNX:
+/// explicit `pads` (NOTSET), none (VALID), or derived from the requested
+/// size (`outputShape` if given, else `in * stride` for SAME_UPPER and
+/// SAME_LOWER) with the odd element at the end for SAME_UPPER and at the
+/// beginning otherwise (SAME_LOWER, or NOTSET with `outputShape`).
+/// `pads` together with auto_pad other than NOTSET is rejected, as ONNX
+/// shape inference does; `outputPadding` must be below the stride or the
+/// dilation.
+mlir::FailureOr<TransposedWindowGeometry> resolveTransposedWindow(
+    std::optional<mlir::Location> location,
+    llvm::ArrayRef<int64_t> inputSpatial, llvm::ArrayRef<int64_t> kernel,
+    std::optional<llvm::ArrayRef<int64_t>> strides,
+    std::optional<llvm::ArrayRef<int64_t>> dilations,
+    std::optional<llvm::ArrayRef<int64_t>> pads, llvm::StringRef autoPad,
+    std::optional<llvm::ArrayRef<int64_t>> outputPadding,
+    std::optional<llvm::ArrayRef<int64_t>> outputShape);
+
 } // namespace whittle::nn
 
 #endif // WHITTLE_DIALECT_NN_NNSHAPES_H

@@ -16,6 +16,10 @@ namespace whittle::nn {
 #define GEN_PASS_DECL
 #include "whittle/Dialect/NN/Passes.h.inc"
 
+/// Patterns folding inference-mode BatchNormalization into a preceding
+/// Conv, ConvTranspose or Gemm with constant weights (--nn-fold-batchnorm).
+void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "whittle/Dialect/NN/Passes.h.inc"
 

@@ -174,4 +174,90 @@ FailureOr<WindowGeometry> resolveWindow(
   return g;
 }
 
+FailureOr<TransposedWindowGeometry> resolveTransposedWindow(
+    std::optional<Location> location, ArrayRef<int64_t> inputSpatial,
+    ArrayRef<int64_t> kernel, std::optional<ArrayRef<int64_t>> strides,
+    std::optional<ArrayRef<int64_t>> dilations,
+    std::optional<ArrayRef<int64_t>> pads, StringRef autoPad,
+    std::optional<ArrayRef<int64_t>> outputPadding,
+    std::optional<ArrayRef<int64_t>> outputShape) {
+  size_t n = inputSpatial.size();
+  if (autoPad != "NOTSET" && pads && !pads->empty())
+    return emitOptionalError(location,
+                             "'pads' cannot be used together with "
+                             "auto_pad '",
+                             autoPad, "'");
+  // The forward resolver checks the shared attributes; its output is unused.
+  SmallVector<int64_t> unknown(n, ShapedType::kDynamic);
+  FailureOr<WindowGeometry> base =
+      resolveWindow(location, unknown, kernel, strides, dilations, pads,
+                    autoPad == "VALID" ? StringRef("NOTSET") : autoPad);
+  if (failed(base))
+    return failure();
+  TransposedWindowGeometry g;
+  static_cast<WindowGeometry &>(g) = std::move(*base);
+  g.output.clear();
+  if (!outputPadding || outputPadding->empty()) {
+    g.outputPadding.assign(n, 0);
+  } else if (outputPadding->size() != n) {
+    return emitOptionalError(location, "'output_padding' has ",
+                             outputPadding->size(), " values, expected ", n);
+  } else {
+    g.outputPadding.assign(outputPadding->begin(), outputPadding->end());
+  }
+  for (size_t i = 0; i < n; ++i) {
+    int64_t p = g.outputPadding[i];
+    if (p < 0 || (p >= g.strides[i] && p >= g.dilations[i]))
+      return emitOptionalError(location, "'output_padding' value ", p,
+                               " must be non-negative and smaller than the "
+                               "stride (",
+                               g.strides[i], ") or the dilation (",
+                               g.dilations[i], ")");
+  }
+  bool hasOutputShape = outputShape && !outputShape->empty();
+  if (hasOutputShape && outputShape->size() != n)
+    return emitOptionalError(
+        location, "'output_shape' has ", outputShape->size(),
+        " values, expected one per spatial dimension (", n, ")");
+  if (autoPad == "VALID")
+    std::fill(g.pads.begin(), g.pads.end(), 0);
+  bool derivePads =
+      hasOutputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
+  for (size_t i = 0; i < n; ++i) {
+    int64_t in = inputSpatial[i];
+    int64_t window = (g.kernel[i] - 1) * g.dilations[i] + 1;
+    if (hasOutputShape && (*outputShape)[i] <= 0)
+      return emitOptionalError(location, "'output_shape' values must be "
+                                         "positive");
+    if (ShapedType::isDynamic(in)) {
+      g.output.push_back(hasOutputShape ? (*outputShape)[i]
+                                        : ShapedType::kDynamic);
+      continue;
+    }
+    int64_t full = g.strides[i] * (in - 1) + g.outputPadding[i] + window;
+    if (derivePads) {
+      int64_t out = hasOutputShape ? (*outputShape)[i] : in * g.strides[i];
+      // As ONNX Runtime: a requested size beyond the full output is reached
+      // without cropping (the extra elements are bias only).
+      int64_t total = std::max<int64_t>(0, full - out);
+      int64_t small = total / 2, large = total - total / 2;
+      // ONNX puts the odd element at the end for SAME_UPPER only.
+      bool lower = autoPad != "SAME_UPPER";
+      g.pads[i] = lower ? large : small;
+      g.pads[i + n] = lower ? small : large;
+      g.output.push_back(out);
+      continue;
+    }
+    int64_t out = full - g.pads[i] - g.pads[i + n];
+    if (out <= 0)
+      return emitOptionalError(location, "pads ", g.pads[i], " and ",
+                               g.pads[i + n],
+                               " leave no output in spatial "
+                               "dimension ",
+                               i);
+    g.output.push_back(out);
+  }
+  return g;
+}
+
 } // namespace whittle::nn
