@@ -39,7 +39,7 @@ def NN_Dialect : Dialect {
 // Type constraints
 //===----------------------------------------------------------------------===//
 
-def NN_Tensor : AnyTypeOf<[AnyRankedTensor], "ranked tensor">;
+def NN_Tensor : RankedTensorOf<[AnyType]>;
 def NN_OptTensor : AnyTypeOf<[AnyRankedTensor, NoneType],
                              "ranked tensor or none">;
 def NN_FloatTensor : RankedTensorOf<[AnyFloat]>;
