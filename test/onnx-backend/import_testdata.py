@@ -14,10 +14,17 @@ simple,real} this runs
                   "... use operators whittle does not support: ..."
                   "... has element type X (N), which whittle does not support"
                   "... has dynamic dimension ..."
+                  "model uses opset N, older/newer than the oldest/newest
+                   whittle supports ..."
+                  "model does not import the default ONNX operator set"
+                   (e.g. only ai.onnx.preview.training)
   failed        exit status 1 otherwise (a diagnosed import error: a bug in
                 an op builder/verifier or an unsupported attribute form)
   crash         any other exit status: a signal (abort, segfault), an
                 unexpected exit code, or the timeout. A crash is always a bug.
+
+--verbose and --json show the out-of-scope reason of each model
+(unsupported-op, element-type, dynamic-dim, opset-range, no-default-opset).
 
 Prints per-folder counts, the totals, and every failure/crash with the first
 line of its stderr. Exits 1 if anything failed or crashed, 0 otherwise.
@@ -46,6 +53,11 @@ OUT_OF_SCOPE_PATTERNS = [
     ("element-type",
      re.compile(r"has element type .*which whittle does not support")),
     ("dynamic-dim", re.compile(r"has dynamic dimension")),
+    ("opset-range",
+     re.compile(r"model uses opset \d+, (older|newer) than the "
+                r"(oldest|newest) whittle supports")),
+    ("no-default-opset",
+     re.compile(r"model does not import the default ONNX operator set")),
 ]
 
 CATEGORIES = ("imported", "out-of-scope", "failed", "crash")
@@ -142,7 +154,8 @@ def main():
                     help="comma-separated subfolders of --data to sweep "
                          f"(default {','.join(FOLDERS)})")
     ap.add_argument("--filter", metavar="REGEX",
-                    help="only models whose path matches REGEX")
+                    help="only models whose test directory, relative to "
+                         "--data (e.g. node/test_relu), matches REGEX")
     ap.add_argument("--verbose", "-v", action="store_true",
                     help="list every model with its classification")
     ap.add_argument("--json", metavar="F",
@@ -167,7 +180,8 @@ def main():
     present, models = find_models(args.data, folders)
     if args.filter:
         rx = re.compile(args.filter)
-        models = [(f, m) for f, m in models if rx.search(m)]
+        models = [(f, m) for f, m in models
+                  if rx.search(relpath(m, args.data))]
     missing = [f for f in folders if f not in present]
     if missing:
         print(f"note: no such folder under {args.data}: "
