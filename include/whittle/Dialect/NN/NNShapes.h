@@ -69,6 +69,39 @@ resolveWindow(std::optional<mlir::Location> location,
               std::optional<llvm::ArrayRef<int64_t>> pads,
               llvm::StringRef autoPad, bool ceilMode = false);
 
+//===----------------------------------------------------------------------===//
+// Conv-like and matmul-like result shapes (shared by nn.conv, nn.conv_integer,
+// nn.qlinear_conv, nn.matmul_integer, nn.qlinear_matmul and MatMul).
+//===----------------------------------------------------------------------===//
+
+/// Result shape [N, M, spatial...] of an ONNX Conv-like op with input shape
+/// `x` and weight shape `w` ([M, C/group, k...]). Checks ranks, that
+/// `kernelShape` (if given) matches `w`, that the kernel is static, and the
+/// window attributes. `opName`, `xName` and `wName` name the op and operands
+/// in diagnostics.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+inferConvShape(std::optional<mlir::Location> location, llvm::StringRef opName,
+               llvm::StringRef xName, llvm::StringRef wName,
+               llvm::ArrayRef<int64_t> x, llvm::ArrayRef<int64_t> w,
+               std::optional<llvm::ArrayRef<int64_t>> kernelShape,
+               std::optional<llvm::ArrayRef<int64_t>> strides,
+               std::optional<llvm::ArrayRef<int64_t>> dilations,
+               std::optional<llvm::ArrayRef<int64_t>> pads,
+               llvm::StringRef autoPad);
+
+/// Checks a Conv-like op's `group` against the input channels (dimension 1
+/// of `x`) and the weight's [M, C/group] dimensions.
+mlir::LogicalResult verifyConvGroups(mlir::Operation *op,
+                                     llvm::ArrayRef<int64_t> x,
+                                     llvm::ArrayRef<int64_t> w, int64_t group);
+
+/// Result shape of numpy.matmul (ONNX MatMul): 1-D operands are promoted
+/// to matrices and the promoted dimension dropped; batch dimensions
+/// broadcast; the contracted dimensions must agree.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+inferMatMulShape(std::optional<mlir::Location> location,
+                 llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs);
+
 /// Geometry of a transposed window (ConvTranspose): `pads` are the amounts
 /// cropped from the full transposed output, `output` its spatial size.
 struct TransposedWindowGeometry : WindowGeometry {

@@ -174,6 +174,90 @@ FailureOr<WindowGeometry> resolveWindow(
   return g;
 }
 
+//===----------------------------------------------------------------------===//
+// Conv-like and matmul-like result shapes
+//===----------------------------------------------------------------------===//
+
+FailureOr<SmallVector<int64_t>>
+inferConvShape(std::optional<Location> location, StringRef opName,
+               StringRef xName, StringRef wName, ArrayRef<int64_t> x,
+               ArrayRef<int64_t> w,
+               std::optional<ArrayRef<int64_t>> kernelShape,
+               std::optional<ArrayRef<int64_t>> strides,
+               std::optional<ArrayRef<int64_t>> dilations,
+               std::optional<ArrayRef<int64_t>> pads, StringRef autoPad) {
+  if (x.size() < 3 || w.size() != x.size())
+    return emitOptionalError(
+        location, opName, " expects ", xName, " of rank >= 3 and ", wName,
+        " of the same rank, got ranks ", x.size(), " and ", w.size());
+  ArrayRef<int64_t> kernel = w.drop_front(2);
+  if (kernelShape && *kernelShape != kernel)
+    return emitOptionalError(location,
+                             "'kernel_shape' does not match the spatial "
+                             "dimensions of ",
+                             wName);
+  if (llvm::any_of(kernel, ShapedType::isDynamic))
+    return emitOptionalError(location, opName,
+                             " weights must have a static shape");
+  FailureOr<WindowGeometry> window = resolveWindow(
+      location, x.drop_front(2), kernel, strides, dilations, pads, autoPad);
+  if (failed(window))
+    return failure();
+  SmallVector<int64_t> shape = {x[0], w[0]};
+  shape.append(window->output);
+  return shape;
+}
+
+LogicalResult verifyConvGroups(Operation *op, ArrayRef<int64_t> x,
+                               ArrayRef<int64_t> w, int64_t group) {
+  if (group <= 0)
+    return op->emitOpError("'group' must be positive, got ") << group;
+  if (x.size() < 2 || w.size() < 2)
+    return success();
+  int64_t channels = x[1];
+  int64_t outChannels = w[0];
+  if (!ShapedType::isDynamic(channels) && !ShapedType::isDynamic(w[1]) &&
+      channels != w[1] * group)
+    return op->emitOpError("input has ")
+           << channels << " channels but the weight expects " << w[1]
+           << " x group " << group;
+  if (!ShapedType::isDynamic(outChannels) && outChannels % group != 0)
+    return op->emitOpError("output channels (")
+           << outChannels << ") must be divisible by 'group' (" << group << ")";
+  return success();
+}
+
+FailureOr<SmallVector<int64_t>>
+inferMatMulShape(std::optional<Location> location, ArrayRef<int64_t> lhs,
+                 ArrayRef<int64_t> rhs) {
+  if (lhs.empty() || rhs.empty())
+    return emitOptionalError(location,
+                             "matmul operands must have rank >= 1, got ranks ",
+                             lhs.size(), " and ", rhs.size());
+  SmallVector<int64_t> a(lhs), b(rhs);
+  bool lhsVector = a.size() == 1, rhsVector = b.size() == 1;
+  if (lhsVector)
+    a.insert(a.begin(), 1);
+  if (rhsVector)
+    b.push_back(1);
+  int64_t k = a.back(), kb = b[b.size() - 2];
+  if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(kb) && k != kb)
+    return emitOptionalError(location, "matmul contracts dimension of size ", k,
+                             " with dimension of size ", kb, "; shapes ",
+                             shapeString(lhs), " and ", shapeString(rhs),
+                             " are incompatible");
+  FailureOr<SmallVector<int64_t>> batch = broadcastShapes(
+      location, {ArrayRef(a).drop_back(2), ArrayRef(b).drop_back(2)});
+  if (failed(batch))
+    return failure();
+  SmallVector<int64_t> shape = *batch;
+  if (!lhsVector)
+    shape.push_back(a[a.size() - 2]);
+  if (!rhsVector)
+    shape.push_back(b.back());
+  return shape;
+}
+
 FailureOr<TransposedWindowGeometry> resolveTransposedWindow(
     std::optional<Location> location, ArrayRef<int64_t> inputSpatial,
     ArrayRef<int64_t> kernel, std::optional<ArrayRef<int64_t>> strides,
