@@ -344,9 +344,9 @@ LogicalResult BatchNormalizationOp::verify() {
            << " is not supported: whittle compiles inference graphs, where "
               "BatchNormalization uses the given mean and variance";
   int64_t channels = tensorType(getX()).getDimSize(1);
-  for (auto [value, name] :
-       llvm::zip(ValueRange{getScale(), getB(), getInputMean(), getInputVar()},
-                 ArrayRef<StringRef>{"scale", "B", "input_mean", "input_var"}))
+  Value params[] = {getScale(), getB(), getInputMean(), getInputVar()};
+  StringRef names[] = {"scale", "B", "input_mean", "input_var"};
+  for (auto [value, name] : llvm::zip_equal(params, names))
     if (failed(verifyChannelVector(*this, value, name, channels)))
       return failure();
   if (getEpsilon().convertToDouble() < 0)
@@ -425,8 +425,9 @@ LogicalResult LayerNormalizationOp::inferReturnTypes(
 
 LogicalResult LayerNormalizationOp::verify() {
   auto xType = tensorType(getX());
-  for (auto [value, name] : llvm::zip(ValueRange{getScale(), getB()},
-                                      ArrayRef<StringRef>{"Scale", "B"})) {
+  Value params[] = {getScale(), getB()};
+  StringRef names[] = {"Scale", "B"};
+  for (auto [value, name] : llvm::zip_equal(params, names)) {
     if (isNone(value))
       continue;
     auto type = cast<RankedTensorType>(value.getType());
