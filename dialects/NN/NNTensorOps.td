@@ -141,7 +141,6 @@ def NN_DepthToSpaceOp : NNT_Op<"depth_to_space"> {
   let arguments = (ins NN_Tensor:$input, I64Attr:$blocksize,
                    DefaultValuedAttr<StrAttr, "\"DCR\"">:$mode);
   let results = (outs NN_Tensor:$output);
-  let hasVerifier = 1;
 }
 
 def NN_SpaceToDepthOp : NNT_Op<"space_to_depth"> {

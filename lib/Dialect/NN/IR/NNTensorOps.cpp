@@ -369,6 +369,11 @@ LogicalResult DepthToSpaceOp::inferReturnTypes(
   int64_t b = static_cast<int64_t>(adaptor.getBlocksize());
   if (failed(checkBlockOp(location, type, b, "DepthToSpace")))
     return failure();
+  if (adaptor.getMode() != "DCR" && adaptor.getMode() != "CRD")
+    return emitOptionalError(location,
+                             "DepthToSpace mode must be DCR or CRD, "
+                             "got '",
+                             adaptor.getMode(), "'");
   int64_t c = type.getDimSize(1);
   if (!ShapedType::isDynamic(c) && c % (b * b) != 0)
     return emitOptionalError(location, "DepthToSpace blocksize ", b,
@@ -378,12 +383,6 @@ LogicalResult DepthToSpaceOp::inferReturnTypes(
                              scaleDim(type.getDimSize(2), b, true),
                              scaleDim(type.getDimSize(3), b, true)},
                             type.getElementType()));
-  return success();
-}
-
-LogicalResult DepthToSpaceOp::verify() {
-  if (getMode() != "DCR" && getMode() != "CRD")
-    return emitOpError("mode must be DCR or CRD, got '") << getMode() << "'";
   return success();
 }
 
@@ -615,6 +614,12 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
                                       std::optional<Location> location,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &inferred) {
+  StringRef mode = adaptor.getMode();
+  if (!llvm::is_contained({"constant", "reflect", "edge", "wrap"}, mode))
+    return emitOptionalError(location,
+                             "Pad mode must be constant, reflect, "
+                             "edge or wrap, got '",
+                             mode, "'");
   auto type = tensorType(adaptor.getData());
   int64_t rank = type.getRank();
   FailureOr<int64_t> padCount =
@@ -669,10 +674,6 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult PadOp::verify() {
-  StringRef mode = getMode();
-  if (!llvm::is_contained({"constant", "reflect", "edge", "wrap"}, mode))
-    return emitOpError("mode must be constant, reflect, edge or wrap, got '")
-           << mode << "'";
   if (!isNone(getConstantValue())) {
     auto valueType = tensorType(getConstantValue());
     if (valueType.getElementType() != tensorType(getData()).getElementType())

@@ -207,7 +207,8 @@ func.func @unsqueeze_duplicate(%x: tensor<3xf32>) {
 func.func @pad_mode(%x: tensor<4xf32>) {
   %p = nn.constant dense<[1, 1]> : tensor<2xi64>
   %n = nn.none
-  // expected-error @+1 {{'nn.pad' op mode must be constant, reflect, edge or wrap, got 'mirror'}}
+  // expected-error @+2 {{Pad mode must be constant, reflect, edge or wrap, got 'mirror'}}
+  // expected-error @+1 {{'nn.pad' op failed to infer returned types}}
   %0 = nn.pad %x, %p, %n, %n {mode = "mirror"} : (tensor<4xf32>, tensor<2xi64>, none, none) -> tensor<6xf32>
   return
 }
@@ -342,7 +343,8 @@ func.func @cast_wrong_result(%x: tensor<2xf32>) {
 // -----
 
 func.func @depth_to_space_mode(%x: tensor<1x8x2x2xf32>) {
-  // expected-error @+1 {{'nn.depth_to_space' op mode must be DCR or CRD, got 'RDC'}}
+  // expected-error @+2 {{DepthToSpace mode must be DCR or CRD, got 'RDC'}}
+  // expected-error @+1 {{'nn.depth_to_space' op failed to infer returned types}}
   %0 = nn.depth_to_space %x {blocksize = 2 : i64, mode = "RDC"} : (tensor<1x8x2x2xf32>) -> tensor<1x2x4x4xf32>
   return
 }
