@@ -125,6 +125,24 @@ mlir::FailureOr<TransposedWindowGeometry> resolveTransposedWindow(
     std::optional<llvm::ArrayRef<int64_t>> outputPadding,
     std::optional<llvm::ArrayRef<int64_t>> outputShape);
 
+//===----------------------------------------------------------------------===//
+// Slice and Shape ranges (shared by nn.slice, nn.shape, their folders and
+// lowerings).
+//===----------------------------------------------------------------------===//
+
+/// First index and element count of ONNX Slice's `start:end:step` over a
+/// dimension of size `dim`: negative start/end count from the end, then
+/// both are clamped to [0, dim] for positive steps, start to [0, dim-1] and
+/// end to [-1, dim-1] for negative ones. `step` must not be 0.
+std::pair<int64_t, int64_t> resolveSliceRange(int64_t start, int64_t end,
+                                              int64_t step, int64_t dim);
+
+/// The [first, last) dimensions that ONNX Shape returns for a tensor of
+/// rank `rank`: negative start/end count from the rank, both are clamped to
+/// [0, rank], and an empty range has first == last.
+std::pair<int64_t, int64_t> resolveShapeRange(int64_t rank, int64_t start,
+                                              std::optional<int64_t> end);
+
 } // namespace whittle::nn
 
 #endif // WHITTLE_DIALECT_NN_NNSHAPES_H

@@ -344,4 +344,33 @@ FailureOr<TransposedWindowGeometry> resolveTransposedWindow(
   return g;
 }
 
+//===----------------------------------------------------------------------===//
+// Slice and Shape ranges
+//===----------------------------------------------------------------------===//
+
+std::pair<int64_t, int64_t> resolveSliceRange(int64_t start, int64_t end,
+                                              int64_t step, int64_t dim) {
+  auto clampIndex = [&](int64_t v, int64_t lo, int64_t hi) {
+    return std::clamp<int64_t>(v < 0 ? v + dim : v, lo, hi);
+  };
+  if (step > 0) {
+    int64_t first = clampIndex(start, 0, dim);
+    int64_t last = clampIndex(end, 0, dim);
+    return {first, llvm::divideCeil(std::max<int64_t>(last - first, 0), step)};
+  }
+  int64_t first = clampIndex(start, 0, dim - 1);
+  int64_t last = clampIndex(end, -1, dim - 1);
+  return {first, llvm::divideCeil(std::max<int64_t>(first - last, 0), -step)};
+}
+
+std::pair<int64_t, int64_t> resolveShapeRange(int64_t rank, int64_t start,
+                                              std::optional<int64_t> end) {
+  auto clampDim = [&](int64_t v) {
+    return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank);
+  };
+  int64_t first = clampDim(start);
+  int64_t last = end ? clampDim(*end) : rank;
+  return {first, std::max(first, last)};
+}
+
 } // namespace whittle::nn
