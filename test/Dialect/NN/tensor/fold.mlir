@@ -284,3 +284,29 @@ func.func @shape_arithmetic(%x: tensor<2x3x4xf32>) -> tensor<?x?xf32> {
   %0 = nn.reshape %x, %target : (tensor<2x3x4xf32>, tensor<2xi64>) -> tensor<?x?xf32>
   return %0 : tensor<?x?xf32>
 }
+
+// -----
+
+// A small dense_resource constant is read and rebuilt by reshape-like folds;
+// gathering from it gives inline data.
+// CHECK-LABEL: func.func @resource_constant
+// CHECK-DAG: nn.constant dense_resource<{{.*}}> : tensor<5x8xi64>
+// CHECK-DAG: nn.constant dense<[8, 9, 10, 11, 12, 13, 14, 15]> : tensor<8xi64>
+// CHECK-NOT: nn.reshape
+// CHECK-NOT: nn.gather
+func.func @resource_constant() -> (tensor<5x8xi64>, tensor<8xi64>) {
+  %c = nn.constant dense_resource<blob> : tensor<40xi64>
+  %s = nn.constant dense<[5, 8]> : tensor<2xi64>
+  %0 = nn.reshape %c, %s : (tensor<40xi64>, tensor<2xi64>) -> tensor<5x8xi64>
+  %i = nn.constant dense<1> : tensor<i64>
+  %1 = nn.gather %0, %i : (tensor<5x8xi64>, tensor<i64>) -> tensor<8xi64>
+  return %0, %1 : tensor<5x8xi64>, tensor<8xi64>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      blob: "0x0800000000000000000000000100000000000000020000000000000003000000000000000400000000000000050000000000000006000000000000000700000000000000080000000000000009000000000000000A000000000000000B000000000000000C000000000000000D000000000000000E000000000000000F0000000000000010000000000000001100000000000000120000000000000013000000000000001400000000000000150000000000000016000000000000001700000000000000180000000000000019000000000000001A000000000000001B000000000000001C000000000000001D000000000000001E000000000000001F0000000000000020000000000000002100000000000000220000000000000023000000000000002400000000000000250000000000000026000000000000002700000000000000"
+    }
+  }
+#-}
