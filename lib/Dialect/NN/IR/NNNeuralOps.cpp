@@ -144,6 +144,9 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *context,
 LogicalResult ConvOp::verify() {
   auto xType = cast<RankedTensorType>(getX().getType());
   auto wType = cast<RankedTensorType>(getW().getType());
+  // Ranks are checked by type inference, which runs after this verifier.
+  if (xType.getRank() < 3 || wType.getRank() != xType.getRank())
+    return success();
   int64_t group = getGroup();
   if (group <= 0)
     return emitOpError("'group' must be positive, got ") << group;
@@ -210,6 +213,9 @@ LogicalResult ConvTransposeOp::inferReturnTypes(
 LogicalResult ConvTransposeOp::verify() {
   auto xType = cast<RankedTensorType>(getX().getType());
   auto wType = cast<RankedTensorType>(getW().getType());
+  // Ranks are checked by type inference, which runs after this verifier.
+  if (xType.getRank() < 3 || wType.getRank() != xType.getRank())
+    return success();
   if (failed(verifySameElementType(*this, xType, wType)))
     return failure();
   int64_t group = getGroup();
@@ -343,6 +349,9 @@ LogicalResult BatchNormalizationOp::verify() {
            << getTrainingMode()
            << " is not supported: whittle compiles inference graphs, where "
               "BatchNormalization uses the given mean and variance";
+  // Ranks are checked by type inference, which runs after this verifier.
+  if (tensorType(getX()).getRank() < 2)
+    return success();
   int64_t channels = tensorType(getX()).getDimSize(1);
   Value params[] = {getScale(), getB(), getInputMean(), getInputVar()};
   StringRef names[] = {"scale", "B", "input_mean", "input_var"};
@@ -372,6 +381,9 @@ LogicalResult InstanceNormalizationOp::inferReturnTypes(
 }
 
 LogicalResult InstanceNormalizationOp::verify() {
+  // Ranks are checked by type inference, which runs after this verifier.
+  if (tensorType(getInput()).getRank() < 3)
+    return success();
   int64_t channels = tensorType(getInput()).getDimSize(1);
   if (failed(verifyChannelVector(*this, getScale(), "scale", channels)) ||
       failed(verifyChannelVector(*this, getB(), "B", channels)))
