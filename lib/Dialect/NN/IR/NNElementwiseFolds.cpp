@@ -10,17 +10,18 @@
 // kernel per element. Kernels are generic lambdas over the element type the
 // helper computes in: double for floats, int64_t for signed integers and
 // bool, uint64_t for unsigned integers, so that integer ops compute in
-// integers (wrapping, truncating division) as ONNX does. Also folds the
-// identities `x + 0`, `x - 0`, `x * 1`, `x / 1`, `x ^ 1` when the constant is
-// a splat and the op's result has exactly `x`'s type.
+// integers (wrapping, truncating division) as ONNX does. NaN results and
+// integer division by zero are left to run time. Also folds the identities
+// `x + 0`, `x - 0`, `x * 1`, `x / 1`, `x ^ 1` and `where(splat, x, y)` when
+// the constant is a splat and the op's result has exactly `x`'s type (note
+// that `-0.0 + 0.0` is `0.0`, so `x + 0` is exact up to the sign of zero),
+// a variadic op of one operand, and Clip without bounds.
 //
 //===----------------------------------------------------------------------===//
 
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/Verifier.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
@@ -214,15 +215,6 @@ static OpFoldResult foldElementwise(Operation *op, ArrayRef<Attribute> operands,
     if (!attr || attr.getNumElements() > kMaxFoldElements)
       return {};
     elements.push_back(attr);
-  }
-  // The ONNX importer folds ops before the module is verified: leave an
-  // invalid op (say, mismatched element types) to the verifier rather than
-  // folding it away.
-  {
-    ScopedDiagnosticHandler silence(op->getContext(),
-                                    [](Diagnostic &) { return success(); });
-    if (failed(verify(op, /*verifyRecursively=*/false)))
-      return {};
   }
   switch (domain ? *domain : getDomain(elements.front().getElementType())) {
   case Domain::Float:
