@@ -58,6 +58,12 @@ OUT_OF_SCOPE_PATTERNS = [
                 r"(oldest|newest) whittle supports")),
     ("no-default-opset",
      re.compile(r"model does not import the default ONNX operator set")),
+    # Training graphs, string tensors and non-tensor graph inputs are outside
+    # what whittle compiles; the importer says so in these words.
+    ("training-mode", re.compile(r"training_mode=1 is not supported")),
+    ("string-tensor", re.compile(r"Cast to ONNX data type 8 is not supported")),
+    ("non-tensor-input",
+     re.compile(r"does not support sequence, map or optional inputs")),
 ]
 
 CATEGORIES = ("imported", "out-of-scope", "failed", "crash")

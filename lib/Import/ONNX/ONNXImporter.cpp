@@ -105,7 +105,10 @@ public:
   // Used by the node builders.
   MLIRContext *context;
   OpBuilder builder;
+  /// The default-domain opset of the nodes being imported (after upgrade),
+  /// and the one the model declared.
   int64_t opset = 0;
+  int64_t sourceOpset = 0;
 
   InFlightDiagnostic emitFileError() { return emitError(fileLoc); }
   FailureOr<Type> convertElementType(int32_t onnxType, StringRef what);
@@ -115,6 +118,7 @@ public:
 
 private:
   LogicalResult normalizeModel(onnx::ModelProto &model);
+  LogicalResult loadExternalData(onnx::GraphProto &graph);
   LogicalResult applyInputShapes(onnx::GraphProto &graph);
   LogicalResult checkSupportedOps(const onnx::GraphProto &graph);
   FailureOr<SmallVector<const onnx::NodeProto *>>
@@ -153,12 +157,16 @@ public:
   FailureOr<NamedAttribute> convertAttribute(const onnx::AttributeProto &attr);
 
   template <typename OpT> LogicalResult buildGeneric();
+  /// Verifies a freshly built op, reporting failures against the node.
+  LogicalResult verifyNodeOp(Operation *op);
   LogicalResult buildConstant();
 
   GraphImporter &graph;
   const onnx::NodeProto &node;
   SmallVector<Value> operands;
   Location loc;
+  /// Attributes the importer adds to the node's own (see importNode).
+  SmallVector<NamedAttribute> impliedAttributes;
   /// Results that the node's ONNX outputs map to, in order.
   SmallVector<Value> results;
 };
@@ -238,6 +246,10 @@ GraphImporter::readExternalData(const onnx::TensorProto &tensor,
                        "directory";
     return failure();
   }
+  if (tensor.external_data_size() == 0) {
+    emitFileError() << what << " is marked external but has no location";
+    return failure();
+  }
   SmallString<256> file = llvm::sys::path::parent_path(path);
   llvm::sys::path::append(file, location);
   auto buffer = llvm::MemoryBuffer::getFileSlice(file, length ? *length : 0,
@@ -294,12 +306,7 @@ FailureOr<ElementsAttr> GraphImporter::convertTensor(onnx::TensorProto &tensor,
                      : (elementType->getIntOrFloatBitWidth() + 7) / 8;
 
   std::string *data = nullptr;
-  if (tensor.data_location() == onnx::TensorProto_DataLocation_EXTERNAL) {
-    FailureOr<std::string *> external = readExternalData(tensor, what);
-    if (failed(external))
-      return failure();
-    data = *external;
-  } else if (tensor.has_raw_data()) {
+  if (tensor.has_raw_data()) {
     data = tensor.release_raw_data();
   } else {
     data = new std::string;
@@ -446,6 +453,7 @@ template <typename OpT> LogicalResult NodeImporter::buildGeneric() {
       return failure();
     attributes.push_back(*converted);
   }
+  attributes.append(impliedAttributes);
   if (failed(opName->verifyInherentAttrs(attributes,
                                          [&] { return emitNodeError(); })))
     return failure();
@@ -487,6 +495,8 @@ template <typename OpT> LogicalResult NodeImporter::buildGeneric() {
   }
   state.addTypes(resultTypes);
   Operation *op = graph.builder.create(state);
+  if (failed(verifyNodeOp(op)))
+    return failure();
 
   // Fold as we go: constant shape arithmetic must become constants before
   // the ops that consume it infer their shapes.
@@ -498,6 +508,26 @@ template <typename OpT> LogicalResult NodeImporter::buildGeneric() {
   }
   results.assign(op->result_begin(), op->result_end());
   return success();
+}
+
+LogicalResult NodeImporter::verifyNodeOp(Operation *op) {
+  std::string message;
+  bool verified;
+  {
+    ScopedDiagnosticHandler capture(graph.context, [&](Diagnostic &diag) {
+      if (diag.getSeverity() != DiagnosticSeverity::Error)
+        return failure();
+      if (message.empty())
+        message = diag.str();
+      return success();
+    });
+    verified = succeeded(verify(op, /*verifyRecursively=*/false));
+  }
+  if (verified)
+    return success();
+  op->erase();
+  emitNodeError() << message;
+  return failure();
 }
 
 LogicalResult NodeImporter::buildConstant() {
@@ -578,12 +608,31 @@ static bool isDefaultDomain(StringRef domain) {
 // Graph import
 //===----------------------------------------------------------------------===//
 
+LogicalResult GraphImporter::loadExternalData(onnx::GraphProto &graph) {
+  // Read external weights into the protos first, as onnx.load does, so that
+  // the checker and everything after see ordinary tensors.
+  for (onnx::TensorProto &init : *graph.mutable_initializer()) {
+    if (init.data_location() != onnx::TensorProto_DataLocation_EXTERNAL)
+      continue;
+    FailureOr<std::string *> data =
+        readExternalData(init, "initializer '" + init.name() + "'");
+    if (failed(data))
+      return failure();
+    init.set_allocated_raw_data(*data);
+    init.clear_external_data();
+    init.set_data_location(onnx::TensorProto_DataLocation_DEFAULT);
+  }
+  return success();
+}
+
 LogicalResult GraphImporter::normalizeModel(onnx::ModelProto &model) {
   if (!model.has_graph()) {
     emitFileError() << "file does not contain an ONNX graph (is it an ONNX "
                        "model?)";
     return failure();
   }
+  if (failed(loadExternalData(*model.mutable_graph())))
+    return failure();
   opset = -1;
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     if (isDefaultDomain(id.domain()))
@@ -592,17 +641,12 @@ LogicalResult GraphImporter::normalizeModel(onnx::ModelProto &model) {
     emitFileError() << "model does not import the default ONNX operator set";
     return failure();
   }
+  sourceOpset = opset;
   if (opset > kNewestOpset) {
     emitFileError() << "model uses opset " << opset
                     << ", newer than the newest whittle supports ("
                     << kNewestOpset
                     << "); re-export it with opset_version=" << kNewestOpset;
-    return failure();
-  }
-  if (opset < kOldestOpset) {
-    emitFileError() << "model uses opset " << opset
-                    << ", older than the oldest whittle supports ("
-                    << kOldestOpset << "); re-export it with a newer opset";
     return failure();
   }
   if (failed(checkSupportedOps(model.graph())) ||
@@ -618,8 +662,16 @@ LogicalResult GraphImporter::normalizeModel(onnx::ModelProto &model) {
       return failure();
     }
     if (auto error = upgradeModel(model, opset, kLibraryOpset)) {
-      emitFileError() << "cannot upgrade the model from opset " << opset
-                      << " to " << kLibraryOpset << ": " << *error;
+      if (opset < kOldestOpset)
+        emitFileError() << "model uses opset " << opset
+                        << ", older than the oldest whittle supports ("
+                        << kOldestOpset
+                        << "), and the ONNX version converter cannot upgrade "
+                           "it: "
+                        << *error;
+      else
+        emitFileError() << "cannot upgrade the model from opset " << opset
+                        << " to " << kLibraryOpset << ": " << *error;
       return failure();
     }
     opset = std::max<int64_t>(opset, kLibraryOpset);
@@ -657,8 +709,8 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
       continue;
     if (!input.type().has_tensor_type()) {
       emitFileError() << "graph input '" << input.name()
-                      << "' is not a tensor; whittle imports tensor inputs "
-                         "only";
+                      << "' is not a tensor; whittle does not support "
+                         "sequence, map or optional inputs";
       return failure();
     }
     onnx::TypeProto_Tensor *tensor =
@@ -818,8 +870,25 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   return s;
 }
 
+/// Nodes where ONNX 1.12's shape inference is known to disagree with the
+/// ONNX specification as ONNX Runtime and PyTorch implement it: pools with
+/// ceil_mode (the last window may not start in the end padding) and
+/// ConvTranspose with SAME_* padding (output = input * stride).
+static bool hasKnownShapeInferenceBug(const onnx::NodeProto &node) {
+  for (const onnx::AttributeProto &attr : node.attribute()) {
+    if (attr.name() == "ceil_mode" && attr.i() != 0)
+      return true;
+    if (node.op_type() == "ConvTranspose" && attr.name() == "auto_pad" &&
+        StringRef(attr.s()).starts_with("SAME"))
+      return true;
+  }
+  return false;
+}
+
 LogicalResult GraphImporter::crossCheck(const onnx::NodeProto &node,
                                         StringRef output, Type type) {
+  if (hasKnownShapeInferenceBug(node))
+    return success();
   auto it = onnxTypes.find(output);
   auto ranked = dyn_cast<RankedTensorType>(type);
   if (it == onnxTypes.end() || !ranked ||
@@ -873,6 +942,46 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
   }
 
   NodeImporter importer(*this, node, std::move(operands), loc);
+  // Resize-10 and Upsample sample with asymmetric coordinates and floor;
+  // the ONNX 1.12 converter drops that when it upgrades them to Resize-11+.
+  if (node.op_type() == "Resize" && sourceOpset < 11) {
+    auto hasAttribute = [&](StringRef name) {
+      return llvm::any_of(node.attribute(),
+                          [&](const auto &a) { return a.name() == name; });
+    };
+    if (!hasAttribute("coordinate_transformation_mode"))
+      importer.impliedAttributes.push_back(
+          builder.getNamedAttr("coordinate_transformation_mode",
+                               builder.getStringAttr("asymmetric")));
+    if (!hasAttribute("nearest_mode"))
+      importer.impliedAttributes.push_back(
+          builder.getNamedAttr("nearest_mode", builder.getStringAttr("floor")));
+  }
+  // Before opset 7 PRelu's slope was per channel; since then it broadcasts
+  // from the right, so a [C] slope becomes [C, 1, ..., 1].
+  if (node.op_type() == "PRelu" && sourceOpset < 7 &&
+      importer.operands.size() == 2) {
+    auto x = dyn_cast<RankedTensorType>(importer.operands[0].getType());
+    auto slope = dyn_cast<RankedTensorType>(importer.operands[1].getType());
+    if (x && slope && x.getRank() > 2 && slope.getRank() == 1 &&
+        slope.getDimSize(0) == x.getDimSize(1) && slope.getDimSize(0) != 1) {
+      SmallVector<int64_t> shape(x.getRank() - 1, 1);
+      shape[0] = slope.getDimSize(0);
+      Value target = nn::ConstantOp::create(
+          builder, loc,
+          DenseElementsAttr::get(RankedTensorType::get({(int64_t)shape.size()},
+                                                       builder.getI64Type()),
+                                 ArrayRef<int64_t>(shape)));
+      importer.operands[1] =
+          nn::ReshapeOp::create(builder, loc, importer.operands[1], target);
+    }
+  }
+  // Before opset 18 a Split without sizes splits evenly into as many parts
+  // as the node has outputs; opset 18 says so with `num_outputs`.
+  if (node.op_type() == "Split" && opset < 18 &&
+      (node.input_size() < 2 || node.input(1).empty()))
+    importer.impliedAttributes.push_back(builder.getNamedAttr(
+        "num_outputs", builder.getI64IntegerAttr(node.output_size())));
   if (failed(getNodeBuilders().lookup(node.op_type())(importer)))
     return failure();
   if (node.output_size() > (int)importer.results.size()) {

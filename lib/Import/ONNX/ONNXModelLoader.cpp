@@ -55,8 +55,16 @@ std::optional<std::string> parseTextModel(const std::string &text,
   return failure ? failure : error;
 }
 
-std::optional<std::string> checkModel(const onnx::ModelProto &model) {
-  return guarded("ONNX checker", [&] { onnx::checker::check_model(model); });
+std::optional<std::string> checkModel(onnx::ModelProto &model) {
+  // Exporters stamp the IR version of the onnx package they were built with;
+  // the graph rules for opsets up to kLibraryOpset are the same in later IR
+  // versions, so check as the newest IR version the library knows.
+  int64_t irVersion = model.ir_version();
+  model.set_ir_version(std::min<int64_t>(irVersion, onnx::IR_VERSION));
+  auto error =
+      guarded("ONNX checker", [&] { onnx::checker::check_model(model); });
+  model.set_ir_version(irVersion);
+  return error;
 }
 
 /// True if some node of the default domain has a different schema at
@@ -79,6 +87,9 @@ std::optional<std::string> upgradeModel(onnx::ModelProto &model,
                                         int64_t fromOpset, int64_t target) {
   if (fromOpset >= target || !needsConversion(model.graph(), fromOpset, target))
     return std::nullopt;
+  // Several adapters need input shapes; give them what inference knows.
+  if (auto error = inferShapes(model, /*strict=*/false))
+    return error;
   // The converter copies every tensor through its own IR; park the raw data
   // of large initializers and put it back afterwards.
   std::unordered_map<std::string, std::string> parked;
@@ -112,10 +123,10 @@ std::optional<std::string> upgradeModel(onnx::ModelProto &model,
   return std::nullopt;
 }
 
-std::optional<std::string> inferShapes(onnx::ModelProto &model) {
+std::optional<std::string> inferShapes(onnx::ModelProto &model, bool strict) {
   return guarded("ONNX shape inference", [&] {
-    onnx::ShapeInferenceOptions options(/*check_type=*/true,
-                                        /*strict_mode=*/1,
+    onnx::ShapeInferenceOptions options(/*check_type=*/strict,
+                                        /*strict_mode=*/strict ? 1 : 0,
                                         /*data_prop=*/true);
     onnx::shape_inference::InferShapes(
         model, onnx::OpSchemaRegistry::Instance(), options);

@@ -26,7 +26,8 @@ namespace whittle::onnx_import {
 constexpr int64_t kLibraryOpset = 17;
 /// The newest opset whittle imports; the nn dialect follows its schemas.
 constexpr int64_t kNewestOpset = 21;
-/// The oldest opset whittle promises to import.
+/// The oldest opset whittle promises to import; older models are upgraded
+/// with the ONNX version converter when it can.
 constexpr int64_t kOldestOpset = 7;
 
 /// Parses a binary protobuf model. Returns an error message on failure.
@@ -37,8 +38,9 @@ std::optional<std::string> parseBinaryModel(const char *data, size_t size,
 std::optional<std::string> parseTextModel(const std::string &text,
                                           onnx::ModelProto &model);
 
-/// Runs the ONNX checker (opset <= kLibraryOpset only).
-std::optional<std::string> checkModel(const onnx::ModelProto &model);
+/// Runs the ONNX checker (opset <= kLibraryOpset only). Leaves `model`
+/// unchanged.
+std::optional<std::string> checkModel(onnx::ModelProto &model);
 
 /// Upgrades the default-domain opset to `target` with the ONNX version
 /// converter if any node's schema changes on the way. Large initializers are
@@ -46,9 +48,10 @@ std::optional<std::string> checkModel(const onnx::ModelProto &model);
 std::optional<std::string> upgradeModel(onnx::ModelProto &model,
                                         int64_t fromOpset, int64_t target);
 
-/// Runs ONNX shape inference (strict, with data propagation), filling the
-/// graph's value_info.
-std::optional<std::string> inferShapes(onnx::ModelProto &model);
+/// Runs ONNX shape inference with data propagation, filling the graph's
+/// value_info. `strict` turns node-level inference errors into failures.
+std::optional<std::string> inferShapes(onnx::ModelProto &model,
+                                       bool strict = true);
 
 } // namespace whittle::onnx_import
 

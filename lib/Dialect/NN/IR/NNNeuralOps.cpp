@@ -737,9 +737,12 @@ static std::optional<SmallVector<double>> getConstantDoubles(Value value) {
 }
 
 static const StringRef kResizeModes[] = {"nearest", "linear", "cubic"};
+// tf_half_pixel_for_nn is Resize-11's, removed from the schema in opset 13
+// but still found in models exported at 11 and 12.
 static const StringRef kCoordinateModes[] = {
-    "half_pixel",    "half_pixel_symmetric", "pytorch_half_pixel",
-    "align_corners", "asymmetric",           "tf_crop_and_resize"};
+    "half_pixel",          "half_pixel_symmetric", "pytorch_half_pixel",
+    "align_corners",       "asymmetric",           "tf_crop_and_resize",
+    "tf_half_pixel_for_nn"};
 static const StringRef kNearestModes[] = {"round_prefer_floor",
                                           "round_prefer_ceil", "floor", "ceil"};
 static const StringRef kAspectRatioPolicies[] = {"stretch", "not_larger",

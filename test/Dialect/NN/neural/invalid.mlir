@@ -586,7 +586,7 @@ func.func @resize_7(%x: tensor<1x3x4x4xf32>, %s: tensor<4xf32>) {
 
 func.func @resize_8(%x: tensor<1x3x4x4xf32>, %s: tensor<4xf32>) {
   %none = nn.none
-  // expected-error @+1 {{'nn.resize' op unsupported coordinate_transformation_mode 'half_pixels' (expected one of half_pixel, half_pixel_symmetric, pytorch_half_pixel, align_corners, asymmetric, tf_crop_and_resize)}}
+  // expected-error @+1 {{'nn.resize' op unsupported coordinate_transformation_mode 'half_pixels' (expected one of half_pixel, half_pixel_symmetric, pytorch_half_pixel, align_corners, asymmetric, tf_crop_and_resize, tf_half_pixel_for_nn)}}
   %0 = nn.resize %x, %none, %s, %none {coordinate_transformation_mode = "half_pixels"} : (tensor<1x3x4x4xf32>, none, tensor<4xf32>, none) -> tensor<?x?x?x?xf32>
   return
 }

@@ -14,7 +14,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def conv_model(weight, name, opset=17):
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 4, 4])
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 4, 4])
-    node = helper.make_node("Conv", ["x", "w"], ["y"], name="conv1",
+    node = helper.make_node("Conv", ["x", weight.name], ["y"], name="conv1",
                             pads=[1, 1, 1, 1])
     graph = helper.make_graph([node], name, [x], [y], [weight])
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
@@ -31,6 +31,8 @@ def main():
               os.path.join(HERE, "nan-weight.onnx"))
 
     # Weights in an external data file next to the model.
+    if os.path.exists(os.path.join(HERE, "external-data.bin")):
+        os.remove(os.path.join(HERE, "external-data.bin"))
     model = conv_model(numpy_helper.from_array(w, "conv1.weight"), "external")
     onnx.save_model(model, os.path.join(HERE, "external-data.onnx"),
                     save_as_external_data=True, all_tensors_to_one_file=True,
