@@ -11,6 +11,7 @@
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "whittle/InitAllDialects.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
@@ -46,10 +47,14 @@ void whittle::registerImportONNXTranslation() {
           options.batchSize = batchSize;
         const llvm::MemoryBuffer *buffer =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        // Binary models are parsed from the file itself when there is one,
+        // so that the file's bytes are not held beside the parsed weights.
         StringRef path = buffer->getBufferIdentifier();
         OwningOpRef<ModuleOp> module =
-            importONNX(buffer->getBuffer(), path, isTextualONNXPath(path),
-                       context, options);
+            llvm::sys::fs::is_regular_file(path)
+                ? importONNXFile(path, context, options)
+                : importONNX(buffer->getBuffer(), path, isTextualONNXPath(path),
+                             context, options);
         return OwningOpRef<Operation *>(module.release());
       },
       [](DialectRegistry &registry) {

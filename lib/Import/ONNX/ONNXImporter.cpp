@@ -1127,15 +1127,22 @@ static std::string stripComments(StringRef text) {
   return out;
 }
 
-OwningOpRef<ModuleOp> whittle::importONNX(StringRef buffer, StringRef path,
-                                          bool isText, MLIRContext *context,
-                                          const ImportONNXOptions &options) {
+/// Parses `buffer`, or for binary models the file at `path` when it is one,
+/// and imports the model.
+static OwningOpRef<ModuleOp> parseAndImport(std::optional<StringRef> buffer,
+                                            StringRef path, bool isText,
+                                            MLIRContext *context,
+                                            const ImportONNXOptions &options) {
   context->loadDialect<nn::NNDialect, func::FuncDialect>();
   Location fileLoc = FileLineColLoc::get(context, path, 0, 0);
   onnx::ModelProto model;
-  std::optional<std::string> error =
-      isText ? parseTextModel(stripComments(buffer), model)
-             : parseBinaryModel(buffer.data(), buffer.size(), model);
+  std::optional<std::string> error;
+  if (isText)
+    error = parseTextModel(stripComments(*buffer), model);
+  else if (buffer)
+    error = parseBinaryModel(buffer->data(), buffer->size(), model);
+  else
+    error = parseBinaryModelFile(path.str(), model);
   if (error) {
     emitError(fileLoc) << "cannot parse " << (isText ? "textual " : "")
                        << "ONNX model: " << *error;
@@ -1145,16 +1152,31 @@ OwningOpRef<ModuleOp> whittle::importONNX(StringRef buffer, StringRef path,
   return importer.import(model);
 }
 
+OwningOpRef<ModuleOp> whittle::importONNX(StringRef buffer, StringRef path,
+                                          bool isText, MLIRContext *context,
+                                          const ImportONNXOptions &options) {
+  return parseAndImport(buffer, path, isText, context, options);
+}
+
 OwningOpRef<ModuleOp>
 whittle::importONNXFile(StringRef path, MLIRContext *context,
                         const ImportONNXOptions &options) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
+  if (!llvm::sys::fs::is_regular_file(path)) {
+    emitError(FileLineColLoc::get(context, path, 0, 0))
+        << "cannot open ONNX model: "
+        << (llvm::sys::fs::exists(path) ? "not a regular file"
+                                        : "No such file or directory");
+    return nullptr;
+  }
+  if (!isTextualONNXPath(path))
+    return parseAndImport(std::nullopt, path, /*isText=*/false, context,
+                          options);
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer) {
     emitError(FileLineColLoc::get(context, path, 0, 0))
         << "cannot open ONNX model: " << buffer.getError().message();
     return nullptr;
   }
-  return importONNX((*buffer)->getBuffer(), path, isTextualONNXPath(path),
-                    context, options);
+  return parseAndImport((*buffer)->getBuffer(), path, /*isText=*/true, context,
+                        options);
 }

@@ -12,7 +12,11 @@
 #include "onnx/shape_inference/implementation.h"
 #include "onnx/version_converter/convert.h"
 
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+
 #include <exception>
+#include <fcntl.h>
+#include <unistd.h>
 #include <unordered_map>
 
 namespace whittle::onnx_import {
@@ -40,6 +44,21 @@ std::optional<std::string> parseBinaryModel(const char *data, size_t size,
     if (!model.ParseFromArray(data, static_cast<int>(size)))
       error = "not a valid ONNX protobuf (truncated or corrupt file?)";
   });
+  return failure ? failure : error;
+}
+
+std::optional<std::string> parseBinaryModelFile(const std::string &path,
+                                                onnx::ModelProto &model) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0)
+    return std::string("cannot open file");
+  std::optional<std::string> error;
+  auto failure = guarded("protobuf parser", [&] {
+    google::protobuf::io::FileInputStream stream(fd, 1 << 20);
+    if (!model.ParseFromZeroCopyStream(&stream))
+      error = "not a valid ONNX protobuf (truncated or corrupt file?)";
+  });
+  ::close(fd);
   return failure ? failure : error;
 }
 

@@ -34,6 +34,11 @@ constexpr int64_t kOldestOpset = 7;
 std::optional<std::string> parseBinaryModel(const char *data, size_t size,
                                             onnx::ModelProto &model);
 
+/// Parses a binary protobuf model straight from a file, without holding the
+/// file's bytes in memory beside the parsed model.
+std::optional<std::string> parseBinaryModelFile(const std::string &path,
+                                                onnx::ModelProto &model);
+
 /// Parses the ONNX textual syntax (after the caller removed comment lines).
 std::optional<std::string> parseTextModel(const std::string &text,
                                           onnx::ModelProto &model);
