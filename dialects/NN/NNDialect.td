@@ -62,9 +62,19 @@ class NN_Op<string mnemonic, list<Trait> traits = []>
 }
 
 // An op whose result types come from the adaptor-based inference hook that
-// the op implements in C++ (`inferReturnTypes`).
+// the op implements in C++ (`inferReturnTypes`). Its results may be less
+// static than inference now says: folding shape arithmetic into constants
+// makes inference sharper than the types already in the IR.
 class NN_InferredOp<string mnemonic, list<Trait> traits = []>
-    : NN_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor])>;
+    : NN_Op<mnemonic, !listconcat(traits,
+                                  [InferTypeOpAdaptorWithIsCompatible])> {
+  let extraClassDefinition = [{
+    bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange inferred,
+                                            ::mlir::TypeRange actual) {
+      return ::whittle::nn::areRefinementsOf(inferred, actual);
+    }
+  }];
+}
 
 // Unary elementwise op: result has the operand's type.
 class NN_UnaryElementwiseOp<string mnemonic, list<Trait> traits = [],

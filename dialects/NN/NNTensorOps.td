@@ -28,44 +28,12 @@ def NNT_IndexTensor : RankedTensorOf<[I32, I64]>;
 def NNT_OptIndexTensor : AnyTypeOf<[RankedTensorOf<[I32, I64]>, NoneType],
                                    "i32 or i64 tensor or none">;
 
-// Definition of isCompatibleReturnTypes shared by the ops below: inferred and
-// actual result types agree on element type, encoding and rank, and on every
-// dimension that both know statically.
-defvar NNT_CompatibleReturnTypes = [{
-  bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange inferred,
-                                          ::mlir::TypeRange actual) {
-    if (inferred.size() != actual.size())
-      return false;
-    for (auto [lhs, rhs] : ::llvm::zip(inferred, actual)) {
-      if (lhs == rhs)
-        continue;
-      auto l = ::llvm::dyn_cast<::mlir::RankedTensorType>(lhs);
-      auto r = ::llvm::dyn_cast<::mlir::RankedTensorType>(rhs);
-      if (!l || !r || l.getElementType() != r.getElementType() ||
-          l.getEncoding() != r.getEncoding() || l.getRank() != r.getRank())
-        return false;
-      for (auto [a, b] : ::llvm::zip(l.getShape(), r.getShape()))
-        if (a != b && !::mlir::ShapedType::isDynamic(a) &&
-            !::mlir::ShapedType::isDynamic(b))
-          return false;
-    }
-    return true;
-  }
-}];
-
-// An op of this family: adaptor-based type inference, results compatible
-// with (possibly less static than) the inferred types.
-class NNT_Op<string mnemonic, list<Trait> traits = []>
-    : NN_Op<mnemonic, !listconcat(traits,
-                                  [InferTypeOpAdaptorWithIsCompatible])> {
-  let extraClassDefinition = NNT_CompatibleReturnTypes;
-}
 
 //===----------------------------------------------------------------------===//
 // Reshaping
 //===----------------------------------------------------------------------===//
 
-def NN_ReshapeOp : NNT_Op<"reshape"> {
+def NN_ReshapeOp : NN_InferredOp<"reshape"> {
   let summary = "Reshape with ONNX's 0 (copy) and -1 (infer) entries";
   let description = [{
     Reshapes `data` to `shape` (a 1-D i64 tensor). An entry 0 copies the
@@ -81,7 +49,7 @@ def NN_ReshapeOp : NNT_Op<"reshape"> {
   let hasCanonicalizer = 1;
 }
 
-def NN_FlattenOp : NNT_Op<"flatten"> {
+def NN_FlattenOp : NN_InferredOp<"flatten"> {
   let summary = "Flattens a tensor into a 2-D matrix (ONNX Flatten)";
   let description = [{
     The result has shape `[d0 * ... * d(axis-1), d(axis) * ... * d(n-1)]`;
@@ -93,7 +61,7 @@ def NN_FlattenOp : NNT_Op<"flatten"> {
   let hasFolder = 1;
 }
 
-def NN_SqueezeOp : NNT_Op<"squeeze"> {
+def NN_SqueezeOp : NN_InferredOp<"squeeze"> {
   let summary = "Removes dimensions of size 1 (ONNX Squeeze)";
   let description = [{
     Removes the dimensions listed in `axes` (a 1-D i64 tensor, each in
@@ -106,7 +74,7 @@ def NN_SqueezeOp : NNT_Op<"squeeze"> {
   let hasFolder = 1;
 }
 
-def NN_UnsqueezeOp : NNT_Op<"unsqueeze"> {
+def NN_UnsqueezeOp : NN_InferredOp<"unsqueeze"> {
   let summary = "Inserts dimensions of size 1 (ONNX Unsqueeze)";
   let description = [{
     Inserts a dimension of size 1 at each position of `axes` (a 1-D i64
@@ -118,7 +86,7 @@ def NN_UnsqueezeOp : NNT_Op<"unsqueeze"> {
   let hasFolder = 1;
 }
 
-def NN_TransposeOp : NNT_Op<"transpose"> {
+def NN_TransposeOp : NN_InferredOp<"transpose"> {
   let summary = "Permutes dimensions (ONNX Transpose)";
   let description = [{
     Output dimension i is input dimension `perm[i]`. Without `perm` the
@@ -130,7 +98,7 @@ def NN_TransposeOp : NNT_Op<"transpose"> {
   let hasFolder = 1;
 }
 
-def NN_DepthToSpaceOp : NNT_Op<"depth_to_space"> {
+def NN_DepthToSpaceOp : NN_InferredOp<"depth_to_space"> {
   let summary = "Rearranges depth into spatial blocks (ONNX DepthToSpace)";
   let description = [{
     Maps an NCHW tensor `[N, C, H, W]` to `[N, C / (b*b), H * b, W * b]`
@@ -143,7 +111,7 @@ def NN_DepthToSpaceOp : NNT_Op<"depth_to_space"> {
   let results = (outs NN_Tensor:$output);
 }
 
-def NN_SpaceToDepthOp : NNT_Op<"space_to_depth"> {
+def NN_SpaceToDepthOp : NN_InferredOp<"space_to_depth"> {
   let summary = "Rearranges spatial blocks into depth (ONNX SpaceToDepth)";
   let description = [{
     Maps an NCHW tensor `[N, C, H, W]` to `[N, C * b * b, H / b, W / b]`
@@ -157,7 +125,7 @@ def NN_SpaceToDepthOp : NNT_Op<"space_to_depth"> {
 // Joining, splitting and slicing
 //===----------------------------------------------------------------------===//
 
-def NN_ConcatOp : NNT_Op<"concat"> {
+def NN_ConcatOp : NN_InferredOp<"concat"> {
   let summary = "Concatenates tensors along an axis (ONNX Concat)";
   let description = [{
     All inputs have the same element type and rank and agree on every
@@ -168,7 +136,7 @@ def NN_ConcatOp : NNT_Op<"concat"> {
   let hasFolder = 1;
 }
 
-def NN_SplitOp : NNT_Op<"split"> {
+def NN_SplitOp : NN_InferredOp<"split"> {
   let summary = "Splits a tensor along an axis (ONNX Split)";
   let description = [{
     Splits `input` along `axis` into the sizes given by `split` (a 1-D i64
@@ -182,7 +150,7 @@ def NN_SplitOp : NNT_Op<"split"> {
   let results = (outs Variadic<NN_Tensor>:$outputs);
 }
 
-def NN_SliceOp : NNT_Op<"slice"> {
+def NN_SliceOp : NN_InferredOp<"slice"> {
   let summary = "Strided slice (ONNX Slice)";
   let description = [{
     Takes `starts[i]:ends[i]:steps[i]` along `axes[i]`. Negative starts and
@@ -198,7 +166,7 @@ def NN_SliceOp : NNT_Op<"slice"> {
   let hasFolder = 1;
 }
 
-def NN_PadOp : NNT_Op<"pad"> {
+def NN_PadOp : NN_InferredOp<"pad"> {
   let summary = "Pads a tensor (ONNX Pad)";
   let description = [{
     `pads` (1-D i64) holds the begin pads then the end pads of each axis in
@@ -212,7 +180,7 @@ def NN_PadOp : NNT_Op<"pad"> {
   let hasVerifier = 1;
 }
 
-def NN_ExpandOp : NNT_Op<"expand"> {
+def NN_ExpandOp : NN_InferredOp<"expand"> {
   let summary = "Broadcasts a tensor to a shape (ONNX Expand)";
   let description = [{
     The result shape is the multidirectional broadcast of the input shape
@@ -223,7 +191,7 @@ def NN_ExpandOp : NNT_Op<"expand"> {
   let hasFolder = 1;
 }
 
-def NN_TileOp : NNT_Op<"tile"> {
+def NN_TileOp : NN_InferredOp<"tile"> {
   let summary = "Repeats a tensor along each axis (ONNX Tile)";
   let description = [{
     `repeats` (1-D i64, one non-negative entry per input dimension)
@@ -234,7 +202,7 @@ def NN_TileOp : NNT_Op<"tile"> {
   let hasFolder = 1;
 }
 
-def NN_GatherOp : NNT_Op<"gather"> {
+def NN_GatherOp : NN_InferredOp<"gather"> {
   let summary = "Gathers slices along an axis (ONNX Gather)";
   let description = [{
     The result has shape `data.shape[:axis] + indices.shape +
@@ -252,14 +220,14 @@ def NN_GatherOp : NNT_Op<"gather"> {
 // Shape arithmetic and conversions
 //===----------------------------------------------------------------------===//
 
-def NN_IdentityOp : NNT_Op<"identity"> {
+def NN_IdentityOp : NN_InferredOp<"identity"> {
   let summary = "Returns its input (ONNX Identity)";
   let arguments = (ins NN_Tensor:$input);
   let results = (outs NN_Tensor:$output);
   let hasFolder = 1;
 }
 
-def NN_ConstantOfShapeOp : NNT_Op<"constant_of_shape"> {
+def NN_ConstantOfShapeOp : NN_InferredOp<"constant_of_shape"> {
   let summary = "Tensor of a given shape filled with one value";
   let description = [{
     ONNX ConstantOfShape: the result has the shape held by `input` (a 1-D
@@ -272,7 +240,7 @@ def NN_ConstantOfShapeOp : NNT_Op<"constant_of_shape"> {
   let hasFolder = 1;
 }
 
-def NN_ShapeOp : NNT_Op<"shape"> {
+def NN_ShapeOp : NN_InferredOp<"shape"> {
   let summary = "Shape of a tensor as a 1-D i64 tensor (ONNX Shape)";
   let description = [{
     Returns dimensions `start` to `end` (exclusive, default: the rank) of
@@ -286,14 +254,14 @@ def NN_ShapeOp : NNT_Op<"shape"> {
   let hasFolder = 1;
 }
 
-def NN_SizeOp : NNT_Op<"size"> {
+def NN_SizeOp : NN_InferredOp<"size"> {
   let summary = "Number of elements as an i64 scalar (ONNX Size)";
   let arguments = (ins NN_Tensor:$data);
   let results = (outs NN_I64Tensor:$size);
   let hasFolder = 1;
 }
 
-def NN_CastOp : NNT_Op<"cast"> {
+def NN_CastOp : NN_InferredOp<"cast"> {
   let summary = "Converts the element type (ONNX Cast)";
   let description = [{
     `to` is an ONNX TensorProto data type: FLOAT (1) f32, UINT8 (2) ui8,
@@ -316,7 +284,7 @@ def NN_CastOp : NNT_Op<"cast"> {
 // empty constant axes) every axis is reduced, unless noop_with_empty_axes
 // is 1, which makes the op the identity.
 class NNT_ReduceOp<string mnemonic, string onnxName, string what>
-    : NNT_Op<mnemonic> {
+    : NN_InferredOp<mnemonic> {
   let summary = "Reduces with " # what # " over axes (ONNX " # onnxName # ")";
   let description = [{
     Reduces `data` over the axes listed in `axes` (a 1-D i64 tensor, each in
@@ -340,7 +308,7 @@ def NN_ReduceL2Op : NNT_ReduceOp<"reduce_l2", "ReduceL2", "L2 norm">;
 
 // ArgMax/ArgMin: i64 indices of the extreme values along one axis.
 class NNT_ArgOp<string mnemonic, string onnxName, string what>
-    : NNT_Op<mnemonic> {
+    : NN_InferredOp<mnemonic> {
   let summary = "Indices of the " # what # " along an axis (ONNX " #
                 onnxName # ")";
   let description = [{

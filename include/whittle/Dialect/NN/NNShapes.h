@@ -35,6 +35,11 @@ mlir::FailureOr<llvm::SmallVector<int64_t>>
 broadcastShapes(std::optional<mlir::Location> location,
                 llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes);
 
+/// True if each `inferred` type agrees with the `actual` one on element type,
+/// encoding and rank, and on every dimension both know statically: the
+/// result-type compatibility rule of every nn op with inferred types.
+bool areRefinementsOf(mlir::TypeRange inferred, mlir::TypeRange actual);
+
 /// Checks that two tensors have the same element type.
 mlir::LogicalResult verifySameElementType(mlir::Operation *op, mlir::Type lhs,
                                           mlir::Type rhs);

@@ -6,6 +6,7 @@
 
 #include "whittle/Dialect/NN/NNDialect.h"
 #include "whittle/Dialect/NN/NNOps.h"
+#include "whittle/Dialect/NN/NNShapes.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"

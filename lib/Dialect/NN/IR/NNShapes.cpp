@@ -78,6 +78,24 @@ LogicalResult inferBroadcastResult(std::optional<Location> location, Type lhs,
   return success();
 }
 
+bool areRefinementsOf(TypeRange inferred, TypeRange actual) {
+  if (inferred.size() != actual.size())
+    return false;
+  for (auto [lhs, rhs] : llvm::zip(inferred, actual)) {
+    if (lhs == rhs)
+      continue;
+    auto l = dyn_cast<RankedTensorType>(lhs);
+    auto r = dyn_cast<RankedTensorType>(rhs);
+    if (!l || !r || l.getElementType() != r.getElementType() ||
+        l.getEncoding() != r.getEncoding() || l.getRank() != r.getRank())
+      return false;
+    for (auto [a, b] : llvm::zip(l.getShape(), r.getShape()))
+      if (a != b && !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b))
+        return false;
+  }
+  return true;
+}
+
 LogicalResult verifySameElementType(Operation *op, Type lhs, Type rhs) {
   Type lhsElement = cast<ShapedType>(lhs).getElementType();
   Type rhsElement = cast<ShapedType>(rhs).getElementType();
