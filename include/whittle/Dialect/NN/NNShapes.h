@@ -37,7 +37,10 @@ broadcastShapes(std::optional<mlir::Location> location,
 
 /// True if each `inferred` type agrees with the `actual` one on element type,
 /// encoding and rank, and on every dimension both know statically: the
-/// result-type compatibility rule of every nn op with inferred types.
+/// result-type compatibility rule of every nn op with inferred types. An
+/// actual element type may also be a `quant` quantized type whose storage is
+/// the inferred integer type (`ui8` for `!quant.uniform<u8:...>`, signless
+/// `i8` for `!quant.uniform<i8:...>`, likewise for other widths).
 bool areRefinementsOf(mlir::TypeRange inferred, mlir::TypeRange actual);
 
 /// Checks that two tensors have the same element type.

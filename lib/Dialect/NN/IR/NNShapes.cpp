@@ -6,6 +6,7 @@
 
 #include "whittle/Dialect/NN/NNShapes.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MathExtras.h"
@@ -78,6 +79,21 @@ LogicalResult inferBroadcastResult(std::optional<Location> location, Type lhs,
   return success();
 }
 
+/// The integer type that nn uses for the storage of the quantized type
+/// `type` (ONNX's convention: signless for signed storage, unsigned for
+/// unsigned storage), or null if `type` is not quantized with integer
+/// storage. `quant` itself keeps a signless storage type and a sign flag:
+/// `!quant.uniform<u8:...>` is stored in `ui8`, `!quant.uniform<i8:...>` in
+/// `i8`.
+static Type quantStorageElementType(Type type) {
+  auto quantType = dyn_cast<quant::QuantizedType>(type);
+  if (!quantType || !isa<IntegerType>(quantType.getStorageType()))
+    return {};
+  return IntegerType::get(
+      type.getContext(), quantType.getStorageTypeIntegralWidth(),
+      quantType.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
+}
+
 bool areRefinementsOf(TypeRange inferred, TypeRange actual) {
   if (inferred.size() != actual.size())
     return false;
@@ -86,8 +102,14 @@ bool areRefinementsOf(TypeRange inferred, TypeRange actual) {
       continue;
     auto l = dyn_cast<RankedTensorType>(lhs);
     auto r = dyn_cast<RankedTensorType>(rhs);
-    if (!l || !r || l.getElementType() != r.getElementType() ||
-        l.getEncoding() != r.getEncoding() || l.getRank() != r.getRank())
+    if (!l || !r)
+      return false;
+    // A quantized actual element type refines its integer storage type.
+    bool sameElement =
+        l.getElementType() == r.getElementType() ||
+        l.getElementType() == quantStorageElementType(r.getElementType());
+    if (!sameElement || l.getEncoding() != r.getEncoding() ||
+        l.getRank() != r.getRank())
       return false;
     for (auto [a, b] : llvm::zip(l.getShape(), r.getShape()))
       if (a != b && !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b))
