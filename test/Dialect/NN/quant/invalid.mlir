@@ -318,3 +318,145 @@ func.func @matmul_integer_per_column(%a: tensor<2x3xui8>, %b: tensor<3x4xi8>, %z
   %0 = nn.matmul_integer %a, %b, %none, %z : (tensor<2x3xui8>, tensor<3x4xi8>, none, tensor<3xi8>) -> tensor<2x4xi32>
   return
 }
+
+// -----
+
+// !quant.uniform element types must agree with the scale and zero point
+// operands (values when those are constants), granularity, axis, expressed
+// type and storage.
+func.func @quant_type_scale(%x: tensor<2x3xf32>) {
+  %s = nn.constant dense<0.5> : tensor<f32>
+  %z = nn.constant dense<128> : tensor<ui8>
+  // expected-error @+1 {{'nn.quantize_linear' op y's quantized type '!quant.uniform<u8:f32, 2.500000e-01:128>' has scale 2.500000e-01 but y_scale is 5.000000e-01}}
+  %0 = nn.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<f32>, tensor<ui8>) -> tensor<2x3x!quant.uniform<u8:f32, 0.25:128>>
+  return
+}
+
+// -----
+
+func.func @quant_type_zp(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5:100>>) {
+  %s = nn.constant dense<0.5> : tensor<f32>
+  %z = nn.constant dense<128> : tensor<ui8>
+  // expected-error @+1 {{'nn.dequantize_linear' op x's quantized type '!quant.uniform<u8:f32, 5.000000e-01:100>' has zero point 100 but x_zero_point is 128}}
+  %0 = nn.dequantize_linear %x, %s, %z : (tensor<2x3x!quant.uniform<u8:f32, 0.5:100>>, tensor<f32>, tensor<ui8>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @quant_type_zp_none(%x: tensor<2x3x!quant.uniform<i8:f32, 0.5:3>>, %s: tensor<f32>) {
+  %none = nn.none
+  // expected-error @+1 {{'nn.dequantize_linear' op x's quantized type '!quant.uniform<i8:f32, 5.000000e-01:3>' has zero point 3 but the missing x_zero_point means 0}}
+  %0 = nn.dequantize_linear %x, %s, %none : (tensor<2x3x!quant.uniform<i8:f32, 0.5:3>>, tensor<f32>, none) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @quant_type_axis_zp(%x: tensor<2x3xf32>) {
+  %s = nn.constant dense<[0.5, 0.25, 1.0]> : tensor<3xf32>
+  %z = nn.constant dense<[1, 2, 3]> : tensor<3xi8>
+  // expected-error @+1 {{'nn.quantize_linear' op y's quantized type '!quant.uniform<i8:f32:1, {5.000000e-01:1,2.500000e-01:2,1.000000e+00:4}>' has zero point 4 at index 2 but y_zero_point is 3}}
+  %0 = nn.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xi8>) -> tensor<2x3x!quant.uniform<i8:f32:1, {0.5:1, 0.25:2, 1.0:4}>>
+  return
+}
+
+// -----
+
+func.func @quant_type_axis_dim(%x: tensor<3x3xf32>, %s: tensor<3xf32>, %z: tensor<3xi8>) {
+  // expected-error @+1 {{'nn.quantize_linear' op y's quantized type '!quant.uniform<i8:f32:0, {5.000000e-01,2.500000e-01,1.000000e+00}>' has quantized dimension 0 but the parameters of y are along dimension 1}}
+  %0 = nn.quantize_linear %x, %s, %z : (tensor<3x3xf32>, tensor<3xf32>, tensor<3xi8>) -> tensor<3x3x!quant.uniform<i8:f32:0, {0.5, 0.25, 1.0}>>
+  return
+}
+
+// -----
+
+func.func @quant_type_per_tensor_vs_axis(%x: tensor<2x3xf32>, %s: tensor<3xf32>, %z: tensor<3xi8>) {
+  // expected-error @+1 {{'nn.quantize_linear' op y's quantized type '!quant.uniform<i8:f32, 5.000000e-01>' is per-tensor but y_scale is not: 'tensor<3xf32>'}}
+  %0 = nn.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xi8>) -> tensor<2x3x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @quant_type_axis_vs_tensor(%x: tensor<2x3xf32>, %s: tensor<f32>, %z: tensor<i8>) {
+  // expected-error @+1 {{'nn.quantize_linear' op y's quantized type '!quant.uniform<i8:f32:1, {5.000000e-01,2.500000e-01,1.000000e+00}>' is per-axis with 3 scales but y_scale is 'tensor<f32>'}}
+  %0 = nn.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<f32>, tensor<i8>) -> tensor<2x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 1.0}>>
+  return
+}
+
+// -----
+
+func.func @quant_type_expressed(%x: tensor<2x3xf32>, %s: tensor<f32>, %z: tensor<i8>) {
+  // expected-error @+1 {{'nn.quantize_linear' op y's quantized type '!quant.uniform<i8:f16, 5.000000e-01>' must have the element type of y_scale ('f32') as expressed type}}
+  %0 = nn.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<f32>, tensor<i8>) -> tensor<2x3x!quant.uniform<i8:f16, 0.5>>
+  return
+}
+
+// -----
+
+func.func @quant_type_narrow(%x: tensor<2x3xf32>, %s: tensor<f32>, %z: tensor<i8>) {
+  // expected-error @+1 {{'nn.quantize_linear' op y's quantized type '!quant.uniform<i8<-127:127>:f32, 5.000000e-01>' must use the full range of its storage type (ONNX saturates to it), got [-127, 127]}}
+  %0 = nn.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<f32>, tensor<i8>) -> tensor<2x3x!quant.uniform<i8<-127:127>:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @quant_type_blocked(%x: tensor<2x4xf32>, %s: tensor<2x2xf32>, %z: tensor<2x2xi8>) {
+  // expected-error @+1 {{'nn.quantize_linear' op y's quantized type '!quant.uniform<i8:f32, 5.000000e-01>' cannot express blocked quantization ('block_size' > 0); use a plain integer type}}
+  %0 = nn.quantize_linear %x, %s, %z {block_size = 2 : i64} : (tensor<2x4xf32>, tensor<2x2xf32>, tensor<2x2xi8>) -> tensor<2x4x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @quant_type_storage(%x: tensor<2x3xf32>, %s: tensor<f32>, %z: tensor<ui8>) {
+  // expected-error @+1 {{'nn.quantize_linear' op y_zero_point must have the type of y ('i8'), got 'ui8'}}
+  %0 = nn.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<f32>, tensor<ui8>) -> tensor<2x3x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @quant_type_i32(%x: tensor<2x3xf32>, %s: tensor<f32>, %z: tensor<ui8>) {
+  // expected-error @+1 {{'nn.quantize_linear' op result #0 must be ranked tensor of 8-bit signless integer or 8-bit unsigned integer or 16-bit signless integer or 16-bit unsigned integer or !quant.uniform with 8- or 16-bit storage values, but got 'tensor<2x3x!quant.uniform<i32:f32, 5.000000e-01>>'}}
+  %0 = nn.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<f32>, tensor<ui8>) -> tensor<2x3x!quant.uniform<i32:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @quant_type_conv_x_axis(%x: tensor<1x3x8x8x!quant.uniform<u8:f32:1, {0.5,0.5,0.5}>>, %s: tensor<f32>, %zx: tensor<ui8>,
+                        %w: tensor<4x3x3x3xi8>, %ws: tensor<4xf32>, %wz: tensor<4xi8>, %zy: tensor<i8>) {
+  %none = nn.none
+  // expected-error @+1 {{'nn.qlinear_conv' op x's quantized type '!quant.uniform<u8:f32:1, {5.000000e-01,5.000000e-01,5.000000e-01}>' must be per-tensor}}
+  %0 = nn.qlinear_conv %x, %s, %zx, %w, %ws, %wz, %s, %zy, %none : (tensor<1x3x8x8x!quant.uniform<u8:f32:1, {0.5,0.5,0.5}>>, tensor<f32>, tensor<ui8>, tensor<4x3x3x3xi8>, tensor<4xf32>, tensor<4xi8>, tensor<f32>, tensor<i8>, none) -> tensor<1x4x6x6xi8>
+  return
+}
+
+// -----
+
+func.func @quant_type_conv_integer_w(%x: tensor<1x3x8x8xui8>, %w: tensor<4x3x3x3x!quant.uniform<i8:f32:0, {0.5,0.5,0.5,0.5:2}>>) {
+  %none = nn.none
+  %wz = nn.constant dense<[0, 0, 0, 1]> : tensor<4xi8>
+  // expected-error @+1 {{'nn.conv_integer' op w's quantized type '!quant.uniform<i8:f32:0, {5.000000e-01,5.000000e-01,5.000000e-01,5.000000e-01:2}>' has zero point 2 at index 3 but w_zero_point is 1}}
+  %0 = nn.conv_integer %x, %w, %none, %wz : (tensor<1x3x8x8xui8>, tensor<4x3x3x3x!quant.uniform<i8:f32:0, {0.5,0.5,0.5,0.5:2}>>, none, tensor<4xi8>) -> tensor<1x4x6x6xi32>
+  return
+}
+
+// -----
+
+func.func @quant_type_any(%x: tensor<2x3x!quant.any<i8:f32>>, %s: tensor<f32>, %z: tensor<i8>) {
+  // expected-error @+1 {{'nn.dequantize_linear' op operand #0 must be ranked tensor of 8-bit signless integer or 8-bit unsigned integer or 16-bit signless integer or 16-bit unsigned integer or 32-bit signless integer or !quant.uniform with 8-, 16- or 32-bit storage values, but got 'tensor<2x3x!quant.any<i8:f32>>'}}
+  %0 = nn.dequantize_linear %x, %s, %z : (tensor<2x3x!quant.any<i8:f32>>, tensor<f32>, tensor<i8>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @quant_type_matmul_axis(%a: tensor<4x3x!quant.uniform<u8:f32:1, {0.5,0.5,0.5}>>, %s: tensor<3xf32>, %z: tensor<3xui8>, %b: tensor<3x2xui8>, %ys: tensor<f32>, %yz: tensor<ui8>) {
+  // expected-error @+1 {{'nn.qlinear_matmul' op a's quantized type '!quant.uniform<u8:f32:1, {5.000000e-01,5.000000e-01,5.000000e-01}>' has quantized dimension 1 but the parameters of a are along dimension 0}}
+  %0 = nn.qlinear_matmul %a, %ys, %yz, %b, %ys, %yz, %ys, %yz : (tensor<4x3x!quant.uniform<u8:f32:1, {0.5,0.5,0.5}>>, tensor<f32>, tensor<ui8>, tensor<3x2xui8>, tensor<f32>, tensor<ui8>, tensor<f32>, tensor<ui8>) -> tensor<4x2xui8>
+  return
+}

@@ -87,3 +87,61 @@ func.func @matmul_integer(%a: tensor<4x3xui8>, %b: tensor<2x3x5xi8>,
   %1 = nn.matmul_integer %a, %b, %none, %none : (tensor<4x3xui8>, tensor<2x3x5xi8>, none, none) -> tensor<2x4x5xi32>
   return
 }
+
+//===----------------------------------------------------------------------===//
+// Quantized data with !quant.uniform element types
+//===----------------------------------------------------------------------===//
+
+!u8 = !quant.uniform<u8:f32, 5.000000e-01:128>
+!i8 = !quant.uniform<i8:f32, 2.500000e-01>
+!i8w = !quant.uniform<i8:f32:0, {5.000000e-01,2.500000e-01:-1,1.000000e+00,2.000000e+00:3}>
+!i16 = !quant.uniform<i16:bf16:1, {5.000000e-01:-2,1.250000e-01}>
+
+// Constant parameters are checked against the type (scales after rounding to
+// the scale's float type: 0.1 matches the f32 constant 0.1); other
+// parameters only by type and shape.
+// CHECK-LABEL: func.func @quant_types
+func.func @quant_types(%x: tensor<2x3xf32>, %xb: tensor<4x2xbf16>,
+                       %s: tensor<f32>, %z: tensor<ui8>) {
+  %none = nn.none
+  %s05 = nn.constant dense<0.5> : tensor<f32>
+  %z128 = nn.constant dense<128> : tensor<ui8>
+  %s01 = nn.constant dense<0.1> : tensor<f32>
+  %s16 = nn.constant dense<[0.5, 0.125]> : tensor<2xbf16>
+  %z16 = nn.constant dense<[-2, 0]> : tensor<2xi16>
+  // CHECK: nn.quantize_linear {{.*}} : (tensor<2x3xf32>, tensor<f32>, tensor<ui8>) -> tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %0 = nn.quantize_linear %x, %s05, %z128 : (tensor<2x3xf32>, tensor<f32>, tensor<ui8>) -> tensor<2x3x!u8>
+  // CHECK: nn.dequantize_linear {{.*}} : (tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<f32>, tensor<ui8>) -> tensor<2x3xf32>
+  %1 = nn.dequantize_linear %0, %s05, %z128 : (tensor<2x3x!u8>, tensor<f32>, tensor<ui8>) -> tensor<2x3xf32>
+  // CHECK: nn.quantize_linear {{.*}} : (tensor<2x3xf32>, tensor<f32>, tensor<ui8>) -> tensor<2x3x!quant.uniform<u8:f32, 5.000000e-01:128>>
+  %2 = nn.quantize_linear %x, %s, %z : (tensor<2x3xf32>, tensor<f32>, tensor<ui8>) -> tensor<2x3x!u8>
+  // CHECK: nn.quantize_linear {{.*}} {output_dtype = 3 : i64} : (tensor<2x3xf32>, tensor<f32>, none) -> tensor<2x3x!quant.uniform<i8:f32, 1.000000e-01>>
+  %3 = nn.quantize_linear %x, %s01, %none {output_dtype = 3 : i64} : (tensor<2x3xf32>, tensor<f32>, none) -> tensor<2x3x!quant.uniform<i8:f32, 0.1>>
+  // CHECK: nn.quantize_linear {{.*}} : (tensor<4x2xbf16>, tensor<2xbf16>, tensor<2xi16>) -> tensor<4x2x!quant.uniform<i16:bf16:1, {5.000000e-01:-2,1.250000e-01}>>
+  %4 = nn.quantize_linear %xb, %s16, %z16 : (tensor<4x2xbf16>, tensor<2xbf16>, tensor<2xi16>) -> tensor<4x2x!i16>
+  // CHECK: nn.dequantize_linear {{.*}} {axis = -1 : i64} : (tensor<4x2x!quant.uniform<i16:bf16:1, {5.000000e-01:-2,1.250000e-01}>>, tensor<2xbf16>, tensor<2xi16>) -> tensor<4x2xbf16>
+  %5 = nn.dequantize_linear %4, %s16, %z16 {axis = -1 : i64} : (tensor<4x2x!i16>, tensor<2xbf16>, tensor<2xi16>) -> tensor<4x2xbf16>
+  return
+}
+
+// CHECK-LABEL: func.func @quant_typed_layers
+func.func @quant_typed_layers(%x: tensor<1x3x8x8x!u8>, %w: tensor<4x3x3x3x!i8w>,
+                              %a: tensor<4x3x!u8>, %b: tensor<3x2x!i8>) {
+  %none = nn.none
+  %s05 = nn.constant dense<0.5> : tensor<f32>
+  %z128 = nn.constant dense<128> : tensor<ui8>
+  %ws = nn.constant dense<[0.5, 0.25, 1.0, 2.0]> : tensor<4xf32>
+  %wz = nn.constant dense<[0, -1, 0, 3]> : tensor<4xi8>
+  %s025 = nn.constant dense<0.25> : tensor<f32>
+  %z0 = nn.constant dense<0> : tensor<i8>
+  // CHECK: nn.qlinear_conv {{.*}} : (tensor<1x3x8x8x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<f32>, tensor<ui8>, tensor<4x3x3x3x!quant.uniform<i8:f32:0, {5.000000e-01,2.500000e-01:-1,1.000000e+00,2.000000e+00:3}>>, tensor<4xf32>, tensor<4xi8>, tensor<f32>, tensor<i8>, none) -> tensor<1x4x6x6x!quant.uniform<i8:f32, 2.500000e-01>>
+  %0 = nn.qlinear_conv %x, %s05, %z128, %w, %ws, %wz, %s025, %z0, %none : (tensor<1x3x8x8x!u8>, tensor<f32>, tensor<ui8>, tensor<4x3x3x3x!i8w>, tensor<4xf32>, tensor<4xi8>, tensor<f32>, tensor<i8>, none) -> tensor<1x4x6x6x!i8>
+  // CHECK: nn.conv_integer {{.*}} : (tensor<1x3x8x8x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<4x3x3x3x!quant.uniform<i8:f32:0, {5.000000e-01,2.500000e-01:-1,1.000000e+00,2.000000e+00:3}>>, tensor<ui8>, tensor<4xi8>) -> tensor<1x4x6x6xi32>
+  %1 = nn.conv_integer %x, %w, %z128, %wz : (tensor<1x3x8x8x!u8>, tensor<4x3x3x3x!i8w>, tensor<ui8>, tensor<4xi8>) -> tensor<1x4x6x6xi32>
+  // CHECK: nn.qlinear_matmul {{.*}} : (tensor<4x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<f32>, tensor<ui8>, tensor<3x2x!quant.uniform<i8:f32, 2.500000e-01>>, tensor<f32>, tensor<i8>, tensor<f32>, tensor<ui8>) -> tensor<4x2xui8>
+  %2 = nn.qlinear_matmul %a, %s05, %z128, %b, %s025, %z0, %s05, %z128 : (tensor<4x3x!u8>, tensor<f32>, tensor<ui8>, tensor<3x2x!i8>, tensor<f32>, tensor<i8>, tensor<f32>, tensor<ui8>) -> tensor<4x2xui8>
+  // A missing zero point means 0, as in !i8.
+  // CHECK: nn.matmul_integer {{.*}} : (tensor<4x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<3x2x!quant.uniform<i8:f32, 2.500000e-01>>, tensor<ui8>, none) -> tensor<4x2xi32>
+  %3 = nn.matmul_integer %a, %b, %z128, %none : (tensor<4x3x!u8>, tensor<3x2x!i8>, tensor<ui8>, none) -> tensor<4x2xi32>
+  return
+}
