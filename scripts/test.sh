@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 echo "== testing"
-ctest --test-dir build --output-on-failure
+ctest --test-dir build --output-on-failure --verbose
