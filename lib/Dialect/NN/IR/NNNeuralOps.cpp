@@ -114,56 +114,30 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *context,
                                        SmallVectorImpl<Type> &inferred) {
   auto xType = cast<RankedTensorType>(adaptor.getX().getType());
   auto wType = cast<RankedTensorType>(adaptor.getW().getType());
-  if (xType.getRank() < 3 || wType.getRank() != xType.getRank())
-    return emitOptionalError(location,
-                             "Conv expects X of rank >= 3 and W of the same "
-                             "rank, got ranks ",
-                             xType.getRank(), " and ", wType.getRank());
-  ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
-  if (auto given = adaptor.getKernelShape()) {
-    if (*given != kernel)
-      return emitOptionalError(location,
-                               "'kernel_shape' does not match the spatial "
-                               "dimensions of W");
-  }
-  if (llvm::any_of(kernel, ShapedType::isDynamic))
-    return emitOptionalError(location, "Conv weights must have a static shape");
-  FailureOr<WindowGeometry> window =
-      resolveWindow(location, xType.getShape().drop_front(2), kernel,
-                    optionalArray(adaptor.getStrides()),
-                    optionalArray(adaptor.getDilations()),
-                    optionalArray(adaptor.getPads()), adaptor.getAutoPad());
-  if (failed(window))
+  FailureOr<SmallVector<int64_t>> shape =
+      inferConvShape(location, "Conv", "X", "W", xType.getShape(),
+                     wType.getShape(), optionalArray(adaptor.getKernelShape()),
+                     optionalArray(adaptor.getStrides()),
+                     optionalArray(adaptor.getDilations()),
+                     optionalArray(adaptor.getPads()), adaptor.getAutoPad());
+  if (failed(shape))
     return failure();
-  SmallVector<int64_t> shape = {xType.getDimSize(0), wType.getDimSize(0)};
-  shape.append(window->output);
-  inferred.push_back(RankedTensorType::get(shape, xType.getElementType()));
+  inferred.push_back(RankedTensorType::get(*shape, xType.getElementType()));
   return success();
 }
 
 LogicalResult ConvOp::verify() {
-  auto xType = cast<RankedTensorType>(getX().getType());
-  auto wType = cast<RankedTensorType>(getW().getType());
+  ArrayRef<int64_t> x = getX().getType().getShape();
+  ArrayRef<int64_t> w = getW().getType().getShape();
   // Ranks are checked by type inference, which runs after this verifier.
-  if (xType.getRank() < 3 || wType.getRank() != xType.getRank())
+  if (x.size() < 3 || w.size() != x.size())
     return success();
-  int64_t group = getGroup();
-  if (group <= 0)
-    return emitOpError("'group' must be positive, got ") << group;
-  int64_t channels = xType.getDimSize(1);
-  int64_t outChannels = wType.getDimSize(0);
-  if (!ShapedType::isDynamic(channels) &&
-      channels != wType.getDimSize(1) * group)
-    return emitOpError("input has ")
-           << channels << " channels but W expects " << wType.getDimSize(1)
-           << " x group " << group;
-  if (outChannels % group != 0)
-    return emitOpError("output channels (")
-           << outChannels << ") must be divisible by 'group' (" << group << ")";
+  if (failed(verifyConvGroups(*this, x, w, getGroup())))
+    return failure();
   if (!isNone(getB())) {
     auto bType = cast<RankedTensorType>(getB().getType());
-    if (bType.getRank() != 1 || bType.getDimSize(0) != outChannels)
-      return emitOpError("bias must have shape [") << outChannels << "]";
+    if (bType.getRank() != 1 || bType.getDimSize(0) != w[0])
+      return emitOpError("bias must have shape [") << w[0] << "]";
   }
   return success();
 }
@@ -294,30 +268,10 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *context,
                                          SmallVectorImpl<Type> &inferred) {
   auto aType = cast<RankedTensorType>(adaptor.getA().getType());
   auto bType = cast<RankedTensorType>(adaptor.getB().getType());
-  if (aType.getRank() < 1 || bType.getRank() < 1)
-    return emitOptionalError(location,
-                             "MatMul operands must have rank >= 1, got ranks ",
-                             aType.getRank(), " and ", bType.getRank());
-  SmallVector<int64_t> a(aType.getShape()), b(bType.getShape());
-  bool vectorA = a.size() == 1, vectorB = b.size() == 1;
-  if (vectorA)
-    a.insert(a.begin(), 1);
-  if (vectorB)
-    b.push_back(1);
-  int64_t k = a.back(), kB = b[b.size() - 2];
-  if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(kB) && k != kB)
-    return emitOptionalError(location, "MatMul inner dimensions differ: A ",
-                             shapeToString(aType.getShape()), " has ", k,
-                             " columns but B ", shapeToString(bType.getShape()),
-                             " has ", kB, " rows");
-  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(
-      location, {ArrayRef(a).drop_back(2), ArrayRef(b).drop_back(2)});
+  FailureOr<SmallVector<int64_t>> shape =
+      inferMatMulShape(location, aType.getShape(), bType.getShape());
   if (failed(shape))
     return failure();
-  if (!vectorA)
-    shape->push_back(a[a.size() - 2]);
-  if (!vectorB)
-    shape->push_back(b.back());
   inferred.push_back(RankedTensorType::get(*shape, aType.getElementType()));
   return success();
 }

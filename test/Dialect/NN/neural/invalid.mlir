@@ -81,7 +81,7 @@ func.func @gemm_3(%a: tensor<2x3xf32>, %b: tensor<3x5xf32>) {
 
 func.func @matmul_1(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) {
   %none = nn.none
-  // expected-error @+2 {{MatMul inner dimensions differ: A [2,3] has 3 columns but B [4,5] has 4 rows}}
+  // expected-error @+2 {{matmul contracts dimension of size 3 with dimension of size 4; shapes [2,3] and [4,5] are incompatible}}
   // expected-error @+1 {{'nn.matmul' op failed to infer returned types}}
   %0 = nn.matmul %a, %b : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
   return
@@ -101,7 +101,7 @@ func.func @matmul_2(%a: tensor<2x2x3xf32>, %b: tensor<4x3x5xf32>) {
 
 func.func @matmul_3(%a: tensor<f32>, %b: tensor<3xf32>) {
   %none = nn.none
-  // expected-error @+2 {{MatMul operands must have rank >= 1, got ranks 0 and 1}}
+  // expected-error @+2 {{matmul operands must have rank >= 1, got ranks 0 and 1}}
   // expected-error @+1 {{'nn.matmul' op failed to infer returned types}}
   %0 = nn.matmul %a, %b : (tensor<f32>, tensor<3xf32>) -> tensor<f32>
   return
@@ -323,7 +323,7 @@ func.func @upsample_1(%x: tensor<1x3x4x4xf32>, %s: tensor<3xf32>) {
 
 func.func @conv_2(%x: tensor<1x3x8x8xf32>, %w: tensor<4x2x3x3xf32>) {
   %none = nn.none
-  // expected-error @+1 {{'nn.conv' op input has 3 channels but W expects 2 x group 1}}
+  // expected-error @+1 {{'nn.conv' op input has 3 channels but the weight expects 2 x group 1}}
   %0 = nn.conv %x, %w, %none : (tensor<1x3x8x8xf32>, tensor<4x2x3x3xf32>, none) -> tensor<1x4x6x6xf32>
   return
 }
