@@ -19,6 +19,7 @@
 
 #include "ONNXModelLoader.h"
 #include "whittle/Dialect/NN/NNOps.h"
+#include "whittle/Dialect/NN/NNShapes.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -855,21 +856,6 @@ GraphImporter::convertValueType(const onnx::ValueInfoProto &info,
   return RankedTensorType::get(shape, *element);
 }
 
-static std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  llvm::interleave(
-      shape, os,
-      [&](int64_t d) {
-        if (ShapedType::isDynamic(d))
-          os << "?";
-        else
-          os << d;
-      },
-      "x");
-  return s;
-}
-
 /// Nodes where ONNX 1.12's shape inference is known to disagree with the
 /// ONNX specification as ONNX Runtime and PyTorch implement it: pools with
 /// ceil_mode (the last window may not start in the end padding) and
@@ -907,8 +893,9 @@ LogicalResult GraphImporter::crossCheck(const onnx::NodeProto &node,
       continue;
     emitError(NameLoc::get(StringAttr::get(context, node.name()), fileLoc))
         << describeNode(node) << ": output '" << output << "' has shape "
-        << shapeString(ranked.getShape()) << " by whittle's inference but "
-        << shapeString(expected) << " by ONNX shape inference";
+        << nn::shapeToString(ranked.getShape())
+        << " by whittle's inference but " << nn::shapeToString(expected)
+        << " by ONNX shape inference";
     return failure();
   }
   return success();

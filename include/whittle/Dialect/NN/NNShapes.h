@@ -19,6 +19,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
+#include <string>
 
 namespace whittle::nn {
 
@@ -34,6 +35,14 @@ inferBroadcastResult(std::optional<mlir::Location> location, mlir::Type lhs,
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 broadcastShapes(std::optional<mlir::Location> location,
                 llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes);
+
+/// Formats a shape for diagnostics: `[2,?,4]`.
+std::string shapeToString(llvm::ArrayRef<int64_t> shape);
+
+/// The plain element type that stands for `type` in ONNX terms: the integer
+/// storage of a quant type (`ui8` for `!quant.uniform<u8:...>`, signless
+/// `i8` for `!quant.uniform<i8:...>`), else `type` itself.
+mlir::Type getPlainElementType(mlir::Type type);
 
 /// True if each `inferred` type agrees with the `actual` one on element type,
 /// encoding and rank, and on every dimension both know statically: the

@@ -84,23 +84,6 @@ static bool isUnidirectionallyBroadcastable(ArrayRef<int64_t> from,
   return true;
 }
 
-static std::string shapeToString(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleave(
-      shape, os,
-      [&](int64_t d) {
-        if (ShapedType::isDynamic(d))
-          os << "?";
-        else
-          os << d;
-      },
-      ",");
-  os << "]";
-  return s;
-}
-
 static const StringRef kAutoPadValues[] = {"NOTSET", "VALID", "SAME_UPPER",
                                            "SAME_LOWER"};
 

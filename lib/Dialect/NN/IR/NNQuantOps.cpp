@@ -50,21 +50,9 @@ static bool isPerTensor(RankedTensorType type) {
          (type.getRank() == 1 && type.getDimSize(0) == 1);
 }
 
-/// The plain integer type that stands for `type` in ONNX terms: the storage
-/// of a quantized type (`ui8` for `!quant.uniform<u8:...>`, signless `i8`
-/// for `!quant.uniform<i8:...>`), else `type` itself.
-static Type plainElementType(Type type) {
-  auto quantType = dyn_cast<quant::QuantizedType>(type);
-  if (!quantType)
-    return type;
-  return IntegerType::get(
-      type.getContext(), quantType.getStorageTypeIntegralWidth(),
-      quantType.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
-}
-
 /// The plain element type of the ranked tensor `value`.
 static Type plainElementTypeOf(Value value) {
-  return plainElementType(
+  return getPlainElementType(
       cast<RankedTensorType>(value.getType()).getElementType());
 }
 

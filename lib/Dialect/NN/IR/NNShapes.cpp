@@ -15,7 +15,7 @@ using namespace mlir;
 
 namespace whittle::nn {
 
-static std::string shapeString(ArrayRef<int64_t> shape) {
+std::string shapeToString(ArrayRef<int64_t> shape) {
   std::string s;
   llvm::raw_string_ostream os(s);
   os << "[";
@@ -55,7 +55,7 @@ broadcastShapes(std::optional<Location> location,
       }
       SmallVector<std::string> names;
       for (ArrayRef<int64_t> s : shapes)
-        names.push_back(shapeString(s));
+        names.push_back(shapeToString(s));
       return emitOptionalError(location, "shapes ", llvm::join(names, " and "),
                                " are not broadcast-compatible");
     }
@@ -79,16 +79,12 @@ LogicalResult inferBroadcastResult(std::optional<Location> location, Type lhs,
   return success();
 }
 
-/// The integer type that nn uses for the storage of the quantized type
-/// `type` (ONNX's convention: signless for signed storage, unsigned for
-/// unsigned storage), or null if `type` is not quantized with integer
-/// storage. `quant` itself keeps a signless storage type and a sign flag:
-/// `!quant.uniform<u8:...>` is stored in `ui8`, `!quant.uniform<i8:...>` in
-/// `i8`.
-static Type quantStorageElementType(Type type) {
+Type getPlainElementType(Type type) {
+  // `quant` keeps a signless storage type and a sign flag; ONNX (and nn)
+  // write unsigned storage as `ui8` and signed as signless `i8`.
   auto quantType = dyn_cast<quant::QuantizedType>(type);
   if (!quantType || !isa<IntegerType>(quantType.getStorageType()))
-    return {};
+    return type;
   return IntegerType::get(
       type.getContext(), quantType.getStorageTypeIntegralWidth(),
       quantType.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
@@ -105,11 +101,8 @@ bool areRefinementsOf(TypeRange inferred, TypeRange actual) {
     if (!l || !r)
       return false;
     // A quantized actual element type refines its integer storage type.
-    bool sameElement =
-        l.getElementType() == r.getElementType() ||
-        l.getElementType() == quantStorageElementType(r.getElementType());
-    if (!sameElement || l.getEncoding() != r.getEncoding() ||
-        l.getRank() != r.getRank())
+    if (l.getElementType() != getPlainElementType(r.getElementType()) ||
+        l.getEncoding() != r.getEncoding() || l.getRank() != r.getRank())
       return false;
     for (auto [a, b] : llvm::zip(l.getShape(), r.getShape()))
       if (a != b && !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b))
@@ -284,7 +277,7 @@ inferMatMulShape(std::optional<Location> location, ArrayRef<int64_t> lhs,
   if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(kb) && k != kb)
     return emitOptionalError(location, "matmul contracts dimension of size ", k,
                              " with dimension of size ", kb, "; shapes ",
-                             shapeString(lhs), " and ", shapeString(rhs),
+                             shapeToString(lhs), " and ", shapeToString(rhs),
                              " are incompatible");
   FailureOr<SmallVector<int64_t>> batch = broadcastShapes(
       location, {ArrayRef(a).drop_back(2), ArrayRef(b).drop_back(2)});
