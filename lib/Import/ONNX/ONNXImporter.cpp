@@ -999,6 +999,9 @@ OwningOpRef<ModuleOp> GraphImporter::import(onnx::ModelProto &model) {
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   module->getOperation()->setAttr("nn.opset", builder.getI64IntegerAttr(opset));
+  if (sourceOpset != opset)
+    module->getOperation()->setAttr("nn.source_opset",
+                                    builder.getI64IntegerAttr(sourceOpset));
   if (!model.producer_name().empty())
     module->getOperation()->setAttr(
         "nn.producer", builder.getStringAttr(model.producer_name() + " " +
