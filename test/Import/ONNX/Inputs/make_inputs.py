@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper, numpy_helper, version_converter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -70,5 +70,17 @@ def main():
               os.path.join(HERE, "resource-weight.onnx"))
 
 
+def opset21_example():
+    # The bundled example converted to opset 21 by ONNX's own (Python)
+    # version converter: a real model at an opset the ONNX C++ library in
+    # Debian does not know, which whittle imports by itself.
+    example = os.path.join(HERE, "..", "..", "..", "..", "examples",
+                           "fashion_cnn.onnx")
+    model = version_converter.convert_version(onnx.load(example), 21)
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(HERE, "fashion_cnn_opset21.onnx"))
+
+
 if __name__ == "__main__":
     main()
+    opset21_example()
