@@ -87,6 +87,17 @@ static bool isUnidirectionallyBroadcastable(ArrayRef<int64_t> from,
 static const StringRef kAutoPadValues[] = {"NOTSET", "VALID", "SAME_UPPER",
                                            "SAME_LOWER"};
 
+/// Checks that an optional conv bias has one element per output channel.
+static LogicalResult verifyChannelBias(Operation *op, Value bias,
+                                       int64_t channels) {
+  if (isNone(bias))
+    return success();
+  auto type = cast<RankedTensorType>(bias.getType());
+  if (type.getRank() != 1 || type.getDimSize(0) != channels)
+    return op->emitOpError("bias must have shape [") << channels << "]";
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // ConvOp
 //===----------------------------------------------------------------------===//
@@ -117,12 +128,7 @@ LogicalResult ConvOp::verify() {
     return success();
   if (failed(verifyConvGroups(*this, x, w, getGroup())))
     return failure();
-  if (!isNone(getB())) {
-    auto bType = cast<RankedTensorType>(getB().getType());
-    if (bType.getRank() != 1 || bType.getDimSize(0) != w[0])
-      return emitOpError("bias must have shape [") << w[0] << "]";
-  }
-  return success();
+  return verifyChannelBias(*this, getB(), w[0]);
 }
 
 //===----------------------------------------------------------------------===//
@@ -188,12 +194,7 @@ LogicalResult ConvTransposeOp::verify() {
     return emitOpError("input channels (")
            << wChannels << ") must be divisible by 'group' (" << group << ")";
   int64_t outChannels = wType.getDimSize(1) * group;
-  if (!isNone(getB())) {
-    auto bType = cast<RankedTensorType>(getB().getType());
-    if (bType.getRank() != 1 || bType.getDimSize(0) != outChannels)
-      return emitOpError("bias must have shape [") << outChannels << "]";
-  }
-  return success();
+  return verifyChannelBias(*this, getB(), outChannels);
 }
 
 //===----------------------------------------------------------------------===//
