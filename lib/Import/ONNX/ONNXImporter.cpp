@@ -166,6 +166,8 @@ public:
   const onnx::NodeProto &node;
   SmallVector<Value> operands;
   Location loc;
+  /// Node attributes already turned into operands (see importNode).
+  SmallVector<StringRef> consumedAttributes;
   /// Attributes the importer adds to the node's own (see importNode).
   SmallVector<NamedAttribute> impliedAttributes;
   /// Results that the node's ONNX outputs map to, in order.
@@ -247,27 +249,45 @@ GraphImporter::readExternalData(const onnx::TensorProto &tensor,
                        "directory";
     return failure();
   }
-  if (tensor.external_data_size() == 0) {
-    emitFileError() << what << " is marked external but has no location";
-    return failure();
-  }
   SmallString<256> file = llvm::sys::path::parent_path(path);
   llvm::sys::path::append(file, location);
-  auto buffer = llvm::MemoryBuffer::getFileSlice(file, length ? *length : 0,
-                                                 offset, /*IsVolatile=*/false);
-  if (!length) {
-    uint64_t size = 0;
-    if (!llvm::sys::fs::file_size(file, size) && size >= offset)
-      buffer = llvm::MemoryBuffer::getFileSlice(file, size - offset, offset,
-                                                /*IsVolatile=*/false);
-  }
-  if (!buffer) {
+  auto fail = [&](const std::error_code &error) {
     emitFileError() << "cannot read external data of " << what << " from '"
-                    << file << "': " << buffer.getError().message();
+                    << file << "': " << error.message();
+    return failure();
+  };
+  uint64_t fileSize = 0;
+  if (std::error_code error = llvm::sys::fs::file_size(file, fileSize))
+    return fail(error);
+  uint64_t size = length ? *length : fileSize - std::min(offset, fileSize);
+  if (offset > fileSize || size > fileSize - offset) {
+    emitFileError() << "external data of " << what << " spans bytes " << offset
+                    << " to " << offset + size << " of '" << file
+                    << "', which has " << fileSize << " (truncated file?)";
     return failure();
   }
-  return new std::string((*buffer)->getBufferStart(),
-                         (*buffer)->getBufferSize());
+  // Read straight into the buffer the resource blob will own.
+  llvm::Expected<llvm::sys::fs::file_t> fd =
+      llvm::sys::fs::openNativeFileForRead(file);
+  if (!fd)
+    return fail(llvm::errorToErrorCode(fd.takeError()));
+  auto data = std::make_unique<std::string>(size, '\0');
+  std::error_code readError;
+  for (uint64_t done = 0; done < size && !readError;) {
+    llvm::Expected<size_t> read = llvm::sys::fs::readNativeFileSlice(
+        *fd, llvm::MutableArrayRef<char>(data->data() + done, size - done),
+        offset + done);
+    if (!read)
+      readError = llvm::errorToErrorCode(read.takeError());
+    else if (*read == 0)
+      readError = std::make_error_code(std::errc::io_error);
+    else
+      done += *read;
+  }
+  llvm::sys::fs::closeFile(*fd);
+  if (readError)
+    return fail(readError);
+  return data.release();
 }
 
 /// Appends `values` as little-endian elements of `bytes` bytes each.
@@ -438,11 +458,7 @@ template <typename OpT> LogicalResult NodeImporter::buildGeneric() {
   ArrayRef<StringAttr> known = opName->getAttributeNames();
   NamedAttrList attributes;
   for (const onnx::AttributeProto &attr : node.attribute()) {
-    // Attributes turned into operands above are already consumed.
-    if (llvm::any_of(kAttributesToInputs, [&](const AttributeToInput &a) {
-          return a.opType == node.op_type() && a.attribute == attr.name() &&
-                 graph.opset < a.inputSinceOpset;
-        }))
+    if (llvm::is_contained(consumedAttributes, attr.name()))
       continue;
     if (!llvm::any_of(known, [&](StringAttr s) { return s == attr.name(); })) {
       emitNodeError() << "attribute '" << attr.name()
@@ -910,6 +926,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
   for (const std::string &in : node.input())
     operands.push_back(in.empty() ? getNone() : values.lookup(in));
 
+  NodeImporter importer(*this, node, std::move(operands), loc);
   // Older opsets' attributes that are inputs in opset 21.
   for (const AttributeToInput &rule : kAttributesToInputs) {
     if (rule.opType != node.op_type() || opset >= rule.inputSinceOpset)
@@ -922,13 +939,14 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
           RankedTensorType::get({(int64_t)ints.size()}, builder.getI64Type());
       Value constant = nn::ConstantOp::create(
           builder, loc, DenseElementsAttr::get(type, ArrayRef<int64_t>(ints)));
-      while (operands.size() < rule.inputIndex)
-        operands.push_back(getNone());
-      operands.insert(operands.begin() + rule.inputIndex, constant);
+      SmallVector<Value> &inputs = importer.operands;
+      while (inputs.size() < rule.inputIndex)
+        inputs.push_back(getNone());
+      inputs.insert(inputs.begin() + rule.inputIndex, constant);
+      importer.consumedAttributes.push_back(rule.attribute);
     }
   }
 
-  NodeImporter importer(*this, node, std::move(operands), loc);
   // Resize-10 and Upsample sample with asymmetric coordinates and floor;
   // the ONNX 1.12 converter drops that when it upgrades them to Resize-11+.
   if (node.op_type() == "Resize" && sourceOpset < 11) {
