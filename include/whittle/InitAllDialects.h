@@ -3,23 +3,27 @@
 // Part of the whittle project.
 //
 //===----------------------------------------------------------------------===//
+//
+// whittle's own dialects plus all of upstream MLIR's, with their interface
+// extensions (bufferization, inlining, LLVM conversion), so that whittle-opt
+// can run any upstream pass on whittle's IR.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef WHITTLE_INITALLDIALECTS_H
 #define WHITTLE_INITALLDIALECTS_H
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Quant/IR/Quant.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
 #include "whittle/Dialect/NN/NNDialect.h"
 
 namespace whittle {
 
 inline void registerAllDialects(mlir::DialectRegistry &registry) {
-  registry
-      .insert<nn::NNDialect, mlir::func::FuncDialect, mlir::arith::ArithDialect,
-              mlir::tensor::TensorDialect, mlir::quant::QuantDialect>();
+  registry.insert<nn::NNDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
 }
 
 } // namespace whittle

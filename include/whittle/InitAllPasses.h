@@ -7,14 +7,18 @@
 #ifndef WHITTLE_INITALLPASSES_H
 #define WHITTLE_INITALLPASSES_H
 
-#include "mlir/Transforms/Passes.h"
+#include "mlir/InitAllPasses.h"
+#include "whittle/Conversion/Passes.h"
 #include "whittle/Dialect/NN/Passes.h"
+#include "whittle/Execution/Pipeline.h"
 
 namespace whittle {
 
 inline void registerAllPasses() {
-  mlir::registerTransformsPasses();
+  mlir::registerAllPasses();
   nn::registerNNPasses();
+  registerConversionPasses();
+  registerLowerToLLVMPipeline();
 }
 
 } // namespace whittle

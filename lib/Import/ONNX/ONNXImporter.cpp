@@ -182,38 +182,8 @@ public:
 
 FailureOr<Type> GraphImporter::convertElementType(int32_t onnxType,
                                                   StringRef what) {
-  using onnx::TensorProto_DataType;
-  Builder b(context);
-  switch (onnxType) {
-  case TensorProto_DataType::TensorProto_DataType_FLOAT:
-    return b.getF32Type();
-  case TensorProto_DataType::TensorProto_DataType_DOUBLE:
-    return b.getF64Type();
-  case TensorProto_DataType::TensorProto_DataType_FLOAT16:
-    return b.getF16Type();
-  case TensorProto_DataType::TensorProto_DataType_BFLOAT16:
-    return b.getBF16Type();
-  case TensorProto_DataType::TensorProto_DataType_INT8:
-    return b.getIntegerType(8);
-  case TensorProto_DataType::TensorProto_DataType_INT16:
-    return b.getIntegerType(16);
-  case TensorProto_DataType::TensorProto_DataType_INT32:
-    return b.getIntegerType(32);
-  case TensorProto_DataType::TensorProto_DataType_INT64:
-    return b.getIntegerType(64);
-  case TensorProto_DataType::TensorProto_DataType_UINT8:
-    return b.getIntegerType(8, /*isSigned=*/false);
-  case TensorProto_DataType::TensorProto_DataType_UINT16:
-    return b.getIntegerType(16, /*isSigned=*/false);
-  case TensorProto_DataType::TensorProto_DataType_UINT32:
-    return b.getIntegerType(32, /*isSigned=*/false);
-  case TensorProto_DataType::TensorProto_DataType_UINT64:
-    return b.getIntegerType(64, /*isSigned=*/false);
-  case TensorProto_DataType::TensorProto_DataType_BOOL:
-    return b.getI1Type();
-  default:
-    break;
-  }
+  if (Type type = getElementTypeForONNX(onnxType, context))
+    return type;
   StringRef name = "unknown";
   if (onnx::TensorProto_DataType_IsValid(onnxType))
     name = onnx::TensorProto_DataType_Name(
@@ -290,22 +260,6 @@ GraphImporter::readExternalData(const onnx::TensorProto &tensor,
   return data.release();
 }
 
-/// Appends `values` as little-endian elements of `bytes` bytes each.
-template <typename T>
-static void appendElements(std::string &out, const T &values, size_t bytes) {
-  out.reserve(out.size() + values.size() * bytes);
-  for (auto v : values) {
-    uint64_t raw = 0;
-    if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) {
-      if (bytes == sizeof(v))
-        std::memcpy(&raw, &v, sizeof(v));
-    } else {
-      raw = static_cast<uint64_t>(v);
-    }
-    out.append(reinterpret_cast<const char *>(&raw), bytes);
-  }
-}
-
 FailureOr<ElementsAttr> GraphImporter::convertTensor(onnx::TensorProto &tensor,
                                                      StringRef what) {
   FailureOr<Type> elementType = convertElementType(tensor.data_type(), what);
@@ -326,34 +280,7 @@ FailureOr<ElementsAttr> GraphImporter::convertTensor(onnx::TensorProto &tensor,
                      ? 1
                      : (elementType->getIntOrFloatBitWidth() + 7) / 8;
 
-  std::string *data = nullptr;
-  if (tensor.has_raw_data()) {
-    data = tensor.release_raw_data();
-  } else {
-    data = new std::string;
-    using onnx::TensorProto_DataType;
-    switch (tensor.data_type()) {
-    case TensorProto_DataType::TensorProto_DataType_FLOAT:
-      appendElements(*data, tensor.float_data(), 4);
-      break;
-    case TensorProto_DataType::TensorProto_DataType_DOUBLE:
-      appendElements(*data, tensor.double_data(), 8);
-      break;
-    case TensorProto_DataType::TensorProto_DataType_INT64:
-      appendElements(*data, tensor.int64_data(), 8);
-      break;
-    case TensorProto_DataType::TensorProto_DataType_UINT32:
-    case TensorProto_DataType::TensorProto_DataType_UINT64:
-      appendElements(*data, tensor.uint64_data(), bytes);
-      break;
-    default:
-      // INT32, INT16, INT8, UINT16, UINT8, BOOL, FLOAT16 and BFLOAT16 are
-      // stored in int32_data (the 16-bit floats as their bit patterns).
-      appendElements(*data, tensor.int32_data(), bytes);
-      break;
-    }
-  }
-  std::unique_ptr<std::string> owned(data);
+  std::unique_ptr<std::string> owned = releaseTensorBytes(tensor, bytes);
   if (owned->size() != static_cast<size_t>(count) * bytes) {
     emitFileError() << what << " holds " << owned->size()
                     << " bytes of data but its shape and type need "
@@ -721,9 +648,14 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
       return failure();
     }
   }
+  size_t position = 0;
   for (onnx::ValueInfoProto &input : *graph.mutable_input()) {
     if (initializers.contains(input.name()))
       continue;
+    const SmallVector<int64_t> *observed = nullptr;
+    if (position < options.observedInputShapes.size())
+      observed = &options.observedInputShapes[position];
+    ++position;
     if (!input.type().has_tensor_type()) {
       emitFileError() << "graph input '" << input.name()
                       << "' is not a tensor; whittle does not support "
@@ -755,6 +687,16 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
       tensor->mutable_shape()->clear_dim();
       for (int64_t d : given)
         tensor->mutable_shape()->add_dim()->set_dim_value(d);
+    } else if (observed && tensor->has_shape() &&
+               tensor->shape().dim_size() ==
+                   static_cast<int>(observed->size())) {
+      // Only the dynamic dimensions take the observed sizes; a mismatch in
+      // a fixed one is the caller's to report.
+      for (auto [i, d] : llvm::enumerate(*observed)) {
+        auto *dim = tensor->mutable_shape()->mutable_dim(i);
+        if (!dim->has_dim_value() || dim->dim_value() < 0)
+          dim->set_dim_value(d);
+      }
     } else if (options.batchSize && tensor->has_shape() &&
                tensor->shape().dim_size() > 0 &&
                !tensor->shape().dim(0).has_dim_value()) {

@@ -12,14 +12,24 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <memory>
 #include <optional>
 #include <string>
+
+namespace onnx {
+class TensorProto;
+} // namespace onnx
 
 namespace whittle {
 
 struct ImportONNXOptions {
   /// Shapes given by the user for graph inputs (`--input-shape x=1x3x32x32`).
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
+  /// Shapes of actual input tensors, by position among the graph inputs
+  /// that are not initializers (whittle-run fills it from its input
+  /// files). They size the dynamic dimensions of inputs that
+  /// `inputShapes` does not name.
+  llvm::SmallVector<llvm::SmallVector<int64_t>> observedInputShapes;
   /// Value for every dynamic leading (batch) dimension of the graph inputs.
   std::optional<int64_t> batchSize;
   /// Name of the function holding the graph.
@@ -49,6 +59,20 @@ importONNXFile(llvm::StringRef path, mlir::MLIRContext *context,
 
 /// True if `path` names a textual ONNX file.
 bool isTextualONNXPath(llvm::StringRef path);
+
+/// The MLIR element type of an ONNX `TensorProto.DataType` (FLOAT is f32,
+/// UINT8 is ui8, BOOL is i1, ...), or null when whittle does not support it.
+mlir::Type getElementTypeForONNX(int32_t onnxType, mlir::MLIRContext *context);
+
+/// The ONNX `TensorProto.DataType` of an element type whittle supports.
+std::optional<int32_t> getONNXDataType(mlir::Type type);
+
+/// Takes the payload of `tensor` as packed little-endian elements of
+/// `elementBytes` bytes: `raw_data` is moved out without a copy; the typed
+/// fields (`float_data`, `int32_data`, ...) are packed. The caller checks
+/// the size against the shape.
+std::unique_ptr<std::string> releaseTensorBytes(onnx::TensorProto &tensor,
+                                                size_t elementBytes);
 
 } // namespace whittle
 

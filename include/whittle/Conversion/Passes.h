@@ -1,0 +1,19 @@
+//===- Passes.h - conversions out of whittle's dialects ---------*- C++ -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_CONVERSION_PASSES_H
+#define WHITTLE_CONVERSION_PASSES_H
+
+#include "whittle/Conversion/NNToLinalg/NNToLinalg.h"
+
+namespace whittle {
+
+#define GEN_PASS_REGISTRATION
+#include "whittle/Conversion/Passes.h.inc"
+
+} // namespace whittle
+
+#endif // WHITTLE_CONVERSION_PASSES_H

@@ -1,0 +1,71 @@
+//===- CompiledModel.h - a model compiled for this CPU ----------*- C++ -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Lowers an nn module with static shapes through the CPU pipeline and JITs
+// it with MLIR's ExecutionEngine, or writes it out as a native object with
+// a C entry point.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_EXECUTION_COMPILEDMODEL_H
+#define WHITTLE_EXECUTION_COMPILEDMODEL_H
+
+#include "whittle/Execution/HostTensor.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <memory>
+
+namespace whittle {
+
+/// What one input or output of the entry function holds.
+struct TensorSpec {
+  std::string name;
+  int32_t dataType = 0; // ONNX TensorProto.DataType
+  llvm::SmallVector<int64_t> shape;
+
+  int64_t getNumElements() const;
+  size_t getByteSize() const;
+};
+
+/// The inputs and outputs of `module`'s entry function `name`, which must
+/// have static shapes and supported element types; null on error, which
+/// is emitted on the function.
+std::optional<
+    std::pair<llvm::SmallVector<TensorSpec>, llvm::SmallVector<TensorSpec>>>
+getSignature(mlir::ModuleOp module, llvm::StringRef name);
+
+class CompiledModel {
+public:
+  /// Lowers `module` (nn on tensors) in place and JITs its function
+  /// `entry`. Errors are emitted as diagnostics.
+  static std::unique_ptr<CompiledModel> compile(mlir::ModuleOp module,
+                                                llvm::StringRef entry = "main");
+
+  llvm::ArrayRef<TensorSpec> getInputs() const { return inputs; }
+  llvm::ArrayRef<TensorSpec> getOutputs() const { return outputs; }
+
+  /// Runs the model on `inputs` (in order, already checked against
+  /// getInputs()) and fills `outputs` (resized and allocated here).
+  llvm::Error run(llvm::ArrayRef<HostTensor> inputs,
+                  std::vector<HostTensor> &outputs);
+
+  /// Runs on raw buffers: `buffers` holds one pointer per input then one
+  /// per output, each sized by its spec.
+  llvm::Error runRaw(llvm::ArrayRef<void *> buffers);
+
+private:
+  CompiledModel() = default;
+
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::string entry;
+  llvm::SmallVector<TensorSpec> inputs, outputs;
+};
+
+} // namespace whittle
+
+#endif // WHITTLE_EXECUTION_COMPILEDMODEL_H

@@ -1,0 +1,25 @@
+//===- Pipeline.h - from nn to the LLVM dialect -----------------*- C++ -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_EXECUTION_PIPELINE_H
+#define WHITTLE_EXECUTION_PIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace whittle {
+
+/// nn on tensors -> linalg -> bufferized loops and vectors -> LLVM dialect.
+/// The entry function ends up taking one bare pointer per input, then one
+/// per output (results become caller-allocated out-parameters), and
+/// returning nothing: `void f(const T0 *in0, ..., U0 *out0, ...)`.
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
+
+/// Registers `--whittle-lower-to-llvm` for whittle-opt.
+void registerLowerToLLVMPipeline();
+
+} // namespace whittle
+
+#endif // WHITTLE_EXECUTION_PIPELINE_H

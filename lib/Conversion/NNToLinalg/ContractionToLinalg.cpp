@@ -1,0 +1,224 @@
+//===- ContractionToLinalg.cpp - Conv, Gemm and MatMul to linalg ----------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Convolutions pad their input with tensor.pad and accumulate into an init
+// tensor that already holds the bias, so the bias costs no extra pass over
+// the result. Matrix products become linalg.matmul / linalg.batch_matmul
+// after the ONNX rank rules (1-D promotion, batch broadcasting) are made
+// explicit with reshapes and broadcasts.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "whittle/Dialect/NN/NNOps.h"
+#include "whittle/Dialect/NN/NNShapes.h"
+#include "whittle/Dialect/NN/NNTensorData.h"
+
+using namespace mlir;
+using namespace whittle;
+using namespace whittle::nn;
+
+namespace {
+
+/// The init of a product: the per-channel `bias` broadcast along dimension
+/// `channelDim` of `type`, or zeros when there is no bias.
+Value buildBiasInit(OpBuilder &b, Location loc, RankedTensorType type,
+                    Value bias, int64_t channelDim) {
+  if (!bias)
+    return buildFilled(b, loc, type,
+                       buildScalar(b, loc, type.getElementType(), 0));
+  MLIRContext *context = b.getContext();
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(rank, 0, getAffineDimExpr(channelDim, context)),
+      AffineMap::getMultiDimIdentityMap(rank, context)};
+  return linalg::GenericOp::create(
+             b, loc, type, bias, buildEmpty(b, loc, type), maps,
+             getIteratorTypes(rank),
+             [](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl, args[0]);
+             })
+      .getResult(0);
+}
+
+struct ConvLowering : OpConversionPattern<nn::ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    auto xType = cast<RankedTensorType>(adaptor.getX().getType());
+    auto wType = cast<RankedTensorType>(adaptor.getW().getType());
+    if (!resultType || !xType.hasStaticShape() || !wType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    int64_t spatial = xType.getRank() - 2;
+    FailureOr<WindowGeometry> window = resolveWindow(
+        loc, xType.getShape().drop_front(2), wType.getShape().drop_front(2),
+        op.getStrides(), op.getDilations(), op.getPads(), op.getAutoPad());
+    if (failed(window))
+      return failure();
+
+    SmallVector<int64_t> low(2, 0), high(2, 0);
+    for (int64_t i = 0; i < spatial; ++i) {
+      low.push_back(window->pads[i]);
+      high.push_back(window->pads[spatial + i]);
+    }
+    Value zero = buildScalar(rewriter, loc, xType.getElementType(), 0);
+    Value x = buildPad(rewriter, loc, adaptor.getX(), low, high, zero);
+    Value bias = nn::isNone(op.getB()) ? Value() : adaptor.getB();
+    Value init = buildBiasInit(rewriter, loc, resultType, bias, 1);
+    rewriter.replaceOp(op, buildConvolution(rewriter, loc, x, adaptor.getW(),
+                                            init, window->strides,
+                                            window->dilations, op.getGroup()));
+    return success();
+  }
+};
+
+/// `alpha * A' * B' + beta * C`.
+struct GemmLowering : OpConversionPattern<nn::GemmOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::GemmOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    Type element = resultType.getElementType();
+    Value a = adaptor.getA(), b = adaptor.getB();
+    if (op.getTransA())
+      a = buildTranspose(rewriter, loc, a, {1, 0});
+    if (op.getTransB())
+      b = buildTranspose(rewriter, loc, b, {1, 0});
+    double alpha = op.getAlpha().convertToDouble();
+    double beta = op.getBeta().convertToDouble();
+    bool hasC = !nn::isNone(op.getC()) && beta != 0;
+
+    // With alpha == 1 the product accumulates straight onto beta * C.
+    Value init;
+    if (hasC && alpha == 1) {
+      Value c = adaptor.getC();
+      if (beta != 1) {
+        auto cType = cast<RankedTensorType>(c.getType());
+        c = buildBroadcastGeneric(
+            rewriter, loc, c, cType,
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              return buildMul(nb, nl, args[0],
+                              buildScalar(nb, nl, element, beta));
+            });
+      }
+      init = buildBroadcastTo(rewriter, loc, c, resultType.getShape());
+    } else {
+      init = buildFilled(rewriter, loc, resultType,
+                         buildScalar(rewriter, loc, element, 0));
+    }
+    Value product = linalg::MatmulOp::create(rewriter, loc, resultType,
+                                             ValueRange{a, b}, init)
+                        .getResult(0);
+    if (alpha != 1) {
+      SmallVector<Value> inputs = {product};
+      if (hasC)
+        inputs.push_back(adaptor.getC());
+      product = buildBroadcastGeneric(
+          rewriter, loc, inputs, resultType,
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value scaled =
+                buildMul(nb, nl, args[0], buildScalar(nb, nl, element, alpha));
+            if (args.size() == 1)
+              return scaled;
+            Value c =
+                buildMul(nb, nl, args[1], buildScalar(nb, nl, element, beta));
+            return buildAdd(nb, nl, scaled, c);
+          });
+    }
+    rewriter.replaceOp(op, product);
+    return success();
+  }
+};
+
+/// NumPy matmul: 1-D operands are promoted and the added dimension dropped;
+/// batch dimensions broadcast.
+struct MatMulLowering : OpConversionPattern<nn::MatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    Value a = adaptor.getA(), b = adaptor.getB();
+    auto aType = cast<RankedTensorType>(a.getType());
+    auto bType = cast<RankedTensorType>(b.getType());
+    Type element = resultType.getElementType();
+    if (aType.getRank() == 1)
+      a = buildReshape(rewriter, loc, a, {1, aType.getDimSize(0)});
+    if (bType.getRank() == 1)
+      b = buildReshape(rewriter, loc, b, {bType.getDimSize(0), 1});
+    aType = cast<RankedTensorType>(a.getType());
+    bType = cast<RankedTensorType>(b.getType());
+    int64_t m = aType.getDimSize(aType.getRank() - 2);
+    int64_t k = aType.getDimSize(aType.getRank() - 1);
+    int64_t n = bType.getDimSize(bType.getRank() - 1);
+    ArrayRef<int64_t> aBatch = aType.getShape().drop_back(2);
+    ArrayRef<int64_t> bBatch = bType.getShape().drop_back(2);
+    auto product = [&](ArrayRef<int64_t> dims) {
+      int64_t count = 1;
+      for (int64_t d : dims)
+        count *= d;
+      return count;
+    };
+    Value zero = buildScalar(rewriter, loc, element, 0);
+
+    Value result;
+    if (product(bBatch) == 1) {
+      // Every batch shares B: one matmul over (batch * M) rows.
+      int64_t rows = product(aBatch) * m;
+      Value lhs = buildReshape(rewriter, loc, a, {rows, k});
+      Value rhs = buildReshape(rewriter, loc, b, {k, n});
+      auto type = RankedTensorType::get({rows, n}, element);
+      result =
+          linalg::MatmulOp::create(rewriter, loc, type, ValueRange{lhs, rhs},
+                                   buildFilled(rewriter, loc, type, zero))
+              .getResult(0);
+    } else {
+      FailureOr<SmallVector<int64_t>> batch =
+          broadcastShapes(loc, {aBatch, bBatch});
+      if (failed(batch))
+        return failure();
+      SmallVector<int64_t> aShape(*batch), bShape(*batch);
+      aShape.append({m, k});
+      bShape.append({k, n});
+      int64_t count = product(*batch);
+      Value lhs = buildReshape(rewriter, loc,
+                               buildBroadcastTo(rewriter, loc, a, aShape),
+                               {count, m, k});
+      Value rhs = buildReshape(rewriter, loc,
+                               buildBroadcastTo(rewriter, loc, b, bShape),
+                               {count, k, n});
+      auto type = RankedTensorType::get({count, m, n}, element);
+      result = linalg::BatchMatmulOp::create(
+                   rewriter, loc, type, ValueRange{lhs, rhs},
+                   buildFilled(rewriter, loc, type, zero))
+                   .getResult(0);
+    }
+    rewriter.replaceOp(
+        op, buildReshape(rewriter, loc, result, resultType.getShape()));
+    return success();
+  }
+};
+
+} // namespace
+
+void whittle::populateNNContractionToLinalgPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<ConvLowering, GemmLowering, MatMulLowering>(
+      converter, patterns.getContext());
+}

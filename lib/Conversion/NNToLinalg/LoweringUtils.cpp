@@ -1,0 +1,357 @@
+//===- LoweringUtils.cpp - helpers shared by the nn lowerings -------------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+
+#include <limits>
+
+using namespace mlir;
+
+namespace whittle {
+
+ElementKind getElementKind(Type nnType) {
+  Type element = getElementTypeOrSelf(nnType);
+  if (auto integer = dyn_cast<IntegerType>(element))
+    return {IntegerType::get(element.getContext(), integer.getWidth()),
+            integer.isUnsigned()};
+  return {element, false};
+}
+
+RankedTensorType convertTensorType(const TypeConverter &converter,
+                                   Type nnType) {
+  auto type = dyn_cast_or_null<RankedTensorType>(converter.convertType(nnType));
+  if (!type || !type.hasStaticShape())
+    return nullptr;
+  return type;
+}
+
+Value buildEmpty(OpBuilder &b, Location loc, RankedTensorType type) {
+  return tensor::EmptyOp::create(b, loc, type.getShape(),
+                                 type.getElementType());
+}
+
+Value buildFilled(OpBuilder &b, Location loc, RankedTensorType type,
+                  Value value) {
+  return linalg::FillOp::create(b, loc, value, buildEmpty(b, loc, type))
+      .getResult(0);
+}
+
+Value buildScalar(OpBuilder &b, Location loc, Type type, double value) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, value));
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+}
+
+Value buildLowest(OpBuilder &b, Location loc, const ElementKind &kind) {
+  if (auto floatType = dyn_cast<FloatType>(kind.type))
+    return arith::ConstantOp::create(
+        b, loc,
+        b.getFloatAttr(floatType,
+                       APFloat::getInf(floatType.getFloatSemantics(), true)));
+  unsigned width = kind.type.getIntOrFloatBitWidth();
+  APInt lowest = kind.isUnsigned || width == 1
+                     ? APInt::getZero(width)
+                     : APInt::getSignedMinValue(width);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(kind.type, lowest));
+}
+
+Value buildHighest(OpBuilder &b, Location loc, const ElementKind &kind) {
+  if (auto floatType = dyn_cast<FloatType>(kind.type))
+    return arith::ConstantOp::create(
+        b, loc,
+        b.getFloatAttr(floatType,
+                       APFloat::getInf(floatType.getFloatSemantics(), false)));
+  unsigned width = kind.type.getIntOrFloatBitWidth();
+  APInt highest = kind.isUnsigned || width == 1
+                      ? APInt::getMaxValue(width)
+                      : APInt::getSignedMaxValue(width);
+  return arith::ConstantOp::create(b, loc,
+                                   b.getIntegerAttr(kind.type, highest));
+}
+
+SmallVector<utils::IteratorType> getIteratorTypes(int64_t parallelCount,
+                                                  int64_t reductionCount) {
+  SmallVector<utils::IteratorType> types(parallelCount,
+                                         utils::IteratorType::parallel);
+  types.append(reductionCount, utils::IteratorType::reduction);
+  return types;
+}
+
+Value buildBroadcastGeneric(OpBuilder &b, Location loc, ValueRange inputs,
+                            RankedTensorType resultType, ScalarBuilder body) {
+  int64_t rank = resultType.getRank();
+  MLIRContext *context = b.getContext();
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs) {
+    auto type = cast<RankedTensorType>(input.getType());
+    int64_t offset = rank - type.getRank();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < type.getRank(); ++i) {
+      if (type.getDimSize(i) == 1 && resultType.getDimSize(i + offset) != 1)
+        exprs.push_back(getAffineConstantExpr(0, context));
+      else
+        exprs.push_back(getAffineDimExpr(i + offset, context));
+    }
+    maps.push_back(AffineMap::get(rank, 0, exprs, context));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, context));
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, inputs, buildEmpty(b, loc, resultType), maps,
+      getIteratorTypes(rank),
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value result = body(nested, nestedLoc, args.drop_back());
+        linalg::YieldOp::create(nested, nestedLoc, result);
+      });
+  return generic.getResult(0);
+}
+
+Value buildReshape(OpBuilder &b, Location loc, Value value,
+                   ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == shape)
+    return value;
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  // tensor.reshape with a constant shape operand says it in one op; the
+  // bufferization and canonicalization paths handle collapse/expand better.
+  Value flat = value;
+  if (type.getRank() != 1) {
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      all[0].push_back(i);
+    if (type.getRank() == 0)
+      all.clear();
+    flat = tensor::CollapseShapeOp::create(
+        b, loc,
+        RankedTensorType::get({type.getNumElements()}, type.getElementType()),
+        value, all);
+  }
+  if (resultType.getRank() == 1)
+    return flat;
+  SmallVector<ReassociationIndices> all(1);
+  for (int64_t i = 0; i < resultType.getRank(); ++i)
+    all[0].push_back(i);
+  if (resultType.getRank() == 0)
+    all.clear();
+  return tensor::ExpandShapeOp::create(b, loc, resultType, flat, all);
+}
+
+Value buildPad(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> low,
+               ArrayRef<int64_t> high, Value padValue) {
+  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(high, [](int64_t p) { return p == 0; }))
+    return value;
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    shape.push_back(type.getDimSize(i) + low[i] + high[i]);
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  SmallVector<OpFoldResult> lowSizes, highSizes;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    lowSizes.push_back(b.getIndexAttr(low[i]));
+    highSizes.push_back(b.getIndexAttr(high[i]));
+  }
+  return tensor::PadOp::create(b, loc, resultType, value, lowSizes, highSizes,
+                               padValue);
+}
+
+Value buildScalarCast(OpBuilder &b, Location loc, Value value,
+                      const ElementKind &from, const ElementKind &to) {
+  if (from.type == to.type)
+    return value;
+  if (to.isBool()) {
+    if (from.isFloat()) {
+      Value zero = buildScalar(b, loc, from.type, 0);
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, value,
+                                   zero);
+    }
+    Value zero = buildScalar(b, loc, from.type, 0);
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value, zero);
+  }
+  if (from.isFloat() && to.isFloat()) {
+    if (from.type.getIntOrFloatBitWidth() < to.type.getIntOrFloatBitWidth())
+      return arith::ExtFOp::create(b, loc, to.type, value);
+    if (from.type.getIntOrFloatBitWidth() > to.type.getIntOrFloatBitWidth())
+      return arith::TruncFOp::create(b, loc, to.type, value);
+    // f16 <-> bf16: go through f32.
+    Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), value);
+    return arith::TruncFOp::create(b, loc, to.type, wide);
+  }
+  if (from.isFloat()) {
+    if (to.isUnsigned)
+      return arith::FPToUIOp::create(b, loc, to.type, value);
+    return arith::FPToSIOp::create(b, loc, to.type, value);
+  }
+  bool fromUnsigned = from.isUnsigned || from.isBool();
+  if (to.isFloat()) {
+    if (fromUnsigned)
+      return arith::UIToFPOp::create(b, loc, to.type, value);
+    return arith::SIToFPOp::create(b, loc, to.type, value);
+  }
+  unsigned fromWidth = from.type.getIntOrFloatBitWidth();
+  unsigned toWidth = to.type.getIntOrFloatBitWidth();
+  if (fromWidth > toWidth)
+    return arith::TruncIOp::create(b, loc, to.type, value);
+  if (fromUnsigned)
+    return arith::ExtUIOp::create(b, loc, to.type, value);
+  return arith::ExtSIOp::create(b, loc, to.type, value);
+}
+
+Value buildAdd(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  if (isa<FloatType>(lhs.getType()))
+    return arith::AddFOp::create(b, loc, lhs, rhs);
+  return arith::AddIOp::create(b, loc, lhs, rhs);
+}
+
+Value buildMul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  if (isa<FloatType>(lhs.getType()))
+    return arith::MulFOp::create(b, loc, lhs, rhs);
+  return arith::MulIOp::create(b, loc, lhs, rhs);
+}
+
+Value buildMax(OpBuilder &b, Location loc, Value lhs, Value rhs,
+               bool isUnsigned) {
+  if (isa<FloatType>(lhs.getType()))
+    return arith::MaximumFOp::create(b, loc, lhs, rhs);
+  if (isUnsigned || lhs.getType().isInteger(1))
+    return arith::MaxUIOp::create(b, loc, lhs, rhs);
+  return arith::MaxSIOp::create(b, loc, lhs, rhs);
+}
+
+Value buildMin(OpBuilder &b, Location loc, Value lhs, Value rhs,
+               bool isUnsigned) {
+  if (isa<FloatType>(lhs.getType()))
+    return arith::MinimumFOp::create(b, loc, lhs, rhs);
+  if (isUnsigned || lhs.getType().isInteger(1))
+    return arith::MinUIOp::create(b, loc, lhs, rhs);
+  return arith::MinSIOp::create(b, loc, lhs, rhs);
+}
+
+} // namespace whittle
+
+namespace whittle {
+
+Value buildTranspose(OpBuilder &b, Location loc, Value value,
+                     ArrayRef<int64_t> permutation) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t dim : permutation)
+    shape.push_back(type.getDimSize(dim));
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, value, init, permutation)
+      .getResult()[0];
+}
+
+Value buildBroadcastTo(OpBuilder &b, Location loc, Value value,
+                       ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == shape)
+    return value;
+  return buildBroadcastGeneric(
+      b, loc, value, RankedTensorType::get(shape, type.getElementType()),
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+}
+
+/// Reassociation grouping `[0], [1, 2], [3], [4], ...`: splits (or merges)
+/// dimension 1 of a rank-`rank` tensor into two.
+static SmallVector<ReassociationIndices> splitSecondDim(int64_t rank) {
+  SmallVector<ReassociationIndices> groups = {{0}, {1, 2}};
+  for (int64_t i = 3; i <= rank; ++i)
+    groups.push_back({i});
+  return groups;
+}
+
+Value buildConvolution(OpBuilder &b, Location loc, Value x, Value w, Value init,
+                       ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                       int64_t group) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  auto resultType = cast<RankedTensorType>(init.getType());
+  int64_t spatial = xType.getRank() - 2;
+  int64_t channels = xType.getDimSize(1);
+  int64_t filters = wType.getDimSize(0);
+  bool isFloat = isa<FloatType>(xType.getElementType());
+
+  if (spatial == 2 && isFloat) {
+    auto stridesAttr = b.getI64TensorAttr(strides);
+    auto dilationsAttr = b.getI64TensorAttr(dilations);
+    if (group == 1)
+      return linalg::Conv2DNchwFchwOp::create(b, loc, resultType,
+                                              ValueRange{x, w}, init,
+                                              stridesAttr, dilationsAttr)
+          .getResult(0);
+    if (group == channels && filters == channels) {
+      Value depthwise = tensor::CollapseShapeOp::create(
+          b, loc,
+          RankedTensorType::get(
+              {channels, wType.getDimSize(2), wType.getDimSize(3)},
+              wType.getElementType()),
+          w, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+      return linalg::DepthwiseConv2DNchwChwOp::create(
+                 b, loc, resultType, ValueRange{x, depthwise}, init,
+                 stridesAttr, dilationsAttr)
+          .getResult(0);
+    }
+  }
+
+  // General case: split the channels into groups so that every loop is a
+  // plain dimension of some operand:
+  //   X[n, g, c, o*s + k*d] * W[g, m, c, k] -> Y[n, g, m, o]
+  int64_t perGroupIn = channels / group;
+  int64_t perGroupOut = filters / group;
+  auto splitShape = [&](RankedTensorType type, int64_t dim, int64_t inner,
+                        int64_t first) {
+    SmallVector<int64_t> shape(type.getShape());
+    shape[dim] = inner;
+    shape.insert(shape.begin() + dim, first);
+    return RankedTensorType::get(shape, type.getElementType());
+  };
+  int64_t rank = xType.getRank();
+  Value xGroups = tensor::ExpandShapeOp::create(
+      b, loc, splitShape(xType, 1, perGroupIn, group), x, splitSecondDim(rank));
+  SmallVector<ReassociationIndices> wGroups = {{0, 1}};
+  for (int64_t i = 2; i <= rank; ++i)
+    wGroups.push_back({i});
+  Value wSplit = tensor::ExpandShapeOp::create(
+      b, loc, splitShape(wType, 0, perGroupOut, group), w, wGroups);
+  auto resultGroupsType = splitShape(resultType, 1, perGroupOut, group);
+  Value initGroups = tensor::ExpandShapeOp::create(b, loc, resultGroupsType,
+                                                   init, splitSecondDim(rank));
+
+  MLIRContext *context = b.getContext();
+  // Loops: n, g, m, o_1..o_s, c, k_1..k_s.
+  int64_t numLoops = 4 + 2 * spatial;
+  auto dim = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  AffineExpr n = dim(0), g = dim(1), m = dim(2), c = dim(3 + spatial);
+  SmallVector<AffineExpr> xExprs = {n, g, c}, wExprs = {g, m, c},
+                          yExprs = {n, g, m};
+  for (int64_t i = 0; i < spatial; ++i) {
+    AffineExpr o = dim(3 + i), k = dim(4 + spatial + i);
+    xExprs.push_back(o * strides[i] + k * dilations[i]);
+    wExprs.push_back(k);
+    yExprs.push_back(o);
+  }
+  SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, xExprs, context),
+                                 AffineMap::get(numLoops, 0, wExprs, context),
+                                 AffineMap::get(numLoops, 0, yExprs, context)};
+  SmallVector<utils::IteratorType> iterators =
+      getIteratorTypes(3 + spatial, 1 + spatial);
+  Value grouped =
+      linalg::GenericOp::create(
+          b, loc, resultGroupsType, ValueRange{xGroups, wSplit}, initGroups,
+          maps, iterators,
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value product = buildMul(nb, nl, args[0], args[1]);
+            linalg::YieldOp::create(nb, nl, buildAdd(nb, nl, args[2], product));
+          })
+          .getResult(0);
+  return tensor::CollapseShapeOp::create(b, loc, resultType, grouped,
+                                         splitSecondDim(rank));
+}
+
+} // namespace whittle

@@ -1,0 +1,118 @@
+//===- LoweringUtils.h - helpers shared by the nn lowerings -----*- C++ -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_LIB_CONVERSION_NNTOLINALG_LOWERINGUTILS_H
+#define WHITTLE_LIB_CONVERSION_NNTOLINALG_LOWERINGUTILS_H
+
+#include "whittle/Conversion/NNToLinalg/NNToLinalg.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace whittle {
+
+/// How the lowered code must treat an element type: signless integers lose
+/// the sign, so the patterns carry it alongside.
+struct ElementKind {
+  mlir::Type type; // The lowered (signless) element type.
+  bool isUnsigned = false;
+
+  bool isFloat() const { return mlir::isa<mlir::FloatType>(type); }
+  bool isBool() const { return type.isInteger(1); }
+};
+
+/// The kind of an nn value's element type.
+ElementKind getElementKind(mlir::Type nnType);
+
+/// The lowered ranked tensor type of an nn result; fails (with a match
+/// failure) for dynamic shapes, which the pass reports up front.
+mlir::RankedTensorType convertTensorType(const mlir::TypeConverter &converter,
+                                         mlir::Type nnType);
+
+using ScalarBuilder = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// A `linalg.generic` computing `body` elementwise over `inputs`, which
+/// broadcast to `resultType` NumPy-style (right-aligned; size-1 dimensions
+/// are read at index 0).
+mlir::Value buildBroadcastGeneric(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::ValueRange inputs,
+                                  mlir::RankedTensorType resultType,
+                                  ScalarBuilder body);
+
+/// `tensor.empty` of `type`.
+mlir::Value buildEmpty(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::RankedTensorType type);
+
+/// A tensor of `type` filled with `value`.
+mlir::Value buildFilled(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type, mlir::Value value);
+
+/// A scalar constant of `type` (float or integer) equal to `value`.
+mlir::Value buildScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
+                        double value);
+
+/// The smallest (`lowest`) or largest value of a float or integer type:
+/// -inf/+inf for floats.
+mlir::Value buildLowest(mlir::OpBuilder &b, mlir::Location loc,
+                        const ElementKind &kind);
+mlir::Value buildHighest(mlir::OpBuilder &b, mlir::Location loc,
+                         const ElementKind &kind);
+
+/// Reshapes `value` to `shape` (same element count) through a collapse to
+/// one dimension and an expansion; canonicalization simplifies the pair.
+mlir::Value buildReshape(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value value, llvm::ArrayRef<int64_t> shape);
+
+/// Pads `value` with `padValue`; `low`/`high` cover every dimension.
+/// Returns `value` unchanged when all pads are zero.
+mlir::Value buildPad(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                     llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
+                     mlir::Value padValue);
+
+/// Casts a scalar between any two lowered element kinds with ONNX Cast
+/// semantics (float to integer truncates toward zero, to bool is `!= 0`).
+mlir::Value buildScalarCast(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value value, const ElementKind &from,
+                            const ElementKind &to);
+
+/// The scalar arithmetic the elementwise and reduction lowerings share.
+mlir::Value buildAdd(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                     mlir::Value rhs);
+mlir::Value buildMul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                     mlir::Value rhs);
+mlir::Value buildMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                     mlir::Value rhs, bool isUnsigned);
+mlir::Value buildMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                     mlir::Value rhs, bool isUnsigned);
+
+/// Iterator types: `parallelCount` parallel loops then `reductionCount`
+/// reductions.
+llvm::SmallVector<mlir::utils::IteratorType>
+getIteratorTypes(int64_t parallelCount, int64_t reductionCount = 0);
+
+/// The core of every convolution: `init + conv(x, w)` with `x` already
+/// padded (N x C x D1..Dn), `w` of M x C/group x k1..kn and `init` of the
+/// result type (N x M x O1..On). Picks the linalg named op when one exists
+/// (2-D ungrouped, 2-D depthwise) and a `linalg.generic` otherwise. The
+/// multiply-accumulate is float or integer after the element type.
+mlir::Value buildConvolution(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value x, mlir::Value w, mlir::Value init,
+                             llvm::ArrayRef<int64_t> strides,
+                             llvm::ArrayRef<int64_t> dilations, int64_t group);
+
+/// `value` transposed by `permutation` (result dim i = input dim perm[i]).
+mlir::Value buildTranspose(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value value,
+                           llvm::ArrayRef<int64_t> permutation);
+
+/// `value` (rank r) broadcast to `shape` (rank >= r), NumPy-style.
+mlir::Value buildBroadcastTo(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value value, llvm::ArrayRef<int64_t> shape);
+
+} // namespace whittle
+
+#endif // WHITTLE_LIB_CONVERSION_NNTOLINALG_LOWERINGUTILS_H

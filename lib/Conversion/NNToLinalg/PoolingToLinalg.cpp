@@ -1,0 +1,254 @@
+//===- PoolingToLinalg.cpp - pooling ops to linalg ------------------------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// A window reduction `Y[n, c, o] = reduce_k X[n, c, o*s + k*d]` for any
+// number of spatial dimensions; the kernel's extent comes from a shape-only
+// `tensor.empty` operand, as in linalg's named pooling ops. Padding is
+// explicit: -inf (or the type's lowest value) for max, zero for average,
+// which then divides by a constant tensor of per-position window counts so
+// that `count_include_pad` and `ceil_mode` windows are exact.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "whittle/Dialect/NN/NNOps.h"
+#include "whittle/Dialect/NN/NNShapes.h"
+#include "whittle/Dialect/NN/NNTensorData.h"
+
+using namespace mlir;
+using namespace whittle;
+using namespace whittle::nn;
+
+namespace {
+
+enum class PoolKind { Max, Sum };
+
+/// Pads `x` for `window`, extending the end so that every `ceil_mode` window
+/// lies inside the padded input.
+Value padForWindow(OpBuilder &b, Location loc, Value x,
+                   const WindowGeometry &window, Value padValue) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t spatial = type.getRank() - 2;
+  SmallVector<int64_t> low(2, 0), high(2, 0);
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t needed = (window.output[i] - 1) * window.strides[i] +
+                     (window.kernel[i] - 1) * window.dilations[i] + 1;
+    int64_t available =
+        type.getDimSize(2 + i) + window.pads[i] + window.pads[spatial + i];
+    low.push_back(window.pads[i]);
+    high.push_back(window.pads[spatial + i] +
+                   std::max<int64_t>(0, needed - available));
+  }
+  return buildPad(b, loc, x, low, high, padValue);
+}
+
+/// The window reduction over the padded `x` into `resultType`.
+Value buildPool(OpBuilder &b, Location loc, Value x,
+                RankedTensorType resultType, const WindowGeometry &window,
+                PoolKind kind, const ElementKind &element) {
+  int64_t spatial = resultType.getRank() - 2;
+  MLIRContext *context = b.getContext();
+  int64_t numLoops = 2 + 2 * spatial;
+  auto dim = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  SmallVector<AffineExpr> xExprs = {dim(0), dim(1)}, kExprs,
+                          yExprs = {dim(0), dim(1)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    AffineExpr o = dim(2 + i), k = dim(2 + spatial + i);
+    xExprs.push_back(o * window.strides[i] + k * window.dilations[i]);
+    kExprs.push_back(k);
+    yExprs.push_back(o);
+  }
+  SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, xExprs, context),
+                                 AffineMap::get(numLoops, 0, kExprs, context),
+                                 AffineMap::get(numLoops, 0, yExprs, context)};
+  Value kernel = tensor::EmptyOp::create(b, loc, window.kernel, element.type);
+  Value identity = kind == PoolKind::Max ? buildLowest(b, loc, element)
+                                         : buildScalar(b, loc, element.type, 0);
+  Value init = buildFilled(b, loc, resultType, identity);
+  return linalg::GenericOp::create(
+             b, loc, resultType, ValueRange{x, kernel}, init, maps,
+             getIteratorTypes(2 + spatial, spatial),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value result =
+                   kind == PoolKind::Max
+                       ? buildMax(nb, nl, args[2], args[0], element.isUnsigned)
+                       : buildAdd(nb, nl, args[2], args[0]);
+               linalg::YieldOp::create(nb, nl, result);
+             })
+      .getResult(0);
+}
+
+struct MaxPoolLowering : OpConversionPattern<nn::MaxPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::MaxPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!op.getIndices().use_empty())
+      return op.emitError(
+          "cannot lower MaxPool's Indices output; only Y is supported");
+    auto resultType =
+        convertTensorType(*getTypeConverter(), op.getY().getType());
+    auto xType = cast<RankedTensorType>(adaptor.getX().getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    FailureOr<WindowGeometry> window =
+        resolveWindow(loc, xType.getShape().drop_front(2), op.getKernelShape(),
+                      op.getStrides(), op.getDilations(), op.getPads(),
+                      op.getAutoPad(), op.getCeilMode());
+    if (failed(window))
+      return failure();
+    ElementKind element = getElementKind(op.getX().getType());
+    Value x = padForWindow(rewriter, loc, adaptor.getX(), *window,
+                           buildLowest(rewriter, loc, element));
+    Value y = buildPool(rewriter, loc, x, resultType, *window, PoolKind::Max,
+                        element);
+    rewriter.replaceOp(op, {y, Value()});
+    return success();
+  }
+};
+
+/// The number of window positions that count for output `o` along one
+/// dimension: inside the input, or inside input plus pads when padding
+/// counts.
+int64_t countWindow(int64_t o, int64_t size, int64_t kernel, int64_t stride,
+                    int64_t dilation, int64_t padBegin, int64_t padEnd,
+                    bool includePad) {
+  int64_t lowest = includePad ? -padBegin : 0;
+  int64_t limit = includePad ? size + padEnd : size;
+  int64_t count = 0;
+  for (int64_t k = 0; k < kernel; ++k) {
+    int64_t index = o * stride + k * dilation - padBegin;
+    if (index >= lowest && index < limit)
+      ++count;
+  }
+  return count;
+}
+
+struct AveragePoolLowering : OpConversionPattern<nn::AveragePoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::AveragePoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    auto xType = cast<RankedTensorType>(adaptor.getX().getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    FailureOr<WindowGeometry> window =
+        resolveWindow(loc, xType.getShape().drop_front(2), op.getKernelShape(),
+                      op.getStrides(), op.getDilations(), op.getPads(),
+                      op.getAutoPad(), op.getCeilMode());
+    if (failed(window))
+      return failure();
+    ElementKind element = getElementKind(op.getX().getType());
+    Value zero = buildScalar(rewriter, loc, element.type, 0);
+    Value x = padForWindow(rewriter, loc, adaptor.getX(), *window, zero);
+    Value sum = buildPool(rewriter, loc, x, resultType, *window, PoolKind::Sum,
+                          element);
+
+    // Divisors per output position: the window is a box, so the count is
+    // the product of the per-dimension counts.
+    int64_t spatial = resultType.getRank() - 2;
+    ArrayRef<int64_t> outputs = resultType.getShape().drop_front(2);
+    SmallVector<double> divisors(1, 1.0);
+    for (int64_t i = 0; i < spatial; ++i) {
+      SmallVector<double> next;
+      for (double prefix : divisors)
+        for (int64_t o = 0; o < outputs[i]; ++o)
+          next.push_back(prefix *
+                         countWindow(o, xType.getDimSize(2 + i),
+                                     window->kernel[i], window->strides[i],
+                                     window->dilations[i], window->pads[i],
+                                     window->pads[spatial + i],
+                                     op.getCountIncludePad()));
+      divisors = std::move(next);
+    }
+    auto divisorType = RankedTensorType::get(outputs, element.type);
+    Value divisor =
+        arith::ConstantOp::create(rewriter, loc,
+                                  cast<TypedAttr>(nn::createElementsFromDoubles(
+                                      divisorType, divisors, "pool_counts")));
+    Value average = buildBroadcastGeneric(
+        rewriter, loc, ValueRange{sum, divisor}, resultType,
+        [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          return arith::DivFOp::create(nb, nl, args[0], args[1]);
+        });
+    rewriter.replaceOp(op, average);
+    return success();
+  }
+};
+
+/// GlobalAveragePool / GlobalMaxPool: reduce all spatial dimensions to 1.
+template <typename OpT, PoolKind kind>
+struct GlobalPoolLowering : OpConversionPattern<OpT> {
+  using OpConversionPattern<OpT>::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType =
+        convertTensorType(*this->getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    Value x = adaptor.getX();
+    auto xType = cast<RankedTensorType>(x.getType());
+    int64_t rank = xType.getRank();
+    ElementKind element = getElementKind(op.getX().getType());
+    MLIRContext *context = rewriter.getContext();
+    auto reducedType = RankedTensorType::get(
+        {xType.getDimSize(0), xType.getDimSize(1)}, element.type);
+    Value identity = kind == PoolKind::Max
+                         ? buildLowest(rewriter, loc, element)
+                         : buildScalar(rewriter, loc, element.type, 0);
+    SmallVector<AffineMap> maps = {
+        AffineMap::getMultiDimIdentityMap(rank, context),
+        AffineMap::get(
+            rank, 0,
+            {getAffineDimExpr(0, context), getAffineDimExpr(1, context)},
+            context)};
+    Value reduced =
+        linalg::GenericOp::create(
+            rewriter, loc, reducedType, x,
+            buildFilled(rewriter, loc, reducedType, identity), maps,
+            getIteratorTypes(2, rank - 2),
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              Value result =
+                  kind == PoolKind::Max
+                      ? buildMax(nb, nl, args[1], args[0], element.isUnsigned)
+                      : buildAdd(nb, nl, args[1], args[0]);
+              linalg::YieldOp::create(nb, nl, result);
+            })
+            .getResult(0);
+    if (kind == PoolKind::Sum) {
+      int64_t count = 1;
+      for (int64_t d : xType.getShape().drop_front(2))
+        count *= d;
+      reduced = buildBroadcastGeneric(
+          rewriter, loc, reduced, reducedType,
+          [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+            return arith::DivFOp::create(
+                nb, nl, args[0], buildScalar(nb, nl, element.type, count));
+          });
+    }
+    rewriter.replaceOp(
+        op, buildReshape(rewriter, loc, reduced, resultType.getShape()));
+    return success();
+  }
+};
+
+} // namespace
+
+void whittle::populateNNPoolingToLinalgPatterns(const TypeConverter &converter,
+                                                RewritePatternSet &patterns) {
+  patterns.add<MaxPoolLowering, AveragePoolLowering,
+               GlobalPoolLowering<nn::GlobalAveragePoolOp, PoolKind::Sum>,
+               GlobalPoolLowering<nn::GlobalMaxPoolOp, PoolKind::Max>>(
+      converter, patterns.getContext());
+}

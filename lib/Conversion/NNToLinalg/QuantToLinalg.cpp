@@ -1,0 +1,14 @@
+//===- QuantToLinalg.cpp ----------------------------------------------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "whittle/Dialect/NN/NNOps.h"
+
+using namespace mlir;
+using namespace whittle;
+
+void whittle::populateNNQuantToLinalgPatterns(const TypeConverter &converter,
+                                              RewritePatternSet &patterns) {}

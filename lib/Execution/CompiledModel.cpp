@@ -1,0 +1,155 @@
+//===- CompiledModel.cpp - a model compiled for this CPU ------------------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "whittle/Execution/CompiledModel.h"
+#include "whittle/Execution/Pipeline.h"
+#include "whittle/Import/ONNX/ImportONNX.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/TargetSelect.h"
+
+using namespace mlir;
+
+namespace whittle {
+
+int64_t TensorSpec::getNumElements() const {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  return count;
+}
+
+size_t TensorSpec::getByteSize() const {
+  return getNumElements() * getONNXElementSize(dataType);
+}
+
+/// The spec of one argument or result of the entry function.
+static std::optional<TensorSpec> getSpec(func::FuncOp func, Type type,
+                                         DictionaryAttr attrs, StringRef what,
+                                         unsigned index) {
+  TensorSpec spec;
+  if (auto name = attrs ? attrs.getAs<StringAttr>("nn.name") : nullptr)
+    spec.name = name.str();
+  else
+    spec.name = (what + "_" + Twine(index)).str();
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape()) {
+    func.emitError() << what << " '" << spec.name << "' has type " << type
+                     << "; compiled models need static shapes (give "
+                        "--input-shape NAME=D0xD1x... or --batch-size)";
+    return std::nullopt;
+  }
+  std::optional<int32_t> dataType = getONNXDataType(tensor.getElementType());
+  if (!dataType) {
+    func.emitError() << what << " '" << spec.name << "' has element type "
+                     << tensor.getElementType()
+                     << ", which compiled models cannot exchange";
+    return std::nullopt;
+  }
+  spec.dataType = *dataType;
+  spec.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+  return spec;
+}
+
+std::optional<std::pair<SmallVector<TensorSpec>, SmallVector<TensorSpec>>>
+getSignature(ModuleOp module, StringRef name) {
+  auto func = module.lookupSymbol<func::FuncOp>(name);
+  if (!func) {
+    module.emitError() << "no function '" << name << "' to compile";
+    return std::nullopt;
+  }
+  std::pair<SmallVector<TensorSpec>, SmallVector<TensorSpec>> signature;
+  FunctionType type = func.getFunctionType();
+  for (auto [i, input] : llvm::enumerate(type.getInputs())) {
+    auto spec = getSpec(func, input, func.getArgAttrDict(i), "input", i);
+    if (!spec)
+      return std::nullopt;
+    signature.first.push_back(*spec);
+  }
+  for (auto [i, result] : llvm::enumerate(type.getResults())) {
+    auto spec = getSpec(func, result, func.getResultAttrDict(i), "output", i);
+    if (!spec)
+      return std::nullopt;
+    signature.second.push_back(*spec);
+  }
+  return signature;
+}
+
+std::unique_ptr<CompiledModel> CompiledModel::compile(ModuleOp module,
+                                                      StringRef entry) {
+  auto signature = getSignature(module, entry);
+  if (!signature)
+    return nullptr;
+
+  // The names are in the signature now; LLVM has no use for them.
+  auto func = module.lookupSymbol<func::FuncOp>(entry);
+  func.removeArgAttrsAttr();
+  func.removeResAttrsAttr();
+
+  PassManager pm(module.getContext());
+  buildLowerToLLVMPipeline(pm);
+  if (failed(pm.run(module)))
+    return nullptr;
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  registerBuiltinDialectTranslation(*module.getContext());
+  registerLLVMDialectTranslation(*module.getContext());
+
+  ExecutionEngineOptions options;
+  options.transformer = makeOptimizingTransformer(
+      /*optLevel=*/3, /*sizeLevel=*/0, /*targetMachine=*/nullptr);
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  // memref.copy between strided views lowers to a call into MLIR's C
+  // runner utilities.
+  SmallVector<StringRef> libraries = {WHITTLE_MLIR_C_RUNNER_UTILS};
+  options.sharedLibPaths = libraries;
+  auto engine = ExecutionEngine::create(module, options);
+  if (!engine) {
+    module.emitError() << "JIT compilation failed: "
+                       << llvm::toString(engine.takeError());
+    return nullptr;
+  }
+  std::unique_ptr<CompiledModel> model(new CompiledModel);
+  model->engine = std::move(*engine);
+  model->entry = entry.str();
+  model->inputs = std::move(signature->first);
+  model->outputs = std::move(signature->second);
+  return model;
+}
+
+llvm::Error CompiledModel::runRaw(ArrayRef<void *> buffers) {
+  // The packed wrapper takes a pointer to each argument; the arguments are
+  // the bare buffer pointers.
+  SmallVector<void *> pointers(buffers.begin(), buffers.end());
+  SmallVector<void *> arguments;
+  for (void *&pointer : pointers)
+    arguments.push_back(&pointer);
+  return engine->invokePacked(entry, arguments);
+}
+
+llvm::Error CompiledModel::run(ArrayRef<HostTensor> inputTensors,
+                               std::vector<HostTensor> &outputTensors) {
+  SmallVector<void *> buffers;
+  for (const HostTensor &tensor : inputTensors)
+    buffers.push_back(const_cast<char *>(tensor.data.data()));
+  outputTensors.resize(outputs.size());
+  for (auto [spec, tensor] : llvm::zip(outputs, outputTensors)) {
+    tensor.name = spec.name;
+    tensor.dataType = spec.dataType;
+    tensor.shape = spec.shape;
+    tensor.data.assign(spec.getByteSize(), 0);
+    buffers.push_back(tensor.data.data());
+  }
+  return runRaw(buffers);
+}
+
+} // namespace whittle
