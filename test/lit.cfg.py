@@ -17,3 +17,6 @@ config.environment["PATH"] = os.pathsep.join(
     [config.whittle_tools_dir, config.llvm_tools_dir,
      config.environment.get("PATH", "")])
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+# The Python with numpy, onnx and onnxruntime (scripts/test.sh installs
+# them), for tests that make inputs or compare with reference runtimes.
+config.substitutions.append(("%python", config.python_executable))
