@@ -156,6 +156,7 @@ void ConvertNNToLinalgPass::runOnOperation() {
   populateNNConstantToLinalgPatterns(converter, patterns);
   populateNNElementwiseToLinalgPatterns(converter, patterns);
   populateNNContractionToLinalgPatterns(converter, patterns);
+  populateNNConvTransposeToLinalgPatterns(converter, patterns);
   populateNNPoolingToLinalgPatterns(converter, patterns);
   populateNNNormalizationToLinalgPatterns(converter, patterns);
   populateNNReductionToLinalgPatterns(converter, patterns);

@@ -38,9 +38,12 @@ void populateNNConstantToLinalgPatterns(const mlir::TypeConverter &converter,
 /// `nn.where`, `nn.clip`.
 void populateNNElementwiseToLinalgPatterns(const mlir::TypeConverter &converter,
                                            mlir::RewritePatternSet &patterns);
-/// `nn.conv`, `nn.conv_transpose`, `nn.gemm`, `nn.matmul`.
+/// `nn.conv`, `nn.gemm`, `nn.matmul`.
 void populateNNContractionToLinalgPatterns(const mlir::TypeConverter &converter,
                                            mlir::RewritePatternSet &patterns);
+/// `nn.conv_transpose`.
+void populateNNConvTransposeToLinalgPatterns(
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 /// Max, average and global pooling.
 void populateNNPoolingToLinalgPatterns(const mlir::TypeConverter &converter,
                                        mlir::RewritePatternSet &patterns);
