@@ -8,6 +8,7 @@
 #define WHITTLE_INITALLPASSES_H
 
 #include "mlir/InitAllPasses.h"
+#include "whittle/Codegen/Passes.h"
 #include "whittle/Conversion/Passes.h"
 #include "whittle/Dialect/NN/Passes.h"
 #include "whittle/Execution/Pipeline.h"
@@ -18,6 +19,7 @@ inline void registerAllPasses() {
   mlir::registerAllPasses();
   nn::registerNNPasses();
   registerConversionPasses();
+  registerCodegenPasses();
   registerLowerToLLVMPipeline();
 }
 

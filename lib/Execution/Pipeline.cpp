@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "whittle/Execution/Pipeline.h"
+#include "whittle/Codegen/Passes.h"
 #include "whittle/Conversion/Passes.h"
 #include "whittle/Dialect/NN/Passes.h"
 
@@ -24,6 +25,7 @@ static constexpr const char *kTensorToLLVM =
     // with caller-allocated outputs and free every temporary.
     "func.func(linalg-fuse-elementwise-ops),"
     "canonicalize,cse,"
+    "func.func(whittle-linalg-loop-order),"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-results-to-out-params{hoist-static-allocs=true "
@@ -43,6 +45,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm) {
   // The textual pipeline names upstream passes, which must be registered.
   static const bool registered = [] {
     registerAllPasses();
+    registerCodegenPasses();
     return true;
   }();
   (void)registered;

@@ -22,6 +22,7 @@
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -55,10 +56,20 @@ static llvm::cl::opt<int64_t>
               llvm::cl::desc("Value for every dynamic leading dimension"),
               llvm::cl::init(0));
 static llvm::cl::opt<unsigned>
-    repeat("repeat",
-           llvm::cl::desc("Run the model this many times and print the median "
-                          "time per run to stderr"),
+    repeat("repeat", llvm::cl::desc("Run the model this many times"),
            llvm::cl::init(1));
+static llvm::cl::opt<bool>
+    timing("timing",
+           llvm::cl::desc("Print the import, compile and median run times to "
+                          "stderr"),
+           llvm::cl::init(false));
+
+using Clock = std::chrono::steady_clock;
+
+static double millisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start)
+      .count();
+}
 
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "error: " << message << "\n";
@@ -107,6 +118,7 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
+  auto importStart = Clock::now();
   OwningOpRef<ModuleOp> module;
   if (StringRef(modelFile).ends_with(".mlir")) {
     if (!inputShapes.empty() || batchSize > 0)
@@ -145,26 +157,28 @@ int main(int argc, char **argv) {
     if (auto error = checkInput(tensor, expected[i], i, inputFiles[i]))
       return fail(*error);
 
+  double importTime = millisecondsSince(importStart);
+  auto compileStart = Clock::now();
   std::unique_ptr<CompiledModel> model = CompiledModel::compile(*module);
   if (!model)
     return 1;
+  double compileTime = millisecondsSince(compileStart);
 
   std::vector<HostTensor> outputs;
   std::vector<double> times;
   for (unsigned run = 0; run < repeat; ++run) {
-    auto start = std::chrono::steady_clock::now();
+    auto start = Clock::now();
     if (llvm::Error error = model->run(inputs, outputs))
       return fail("running the model failed: " +
                   llvm::toString(std::move(error)));
-    times.push_back(std::chrono::duration<double, std::milli>(
-                        std::chrono::steady_clock::now() - start)
-                        .count());
+    times.push_back(millisecondsSince(start));
   }
-  if (repeat > 1) {
+  if (timing) {
     std::sort(times.begin(), times.end());
-    llvm::errs() << "runs: " << repeat
-                 << ", median time per run: " << times[times.size() / 2]
-                 << " ms\n";
+    llvm::errs() << llvm::format("import: %.1f ms, compile: %.1f ms, run: "
+                                 "%.3f ms (median of %u)\n",
+                                 importTime, compileTime,
+                                 times[times.size() / 2], repeat.getValue());
   }
 
   if (outputDir.empty()) {

@@ -133,11 +133,13 @@ Value buildReshape(OpBuilder &b, Location loc, Value value,
   }
   if (resultType.getRank() == 1)
     return flat;
+  // A one-element vector collapses (not expands) to rank 0.
+  if (resultType.getRank() == 0)
+    return tensor::CollapseShapeOp::create(b, loc, resultType, flat,
+                                           ArrayRef<ReassociationIndices>{});
   SmallVector<ReassociationIndices> all(1);
   for (int64_t i = 0; i < resultType.getRank(); ++i)
     all[0].push_back(i);
-  if (resultType.getRank() == 0)
-    all.clear();
   return tensor::ExpandShapeOp::create(b, loc, resultType, flat, all);
 }
 

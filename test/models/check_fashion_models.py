@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+# Runs under the python3 on PATH (numpy). Checks whittle's CPU path on the
+# Fashion-MNIST fixtures made by examples/train_fashion_models.py: every
+# one of the 10,000 test images goes through whittle-run, and the logits
+# must match PyTorch's (max |diff| <= 1e-4 * max |reference|) and give the
+# same accuracy as PyTorch's.
+"""check_fashion_models.py --whittle-run PATH [--models DIR] [--data DIR]"""
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+MODELS = ["fashion_cnn", "fashion_resnet18", "fashion_mobilenetv2"]
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big")
+            for i in range(ndim)]
+    return np.frombuffer(data, dtype=np.uint8,
+                         offset=4 + 4 * ndim).reshape(dims)
+
+
+def run_model(whittle_run, model, images, batch, workdir):
+    """Logits for all images, `batch` images per whittle-run call."""
+    outputs = []
+    for start in range(0, len(images), batch):
+        chunk = images[start:start + batch]
+        x = (chunk.astype(np.float32) / 255.0)[:, None, :, :]
+        path = os.path.join(workdir, "x.npy")
+        np.save(path, x)
+        out = os.path.join(workdir, "out")
+        subprocess.run([whittle_run, model, "--input", path, "--output-dir",
+                        out, "--output-format", "npy"], check=True)
+        outputs.append(np.load(os.path.join(out, "output_0.npy")))
+    return np.concatenate(outputs)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--whittle-run", required=True)
+    ap.add_argument("--models", default=os.path.join(here, "..", "..",
+                                                     "examples"))
+    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--batch", type=int, default=1000)
+    ap.add_argument("--only", nargs="*", default=MODELS)
+    args = ap.parse_args()
+
+    images = read_idx(os.path.join(args.data, "t10k-images-idx3-ubyte.gz"))
+    labels = read_idx(os.path.join(args.data, "t10k-labels-idx1-ubyte.gz"))
+    failed = False
+    print(f"{'model':<22} {'max|diff|':>10} {'bound':>10} {'whittle acc':>12}"
+          f" {'pytorch acc':>12} {'seconds':>8}")
+    for name in args.only:
+        model = os.path.join(args.models, name + ".onnx")
+        reference = np.load(os.path.join(args.models, name + ".logits.npy"))
+        with open(os.path.join(args.models, name + ".json")) as f:
+            torch_accuracy = json.load(f)["test_accuracy"]
+        start = time.time()
+        with tempfile.TemporaryDirectory() as workdir:
+            logits = run_model(args.whittle_run, model, images, args.batch,
+                               workdir)
+        seconds = time.time() - start
+        diff = float(np.max(np.abs(logits - reference)))
+        bound = 1e-4 * float(np.max(np.abs(reference)))
+        accuracy = float(np.mean(np.argmax(logits, 1) == labels))
+        reference_accuracy = float(np.mean(np.argmax(reference, 1) == labels))
+        ok = (logits.shape == reference.shape and diff <= bound
+              and accuracy == reference_accuracy
+              and abs(reference_accuracy - torch_accuracy) < 1e-9)
+        failed |= not ok
+        print(f"{name:<22} {diff:>10.3g} {bound:>10.3g} {accuracy:>12.4f}"
+              f" {torch_accuracy:>12.4f} {seconds:>8.1f}"
+              f"{'' if ok else '  FAIL'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
