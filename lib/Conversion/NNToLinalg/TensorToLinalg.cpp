@@ -6,7 +6,10 @@
 //
 // Shapes are static by the time these run, so every reshape-like op is a
 // reshape to its result type whatever its shape operand says; the shape
-// operands were checked when the op was built.
+// operands were checked when the op was built. Slices, splits and pads
+// take their constant operands from the original op; gathers, non-constant
+// pads and resizes are generics that compute source indices per element
+// (resize from tap/weight tables computed here, one axis at a time).
 //
 //===----------------------------------------------------------------------===//
 
