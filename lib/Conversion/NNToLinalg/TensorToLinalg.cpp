@@ -6,13 +6,19 @@
 //
 // Shapes are static by the time these run, so every reshape-like op is a
 // reshape to its result type whatever its shape operand says; the shape
-// operands were checked when the op was built.
+// operands were checked when the op was built. Slices, splits and pads
+// take their constant operands from the original op; gathers, non-constant
+// pads and resizes are generics that compute source indices per element
+// (resize from tap/weight tables computed here, one axis at a time).
 //
 //===----------------------------------------------------------------------===//
 
 #include "LoweringUtils.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNShapes.h"
+#include "whittle/Dialect/NN/NNTensorData.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace whittle;
@@ -89,6 +95,1021 @@ struct ConcatLowering : OpConversionPattern<nn::ConcatOp> {
   }
 };
 
+/// The constant integers of an optional operand of the original op, or
+/// `fallback` when it is absent. Shapes are static here, which the importer
+/// only achieves with constant shape-like operands, so a non-constant one is
+/// reported rather than lowered.
+static FailureOr<SmallVector<int64_t>>
+getStaticInts(Operation *op, Value value, StringRef name,
+              std::optional<SmallVector<int64_t>> fallback = std::nullopt) {
+  if (isNone(value)) {
+    if (fallback)
+      return *fallback;
+    return op->emitOpError() << "needs '" << name << "'";
+  }
+  if (std::optional<SmallVector<int64_t>> ints = getConstantInts(value))
+    return *ints;
+  return op->emitOpError() << "can only be lowered with a constant '" << name
+                           << "'";
+}
+
+/// Static `index` constant.
+static Value buildIndex(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+/// `value mod divisor` in [0, divisor) for any sign of `value`.
+static Value buildPositiveMod(OpBuilder &b, Location loc, Value value,
+                              int64_t divisor) {
+  Value d = buildIndex(b, loc, divisor);
+  Value rem = arith::RemSIOp::create(b, loc, value, d);
+  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, rem,
+                                         buildIndex(b, loc, 0));
+  Value wrapped = arith::AddIOp::create(b, loc, rem, d);
+  return arith::SelectOp::create(b, loc, negative, wrapped, rem);
+}
+
+/// A `linalg.generic` over `resultType` whose body computes each element
+/// from the loop indices (`linalg.index`), typically by `tensor.extract`.
+static Value buildIndexedGeneric(
+    OpBuilder &b, Location loc, RankedTensorType resultType,
+    llvm::function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = resultType.getRank();
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, ValueRange{}, buildEmpty(b, loc, resultType),
+      AffineMap::getMultiDimIdentityMap(rank, b.getContext()),
+      getIteratorTypes(rank), [&](OpBuilder &nb, Location nl, ValueRange) {
+        SmallVector<Value> indices;
+        for (int64_t i = 0; i < rank; ++i)
+          indices.push_back(linalg::IndexOp::create(nb, nl, i));
+        linalg::YieldOp::create(nb, nl, body(nb, nl, indices));
+      });
+  return generic.getResult(0);
+}
+
+/// A generic copying `value[offset + step * i]` for every result index `i`
+/// (one affine access, any sign of step).
+static Value buildStridedCopy(OpBuilder &b, Location loc, Value value,
+                              RankedTensorType resultType,
+                              ArrayRef<int64_t> offsets,
+                              ArrayRef<int64_t> steps) {
+  int64_t rank = resultType.getRank();
+  MLIRContext *context = b.getContext();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < rank; ++i)
+    exprs.push_back(getAffineDimExpr(i, context) * steps[i] + offsets[i]);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(rank, 0, exprs, context),
+      AffineMap::getMultiDimIdentityMap(rank, context)};
+  return linalg::GenericOp::create(
+             b, loc, resultType, value, buildEmpty(b, loc, resultType), maps,
+             getIteratorTypes(rank),
+             [](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl, args[0]);
+             })
+      .getResult(0);
+}
+
+/// Static `tensor.extract_slice` with unit strides.
+static Value buildSlice(OpBuilder &b, Location loc, Value value,
+                        ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
+                        ArrayRef<int64_t> strides = {}) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == sizes &&
+      llvm::all_of(offsets, [](int64_t o) { return o == 0; }) &&
+      llvm::all_of(strides, [](int64_t s) { return s == 1; }))
+    return value;
+  SmallVector<OpFoldResult> offsetAttrs, sizeAttrs, strideAttrs;
+  for (size_t i = 0; i < offsets.size(); ++i) {
+    offsetAttrs.push_back(b.getIndexAttr(offsets[i]));
+    sizeAttrs.push_back(b.getIndexAttr(sizes[i]));
+    strideAttrs.push_back(b.getIndexAttr(strides.empty() ? 1 : strides[i]));
+  }
+  auto resultType = RankedTensorType::get(sizes, type.getElementType());
+  return tensor::ExtractSliceOp::create(b, loc, resultType, value, offsetAttrs,
+                                        sizeAttrs, strideAttrs);
+}
+
+/// Slice: `tensor.extract_slice` for positive steps; a negative step reads
+/// backwards, which extract_slice cannot say, so those become one generic
+/// with the affine access `first + step * i` per dimension.
+struct SliceLowering : OpConversionPattern<nn::SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    auto type = cast<RankedTensorType>(adaptor.getData().getType());
+    int64_t rank = type.getRank();
+    auto starts = getStaticInts(op, op.getStarts(), "starts");
+    auto ends = getStaticInts(op, op.getEnds(), "ends");
+    if (failed(starts) || failed(ends))
+      return failure();
+    SmallVector<int64_t> defaultAxes, defaultSteps(starts->size(), 1);
+    for (size_t i = 0; i < starts->size(); ++i)
+      defaultAxes.push_back(i);
+    auto axes = getStaticInts(op, op.getAxes(), "axes", defaultAxes);
+    auto steps = getStaticInts(op, op.getSteps(), "steps", defaultSteps);
+    if (failed(axes) || failed(steps))
+      return failure();
+    if (axes->size() != starts->size() || ends->size() != starts->size() ||
+        steps->size() != starts->size())
+      return op.emitOpError("'starts', 'ends', 'axes' and 'steps' must have "
+                            "the same length");
+
+    SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape()),
+        strides(rank, 1);
+    for (size_t i = 0; i < axes->size(); ++i) {
+      FailureOr<int64_t> axis = normalizeAxis(op.getLoc(), (*axes)[i], rank);
+      if (failed(axis))
+        return failure();
+      int64_t step = (*steps)[i];
+      if (step == 0)
+        return op.emitOpError("'steps' must not be 0");
+      auto [first, count] = resolveSliceRange((*starts)[i], (*ends)[i], step,
+                                              type.getDimSize(*axis));
+      offsets[*axis] = first;
+      sizes[*axis] = count;
+      strides[*axis] = step;
+    }
+    if (ArrayRef<int64_t>(sizes) != resultType.getShape())
+      return op.emitOpError("slice of ")
+             << shapeToString(sizes) << " disagrees with the result type "
+             << resultType;
+
+    Location loc = op.getLoc();
+    if (resultType.getNumElements() == 0) {
+      rewriter.replaceOp(op, buildEmpty(rewriter, loc, resultType));
+      return success();
+    }
+    if (llvm::all_of(strides, [](int64_t s) { return s > 0; })) {
+      rewriter.replaceOp(op, buildSlice(rewriter, loc, adaptor.getData(),
+                                        offsets, sizes, strides));
+      return success();
+    }
+    rewriter.replaceOp(op, buildStridedCopy(rewriter, loc, adaptor.getData(),
+                                            resultType, offsets, strides));
+    return success();
+  }
+};
+
+/// Split: consecutive slices along the axis, sized by the result types
+/// (which already encode `split` or `num_outputs`).
+struct SplitLowering : OpConversionPattern<nn::SplitOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::SplitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(adaptor.getInput().getType());
+    FailureOr<int64_t> axis =
+        normalizeAxis(op.getLoc(), op.getAxis(), type.getRank());
+    if (failed(axis))
+      return failure();
+    SmallVector<Value> results;
+    int64_t offset = 0;
+    for (Value output : op.getOutputs()) {
+      auto resultType =
+          convertTensorType(*getTypeConverter(), output.getType());
+      if (!resultType)
+        return rewriter.notifyMatchFailure(op, "dynamic shape");
+      SmallVector<int64_t> offsets(type.getRank(), 0);
+      offsets[*axis] = offset;
+      offset += resultType.getDimSize(*axis);
+      if (offset > type.getDimSize(*axis))
+        return op.emitOpError("outputs exceed the split dimension");
+      results.push_back(buildSlice(rewriter, op.getLoc(), adaptor.getInput(),
+                                   offsets, resultType.getShape()));
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+/// Pad: negative pads crop first (a slice); then `constant` is a tensor.pad
+/// and the other modes a generic that maps each result index back into the
+/// input (clamped for edge, periodic for wrap, mirrored for reflect).
+struct PadLowering : OpConversionPattern<nn::PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(adaptor.getData().getType());
+    int64_t rank = type.getRank();
+    auto pads = getStaticInts(op, op.getPads(), "pads");
+    if (failed(pads))
+      return failure();
+    SmallVector<int64_t> defaultAxes;
+    for (int64_t i = 0; i < rank; ++i)
+      defaultAxes.push_back(i);
+    auto axes = getStaticInts(op, op.getAxes(), "axes", defaultAxes);
+    if (failed(axes))
+      return failure();
+    int64_t count = axes->size();
+    if ((int64_t)pads->size() != 2 * count)
+      return op.emitOpError("'pads' must hold two entries per axis");
+    SmallVector<int64_t> low(rank, 0), high(rank, 0);
+    for (int64_t i = 0; i < count; ++i) {
+      FailureOr<int64_t> axis = normalizeAxis(loc, (*axes)[i], rank);
+      if (failed(axis))
+        return failure();
+      low[*axis] = (*pads)[i];
+      high[*axis] = (*pads)[count + i];
+    }
+
+    // Crop the negative pads away, leaving only growth.
+    SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape());
+    for (int64_t i = 0; i < rank; ++i) {
+      if (low[i] < 0) {
+        offsets[i] = -low[i];
+        sizes[i] += low[i];
+        low[i] = 0;
+      }
+      if (high[i] < 0) {
+        sizes[i] += high[i];
+        high[i] = 0;
+      }
+      if (sizes[i] < 0)
+        return op.emitOpError("pads crop more than the dimension");
+    }
+    Value data = buildSlice(rewriter, loc, adaptor.getData(), offsets, sizes);
+
+    StringRef mode = op.getMode();
+    ElementKind kind = getElementKind(op.getType());
+    if (mode == "constant") {
+      Value padValue;
+      Value given = adaptor.getConstantValue();
+      auto givenType = isNone(op.getConstantValue())
+                           ? RankedTensorType()
+                           : cast<RankedTensorType>(given.getType());
+      if (givenType && givenType.getNumElements() > 0) {
+        SmallVector<Value> zeros(givenType.getRank(),
+                                 buildIndex(rewriter, loc, 0));
+        padValue = tensor::ExtractOp::create(rewriter, loc, given, zeros);
+      } else {
+        padValue = buildScalar(rewriter, loc, kind.type, 0);
+      }
+      rewriter.replaceOp(op,
+                         buildPad(rewriter, loc, data, low, high, padValue));
+      return success();
+    }
+    if (mode != "reflect" && mode != "edge" && mode != "wrap")
+      return op.emitOpError("unsupported mode '") << mode << "'";
+    for (int64_t i = 0; i < rank; ++i)
+      if (sizes[i] == 0 && (low[i] > 0 || high[i] > 0))
+        return op.emitOpError("cannot pad an empty dimension in mode '")
+               << mode << "'";
+    if (resultType.getNumElements() == 0 ||
+        (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
+         llvm::all_of(high, [](int64_t p) { return p == 0; }))) {
+      rewriter.replaceOp(op, resultType.getNumElements() == 0
+                                 ? buildEmpty(rewriter, loc, resultType)
+                                 : data);
+      return success();
+    }
+    Value result = buildIndexedGeneric(
+        rewriter, loc, resultType,
+        [&](OpBuilder &b, Location l, ValueRange indices) -> Value {
+          SmallVector<Value> source;
+          for (int64_t i = 0; i < rank; ++i) {
+            Value index = indices[i];
+            int64_t n = sizes[i];
+            if (low[i] == 0 && high[i] == 0) {
+              source.push_back(index);
+              continue;
+            }
+            Value j =
+                arith::SubIOp::create(b, l, index, buildIndex(b, l, low[i]));
+            if (mode == "edge") {
+              j = arith::MaxSIOp::create(b, l, j, buildIndex(b, l, 0));
+              j = arith::MinSIOp::create(b, l, j, buildIndex(b, l, n - 1));
+            } else if (mode == "wrap") {
+              j = buildPositiveMod(b, l, j, n);
+            } else if (n == 1) {
+              j = buildIndex(b, l, 0);
+            } else {
+              // Reflection is periodic with period 2(n-1); the second half
+              // of a period runs backwards.
+              int64_t period = 2 * (n - 1);
+              j = buildPositiveMod(b, l, j, period);
+              Value back = arith::CmpIOp::create(
+                  b, l, arith::CmpIPredicate::sge, j, buildIndex(b, l, n));
+              Value mirrored =
+                  arith::SubIOp::create(b, l, buildIndex(b, l, period), j);
+              j = arith::SelectOp::create(b, l, back, mirrored, j);
+            }
+            source.push_back(j);
+          }
+          return tensor::ExtractOp::create(b, l, data, source);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Expand: a broadcast to the (static) result shape.
+struct ExpandLowering : OpConversionPattern<nn::ExpandOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::ExpandOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    if (resultType.getNumElements() == 0) {
+      rewriter.replaceOp(op, buildEmpty(rewriter, op.getLoc(), resultType));
+      return success();
+    }
+    rewriter.replaceOp(op, buildBroadcastTo(rewriter, op.getLoc(),
+                                            adaptor.getInput(),
+                                            resultType.getShape()));
+    return success();
+  }
+};
+
+/// Tile: broadcast `[n0, n1, ...]` to `[r0, n0, r1, n1, ...]` and merge
+/// each pair, so that the repeat is the outer index.
+struct TileLowering : OpConversionPattern<nn::TileOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::TileOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto type = cast<RankedTensorType>(input.getType());
+    int64_t rank = type.getRank();
+    if (resultType.getNumElements() == 0) {
+      rewriter.replaceOp(op, buildEmpty(rewriter, loc, resultType));
+      return success();
+    }
+    if (resultType == type) {
+      rewriter.replaceOp(op, input);
+      return success();
+    }
+    MLIRContext *context = rewriter.getContext();
+    SmallVector<int64_t> pairs;
+    SmallVector<AffineExpr> exprs;
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t i = 0; i < rank; ++i) {
+      int64_t n = type.getDimSize(i);
+      pairs.push_back(resultType.getDimSize(i) / n);
+      pairs.push_back(n);
+      exprs.push_back(getAffineDimExpr(2 * i + 1, context));
+      groups.push_back({2 * i, 2 * i + 1});
+    }
+    auto pairType = RankedTensorType::get(pairs, type.getElementType());
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(2 * rank, 0, exprs, context),
+        AffineMap::getMultiDimIdentityMap(2 * rank, context)};
+    Value tiled =
+        linalg::GenericOp::create(
+            rewriter, loc, pairType, input, buildEmpty(rewriter, loc, pairType),
+            maps, getIteratorTypes(2 * rank),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(b, l, args[0]);
+            })
+            .getResult(0);
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, resultType, tiled,
+                                                         groups);
+    return success();
+  }
+};
+
+/// Gather: a generic over the result reading the index tensor at the
+/// gathered positions and `tensor.extract`ing from data. Negative indices
+/// wrap; out-of-range ones (invalid in ONNX) are clamped so that a bad
+/// index cannot read outside the buffer.
+struct GatherLowering : OpConversionPattern<nn::GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    Value data = adaptor.getData();
+    Value indices = adaptor.getIndices();
+    auto dataType = cast<RankedTensorType>(data.getType());
+    auto indicesType = cast<RankedTensorType>(indices.getType());
+    FailureOr<int64_t> axis =
+        normalizeAxis(loc, op.getAxis(), dataType.getRank());
+    if (failed(axis))
+      return failure();
+    if (resultType.getNumElements() == 0) {
+      rewriter.replaceOp(op, buildEmpty(rewriter, loc, resultType));
+      return success();
+    }
+    int64_t rank = resultType.getRank();
+    int64_t q = indicesType.getRank();
+    int64_t n = dataType.getDimSize(*axis);
+    MLIRContext *context = rewriter.getContext();
+    SmallVector<AffineExpr> indexExprs;
+    for (int64_t i = 0; i < q; ++i)
+      indexExprs.push_back(getAffineDimExpr(*axis + i, context));
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank, 0, indexExprs, context),
+        AffineMap::getMultiDimIdentityMap(rank, context)};
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultType, indices,
+        buildEmpty(rewriter, loc, resultType), maps, getIteratorTypes(rank),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value index =
+              arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, index, buildIndex(b, l, 0));
+          Value wrapped =
+              arith::AddIOp::create(b, l, index, buildIndex(b, l, n));
+          index = arith::SelectOp::create(b, l, negative, wrapped, index);
+          index = arith::MaxSIOp::create(b, l, index, buildIndex(b, l, 0));
+          index = arith::MinSIOp::create(b, l, index, buildIndex(b, l, n - 1));
+          SmallVector<Value> source;
+          for (int64_t i = 0; i < *axis; ++i)
+            source.push_back(linalg::IndexOp::create(b, l, i));
+          source.push_back(index);
+          for (int64_t i = *axis + 1; i < dataType.getRank(); ++i)
+            source.push_back(linalg::IndexOp::create(b, l, i + q - 1));
+          linalg::YieldOp::create(
+              b, l, tensor::ExtractOp::create(b, l, data, source).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// Splits dimension 1 of `value` into `parts` (a row-major factorization),
+/// permutes, and merges into `resultType`: the shape of DepthToSpace and
+/// SpaceToDepth, which differ only in the factorizations and permutation.
+static Value buildBlockShuffle(OpBuilder &b, Location loc, Value value,
+                               ArrayRef<int64_t> expandedShape,
+                               ArrayRef<ReassociationIndices> expandGroups,
+                               ArrayRef<int64_t> permutation,
+                               ArrayRef<ReassociationIndices> collapseGroups,
+                               RankedTensorType resultType) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Value expanded = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(expandedShape, type.getElementType()),
+      value, expandGroups);
+  Value transposed = buildTranspose(b, loc, expanded, permutation);
+  return tensor::CollapseShapeOp::create(b, loc, resultType, transposed,
+                                         collapseGroups);
+}
+
+struct DepthToSpaceLowering : OpConversionPattern<nn::DepthToSpaceOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::DepthToSpaceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    auto type = cast<RankedTensorType>(adaptor.getInput().getType());
+    int64_t bs = op.getBlocksize();
+    int64_t n = type.getDimSize(0), c = type.getDimSize(1),
+            h = type.getDimSize(2), w = type.getDimSize(3);
+    int64_t depth = c / (bs * bs);
+    SmallVector<ReassociationIndices> expandGroups = {{0}, {1, 2, 3}, {4}, {5}};
+    SmallVector<ReassociationIndices> collapseGroups = {
+        {0}, {1}, {2, 3}, {4, 5}};
+    Value result;
+    if (op.getMode() == "CRD") {
+      // Channels are [depth, bh, bw].
+      result = buildBlockShuffle(
+          rewriter, op.getLoc(), adaptor.getInput(), {n, depth, bs, bs, h, w},
+          expandGroups, {0, 1, 4, 2, 5, 3}, collapseGroups, resultType);
+    } else if (op.getMode() == "DCR") {
+      // Channels are [bh, bw, depth].
+      result = buildBlockShuffle(
+          rewriter, op.getLoc(), adaptor.getInput(), {n, bs, bs, depth, h, w},
+          expandGroups, {0, 3, 4, 1, 5, 2}, collapseGroups, resultType);
+    } else {
+      return op.emitOpError("unsupported mode '") << op.getMode() << "'";
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SpaceToDepthLowering : OpConversionPattern<nn::SpaceToDepthOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::SpaceToDepthOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    auto type = cast<RankedTensorType>(adaptor.getInput().getType());
+    int64_t bs = op.getBlocksize();
+    int64_t n = type.getDimSize(0), c = type.getDimSize(1),
+            h = type.getDimSize(2), w = type.getDimSize(3);
+    // [n, c, h/b, bh, w/b, bw] -> [n, bh, bw, c, h/b, w/b].
+    Value expanded = tensor::ExpandShapeOp::create(
+        rewriter, op.getLoc(),
+        RankedTensorType::get({n, c, h / bs, bs, w / bs, bs},
+                              type.getElementType()),
+        adaptor.getInput(),
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4, 5}});
+    Value transposed =
+        buildTranspose(rewriter, op.getLoc(), expanded, {0, 3, 5, 1, 2, 4});
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        op, resultType, transposed,
+        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
+    return success();
+  }
+};
+
+/// ConstantOfShape: a fill, which stays cheap however large the result.
+struct ConstantOfShapeLowering : OpConversionPattern<nn::ConstantOfShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::ConstantOfShapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    Type element = resultType.getElementType();
+    if (resultType.getNumElements() == 0) {
+      rewriter.replaceOp(op, buildEmpty(rewriter, loc, resultType));
+      return success();
+    }
+    TypedAttr scalar;
+    if (auto floatType = dyn_cast<FloatType>(element)) {
+      double value = 0;
+      if (ElementsAttr attr = op.getValueAttr()) {
+        std::optional<SmallVector<double>> values = readAsDoubles(attr);
+        if (!values || values->size() != 1)
+          return op.emitOpError("'value' must hold one number");
+        value = values->front();
+      }
+      scalar = rewriter.getFloatAttr(floatType, value);
+    } else {
+      int64_t value = 0;
+      if (ElementsAttr attr = op.getValueAttr()) {
+        std::optional<SmallVector<int64_t>> values = readAsInts(attr);
+        if (!values || values->size() != 1)
+          return op.emitOpError("'value' must hold one number");
+        value = values->front();
+      }
+      unsigned width = element.getIntOrFloatBitWidth();
+      scalar = rewriter.getIntegerAttr(
+          element, APInt(width, static_cast<uint64_t>(value),
+                         /*isSigned=*/true, /*implicitTrunc=*/true));
+    }
+    Value fill = arith::ConstantOp::create(rewriter, loc, scalar);
+    rewriter.replaceOp(op, buildFilled(rewriter, loc, resultType, fill));
+    return success();
+  }
+};
+
+/// An i64 tensor constant of `type` holding `values`.
+static Value buildI64Constant(OpBuilder &b, Location loc, RankedTensorType type,
+                              ArrayRef<int64_t> values) {
+  return arith::ConstantOp::create(b, loc, type,
+                                   DenseIntElementsAttr::get(type, values));
+}
+
+/// Shape and Size are known once shapes are static.
+struct ShapeLowering : OpConversionPattern<nn::ShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::ShapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    auto type = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+    if (!resultType || !type || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    auto [first, last] =
+        resolveShapeRange(type.getRank(), op.getStart(), op.getEnd());
+    rewriter.replaceOp(
+        op, buildI64Constant(rewriter, op.getLoc(), resultType,
+                             type.getShape().slice(first, last - first)));
+    return success();
+  }
+};
+
+struct SizeLowering : OpConversionPattern<nn::SizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::SizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    auto type = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+    if (!resultType || !type || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    rewriter.replaceOp(op, buildI64Constant(rewriter, op.getLoc(), resultType,
+                                            {type.getNumElements()}));
+    return success();
+  }
+};
+
+/// How one axis of a Resize is sampled, settled at compile time: for each
+/// output position, the input taps (already clamped into range, which is
+/// ONNX's edge padding) with their weights, and whether the position falls
+/// outside the crop (tf_crop_and_resize extrapolation).
+struct AxisSampling {
+  int64_t taps = 0;
+  SmallVector<SmallVector<int64_t>> indices; // [output][tap]
+  SmallVector<SmallVector<double>> weights;  // [output][tap]
+  SmallVector<bool> extrapolated;            // [output]
+};
+
+struct ResizeConfig {
+  StringRef mode = "nearest"; // nearest, linear, cubic
+  StringRef coordinateMode = "half_pixel";
+  StringRef nearestMode = "round_prefer_floor";
+  double cubicA = -0.75;
+  bool excludeOutside = false;
+  double extrapolationValue = 0;
+};
+
+/// The source coordinate of output position `i` along an axis of `in`
+/// elements resized by `scale` to `outInt` elements, as the ONNX reference
+/// computes it (in doubles, from the float scale); `outWidth` is the
+/// unrounded `scale * in` that several modes use.
+static double getSourceCoordinate(StringRef mode, double i, double scale,
+                                  int64_t in, double outWidth, int64_t outInt,
+                                  double roiStart, double roiEnd) {
+  if (mode == "align_corners")
+    return outWidth == 1 ? 0.0 : i * (in - 1) / (outWidth - 1);
+  if (mode == "asymmetric")
+    return i / scale;
+  if (mode == "tf_half_pixel_for_nn")
+    return (i + 0.5) / scale;
+  if (mode == "tf_crop_and_resize") {
+    double x = outWidth == 1
+                   ? (roiEnd - roiStart) * (in - 1) / 2
+                   : i * (roiEnd - roiStart) * (in - 1) / (outWidth - 1);
+    return x + roiStart * (in - 1);
+  }
+  if (mode == "pytorch_half_pixel")
+    return outWidth == 1 ? -0.5 : (i + 0.5) / scale - 0.5;
+  if (mode == "half_pixel_symmetric") {
+    double adjustment = outInt / outWidth;
+    double offset = in / 2.0 * (1 - adjustment);
+    return offset + (i + 0.5) / scale - 0.5;
+  }
+  return (i + 0.5) / scale - 0.5; // half_pixel
+}
+
+/// The interpolation weights for a source coordinate whose distance past
+/// the tap on its left is `ratio` in (0, 1].
+static SmallVector<double> getCoefficients(const ResizeConfig &config,
+                                           double ratio) {
+  if (config.mode == "nearest") {
+    bool right;
+    if (ratio == 1.0)
+      right = true;
+    else if (config.nearestMode == "round_prefer_ceil")
+      right = ratio >= 0.5;
+    else if (config.nearestMode == "floor")
+      right = false;
+    else if (config.nearestMode == "ceil")
+      right = true;
+    else
+      right = ratio > 0.5;
+    return {right ? 0.0 : 1.0, right ? 1.0 : 0.0};
+  }
+  if (config.mode == "linear")
+    return {1 - ratio, ratio};
+  double a = config.cubicA;
+  double r1 = ratio + 1, s = 1 - ratio, s1 = s + 1;
+  return {((a * r1 - 5 * a) * r1 + 8 * a) * r1 - 4 * a,
+          ((a + 2) * ratio - (a + 3)) * ratio * ratio + 1,
+          ((a + 2) * s - (a + 3)) * s * s + 1,
+          ((a * s1 - 5 * a) * s1 + 8 * a) * s1 - 4 * a};
+}
+
+static AxisSampling getAxisSampling(const ResizeConfig &config, int64_t in,
+                                    int64_t out, double scale, double outWidth,
+                                    double roiStart, double roiEnd) {
+  AxisSampling sampling;
+  int64_t taps = config.mode == "cubic" ? 4 : 2;
+  int64_t padWidth = (taps + 1) / 2;
+  for (int64_t i = 0; i < out; ++i) {
+    double x = getSourceCoordinate(config.coordinateMode, i, scale, in,
+                                   outWidth, out, roiStart, roiEnd);
+    double floorX = std::floor(x);
+    double ratio = x == floorX ? 1.0 : x - floorX;
+    SmallVector<double> weights = getCoefficients(config, ratio);
+    // The `taps` indices nearest to x, ties to the left: with an even
+    // count the window starts taps/2 - 1 left of floor(x), or taps/2 when
+    // x is an integer.
+    double padded = x + padWidth;
+    double p = std::floor(padded);
+    int64_t start = static_cast<int64_t>(p) - taps / 2 +
+                    (padded - p == 0 ? 0 : 1) - padWidth;
+    SmallVector<int64_t> indices;
+    for (int64_t t = 0; t < taps; ++t)
+      indices.push_back(start + t);
+    if (config.excludeOutside) {
+      double sum = 0;
+      for (int64_t t = 0; t < taps; ++t) {
+        if (indices[t] < 0 || indices[t] >= in)
+          weights[t] = 0;
+        sum += weights[t];
+      }
+      if (sum != 0)
+        for (double &w : weights)
+          w /= sum;
+    }
+    for (int64_t &index : indices)
+      index = std::clamp<int64_t>(index, 0, in - 1);
+    if (config.mode == "nearest") {
+      // One tap: the one with weight 1.
+      indices = {weights[0] != 0 ? indices[0] : indices[1]};
+      weights = {1.0};
+    }
+    sampling.indices.push_back(indices);
+    sampling.weights.push_back(weights);
+    sampling.extrapolated.push_back(
+        config.coordinateMode == "tf_crop_and_resize" && (x < 0 || x > in - 1));
+  }
+  sampling.taps = config.mode == "nearest" ? 1 : taps;
+  return sampling;
+}
+
+/// Resamples `value` along `axis` to `out` elements with `sampling`: one
+/// generic over the result reading per-position tap and weight tables.
+static Value buildAxisResample(OpBuilder &b, Location loc, Value value,
+                               int64_t axis, const AxisSampling &sampling,
+                               const ResizeConfig &config) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Type element = type.getElementType();
+  int64_t out = sampling.indices.size();
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = out;
+  auto resultType = RankedTensorType::get(shape, element);
+  int64_t rank = type.getRank();
+  MLIRContext *context = b.getContext();
+
+  // Per-tap tables along the axis: i64 indices, then element-typed weights
+  // (nearest has none), then the extrapolation mask if any.
+  SmallVector<Value> tables;
+  auto indexType = RankedTensorType::get({out}, b.getI64Type());
+  for (int64_t t = 0; t < sampling.taps; ++t) {
+    SmallVector<int64_t> column;
+    for (int64_t i = 0; i < out; ++i)
+      column.push_back(sampling.indices[i][t]);
+    tables.push_back(buildI64Constant(b, loc, indexType, column));
+  }
+  bool weighted = config.mode != "nearest";
+  if (weighted) {
+    auto weightType = RankedTensorType::get({out}, element);
+    for (int64_t t = 0; t < sampling.taps; ++t) {
+      SmallVector<APFloat> column;
+      for (int64_t i = 0; i < out; ++i) {
+        APFloat w(sampling.weights[i][t]);
+        bool lost;
+        w.convert(cast<FloatType>(element).getFloatSemantics(),
+                  APFloat::rmNearestTiesToEven, &lost);
+        column.push_back(w);
+      }
+      tables.push_back(arith::ConstantOp::create(
+          b, loc, weightType, DenseElementsAttr::get(weightType, column)));
+    }
+  }
+  bool extrapolates = llvm::is_contained(sampling.extrapolated, true);
+  if (extrapolates) {
+    auto maskType = RankedTensorType::get({out}, b.getI1Type());
+    SmallVector<bool> mask(sampling.extrapolated.begin(),
+                           sampling.extrapolated.end());
+    tables.push_back(arith::ConstantOp::create(
+        b, loc, maskType, DenseElementsAttr::get(maskType, ArrayRef(mask))));
+  }
+
+  AffineMap tableMap =
+      AffineMap::get(rank, 0, getAffineDimExpr(axis, context), context);
+  SmallVector<AffineMap> maps(tables.size(), tableMap);
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, context));
+  int64_t taps = sampling.taps;
+  return linalg::GenericOp::create(
+             b, loc, resultType, tables, buildEmpty(b, loc, resultType), maps,
+             getIteratorTypes(rank),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               SmallVector<Value> source;
+               for (int64_t i = 0; i < rank; ++i)
+                 source.push_back(linalg::IndexOp::create(nb, nl, i));
+               Value sum;
+               for (int64_t t = 0; t < taps; ++t) {
+                 source[axis] = arith::IndexCastOp::create(
+                     nb, nl, nb.getIndexType(), args[t]);
+                 Value tap = tensor::ExtractOp::create(nb, nl, value, source);
+                 if (weighted)
+                   tap = buildMul(nb, nl, tap, args[taps + t]);
+                 sum = sum ? buildAdd(nb, nl, sum, tap) : tap;
+               }
+               if (extrapolates) {
+                 Value fill =
+                     buildScalar(nb, nl, element, config.extrapolationValue);
+                 sum = arith::SelectOp::create(nb, nl, args[tables.size() - 1],
+                                               fill, sum);
+               }
+               linalg::YieldOp::create(nb, nl, sum);
+             })
+      .getResult(0);
+}
+
+/// Resizes `x` to `resultType` one axis at a time (the interpolation is
+/// separable). `scales` and the roi give each axis's coordinate mapping.
+static FailureOr<Value> buildResize(OpBuilder &b, Location loc, Operation *op,
+                                    Value x, RankedTensorType resultType,
+                                    ArrayRef<double> scales,
+                                    ArrayRef<double> outWidths,
+                                    ArrayRef<double> roi,
+                                    const ResizeConfig &config) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  if (config.mode != "nearest" && !isa<FloatType>(type.getElementType()))
+    return op->emitOpError("'")
+           << config.mode << "' interpolation of " << type.getElementType()
+           << " is not supported (only floating-point tensors)";
+  if (resultType.getNumElements() == 0 || type.getNumElements() == 0)
+    return buildEmpty(b, loc, resultType);
+  Value result = x;
+  for (int64_t axis = 0; axis < rank; ++axis) {
+    int64_t in = type.getDimSize(axis), out = resultType.getDimSize(axis);
+    double roiStart = roi.empty() ? 0.0 : roi[axis];
+    double roiEnd = roi.empty() ? 1.0 : roi[rank + axis];
+    bool crops = config.coordinateMode == "tf_crop_and_resize" &&
+                 (roiStart != 0.0 || roiEnd != 1.0);
+    if (in == out && scales[axis] == 1.0 && !crops)
+      continue;
+    AxisSampling sampling = getAxisSampling(config, in, out, scales[axis],
+                                            outWidths[axis], roiStart, roiEnd);
+    result = buildAxisResample(b, loc, result, axis, sampling, config);
+  }
+  return result;
+}
+
+/// The constant floats of an operand of the original op.
+static std::optional<SmallVector<double>> getStaticDoubles(Value value) {
+  if (ElementsAttr attr = getConstantElements(value))
+    return readAsDoubles(attr);
+  return std::nullopt;
+}
+
+/// True if an optional Resize operand is given: not none and not the empty
+/// placeholder older exporters write.
+static bool isGiven(Value value) {
+  if (isNone(value))
+    return false;
+  auto type = cast<RankedTensorType>(value.getType());
+  return !(type.getRank() == 1 && type.getDimSize(0) == 0);
+}
+
+struct ResizeLowering : OpConversionPattern<nn::ResizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::ResizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    if (op.getAntialias() != 0)
+      return op.emitOpError("antialias is not supported");
+    auto type = cast<RankedTensorType>(adaptor.getX().getType());
+    int64_t rank = type.getRank();
+    SmallVector<int64_t> axes;
+    if (auto given = op.getAxes()) {
+      for (int64_t axis : *given) {
+        FailureOr<int64_t> normalized = normalizeAxis(op.getLoc(), axis, rank);
+        if (failed(normalized))
+          return failure();
+        axes.push_back(*normalized);
+      }
+    } else {
+      for (int64_t i = 0; i < rank; ++i)
+        axes.push_back(i);
+    }
+    int64_t count = axes.size();
+
+    // Per-dimension scales (used by the coordinate mapping) and unrounded
+    // output widths, as the ONNX reference derives them.
+    SmallVector<double> scales(rank, 1.0), outWidths(type.getShape());
+    if (isGiven(op.getScales())) {
+      std::optional<SmallVector<double>> given =
+          getStaticDoubles(op.getScales());
+      if (!given)
+        return op.emitOpError("can only be lowered with constant 'scales'");
+      if ((int64_t)given->size() != count)
+        return op.emitOpError("'scales' needs one value per axis");
+      for (auto [i, axis] : llvm::enumerate(axes)) {
+        scales[axis] = (*given)[i];
+        outWidths[axis] = scales[axis] * type.getDimSize(axis);
+      }
+    } else {
+      StringRef policy = op.getKeepAspectRatioPolicy();
+      if (policy == "stretch") {
+        for (int64_t axis : axes) {
+          scales[axis] = static_cast<double>(resultType.getDimSize(axis)) /
+                         type.getDimSize(axis);
+          outWidths[axis] = resultType.getDimSize(axis);
+        }
+      } else {
+        std::optional<SmallVector<int64_t>> sizes =
+            getConstantInts(op.getSizes());
+        if (!sizes || (int64_t)sizes->size() != count)
+          return op.emitOpError("can only be lowered with constant 'sizes'");
+        double scale = policy == "not_larger" ? HUGE_VAL : 0;
+        for (auto [i, axis] : llvm::enumerate(axes)) {
+          double s = static_cast<double>((*sizes)[i]) / type.getDimSize(axis);
+          scale =
+              policy == "not_larger" ? std::min(scale, s) : std::max(scale, s);
+        }
+        for (int64_t axis : axes) {
+          scales[axis] = scale;
+          outWidths[axis] = scale * type.getDimSize(axis);
+        }
+      }
+    }
+
+    ResizeConfig config;
+    config.mode = op.getMode();
+    config.coordinateMode = op.getCoordinateTransformationMode();
+    config.nearestMode = op.getNearestMode();
+    config.cubicA = op.getCubicCoeffAAttr().getValueAsDouble();
+    config.excludeOutside = op.getExcludeOutside() != 0;
+    config.extrapolationValue =
+        op.getExtrapolationValueAttr().getValueAsDouble();
+
+    SmallVector<double> roi;
+    if (config.coordinateMode == "tf_crop_and_resize") {
+      std::optional<SmallVector<double>> given = getStaticDoubles(op.getRoi());
+      if (!given || (int64_t)given->size() != 2 * count)
+        return op.emitOpError("can only be lowered with a constant 'roi' of ")
+               << 2 * count << " values";
+      roi.assign(rank, 0.0);
+      roi.append(rank, 1.0);
+      for (auto [i, axis] : llvm::enumerate(axes)) {
+        roi[axis] = (*given)[i];
+        roi[rank + axis] = (*given)[count + i];
+      }
+    }
+
+    FailureOr<Value> result =
+        buildResize(rewriter, op.getLoc(), op, adaptor.getX(), resultType,
+                    scales, outWidths, roi, config);
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(op, *result);
+    return success();
+  }
+};
+
+/// Upsample (opset 9) samples as Resize with asymmetric coordinates: the
+/// nearest input is the one at or below the source coordinate.
+struct UpsampleLowering : OpConversionPattern<nn::UpsampleOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::UpsampleOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    auto type = cast<RankedTensorType>(adaptor.getX().getType());
+    std::optional<SmallVector<double>> scales =
+        getStaticDoubles(op.getScales());
+    if (!scales || (int64_t)scales->size() != type.getRank())
+      return op.emitOpError("can only be lowered with constant 'scales'");
+    SmallVector<double> outWidths;
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      outWidths.push_back((*scales)[i] * type.getDimSize(i));
+    ResizeConfig config;
+    config.mode = op.getMode();
+    config.coordinateMode = "asymmetric";
+    config.nearestMode = "floor";
+    FailureOr<Value> result =
+        buildResize(rewriter, op.getLoc(), op, adaptor.getX(), resultType,
+                    *scales, outWidths, {}, config);
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(op, *result);
+    return success();
+  }
+};
+
 } // namespace
 
 void whittle::populateNNTensorToLinalgPatterns(const TypeConverter &converter,
@@ -96,5 +1117,9 @@ void whittle::populateNNTensorToLinalgPatterns(const TypeConverter &converter,
   patterns.add<
       ReshapeLikeLowering<nn::ReshapeOp>, ReshapeLikeLowering<nn::FlattenOp>,
       ReshapeLikeLowering<nn::SqueezeOp>, ReshapeLikeLowering<nn::UnsqueezeOp>,
-      TransposeLowering, ConcatLowering>(converter, patterns.getContext());
+      TransposeLowering, ConcatLowering, SliceLowering, SplitLowering,
+      PadLowering, ExpandLowering, TileLowering, GatherLowering,
+      DepthToSpaceLowering, SpaceToDepthLowering, ConstantOfShapeLowering,
+      ShapeLowering, SizeLowering, ResizeLowering, UpsampleLowering>(
+      converter, patterns.getContext());
 }
