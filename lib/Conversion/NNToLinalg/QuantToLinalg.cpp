@@ -11,9 +11,10 @@
 //   then adds the zero point and saturates in int32;
 // - DequantizeLinear subtracts the zero point exactly and scales in f32;
 // - the integer layers subtract the zero points in int32 and accumulate in
-//   int32; the QLinear layers then requantize in f32 with the multiplier
-//   `(scale_a * scale_b) / scale_y`, round half to even and add the output
-//   zero point in int32.
+//   int32; the QLinear layers then requantize with the multiplier
+//   `(scale_a * scale_b) / scale_y` (in the scales' type), multiplying and
+//   adding the output zero point in double (numpy's promotion of int32 times
+//   float32) before rounding half to even and saturating.
 // Unsigned ONNX types arrive as signless integers; ElementKind says when to
 // use the unsigned casts.
 //
@@ -448,9 +449,12 @@ struct ConvIntegerLowering : OpConversionPattern<nn::ConvIntegerOp> {
 };
 
 /// The requantization of an int32 accumulator `acc`:
-/// `saturate(round(acc * ((aScale * bScale) / yScale)) + yZp)`, the
-/// multiplier in the scales' type and the product in f32. Each parameter is
-/// read through its map over `acc`'s iteration space.
+/// `saturate(round(acc * ((aScale * bScale) / yScale) + yZp))`, the
+/// multiplier in the scales' type as in the reference. The reference then
+/// multiplies an int32 array by a float32 one, which numpy promotes to
+/// double; f32 would round products such as `5 * 0.1f` onto a tie and
+/// round them the other way. Each parameter is read through its map over
+/// `acc`'s iteration space.
 Value buildRequantize(OpBuilder &b, Location loc, Value acc, Value aScale,
                       AffineMap aMap, Value bScale, AffineMap bMap,
                       Value yScale, Value yZp, AffineMap yMap,
@@ -462,18 +466,18 @@ Value buildRequantize(OpBuilder &b, Location loc, Value acc, Value aScale,
   return buildMappedGeneric(
       b, loc, ValueRange{acc, aScale, bScale, yScale, yZp}, maps, resultType,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Type f32 = nb.getF32Type();
+        ElementKind f64{nb.getF64Type()};
         Value multiplier = arith::DivFOp::create(
             nb, nl, arith::MulFOp::create(nb, nl, args[1], args[2]), args[3]);
-        if (multiplier.getType() != f32)
-          multiplier = buildScalarCast(nb, nl, multiplier,
-                                       getElementKind(multiplier.getType()),
-                                       ElementKind{f32});
+        multiplier = buildScalarCast(nb, nl, multiplier,
+                                     getElementKind(multiplier.getType()), f64);
         Value value = arith::MulFOp::create(
-            nb, nl, arith::SIToFPOp::create(nb, nl, f32, args[0]), multiplier);
+            nb, nl, buildScalarCast(nb, nl, args[0], i32Kind(nb), f64),
+            multiplier);
+        value = arith::AddFOp::create(
+            nb, nl, value, buildScalarCast(nb, nl, args[4], out, f64));
         Value rounded = math::RoundEvenOp::create(nb, nl, value);
-        Value zp = buildScalarCast(nb, nl, args[4], out, i32Kind(nb));
-        return buildSaturate(nb, nl, rounded, zp, out);
+        return buildSaturate(nb, nl, rounded, Value(), out);
       });
 }
 
@@ -522,15 +526,13 @@ int64_t product(ArrayRef<int64_t> dims) {
 }
 
 /// A per-row parameter of A (1-D of M elements) reshaped to M x 1 so that
-/// it broadcasts NumPy-style against A or the product; per-tensor ones
-/// become scalars. Others (A's rank with a last dimension of 1, or per
-/// column of B) already broadcast.
+/// it broadcasts NumPy-style against A or the product. The other forms
+/// (per-tensor, A's rank with a last dimension of 1, per column of B)
+/// already broadcast.
 Value normalizeMatMulParam(OpBuilder &b, Location loc, Value param,
                            bool perRow) {
   auto type = cast<RankedTensorType>(param.getType());
-  if (type.getNumElements() == 1)
-    return buildReshape(b, loc, param, {});
-  if (perRow && type.getRank() == 1)
+  if (perRow && type.getRank() == 1 && type.getDimSize(0) != 1)
     return buildReshape(b, loc, param, {type.getDimSize(0), 1});
   return param;
 }
@@ -685,10 +687,8 @@ struct QLinearMatMulLowering : OpConversionPattern<nn::QLinearMatMulOp> {
         normalizeMatMulParam(rewriter, loc, adaptor.getAScale(), true);
     Value bScale =
         normalizeMatMulParam(rewriter, loc, adaptor.getBScale(), false);
-    Value yScale =
-        normalizeMatMulParam(rewriter, loc, adaptor.getYScale(), false);
-    Value yZp =
-        normalizeMatMulParam(rewriter, loc, adaptor.getYZeroPoint(), false);
+    // y's parameters are per-tensor.
+    Value yScale = adaptor.getYScale(), yZp = adaptor.getYZeroPoint();
     Value y = buildRequantize(
         rewriter, loc, *acc, aScale, broadcastMap(context, aScale, shape),
         bScale, broadcastMap(context, bScale, shape), yScale, yZp,
