@@ -355,3 +355,51 @@ Value buildConvolution(OpBuilder &b, Location loc, Value x, Value w, Value init,
 }
 
 } // namespace whittle
+
+namespace whittle {
+
+SmallVector<int64_t> getReducedShape(ArrayRef<int64_t> shape,
+                                     ArrayRef<bool> reduced, bool keepDims) {
+  SmallVector<int64_t> result;
+  for (auto [size, isReduced] : llvm::zip_equal(shape, reduced)) {
+    if (!isReduced)
+      result.push_back(size);
+    else if (keepDims)
+      result.push_back(1);
+  }
+  return result;
+}
+
+Value buildReduction(OpBuilder &b, Location loc, Value input,
+                     ArrayRef<bool> reduced, Value identity,
+                     ReductionBuilder combine) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  MLIRContext *context = b.getContext();
+  SmallVector<AffineExpr> outputExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (reduced[i]) {
+      iterators.push_back(utils::IteratorType::reduction);
+    } else {
+      iterators.push_back(utils::IteratorType::parallel);
+      outputExprs.push_back(getAffineDimExpr(i, context));
+    }
+  }
+  auto resultType = RankedTensorType::get(
+      getReducedShape(type.getShape(), reduced, /*keepDims=*/false),
+      identity.getType());
+  SmallVector<AffineMap> maps = {
+      AffineMap::getMultiDimIdentityMap(rank, context),
+      AffineMap::get(rank, 0, outputExprs, context)};
+  return linalg::GenericOp::create(
+             b, loc, resultType, input,
+             buildFilled(b, loc, resultType, identity), maps, iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl,
+                                       combine(nb, nl, args[0], args[1]));
+             })
+      .getResult(0);
+}
+
+} // namespace whittle
