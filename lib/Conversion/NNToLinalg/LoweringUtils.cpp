@@ -120,7 +120,12 @@ Value buildReshape(OpBuilder &b, Location loc, Value value,
   // tensor.reshape with a constant shape operand says it in one op; the
   // bufferization and canonicalization paths handle collapse/expand better.
   Value flat = value;
-  if (type.getRank() != 1) {
+  if (type.getRank() == 0) {
+    // A scalar expands (with no reassociation groups) to one element.
+    flat = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({1}, type.getElementType()), value,
+        SmallVector<ReassociationIndices>{});
+  } else if (type.getRank() != 1) {
     SmallVector<ReassociationIndices> all(1);
     for (int64_t i = 0; i < type.getRank(); ++i)
       all[0].push_back(i);

@@ -73,19 +73,34 @@ template <typename OpT> struct ReduceLowering : OpConversionPattern<OpT> {
 
     // The original (nn) operand keeps the constant producer visible.
     SmallVector<int64_t> axes;
+    bool inferFromShape = false;
     if (!nn::isNone(op.getAxes())) {
+      auto axesType = cast<RankedTensorType>(adaptor.getAxes().getType());
       std::optional<SmallVector<int64_t>> constant =
           getConstantAxes(op.getAxes(), adaptor.getAxes());
-      if (!constant)
-        return op.emitError("cannot lower '")
-               << op->getName() << "' with non-constant axes";
-      axes = std::move(*constant);
+      if (constant)
+        axes = std::move(*constant);
+      else if (axesType.hasStaticShape() && axesType.getNumElements() != 0)
+        inferFromShape = true;
     }
-    if (axes.empty() && op.getNoopWithEmptyAxes()) {
+    SmallVector<bool> reduced(rank, axes.empty());
+    if (inferFromShape) {
+      // Axes only known at run time: with keepdims the static result shape
+      // says which dimensions shrink to 1. Whether a size-1 dimension is
+      // reduced does not matter, except for L2 (|x|), which stays ambiguous.
+      bool ambiguous = !op.getKeepdims() || resultType.getRank() != rank;
+      for (int64_t i = 0; i < rank && !ambiguous; ++i) {
+        reduced[i] = resultType.getDimSize(i) != dataType.getDimSize(i);
+        ambiguous |= kind == ReduceKind::L2 && dataType.getDimSize(i) == 1;
+      }
+      if (ambiguous)
+        return op.emitError("cannot lower '")
+               << op->getName()
+               << "' with non-constant axes that the shapes do not determine";
+    } else if (axes.empty() && op.getNoopWithEmptyAxes()) {
       rewriter.replaceOp(op, data);
       return success();
     }
-    SmallVector<bool> reduced(rank, axes.empty());
     for (int64_t axis : axes) {
       FailureOr<int64_t> normalized = nn::normalizeAxis(loc, axis, rank);
       if (failed(normalized))
