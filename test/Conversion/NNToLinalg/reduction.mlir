@@ -105,8 +105,8 @@ func.func @reduce_l2(%x: tensor<2x3xf32>) -> tensor<2x1xf32> {
 // CHECK-SAME: outs(%{{.*}}, %{{.*}} : tensor<2x4xf32>, tensor<2x4xi64>)
 // CHECK: arith.cmpf ogt
 // CHECK: linalg.index 1
-// CHECK: tensor.expand_shape %[[RESULT]]#1
-// CHECK-SAME: tensor<2x4xi64> into tensor<2x1x4xi64>
+// CHECK: tensor.collapse_shape %[[RESULT]]#1
+// CHECK: tensor.expand_shape %{{.*}} output_shape [2, 1, 4] : tensor<8xi64> into tensor<2x1x4xi64>
 func.func @arg_max(%x: tensor<2x3x4xf32>) -> tensor<2x1x4xi64> {
   %0 = nn.arg_max %x {axis = 1 : i64} : (tensor<2x3x4xf32>) -> tensor<2x1x4xi64>
   return %0 : tensor<2x1x4xi64>
@@ -122,4 +122,30 @@ func.func @arg_max(%x: tensor<2x3x4xf32>) -> tensor<2x1x4xi64> {
 func.func @arg_min_last(%x: tensor<3x4xi32>) -> tensor<3xi64> {
   %0 = nn.arg_min %x {axis = -1 : i64, keepdims = 0 : i64, select_last_index = 1 : i64} : (tensor<3x4xi32>) -> tensor<3xi64>
   return %0 : tensor<3xi64>
+}
+
+// -----
+
+// Reducing every axis with keepdims reshapes the scalar back to 1x1.
+// CHECK-LABEL: func.func @reduce_all_keepdims
+// CHECK: %[[SUM:.*]] = linalg.generic
+// CHECK-SAME: outs(%{{.*}} : tensor<f32>)
+// CHECK: tensor.expand_shape %[[SUM]] [] output_shape [1] : tensor<f32> into tensor<1xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [1, 1] : tensor<1xf32> into tensor<1x1xf32>
+func.func @reduce_all_keepdims(%x: tensor<2x3xf32>) -> tensor<1x1xf32> {
+  %axes = nn.constant dense<> : tensor<0xi64>
+  %0 = nn.reduce_sum %x, %axes : (tensor<2x3xf32>, tensor<0xi64>) -> tensor<1x1xf32>
+  return %0 : tensor<1x1xf32>
+}
+
+// -----
+
+// Axes known only at run time: the static keepdims result shape tells which
+// dimensions are reduced.
+// CHECK-LABEL: func.func @reduce_runtime_axes
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "reduction", "parallel"]
+func.func @reduce_runtime_axes(%x: tensor<2x3x4xf32>, %axes: tensor<1xi64>) -> tensor<2x1x4xf32> {
+  %0 = nn.reduce_sum %x, %axes : (tensor<2x3x4xf32>, tensor<1xi64>) -> tensor<2x1x4xf32>
+  return %0 : tensor<2x1x4xf32>
 }
