@@ -120,7 +120,12 @@ Value buildReshape(OpBuilder &b, Location loc, Value value,
   // tensor.reshape with a constant shape operand says it in one op; the
   // bufferization and canonicalization paths handle collapse/expand better.
   Value flat = value;
-  if (type.getRank() != 1) {
+  if (type.getRank() == 0) {
+    // A scalar expands (with no reassociation groups) to one element.
+    flat = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({1}, type.getElementType()), value,
+        SmallVector<ReassociationIndices>{});
+  } else if (type.getRank() != 1) {
     SmallVector<ReassociationIndices> all(1);
     for (int64_t i = 0; i < type.getRank(); ++i)
       all[0].push_back(i);
@@ -354,6 +359,54 @@ Value buildConvolution(OpBuilder &b, Location loc, Value x, Value w, Value init,
           .getResult(0);
   return tensor::CollapseShapeOp::create(b, loc, resultType, grouped,
                                          splitSecondDim(rank));
+}
+
+} // namespace whittle
+
+namespace whittle {
+
+SmallVector<int64_t> getReducedShape(ArrayRef<int64_t> shape,
+                                     ArrayRef<bool> reduced, bool keepDims) {
+  SmallVector<int64_t> result;
+  for (auto [size, isReduced] : llvm::zip_equal(shape, reduced)) {
+    if (!isReduced)
+      result.push_back(size);
+    else if (keepDims)
+      result.push_back(1);
+  }
+  return result;
+}
+
+Value buildReduction(OpBuilder &b, Location loc, Value input,
+                     ArrayRef<bool> reduced, Value identity,
+                     ReductionBuilder combine) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  MLIRContext *context = b.getContext();
+  SmallVector<AffineExpr> outputExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (reduced[i]) {
+      iterators.push_back(utils::IteratorType::reduction);
+    } else {
+      iterators.push_back(utils::IteratorType::parallel);
+      outputExprs.push_back(getAffineDimExpr(i, context));
+    }
+  }
+  auto resultType = RankedTensorType::get(
+      getReducedShape(type.getShape(), reduced, /*keepDims=*/false),
+      identity.getType());
+  SmallVector<AffineMap> maps = {
+      AffineMap::getMultiDimIdentityMap(rank, context),
+      AffineMap::get(rank, 0, outputExprs, context)};
+  return linalg::GenericOp::create(
+             b, loc, resultType, input,
+             buildFilled(b, loc, resultType, identity), maps, iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl,
+                                       combine(nb, nl, args[0], args[1]));
+             })
+      .getResult(0);
 }
 
 } // namespace whittle

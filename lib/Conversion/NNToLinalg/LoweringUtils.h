@@ -113,6 +113,24 @@ mlir::Value buildTranspose(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value buildBroadcastTo(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value value, llvm::ArrayRef<int64_t> shape);
 
+/// Combines one element of the reduced tensor into the accumulator.
+using ReductionBuilder = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::Value element,
+    mlir::Value accumulator)>;
+
+/// A `linalg.generic` reducing `input` over the dimensions marked in
+/// `reduced` (one flag per dimension), starting from `identity`. The result
+/// drops the reduced dimensions; `buildReshape` restores them as size 1.
+mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value input, llvm::ArrayRef<bool> reduced,
+                           mlir::Value identity, ReductionBuilder combine);
+
+/// The shape of `shape` with the `reduced` dimensions set to 1 (`keepDims`)
+/// or removed.
+llvm::SmallVector<int64_t> getReducedShape(llvm::ArrayRef<int64_t> shape,
+                                           llvm::ArrayRef<bool> reduced,
+                                           bool keepDims);
+
 } // namespace whittle
 
 #endif // WHITTLE_LIB_CONVERSION_NNTOLINALG_LOWERINGUTILS_H

@@ -81,15 +81,107 @@ Value buildPool(OpBuilder &b, Location loc, Value x,
       .getResult(0);
 }
 
+/// Max pooling that also yields, per output, the flattened index into the
+/// unpadded X of the first maximum: `(n * C + c) * prod(D) + spatial`, the
+/// spatial part row-major, or column-major with `columnMajor`
+/// (storage_order 1), as ONNX Runtime computes it.
+std::pair<Value, Value> buildMaxPoolWithIndices(OpBuilder &b, Location loc,
+                                                Value x, RankedTensorType xType,
+                                                RankedTensorType resultType,
+                                                const WindowGeometry &window,
+                                                const ElementKind &element,
+                                                bool columnMajor) {
+  int64_t spatial = resultType.getRank() - 2;
+  MLIRContext *context = b.getContext();
+  int64_t numLoops = 2 + 2 * spatial;
+  auto dim = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  SmallVector<AffineExpr> xExprs = {dim(0), dim(1)}, kExprs,
+                          yExprs = {dim(0), dim(1)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    AffineExpr o = dim(2 + i), k = dim(2 + spatial + i);
+    xExprs.push_back(o * window.strides[i] + k * window.dilations[i]);
+    kExprs.push_back(k);
+    yExprs.push_back(o);
+  }
+  AffineMap yMap = AffineMap::get(numLoops, 0, yExprs, context);
+  SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, xExprs, context),
+                                 AffineMap::get(numLoops, 0, kExprs, context),
+                                 yMap, yMap};
+  Value kernel = tensor::EmptyOp::create(b, loc, window.kernel, element.type);
+  auto indexType = resultType.clone(b.getI64Type());
+  Value valueInit =
+      buildFilled(b, loc, resultType, buildLowest(b, loc, element));
+  Value indexInit =
+      buildFilled(b, loc, indexType, buildScalar(b, loc, b.getI64Type(), 0));
+  ArrayRef<int64_t> sizes = xType.getShape().drop_front(2);
+  int64_t channels = xType.getDimSize(1);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{resultType, indexType}, ValueRange{x, kernel},
+      ValueRange{valueInit, indexInit}, maps,
+      getIteratorTypes(2 + spatial, spatial),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        auto constant = [&](int64_t v) -> Value {
+          return arith::ConstantIndexOp::create(nb, nl, v);
+        };
+        auto index = [&](int64_t d) -> Value {
+          return linalg::IndexOp::create(nb, nl, d);
+        };
+        auto mulAdd = [&](Value a, int64_t m, Value c) -> Value {
+          return arith::AddIOp::create(
+              nb, nl, arith::MulIOp::create(nb, nl, a, constant(m)), c);
+        };
+        // Position along each spatial dimension of the unpadded X.
+        SmallVector<Value> positions;
+        for (int64_t i = 0; i < spatial; ++i) {
+          Value o = arith::MulIOp::create(nb, nl, index(2 + i),
+                                          constant(window.strides[i]));
+          Value k = arith::MulIOp::create(nb, nl, index(2 + spatial + i),
+                                          constant(window.dilations[i]));
+          positions.push_back(
+              arith::SubIOp::create(nb, nl, arith::AddIOp::create(nb, nl, o, k),
+                                    constant(window.pads[i])));
+        }
+        Value flat = mulAdd(index(0), channels, index(1));
+        if (!columnMajor) {
+          for (int64_t i = 0; i < spatial; ++i)
+            flat = mulAdd(flat, sizes[i], positions[i]);
+        } else {
+          int64_t plane = 1;
+          for (int64_t size : sizes)
+            plane *= size;
+          Value offset = constant(0);
+          for (int64_t i = spatial - 1; i >= 0; --i)
+            offset = mulAdd(offset, sizes[i], positions[i]);
+          flat = mulAdd(flat, plane, offset);
+        }
+        Value flat64 =
+            arith::IndexCastOp::create(nb, nl, nb.getI64Type(), flat);
+        // Strictly greater keeps the first maximum.
+        Value better;
+        if (element.isFloat())
+          better = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OGT,
+                                         args[0], args[2]);
+        else
+          better = arith::CmpIOp::create(nb, nl,
+                                         element.isUnsigned
+                                             ? arith::CmpIPredicate::ugt
+                                             : arith::CmpIPredicate::sgt,
+                                         args[0], args[2]);
+        linalg::YieldOp::create(
+            nb, nl,
+            ValueRange{
+                arith::SelectOp::create(nb, nl, better, args[0], args[2]),
+                arith::SelectOp::create(nb, nl, better, flat64, args[3])});
+      });
+  return {generic.getResult(0), generic.getResult(1)};
+}
+
 struct MaxPoolLowering : OpConversionPattern<nn::MaxPoolOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(nn::MaxPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!op.getIndices().use_empty())
-      return op.emitError(
-          "cannot lower MaxPool's Indices output; only Y is supported");
     auto resultType =
         convertTensorType(*getTypeConverter(), op.getY().getType());
     auto xType = cast<RankedTensorType>(adaptor.getX().getType());
@@ -105,6 +197,13 @@ struct MaxPoolLowering : OpConversionPattern<nn::MaxPoolOp> {
     ElementKind element = getElementKind(op.getX().getType());
     Value x = padForWindow(rewriter, loc, adaptor.getX(), *window,
                            buildLowest(rewriter, loc, element));
+    if (!op.getIndices().use_empty()) {
+      auto [y, indices] =
+          buildMaxPoolWithIndices(rewriter, loc, x, xType, resultType, *window,
+                                  element, op.getStorageOrder() != 0);
+      rewriter.replaceOp(op, {y, indices});
+      return success();
+    }
     Value y = buildPool(rewriter, loc, x, resultType, *window, PoolKind::Max,
                         element);
     rewriter.replaceOp(op, {y, Value()});

@@ -1,14 +1,271 @@
-//===- ReductionToLinalg.cpp ----------------------------------------------===//
+//===- ReductionToLinalg.cpp - Reduce* and ArgMax/ArgMin to linalg --------===//
 //
 // Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Reduce* ops become one `linalg.generic` with reduction iterators over the
+// reduced axes (plus an elementwise epilogue for ReduceMean and ReduceL2);
+// keepdims is a reshape of the result. ArgMax/ArgMin carry the extreme value
+// and its index together in a two-result reduction.
 //
 //===----------------------------------------------------------------------===//
 
 #include "LoweringUtils.h"
 #include "whittle/Dialect/NN/NNOps.h"
+#include "whittle/Dialect/NN/NNShapes.h"
+#include "whittle/Dialect/NN/NNTensorData.h"
 
 using namespace mlir;
 using namespace whittle;
 
+namespace {
+
+/// The constant axes list, from the nn constant or, once that is converted,
+/// the arith one.
+std::optional<SmallVector<int64_t>> getConstantAxes(Value original,
+                                                    Value converted) {
+  if (auto ints = nn::getConstantInts(original))
+    return ints;
+  if (auto constant = converted.getDefiningOp<arith::ConstantOp>())
+    if (auto elements = dyn_cast<ElementsAttr>(constant.getValue()))
+      return nn::readAsInts(elements);
+  return std::nullopt;
+}
+
+enum class ReduceKind { Mean, Sum, Max, Min, Prod, L2 };
+
+template <typename OpT> struct ReduceTraits;
+template <> struct ReduceTraits<nn::ReduceMeanOp> {
+  static constexpr ReduceKind kind = ReduceKind::Mean;
+};
+template <> struct ReduceTraits<nn::ReduceSumOp> {
+  static constexpr ReduceKind kind = ReduceKind::Sum;
+};
+template <> struct ReduceTraits<nn::ReduceMaxOp> {
+  static constexpr ReduceKind kind = ReduceKind::Max;
+};
+template <> struct ReduceTraits<nn::ReduceMinOp> {
+  static constexpr ReduceKind kind = ReduceKind::Min;
+};
+template <> struct ReduceTraits<nn::ReduceProdOp> {
+  static constexpr ReduceKind kind = ReduceKind::Prod;
+};
+template <> struct ReduceTraits<nn::ReduceL2Op> {
+  static constexpr ReduceKind kind = ReduceKind::L2;
+};
+
+template <typename OpT> struct ReduceLowering : OpConversionPattern<OpT> {
+  using OpConversionPattern<OpT>::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    constexpr ReduceKind kind = ReduceTraits<OpT>::kind;
+    auto resultType =
+        convertTensorType(*this->getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    Value data = adaptor.getData();
+    auto dataType = cast<RankedTensorType>(data.getType());
+    int64_t rank = dataType.getRank();
+
+    // The original (nn) operand keeps the constant producer visible.
+    SmallVector<int64_t> axes;
+    bool inferFromShape = false;
+    if (!nn::isNone(op.getAxes())) {
+      auto axesType = cast<RankedTensorType>(adaptor.getAxes().getType());
+      std::optional<SmallVector<int64_t>> constant =
+          getConstantAxes(op.getAxes(), adaptor.getAxes());
+      if (constant)
+        axes = std::move(*constant);
+      else if (axesType.hasStaticShape() && axesType.getNumElements() != 0)
+        inferFromShape = true;
+    }
+    SmallVector<bool> reduced(rank, axes.empty());
+    if (inferFromShape) {
+      // Axes only known at run time: with keepdims the static result shape
+      // says which dimensions shrink to 1. Whether a size-1 dimension is
+      // reduced does not matter, except for L2 (|x|), which stays ambiguous.
+      bool ambiguous = !op.getKeepdims() || resultType.getRank() != rank;
+      for (int64_t i = 0; i < rank && !ambiguous; ++i) {
+        reduced[i] = resultType.getDimSize(i) != dataType.getDimSize(i);
+        ambiguous |= kind == ReduceKind::L2 && dataType.getDimSize(i) == 1;
+      }
+      if (ambiguous)
+        return op.emitError("cannot lower '")
+               << op->getName()
+               << "' with non-constant axes that the shapes do not determine";
+    } else if (axes.empty() && op.getNoopWithEmptyAxes()) {
+      rewriter.replaceOp(op, data);
+      return success();
+    }
+    for (int64_t axis : axes) {
+      FailureOr<int64_t> normalized = nn::normalizeAxis(loc, axis, rank);
+      if (failed(normalized))
+        return failure();
+      reduced[*normalized] = true;
+    }
+
+    ElementKind element = getElementKind(op.getData().getType());
+    Value identity;
+    switch (kind) {
+    case ReduceKind::Max:
+      identity = buildLowest(rewriter, loc, element);
+      break;
+    case ReduceKind::Min:
+      identity = buildHighest(rewriter, loc, element);
+      break;
+    case ReduceKind::Prod:
+      identity = buildScalar(rewriter, loc, element.type, 1);
+      break;
+    default:
+      identity = buildScalar(rewriter, loc, element.type, 0);
+    }
+    Value result = buildReduction(
+        rewriter, loc, data, reduced, identity,
+        [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+          switch (kind) {
+          case ReduceKind::Max:
+            return buildMax(b, l, acc, x, element.isUnsigned);
+          case ReduceKind::Min:
+            return buildMin(b, l, acc, x, element.isUnsigned);
+          case ReduceKind::Prod:
+            return buildMul(b, l, acc, x);
+          case ReduceKind::L2:
+            return buildAdd(b, l, acc, buildMul(b, l, x, x));
+          default:
+            return buildAdd(b, l, acc, x);
+          }
+        });
+
+    if (kind == ReduceKind::Mean || kind == ReduceKind::L2) {
+      int64_t count = 1;
+      for (int64_t i = 0; i < rank; ++i)
+        if (reduced[i])
+          count *= dataType.getDimSize(i);
+      auto reducedType = cast<RankedTensorType>(result.getType());
+      result = buildBroadcastGeneric(
+          rewriter, loc, result, reducedType,
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            Value value = args[0];
+            if (kind == ReduceKind::Mean) {
+              Value divisor = buildScalar(b, l, element.type, count);
+              if (element.isFloat())
+                return arith::DivFOp::create(b, l, value, divisor);
+              if (element.isUnsigned)
+                return arith::DivUIOp::create(b, l, value, divisor);
+              return arith::DivSIOp::create(b, l, value, divisor);
+            }
+            if (element.isFloat())
+              return math::SqrtOp::create(b, l, value);
+            // Integer L2: the square root in double, truncated back.
+            ElementKind f64{b.getF64Type()};
+            Value wide = buildScalarCast(b, l, value, element, f64);
+            return buildScalarCast(b, l, math::SqrtOp::create(b, l, wide), f64,
+                                   element);
+          });
+    }
+    rewriter.replaceOp(
+        op, buildReshape(rewriter, loc, result, resultType.getShape()));
+    return success();
+  }
+};
+
+/// ArgMax/ArgMin: one reduction along the axis producing both the running
+/// extreme and its i64 index; only the index is returned.
+template <typename OpT, bool isMax>
+struct ArgLowering : OpConversionPattern<OpT> {
+  using OpConversionPattern<OpT>::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType =
+        convertTensorType(*this->getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    Value data = adaptor.getData();
+    auto dataType = cast<RankedTensorType>(data.getType());
+    int64_t rank = dataType.getRank();
+    FailureOr<int64_t> axis = nn::normalizeAxis(loc, op.getAxis(), rank);
+    if (failed(axis))
+      return failure();
+    ElementKind element = getElementKind(op.getData().getType());
+    bool selectLast = op.getSelectLastIndex() != 0;
+
+    SmallVector<bool> reduced(rank, false);
+    reduced[*axis] = true;
+    SmallVector<int64_t> shape =
+        getReducedShape(dataType.getShape(), reduced, /*keepDims=*/false);
+    auto valueType = RankedTensorType::get(shape, element.type);
+    auto indexType = RankedTensorType::get(shape, rewriter.getI64Type());
+    Value valueInit = buildFilled(rewriter, loc, valueType,
+                                  isMax ? buildLowest(rewriter, loc, element)
+                                        : buildHighest(rewriter, loc, element));
+    Value indexInit =
+        buildFilled(rewriter, loc, indexType,
+                    buildScalar(rewriter, loc, rewriter.getI64Type(), 0));
+
+    MLIRContext *context = rewriter.getContext();
+    SmallVector<AffineExpr> outputExprs;
+    for (int64_t i = 0; i < rank; ++i)
+      if (i != *axis)
+        outputExprs.push_back(getAffineDimExpr(i, context));
+    AffineMap outputMap = AffineMap::get(rank, 0, outputExprs, context);
+    SmallVector<AffineMap> maps = {
+        AffineMap::getMultiDimIdentityMap(rank, context), outputMap, outputMap};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators[*axis] = utils::IteratorType::reduction;
+
+    using CmpF = arith::CmpFPredicate;
+    using CmpI = arith::CmpIPredicate;
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valueType, indexType}, data,
+        ValueRange{valueInit, indexInit}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0], best = args[1], bestIndex = args[2];
+          // Strict comparison keeps the first extreme; non-strict the last.
+          Value better;
+          if (element.isFloat()) {
+            CmpF predicate = isMax ? (selectLast ? CmpF::OGE : CmpF::OGT)
+                                   : (selectLast ? CmpF::OLE : CmpF::OLT);
+            better = arith::CmpFOp::create(b, l, predicate, x, best);
+          } else {
+            bool isUnsigned = element.isUnsigned || element.isBool();
+            CmpI predicate;
+            if (isMax)
+              predicate = selectLast ? (isUnsigned ? CmpI::uge : CmpI::sge)
+                                     : (isUnsigned ? CmpI::ugt : CmpI::sgt);
+            else
+              predicate = selectLast ? (isUnsigned ? CmpI::ule : CmpI::sle)
+                                     : (isUnsigned ? CmpI::ult : CmpI::slt);
+            better = arith::CmpIOp::create(b, l, predicate, x, best);
+          }
+          Value index = arith::IndexCastOp::create(
+              b, l, b.getI64Type(), linalg::IndexOp::create(b, l, *axis));
+          Value newBest = arith::SelectOp::create(b, l, better, x, best);
+          Value newIndex =
+              arith::SelectOp::create(b, l, better, index, bestIndex);
+          linalg::YieldOp::create(b, l, ValueRange{newBest, newIndex});
+        });
+    rewriter.replaceOp(op, buildReshape(rewriter, loc, generic.getResult(1),
+                                        resultType.getShape()));
+    return success();
+  }
+};
+
+} // namespace
+
 void whittle::populateNNReductionToLinalgPatterns(
-    const TypeConverter &converter, RewritePatternSet &patterns) {}
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns
+      .add<ReduceLowering<nn::ReduceMeanOp>, ReduceLowering<nn::ReduceSumOp>,
+           ReduceLowering<nn::ReduceMaxOp>, ReduceLowering<nn::ReduceMinOp>,
+           ReduceLowering<nn::ReduceProdOp>, ReduceLowering<nn::ReduceL2Op>,
+           ArgLowering<nn::ArgMaxOp, true>, ArgLowering<nn::ArgMinOp, false>>(
+          converter, patterns.getContext());
+}
