@@ -38,13 +38,16 @@ Modes (combinable):
   --from-json FILE      take the results from an earlier --json instead of
                         running anything (to re-render --doc/--write-passing).
 
-Examples:
-    test/onnx-backend/run_backend_tests.py --whittle-run build/bin/whittle-run \\
+Examples (from the repository root):
+    test/onnx-backend/run_backend_tests.py \\
+        --whittle-run build/bin/whittle-run \\
         --passing test/onnx-backend/passing.txt
-    test/onnx-backend/run_backend_tests.py --whittle-run build/bin/whittle-run \\
+    test/onnx-backend/run_backend_tests.py \\
+        --whittle-run build/bin/whittle-run \\
         --write-passing test/onnx-backend/passing.txt \\
         --doc docs/onnx-backend.md --json /tmp/backend.json
-    test/onnx-backend/run_backend_tests.py --whittle-run build/bin/whittle-run \\
+    test/onnx-backend/run_backend_tests.py \\
+        --whittle-run build/bin/whittle-run \\
         --filter 'node/test_(relu|conv)' -v
 """
 
@@ -77,8 +80,8 @@ SCOPE_DESCRIPTIONS = {
     "unsupported-op": "the model uses operators outside whittle's op set",
     "element-type": "a tensor has an element type whittle does not support "
                     "(strings, complex, ...)",
-    "dynamic-dim": "a dimension stays dynamic after the inputs' shapes are "
-                   "known",
+    "dynamic-dim": "a graph input has a dynamic dimension and no size was "
+                   "given for it",
     "opset-range": "the model's opset is older or newer than the range "
                    "whittle supports",
     "no-default-opset": "the model does not import the default ONNX operator "
@@ -119,9 +122,13 @@ def unsupported_group(key, message):
     """Group key of an unsupported test: the scope reason plus, for
     unsupported operators, the operator names."""
     if key == "unsupported-op":
+        # "N node(s) use operators whittle does not support: unnamed node
+        # with output 'y' (CastLike), ..." -> "unsupported-op: CastLike"
         m = re.search(r"does not support:\s*(.*)", message)
         if m:
-            return f"unsupported-op: {m.group(1).strip()}"
+            ops = sorted(set(re.findall(r"\(([\w.]+)\)", m.group(1))))
+            if ops:
+                return f"unsupported-op: {', '.join(ops)}"
     if key == "element-type":
         m = re.search(r"has element type (\S+)", message)
         if m:
@@ -135,9 +142,13 @@ def compile_error_group(message):
     m = re.search(r"failed to legalize operation '([^']+)'", text)
     if m:
         return f"failed to legalize '{m.group(1)}'"
+    if "compiled models need static shapes" in text:
+        # E.g. Reshape/Expand/Slice/Resize whose shape operands are graph
+        # inputs: the output's shape depends on input values.
+        return "dynamic output shape (compiled models need static shapes)"
     # Drop names, numbers and quoted values so similar errors group together.
     text = re.sub(r"'[^']*'", "'…'", text)
-    text = re.sub(r"\d+", "N", text)
+    text = re.sub(r"\b\d+(?:x\d+)*\b", "N", text)
     return "error: " + text[:120]
 
 
@@ -153,6 +164,8 @@ def compare(index, ref, out):
     (group, message) pair."""
     import numpy as np
     where = f"output {index}"
+    if ref.dtype == np.uint16 and out.dtype.name == "bfloat16":
+        ref = ref.view(out.dtype)  # the test data's bfloat16 encoding
     if ref.dtype != out.dtype:
         return ("wrong dtype",
                 f"{where} has dtype {out.dtype}, expected {ref.dtype}")
@@ -172,13 +185,12 @@ def compare(index, ref, out):
             np.testing.assert_allclose(r, o, rtol=RTOL, atol=ATOL)
         except AssertionError:
             ok = ~nan_r
-            finite = ok & np.isfinite(r) & np.isfinite(o)
-            diff = np.abs(r - o)
-            diff[~ok] = 0
-            abs_err = float(diff[finite].max()) if finite.any() else float("inf")
-            with np.errstate(divide="ignore", invalid="ignore"):
-                rel = np.where(finite, diff / np.abs(r), 0)
-            rel_err = float(np.nanmax(rel)) if rel.size else 0.0
+            with np.errstate(invalid="ignore", divide="ignore"):
+                diff = np.where(r == o, 0.0, np.abs(r - o))[ok]
+                rel = diff / np.abs(r[ok])
+            rel = np.where(diff == 0, 0.0, rel)
+            abs_err = float(diff.max()) if diff.size else 0.0
+            rel_err = float(rel.max()) if rel.size else 0.0
             bad = int((~np.isclose(r, o, rtol=RTOL, atol=ATOL,
                                    equal_nan=True)).sum())
             return ("wrong values",
@@ -191,13 +203,35 @@ def compare(index, ref, out):
             first = tuple(int(i) for i in np.argwhere(ref != out)[0])
             return ("wrong values",
                     f"{where}: {bad}/{ref.size} element(s) differ (exact "
-                    f"compare), first at {list(first)}: got {out[first]!r}, "
-                    f"expected {ref[first]!r}")
+                    f"compare), first at {list(first)}: got "
+                    f"{out[first].item()!r}, expected {ref[first].item()!r}")
         return None
     # Anything else (object/string arrays): exact.
     if not np.array_equal(ref, out):
         return ("wrong values", f"{where}: values differ (exact compare)")
     return None
+
+
+def legacy_bfloat16_inputs(model, inputs, tmp):
+    """The test data (ONNX 1.12) stores bfloat16 tensors as UINT16 with the
+    same bits. Returns `inputs` with each such tensor that feeds a bfloat16
+    graph input rewritten, into `tmp`, as a BFLOAT16 TensorProto."""
+    import onnx
+    protos = [onnx.load_tensor(p) for p in inputs]
+    if not any(t.data_type == onnx.TensorProto.UINT16 for t in protos):
+        return inputs
+    graph = onnx.load(model, load_external_data=False).graph
+    initializers = {t.name for t in graph.initializer}
+    types = [i.type.tensor_type.elem_type for i in graph.input
+             if i.name not in initializers]
+    fixed = list(inputs)
+    for i, (tensor, elem_type) in enumerate(zip(protos, types)):
+        if (tensor.data_type == onnx.TensorProto.UINT16
+                and elem_type == onnx.TensorProto.BFLOAT16):
+            tensor.data_type = onnx.TensorProto.BFLOAT16
+            fixed[i] = os.path.join(tmp, f"input_{i}.pb")
+            onnx.save_tensor(tensor, fixed[i])
+    return fixed
 
 
 def run_data_set(whittle_run, model, data_set, timeout):
@@ -210,6 +244,7 @@ def run_data_set(whittle_run, model, data_set, timeout):
     with tempfile.TemporaryDirectory(prefix="whittle-backend-") as tmp:
         outdir = os.path.join(tmp, "out")
         cmd = [whittle_run, model, "--output-dir", outdir]
+        inputs = legacy_bfloat16_inputs(model, inputs, tmp)
         for path in inputs:
             cmd += ["--input", path]
         try:
@@ -219,7 +254,9 @@ def run_data_set(whittle_run, model, data_set, timeout):
         except subprocess.TimeoutExpired:
             return {"status": "fail", "group": "timeout",
                     "message": f"timed out after {timeout:.0f} s"}
-        stderr = proc.stderr.decode("utf-8", "replace")
+        # Paths in messages: relative to the data set, for a stable report.
+        stderr = (proc.stderr.decode("utf-8", "replace")
+                  .replace(tmp + os.sep, "").replace(data_set + os.sep, ""))
         rc = proc.returncode
         if rc != 0:
             message = first_error_line(stderr)
@@ -410,23 +447,30 @@ def write_doc(path, results, counts, totals, meta):
             w("None.")
             w("")
             continue
-        w("| reason | tests | count |")
-        w("|---|---|---:|")
+        w("| reason | tests |")
+        w("|---|---:|")
         for group, names in groups:
-            names = sorted(names)
-            details = []
-            for name in names:
-                r = results[name]
-                msg = r.get("message", "")
-                # The group says it all for most reasons; show the specific
-                # message where it adds something (values, shapes, errors).
-                if status == "fail" and not group.startswith(
-                        "failed to legalize"):
-                    details.append(f"`{name}` ({md_escape(msg)})")
-                else:
-                    details.append(f"`{name}`")
-            w(f"| {md_escape(group)} | {', '.join(details)} | {len(names)} |")
+            w(f"| {md_escape(group)} | {len(names)} |")
         w("")
+        for group, names in groups:
+            w(f"**{md_escape(group)}** ({len(names)})")
+            w("")
+            # The group says it all for most reasons; list the specific
+            # message where it adds something (values, shapes, errors).
+            detailed = status == "fail" and not group.startswith(
+                "failed to legalize")
+            if not detailed:
+                w(", ".join(f"`{name}`" for name in sorted(names)))
+                w("")
+                continue
+            for name in sorted(names):
+                msg = results[name].get("message", "")
+                if group.startswith("dynamic output shape"):
+                    msg = msg.split(";", 1)[0]
+                if len(msg) > 200:
+                    msg = msg[:199] + "…"
+                w(f"- `{name}`: {md_escape(msg)}")
+            w("")
     w("## Exclusions")
     w("")
     w("A test counts as *unsupported*, not failing, when whittle rejects the "
