@@ -13,6 +13,7 @@
 #include "LoweringUtils.h"
 #include "whittle/Conversion/Passes.h"
 #include "whittle/Dialect/NN/NNOps.h"
+#include "whittle/Dialect/NN/NNTensorData.h"
 
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -96,6 +97,16 @@ struct DropoutLowering : OpConversionPattern<nn::DropoutOp> {
   LogicalResult
   matchAndRewrite(nn::DropoutOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    // Only inference is compiled: training_mode must be absent or a
+    // constant false (the op's verifier rejects a constant true).
+    if (!nn::isNone(op.getTrainingMode())) {
+      auto mode = nn::getConstantInts(op.getTrainingMode());
+      if (!mode || llvm::any_of(*mode, [](int64_t v) { return v != 0; }))
+        return op.emitError(
+            "cannot lower Dropout whose training_mode is not a constant "
+            "false; whittle compiles inference only (make training_mode an "
+            "initializer set to false, or remove it)");
+    }
     if (!op.getMask().use_empty()) {
       auto maskType =
           convertTensorType(*getTypeConverter(), op.getMask().getType());
