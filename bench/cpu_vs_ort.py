@@ -72,6 +72,8 @@ def main():
                     default=os.path.join(REPO, "build", "bin", "whittle-run"))
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--batches", default="1,8")
+    ap.add_argument("--models", default=",".join(MODELS),
+                    help="comma-separated fixture names in examples/")
     ap.add_argument("--resnet50", default=os.path.join(HERE, "out",
                                                        "resnet50.onnx"),
                     help="ResNet-50 for the compile-time row (made by "
@@ -81,7 +83,7 @@ def main():
     rng = np.random.default_rng(0)
     rows, compiles = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        for name in MODELS:
+        for name in args.models.split(","):
             model = os.path.join(REPO, "examples", name + ".onnx")
             for batch in [int(b) for b in args.batches.split(",")]:
                 x = rng.random((batch, 1, 28, 28), dtype=np.float32)

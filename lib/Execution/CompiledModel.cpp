@@ -14,6 +14,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 
 using namespace mlir;
@@ -104,9 +105,24 @@ std::unique_ptr<CompiledModel> CompiledModel::compile(ModuleOp module,
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
 
+  // LLVM's vectorizers size vectors from the target: without the host's
+  // TargetMachine they see no vector registers and emit scalar code.
+  auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostBuilder) {
+    module.emitError() << "cannot describe this CPU for LLVM: "
+                       << llvm::toString(hostBuilder.takeError());
+    return nullptr;
+  }
+  hostBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto hostMachine = hostBuilder->createTargetMachine();
+  if (!hostMachine) {
+    module.emitError() << "cannot create a target machine for this CPU: "
+                       << llvm::toString(hostMachine.takeError());
+    return nullptr;
+  }
   ExecutionEngineOptions options;
   options.transformer = makeOptimizingTransformer(
-      /*optLevel=*/3, /*sizeLevel=*/0, /*targetMachine=*/nullptr);
+      /*optLevel=*/3, /*sizeLevel=*/0, hostMachine->get());
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   // memref.copy between strided views lowers to a call into MLIR's C
   // runner utilities.
