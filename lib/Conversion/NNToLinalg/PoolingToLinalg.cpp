@@ -298,33 +298,21 @@ struct GlobalPoolLowering : OpConversionPattern<OpT> {
     Location loc = op.getLoc();
     Value x = adaptor.getX();
     auto xType = cast<RankedTensorType>(x.getType());
-    int64_t rank = xType.getRank();
     ElementKind element = getElementKind(op.getX().getType());
-    MLIRContext *context = rewriter.getContext();
-    auto reducedType = RankedTensorType::get(
-        {xType.getDimSize(0), xType.getDimSize(1)}, element.type);
     Value identity = kind == PoolKind::Max
                          ? buildLowest(rewriter, loc, element)
                          : buildScalar(rewriter, loc, element.type, 0);
-    SmallVector<AffineMap> maps = {
-        AffineMap::getMultiDimIdentityMap(rank, context),
-        AffineMap::get(
-            rank, 0,
-            {getAffineDimExpr(0, context), getAffineDimExpr(1, context)},
-            context)};
-    Value reduced =
-        linalg::GenericOp::create(
-            rewriter, loc, reducedType, x,
-            buildFilled(rewriter, loc, reducedType, identity), maps,
-            getIteratorTypes(2, rank - 2),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value result =
-                  kind == PoolKind::Max
-                      ? buildMax(nb, nl, args[1], args[0], element.isUnsigned)
-                      : buildAdd(nb, nl, args[1], args[0]);
-              linalg::YieldOp::create(nb, nl, result);
-            })
-            .getResult(0);
+    // Keep N and C, reduce every spatial dimension.
+    SmallVector<bool> spatial(xType.getRank(), true);
+    spatial[0] = spatial[1] = false;
+    Value reduced = buildReduction(
+        rewriter, loc, x, spatial, identity,
+        [&](OpBuilder &nb, Location nl, Value value, Value accumulator) {
+          return kind == PoolKind::Max
+                     ? buildMax(nb, nl, accumulator, value, element.isUnsigned)
+                     : buildAdd(nb, nl, accumulator, value);
+        });
+    auto reducedType = cast<RankedTensorType>(reduced.getType());
     if (kind == PoolKind::Sum) {
       int64_t count = 1;
       for (int64_t d : xType.getShape().drop_front(2))
