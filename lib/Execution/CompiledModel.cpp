@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "whittle/Execution/CompiledModel.h"
+#include "whittle/Execution/ExternalConstants.h"
 #include "whittle/Execution/Pipeline.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
 
@@ -15,6 +16,7 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/TargetSelect.h"
 
 using namespace mlir;
@@ -99,6 +101,8 @@ std::unique_ptr<CompiledModel> CompiledModel::compile(ModuleOp module,
   buildLowerToLLVMPipeline(pm);
   if (failed(pm.run(module)))
     return nullptr;
+  // The JIT reads the weights where the context holds them.
+  SmallVector<ExternalConstant> constants = takeLargeConstants(module);
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -132,6 +136,20 @@ std::unique_ptr<CompiledModel> CompiledModel::compile(ModuleOp module,
   if (!engine) {
     module.emitError() << "JIT compilation failed: "
                        << llvm::toString(engine.takeError());
+    return nullptr;
+  }
+  (*engine)->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    for (const ExternalConstant &constant : constants)
+      symbols[interner(constant.symbol)] = {
+          llvm::orc::ExecutorAddr::fromPtr(constant.bytes.data()),
+          llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
+  // Compile now, not on the first run.
+  if (auto entryPoint = (*engine)->lookupPacked(entry); !entryPoint) {
+    module.emitError() << "JIT compilation failed: "
+                       << llvm::toString(entryPoint.takeError());
     return nullptr;
   }
   std::unique_ptr<CompiledModel> model(new CompiledModel);

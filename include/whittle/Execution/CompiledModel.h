@@ -42,7 +42,8 @@ getSignature(mlir::ModuleOp module, llvm::StringRef name);
 class CompiledModel {
 public:
   /// Lowers `module` (nn on tensors) in place and JITs its function
-  /// `entry`. Errors are emitted as diagnostics.
+  /// `entry`. Errors are emitted as diagnostics. The model reads the
+  /// weights in place: `module`'s context must outlive it.
   static std::unique_ptr<CompiledModel> compile(mlir::ModuleOp module,
                                                 llvm::StringRef entry = "main");
 
