@@ -31,4 +31,65 @@ def LinalgLoopOrder : Pass<"whittle-linalg-loop-order", "mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def VectorizeContractions
+    : Pass<"whittle-vectorize-contractions", "mlir::func::FuncOp"> {
+  let summary = "Rewrite convolutions as matrix products and tile and "
+                "vectorize matrix products into register-blocked kernels";
+  let description = [{
+    Runs on tensors, before bufferization. A `linalg.conv_2d_nchw_fchw`
+    becomes a matrix product: a 1x1 convolution with unit strides through
+    collapsed views of its operands, any other through an explicit im2col
+    buffer (upstream `rewriteInIm2Col`). Every contraction whose output and
+    right-hand operand are contiguous along the output's innermost loop
+    (`n`) is then tiled into `batch=1, m=register-rows, n=vector-width,
+    k<=max-reduction-tile` tiles (the `k` tile divides its extent, so the
+    accumulator stays in registers for the whole reduction), the `m` and
+    `n` loops are peeled so that every tile has a static shape, and each
+    tile becomes a `vector.contract`. After bufferization,
+    `whittle-hoist-vector-transfers` keeps the accumulator tile in
+    registers across the reduction loop and LLVM lowers each contraction
+    to broadcasts and fused multiply-adds: the classic outer-product
+    micro-kernel.
+  }];
+  let options = [
+    Option<"registerRows", "register-rows", "int64_t", /*default=*/"6",
+           "Largest tile of the output's row dimension (m)">,
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Tile of the output's contiguous dimension (n)">,
+    Option<"maxReductionTile", "max-reduction-tile", "int64_t",
+           /*default=*/"16", "Largest tile of the reduction dimension (k)">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect",
+  ];
+}
+
+def HoistVectorTransfers
+    : Pass<"whittle-hoist-vector-transfers", "mlir::func::FuncOp"> {
+  let summary = "Keep loop-carried vector tiles in registers";
+  let description = [{
+    Runs after bufferization: a vector read from and written back to the
+    same buffer location in every iteration of a loop (the accumulator of
+    a vectorized contraction across its reduction loop) is read once
+    before the loop and written once after it (upstream
+    `hoistRedundantVectorTransfers`).
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect"];
+}
+
+def LowerStridedCopies
+    : Pass<"whittle-lower-strided-copies", "mlir::func::FuncOp"> {
+  let summary = "Turn copies between strided buffers into linalg.copy";
+  let description = [{
+    `memref.copy` between buffers that are not both contiguous lowers to a
+    call into MLIR's C runner utilities (`memrefCopy`), which a compiled
+    model linked into a user's program does not have. Such copies become
+    `linalg.copy`, which lowers to loops; contiguous copies stay
+    `memref.copy` and become `memcpy`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // WHITTLE_CODEGEN_PASSES_TD

@@ -25,6 +25,9 @@ static constexpr const char *kTensorToLLVM =
     // with caller-allocated outputs and free every temporary.
     "func.func(linalg-fuse-elementwise-ops),"
     "canonicalize,cse,"
+    // Matrix products and convolutions become register-blocked vector
+    // kernels; the remaining reductions get a vector-friendly loop order.
+    "func.func(whittle-vectorize-contractions),canonicalize,"
     "func.func(whittle-linalg-loop-order),"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
@@ -32,14 +35,17 @@ static constexpr const char *kTensorToLLVM =
     "modify-public-functions=true},"
     "canonicalize,"
     "buffer-deallocation-pipeline,"
+    "func.func(whittle-hoist-vector-transfers,whittle-lower-strided-copies),"
     // Loops and vectors to LLVM.
     "func.func(convert-linalg-to-loops),"
+    "convert-vector-to-scf{full-unroll=true},"
     "lower-affine,convert-scf-to-cf,canonicalize,"
-    "convert-vector-to-llvm,expand-strided-metadata,lower-affine,"
+    "convert-vector-to-llvm{vector-contract-lowering=outerproduct},expand-"
+    "strided-metadata,lower-affine,"
     "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
     "convert-arith-to-llvm,convert-index-to-llvm,"
     "convert-func-to-llvm{use-bare-ptr-memref-call-conv=true},"
-    "convert-cf-to-llvm,reconcile-unrealized-casts";
+    "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts";
 
 void buildLowerToLLVMPipeline(OpPassManager &pm) {
   // The textual pipeline names upstream passes, which must be registered.

@@ -1,0 +1,288 @@
+//===- VectorizeContractions.cpp - register-blocked matrix products -------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "whittle/Codegen/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace whittle {
+#define GEN_PASS_DEF_VECTORIZECONTRACTIONS
+#include "whittle/Codegen/Passes.h.inc"
+} // namespace whittle
+
+using namespace mlir;
+
+namespace {
+
+/// Marks the tiles of a contraction with their vector shape until they are
+/// vectorized (tiling clones the op with its attributes).
+constexpr StringLiteral kVectorShapeAttr = "whittle.vector_shape";
+
+/// The matrix product Y[b, m, n] += W[m, k] * X[b, k, n] on tensors.
+Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value weights,
+                         Value input, Value output) {
+  MLIRContext *context = builder.getContext();
+  AffineExpr b, m, n, k;
+  bindDims(context, b, m, n, k);
+  SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {m, k}, context),
+                                 AffineMap::get(4, 0, {b, k, n}, context),
+                                 AffineMap::get(4, 0, {b, m, n}, context)};
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  auto matmul = linalg::GenericOp::create(
+      builder, loc, output.getType(), ValueRange{weights, input}, output, maps,
+      iterators, [](OpBuilder &builder, Location loc, ValueRange args) {
+        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
+        Value sum = arith::AddFOp::create(builder, loc, product, args[2]);
+        linalg::YieldOp::create(builder, loc, sum);
+      });
+  return matmul.getResult(0);
+}
+
+/// The im2col matrix of a convolution's input, as a [N, C, KH, KW, OH, OW]
+/// tensor whose collapse is [N, C*KH*KW, OH*OW]: each element is a plain
+/// strided read of the input, with no division by the output width, and
+/// the innermost loop walks the output (and, for unit strides, the
+/// input) contiguously.
+Value buildIm2Col(OpBuilder &builder, Location loc,
+                  linalg::Conv2DNchwFchwOp conv) {
+  Value input = conv.getInputs()[0];
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto filterType = cast<RankedTensorType>(conv.getInputs()[1].getType());
+  auto outputType = cast<RankedTensorType>(conv.getOutputs()[0].getType());
+  SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
+  SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
+
+  MLIRContext *context = builder.getContext();
+  AffineExpr n, c, kh, kw, oh, ow;
+  bindDims(context, n, c, kh, kw, oh, ow);
+  AffineMap inputMap =
+      AffineMap::get(6, 0,
+                     {n, c, oh * strides[0] + kh * dilations[0],
+                      ow * strides[1] + kw * dilations[1]},
+                     context);
+  SmallVector<int64_t> shape = {
+      outputType.getDimSize(0), inputType.getDimSize(1),
+      filterType.getDimSize(2), filterType.getDimSize(3),
+      outputType.getDimSize(2), outputType.getDimSize(3)};
+  Value empty =
+      tensor::EmptyOp::create(builder, loc, shape, inputType.getElementType());
+  auto im2col = linalg::GenericOp::create(
+      builder, loc, empty.getType(), input, empty,
+      {inputMap, builder.getMultiDimIdentityMap(6)},
+      SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+      [](OpBuilder &builder, Location loc, ValueRange args) {
+        linalg::YieldOp::create(builder, loc, args[0]);
+      });
+  return tensor::CollapseShapeOp::create(builder, loc, im2col.getResult(0),
+                                         {{0}, {1, 2, 3}, {4, 5}});
+}
+
+/// Rewrites a convolution as a matrix product: Y[n, f, p] += W[f, k] *
+/// X'[n, k, p], where X' is the input itself for a 1x1 convolution with
+/// unit strides and its im2col matrix otherwise.
+void rewriteConvAsMatmul(RewriterBase &rewriter,
+                         linalg::Conv2DNchwFchwOp conv) {
+  Location loc = conv.getLoc();
+  Value input = conv.getInputs()[0], filter = conv.getInputs()[1];
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  bool isPointwise = filterType.getDimSize(2) == 1 &&
+                     filterType.getDimSize(3) == 1 &&
+                     llvm::all_of(conv.getStrides().getValues<int64_t>(),
+                                  [](int64_t s) { return s == 1; });
+  SmallVector<ReassociationIndices> spatial = {{0}, {1}, {2, 3}};
+  Value matrixInput =
+      isPointwise
+          ? tensor::CollapseShapeOp::create(rewriter, loc, input, spatial)
+                .getResult()
+          : buildIm2Col(rewriter, loc, conv);
+  Value matrixFilter =
+      tensor::CollapseShapeOp::create(rewriter, loc, filter, {{0}, {1, 2, 3}});
+  Value matrixOutput = tensor::CollapseShapeOp::create(
+      rewriter, loc, conv.getOutputs()[0], spatial);
+  Value product = buildBatchedMatmul(rewriter, loc, matrixFilter, matrixInput,
+                                     matrixOutput);
+  rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+      conv, conv.getResultTypes()[0], product, spatial);
+}
+
+/// The largest divisor of `extent` that is at most `limit`.
+int64_t getLargestDivisor(int64_t extent, int64_t limit) {
+  for (int64_t size = std::min(extent, limit); size > 1; --size)
+    if (extent % size == 0)
+      return size;
+  return 1;
+}
+
+/// Tile sizes for a contraction, one per loop, or nothing when the op is not
+/// a contraction with a contiguous `n` dimension and static shapes.
+std::optional<SmallVector<int64_t>>
+getKernelTileSizes(linalg::LinalgOp op, int64_t registerRows,
+                   int64_t vectorWidth, int64_t maxReductionTile) {
+  if (!linalg::isaContractionOpInterface(op) || op.hasDynamicShape() ||
+      op.getNumDpsInits() != 1 || !op.hasPureTensorSemantics())
+    return std::nullopt;
+  auto outputType = cast<ShapedType>(op.getDpsInits()[0].getType());
+  if (!outputType.getElementType().isF32())
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->m.empty() || dims->n.empty() || dims->k.empty())
+    return std::nullopt;
+  // The vectors run along the innermost output dimension; it must be `n`
+  // and innermost in the right-hand operand too, so that every vector
+  // load and store is contiguous.
+  unsigned n = dims->n.back();
+  auto isInnermost = [&](AffineMap map) {
+    if (map.getNumResults() == 0)
+      return false;
+    auto last = dyn_cast<AffineDimExpr>(map.getResults().back());
+    return last && last.getPosition() == n;
+  };
+  if (!isInnermost(op.getMatchingIndexingMap(op.getDpsInitOperand(0))))
+    return std::nullopt;
+  bool rhsContiguous = false;
+  for (OpOperand *input : op.getDpsInputOperands())
+    rhsContiguous |= isInnermost(op.getMatchingIndexingMap(input));
+  if (!rhsContiguous)
+    return std::nullopt;
+
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<int64_t> sizes(ranges.size(), 1);
+  unsigned m = dims->m.back(), k = dims->k.back();
+  sizes[m] = std::min(ranges[m], registerRows);
+  sizes[n] = std::min(ranges[n], vectorWidth);
+  sizes[k] = getLargestDivisor(ranges[k], maxReductionTile);
+  return sizes;
+}
+
+/// Tiles `op` into kernel tiles and peels the remainder of its `n` loop;
+/// the tiles are marked with their vector shape.
+LogicalResult tileContraction(RewriterBase &rewriter, linalg::LinalgOp op,
+                              ArrayRef<int64_t> sizes) {
+  op->setAttr(kVectorShapeAttr, rewriter.getDenseI64ArrayAttr(sizes));
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled))
+    return failure();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  rewriter.replaceOp(op, tiled->replacements);
+  // One loop per dimension (all tile sizes are non-zero); only those whose
+  // extent the tile does not divide have a remainder. Inner loops go first
+  // so that peeling an outer loop copies them already peeled.
+  if (tiled->loops.size() != ranges.size())
+    return success();
+  for (auto [loop, range, size] :
+       llvm::reverse(llvm::zip_equal(tiled->loops, ranges, sizes))) {
+    auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+    scf::ForOp remainder;
+    if (forOp && range % size != 0)
+      (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, remainder);
+  }
+  return success();
+}
+
+struct VectorizeContractionsPass
+    : whittle::impl::VectorizeContractionsBase<VectorizeContractionsPass> {
+  using VectorizeContractionsBase::VectorizeContractionsBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    MLIRContext *context = &getContext();
+    IRRewriter rewriter(context);
+
+    // Convolutions become matrix products.
+    SmallVector<linalg::Conv2DNchwFchwOp> convs;
+    func.walk([&](linalg::Conv2DNchwFchwOp conv) {
+      if (conv.hasPureTensorSemantics() && !conv.hasDynamicShape())
+        convs.push_back(conv);
+    });
+    for (linalg::Conv2DNchwFchwOp conv : convs) {
+      rewriter.setInsertionPoint(conv);
+      rewriteConvAsMatmul(rewriter, conv);
+    }
+
+    // Matrix products become loops of kernel tiles.
+    SmallVector<std::pair<linalg::LinalgOp, SmallVector<int64_t>>> kernels;
+    func.walk([&](linalg::LinalgOp op) {
+      if (auto sizes = getKernelTileSizes(op, registerRows, vectorWidth,
+                                          maxReductionTile))
+        kernels.emplace_back(op, std::move(*sizes));
+    });
+    for (auto &[op, sizes] : kernels)
+      if (failed(tileContraction(rewriter, op, sizes)))
+        return signalPassFailure();
+
+    // Peeled tiles get static shapes.
+    {
+      RewritePatternSet patterns(context);
+      affine::AffineMinOp::getCanonicalizationPatterns(patterns, context);
+      tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, context);
+      tensor::InsertSliceOp::getCanonicalizationPatterns(patterns, context);
+      tensor::populateFoldTensorEmptyPatterns(patterns);
+      linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
+      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
+
+    // Each tile becomes a vector.contract, masked where its shape is not
+    // static.
+    SmallVector<linalg::LinalgOp> tiles;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(kVectorShapeAttr))
+        tiles.push_back(op);
+    });
+    for (linalg::LinalgOp tile : tiles) {
+      auto shape = tile->getAttrOfType<DenseI64ArrayAttr>(kVectorShapeAttr);
+      tile->removeAttr(kVectorShapeAttr);
+      SmallVector<int64_t> vectorSizes;
+      if (tile.hasDynamicShape())
+        vectorSizes.assign(shape.asArrayRef().begin(),
+                           shape.asArrayRef().end());
+      rewriter.setInsertionPoint(tile);
+      FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
+          rewriter, tile, vectorSizes, /*inputScalableVecDims=*/{},
+          /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
+          /*assumeDynamicDimsMatchVecSizes=*/false,
+          /*createNamedContraction=*/true);
+      if (failed(result))
+        continue;
+      rewriter.replaceOp(tile, result->replacements);
+    }
+
+    // The products and reductions become vector.contract ops that read
+    // their operands straight from the transfers.
+    RewritePatternSet contractPatterns(context);
+    vector::populateVectorTransferPermutationMapLoweringPatterns(
+        contractPatterns);
+    vector::populateVectorReductionToContractPatterns(contractPatterns);
+    if (failed(applyPatternsGreedily(func, std::move(contractPatterns))))
+      return signalPassFailure();
+
+    // Vector transfers read and write the tensors directly, without unit
+    // dimensions.
+    RewritePatternSet patterns(context);
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    vector::TransferReadOp::getCanonicalizationPatterns(patterns, context);
+    vector::TransferWriteOp::getCanonicalizationPatterns(patterns, context);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
