@@ -648,6 +648,13 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
       return failure();
     }
   }
+  // value_info holds the exporter's shapes of intermediate values, with the
+  // symbolic dimensions the inputs had; once the inputs are fixed, ONNX's
+  // version converter can carry those symbols back to the inputs. Shape
+  // inference recomputes the hints from the fixed inputs.
+  if (!options.inputShapes.empty() || options.batchSize ||
+      !options.observedInputShapes.empty())
+    graph.clear_value_info();
   size_t position = 0;
   for (onnx::ValueInfoProto &input : *graph.mutable_input()) {
     if (initializers.contains(input.name()))
