@@ -61,6 +61,13 @@ OUT_OF_SCOPE_PATTERNS = [
     # Training graphs, string tensors and non-tensor graph inputs are outside
     # what whittle compiles; the importer says so in these words.
     ("training-mode", re.compile(r"training_mode=1 is not supported")),
+    # Dropout's masks in training mode are random: no compiled output can
+    # match the stored ones. A runtime training_mode fails to lower, a
+    # constant true one fails to verify.
+    ("training-dropout",
+     re.compile(r"cannot lower Dropout whose training_mode is not a constant "
+                r"false|'nn\.dropout' op training_mode=true is not "
+                r"supported")),
     ("string-tensor", re.compile(r"Cast to ONNX data type 8 is not supported")),
     ("non-tensor-input",
      re.compile(r"does not support sequence, map or optional inputs")),

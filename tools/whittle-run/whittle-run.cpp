@@ -11,6 +11,11 @@
 // input files unless --input-shape or --batch-size says otherwise. Outputs
 // are written as output_0.pb, output_1.pb, ... in the model's output order.
 //
+// The model is compiled for the inputs given. Where output shapes depend on
+// input values (Reshape's shape, Slice's starts, Resize's scales, ... given
+// as graph inputs), whittle-run compiles those inputs' values in as
+// constants (see findShapeInputs); --bind-input does so for any input.
+//
 //===----------------------------------------------------------------------===//
 
 #include "whittle/Execution/CompiledModel.h"
@@ -18,8 +23,11 @@
 #include "whittle/Import/ONNX/ImportONNX.h"
 #include "whittle/InitAllDialects.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -55,6 +63,11 @@ static llvm::cl::opt<int64_t>
     batchSize("batch-size",
               llvm::cl::desc("Value for every dynamic leading dimension"),
               llvm::cl::init(0));
+static llvm::cl::list<std::string> bindInputs(
+    "bind-input",
+    llvm::cl::desc("Compile in the value of this graph input as a constant "
+                   "(repeatable); done without asking for the inputs that "
+                   "output shapes depend on"));
 static llvm::cl::opt<unsigned>
     repeat("repeat", llvm::cl::desc("Run the model this many times"),
            llvm::cl::init(1));
@@ -91,6 +104,138 @@ static std::optional<std::string> checkInput(const HostTensor &tensor,
   return std::nullopt;
 }
 
+/// The entry function's arguments as the tensors the model takes, or
+/// nullopt if one has no static shape or no ONNX element type.
+static std::optional<SmallVector<TensorSpec>> getInputSpecs(func::FuncOp func) {
+  SmallVector<TensorSpec> specs;
+  for (auto [i, argument] : llvm::enumerate(func.getArguments())) {
+    auto type = dyn_cast<RankedTensorType>(argument.getType());
+    std::optional<int32_t> dataType =
+        type ? getONNXDataType(type.getElementType()) : std::nullopt;
+    if (!type || !type.hasStaticShape() || !dataType)
+      return std::nullopt;
+    TensorSpec &spec = specs.emplace_back();
+    auto name = func.getArgAttrOfType<StringAttr>(i, "nn.name");
+    spec.name = name ? name.str() : "input_" + std::to_string(i);
+    spec.dataType = *dataType;
+    spec.shape.assign(type.getShape().begin(), type.getShape().end());
+  }
+  return specs;
+}
+
+static bool hasStaticShape(Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  return !shaped || shaped.hasStaticShape();
+}
+
+/// The ops where a shape stops being static: a result's shape is not static
+/// although every operand's is, so it depends on operand values.
+static SmallVector<Operation *> findShapeOrigins(func::FuncOp func) {
+  SmallVector<Operation *> origins;
+  func.walk([&](Operation *op) {
+    if (llvm::all_of(op->getResultTypes(), hasStaticShape) ||
+        !llvm::all_of(op->getOperandTypes(), hasStaticShape))
+      return;
+    origins.push_back(op);
+  });
+  return origins;
+}
+
+/// Adds the positions of the function arguments that `value` is computed
+/// from to `arguments`.
+static void collectArguments(Value value, llvm::SetVector<unsigned> &arguments,
+                             llvm::DenseSet<Operation *> &visited) {
+  if (auto argument = dyn_cast<BlockArgument>(value)) {
+    if (isa<func::FuncOp>(argument.getOwner()->getParentOp()))
+      arguments.insert(argument.getArgNumber());
+    return;
+  }
+  Operation *op = value.getDefiningOp();
+  if (!op || !visited.insert(op).second)
+    return;
+  for (Value operand : op->getOperands())
+    collectArguments(operand, arguments, visited);
+}
+
+static bool isAtMost1D(Type type) {
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  return ranked && ranked.getRank() <= 1;
+}
+
+/// The inputs of `func` whose values its non-static shapes depend on and
+/// that whittle-run compiles in: inputs of at most one dimension that the
+/// at-most-1-D operands of a shape origin are computed from. Every ONNX
+/// operand that determines a shape (Reshape's and Expand's shape, Tile's
+/// repeats, Slice's starts/ends/axes/steps, Pad's pads, Split's split, the
+/// axes operands, Resize's scales/sizes, ConstantOfShape's input, ...) is a
+/// scalar or a 1-D list, so data tensors stay inputs.
+static llvm::SetVector<unsigned> findShapeInputs(func::FuncOp func) {
+  llvm::SetVector<unsigned> inputs;
+  llvm::DenseSet<Operation *> visited;
+  for (Operation *origin : findShapeOrigins(func)) {
+    llvm::SetVector<unsigned> arguments;
+    for (Value operand : origin->getOperands())
+      if (isAtMost1D(operand.getType()))
+        collectArguments(operand, arguments, visited);
+    for (unsigned i : arguments)
+      if (isAtMost1D(func.getArgument(i).getType()))
+        inputs.insert(i);
+  }
+  return inputs;
+}
+
+/// Fails with an error naming the first op whose result shape is not static
+/// and the inputs that shape depends on.
+static LogicalResult checkStaticShapes(func::FuncOp func) {
+  SmallVector<Operation *> origins = findShapeOrigins(func);
+  if (origins.empty())
+    return success();
+  Operation *origin = origins.front();
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  os << "the shape of " << origin->getName();
+  if (auto loc = dyn_cast<NameLoc>(origin->getLoc()))
+    os << " '" << loc.getName().getValue() << "'";
+  os << " (" << *llvm::find_if_not(origin->getResultTypes(), hasStaticShape)
+     << ") depends on values unknown at compile time";
+  // Name the inputs that the list-like operands are computed from, or
+  // failing those, all the inputs the op reads.
+  llvm::SetVector<unsigned> arguments;
+  llvm::DenseSet<Operation *> visited;
+  for (Value operand : origin->getOperands())
+    if (isAtMost1D(operand.getType()))
+      collectArguments(operand, arguments, visited);
+  if (arguments.empty())
+    for (Value operand : origin->getOperands())
+      collectArguments(operand, arguments, visited);
+  if (arguments.empty()) {
+    os << "; compiled models need static shapes";
+  } else {
+    SmallVector<std::string> names;
+    for (unsigned i : arguments) {
+      auto name = func.getArgAttrOfType<StringAttr>(i, "nn.name");
+      names.push_back("'" + (name ? name.str() : std::to_string(i)) + "'");
+    }
+    os << ", computed from input(s) " << llvm::join(names, ", ")
+       << "; compile their values in with --bind-input NAME";
+  }
+  fail(message);
+  return failure();
+}
+
+/// `tensor` as an attribute of the element type the model uses for it.
+static DenseElementsAttr getElementsAttr(const HostTensor &tensor,
+                                         MLIRContext *context) {
+  Type elementType = getElementTypeForONNX(tensor.dataType, context);
+  auto type = RankedTensorType::get(tensor.shape, elementType);
+  if (elementType.isInteger(1)) {
+    // Bools take a byte each in host tensors and a bit in attributes.
+    SmallVector<bool> values(tensor.data.begin(), tensor.data.end());
+    return DenseElementsAttr::get(type, ArrayRef<bool>(values));
+  }
+  return DenseElementsAttr::getFromRawBuffer(type, tensor.data);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   llvm::cl::ParseCommandLineOptions(
@@ -120,13 +265,14 @@ int main(int argc, char **argv) {
 
   auto importStart = Clock::now();
   OwningOpRef<ModuleOp> module;
-  if (StringRef(modelFile).ends_with(".mlir")) {
-    if (!inputShapes.empty() || batchSize > 0)
-      return fail("--input-shape and --batch-size apply to ONNX models; an "
-                  ".mlir model carries its own shapes");
+  bool isMLIR = StringRef(modelFile).ends_with(".mlir");
+  ImportONNXOptions options;
+  if (isMLIR) {
+    if (!inputShapes.empty() || batchSize > 0 || !bindInputs.empty())
+      return fail("--input-shape, --batch-size and --bind-input apply to "
+                  "ONNX models; an .mlir model carries its own shapes");
     module = parseSourceFile<ModuleOp>(modelFile, sourceMgr, &context);
   } else {
-    ImportONNXOptions options;
     for (const std::string &value : inputShapes)
       if (auto error = parseInputShape(value, options))
         return fail("--input-shape: " + *error);
@@ -141,21 +287,64 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  auto signature = getSignature(*module, "main");
-  if (!signature)
+  auto func = module->lookupSymbol<func::FuncOp>("main");
+  std::optional<SmallVector<TensorSpec>> expected =
+      func ? getInputSpecs(func) : std::nullopt;
+  if (!expected) {
+    // getSignature says what is wrong.
+    (void)getSignature(*module, "main");
     return 1;
-  const auto &expected = signature->first;
-  if (inputs.size() != expected.size()) {
+  }
+  if (inputs.size() != expected->size()) {
     SmallVector<std::string> names;
-    for (const TensorSpec &spec : expected)
+    for (const TensorSpec &spec : *expected)
       names.push_back(spec.name);
-    return fail("the model has " + llvm::Twine(expected.size()) +
+    return fail("the model has " + llvm::Twine(expected->size()) +
                 " input(s) (" + llvm::join(names, ", ") + ") but " +
                 llvm::Twine(inputs.size()) + " --input file(s) were given");
   }
   for (auto [i, tensor] : llvm::enumerate(inputs))
-    if (auto error = checkInput(tensor, expected[i], i, inputFiles[i]))
+    if (auto error = checkInput(tensor, (*expected)[i], i, inputFiles[i]))
       return fail(*error);
+
+  if (!isMLIR) {
+    // Compile in the inputs asked for and those the output shapes depend
+    // on; they leave the function's signature, and the others keep their
+    // order.
+    llvm::SetVector<unsigned> bound;
+    for (const std::string &name : bindInputs) {
+      auto it = llvm::find_if(
+          *expected, [&](const TensorSpec &spec) { return spec.name == name; });
+      if (it == expected->end()) {
+        SmallVector<std::string> names;
+        for (const TensorSpec &spec : *expected)
+          names.push_back(spec.name);
+        return fail("--bind-input names '" + name +
+                    "', which is not a model input (inputs: " +
+                    llvm::join(names, ", ") + ")");
+      }
+      bound.insert(it - expected->begin());
+    }
+    bound.insert_range(findShapeInputs(func));
+    if (!bound.empty()) {
+      for (unsigned i : bound)
+        options.inputValues[(*expected)[i].name] =
+            getElementsAttr(inputs[i], &context);
+      module = importONNXFile(modelFile, &context, options);
+      if (!module)
+        return 1;
+      std::vector<HostTensor> unbound;
+      for (auto [i, tensor] : llvm::enumerate(inputs))
+        if (!bound.contains(i))
+          unbound.push_back(std::move(tensor));
+      inputs = std::move(unbound);
+      func = module->lookupSymbol<func::FuncOp>("main");
+    }
+    if (failed(checkStaticShapes(func)))
+      return 1;
+  }
+  if (!getSignature(*module, "main"))
+    return 1;
 
   double importTime = millisecondsSince(importStart);
   auto compileStart = Clock::now();

@@ -121,6 +121,9 @@ private:
   LogicalResult normalizeModel(onnx::ModelProto &model);
   LogicalResult loadExternalData(onnx::GraphProto &graph);
   LogicalResult applyInputShapes(onnx::GraphProto &graph);
+  LogicalResult bindInputValue(onnx::ValueInfoProto &input,
+                               DenseElementsAttr value,
+                               onnx::GraphProto &graph);
   LogicalResult checkSupportedOps(const onnx::GraphProto &graph);
   FailureOr<SmallVector<const onnx::NodeProto *>>
   sortNodes(const onnx::GraphProto &graph);
@@ -636,24 +639,30 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
   for (const onnx::ValueInfoProto &input : graph.input())
     if (!initializers.contains(input.name()))
       inputs.insert(input.name());
-  for (const auto &entry : options.inputShapes) {
-    if (!inputs.contains(entry.getKey())) {
-      SmallVector<StringRef> names;
-      for (const auto &s : inputs)
-        names.push_back(s.getKey());
-      llvm::sort(names);
-      emitFileError() << "--input-shape names '" << entry.getKey()
-                      << "', which is not a graph input (inputs: "
-                      << llvm::join(names, ", ") << ")";
+  auto checkIsInput = [&](StringRef name, StringRef what) {
+    if (inputs.contains(name))
+      return success();
+    SmallVector<StringRef> names;
+    for (const auto &s : inputs)
+      names.push_back(s.getKey());
+    llvm::sort(names);
+    emitFileError() << what << " names '" << name
+                    << "', which is not a graph input (inputs: "
+                    << llvm::join(names, ", ") << ")";
+    return failure();
+  };
+  for (const auto &entry : options.inputShapes)
+    if (failed(checkIsInput(entry.getKey(), "--input-shape")))
       return failure();
-    }
-  }
+  for (const auto &entry : options.inputValues)
+    if (failed(checkIsInput(entry.getKey(), "an input value")))
+      return failure();
   // value_info holds the exporter's shapes of intermediate values, with the
   // symbolic dimensions the inputs had; once the inputs are fixed, ONNX's
   // version converter can carry those symbols back to the inputs. Shape
   // inference recomputes the hints from the fixed inputs.
   if (!options.inputShapes.empty() || options.batchSize ||
-      !options.observedInputShapes.empty())
+      !options.observedInputShapes.empty() || !options.inputValues.empty())
     graph.clear_value_info();
   size_t position = 0;
   for (onnx::ValueInfoProto &input : *graph.mutable_input()) {
@@ -668,6 +677,12 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
                       << "' is not a tensor; whittle does not support "
                          "sequence, map or optional inputs";
       return failure();
+    }
+    auto bound = options.inputValues.find(input.name());
+    if (bound != options.inputValues.end()) {
+      if (failed(bindInputValue(input, bound->second, graph)))
+        return failure();
+      continue;
     }
     onnx::TypeProto_Tensor *tensor =
         input.mutable_type()->mutable_tensor_type();
@@ -733,6 +748,76 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
       return failure();
     }
   }
+  return success();
+}
+
+/// The elements of `value` packed little-endian, as ONNX's `raw_data` holds
+/// them (bools take one byte each).
+static std::string packElements(DenseElementsAttr value) {
+  Type elementType = value.getElementType();
+  size_t bytes = elementType.isInteger(1)
+                     ? 1
+                     : (elementType.getIntOrFloatBitWidth() + 7) / 8;
+  std::string packed;
+  packed.reserve(value.getNumElements() * bytes);
+  auto append = [&](const APInt &bits) {
+    uint64_t raw = bits.getZExtValue();
+    packed.append(reinterpret_cast<const char *>(&raw), bytes);
+  };
+  if (isa<FloatType>(elementType))
+    for (const APFloat &v : value.getValues<APFloat>())
+      append(v.bitcastToAPInt());
+  else
+    for (const APInt &v : value.getValues<APInt>())
+      append(v);
+  return packed;
+}
+
+LogicalResult GraphImporter::bindInputValue(onnx::ValueInfoProto &input,
+                                            DenseElementsAttr value,
+                                            onnx::GraphProto &graph) {
+  onnx::TypeProto_Tensor *tensor = input.mutable_type()->mutable_tensor_type();
+  std::string what = "input '" + input.name() + "'";
+  FailureOr<Type> declared = convertElementType(tensor->elem_type(), what);
+  if (failed(declared))
+    return failure();
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getElementType() != *declared) {
+    emitFileError() << "the value bound to " << what << " has element type "
+                    << type.getElementType() << " but the model declares "
+                    << *declared;
+    return failure();
+  }
+  if (tensor->has_shape()) {
+    const auto &dims = tensor->shape().dim();
+    bool fits = dims.size() == type.getRank();
+    for (auto [d, size] : llvm::zip(dims, type.getShape()))
+      fits &= !d.has_dim_value() || d.dim_value() < 0 || d.dim_value() == size;
+    if (!fits) {
+      SmallVector<int64_t> shape;
+      for (const auto &d : dims)
+        shape.push_back(d.has_dim_value() && d.dim_value() >= 0
+                            ? d.dim_value()
+                            : ShapedType::kDynamic);
+      emitFileError() << "the value bound to " << what << " has shape "
+                      << nn::shapeToString(type.getShape())
+                      << " but the model declares " << nn::shapeToString(shape);
+      return failure();
+    }
+  }
+  tensor->mutable_shape()->clear_dim();
+  for (int64_t d : type.getShape())
+    tensor->mutable_shape()->add_dim()->set_dim_value(d);
+
+  // An initializer named like a graph input is ONNX's input with a default
+  // value: the checker, the version converter and shape inference all read
+  // it as a constant, and import() leaves it out of the signature.
+  onnx::TensorProto *init = graph.add_initializer();
+  init->set_name(input.name());
+  init->set_data_type(*getONNXDataType(type.getElementType()));
+  for (int64_t d : type.getShape())
+    init->add_dims(d);
+  init->set_raw_data(packElements(value));
   return success();
 }
 

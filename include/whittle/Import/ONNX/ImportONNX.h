@@ -7,6 +7,7 @@
 #ifndef WHITTLE_IMPORT_ONNX_IMPORTONNX_H
 #define WHITTLE_IMPORT_ONNX_IMPORTONNX_H
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/SmallVector.h"
@@ -27,9 +28,17 @@ struct ImportONNXOptions {
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
   /// Shapes of actual input tensors, by position among the graph inputs
   /// that are not initializers (whittle-run fills it from its input
-  /// files). They size the dynamic dimensions of inputs that
-  /// `inputShapes` does not name.
+  /// files; inputs bound by `inputValues` keep their positions). They size
+  /// the dynamic dimensions of inputs that `inputShapes` does not name.
   llvm::SmallVector<llvm::SmallVector<int64_t>> observedInputShapes;
+  /// Values of graph inputs to compile in as constants, by input name
+  /// (whittle-run binds the inputs that output shapes depend on). A bound
+  /// input becomes an initializer holding the value, which ONNX reads as an
+  /// input with a default value: it stays in the ONNX graph's inputs but
+  /// leaves the function's signature, and shape inference and folding see
+  /// its value. The value's element type and shape must fit the input's
+  /// declared type.
+  llvm::StringMap<mlir::DenseElementsAttr> inputValues;
   /// Value for every dynamic leading (batch) dimension of the graph inputs.
   std::optional<int64_t> batchSize;
   /// Name of the function holding the graph.

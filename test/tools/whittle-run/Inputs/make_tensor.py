@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 # Runs under the python3 on PATH (numpy, onnx). Writes a deterministic
-# random tensor as .npy or .pb (ONNX TensorProto), by the file extension.
-"""make_tensor.py OUT --dtype float32 --shape 2x3 [--seed N] [--name NAME]"""
+# random tensor, or one of the given --values, as .npy or .pb (ONNX
+# TensorProto), by the file extension.
+"""make_tensor.py OUT --dtype float32 --shape 2x3 [--seed N] [--name NAME]
+                  [--values V0,V1,...]"""
 import argparse
 
 import numpy as np
@@ -13,11 +15,17 @@ ap.add_argument("--dtype", default="float32")
 ap.add_argument("--shape", default="")
 ap.add_argument("--seed", type=int, default=0)
 ap.add_argument("--name", default="x")
+ap.add_argument("--values", default=None,
+                help="comma-separated elements; the shape defaults to 1-D")
 args = ap.parse_args()
 
 shape = [int(d) for d in args.shape.split("x")] if args.shape else []
 rng = np.random.default_rng(args.seed)
-if args.dtype == "bool":
+if args.values is not None:
+    values = [float(v) for v in args.values.split(",") if v]
+    data = np.array(values).astype(args.dtype)
+    data = data.reshape(shape if args.shape else [len(values)])
+elif args.dtype == "bool":
     data = rng.integers(0, 2, size=shape).astype(bool)
 elif np.issubdtype(np.dtype(args.dtype), np.integer):
     info = np.iinfo(args.dtype)
