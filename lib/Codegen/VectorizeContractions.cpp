@@ -117,6 +117,54 @@ void rewriteConvAsMatmul(RewriterBase &rewriter,
       conv, conv.getResultTypes()[0], product, spatial);
 }
 
+/// `value` with its dimensions permuted: result dim i is `value`'s dim
+/// permutation[i].
+Value buildTranspose(OpBuilder &builder, Location loc, Value value,
+                     ArrayRef<int64_t> permutation) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t dim : permutation)
+    shape.push_back(type.getDimSize(dim));
+  Value empty =
+      tensor::EmptyOp::create(builder, loc, shape, type.getElementType());
+  // A generic, not linalg.transpose, so that elementwise fusion merges it
+  // into its producer or consumer.
+  SmallVector<AffineExpr> inputDims(permutation.size());
+  for (auto [i, dim] : llvm::enumerate(permutation))
+    inputDims[dim] = builder.getAffineDimExpr(i);
+  unsigned rank = permutation.size();
+  auto transpose = linalg::GenericOp::create(
+      builder, loc, empty.getType(), value, empty,
+      {AffineMap::get(rank, 0, inputDims, builder.getContext()),
+       builder.getMultiDimIdentityMap(rank)},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [](OpBuilder &builder, Location loc, ValueRange args) {
+        linalg::YieldOp::create(builder, loc, args[0]);
+      });
+  return transpose.getResult(0);
+}
+
+/// Rewrites a depthwise convolution in channels-last layout, where the
+/// channels are contiguous for every stride, so that its tiles vectorize
+/// along the channels (upstream's 1-D depthwise vectorization). Returns the
+/// channels-last convolution.
+linalg::DepthwiseConv2DNhwcHwcOp
+rewriteDepthwiseChannelsLast(RewriterBase &rewriter,
+                             linalg::DepthwiseConv2DNchwChwOp conv) {
+  Location loc = conv.getLoc();
+  Value input = buildTranspose(rewriter, loc, conv.getInputs()[0], {0, 2, 3, 1});
+  Value filter =
+      buildTranspose(rewriter, loc, conv.getInputs()[1], {1, 2, 0});
+  Value init = buildTranspose(rewriter, loc, conv.getOutputs()[0], {0, 2, 3, 1});
+  auto channelsLast = linalg::DepthwiseConv2DNhwcHwcOp::create(
+      rewriter, loc, init.getType(), ValueRange{input, filter}, init,
+      conv.getStrides(), conv.getDilations());
+  rewriter.replaceOp(conv, buildTranspose(rewriter, loc,
+                                          channelsLast.getResult(0),
+                                          {0, 3, 1, 2}));
+  return channelsLast;
+}
+
 /// The largest divisor of `extent` that is at most `limit`.
 int64_t getLargestDivisor(int64_t extent, int64_t limit) {
   for (int64_t size = std::min(extent, limit); size > 1; --size)
@@ -169,7 +217,7 @@ getKernelTileSizes(linalg::LinalgOp op, int64_t registerRows,
 
 /// Tiles `op` into kernel tiles and peels the remainder of its `n` loop;
 /// the tiles are marked with their vector shape.
-LogicalResult tileContraction(RewriterBase &rewriter, linalg::LinalgOp op,
+LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
                               ArrayRef<int64_t> sizes) {
   op->setAttr(kVectorShapeAttr, rewriter.getDenseI64ArrayAttr(sizes));
   scf::SCFTilingOptions options;
@@ -216,6 +264,34 @@ struct VectorizeContractionsPass
       rewriteConvAsMatmul(rewriter, conv);
     }
 
+    // Depthwise convolutions go channels-last and are tiled into rows of
+    // `dw-width` output pixels by `vector-width` channels, one filter row
+    // at a time; upstream patterns make each tile a 1-D depthwise
+    // convolution and vectorize it along the channels.
+    SmallVector<linalg::DepthwiseConv2DNchwChwOp> depthwiseConvs;
+    func.walk([&](linalg::DepthwiseConv2DNchwChwOp conv) {
+      if (conv.hasPureTensorSemantics() && !conv.hasDynamicShape() &&
+          cast<ShapedType>(conv.getResultTypes()[0]).getElementType().isF32())
+        depthwiseConvs.push_back(conv);
+    });
+    for (linalg::DepthwiseConv2DNchwChwOp conv : depthwiseConvs) {
+      rewriter.setInsertionPoint(conv);
+      linalg::DepthwiseConv2DNhwcHwcOp channelsLast =
+          rewriteDepthwiseChannelsLast(rewriter, conv);
+      // Loops: n, oh, ow, c, kh, kw.
+      SmallVector<int64_t> ranges =
+          cast<linalg::LinalgOp>(channelsLast.getOperation())
+              .getStaticLoopRanges();
+      SmallVector<int64_t> sizes = {1,
+                                    1,
+                                    getLargestDivisor(ranges[2], 8),
+                                    std::min(ranges[3], vectorWidth.getValue()),
+                                    1,
+                                    ranges[5]};
+      if (failed(tileAndPeel(rewriter, channelsLast, sizes)))
+        return signalPassFailure();
+    }
+
     // Matrix products become loops of kernel tiles.
     SmallVector<std::pair<linalg::LinalgOp, SmallVector<int64_t>>> kernels;
     func.walk([&](linalg::LinalgOp op) {
@@ -224,7 +300,7 @@ struct VectorizeContractionsPass
         kernels.emplace_back(op, std::move(*sizes));
     });
     for (auto &[op, sizes] : kernels)
-      if (failed(tileContraction(rewriter, op, sizes)))
+      if (failed(tileAndPeel(rewriter, op, sizes)))
         return signalPassFailure();
 
     // Peeled tiles get static shapes.
@@ -237,6 +313,26 @@ struct VectorizeContractionsPass
       linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();
+    }
+
+    // Depthwise tiles become 1-D depthwise convolutions.
+    {
+      RewritePatternSet patterns(context);
+      linalg::populateDecomposeConvolutionPatterns(patterns);
+      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+      SmallVector<linalg::DepthwiseConv1DNwcWcOp> rows;
+      func.walk([&](linalg::DepthwiseConv1DNwcWcOp row) {
+        if (!row.hasDynamicShape())
+          rows.push_back(row);
+      });
+      for (linalg::DepthwiseConv1DNwcWcOp row : rows) {
+        rewriter.setInsertionPoint(row);
+        FailureOr<linalg::VectorizationResult> result =
+            linalg::vectorize(rewriter, row);
+        if (succeeded(result))
+          rewriter.replaceOp(row, result->replacements);
+      }
     }
 
     // Each tile becomes a vector.contract, masked where its shape is not

@@ -23,11 +23,12 @@ namespace whittle {
 static constexpr const char *kTensorToLLVM =
     // Fuse producers into consumers (bias + ReLU + ...), then bufferize
     // with caller-allocated outputs and free every temporary.
+    // Matrix products and convolutions become register-blocked vector
+    // kernels, then the layout changes they need fuse with their
+    // neighbours; the remaining reductions get a vector-friendly loop order.
+    "func.func(whittle-vectorize-contractions),canonicalize,"
     "func.func(linalg-fuse-elementwise-ops),"
     "canonicalize,cse,"
-    // Matrix products and convolutions become register-blocked vector
-    // kernels; the remaining reductions get a vector-friendly loop order.
-    "func.func(whittle-vectorize-contractions),canonicalize,"
     "func.func(whittle-linalg-loop-order),"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
