@@ -8,7 +8,9 @@
 #include "whittle/Execution/LowerModel.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -17,6 +19,37 @@
 using namespace mlir;
 
 namespace whittle {
+
+/// Whether `name` is a C library function that compiled code may call.
+/// LLVM turns math intrinsics into libm calls only while emitting code, so
+/// an entry point of that name would silently call itself.
+static bool isLibraryFunction(StringRef name) {
+  static const llvm::StringSet<> functions = [] {
+    llvm::StringSet<> names = {
+        "malloc",        "calloc",         "realloc", "free",
+        "aligned_alloc", "posix_memalign", "memcpy",  "memmove",
+        "memset",        "memcmp",         "bzero",   "abort",
+        "sincos",        "sincosf",        "exp10",   "exp10f"};
+    // <math.h>, each in double, float and long double.
+    for (StringRef math :
+         {"acos",      "asin",   "atan",      "atan2", "cos",       "sin",
+          "tan",       "acosh",  "asinh",     "atanh", "cosh",      "sinh",
+          "tanh",      "exp",    "exp2",      "expm1", "frexp",     "ldexp",
+          "log",       "log10",  "log1p",     "log2",  "logb",      "ilogb",
+          "modf",      "scalbn", "scalbln",   "cbrt",  "fabs",      "hypot",
+          "pow",       "sqrt",   "erf",       "erfc",  "lgamma",    "tgamma",
+          "ceil",      "floor",  "nearbyint", "rint",  "lrint",     "llrint",
+          "round",     "lround", "llround",   "trunc", "roundeven", "fmod",
+          "remainder", "remquo", "copysign",  "nan",   "nextafter", "fdim",
+          "fmax",      "fmin",   "fma"}) {
+      names.insert(math);
+      names.insert((math + "f").str());
+      names.insert((math + "l").str());
+    }
+    return names;
+  }();
+  return functions.contains(name);
+}
 
 /// Makes `entry` the global function `symbol` and every other definition
 /// internal, so that objects of several models link into one program and
@@ -37,12 +70,19 @@ static bool exportOnly(llvm::Module &module, llvm::Function &entry,
 std::optional<NativeObject> emitObject(ModuleOp module, StringRef entry,
                                        StringRef symbol,
                                        const TargetSpec &target) {
+  // On the module's location, the model file, without the module itself.
+  auto fail = [&] { return mlir::emitError(module.getLoc()); };
+  if (isLibraryFunction(symbol)) {
+    fail() << "entry point name '" << symbol
+           << "' is a C library function that compiled models call";
+    return std::nullopt;
+  }
   // Position independent: the object may end up in a shared library, and
   // executables are PIE by default.
   auto machine = createTargetMachine(target, llvm::Reloc::PIC_);
   if (!machine) {
-    module.emitError() << "cannot compile for the target: "
-                       << llvm::toString(machine.takeError());
+    fail() << "cannot compile for the target: "
+           << llvm::toString(machine.takeError());
     return std::nullopt;
   }
   std::optional<LoweredModel> lowered = lowerModel(module, entry);
@@ -53,23 +93,22 @@ std::optional<NativeObject> emitObject(ModuleOp module, StringRef entry,
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext);
   if (!llvmModule) {
-    module.emitError() << "cannot translate the model to LLVM IR";
+    fail() << "cannot translate the model to LLVM IR";
     return std::nullopt;
   }
   llvmModule->setTargetTriple((*machine)->getTargetTriple());
   llvmModule->setDataLayout((*machine)->createDataLayout());
   defineConstants(*llvmModule, lowered->constants);
   if (!exportOnly(*llvmModule, *llvmModule->getFunction(entry), symbol)) {
-    module.emitError() << "entry point name '" << symbol
-                       << "' is taken by a symbol the model uses";
+    fail() << "entry point name '" << symbol
+           << "' is taken by a symbol the model uses";
     return std::nullopt;
   }
 
   auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
                                             machine->get());
   if (llvm::Error error = optimize(llvmModule.get())) {
-    module.emitError() << "LLVM optimization failed: "
-                       << llvm::toString(std::move(error));
+    fail() << "LLVM optimization failed: " << llvm::toString(std::move(error));
     return std::nullopt;
   }
 
@@ -78,8 +117,8 @@ std::optional<NativeObject> emitObject(ModuleOp module, StringRef entry,
   llvm::legacy::PassManager codegen;
   if ((*machine)->addPassesToEmitFile(codegen, os, nullptr,
                                       llvm::CodeGenFileType::ObjectFile)) {
-    module.emitError() << "LLVM cannot emit object files for "
-                       << (*machine)->getTargetTriple().str();
+    fail() << "LLVM cannot emit object files for "
+           << (*machine)->getTargetTriple().str();
     return std::nullopt;
   }
   codegen.run(*llvmModule);
