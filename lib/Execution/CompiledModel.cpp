@@ -20,7 +20,7 @@ std::unique_ptr<CompiledModel> CompiledModel::compile(ModuleOp module,
   std::optional<LoweredModel> lowered = lowerModel(module, entry);
   if (!lowered)
     return nullptr;
-  auto hostMachine = createTargetMachine(TargetSpec());
+  auto hostMachine = createTargetMachine(TargetSpec(), CodeUse::JIT);
   if (!hostMachine) {
     module.emitError() << "cannot create a target machine for this CPU: "
                        << llvm::toString(hostMachine.takeError());

@@ -77,9 +77,7 @@ std::optional<NativeObject> emitObject(ModuleOp module, StringRef entry,
            << "' is a C library function that compiled models call";
     return std::nullopt;
   }
-  // Position independent: the object may end up in a shared library, and
-  // executables are PIE by default.
-  auto machine = createTargetMachine(target, llvm::Reloc::PIC_);
+  auto machine = createTargetMachine(target, CodeUse::Object);
   if (!machine) {
     fail() << "cannot compile for the target: "
            << llvm::toString(machine.takeError());

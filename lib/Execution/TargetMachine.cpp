@@ -24,23 +24,10 @@ static bool isHostTriple(StringRef triple) {
          Triple(Triple::normalize(triple)) == Triple(sys::getProcessTriple());
 }
 
-/// Fails unless `cpu` is a CPU LLVM knows for `triple`: LLVM itself only
-/// warns and compiles for a generic one.
-static Error checkCPU(const Triple &triple, StringRef cpu) {
-  std::string error;
-  const Target *target = TargetRegistry::lookupTarget(triple, error);
-  if (!target)
-    return createStringError(error);
-  std::unique_ptr<MCSubtargetInfo> subtarget(
-      target->createMCSubtargetInfo(triple, "", ""));
-  if (subtarget && !subtarget->isCPUStringValid(cpu))
-    return createStringError("'" + cpu + "' is not a CPU of " + triple.str());
-  return Error::success();
-}
-
 Expected<std::unique_ptr<TargetMachine>>
-createTargetMachine(const TargetSpec &target,
-                    std::optional<Reloc::Model> relocation) {
+createTargetMachine(const TargetSpec &target, CodeUse use) {
+  // The builder describes the target; it only builds the machine for the
+  // JIT, since it asks for JIT code (the large code model on x86-64).
   orc::JITTargetMachineBuilder builder{Triple()};
   if (isHostTriple(target.triple)) {
     InitializeNativeTarget();
@@ -64,11 +51,30 @@ createTargetMachine(const TargetSpec &target,
   if (!target.features.empty())
     builder.addFeatures(SubtargetFeatures(target.features).getFeatures());
   builder.setCodeGenOptLevel(CodeGenOptLevel::Aggressive);
-  builder.setRelocationModel(relocation);
-  if (!target.cpu.empty())
-    if (Error error = checkCPU(builder.getTargetTriple(), target.cpu))
-      return error;
-  return builder.createTargetMachine();
+
+  const Triple &triple = builder.getTargetTriple();
+  std::string error;
+  const Target *llvmTarget = TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return createStringError(error);
+  // LLVM itself only warns about an unknown CPU and compiles for a generic
+  // one.
+  std::unique_ptr<MCSubtargetInfo> subtarget(
+      llvmTarget->createMCSubtargetInfo(triple, "", ""));
+  if (subtarget && !subtarget->isCPUStringValid(builder.getCPU()))
+    return createStringError("'" + builder.getCPU() + "' is not a CPU of " +
+                             triple.str());
+
+  if (use == CodeUse::JIT)
+    return builder.createTargetMachine();
+  // Position independent, since executables are too by default; the
+  // target's default code model.
+  std::unique_ptr<TargetMachine> machine(llvmTarget->createTargetMachine(
+      triple, builder.getCPU(), builder.getFeatures().getString(),
+      TargetOptions(), Reloc::PIC_, std::nullopt, CodeGenOptLevel::Aggressive));
+  if (!machine)
+    return createStringError("LLVM cannot compile for " + triple.str());
+  return machine;
 }
 
 } // namespace whittle

@@ -18,7 +18,6 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <memory>
-#include <optional>
 #include <string>
 
 namespace whittle {
@@ -37,11 +36,20 @@ struct TargetSpec {
   bool isHost() const { return triple.empty() && cpu.empty(); }
 };
 
-/// A TargetMachine for `target` that optimizes aggressively, with
-/// relocation model `relocation` (the target's default when unset).
+/// Where the generated code will live, which decides how it addresses its
+/// functions and data.
+enum class CodeUse {
+  /// In this process, wherever the JIT maps it: ORC's choices (the large
+  /// code model on x86-64).
+  JIT,
+  /// In an object file for any executable or shared library: position
+  /// independent, with the target's default (small) code model.
+  Object,
+};
+
+/// A TargetMachine for `target` that optimizes aggressively.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(const TargetSpec &target,
-                    std::optional<llvm::Reloc::Model> relocation = {});
+createTargetMachine(const TargetSpec &target, CodeUse use);
 
 } // namespace whittle
 
