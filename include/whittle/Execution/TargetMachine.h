@@ -32,8 +32,6 @@ struct TargetSpec {
   std::string cpu;
   /// LLVM feature string ("+avx2,-avx512f"), added to the CPU's own.
   std::string features;
-
-  bool isHost() const { return triple.empty() && cpu.empty(); }
 };
 
 /// Where the generated code will live, which decides how it addresses its
