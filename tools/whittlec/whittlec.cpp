@@ -4,13 +4,16 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Imports an ONNX model, cleans it up and prints its summary. Later stages
-// (compression, quantization, code generation) extend this driver.
+// Imports an ONNX model, cleans it up and prints its summary, or compiles
+// it ahead of time into an object file or a shared library with a C header.
+// Later stages (compression, quantization) extend this driver.
 //
 //===----------------------------------------------------------------------===//
 
+#include "NativeOutputs.h"
 #include "whittle/Dialect/NN/ModelSummary.h"
 #include "whittle/Dialect/NN/Passes.h"
+#include "whittle/Execution/CHeader.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
 #include "whittle/InitAllDialects.h"
 
@@ -20,6 +23,7 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -35,9 +39,63 @@ static llvm::cl::opt<int64_t>
     batchSize("batch-size",
               llvm::cl::desc("Value for every dynamic leading dimension"),
               llvm::cl::init(0));
-static llvm::cl::opt<std::string>
-    outputFile("o", llvm::cl::desc("Write the imported nn IR to this file"),
-               llvm::cl::value_desc("file"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> outputFile(
+    "o",
+    llvm::cl::desc("Write the imported nn IR (or, with --emit, the object or "
+                   "shared library) to this file"),
+    llvm::cl::value_desc("file"), llvm::cl::init(""));
+
+namespace {
+enum class EmitKind { Summary, Object, SharedLibrary };
+} // namespace
+
+static llvm::cl::opt<EmitKind> emitKind(
+    "emit", llvm::cl::desc("What to produce"),
+    llvm::cl::values(
+        clEnumValN(EmitKind::Summary, "summary",
+                   "Print the model summary; -o writes the imported nn IR "
+                   "(default)"),
+        clEnumValN(EmitKind::Object, "obj",
+                   "A native object file -o FILE.o and its C header FILE.h"),
+        clEnumValN(EmitKind::SharedLibrary, "shared",
+                   "A shared library -o FILE.so, linked by the system's cc, "
+                   "and its C header FILE.h")),
+    llvm::cl::init(EmitKind::Summary));
+static llvm::cl::opt<std::string> entryName(
+    "entry-name",
+    llvm::cl::desc("C name of the compiled model's function (default: the "
+                   "model file's name made into a C identifier)"),
+    llvm::cl::value_desc("name"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> targetTriple(
+    "mtriple",
+    llvm::cl::desc("Target triple of the object (default: this machine's)"),
+    llvm::cl::init(""));
+static llvm::cl::opt<std::string> targetCPU(
+    "mcpu",
+    llvm::cl::desc("Target CPU of the object (default: this machine's CPU, "
+                   "or 'generic' with --mtriple)"),
+    llvm::cl::init(""));
+static llvm::cl::opt<std::string> targetFeatures(
+    "mattr",
+    llvm::cl::desc("Target features of the object, as LLVM spells them "
+                   "(+avx2,-avx512f)"),
+    llvm::cl::init(""));
+
+/// The C name of the compiled model's function, or nothing (after an
+/// error message) if the user gave an unusable one.
+static std::optional<std::string> getEntrySymbol() {
+  if (entryName.empty())
+    return whittle::sanitizeCIdentifier(llvm::sys::path::stem(inputFile),
+                                        "model_");
+  if (!whittle::isCIdentifier(entryName)) {
+    llvm::errs() << "error: --entry-name '" << entryName
+                 << "' is not a usable C function name (letters, digits and "
+                    "single underscores, not starting with a digit or an "
+                    "underscore; no keyword, not 'main')\n";
+    return std::nullopt;
+  }
+  return entryName.getValue();
+}
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -46,6 +104,8 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   whittle::registerAllDialects(registry);
   MLIRContext context(registry);
+  // Diagnostics are one line each, without the module they are about.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
@@ -63,6 +123,25 @@ int main(int argc, char **argv) {
   if (batchSize > 0)
     options.batchSize = batchSize;
 
+  bool native = emitKind != EmitKind::Summary;
+  std::optional<std::string> symbol;
+  if (native) {
+    if (outputFile.empty() || outputFile == "-") {
+      llvm::errs() << "error: --emit="
+                   << (emitKind == EmitKind::Object ? "obj" : "shared")
+                   << " needs an output file, -o FILE\n";
+      return 1;
+    }
+    if (emitKind == EmitKind::SharedLibrary && !targetTriple.empty()) {
+      llvm::errs() << "error: --emit=shared links with this machine's cc and "
+                      "cannot take --mtriple; use --emit=obj\n";
+      return 1;
+    }
+    symbol = getEntrySymbol();
+    if (!symbol)
+      return 1;
+  }
+
   OwningOpRef<ModuleOp> module =
       whittle::importONNXFile(inputFile, &context, options);
   if (!module)
@@ -73,6 +152,21 @@ int main(int argc, char **argv) {
   pm.addPass(createCSEPass());
   if (failed(pm.run(*module)))
     return 1;
+
+  if (native) {
+    whittle::TargetSpec target{targetTriple, targetCPU, targetFeatures};
+    std::optional<whittle::NativeObject> object =
+        whittle::emitObject(*module, "main", *symbol, target);
+    if (!object)
+      return 1;
+    if (llvm::Error error =
+            whittle::writeNativeOutputs(*object, *symbol, inputFile, outputFile,
+                                        emitKind == EmitKind::SharedLibrary)) {
+      llvm::errs() << "error: " << llvm::toString(std::move(error)) << "\n";
+      return 1;
+    }
+    return 0;
+  }
 
   llvm::outs() << "model: " << inputFile << "\n";
   whittle::nn::printModelSummary(whittle::nn::summarizeModel(*module),

@@ -5,8 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // Lowers an nn module with static shapes through the CPU pipeline and JITs
-// it with MLIR's ExecutionEngine, or writes it out as a native object with
-// a C entry point.
+// it with MLIR's ExecutionEngine (ObjectEmitter.h compiles it ahead of
+// time instead).
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +14,7 @@
 #define WHITTLE_EXECUTION_COMPILEDMODEL_H
 
 #include "whittle/Execution/HostTensor.h"
+#include "whittle/Execution/ModelSignature.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -21,23 +22,6 @@
 #include <memory>
 
 namespace whittle {
-
-/// What one input or output of the entry function holds.
-struct TensorSpec {
-  std::string name;
-  int32_t dataType = 0; // ONNX TensorProto.DataType
-  llvm::SmallVector<int64_t> shape;
-
-  int64_t getNumElements() const;
-  size_t getByteSize() const;
-};
-
-/// The inputs and outputs of `module`'s entry function `name`, which must
-/// have static shapes and supported element types; null on error, which
-/// is emitted on the function.
-std::optional<
-    std::pair<llvm::SmallVector<TensorSpec>, llvm::SmallVector<TensorSpec>>>
-getSignature(mlir::ModuleOp module, llvm::StringRef name);
 
 class CompiledModel {
 public:

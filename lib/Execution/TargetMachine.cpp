@@ -1,0 +1,80 @@
+//===- TargetMachine.cpp - the CPU compiled code is for -------------------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "whittle/Execution/TargetMachine.h"
+
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+
+using namespace llvm;
+
+namespace whittle {
+
+/// Whether `triple` names the CPU family this process runs on, so that the
+/// host's CPU and features describe it.
+static bool isHostTriple(StringRef triple) {
+  return triple.empty() ||
+         Triple(Triple::normalize(triple)) == Triple(sys::getProcessTriple());
+}
+
+Expected<std::unique_ptr<TargetMachine>>
+createTargetMachine(const TargetSpec &target, CodeUse use) {
+  // The builder describes the target; it only builds the machine for the
+  // JIT, since it asks for JIT code (the large code model on x86-64).
+  orc::JITTargetMachineBuilder builder{Triple()};
+  if (isHostTriple(target.triple)) {
+    InitializeNativeTarget();
+    InitializeNativeTargetAsmPrinter();
+    auto host = orc::JITTargetMachineBuilder::detectHost();
+    if (!host)
+      return host.takeError();
+    builder = std::move(*host);
+    // The host's features describe the host's CPU, not another one.
+    if (!target.cpu.empty())
+      builder.setCPU(target.cpu).setFeatures("");
+  } else {
+    InitializeAllTargetInfos();
+    InitializeAllTargets();
+    InitializeAllTargetMCs();
+    InitializeAllAsmPrinters();
+    builder =
+        orc::JITTargetMachineBuilder(Triple(Triple::normalize(target.triple)));
+    builder.setCPU(target.cpu.empty() ? "generic" : target.cpu);
+  }
+  if (!target.features.empty())
+    builder.addFeatures(SubtargetFeatures(target.features).getFeatures());
+  builder.setCodeGenOptLevel(CodeGenOptLevel::Aggressive);
+
+  const Triple &triple = builder.getTargetTriple();
+  std::string error;
+  const Target *llvmTarget = TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return createStringError(error);
+  // LLVM itself only warns about an unknown CPU and compiles for a generic
+  // one.
+  std::unique_ptr<MCSubtargetInfo> subtarget(
+      llvmTarget->createMCSubtargetInfo(triple, "", ""));
+  if (subtarget && !subtarget->isCPUStringValid(builder.getCPU()))
+    return createStringError("'" + builder.getCPU() + "' is not a CPU of " +
+                             triple.str());
+
+  if (use == CodeUse::JIT)
+    return builder.createTargetMachine();
+  // Position independent, since executables are too by default; the
+  // target's default code model.
+  std::unique_ptr<TargetMachine> machine(llvmTarget->createTargetMachine(
+      triple, builder.getCPU(), builder.getFeatures().getString(),
+      TargetOptions(), Reloc::PIC_, std::nullopt, CodeGenOptLevel::Aggressive));
+  if (!machine)
+    return createStringError("LLVM cannot compile for " + triple.str());
+  return machine;
+}
+
+} // namespace whittle
