@@ -152,16 +152,17 @@ linalg::DepthwiseConv2DNhwcHwcOp
 rewriteDepthwiseChannelsLast(RewriterBase &rewriter,
                              linalg::DepthwiseConv2DNchwChwOp conv) {
   Location loc = conv.getLoc();
-  Value input = buildTranspose(rewriter, loc, conv.getInputs()[0], {0, 2, 3, 1});
-  Value filter =
-      buildTranspose(rewriter, loc, conv.getInputs()[1], {1, 2, 0});
-  Value init = buildTranspose(rewriter, loc, conv.getOutputs()[0], {0, 2, 3, 1});
+  Value input =
+      buildTranspose(rewriter, loc, conv.getInputs()[0], {0, 2, 3, 1});
+  Value filter = buildTranspose(rewriter, loc, conv.getInputs()[1], {1, 2, 0});
+  Value init =
+      buildTranspose(rewriter, loc, conv.getOutputs()[0], {0, 2, 3, 1});
   auto channelsLast = linalg::DepthwiseConv2DNhwcHwcOp::create(
       rewriter, loc, init.getType(), ValueRange{input, filter}, init,
       conv.getStrides(), conv.getDilations());
-  rewriter.replaceOp(conv, buildTranspose(rewriter, loc,
-                                          channelsLast.getResult(0),
-                                          {0, 3, 1, 2}));
+  rewriter.replaceOp(
+      conv,
+      buildTranspose(rewriter, loc, channelsLast.getResult(0), {0, 3, 1, 2}));
   return channelsLast;
 }
 
@@ -218,7 +219,7 @@ getKernelTileSizes(linalg::LinalgOp op, int64_t registerRows,
 /// Tiles `op` into kernel tiles and peels the remainder of its `n` loop;
 /// the tiles are marked with their vector shape.
 LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
-                              ArrayRef<int64_t> sizes) {
+                          ArrayRef<int64_t> sizes) {
   op->setAttr(kVectorShapeAttr, rewriter.getDenseI64ArrayAttr(sizes));
   scf::SCFTilingOptions options;
   options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));

@@ -8,7 +8,6 @@
 #include "whittle/Execution/LowerModel.h"
 #include "whittle/Execution/TargetMachine.h"
 
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 
 using namespace mlir;
@@ -26,14 +25,15 @@ std::unique_ptr<CompiledModel> CompiledModel::compile(ModuleOp module,
                        << llvm::toString(hostMachine.takeError());
     return nullptr;
   }
+  // ExecutionEngineOptions::transformer is a function_ref: the callable
+  // must outlive create().
+  auto optimize = [machine = hostMachine->get()](llvm::Module *module) {
+    optimizeModule(*module, *machine);
+    return llvm::Error::success();
+  };
   ExecutionEngineOptions options;
-  options.transformer = makeOptimizingTransformer(
-      /*optLevel=*/3, /*sizeLevel=*/0, hostMachine->get());
+  options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  // memref.copy between strided views lowers to a call into MLIR's C
-  // runner utilities.
-  SmallVector<StringRef> libraries = {WHITTLE_MLIR_C_RUNNER_UTILS};
-  options.sharedLibPaths = libraries;
   auto engine = ExecutionEngine::create(module, options);
   if (!engine) {
     module.emitError() << "JIT compilation failed: "

@@ -7,7 +7,6 @@
 #include "whittle/Execution/ObjectEmitter.h"
 #include "whittle/Execution/LowerModel.h"
 
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringSet.h"
@@ -103,12 +102,7 @@ std::optional<NativeObject> emitObject(ModuleOp module, StringRef entry,
     return std::nullopt;
   }
 
-  auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
-                                            machine->get());
-  if (llvm::Error error = optimize(llvmModule.get())) {
-    fail() << "LLVM optimization failed: " << llvm::toString(std::move(error));
-    return std::nullopt;
-  }
+  optimizeModule(*llvmModule, **machine);
 
   NativeObject object;
   llvm::raw_svector_ostream os(object.bytes);

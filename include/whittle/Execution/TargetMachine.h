@@ -13,6 +13,7 @@
 #ifndef WHITTLE_EXECUTION_TARGETMACHINE_H
 #define WHITTLE_EXECUTION_TARGETMACHINE_H
 
+#include "llvm/IR/Module.h"
 #include "llvm/Support/CodeGen.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Target/TargetMachine.h"
@@ -48,6 +49,11 @@ enum class CodeUse {
 /// A TargetMachine for `target` that optimizes aggressively.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const TargetSpec &target, CodeUse use);
+
+/// Runs LLVM's O3 pipeline, with loop and SLP vectorization, on `module`
+/// for `machine`. (MLIR's makeOptimizingTransformer, given the JIT's
+/// module, returned it unchanged: no vectorization at all.)
+void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
 
 } // namespace whittle
 
