@@ -9,6 +9,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Module.h"
 
@@ -62,8 +63,15 @@ SmallVector<ExternalConstant> takeLargeConstants(ModuleOp module,
     std::optional<ArrayRef<char>> bytes = getLLVMLayoutBytes(*value);
     if (!bytes || bytes->size() < minBytes)
       continue;
-    constants.push_back(
-        {global.getSymName().str(), *bytes, global.getAlignment().value_or(1)});
+    uint64_t alignment = global.getAlignment().value_or(1);
+    constants.push_back({global.getSymName().str(), *bytes, alignment});
+    // Code that uses the declaration in place of the bytes (the JIT) may
+    // assume no more alignment than they have: vector loads of a global
+    // declared 64-byte aligned are aligned loads.
+    auto address = reinterpret_cast<uintptr_t>(bytes->data());
+    uint64_t actual = address ? uint64_t(1) << llvm::countr_zero(address) : 1;
+    if (actual < alignment)
+      global.setAlignment(actual);
     global.removeValueAttr();
     global.setLinkage(LLVM::Linkage::External);
   }
