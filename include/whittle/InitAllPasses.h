@@ -12,6 +12,7 @@
 #include "whittle/Conversion/Passes.h"
 #include "whittle/Dialect/NN/Passes.h"
 #include "whittle/Execution/Pipeline.h"
+#include "whittle/Transforms/Passes.h"
 
 namespace whittle {
 
@@ -21,6 +22,7 @@ inline void registerAllPasses() {
   registerConversionPasses();
   registerCodegenPasses();
   registerLowerToLLVMPipeline();
+  registerTransformsPasses();
 }
 
 } // namespace whittle
