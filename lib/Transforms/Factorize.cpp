@@ -27,6 +27,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cassert>
 #include <cmath>
 #include <map>
 
@@ -110,9 +111,9 @@ struct Layer {
       return batch * (inPixels * s * r[0] + outPixels * r[0] * r[1] * d +
                       outPixels * r[1] * t);
     case Form::ChannelSVD:
-      return batch * outPixels * (s * d * r[0] + r[0] * t);
     case Form::MatrixSVD:
-      return batch * (s * r[0] + r[0] * t);
+      // Matrices have d = 1 and outPixels = 1; 1x1 convs d = 1.
+      return batch * outPixels * (s * d * r[0] + r[0] * t);
     }
     llvm_unreachable("unknown form");
   }
@@ -620,6 +621,9 @@ void FactorizePass::rewrite(Layer &layer, ArrayRef<int64_t> r) {
   for (Operation *newOp : created)
     record.macsAfter += countMACs(newOp);
   record.relativeError = lowrank::relativeError(layer.weight, effective);
+  assert(record.macsAfter == layer.macsAfter(r) &&
+         record.paramsAfter == layer.paramsAfter(r) &&
+         "the rank rules' cost model disagrees with the rewritten ops");
   for (Operation *newOp : created)
     setCompressionRecord(newOp, record);
 
