@@ -16,6 +16,7 @@
 #include "whittle/Execution/CHeader.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
 #include "whittle/InitAllDialects.h"
+#include "whittle/Transforms/Passes.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -61,6 +62,12 @@ static llvm::cl::opt<EmitKind> emitKind(
                    "A shared library -o FILE.so, linked by the system's cc, "
                    "and its C header FILE.h")),
     llvm::cl::init(EmitKind::Summary));
+static llvm::cl::opt<std::string> factorizeOptions(
+    "factorize",
+    llvm::cl::desc("Factorize weights with the whittle-factorize pass and "
+                   "these options, e.g. --factorize=\"ranks=energy=0.95\" "
+                   "(see whittle-opt --help)"),
+    llvm::cl::value_desc("options"), llvm::cl::init(""));
 static llvm::cl::opt<std::string> entryName(
     "entry-name",
     llvm::cl::desc("C name of the compiled model's function (default: the "
@@ -150,6 +157,18 @@ int main(int argc, char **argv) {
   PassManager pm(&context);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (!factorizeOptions.empty()) {
+    std::unique_ptr<Pass> factorize = whittle::createWhittleFactorize();
+    if (failed(factorize->initializeOptions(
+            factorizeOptions, [](const llvm::Twine &message) {
+              llvm::errs() << "error: --factorize: " << message << "\n";
+              return failure();
+            })))
+      return 1;
+    pm.addPass(std::move(factorize));
+    // One nn.none per factorized layer.
+    pm.addPass(createCSEPass());
+  }
   if (failed(pm.run(*module)))
     return 1;
 
