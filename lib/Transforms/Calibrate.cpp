@@ -116,10 +116,10 @@ void CalibratePass::runOnOperation() {
   auto inputType = cast<RankedTensorType>(func.getArgumentTypes()[0]);
   int64_t modelBatch = inputType.getDimSize(0);
   if (batch != 0 && batch != modelBatch) {
-    func.emitError() << "whittle-calibrate: batch=" << batch
+    func.emitError() << "whittle-calibrate: batch=" << batch.getValue()
                      << " differs from the model's batch dimension "
                      << modelBatch << "; import the model with --batch-size "
-                     << batch << " or leave batch at 0";
+                     << batch.getValue() << " or leave batch at 0";
     return signalPassFailure();
   }
 

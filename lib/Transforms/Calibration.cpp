@@ -108,19 +108,20 @@ static double entropyThreshold(ArrayRef<int64_t> bins, double width,
     reference[i - 1] += outliers;
     if (i < numBins)
       outliers -= bins[i];
-    // Merge the reference into `levels` groups, spreading each group's
-    // count over its non-empty bins: what int8 can represent.
+    // Merge the bins (without the outliers) into `levels` groups,
+    // spreading each group's count over its non-empty bins: what int8 can
+    // represent of the clipped distribution.
     candidate.assign(i, 0.0);
     for (int64_t j = 0; j < levels; ++j) {
       int64_t begin = j * i / levels, end = (j + 1) * i / levels;
       double sum = 0.0;
       int64_t nonEmpty = 0;
       for (int64_t k = begin; k < end; ++k) {
-        sum += reference[k];
-        nonEmpty += reference[k] != 0.0;
+        sum += bins[k];
+        nonEmpty += bins[k] != 0;
       }
       for (int64_t k = begin; k < end; ++k)
-        if (reference[k] != 0.0)
+        if (bins[k] != 0)
           candidate[k] = sum / nonEmpty;
     }
     double referenceSum = 0.0, candidateSum = 0.0;
@@ -128,14 +129,15 @@ static double entropyThreshold(ArrayRef<int64_t> bins, double width,
       referenceSum += reference[k];
       candidateSum += candidate[k];
     }
-    if (referenceSum == 0.0)
+    if (referenceSum == 0.0 || candidateSum == 0.0)
       continue;
     double divergence = 0.0;
     for (int64_t k = 0; k < i; ++k) {
       if (reference[k] == 0.0)
         continue;
       double p = reference[k] / referenceSum;
-      double q = candidate[k] / candidateSum;
+      // Outliers piled into an empty last bin: Q cannot represent them.
+      double q = std::max(candidate[k] / candidateSum, 1e-12);
       divergence += p * std::log(p / q);
     }
     if (divergence < bestDivergence) {
