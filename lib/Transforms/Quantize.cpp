@@ -988,7 +988,9 @@ LogicalResult Quantizer::quantizeConcat(nn::ConcatOp op) {
     shifts.push_back(r->shift);
   }
   auto rank = cast<RankedTensorType>(output.getType()).getRank();
-  int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  if (axis < 0)
+    axis += rank;
   auto [lo, hi] = getClampBounds(*outParams, clamp);
   builder.setInsertionPoint(fused ? fused : op.getOperation());
   auto concat = qnn::ConcatOp::create(
