@@ -16,8 +16,10 @@
 #include "whittle/Execution/CHeader.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
 #include "whittle/InitAllDialects.h"
+#include "whittle/Transforms/Calibration.h"
 #include "whittle/Transforms/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
@@ -90,6 +92,140 @@ static llvm::cl::opt<std::string> targetFeatures(
 
 /// The C name of the compiled model's function, or nothing (after an
 /// error message) if the user gave an unusable one.
+static llvm::cl::OptionCategory quantizeCategory("Quantization");
+static llvm::cl::opt<std::string> quantizeScheme(
+    "quantize",
+    llvm::cl::desc("Make the model integer-only (qnn): fixed-point (31-bit "
+                   "multipliers) or pow2 (power-of-two scales, shifts only)"),
+    llvm::cl::value_desc("scheme"), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<std::string> calibrationData(
+    "calibration-data",
+    llvm::cl::desc("Sample inputs for --quantize: IDX (.gz), .pb, .npy or a "
+                   "folder"),
+    llvm::cl::value_desc("path"), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<int64_t>
+    calibrationLimit("calibration-limit",
+                     llvm::cl::desc("Calibrate on at most N samples"),
+                     llvm::cl::init(500), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<std::string> calibrationMethod(
+    "calibration-method", llvm::cl::desc("minmax, percentile, entropy or mse"),
+    llvm::cl::init("minmax"), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<double> calibrationPercentile(
+    "calibration-percentile",
+    llvm::cl::desc("Percentile of |x| kept by --calibration-method "
+                   "percentile"),
+    llvm::cl::init(99.99), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<int64_t> calibrationBatch(
+    "calibration-batch",
+    llvm::cl::desc("Samples per calibration run (the model is imported a "
+                   "second time with this batch size)"),
+    llvm::cl::init(50), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<std::string> quantizeRounding(
+    "quantize-rounding",
+    llvm::cl::desc("nearest-even, half-away or pseudo-stochastic"),
+    llvm::cl::init("nearest-even"), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<std::string> quantizeWeights(
+    "quantize-weights", llvm::cl::desc("per-channel or per-tensor"),
+    llvm::cl::init("per-channel"), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<std::string> quantizeActivations(
+    "quantize-activations", llvm::cl::desc("symmetric or asymmetric"),
+    llvm::cl::init("symmetric"), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<std::string> quantizeReport(
+    "quantize-report",
+    llvm::cl::desc("Write the per-layer quantization report (JSON) here and "
+                   "print it as a table"),
+    llvm::cl::value_desc("path"), llvm::cl::cat(quantizeCategory));
+
+/// Copies the ranges calibration stored on `from` (the same model imported
+/// with another batch size) onto `to`, op by op in order.
+static LogicalResult copyCalibration(ModuleOp from, ModuleOp to) {
+  auto fromFunc = from.lookupSymbol<func::FuncOp>("main");
+  auto toFunc = to.lookupSymbol<func::FuncOp>("main");
+  SmallVector<Operation *> fromOps, toOps;
+  fromFunc.walk([&](Operation *op) { fromOps.push_back(op); });
+  toFunc.walk([&](Operation *op) { toOps.push_back(op); });
+  auto mismatch =
+      [&]() {
+        return to.emitError()
+               << "the model imported with --calibration-batch "
+               << calibrationBatch.getValue()
+               << " has other ops than with the requested shapes; give "
+                  "--calibration-batch equal to --batch-size";
+      };
+  if (fromOps.size() != toOps.size() ||
+      fromFunc.getNumArguments() != toFunc.getNumArguments())
+    return mismatch();
+  for (auto [a, b] : llvm::zip(fromOps, toOps)) {
+    if (a->getName() != b->getName())
+      return mismatch();
+    if (Attribute range = a->getAttr(whittle::kRangeAttrName))
+      b->setAttr(whittle::kRangeAttrName, range);
+  }
+  for (unsigned i = 0; i < fromFunc.getNumArguments(); ++i)
+    if (Attribute range = fromFunc.getArgAttr(i, whittle::kRangeAttrName))
+      toFunc.setArgAttr(i, whittle::kRangeAttrName, range);
+  to->setAttr(whittle::kCalibrationAttrName,
+              from->getAttr(whittle::kCalibrationAttrName));
+  return success();
+}
+
+/// Calibrates on a copy imported with the calibration batch size, then
+/// quantizes `module`.
+static LogicalResult quantizeModel(ModuleOp module, MLIRContext &context,
+                                   whittle::ImportONNXOptions options) {
+  if (quantizeScheme != "fixed-point" && quantizeScheme != "pow2") {
+    llvm::errs() << "error: --quantize=" << quantizeScheme
+                 << ": use fixed-point or pow2\n";
+    return failure();
+  }
+  if (calibrationData.empty()) {
+    llvm::errs() << "error: --quantize needs --calibration-data PATH (sample "
+                    "inputs: IDX, .pb, .npy or a folder)\n";
+    return failure();
+  }
+  if (calibrationBatch <= 0) {
+    llvm::errs() << "error: --calibration-batch must be positive\n";
+    return failure();
+  }
+  options.batchSize = calibrationBatch;
+  OwningOpRef<ModuleOp> calibrationModule =
+      whittle::importONNXFile(inputFile, &context, options);
+  if (!calibrationModule)
+    return failure();
+  {
+    PassManager pm(&context);
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    whittle::WhittleCalibrateOptions calibrate;
+    calibrate.data = calibrationData;
+    calibrate.limit = calibrationLimit;
+    calibrate.method = calibrationMethod;
+    calibrate.percentile = calibrationPercentile;
+    pm.addPass(whittle::createWhittleCalibrate(calibrate));
+    if (failed(pm.run(*calibrationModule)))
+      return failure();
+  }
+  // The same folding as the calibrated copy, so the ops line up.
+  {
+    PassManager pm(&context);
+    pm.addPass(whittle::nn::createNNFoldBatchNorm());
+    if (failed(pm.run(module)))
+      return failure();
+  }
+  if (failed(copyCalibration(*calibrationModule, module)))
+    return failure();
+  PassManager pm(&context);
+  whittle::WhittleQuantizeOptions quantize;
+  quantize.scheme = quantizeScheme;
+  quantize.rounding = quantizeRounding;
+  quantize.weights = quantizeWeights;
+  quantize.activations = quantizeActivations;
+  quantize.report = quantizeReport;
+  pm.addPass(whittle::createWhittleQuantize(quantize));
+  pm.addPass(createCanonicalizerPass());
+  return pm.run(module);
+}
+
 static std::optional<std::string> getEntrySymbol() {
   if (entryName.empty())
     return whittle::sanitizeCIdentifier(llvm::sys::path::stem(inputFile),
@@ -170,6 +306,10 @@ int main(int argc, char **argv) {
     pm.addPass(createCSEPass());
   }
   if (failed(pm.run(*module)))
+    return 1;
+
+  if (!quantizeScheme.empty() &&
+      failed(quantizeModel(*module, context, options)))
     return 1;
 
   if (native) {
