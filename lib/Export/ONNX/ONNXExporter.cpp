@@ -131,8 +131,9 @@ public:
 private:
   LogicalResult checkSupported(func::FuncOp func);
   LogicalResult setValueType(onnx::ValueInfoProto &info, Value value,
-                             Operation *where);
-  FailureOr<int32_t> getDataType(Type elementType, Location loc);
+                             Location loc, StringRef role);
+  FailureOr<int32_t> getDataType(Type elementType, Location loc,
+                                 const Twine &what);
   LogicalResult fillTensor(onnx::TensorProto &tensor, ElementsAttr value,
                            Location loc);
   LogicalResult exportConstant(nn::ConstantOp op);
@@ -242,7 +243,8 @@ bool ModelExporter::isNonDefault(Operation *op, StringRef name,
   return getDefaults(op).get(name) != value;
 }
 
-FailureOr<int32_t> ModelExporter::getDataType(Type elementType, Location loc) {
+FailureOr<int32_t> ModelExporter::getDataType(Type elementType, Location loc,
+                                              const Twine &what) {
   // Quantized values are stored as their integer storage type in ONNX; the
   // scale and zero point stay operands of the Q/DQ nodes.
   if (auto quantized = dyn_cast<quant::QuantizedType>(elementType)) {
@@ -253,20 +255,22 @@ FailureOr<int32_t> ModelExporter::getDataType(Type elementType, Location loc) {
   }
   if (std::optional<int32_t> code = getONNXDataType(elementType))
     return *code;
-  emitError(loc) << "element type " << elementType << " has no ONNX form";
+  emitError(loc) << what << " has element type " << elementType
+                 << ", which has no ONNX form";
   return failure();
 }
 
 LogicalResult ModelExporter::setValueType(onnx::ValueInfoProto &info,
-                                          Value value, Operation *where) {
+                                          Value value, Location loc,
+                                          StringRef role) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
-  Location loc = where ? where->getLoc() : value.getLoc();
+  std::string what = (role + " '" + info.name() + "'").str();
   if (!type) {
-    emitError(loc) << "value of type " << value.getType()
-                   << " has no ONNX form (ranked tensors only)";
+    emitError(loc) << what << " has type " << value.getType()
+                   << "; ONNX graphs take ranked tensors only";
     return failure();
   }
-  FailureOr<int32_t> code = getDataType(type.getElementType(), loc);
+  FailureOr<int32_t> code = getDataType(type.getElementType(), loc, what);
   if (failed(code))
     return failure();
   onnx::TypeProto_Tensor *tensor = info.mutable_type()->mutable_tensor_type();
@@ -284,7 +288,8 @@ LogicalResult ModelExporter::setValueType(onnx::ValueInfoProto &info,
 LogicalResult ModelExporter::fillTensor(onnx::TensorProto &tensor,
                                         ElementsAttr value, Location loc) {
   auto type = cast<ShapedType>(value.getType());
-  FailureOr<int32_t> code = getDataType(type.getElementType(), loc);
+  FailureOr<int32_t> code = getDataType(type.getElementType(), loc,
+                                        "constant '" + tensor.name() + "'");
   if (failed(code))
     return failure();
   tensor.set_data_type(*code);
@@ -384,6 +389,17 @@ onnx::NodeProto *ModelExporter::addNode(Operation *op, StringRef opType) {
     }
     node->add_output(it->second);
   }
+  // Unused optional outputs (MaxPool's Indices, Dropout's mask) are left
+  // out, so that runtimes need not compute them; variadic results are all
+  // outputs ONNX needs.
+  if (!op->hasTrait<OpTrait::VariadicResults>()) {
+    int required = onnx_export::getSchemaMinOutputs(opType.str(),
+                                                    onnx_import::kLibraryOpset)
+                       .value_or(op->getNumResults());
+    while (node->output_size() > required &&
+           op->getResult(node->output_size() - 1).use_empty())
+      node->mutable_output()->RemoveLast();
+  }
   return node;
 }
 
@@ -410,6 +426,7 @@ LogicalResult ModelExporter::addAttribute(onnx::NodeProto &node, StringRef name,
       attr->add_floats(v);
   } else if (auto elements = dyn_cast<ElementsAttr>(value)) {
     attr->set_type(onnx::AttributeProto::TENSOR);
+    attr->mutable_t()->set_name(name.str());
     if (failed(fillTensor(*attr->mutable_t(), elements, op->getLoc())))
       return failure();
   } else if (auto array = dyn_cast<ArrayAttr>(value);
@@ -546,7 +563,7 @@ LogicalResult ModelExporter::run(std::string &bytes) {
     names[arg] = unique;
     onnx::ValueInfoProto *info = graph->add_input();
     info->set_name(unique);
-    if (failed(setValueType(*info, arg, func)))
+    if (failed(setValueType(*info, arg, func.getLoc(), "graph input")))
       return failure();
   }
   auto returnOp = cast<func::ReturnOp>(func.getBody().front().getTerminator());
@@ -585,7 +602,7 @@ LogicalResult ModelExporter::run(std::string &bytes) {
   for (auto [name, value] : llvm::zip(outputNames, returnOp.getOperands())) {
     onnx::ValueInfoProto *info = graph->add_output();
     info->set_name(name);
-    if (failed(setValueType(*info, value, returnOp)))
+    if (failed(setValueType(*info, value, returnOp.getLoc(), "graph output")))
       return failure();
   }
 

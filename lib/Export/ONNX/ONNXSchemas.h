@@ -24,6 +24,11 @@ namespace whittle::onnx_export {
 std::optional<int64_t> getSchemaSinceVersion(const std::string &opType,
                                              int64_t opset);
 
+/// How many outputs a node of `opType` must have at `opset` (the rest are
+/// optional), or nullopt if the library does not know the operator.
+std::optional<int> getSchemaMinOutputs(const std::string &opType,
+                                       int64_t opset);
+
 } // namespace whittle::onnx_export
 
 #endif // WHITTLE_LIB_EXPORT_ONNX_ONNXSCHEMAS_H

@@ -101,7 +101,8 @@ def check_fashion(bin_dir, examples, tmp):
         mlir = os.path.join(tmp, name + ".mlir")
         exported = os.path.join(tmp, "exported_" + name)
         proc = run([os.path.join(bin_dir, "whittle-translate"),
-                    "--import-onnx", model, "--batch-size", "4", "-o", mlir])
+                    "--import-onnx", model, "--batch-size", "4",
+                    "--mlir-print-debuginfo", "-o", mlir])
         if proc.returncode == 0:
             proc = run([os.path.join(bin_dir, "whittle-translate"),
                         "--export-onnx", mlir, "-o", exported])
