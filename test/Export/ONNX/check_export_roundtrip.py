@@ -56,8 +56,24 @@ COMPRESSION_PIPELINES = [
     ["--canonicalize"],
 ]
 
-# Node tests that pass whittle-run but do not round-trip, with the reason.
+# Node tests that pass whittle-run but whose export ONNX Runtime cannot run
+# or runs wrongly, with the reason. ORT fails the original model the same
+# way in each case.
+_NO_ORT_KERNEL = "ONNX Runtime has no kernel for this type (original too)"
+_ORT_RESIZE = ("ONNX Runtime's Resize differs from the reference when "
+               "downsampling with align_corners (original too)")
 KNOWN_NODE_FAILURES = {
+    "node/test_cast_BFLOAT16_to_FLOAT":
+        "the test data stores the bfloat16 input as uint16, which ORT's "
+        "Python API cannot feed as bfloat16",
+    "node/test_max_int16": _NO_ORT_KERNEL,
+    "node/test_max_uint16": _NO_ORT_KERNEL,
+    "node/test_min_int16": _NO_ORT_KERNEL,
+    "node/test_min_uint16": _NO_ORT_KERNEL,
+    "node/test_pow_types_float32_uint32": _NO_ORT_KERNEL,
+    "node/test_pow_types_float32_uint64": _NO_ORT_KERNEL,
+    "node/test_resize_downsample_scales_cubic_align_corners": _ORT_RESIZE,
+    "node/test_resize_downsample_scales_linear_align_corners": _ORT_RESIZE,
 }
 
 FASHION_RTOL = 1e-5
