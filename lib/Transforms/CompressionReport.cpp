@@ -29,6 +29,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <cmath>
+
 namespace whittle {
 #define GEN_PASS_DEF_COMPRESSIONREPORT
 #include "whittle/Transforms/Passes.h.inc"
@@ -218,6 +220,10 @@ void whittle::printCompressionReport(const CompressionReport &report,
     if (eval->metric == "accuracy")
       os << llvm::formatv("accuracy on {0} samples: {1:F2}% -> {2:F2}%\n",
                           eval->samples, eval->before * 100, eval->after * 100);
+    else if (std::isinf(eval->after))
+      os << llvm::formatv("output SQNR vs the original on {0} samples: "
+                          "infinite (identical outputs)\n",
+                          eval->samples);
     else
       os << llvm::formatv("output SQNR vs the original on {0} samples: "
                           "{1:F2} dB\n",
@@ -259,11 +265,17 @@ void whittle::writeCompressionReportJSON(const CompressionReport &report,
            {"macs_ratio", ratio(report.macsAfter, report.macsBefore)},
        }},
   };
+  // JSON has no infinity: an SQNR without noise is written as null.
+  auto number = [](double v) -> llvm::json::Value {
+    if (std::isfinite(v))
+      return v;
+    return nullptr;
+  };
   if (const auto &eval = report.evaluation)
     root["evaluation"] = llvm::json::Object{{"metric", eval->metric},
                                             {"samples", eval->samples},
-                                            {"before", eval->before},
-                                            {"after", eval->after}};
+                                            {"before", number(eval->before)},
+                                            {"after", number(eval->after)}};
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
 }
 

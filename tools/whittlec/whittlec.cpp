@@ -10,15 +10,19 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Evaluation.h"
 #include "NativeOutputs.h"
 #include "whittle/Dialect/NN/ModelSummary.h"
 #include "whittle/Dialect/NN/Passes.h"
 #include "whittle/Execution/CHeader.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
 #include "whittle/InitAllDialects.h"
+#include "whittle/InitAllPasses.h"
+#include "whittle/Transforms/CompressionReport.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
@@ -83,6 +87,48 @@ static llvm::cl::opt<std::string> targetFeatures(
 
 /// The C name of the compiled model's function, or nothing (after an
 /// error message) if the user gave an unusable one.
+// Compression. TODO(lead): once --whittle-factorize and --whittle-sparsify
+// are on main, add --factorize=... and --sparsify=... here and append
+// their passes to the pipeline in addCompressionPasses(); the report and
+// the evaluation below work with whatever passes ran.
+static llvm::cl::opt<std::string> compressionPasses(
+    "compression-passes",
+    llvm::cl::desc("Textual pass pipeline run on the imported model to "
+                   "compress it (e.g. 'whittle-factorize{...}')"),
+    llvm::cl::value_desc("pipeline"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> compressionReport(
+    "compression-report",
+    llvm::cl::desc("Print the per-layer compression report and write it as "
+                   "JSON to this file"),
+    llvm::cl::value_desc("file.json"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> validationData(
+    "validation-data",
+    llvm::cl::desc("Samples to evaluate the model on before and after "
+                   "compression: an IDX file (.gz or raw), a .pb/.npy "
+                   "tensor or a folder of them"),
+    llvm::cl::value_desc("path"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> validationLabels(
+    "validation-labels",
+    llvm::cl::desc("Class labels of the validation samples (IDX, .npy or "
+                   ".pb): report accuracy instead of output SQNR"),
+    llvm::cl::value_desc("path"), llvm::cl::init(""));
+static llvm::cl::opt<int64_t>
+    validationLimit("limit",
+                    llvm::cl::desc("Use at most this many validation samples"),
+                    llvm::cl::init(-1));
+
+static LogicalResult addCompressionPasses(OpPassManager &pm) {
+  if (compressionPasses.empty())
+    return success();
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  if (failed(parsePassPipeline(compressionPasses, pm, errorStream))) {
+    llvm::errs() << "error: --compression-passes: " << errors << "\n";
+    return failure();
+  }
+  return success();
+}
+
 static std::optional<std::string> getEntrySymbol() {
   if (entryName.empty())
     return whittle::sanitizeCIdentifier(llvm::sys::path::stem(inputFile),
@@ -99,6 +145,7 @@ static std::optional<std::string> getEntrySymbol() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  whittle::registerAllPasses();
   llvm::cl::ParseCommandLineOptions(argc, argv, "whittle compiler driver\n");
 
   DialectRegistry registry;
@@ -153,6 +200,48 @@ int main(int argc, char **argv) {
   if (failed(pm.run(*module)))
     return 1;
 
+  // The model as imported, kept to evaluate the compressed one against.
+  OwningOpRef<ModuleOp> original;
+  if (!validationData.empty())
+    original = module->clone();
+  if (!compressionPasses.empty()) {
+    PassManager compression(&context);
+    if (failed(addCompressionPasses(compression)) ||
+        failed(compression.run(*module)))
+      return 1;
+  }
+  std::optional<whittle::CompressionReport> report;
+  if (!compressionReport.empty() || !validationData.empty() ||
+      !compressionPasses.empty())
+    report = whittle::buildCompressionReport(*module);
+  if (!validationData.empty()) {
+    llvm::Expected<whittle::Dataset> data =
+        whittle::loadDataset(validationData, validationLabels, validationLimit);
+    if (!data) {
+      llvm::errs() << "error: --validation-data: "
+                   << llvm::toString(data.takeError()) << "\n";
+      return 1;
+    }
+    llvm::Expected<whittle::CompressionReport::Evaluation> evaluation =
+        whittle::evaluateCompression(*original, *module, *data);
+    if (!evaluation) {
+      llvm::errs() << "error: evaluation on " << validationData << ": "
+                   << llvm::toString(evaluation.takeError()) << "\n";
+      return 1;
+    }
+    report->evaluation = *evaluation;
+  }
+  if (!compressionReport.empty()) {
+    std::string error;
+    auto output = openOutputFile(compressionReport, &error);
+    if (!output) {
+      llvm::errs() << "error: --compression-report: " << error << "\n";
+      return 1;
+    }
+    whittle::writeCompressionReportJSON(*report, output->os());
+    output->keep();
+  }
+
   if (native) {
     whittle::TargetSpec target{targetTriple, targetCPU, targetFeatures};
     std::optional<whittle::NativeObject> object =
@@ -171,6 +260,10 @@ int main(int argc, char **argv) {
   llvm::outs() << "model: " << inputFile << "\n";
   whittle::nn::printModelSummary(whittle::nn::summarizeModel(*module),
                                  llvm::outs());
+  if (report) {
+    llvm::outs() << "\ncompression report:\n";
+    whittle::printCompressionReport(*report, llvm::outs());
+  }
 
   if (!outputFile.empty()) {
     std::string error;
