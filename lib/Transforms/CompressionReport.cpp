@@ -77,63 +77,69 @@ CompressionReport whittle::buildCompressionReport(ModuleOp module) {
   int64_t layerParamsIR = 0, layerMacsIR = 0;
   unsigned index = 0;
 
-  module.walk([&](Operation *op) {
-    if (!isa_and_nonnull<nn::NNDialect>(op->getDialect()) ||
-        isa<nn::ConstantOp, nn::NoneOp>(op))
-      return;
-    std::optional<CompressionRecord> record = getCompressionRecord(op);
-    int64_t macs = nn::countMACs(op);
-    if (!record && macs == 0)
-      return;
-    ++index;
-    int64_t params = 0;
-    std::string weights;
-    for (Value operand : op->getOperands()) {
-      auto constant = operand.getDefiningOp<nn::ConstantOp>();
-      if (!constant || countParameters(constant) == 0)
-        continue;
-      if (weights.empty())
-        weights = shapeString(constant.getType());
-      if (layerConstants.insert(constant).second)
-        params += countParameters(constant);
-    }
-    layerParamsIR += params;
-    layerMacsIR += macs;
+  module.walk(
+      [&](Operation *op) {
+        if (!isa_and_nonnull<nn::NNDialect>(op->getDialect()) ||
+            isa<nn::ConstantOp, nn::NoneOp>(op))
+          return;
+        std::optional<CompressionRecord> record = getCompressionRecord(op);
+        if (!record && op->hasAttr(kCompressionRecordAttrName))
+          op->emitWarning()
+              << "'" << kCompressionRecordAttrName
+              << "' is not a complete compression record (see "
+                 "CompressionRecord.h); the op is reported as uncompressed";
+        int64_t macs = nn::countMACs(op);
+        if (!record && macs == 0)
+          return;
+        ++index;
+        int64_t params = 0;
+        std::string weights;
+        for (Value operand : op->getOperands()) {
+          auto constant = operand.getDefiningOp<nn::ConstantOp>();
+          if (!constant || countParameters(constant) == 0)
+            continue;
+          if (weights.empty())
+            weights = shapeString(constant.getType());
+          if (layerConstants.insert(constant).second)
+            params += countParameters(constant);
+        }
+        layerParamsIR += params;
+        layerMacsIR += macs;
 
-    std::string opType = op->getName().stripDialect().str();
-    if (record) {
-      auto [it, inserted] =
-          byRecord.try_emplace(record->layer, report.layers.size());
-      if (inserted) {
+        std::string opType = op->getName().stripDialect().str();
+        if (record) {
+          auto [it, inserted] =
+              byRecord.try_emplace(record->layer, report.layers.size());
+          if (inserted) {
+            CompressionReport::Layer layer;
+            layer.name = record->layer;
+            layer.form = record->form;
+            layer.ranks = record->ranks;
+            layer.sparsity = record->sparsity;
+            layer.paramsBefore = record->paramsBefore;
+            layer.paramsAfter = record->paramsAfter;
+            layer.macsBefore = record->macsBefore;
+            layer.macsAfter = record->macsAfter;
+            layer.relativeError = record->relativeError;
+            layer.compressed = true;
+            layer.ops = opType;
+            report.layers.push_back(std::move(layer));
+          } else {
+            report.layers[it->second].ops += "+" + opType;
+          }
+          if (!weights.empty())
+            report.layers[it->second].weightShapes.push_back(weights);
+          return;
+        }
         CompressionReport::Layer layer;
-        layer.name = record->layer;
-        layer.form = record->form;
-        layer.ranks = record->ranks;
-        layer.sparsity = record->sparsity;
-        layer.paramsBefore = record->paramsBefore;
-        layer.paramsAfter = record->paramsAfter;
-        layer.macsBefore = record->macsBefore;
-        layer.macsAfter = record->macsAfter;
-        layer.relativeError = record->relativeError;
-        layer.compressed = true;
+        layer.name = getLayerName(op, index);
         layer.ops = opType;
+        if (!weights.empty())
+          layer.weightShapes.push_back(weights);
+        layer.paramsBefore = layer.paramsAfter = params;
+        layer.macsBefore = layer.macsAfter = macs;
         report.layers.push_back(std::move(layer));
-      } else {
-        report.layers[it->second].ops += "+" + opType;
-      }
-      if (!weights.empty())
-        report.layers[it->second].weightShapes.push_back(weights);
-      return;
-    }
-    CompressionReport::Layer layer;
-    layer.name = getLayerName(op, index);
-    layer.ops = opType;
-    if (!weights.empty())
-      layer.weightShapes.push_back(weights);
-    layer.paramsBefore = layer.paramsAfter = params;
-    layer.macsBefore = layer.macsAfter = macs;
-    report.layers.push_back(std::move(layer));
-  });
+      });
 
   nn::ModelSummary summary = nn::summarizeModel(module);
   int64_t otherParams = summary.parameters - layerParamsIR;
