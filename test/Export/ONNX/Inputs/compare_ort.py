@@ -26,8 +26,12 @@ rng = np.random.default_rng(0)
 feeds = {}
 # The export has the static shapes the import fixed.
 for i in exported.get_inputs():
-    dtype = np.float32 if i.type == "tensor(float)" else np.int64
-    feeds[i.name] = rng.standard_normal(i.shape).astype(dtype)
+    dtype = {"tensor(float)": np.float32, "tensor(double)": np.float64,
+             "tensor(int32)": np.int32, "tensor(int64)": np.int64,
+             "tensor(int8)": np.int8, "tensor(uint8)": np.uint8}[i.type]
+    values = rng.standard_normal(i.shape) * (1 if dtype().dtype.kind == "f"
+                                             else 50)
+    feeds[i.name] = values.astype(dtype)
 ref = original.run(None, feeds)
 out = exported.run(None, feeds)
 names = [o.name for o in original.get_outputs()]
