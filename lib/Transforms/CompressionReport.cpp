@@ -29,7 +29,9 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace whittle {
 #define GEN_PASS_DEF_COMPRESSIONREPORT
@@ -153,6 +155,44 @@ CompressionReport whittle::buildCompressionReport(ModuleOp module) {
     report.macsAfter += layer.macsAfter;
   }
   return report;
+}
+
+void EvaluationAccumulator::addSample(llvm::ArrayRef<float> original,
+                                      llvm::ArrayRef<float> compressed,
+                                      int64_t label) {
+  assert(original.size() == compressed.size() && "rows differ in size");
+  ++samples;
+  if (withLabels) {
+    auto argmax = [](llvm::ArrayRef<float> row) {
+      return std::max_element(row.begin(), row.end()) - row.begin();
+    };
+    correctBefore += argmax(original) == label;
+    correctAfter += argmax(compressed) == label;
+  }
+  for (auto [r, c] : llvm::zip(original, compressed)) {
+    double d = static_cast<double>(r) - c;
+    signal += static_cast<double>(r) * r;
+    noise += d * d;
+  }
+}
+
+CompressionReport::Evaluation EvaluationAccumulator::finish() const {
+  CompressionReport::Evaluation evaluation;
+  evaluation.samples = samples;
+  if (withLabels) {
+    evaluation.metric = "accuracy";
+    evaluation.before =
+        samples ? static_cast<double>(correctBefore) / samples : 0.0;
+    evaluation.after =
+        samples ? static_cast<double>(correctAfter) / samples : 0.0;
+    return evaluation;
+  }
+  // The original against itself has no noise: only `after` says anything.
+  evaluation.metric = "sqnr_db";
+  evaluation.before = std::numeric_limits<double>::infinity();
+  evaluation.after = noise == 0 ? std::numeric_limits<double>::infinity()
+                                : 10 * std::log10(signal / noise);
+  return evaluation;
 }
 
 static double ratio(int64_t after, int64_t before) {

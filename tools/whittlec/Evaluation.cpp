@@ -10,10 +10,6 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
-#include <cmath>
-#include <cstring>
-#include <limits>
-
 using namespace mlir;
 using namespace whittle;
 
@@ -93,11 +89,7 @@ whittle::evaluateCompression(ModuleOp original, ModuleOp compressed,
                      "differ in size");
 
   const std::vector<int64_t> *labels = data.labels ? &*data.labels : nullptr;
-  int64_t correctBefore = 0, correctAfter = 0;
-  double signal = 0, noise = 0;
-  auto argmax = [&](const float *row) {
-    return std::max_element(row, row + perSample) - row;
-  };
+  EvaluationAccumulator accumulator(labels != nullptr);
   for (int64_t begin = 0; begin < data.size(); begin += batch) {
     HostTensor inputs = data.getBatch(begin, batch);
     int64_t count = inputs.shape[0];
@@ -112,36 +104,10 @@ whittle::evaluateCompression(ModuleOp original, ModuleOp compressed,
     const float *ref =
         reinterpret_cast<const float *>(outBefore[0].data.data());
     const float *out = reinterpret_cast<const float *>(outAfter[0].data.data());
-    for (int64_t i = 0; i < count; ++i) {
-      const float *refRow = ref + i * perSample;
-      const float *outRow = out + i * perSample;
-      if (labels) {
-        int64_t label = (*labels)[begin + i];
-        correctBefore += argmax(refRow) == label;
-        correctAfter += argmax(outRow) == label;
-      }
-      for (int64_t j = 0; j < perSample; ++j) {
-        double r = refRow[j], d = r - outRow[j];
-        signal += r * r;
-        noise += d * d;
-      }
-    }
+    for (int64_t i = 0; i < count; ++i)
+      accumulator.addSample(llvm::ArrayRef(ref + i * perSample, perSample),
+                            llvm::ArrayRef(out + i * perSample, perSample),
+                            labels ? (*labels)[begin + i] : -1);
   }
-
-  CompressionReport::Evaluation evaluation;
-  evaluation.samples = data.size();
-  if (labels) {
-    evaluation.metric = "accuracy";
-    evaluation.before = static_cast<double>(correctBefore) / data.size();
-    evaluation.after = static_cast<double>(correctAfter) / data.size();
-  } else {
-    // SQNR of the compressed output against the original: the original
-    // against itself has no noise, so only `after` is meaningful; identical
-    // outputs report infinity.
-    evaluation.metric = "sqnr_db";
-    evaluation.before = std::numeric_limits<double>::infinity();
-    evaluation.after = noise == 0 ? std::numeric_limits<double>::infinity()
-                                  : 10 * std::log10(signal / noise);
-  }
-  return evaluation;
+  return accumulator.finish();
 }

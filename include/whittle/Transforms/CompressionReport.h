@@ -58,6 +58,25 @@ struct CompressionReport {
   std::optional<Evaluation> evaluation;
 };
 
+/// Accumulates the evaluation sample by sample: with labels, the fraction
+/// whose argmax (first maximum) of the original's and the compressed
+/// model's output rows equals the label; without, the SQNR
+/// 10 log10(sum ref^2 / sum (ref - out)^2) of the compressed output against
+/// the original over all samples (infinite when they are identical).
+class EvaluationAccumulator {
+public:
+  explicit EvaluationAccumulator(bool withLabels) : withLabels(withLabels) {}
+  /// One sample: the original's and the compressed model's output rows.
+  void addSample(llvm::ArrayRef<float> original,
+                 llvm::ArrayRef<float> compressed, int64_t label = -1);
+  CompressionReport::Evaluation finish() const;
+
+private:
+  bool withLabels;
+  int64_t samples = 0, correctBefore = 0, correctAfter = 0;
+  double signal = 0.0, noise = 0.0;
+};
+
 /// Collects the report of `module`'s nn ops: every op with MACs or a
 /// compression record is (part of) a layer; ops carrying the same record
 /// `layer` are one layer.
