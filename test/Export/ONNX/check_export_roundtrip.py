@@ -92,6 +92,9 @@ def first_error(proc):
     return (errors or text or ["(no message)"])[0][:300]
 
 
+ort.set_default_logger_severity(3)
+
+
 def session(path):
     options = ort.SessionOptions()
     options.log_severity_level = 3
