@@ -16,6 +16,77 @@
 
 include "mlir/Pass/PassBase.td"
 
+def WhittleFactorize : Pass<"whittle-factorize", "::mlir::ModuleOp"> {
+  let summary = "Rank-reducing factorization of float conv and matrix "
+                "weights (Tucker-2, channel SVD, SVD)";
+  let description = [{
+    Replaces `nn.conv`, `nn.gemm` and `nn.matmul` ops whose weight (operand
+    1) is a constant float tensor by a chain of smaller ops of the same kind
+    (algorithms.md section 2):
+    - KxK conv (kernel elements D > 1), `form=tucker2` (default): 1x1 conv
+      S -> R3 (U3^T), KxK conv R3 -> R4 (the core, with the original
+      strides, pads, dilations and auto_pad), 1x1 conv R4 -> T (U4, the
+      original bias). HOSVD of the two channel unfoldings, then
+      `hooi-iterations` rounds of HOOI.
+    - KxK conv, `form=channel-svd`: truncated SVD of the T x S*D unfolding:
+      KxK conv S -> R (original geometry), 1x1 conv R -> T (bias).
+    - 1x1 conv, and Gemm / MatMul with a constant 2-D weight B' (K x N):
+      SVD `B' ~= P Q`, two products K -> R -> N; the first takes A (and
+      Gemm's transA), the second keeps alpha, beta, C and the bias. Gemm
+      keeps transB's weight layout on both products.
+    The singular values are split evenly between the two factors.
+
+    Grouped and depthwise convs, dynamic shapes and non-constant weights
+    are left alone with a remark, or are an error when the layer is named
+    in `layer-ranks`. A layer is rewritten only if its MACs and its
+    parameters both go down (the first 1x1 of Tucker-2 runs at the input's
+    resolution); otherwise it stays, with a remark.
+
+    Rank rules (`ranks=`):
+    - `energy=P`: per mode, the smallest R keeping fraction P of
+      sum sigma_i^2 (NRMF), P in (0, 1].
+    - `evbmf`: the rank of empirical variational Bayes matrix factorization
+      (Nakajima et al. 2013), noise variance estimated by minimising its
+      free energy; per mode for Tucker-2. At least 1.
+    - `budget=F` (F in (0, 1]) with `budget-metric=macs|params`: all
+      eligible layers' ranks are chosen together so the model's total MACs
+      (or parameters) are at most F times the original, maximising the sum
+      over layers and modes of the kept energy fraction, which is the same
+      as minimising the sum of the HOSVD bounds on each layer's relative
+      squared reconstruction error (exact for the SVD forms). Candidate
+      ranks per mode are the multiples of max(1, dim / 32) and the ranks of
+      the energy thresholds 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, plus "leave the
+      layer alone"; the multiple-choice knapsack over them is solved
+      exactly with CBC.
+    - empty (default): only the layers named in `layer-ranks`.
+    `layer-ranks=NAME:R3:R4,NAME:R,...` fixes the ranks of layers by their
+    ONNX node name (the op's location name); they override the rule (and
+    count as fixed costs under a budget). A single rank for a Tucker-2
+    layer is used for both modes.
+
+    Every new op gets the `whittle.compression` record of its layer (form
+    "tucker2", "channel-svd" or "svd", ranks {R3, R4} or {R}, parameters
+    and MACs before and after, relative Frobenius error of the effective
+    weight) and the location `loc("NAME/FORM.I"(...))`, I counting the ops
+    of the chain from 0.
+  }];
+  let options = [
+    Option<"ranks", "ranks", "std::string", /*default=*/"\"\"",
+           "Rank rule: evbmf, energy=P, budget=F, or empty for only the "
+           "layers in layer-ranks">,
+    Option<"layerRanks", "layer-ranks", "std::string", /*default=*/"\"\"",
+           "Explicit ranks: NAME:R3:R4 (Tucker-2) or NAME:R, comma "
+           "separated">,
+    Option<"form", "form", "std::string", /*default=*/"\"tucker2\"",
+           "Form for KxK convs: tucker2 or channel-svd">,
+    Option<"budgetMetric", "budget-metric", "std::string",
+           /*default=*/"\"macs\"", "What budget=F bounds: macs or params">,
+    Option<"hooiIterations", "hooi-iterations", "unsigned",
+           /*default=*/"0", "HOOI refinement rounds after HOSVD (Tucker-2)">
+  ];
+  let dependentDialects = ["::whittle::nn::NNDialect"];
+}
+
 def CompressionReport : Pass<"whittle-compression-report", "mlir::ModuleOp"> {
   let summary = "Print what compression did to each layer";
   let description = [{

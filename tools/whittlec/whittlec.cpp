@@ -19,6 +19,7 @@
 #include "whittle/InitAllDialects.h"
 #include "whittle/InitAllPasses.h"
 #include "whittle/Transforms/CompressionReport.h"
+#include "whittle/Transforms/Passes.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -65,6 +66,12 @@ static llvm::cl::opt<EmitKind> emitKind(
                    "A shared library -o FILE.so, linked by the system's cc, "
                    "and its C header FILE.h")),
     llvm::cl::init(EmitKind::Summary));
+static llvm::cl::opt<std::string> factorizeOptions(
+    "factorize",
+    llvm::cl::desc("Factorize weights with the whittle-factorize pass and "
+                   "these options, e.g. --factorize=\"ranks=energy=0.95\" "
+                   "(see whittle-opt --help)"),
+    llvm::cl::value_desc("options"), llvm::cl::init(""));
 static llvm::cl::opt<std::string> entryName(
     "entry-name",
     llvm::cl::desc("C name of the compiled model's function (default: the "
@@ -87,10 +94,9 @@ static llvm::cl::opt<std::string> targetFeatures(
 
 /// The C name of the compiled model's function, or nothing (after an
 /// error message) if the user gave an unusable one.
-// Compression. TODO(lead): once --whittle-factorize and --whittle-sparsify
-// are on main, add --factorize=... and --sparsify=... here and append
-// their passes to the pipeline in addCompressionPasses(); the report and
-// the evaluation below work with whatever passes ran.
+// Compression beyond --factorize: any pass pipeline. TODO(lead): add
+// --sparsify=... beside --factorize once whittle-sparsify is on main; the
+// report and the evaluation below work with whatever passes ran.
 static llvm::cl::opt<std::string> compressionPasses(
     "compression-passes",
     llvm::cl::desc("Textual pass pipeline run on the imported model to "
@@ -200,19 +206,33 @@ int main(int argc, char **argv) {
   if (failed(pm.run(*module)))
     return 1;
 
-  // The model as imported, kept to evaluate the compressed one against.
+  // The model as imported and cleaned up, kept to evaluate the compressed
+  // one against.
   OwningOpRef<ModuleOp> original;
   if (!validationData.empty())
     original = module->clone();
-  if (!compressionPasses.empty()) {
-    PassManager compression(&context);
-    if (failed(addCompressionPasses(compression)) ||
-        failed(compression.run(*module)))
+  // TODO(lead): --sparsify=OPTIONS goes here the way --factorize does once
+  // whittle-sparsify is on main.
+  bool compress = !factorizeOptions.empty() || !compressionPasses.empty();
+  PassManager compression(&context);
+  if (!factorizeOptions.empty()) {
+    std::unique_ptr<Pass> factorize = whittle::createWhittleFactorize();
+    if (failed(factorize->initializeOptions(
+            factorizeOptions, [](const llvm::Twine &message) {
+              llvm::errs() << "error: --factorize: " << message << "\n";
+              return failure();
+            })))
       return 1;
+    compression.addPass(std::move(factorize));
+    // One nn.none per factorized layer.
+    compression.addPass(createCSEPass());
   }
+  if (failed(addCompressionPasses(compression)))
+    return 1;
+  if (compress && failed(compression.run(*module)))
+    return 1;
   std::optional<whittle::CompressionReport> report;
-  if (!compressionReport.empty() || !validationData.empty() ||
-      !compressionPasses.empty())
+  if (!compressionReport.empty() || !validationData.empty() || compress)
     report = whittle::buildCompressionReport(*module);
   if (!validationData.empty()) {
     llvm::Expected<whittle::Dataset> data =
