@@ -20,7 +20,6 @@
 #include "whittle/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
-#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
@@ -75,84 +74,91 @@ static std::string shapeString(Type type) {
 CompressionReport whittle::buildCompressionReport(ModuleOp module) {
   CompressionReport report;
   llvm::StringMap<size_t> byRecord; // record layer -> index in layers
-  llvm::SmallPtrSet<Operation *, 32> layerConstants;
-  int64_t layerParamsIR = 0, layerMacsIR = 0;
+  // What the IR itself counts for each recorded layer's ops (dense weight
+  // elements and MACs), to swap for the record's numbers in the totals.
+  llvm::SmallVector<int64_t> recordIRParams, recordIRMacs;
   unsigned index = 0;
 
-  module.walk(
-      [&](Operation *op) {
-        if (!isa_and_nonnull<nn::NNDialect>(op->getDialect()) ||
-            isa<nn::ConstantOp, nn::NoneOp>(op))
-          return;
-        std::optional<CompressionRecord> record = getCompressionRecord(op);
-        if (!record && op->hasAttr(kCompressionRecordAttrName))
-          op->emitWarning()
-              << "'" << kCompressionRecordAttrName
-              << "' is not a complete compression record (see "
-                 "CompressionRecord.h); the op is reported as uncompressed";
-        int64_t macs = nn::countMACs(op);
-        if (!record && macs == 0)
-          return;
-        ++index;
-        int64_t params = 0;
-        std::string weights;
-        for (Value operand : op->getOperands()) {
-          auto constant = operand.getDefiningOp<nn::ConstantOp>();
-          if (!constant || countParameters(constant) == 0)
-            continue;
-          if (weights.empty())
-            weights = shapeString(constant.getType());
-          if (layerConstants.insert(constant).second)
-            params += countParameters(constant);
-        }
-        layerParamsIR += params;
-        layerMacsIR += macs;
+  module.walk([&](Operation *op) {
+    if (!isa_and_nonnull<nn::NNDialect>(op->getDialect()) ||
+        isa<nn::ConstantOp, nn::NoneOp>(op))
+      return;
+    std::optional<CompressionRecord> record = getCompressionRecord(op);
+    if (!record && op->hasAttr(kCompressionRecordAttrName))
+      op->emitWarning()
+          << "'" << kCompressionRecordAttrName
+          << "' is not a complete compression record (see "
+             "CompressionRecord.h); the op is reported as uncompressed";
+    int64_t macs = nn::countMACs(op);
+    if (!record && macs == 0)
+      return;
+    ++index;
+    // A layer's parameters are its weight (operand 1), as the records count
+    // them; biases and other constants count in the model totals only.
+    int64_t params = 0;
+    std::string weights;
+    if (op->getNumOperands() > 1)
+      if (auto constant = op->getOperand(1).getDefiningOp<nn::ConstantOp>()) {
+        params = countParameters(constant);
+        weights = shapeString(constant.getType());
+      }
 
-        std::string opType = op->getName().stripDialect().str();
-        if (record) {
-          auto [it, inserted] =
-              byRecord.try_emplace(record->layer, report.layers.size());
-          if (inserted) {
-            CompressionReport::Layer layer;
-            layer.name = record->layer;
-            layer.form = record->form;
-            layer.ranks = record->ranks;
-            layer.sparsity = record->sparsity;
-            layer.paramsBefore = record->paramsBefore;
-            layer.paramsAfter = record->paramsAfter;
-            layer.macsBefore = record->macsBefore;
-            layer.macsAfter = record->macsAfter;
-            layer.relativeError = record->relativeError;
-            layer.compressed = true;
-            layer.ops = opType;
-            report.layers.push_back(std::move(layer));
-          } else {
-            report.layers[it->second].ops += "+" + opType;
-          }
-          if (!weights.empty())
-            report.layers[it->second].weightShapes.push_back(weights);
-          return;
-        }
+    std::string opType = op->getName().stripDialect().str();
+    if (record) {
+      auto [it, inserted] =
+          byRecord.try_emplace(record->layer, report.layers.size());
+      if (inserted) {
         CompressionReport::Layer layer;
-        layer.name = getLayerName(op, index);
+        layer.name = record->layer;
+        layer.form = record->form;
+        layer.ranks = record->ranks;
+        layer.sparsity = record->sparsity;
+        layer.paramsBefore = record->paramsBefore;
+        layer.paramsAfter = record->paramsAfter;
+        layer.macsBefore = record->macsBefore;
+        layer.macsAfter = record->macsAfter;
+        layer.relativeError = record->relativeError;
+        layer.compressed = true;
         layer.ops = opType;
-        if (!weights.empty())
-          layer.weightShapes.push_back(weights);
-        layer.paramsBefore = layer.paramsAfter = params;
-        layer.macsBefore = layer.macsAfter = macs;
         report.layers.push_back(std::move(layer));
-      });
+        recordIRParams.resize(report.layers.size());
+        recordIRMacs.resize(report.layers.size());
+      } else {
+        report.layers[it->second].ops += "+" + opType;
+      }
+      if (!weights.empty())
+        report.layers[it->second].weightShapes.push_back(weights);
+      recordIRParams[it->second] += params;
+      recordIRMacs[it->second] += macs;
+      return;
+    }
+    CompressionReport::Layer layer;
+    layer.name = getLayerName(op, index);
+    layer.ops = opType;
+    if (!weights.empty())
+      layer.weightShapes.push_back(weights);
+    layer.paramsBefore = layer.paramsAfter = params;
+    layer.macsBefore = layer.macsAfter = macs;
+    report.layers.push_back(std::move(layer));
+  });
 
+  // After: what the IR holds, except that recorded layers count as their
+  // records say (a sparsified weight is stored dense but counts its
+  // nonzeros). Before: after, with each recorded layer's change undone.
   nn::ModelSummary summary = nn::summarizeModel(module);
-  int64_t otherParams = summary.parameters - layerParamsIR;
-  int64_t otherMacs = summary.macs - layerMacsIR;
-  report.paramsBefore = report.paramsAfter = otherParams;
-  report.macsBefore = report.macsAfter = otherMacs;
+  report.paramsAfter = summary.parameters;
+  report.macsAfter = summary.macs;
+  for (auto [i, layer] : llvm::enumerate(report.layers)) {
+    if (!layer.compressed)
+      continue;
+    report.paramsAfter += layer.paramsAfter - recordIRParams[i];
+    report.macsAfter += layer.macsAfter - recordIRMacs[i];
+  }
+  report.paramsBefore = report.paramsAfter;
+  report.macsBefore = report.macsAfter;
   for (const CompressionReport::Layer &layer : report.layers) {
-    report.paramsBefore += layer.paramsBefore;
-    report.paramsAfter += layer.paramsAfter;
-    report.macsBefore += layer.macsBefore;
-    report.macsAfter += layer.macsAfter;
+    report.paramsBefore += layer.paramsBefore - layer.paramsAfter;
+    report.macsBefore += layer.macsBefore - layer.macsAfter;
   }
   return report;
 }

@@ -3,7 +3,7 @@
 // RUN: whittle-opt %s --whittle-compression-report --verify-diagnostics | FileCheck %s
 // RUN: not whittle-opt %s --whittle-compression-report="json=%t/no/such/dir/report.json" 2>&1 | FileCheck %s --check-prefix=JSON
 
-// CHECK: conv_1 conv 4x2x1x1 dense - 12 -> 12 128 -> 128 -
+// CHECK: conv_1 conv 4x2x1x1 dense - 8 -> 8 128 -> 128 -
 // CHECK: layers: 1, compressed: 0
 // JSON: error: cannot write the compression report to '{{.*}}report.json'
 func.func @main(%x: tensor<1x2x4x4xf32>) -> tensor<1x4x4x4xf32> {
