@@ -8,7 +8,6 @@
 #include "whittle/Execution/Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -62,29 +61,6 @@ static void flattenZeroSizeBoundaryTensors(func::FuncOp func) {
   func.setType(FunctionType::get(func.getContext(), body.getArgumentTypes(),
                                  resultTypes));
 }
-
-/// Every result gets a buffer of its own from the caller, so a value the
-/// function returns twice, or an argument it returns as it is, is copied
-/// into a fresh tensor first: buffer-results-to-out-params cannot give one
-/// value two out-parameters.
-static void copyAliasedResults(func::FuncOp func) {
-  func.walk([&](func::ReturnOp ret) {
-    OpBuilder builder(ret);
-    llvm::SmallPtrSet<Value, 8> returned;
-    for (OpOperand &operand : ret->getOpOperands()) {
-      Value value = operand.get();
-      auto type = dyn_cast<RankedTensorType>(value.getType());
-      if (!type || !type.hasStaticShape() ||
-          (returned.insert(value).second && !isa<BlockArgument>(value)))
-        continue;
-      Value empty = tensor::EmptyOp::create(
-          builder, ret.getLoc(), type.getShape(), type.getElementType());
-      operand.set(linalg::CopyOp::create(builder, ret.getLoc(), value, empty)
-                      .getResult(0));
-    }
-  });
-}
-
 std::optional<LoweredModel> lowerModel(ModuleOp module, StringRef entry) {
   auto signature = getSignature(module, entry);
   if (!signature)
@@ -95,7 +71,6 @@ std::optional<LoweredModel> lowerModel(ModuleOp module, StringRef entry) {
   func.removeArgAttrsAttr();
   func.removeResAttrsAttr();
   flattenZeroSizeBoundaryTensors(func);
-  copyAliasedResults(func);
 
   PassManager pm(module.getContext());
   buildLowerToLLVMPipeline(pm);
