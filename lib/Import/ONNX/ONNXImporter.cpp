@@ -446,9 +446,12 @@ template <typename OpT> LogicalResult NodeImporter::buildGeneric() {
     return failure();
 
   // Fold as we go: constant shape arithmetic must become constants before
-  // the ops that consume it infer their shapes.
+  // the ops that consume it infer their shapes. A DequantizeLinear of
+  // constant weights stays: it is what marks them as quantized, and
+  // --nn-to-qnn needs their integers and scales (canonicalize folds it).
   SmallVector<Value> folded;
-  if (succeeded(graph.builder.tryFold(op, folded)) && !folded.empty()) {
+  if (!isa<nn::DequantizeLinearOp>(op) &&
+      succeeded(graph.builder.tryFold(op, folded)) && !folded.empty()) {
     op->erase();
     results.assign(folded.begin(), folded.end());
     return success();

@@ -222,7 +222,13 @@ static LogicalResult verifyZeroPoint(Operation *op, Value zp, StringRef zpName,
            << zpName << " must have the type of " << tensorName << " ("
            << element << "), got " << zpType.getElementType();
   auto scaleType = cast<RankedTensorType>(scale.getType());
-  if (zpType.getShape() != scaleType.getShape())
+  // ONNX Runtime's quantizer writes per-tensor parameters as a scalar next to
+  // a one-element 1-D tensor (a bias scale of shape [1], zero point []);
+  // both mean one value for the tensor.
+  bool bothOneElement = zpType.hasStaticShape() && scaleType.hasStaticShape() &&
+                        zpType.getNumElements() == 1 &&
+                        scaleType.getNumElements() == 1;
+  if (zpType.getShape() != scaleType.getShape() && !bothOneElement)
     return op->emitOpError()
            << zpName << " must have the shape of " << scaleName << " ("
            << scaleType << "), got " << zpType;
