@@ -991,7 +991,89 @@ void Converter::visitMatMulInteger(nn::MatMulIntegerOp op) {
   op.getY().replaceAllUsesWith(acc);
 }
 
-void Converter::visitMicrosoftOp(Operation *op) { (void)op; }
+/// ONNX Runtime's com.microsoft quantized ops (per-tensor parameters).
+void Converter::visitMicrosoftOp(Operation *op) {
+  b.setInsertionPoint(op);
+  auto params = [&](Value data, Value scale, Value zeroPoint) {
+    return readParams(scale, zeroPoint, getElementType(data), 1,
+                      cast<ShapedType>(data.getType()).getRank());
+  };
+  Value result;
+  if (isa<nn::MSQLinearAddOp, nn::MSQLinearMulOp>(op)) {
+    // Both share the operand order A, A_scale, A_zp, B, ..., C_scale, C_zp.
+    std::optional<QOperand> a =
+        getOperand(op->getOperand(0), op->getOperand(1), op->getOperand(2));
+    std::optional<QOperand> bOp =
+        getOperand(op->getOperand(3), op->getOperand(4), op->getOperand(5));
+    std::optional<Params> y =
+        params(op->getResult(0), op->getOperand(6), op->getOperand(7));
+    if (a && bOp && y)
+      result = buildAdd(op->getLoc(), *a, *bOp, *y, Clamp(),
+                        isa<nn::MSQLinearMulOp>(op));
+  } else if (isa<nn::MSQLinearGlobalAveragePoolOp, nn::MSQLinearAveragePoolOp,
+                 nn::MSQLinearSigmoidOp, nn::MSQLinearLeakyReluOp>(op)) {
+    std::optional<QOperand> x =
+        getOperand(op->getOperand(0), op->getOperand(1), op->getOperand(2));
+    std::optional<Params> y =
+        params(op->getResult(0), op->getOperand(3), op->getOperand(4));
+    if (!x || !y || !x->params.isPerTensor() || !y->isPerTensor())
+      return;
+    if (isa<nn::MSQLinearSigmoidOp>(op)) {
+      auto sigmoid = [](float v) { return 1.0f / (1.0f + std::exp(-v)); };
+      result = qnn::LookupTableOp::create(
+          b, op->getLoc(), x->value,
+          b.getDenseI8ArrayAttr(buildTable(sigmoid, x->params, *y)));
+    } else if (auto leaky = dyn_cast<nn::MSQLinearLeakyReluOp>(op)) {
+      float alpha = leaky.getAlpha().convertToFloat();
+      auto f = [alpha](float v) { return v >= 0 ? v : alpha * v; };
+      result = qnn::LookupTableOp::create(
+          b, op->getLoc(), x->value,
+          b.getDenseI8ArrayAttr(buildTable(f, x->params, *y)));
+    } else {
+      result = buildAvgPool(op->getLoc(), *x, op, *y, Clamp());
+    }
+  } else if (auto concat = dyn_cast<nn::MSQLinearConcatOp>(op)) {
+    std::optional<Params> y =
+        params(concat.getY(), concat.getYScale(), concat.getYZeroPoint());
+    SmallVector<QOperand> inputs;
+    ValueRange operands = concat.getInputs();
+    for (size_t i = 0; i + 2 < operands.size(); i += 3) {
+      std::optional<QOperand> in =
+          getOperand(operands[i], operands[i + 1], operands[i + 2]);
+      if (!in)
+        return;
+      inputs.push_back(*in);
+    }
+    if (y)
+      result = buildConcat(op->getLoc(), inputs, concat.getAxis(), *y, Clamp());
+  } else if (auto gemm = dyn_cast<nn::MSQGemmOp>(op)) {
+    if (gemm.getTransA() != 0 || nn::isNone(gemm.getYScale()))
+      return;
+    std::optional<QOperand> a =
+        getOperand(gemm.getA(), gemm.getAScale(), gemm.getAZeroPoint());
+    std::optional<QOperand> w =
+        getOperand(gemm.getB(), gemm.getBScale(), gemm.getBZeroPoint(),
+                   gemm.getTransB() ? 0 : 1);
+    std::optional<Params> y =
+        params(gemm.getY(), gemm.getYScale(), gemm.getYZeroPoint());
+    if (!a || !w || !y)
+      return;
+    if (gemm.getTransB() != 0) {
+      w->value = transposeConstant(w->value);
+      if (!w->value)
+        return;
+      if (!w->params.isPerTensor())
+        w->params.axis = 1;
+    }
+    Value bias = nn::isNone(gemm.getC()) ? Value() : gemm.getC();
+    if (bias && cast<ShapedType>(bias.getType()).getRank() != 1)
+      return;
+    result = buildMatMul(op->getLoc(), *a, *w, bias,
+                         gemm.getAlpha().convertToFloat(), *y, Clamp());
+  }
+  if (result)
+    signedOf[op->getResult(0)] = result;
+}
 
 void Converter::run() {
   SmallVector<Operation *> ops;
