@@ -9,6 +9,7 @@
 
 #include "whittle/Conversion/NNToLinalg/NNToLinalg.h"
 #include "whittle/Conversion/NNToQNN/NNToQNN.h"
+#include "whittle/Conversion/QNNToLinalg/QNNToLinalg.h"
 
 namespace whittle {
 
