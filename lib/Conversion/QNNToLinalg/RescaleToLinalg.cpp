@@ -111,7 +111,8 @@ struct MulLowering : OpConversionPattern<MulOp> {
               b, l, buildCentered(b, l, args[0], op.getAZeroPoint()),
               buildCentered(b, l, args[1], op.getBZeroPoint()));
           Value scaled = buildRescale(
-              b, l, product, buildInt(b, l, i64, static_cast<int32_t>(op.getMultiplier())),
+              b, l, product,
+              buildInt(b, l, i64, static_cast<int32_t>(op.getMultiplier())),
               buildInt(b, l, i64, static_cast<int32_t>(op.getShift())),
               classifyShifts(static_cast<int32_t>(op.getShift())), mode);
           return buildOutputStage(b, l, scaled, op.getOutputZeroPoint(),
@@ -147,8 +148,8 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
       bool identity = multiplier == 1 && shift == 0 && inputZp == zp &&
                       lo == -128 && hi == 127;
       if (!identity) {
-        auto partType = RankedTensorType::get(type.getShape(),
-                                              rewriter.getI8Type());
+        auto partType =
+            RankedTensorType::get(type.getShape(), rewriter.getI8Type());
         part = buildMappedGeneric(
             rewriter, loc, input, rewriter.getMultiDimIdentityMap(rank),
             partType, [&](OpBuilder &b, Location l, ValueRange args) {
@@ -161,8 +162,8 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
               return buildOutputStage(b, l, scaled, zp, lo, hi);
             });
       }
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
-          sizes, strides(rank, rewriter.getIndexAttr(1));
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
+          strides(rank, rewriter.getIndexAttr(1));
       offsets[axis] = rewriter.getIndexAttr(offset);
       for (int64_t size : type.getShape())
         sizes.push_back(rewriter.getIndexAttr(size));
