@@ -94,12 +94,14 @@ sparsify::pruneUnstructuredPerChannel(MutableArrayRef<double> weights,
   for (int64_t i = 0; i < idx.numElements; ++i)
     members[idx.coordinate(i, outAxis)].push_back(i);
   SmallVector<double> thresholds(channels, -1.0);
+  // The layer's count is exact; channels differ by at most one element.
+  int64_t total = roundCount(sparsity, idx.numElements);
   for (int64_t c = 0; c < channels; ++c) {
     SmallVector<double> row;
     for (int64_t i : members[c])
       row.push_back(weights[i]);
     SmallVector<int64_t> order = orderByMagnitude(row);
-    int64_t prune = roundCount(sparsity, row.size());
+    int64_t prune = total / channels + (c < total % channels ? 1 : 0);
     for (int64_t k = 0; k < prune; ++k) {
       thresholds[c] = std::fabs(row[order[k]]);
       weights[members[c][order[k]]] = 0.0;

@@ -31,10 +31,11 @@ enum class BlockNorm { L1, L2 };
 int64_t countZeros(llvm::ArrayRef<double> weights);
 
 /// Unstructured Dynamic-Sparse-Training mask with one threshold per output
-/// channel: in each output channel (all elements with one index along
-/// `outAxis`) the round(sparsity * channel size) smallest magnitudes are
-/// zeroed, ties broken by position, so every channel reaches the target
-/// within one element. Returns the thresholds t_i: the largest magnitude
+/// channel: round(sparsity * size) elements are zeroed, spread evenly over
+/// the output channels (all elements with one index along `outAxis`; the
+/// first channels take one more when it does not divide), each losing its
+/// smallest magnitudes, ties broken by position. Every channel reaches the
+/// target within one element and the layer reaches it exactly. Returns the thresholds t_i: the largest magnitude
 /// zeroed in channel i (-1 where nothing was zeroed), so the kept elements
 /// are those with |W| > t_i except for ties at t_i.
 llvm::SmallVector<double>
