@@ -29,6 +29,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 
 #include <cmath>
 
@@ -61,9 +62,13 @@ std::string getLayerName(Operation *op) {
   std::string name = getLayerName(op->getLoc());
   if (!name.empty())
     return name;
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  op->getLoc().print(os);
+  // No ONNX node name (hand-written IR): the op and where it is.
+  std::string text = op->getName().getStringRef().str();
+  if (auto file = dyn_cast<FileLineColLoc>(op->getLoc()))
+    text += llvm::formatv(" at {0}:{1}:{2}",
+                          llvm::sys::path::filename(file.getFilename()),
+                          file.getLine(), file.getColumn())
+                .str();
   return text;
 }
 
