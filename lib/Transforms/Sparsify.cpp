@@ -28,6 +28,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
@@ -70,6 +71,11 @@ std::string getLayerName(Operation *op) {
                           file.getLine(), file.getColumn())
                 .str();
   return text;
+}
+
+/// Shortest form of a number for messages (0.5, not 5.000000e-01).
+std::string formatNumber(double value) {
+  return llvm::formatv("{0}", llvm::format("%g", value)).str();
 }
 
 int64_t countNonZeros(ArrayRef<double> values) {
@@ -119,51 +125,54 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
     ModuleOp module = getOperation();
     std::optional<SparsityGranularity> parsed = parseGranularity(granularity);
     if (!parsed)
-      return module.emitError()
+      return emitError(module.getLoc())
              << "unknown sparsity granularity '" << granularity
              << "'; use unstructured, n:m, block or channel";
     kind = *parsed;
     if (!(sparsity >= 0.0 && sparsity < 1.0))
-      return module.emitError()
-             << "sparsity must be in [0, 1), got " << sparsity.getValue();
+      return emitError(module.getLoc())
+             << "sparsity must be in [0, 1), got " << formatNumber(sparsity);
     if (!(maxLayerSparsity > 0.0 && maxLayerSparsity <= 1.0))
-      return module.emitError() << "max-layer-sparsity must be in (0, 1]";
+      return emitError(module.getLoc())
+             << "max-layer-sparsity must be in (0, 1]";
     if (kind == SparsityGranularity::NM && (n < 1 || m < 2 || n >= m))
-      return module.emitError()
+      return emitError(module.getLoc())
              << "the N:M pattern needs 1 <= N < M, got N = " << n.getValue()
              << ", M = " << m.getValue();
     SmallVector<StringRef> sizes;
     StringRef(block).split(sizes, 'x');
     if (sizes.size() != 2 || sizes[0].getAsInteger(10, blockRows) ||
         sizes[1].getAsInteger(10, blockCols) || blockRows < 1 || blockCols < 1)
-      return module.emitError() << "block must be OUTxIN with positive "
-                                   "sizes (e.g. 4x4), got '"
-                                << block << "'";
+      return emitError(module.getLoc()) << "block must be OUTxIN with positive "
+                                           "sizes (e.g. 4x4), got '"
+                                        << block << "'";
     if (blockNorm == "l1")
       norm = BlockNorm::L1;
     else if (blockNorm != "l2")
-      return module.emitError()
+      return emitError(module.getLoc())
              << "block-norm must be l1 or l2, got '" << blockNorm << "'";
     for (const std::string &entry : layerSparsity) {
       auto [name, value] = StringRef(entry).rsplit(':');
       double target;
       if (name.empty() || value.getAsDouble(target))
-        return module.emitError()
+        return emitError(module.getLoc())
                << "layer-sparsity entries are NAME:S, got '" << entry << "'";
       if (!(target >= 0.0 && target < 1.0))
-        return module.emitError() << "sparsity of layer '" << name
-                                  << "' must be in [0, 1), got " << target;
+        return emitError(module.getLoc())
+               << "sparsity of layer '" << name << "' must be in [0, 1), got "
+               << formatNumber(target);
       explicitTargets[name] = target;
     }
     if (kind == SparsityGranularity::NM) {
       double fixed = 1.0 - double(n) / double(m);
       auto check = [&](double target, StringRef what) -> LogicalResult {
         if (target != 0.0 && std::fabs(target - fixed) > 1e-9)
-          return module.emitError()
-                 << what << " " << target << " does not match the "
-                 << n.getValue() << ":" << m.getValue()
-                 << " pattern, whose sparsity is " << fixed << "; give 0 or "
-                 << fixed << ", or change n and m";
+          return emitError(module.getLoc())
+                 << what << " " << formatNumber(target)
+                 << " does not match the " << n.getValue() << ":"
+                 << m.getValue() << " pattern, whose sparsity is "
+                 << formatNumber(fixed) << "; give 0 or " << formatNumber(fixed)
+                 << ", or change n and m";
         return success();
       };
       if (failed(check(sparsity, "sparsity")))
@@ -360,10 +369,10 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
       for (auto &layers : functions)
         for (Layer &layer : layers)
           names.push_back("'" + layer.name + "'");
-      module.emitError() << "layer-sparsity names unknown layer '"
-                         << entry.first() << "'; the weighted layers are "
-                         << (names.empty() ? std::string("(none)")
-                                           : llvm::join(names, ", "));
+      emitError(module.getLoc())
+          << "layer-sparsity names unknown layer '" << entry.first()
+          << "'; the weighted layers are "
+          << (names.empty() ? std::string("(none)") : llvm::join(names, ", "));
       return signalPassFailure();
     }
 

@@ -12,12 +12,18 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 
 using namespace mlir;
 using namespace whittle;
+
+/// Shortest form of a number for messages (0.5, not 5.000000e-01).
+static std::string formatNumber(double value) {
+  return llvm::formatv("{0}", llvm::format("%g", value)).str();
+}
 
 StringRef whittle::stringifyGranularity(SparsityGranularity granularity) {
   switch (granularity) {
@@ -136,7 +142,8 @@ whittle::checkSparsityPattern(ArrayRef<double> weights, ArrayRef<int64_t> shape,
                          layout.outAxis, layout.inAxis, rank)
         .str();
   if (!(pattern.sparsity >= 0.0 && pattern.sparsity <= 1.0))
-    return llvm::formatv("sparsity {0} is not in [0, 1]", pattern.sparsity)
+    return llvm::formatv("sparsity {0} is not in [0, 1]",
+                         formatNumber(pattern.sparsity))
         .str();
   int64_t numElements = weights.size();
   // The declared sparsity is the zero fraction (rounded through f64).
@@ -144,8 +151,8 @@ whittle::checkSparsityPattern(ArrayRef<double> weights, ArrayRef<int64_t> shape,
     if (std::fabs(double(zeros) - pattern.sparsity * numElements) > 0.5)
       return llvm::formatv("declares sparsity {0} but {1} of {2} weights "
                            "({3}) are",
-                           pattern.sparsity, zeros, numElements,
-                           double(zeros) / numElements)
+                           formatNumber(pattern.sparsity), zeros, numElements,
+                           formatNumber(double(zeros) / numElements))
           .str();
     return std::nullopt;
   };
@@ -193,8 +200,8 @@ whittle::checkSparsityPattern(ArrayRef<double> weights, ArrayRef<int64_t> shape,
     if (std::fabs(double(inBlocks) - pattern.sparsity * numElements) > 0.5)
       return llvm::formatv("declares block sparsity {0} but {1} of {2} "
                            "weights lie in all-zero {3}x{4} blocks",
-                           pattern.sparsity, inBlocks, numElements,
-                           pattern.block[0], pattern.block[1])
+                           formatNumber(pattern.sparsity), inBlocks,
+                           numElements, pattern.block[0], pattern.block[1])
           .str();
     return std::nullopt;
   }
