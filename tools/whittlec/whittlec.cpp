@@ -16,9 +16,11 @@
 #include "whittle/Execution/CHeader.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
 #include "whittle/InitAllDialects.h"
+#include "whittle/Transforms/Passes.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
@@ -61,6 +63,13 @@ static llvm::cl::opt<EmitKind> emitKind(
                    "A shared library -o FILE.so, linked by the system's cc, "
                    "and its C header FILE.h")),
     llvm::cl::init(EmitKind::Summary));
+static llvm::cl::opt<std::string> sparsifyOptions(
+    "sparsify",
+    llvm::cl::desc("Sparsify the weights after cleanup, with the options of "
+                   "whittle-opt's --whittle-sparsify (e.g. "
+                   "--sparsify='granularity=n:m sparsity=0.5'); an empty "
+                   "value only annotates existing sparsity"),
+    llvm::cl::value_desc("options"));
 static llvm::cl::opt<std::string> entryName(
     "entry-name",
     llvm::cl::desc("C name of the compiled model's function (default: the "
@@ -150,6 +159,17 @@ int main(int argc, char **argv) {
   PassManager pm(&context);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (sparsifyOptions.getNumOccurrences()) {
+    whittle::registerTransformsPasses();
+    std::string errors;
+    llvm::raw_string_ostream errorStream(errors);
+    if (failed(parsePassPipeline("whittle-sparsify{" + sparsifyOptions + "}",
+                                 pm, errorStream))) {
+      llvm::errs() << "error: --sparsify='" << sparsifyOptions
+                   << "': " << StringRef(errors).trim() << "\n";
+      return 1;
+    }
+  }
   if (failed(pm.run(*module)))
     return 1;
 
