@@ -44,13 +44,16 @@ def WhittleSparsify : Pass<"whittle-sparsify", "::mlir::ModuleOp"> {
     - `channel`: whole output channels of smallest L2 norm are removed from
       the weights and bias, and the matching input channels from the
       consumers, so the graph shrinks. The rewrite follows the output
-      through Relu, LeakyRelu, Clip, Sigmoid, MaxPool, AveragePool,
-      GlobalAverage/MaxPool and BatchNormalization (its parameters shrink)
-      to every nn.conv (group 1) input, and through Flatten (axis 1) into
-      the rows of the gemm/matmul weight (channel c owns the H*W columns
-      c*H*W .. c*H*W + H*W - 1). Anything else on the way (Add of a
-      residual, Concat, Reshape, a function result, grouped convs) leaves
-      that layer unpruned, with a warning.
+      through Relu, LeakyRelu, Clip, Sigmoid, Identity, Dropout, MaxPool,
+      AveragePool, GlobalAverage/MaxPool, BatchNormalization (its
+      parameters shrink) and depthwise convs (their filters, bias and
+      groups shrink: MobileNet's expand -> depthwise -> project) to every
+      nn.conv (group 1) input, and through Flatten (axis 1) into the
+      reduction rows of the gemm/matmul weight (channel c owns the H*W
+      indices c*H*W .. c*H*W + H*W - 1). Anything else on the way (Add of a
+      residual, Concat, Reshape, a function result, other grouped convs)
+      leaves that layer unpruned, with a warning. Grouped convs are not
+      pruned themselves.
 
     Targets: `sparsity=S` is the fraction of the weights of the eligible
     layers to prune, allocated across layers by a global magnitude
@@ -73,6 +76,12 @@ def WhittleSparsify : Pass<"whittle-sparsify", "::mlir::ModuleOp"> {
     weighted op that is not pruned but has zeros is annotated with the
     pattern that explains them (N:M along the reduction axis, blocks,
     else unstructured); `sparsity=0` without layer targets only detects.
+
+    On the CPU path only `channel` saves work today (the graph is smaller);
+    the other granularities compute with the zeros like dense weights (the
+    lowering ignores the attribute, so nothing breaks). Skipping zero
+    blocks and N:M groups is left to the back ends that read
+    `whittle.sparsity` (the FPGA and GPU emitters).
   }];
   let options = [
     Option<"granularity", "granularity", "std::string", "\"unstructured\"",

@@ -400,7 +400,9 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
       if (sparsity == 0.0 || (layer.edge && keepFirstLast))
         continue;
       if (std::string why = incompatibility(layer); !why.empty()) {
-        if (!(kind == SparsityGranularity::NM && layer.grouped))
+        // Grouped convs cannot take N:M or blocks; that needs no warning.
+        if (!(layer.grouped && (kind == SparsityGranularity::NM ||
+                                kind == SparsityGranularity::Block)))
           layer.op->emitWarning()
               << "layer '" << layer.name << "' stays dense: " << why;
         continue;
@@ -422,7 +424,11 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
         channelUses[layer.op] = std::move(uses);
         return true;
       };
-      llvm::erase_if(global, [&](Layer *layer) { return !traceable(*layer); });
+      // Grouped convs pass their input's channels on (depthwise) or
+      // cannot lose any; only explicitly named ones get a warning.
+      llvm::erase_if(global, [&](Layer *layer) {
+        return layer->grouped || !traceable(*layer);
+      });
       for (Layer &layer : layers)
         if (layer.explicitTarget && layer.target > 0 && !traceable(layer))
           layer.target = 0;
@@ -489,6 +495,8 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
         touched.insert(removal.producer);
         for (auto [consumer, blockSize] : removal.uses.consumers)
           touched.insert(consumer);
+        touched.insert(removal.uses.depthwise.begin(),
+                       removal.uses.depthwise.end());
       }
       applyChannelRemovals(removals);
       for (Layer &layer : layers) {

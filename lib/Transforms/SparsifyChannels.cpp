@@ -45,6 +45,15 @@ std::string describe(Operation *op) {
   return text;
 }
 
+/// group == input channels == output channels, one filter per channel.
+bool isDepthwise(ConvOp conv) {
+  auto x = dyn_cast<RankedTensorType>(conv.getX().getType());
+  auto w = dyn_cast<RankedTensorType>(conv.getW().getType());
+  return x && w && x.getRank() >= 3 && w.hasStaticShape() &&
+         conv.getGroup() > 1 && x.getDimSize(1) == conv.getGroup() &&
+         w.getDimSize(0) == conv.getGroup() && w.getDimSize(1) == 1;
+}
+
 struct Tracer {
   ChannelUses &uses;
   std::string &reason;
@@ -74,6 +83,9 @@ struct Tracer {
           return false;
         continue;
       }
+      if (!isa<AveragePoolOp, GlobalAveragePoolOp, GlobalMaxPoolOp, MaxPoolOp,
+               BatchNormalizationOp, FlattenOp, ConvOp, GemmOp, MatMulOp>(user))
+        return fail(user, "which channel removal cannot rewrite");
       if (operand != 0)
         return fail(user, "not as its data input");
       bool pool =
@@ -109,9 +121,19 @@ struct Tracer {
         continue;
       }
       if (auto conv = dyn_cast<ConvOp>(user)) {
-        if (conv.getGroup() != 1 || !hasConstantWeight(conv) || blockSize != 1)
-          return fail(user, "a grouped conv or one without constant "
-                            "weights");
+        if (!hasConstantWeight(conv) || blockSize != 1)
+          return fail(user, "whose weights are not a constant");
+        if (isDepthwise(conv)) {
+          // Channel c of a depthwise conv is its filter c alone: the
+          // channel passes through, losing that filter, and goes on.
+          uses.depthwise.push_back(user);
+          uses.resized.push_back({user, 1});
+          if (!trace(conv.getY(), 1))
+            return false;
+          continue;
+        }
+        if (conv.getGroup() != 1)
+          return fail(user, "a grouped conv that is not depthwise");
         uses.consumers.push_back({user, 1});
         continue;
       }
@@ -236,6 +258,13 @@ void sparsify::applyChannelRemovals(ArrayRef<ChannelRemoval> removals) {
     for (Operation *bn : removal.uses.batchNorms)
       for (unsigned i = 1; i <= 4; ++i)
         shrinkConstantOperand(bn, i, 0, channels, "pruned_bn");
+    for (Operation *op : removal.uses.depthwise) {
+      auto conv = cast<ConvOp>(op);
+      shrinkConstantOperand(op, 1, 0, channels, "pruned_weight");
+      if (!isNone(conv.getB()))
+        shrinkConstantOperand(op, 2, 0, channels, "pruned_bias");
+      conv.setGroup(conv.getGroup() - channels.size());
+    }
   }
 
   llvm::SetVector<Operation *> weighted;

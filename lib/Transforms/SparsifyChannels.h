@@ -28,6 +28,9 @@ struct ChannelUses {
   llvm::SmallVector<std::pair<mlir::Operation *, int64_t>> resized;
   /// Batch normalizations whose four parameter vectors lose the channels.
   llvm::SmallVector<mlir::Operation *> batchNorms;
+  /// Depthwise convs (one filter per channel) that lose those filters,
+  /// their bias entries and as many groups; the channels pass through.
+  llvm::SmallVector<mlir::Operation *> depthwise;
   /// Weighted ops whose weight loses input channels along its reduction
   /// axis; channel c owns `blockSize` consecutive reduction indices
   /// (1 unless a Flatten folded the spatial positions in).

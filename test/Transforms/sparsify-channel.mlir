@@ -77,3 +77,34 @@ func.func @conv_flatten_gemm(%x: tensor<1x1x2x2xf32>) -> tensor<1x2xf32> {
   return %3 : tensor<1x2xf32>
 }
 
+
+// -----
+
+// MobileNet's inverted residual: expand 1x1 conv -> clip -> depthwise conv
+// -> clip -> project 1x1 conv. The depthwise conv's channel c is its filter
+// c alone, so the removed channels (1 and 3) pass through it: it loses
+// those filters, bias entries and groups.
+// CHECK-LABEL: func.func @through_depthwise
+// CHECK: nn.conv {{.*}} -> tensor<1x2x3x3xf32>
+// CHECK: nn.clip {{.*}} -> tensor<1x2x3x3xf32>
+// CHECK: %[[DW:.*]] = nn.constant dense<{{\[\[\[\[}}1.000000e+00, 1.000000e+00, 1.000000e+00], [1.000000e+00, 1.000000e+00, 1.000000e+00], [1.000000e+00, 1.000000e+00, 1.000000e+00]]], {{\[\[\[}}3.000000e+00, 3.000000e+00, 3.000000e+00], [3.000000e+00, 3.000000e+00, 3.000000e+00], [3.000000e+00, 3.000000e+00, 3.000000e+00]]]]> : tensor<2x1x3x3xf32>
+// CHECK: %[[DB:.*]] = nn.constant dense<[1.000000e-01, 3.000000e-01]> : tensor<2xf32>
+// CHECK: nn.conv %{{.*}}, %[[DW]], %[[DB]] {group = 2 : i64, pads = array<i64: 1, 1, 1, 1>, whittle.compression = {form = "mask-channel", layer = "dw"
+// CHECK-SAME: -> tensor<1x2x3x3xf32>
+// CHECK: nn.clip {{.*}} -> tensor<1x2x3x3xf32>
+// CHECK: nn.conv {{.*}} : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>, none) -> tensor<1x1x3x3xf32>
+func.func @through_depthwise(%x: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
+  %none = nn.none
+  %lo = nn.constant dense<0.0> : tensor<f32>
+  %hi = nn.constant dense<6.0> : tensor<f32>
+  %w1 = nn.constant dense<[[[[1.0]]], [[[0.1]]], [[[2.0]]], [[[-0.2]]]]> : tensor<4x1x1x1xf32>
+  %dw = nn.constant dense<[[[[1.0, 1.0, 1.0], [1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]], [[[2.0, 2.0, 2.0], [2.0, 2.0, 2.0], [2.0, 2.0, 2.0]]], [[[3.0, 3.0, 3.0], [3.0, 3.0, 3.0], [3.0, 3.0, 3.0]]], [[[4.0, 4.0, 4.0], [4.0, 4.0, 4.0], [4.0, 4.0, 4.0]]]]> : tensor<4x1x3x3xf32>
+  %db = nn.constant dense<[0.1, 0.2, 0.3, 0.4]> : tensor<4xf32>
+  %w2 = nn.constant dense<[[[[1.0]], [[2.0]], [[3.0]], [[4.0]]]]> : tensor<1x4x1x1xf32>
+  %0 = nn.conv %x, %w1, %none : (tensor<1x1x3x3xf32>, tensor<4x1x1x1xf32>, none) -> tensor<1x4x3x3xf32> loc("conv1")
+  %1 = nn.clip %0, %lo, %hi : (tensor<1x4x3x3xf32>, tensor<f32>, tensor<f32>) -> tensor<1x4x3x3xf32>
+  %2 = nn.conv %1, %dw, %db {group = 4 : i64, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x3x3xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<1x4x3x3xf32> loc("dw")
+  %3 = nn.clip %2, %lo, %hi : (tensor<1x4x3x3xf32>, tensor<f32>, tensor<f32>) -> tensor<1x4x3x3xf32>
+  %4 = nn.conv %3, %w2, %none : (tensor<1x4x3x3xf32>, tensor<1x4x1x1xf32>, none) -> tensor<1x1x3x3xf32> loc("conv2")
+  return %4 : tensor<1x1x3x3xf32>
+}
