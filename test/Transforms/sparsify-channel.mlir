@@ -108,3 +108,25 @@ func.func @through_depthwise(%x: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
   %4 = nn.conv %3, %w2, %none : (tensor<1x4x3x3xf32>, tensor<1x4x1x1xf32>, none) -> tensor<1x1x3x3xf32> loc("conv2")
   return %4 : tensor<1x1x3x3xf32>
 }
+
+// -----
+
+// Fully connected layers: gemm (transB) -> relu -> matmul. The gemm's
+// output channels are the rows of B [N, K] and the entries of C; the
+// matmul loses the matching rows of its B [K, N] (its reduction axis).
+// CHECK-LABEL: func.func @gemm_relu_matmul
+// CHECK-DAG: nn.constant dense<{{\[\[}}1.000000e+00, 1.000000e+00], [3.000000e+00, 3.000000e+00]]> : tensor<2x2xf32>
+// CHECK-DAG: nn.constant dense<[1.000000e+00, 3.000000e+00]> : tensor<2xf32>
+// CHECK: nn.gemm {{.*}} -> tensor<1x2xf32>
+// CHECK: nn.relu {{.*}} -> tensor<1x2xf32>
+// CHECK: nn.constant dense<{{\[\[}}1.000000e+00], [3.000000e+00]]> : tensor<2x1xf32>
+// CHECK: nn.matmul {{.*}} : (tensor<1x2xf32>, tensor<2x1xf32>) -> tensor<1x1xf32>
+func.func @gemm_relu_matmul(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
+  %w1 = nn.constant dense<[[1.0, 1.0], [0.1, 0.1], [3.0, 3.0], [0.2, 0.2]]> : tensor<4x2xf32>
+  %c1 = nn.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %w2 = nn.constant dense<[[1.0], [2.0], [3.0], [4.0]]> : tensor<4x1xf32>
+  %0 = nn.gemm %x, %w1, %c1 {transB = 1 : i64} : (tensor<1x2xf32>, tensor<4x2xf32>, tensor<4xf32>) -> tensor<1x4xf32> loc("conv1")
+  %1 = nn.relu %0 : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %2 = nn.matmul %1, %w2 : (tensor<1x4xf32>, tensor<4x1xf32>) -> tensor<1x1xf32> loc("fc")
+  return %2 : tensor<1x1xf32>
+}
