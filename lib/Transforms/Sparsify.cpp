@@ -89,6 +89,13 @@ double squaredNorm(ArrayRef<double> values) {
   return sum;
 }
 
+/// The op's dense MACs times the weight density nonZeros / size (in
+/// double: the product can exceed int64 for large layers).
+int64_t scaledMACs(Operation *op, int64_t nonZeros, int64_t size) {
+  return std::llround(double(nn::countMACs(op)) * double(nonZeros) /
+                      double(size));
+}
+
 /// Elements of the op's bias (conv B, gemm C) when it is a constant.
 int64_t biasElements(Operation *op) {
   if (!isa<nn::ConvOp, nn::GemmOp>(op) || op->getNumOperands() < 3)
@@ -242,8 +249,8 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
       if (auto conv = dyn_cast<nn::ConvOp>(op))
         layer.grouped = conv.getGroup() != 1;
       layer.paramsBefore = countNonZeros(layer.original) + biasElements(op);
-      layer.macsBefore = nn::countMACs(op) * countNonZeros(layer.original) /
-                         (int64_t)layer.original.size();
+      layer.macsBefore =
+          scaledMACs(op, countNonZeros(layer.original), layer.original.size());
       layers.push_back(std::move(layer));
       return WalkResult::advance();
     });
@@ -291,7 +298,7 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
         *nn::readAsDoubles(nn::getConstantElements(op->getOperand(l.operand)));
     int64_t nonZeros = countNonZeros(now);
     int64_t paramsAfter = nonZeros + biasElements(op);
-    int64_t macsAfter = nn::countMACs(op) * nonZeros / (int64_t)now.size();
+    int64_t macsAfter = scaledMACs(op, nonZeros, now.size());
     double before = squaredNorm(layer.original);
     // The kept weights are the original ones, so the error is what is gone.
     double error =
