@@ -126,6 +126,7 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
   SparsityGranularity kind = SparsityGranularity::Unstructured;
   int64_t blockRows = 4, blockCols = 4;
   BlockNorm norm = BlockNorm::L2;
+  bool erk = false;
   llvm::StringMap<double> explicitTargets;
 
   LogicalResult parseOptions() {
@@ -153,6 +154,12 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
       return emitError(module.getLoc()) << "block must be OUTxIN with positive "
                                            "sizes (e.g. 4x4), got '"
                                         << block << "'";
+    if (allocation == "erk")
+      erk = true;
+    else if (allocation != "magnitude")
+      return emitError(module.getLoc())
+             << "allocation must be magnitude or erk, got '" << allocation
+             << "'";
     if (blockNorm == "l1")
       norm = BlockNorm::L1;
     else if (blockNorm != "l2")
@@ -445,6 +452,14 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
       if (kind == SparsityGranularity::NM) {
         for (Layer *layer : global)
           layer->target = sparsity;
+      } else if (erk) {
+        SmallVector<SmallVector<int64_t>> shapes;
+        for (Layer *layer : global)
+          shapes.push_back(layer->shape);
+        SmallVector<double> fractions =
+            allocateERK(shapes, sparsity, maxLayerSparsity);
+        for (auto [layer, fraction] : llvm::zip_equal(global, fractions))
+          layer->target = fraction;
       } else {
         SmallVector<LayerUnits> units;
         for (Layer *layer : global)

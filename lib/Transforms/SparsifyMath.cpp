@@ -297,3 +297,63 @@ SmallVector<double> sparsify::allocateGlobal(ArrayRef<LayerUnits> layers,
         layer.scores.empty() ? 0.0 : double(pruned[l]) / layer.scores.size());
   return fractions;
 }
+
+SmallVector<double> sparsify::allocateERK(ArrayRef<SmallVector<int64_t>> shapes,
+                                          double target,
+                                          double maxLayerFraction) {
+  int64_t count = shapes.size();
+  SmallVector<double> sizes, scores;
+  double total = 0;
+  for (ArrayRef<int64_t> shape : shapes) {
+    double size = 1, sum = 0;
+    for (int64_t d : shape) {
+      size *= d;
+      sum += d;
+    }
+    sizes.push_back(size);
+    scores.push_back(size > 0 ? sum / size : 0.0);
+    total += size;
+  }
+  // Each layer is free (density eps * score), dense (1) or capped
+  // (1 - maxLayerFraction); fixing a layer changes eps, so repeat until no
+  // free layer leaves [1 - maxLayerFraction, 1].
+  enum State { Free, Dense, Capped };
+  SmallVector<State> state(count, Free);
+  double minDensity = 1.0 - maxLayerFraction;
+  double eps = 0;
+  for (int64_t round = 0; round <= count; ++round) {
+    double kept = (1.0 - target) * total, weighted = 0;
+    for (int64_t l = 0; l < count; ++l) {
+      if (state[l] == Dense)
+        kept -= sizes[l];
+      else if (state[l] == Capped)
+        kept -= minDensity * sizes[l];
+      else
+        weighted += scores[l] * sizes[l];
+    }
+    eps = weighted > 0 ? std::max(0.0, kept) / weighted : 0.0;
+    bool changed = false;
+    for (int64_t l = 0; l < count; ++l) {
+      if (state[l] != Free)
+        continue;
+      double density = eps * scores[l];
+      if (density > 1.0) {
+        state[l] = Dense;
+        changed = true;
+      } else if (density < minDensity) {
+        state[l] = Capped;
+        changed = true;
+      }
+    }
+    if (!changed)
+      break;
+  }
+  SmallVector<double> fractions;
+  for (int64_t l = 0; l < count; ++l) {
+    double density = state[l] == Dense    ? 1.0
+                     : state[l] == Capped ? minDensity
+                                          : eps * scores[l];
+    fractions.push_back(std::clamp(1.0 - density, 0.0, maxLayerFraction));
+  }
+  return fractions;
+}

@@ -8,6 +8,7 @@
 // RUN: not whittle-opt %s --whittle-sparsify="layer-sparsity=conv7:0.5" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not whittle-opt %s --whittle-sparsify="layer-sparsity=conv" 2>&1 | FileCheck %s --check-prefix=ENTRY
 // RUN: not whittle-opt %s --whittle-sparsify="granularity=diagonal" 2>&1 | FileCheck %s --check-prefix=GRANULARITY
+// RUN: not whittle-opt %s --whittle-sparsify="sparsity=0.5 allocation=uniform" 2>&1 | FileCheck %s --check-prefix=ALLOCATION
 // RUN: whittle-opt %s --whittle-sparsify="granularity=n:m sparsity=0.5 keep-first-last=false" 2>&1 | FileCheck %s --check-prefix=GLOBAL-SKIP
 
 // RANGE: error: sparsity must be in [0, 1), got 1.5
@@ -20,6 +21,7 @@
 // UNKNOWN: error: layer-sparsity names unknown layer 'conv7'; the weighted layers are 'conv', 'fc'
 // ENTRY: error: layer-sparsity entries are NAME:S, got 'conv'
 // GRANULARITY: error: unknown sparsity granularity 'diagonal'; use unstructured, n:m, block or channel
+// ALLOCATION: error: allocation must be magnitude or erk, got 'uniform'
 // In global mode a layer that cannot take the pattern stays dense with a
 // warning instead (fc reduces over 6, not a multiple of 4).
 // GLOBAL-SKIP: warning: {{.*}}layer 'fc' stays dense: its reduction (input-channel) length 6 is not a multiple of M = 4

@@ -258,6 +258,37 @@ TEST(SparsifyMath, GlobalAllocationIgnoresLayerScale) {
   EXPECT_LE(fractions[1], 0.5);
 }
 
+TEST(SparsifyMath, ERKKeepsSmallLayersDenser) {
+  // Densities proportional to sum(shape) / prod(shape): 130/4096 for the
+  // 1x1 conv, 134/36864 and 198/73728 for the 3x3 convs. At 0.9 all three
+  // stay below density 1 (eps = 0.1 * 114688 / 462 = 24.8).
+  llvm::SmallVector<llvm::SmallVector<int64_t>> shapes = {
+      {64, 64, 1, 1}, {64, 64, 3, 3}, {128, 64, 3, 3}};
+  llvm::SmallVector<double> fractions = allocateERK(shapes, 0.9, 1.0);
+  ASSERT_EQ(fractions.size(), 3u);
+  double sizes[] = {4096, 36864, 73728}, scores[] = {130, 134, 198};
+  double pruned = 0;
+  for (int i = 0; i < 3; ++i)
+    pruned += fractions[i] * sizes[i];
+  EXPECT_NEAR(pruned / (4096 + 36864 + 73728), 0.9, 1e-9);
+  EXPECT_LT(fractions[0], fractions[1]);
+  EXPECT_LT(fractions[1], fractions[2]);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_NEAR((1 - fractions[i]) * sizes[i] / scores[i], 0.1 * 114688 / 462,
+                1e-9);
+  // Layers whose share would exceed density 1 (the depthwise filters and
+  // the 1x1 conv here) stay dense, and the large layer makes up for them.
+  fractions =
+      allocateERK({{32, 1, 3, 3}, {64, 32, 1, 1}, {64, 64, 3, 3}}, 0.8, 1.0);
+  EXPECT_EQ(fractions[0], 0.0);
+  EXPECT_EQ(fractions[1], 0.0);
+  EXPECT_NEAR(fractions[2] * 36864, 0.8 * (288 + 2048 + 36864), 1e-6);
+  // The cap holds.
+  fractions = allocateERK(shapes, 0.9, 0.8);
+  for (double f : fractions)
+    EXPECT_LE(f, 0.8);
+}
+
 //===----------------------------------------------------------------------===//
 // Channel removal, run through the JIT
 //===----------------------------------------------------------------------===//

@@ -116,6 +116,16 @@ llvm::SmallVector<double> allocateGlobal(llvm::ArrayRef<LayerUnits> layers,
                                          double target,
                                          double maxLayerFraction);
 
+/// Erdos-Renyi-Kernel allocation (RigL): layer l of weight shape s_l keeps
+/// a density proportional to sum(s_l) / prod(s_l), scaled so that `target`
+/// of all weights are pruned; layers that would exceed density 1 stay
+/// dense and layers above `maxLayerFraction` are capped, the rest
+/// re-solved. Small layers (depthwise, thin 1x1) stay denser. Returns each
+/// layer's pruned fraction.
+llvm::SmallVector<double>
+allocateERK(llvm::ArrayRef<llvm::SmallVector<int64_t>> shapes, double target,
+            double maxLayerFraction);
+
 } // namespace whittle::sparsify
 
 #endif // WHITTLE_TRANSFORMS_SPARSIFYMATH_H
