@@ -102,7 +102,7 @@ def WhittleSparsify : Pass<"whittle-sparsify", "::mlir::ModuleOp"> {
            "allocation">,
     Option<"maxLayerSparsity", "max-layer-sparsity", "double", "0.98",
            "Most of one layer's units the global allocation may prune">,
-    Option<"allocation", "allocation", "std::string", "\"magnitude\"",
+    Option<"allocation", "allocation", "std::string", "\"erk\"",
            "How a global sparsity is spread over layers: magnitude | erk">,
     Option<"detect", "detect", "bool", "true",
            "Annotate existing zero patterns of layers that are not pruned">,

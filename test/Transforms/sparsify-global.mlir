@@ -1,5 +1,5 @@
 // RUN: whittle-opt %s --whittle-sparsify="sparsity=0.5" | FileCheck %s
-// RUN: whittle-opt %s --whittle-sparsify="sparsity=0.5 keep-first-last=false" | FileCheck %s --check-prefix=ALL
+// RUN: whittle-opt %s --whittle-sparsify="sparsity=0.5 keep-first-last=false allocation=magnitude" | FileCheck %s --check-prefix=ALL
 // RUN: whittle-opt %s --whittle-sparsify="sparsity=0.5 layer-sparsity=first:0.25" | FileCheck %s --check-prefix=MIXED
 // RUN: whittle-opt %s --whittle-sparsify="sparsity=0.5 keep-first-last=false allocation=erk" | FileCheck %s --check-prefix=ERK
 
