@@ -56,17 +56,25 @@ def WhittleSparsify : Pass<"whittle-sparsify", "::mlir::ModuleOp"> {
       pruned themselves.
 
     Targets: `sparsity=S` is the fraction of the weights of the eligible
-    layers to prune, allocated across layers by a global magnitude
-    threshold on normalized magnitudes: each unit's score (|w|, block norm
-    or channel norm) is divided by its layer's mean score, and units are
-    pruned from the smallest upwards, no layer beyond
-    `max-layer-sparsity`. This needs no hyperparameters, follows what the
-    trained weights say (large redundant layers such as a classifier end
-    up sparser, as DST's learned thresholds do), and the normalization
-    keeps a layer with small weights (after BatchNorm folding, say) from
-    being emptied. `layer-sparsity=name:S,...` sets layers' targets
-    directly (names are ONNX node names, the ops' NameLoc); together with
-    `sparsity` the global target is spread over the remaining layers.
+    layers to prune, spread across layers by `allocation`:
+    - `erk` (default): Erdos-Renyi-Kernel (RigL): layer l keeps a density
+      proportional to sum(shape) / prod(shape), scaled to reach S (layers
+      that would be denser than 1 stay dense, none beyond
+      `max-layer-sparsity`). Small layers (depthwise filters, thin 1x1
+      convs, classifiers) stay denser, large 3x3 convs take most of the
+      cut. Chosen because it holds accuracy far better without
+      fine-tuning on the Fashion fixtures (ResNet-18 at 0.7: 90.5% vs
+      41.7%; MobileNetV2 at 0.5: 92.5% vs 9.5%; docs/sparsity.md).
+    - `magnitude`: a global magnitude threshold on normalized scores: each
+      unit's score (|w|, block norm or channel norm) is divided by its
+      layer's mean score and units are pruned from the smallest upwards,
+      no layer beyond `max-layer-sparsity`. It follows the weights, but in
+      practice lands close to the same fraction in every layer, which is
+      what hurts the small layers.
+
+    `layer-sparsity=name:S,...` sets layers' targets directly (names are
+    ONNX node names, the ops' NameLoc); together with `sparsity` the
+    global target is spread over the remaining layers.
     `keep-first-last` (default) leaves the first and last weighted layer of
     each function out of the global allocation.
 
