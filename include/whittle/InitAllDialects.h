@@ -17,11 +17,12 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "whittle/Dialect/NN/NNDialect.h"
+#include "whittle/Dialect/QNN/QNNDialect.h"
 
 namespace whittle {
 
 inline void registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<nn::NNDialect>();
+  registry.insert<nn::NNDialect, qnn::QNNDialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
 }

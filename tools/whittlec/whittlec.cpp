@@ -10,14 +10,19 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Evaluation.h"
 #include "NativeOutputs.h"
 #include "whittle/Dialect/NN/ModelSummary.h"
 #include "whittle/Dialect/NN/Passes.h"
 #include "whittle/Execution/CHeader.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
 #include "whittle/InitAllDialects.h"
+#include "whittle/InitAllPasses.h"
+#include "whittle/Transforms/Calibration.h"
+#include "whittle/Transforms/CompressionReport.h"
 #include "whittle/Transforms/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -63,12 +68,19 @@ static llvm::cl::opt<EmitKind> emitKind(
                    "A shared library -o FILE.so, linked by the system's cc, "
                    "and its C header FILE.h")),
     llvm::cl::init(EmitKind::Summary));
+static llvm::cl::opt<std::string> factorizeOptions(
+    "factorize",
+    llvm::cl::desc("Factorize weights with the whittle-factorize pass and "
+                   "these options, e.g. --factorize=\"ranks=energy=0.95\" "
+                   "(see whittle-opt --help)"),
+    llvm::cl::value_desc("options"), llvm::cl::init(""));
 static llvm::cl::opt<std::string> sparsifyOptions(
     "sparsify",
-    llvm::cl::desc("Sparsify the weights after cleanup, with the options of "
-                   "whittle-opt's --whittle-sparsify (e.g. "
-                   "--sparsify='granularity=n:m sparsity=0.5'); an empty "
-                   "value only annotates existing sparsity"),
+    llvm::cl::desc("Sparsify weights with the whittle-sparsify pass and these "
+                   "options, after --factorize, e.g. "
+                   "--sparsify=\"granularity=n:m sparsity=0.5\"; an empty "
+                   "value only annotates existing sparsity (see whittle-opt "
+                   "--help)"),
     llvm::cl::value_desc("options"));
 static llvm::cl::opt<std::string> entryName(
     "entry-name",
@@ -92,6 +104,185 @@ static llvm::cl::opt<std::string> targetFeatures(
 
 /// The C name of the compiled model's function, or nothing (after an
 /// error message) if the user gave an unusable one.
+// Compression beyond --factorize and --sparsify: any pass pipeline; the
+// report and the evaluation below work with whatever passes ran.
+static llvm::cl::opt<std::string> compressionPasses(
+    "compression-passes",
+    llvm::cl::desc("Textual pass pipeline run on the imported model to "
+                   "compress it (e.g. 'whittle-factorize{...}')"),
+    llvm::cl::value_desc("pipeline"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> compressionReport(
+    "compression-report",
+    llvm::cl::desc("Print the per-layer compression report and write it as "
+                   "JSON to this file"),
+    llvm::cl::value_desc("file.json"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> validationData(
+    "validation-data",
+    llvm::cl::desc("Samples to evaluate the model on before and after "
+                   "compression: an IDX file (.gz or raw), a .pb/.npy "
+                   "tensor or a folder of them"),
+    llvm::cl::value_desc("path"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> validationLabels(
+    "validation-labels",
+    llvm::cl::desc("Class labels of the validation samples (IDX, .npy or "
+                   ".pb): report accuracy instead of output SQNR"),
+    llvm::cl::value_desc("path"), llvm::cl::init(""));
+static llvm::cl::opt<int64_t>
+    validationLimit("limit",
+                    llvm::cl::desc("Use at most this many validation samples"),
+                    llvm::cl::init(-1));
+
+static LogicalResult addCompressionPasses(OpPassManager &pm) {
+  if (compressionPasses.empty())
+    return success();
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  if (failed(parsePassPipeline(compressionPasses, pm, errorStream))) {
+    llvm::errs() << "error: --compression-passes: " << errors << "\n";
+    return failure();
+  }
+  return success();
+}
+
+static llvm::cl::OptionCategory quantizeCategory("Quantization");
+static llvm::cl::opt<std::string> quantizeScheme(
+    "quantize",
+    llvm::cl::desc("Make the model integer-only (qnn): fixed-point (31-bit "
+                   "multipliers) or pow2 (power-of-two scales, shifts only)"),
+    llvm::cl::value_desc("scheme"), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<std::string> calibrationData(
+    "calibration-data",
+    llvm::cl::desc("Sample inputs for --quantize: IDX (.gz), .pb, .npy or a "
+                   "folder"),
+    llvm::cl::value_desc("path"), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<int64_t>
+    calibrationLimit("calibration-limit",
+                     llvm::cl::desc("Calibrate on at most N samples"),
+                     llvm::cl::init(500), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<std::string> calibrationMethod(
+    "calibration-method", llvm::cl::desc("minmax, percentile, entropy or mse"),
+    llvm::cl::init("minmax"), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<double> calibrationPercentile(
+    "calibration-percentile",
+    llvm::cl::desc("Percentile of |x| kept by --calibration-method "
+                   "percentile"),
+    llvm::cl::init(99.99), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<int64_t> calibrationBatch(
+    "calibration-batch",
+    llvm::cl::desc("Samples per calibration run (the model is imported a "
+                   "second time with this batch size)"),
+    llvm::cl::init(50), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<std::string> quantizeRounding(
+    "quantize-rounding",
+    llvm::cl::desc("nearest-even, half-away or pseudo-stochastic"),
+    llvm::cl::init("nearest-even"), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<std::string> quantizeWeights(
+    "quantize-weights", llvm::cl::desc("per-channel or per-tensor"),
+    llvm::cl::init("per-channel"), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<std::string> quantizeActivations(
+    "quantize-activations", llvm::cl::desc("symmetric or asymmetric"),
+    llvm::cl::init("symmetric"), llvm::cl::cat(quantizeCategory));
+static llvm::cl::opt<std::string> quantizeReport(
+    "quantize-report",
+    llvm::cl::desc("Write the per-layer quantization report (JSON) here and "
+                   "print it as a table"),
+    llvm::cl::value_desc("path"), llvm::cl::cat(quantizeCategory));
+
+/// Copies the ranges calibration stored on `from` (the same model imported
+/// with another batch size) onto `to`, op by op in order.
+static LogicalResult copyCalibration(ModuleOp from, ModuleOp to) {
+  auto fromFunc = from.lookupSymbol<func::FuncOp>("main");
+  auto toFunc = to.lookupSymbol<func::FuncOp>("main");
+  SmallVector<Operation *> fromOps, toOps;
+  fromFunc.walk([&](Operation *op) { fromOps.push_back(op); });
+  toFunc.walk([&](Operation *op) { toOps.push_back(op); });
+  auto mismatch =
+      [&]() {
+        return to.emitError()
+               << "the model imported with --calibration-batch "
+               << calibrationBatch.getValue()
+               << " has other ops than with the requested shapes; give "
+                  "--calibration-batch equal to --batch-size";
+      };
+  if (fromOps.size() != toOps.size() ||
+      fromFunc.getNumArguments() != toFunc.getNumArguments())
+    return mismatch();
+  for (auto [a, b] : llvm::zip(fromOps, toOps)) {
+    if (a->getName() != b->getName())
+      return mismatch();
+    if (Attribute range = a->getAttr(whittle::kRangeAttrName))
+      b->setAttr(whittle::kRangeAttrName, range);
+  }
+  for (unsigned i = 0; i < fromFunc.getNumArguments(); ++i)
+    if (Attribute range = fromFunc.getArgAttr(i, whittle::kRangeAttrName))
+      toFunc.setArgAttr(i, whittle::kRangeAttrName, range);
+  to->setAttr(whittle::kCalibrationAttrName,
+              from->getAttr(whittle::kCalibrationAttrName));
+  return success();
+}
+
+/// Calibrates on a copy imported with the calibration batch size, then
+/// quantizes `module`.
+static LogicalResult
+quantizeModel(ModuleOp module, MLIRContext &context,
+              whittle::ImportONNXOptions options,
+              llvm::function_ref<LogicalResult(PassManager &)> addCompression) {
+  if (quantizeScheme != "fixed-point" && quantizeScheme != "pow2") {
+    llvm::errs() << "error: --quantize=" << quantizeScheme
+                 << ": use fixed-point or pow2\n";
+    return failure();
+  }
+  if (calibrationData.empty()) {
+    llvm::errs() << "error: --quantize needs --calibration-data PATH (sample "
+                    "inputs: IDX, .pb, .npy or a folder)\n";
+    return failure();
+  }
+  if (calibrationBatch <= 0) {
+    llvm::errs() << "error: --calibration-batch must be positive\n";
+    return failure();
+  }
+  options.batchSize = calibrationBatch;
+  OwningOpRef<ModuleOp> calibrationModule =
+      whittle::importONNXFile(inputFile, &context, options);
+  if (!calibrationModule)
+    return failure();
+  {
+    PassManager pm(&context);
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    // The copy is compressed like the model, so that its ops line up.
+    if (failed(addCompression(pm)))
+      return failure();
+    whittle::WhittleCalibrateOptions calibrate;
+    calibrate.data = calibrationData;
+    calibrate.limit = calibrationLimit;
+    calibrate.method = calibrationMethod;
+    calibrate.percentile = calibrationPercentile;
+    pm.addPass(whittle::createWhittleCalibrate(calibrate));
+    if (failed(pm.run(*calibrationModule)))
+      return failure();
+  }
+  // The same folding as the calibrated copy, so the ops line up.
+  {
+    PassManager pm(&context);
+    pm.addPass(whittle::nn::createNNFoldBatchNorm());
+    if (failed(pm.run(module)))
+      return failure();
+  }
+  if (failed(copyCalibration(*calibrationModule, module)))
+    return failure();
+  PassManager pm(&context);
+  whittle::WhittleQuantizeOptions quantize;
+  quantize.scheme = quantizeScheme;
+  quantize.rounding = quantizeRounding;
+  quantize.weights = quantizeWeights;
+  quantize.activations = quantizeActivations;
+  quantize.report = quantizeReport;
+  pm.addPass(whittle::createWhittleQuantize(quantize));
+  pm.addPass(createCanonicalizerPass());
+  return pm.run(module);
+}
+
 static std::optional<std::string> getEntrySymbol() {
   if (entryName.empty())
     return whittle::sanitizeCIdentifier(llvm::sys::path::stem(inputFile),
@@ -108,6 +299,7 @@ static std::optional<std::string> getEntrySymbol() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  whittle::registerAllPasses();
   llvm::cl::ParseCommandLineOptions(argc, argv, "whittle compiler driver\n");
 
   DialectRegistry registry;
@@ -159,18 +351,80 @@ int main(int argc, char **argv) {
   PassManager pm(&context);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  if (sparsifyOptions.getNumOccurrences()) {
-    whittle::registerTransformsPasses();
-    std::string errors;
-    llvm::raw_string_ostream errorStream(errors);
-    if (failed(parsePassPipeline("whittle-sparsify{" + sparsifyOptions + "}",
-                                 pm, errorStream))) {
-      llvm::errs() << "error: --sparsify='" << sparsifyOptions
-                   << "': " << StringRef(errors).trim() << "\n";
+  if (failed(pm.run(*module)))
+    return 1;
+
+  // The model as imported and cleaned up, kept to evaluate the compressed
+  // one against.
+  OwningOpRef<ModuleOp> original;
+  if (!validationData.empty())
+    original = module->clone();
+  bool compress = !factorizeOptions.empty() ||
+                  sparsifyOptions.getNumOccurrences() > 0 ||
+                  !compressionPasses.empty();
+  auto addCompression = [](PassManager &pm) -> LogicalResult {
+    if (!factorizeOptions.empty()) {
+      std::unique_ptr<Pass> factorize = whittle::createWhittleFactorize();
+      if (failed(factorize->initializeOptions(
+              factorizeOptions, [](const llvm::Twine &message) {
+                llvm::errs() << "error: --factorize: " << message << "\n";
+                return failure();
+              })))
+        return failure();
+      pm.addPass(std::move(factorize));
+      // One nn.none per factorized layer.
+      pm.addPass(createCSEPass());
+    }
+    if (sparsifyOptions.getNumOccurrences()) {
+      std::unique_ptr<Pass> sparsify = whittle::createWhittleSparsify();
+      if (failed(sparsify->initializeOptions(
+              sparsifyOptions, [](const llvm::Twine &message) {
+                llvm::errs() << "error: --sparsify: " << message << "\n";
+                return failure();
+              })))
+        return failure();
+      pm.addPass(std::move(sparsify));
+    }
+    return addCompressionPasses(pm);
+  };
+  PassManager compression(&context);
+  if (failed(addCompression(compression)))
+    return 1;
+  if (compress && failed(compression.run(*module)))
+    return 1;
+  std::optional<whittle::CompressionReport> report;
+  if (!compressionReport.empty() || !validationData.empty() || compress)
+    report = whittle::buildCompressionReport(*module);
+  if (!validationData.empty()) {
+    llvm::Expected<whittle::Dataset> data =
+        whittle::loadDataset(validationData, validationLabels, validationLimit);
+    if (!data) {
+      llvm::errs() << "error: --validation-data: "
+                   << llvm::toString(data.takeError()) << "\n";
       return 1;
     }
+    llvm::Expected<whittle::CompressionReport::Evaluation> evaluation =
+        whittle::evaluateCompression(*original, *module, *data);
+    if (!evaluation) {
+      llvm::errs() << "error: evaluation on " << validationData << ": "
+                   << llvm::toString(evaluation.takeError()) << "\n";
+      return 1;
+    }
+    report->evaluation = *evaluation;
   }
-  if (failed(pm.run(*module)))
+  if (!compressionReport.empty()) {
+    std::string error;
+    auto output = openOutputFile(compressionReport, &error);
+    if (!output) {
+      llvm::errs() << "error: --compression-report: " << error << "\n";
+      return 1;
+    }
+    whittle::writeCompressionReportJSON(*report, output->os());
+    output->keep();
+  }
+
+  if (!quantizeScheme.empty() &&
+      failed(quantizeModel(*module, context, options, addCompression)))
     return 1;
 
   if (native) {
@@ -191,6 +445,10 @@ int main(int argc, char **argv) {
   llvm::outs() << "model: " << inputFile << "\n";
   whittle::nn::printModelSummary(whittle::nn::summarizeModel(*module),
                                  llvm::outs());
+  if (report) {
+    llvm::outs() << "\ncompression report:\n";
+    whittle::printCompressionReport(*report, llvm::outs());
+  }
 
   if (!outputFile.empty()) {
     std::string error;

@@ -1,0 +1,631 @@
+//===- QNNOps.cpp - integer-only layers: verifiers, types, folders --------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "whittle/Dialect/QNN/QNNOps.h"
+#include "whittle/Dialect/NN/NNShapes.h"
+#include "whittle/Dialect/QNN/QNNArithmetic.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace whittle;
+using namespace whittle::qnn;
+
+//===----------------------------------------------------------------------===//
+// Shared checks
+//===----------------------------------------------------------------------===//
+
+static bool isInt8(int64_t value) { return value >= -128 && value <= 127; }
+
+static LogicalResult verifyZeroPoints(Operation *op, StringRef name,
+                                      ArrayRef<int32_t> zeroPoints) {
+  for (int32_t zeroPoint : zeroPoints)
+    if (!isInt8(zeroPoint))
+      return op->emitOpError() << name << " " << zeroPoint
+                               << " is outside the i8 range [-128, 127]";
+  return success();
+}
+
+static LogicalResult verifyShift(Operation *op, StringRef name,
+                                 ArrayRef<int32_t> shifts) {
+  for (int32_t shift : shifts)
+    if (shift < -31 || shift > 62)
+      return op->emitOpError()
+             << name << " " << shift << " is outside [-31, 62]";
+  return success();
+}
+
+static LogicalResult verifyPositive(Operation *op, StringRef name,
+                                    ArrayRef<int32_t> values) {
+  for (int32_t value : values)
+    if (value <= 0)
+      return op->emitOpError() << name << " " << value << " must be positive";
+  return success();
+}
+
+/// The output zero point and the clamp bounds, which must lie in i8.
+static LogicalResult verifyOutputStage(Operation *op, int32_t zeroPoint,
+                                       int32_t min, int32_t max) {
+  if (failed(verifyZeroPoints(op, "output_zero_point", zeroPoint)))
+    return failure();
+  if (!isInt8(min) || !isInt8(max) || min > max)
+    return op->emitOpError() << "clamp [" << min << ", " << max
+                             << "] must be a non-empty subrange of [-128, 127]";
+  return success();
+}
+
+static LogicalResult verifyNotPseudoStochastic(Operation *op,
+                                               RoundingMode rounding) {
+  if (rounding == RoundingMode::pseudo_stochastic)
+    return op->emitOpError()
+           << "divides by a number that need not be a power of two, so it "
+              "cannot round pseudo-stochastically; use nearest_even or "
+              "half_away";
+  return success();
+}
+
+/// Per-tensor (one element) or per-channel (one per element of `type`'s
+/// dimension `axis`) parameter arrays of equal size.
+static LogicalResult verifyGranularity(Operation *op, ShapedType type,
+                                       int64_t axis, StringRef name,
+                                       size_t size, StringRef otherName,
+                                       size_t otherSize) {
+  if (size != otherSize)
+    return op->emitOpError() << name << " has " << size << " elements but "
+                             << otherName << " has " << otherSize;
+  if (size == 0)
+    return op->emitOpError() << name << " must not be empty";
+  if (size == 1)
+    return success();
+  if (axis < 0 || axis >= type.getRank())
+    return op->emitOpError()
+           << "axis " << axis << " is outside a tensor of rank "
+           << type.getRank();
+  int64_t channels = type.getDimSize(axis);
+  if (!ShapedType::isDynamic(channels) &&
+      static_cast<int64_t>(size) != channels)
+    return op->emitOpError()
+           << name << " has " << size << " elements for " << channels
+           << " channels along axis " << axis
+           << "; give one element per channel, or one for the tensor";
+  return success();
+}
+
+static RankedTensorType withElement(ShapedType type, Type element) {
+  return RankedTensorType::get(type.getShape(), element);
+}
+
+//===----------------------------------------------------------------------===//
+// QuantizeOp / DequantizeOp
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyScales(Operation *op, ArrayRef<float> scales) {
+  for (float scale : scales)
+    if (!(scale > 0) || !std::isfinite(scale))
+      return op->emitOpError()
+             << "scale " << scale << " must be positive and finite";
+  return success();
+}
+
+LogicalResult QuantizeOp::inferReturnTypes(MLIRContext *context,
+                                           std::optional<Location>,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &types) {
+  types.push_back(withElement(cast<ShapedType>(adaptor.getX().getType()),
+                              IntegerType::get(context, 8)));
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  if (failed(verifyScales(*this, getScale())) ||
+      failed(verifyZeroPoints(*this, "zero_point", getZeroPoint())))
+    return failure();
+  return verifyGranularity(*this, getX().getType(), getAxis(), "scale",
+                           getScale().size(), "zero_point",
+                           getZeroPoint().size());
+}
+
+LogicalResult DequantizeOp::inferReturnTypes(MLIRContext *context,
+                                             std::optional<Location>,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &types) {
+  types.push_back(withElement(cast<ShapedType>(adaptor.getX().getType()),
+                              Float32Type::get(context)));
+  return success();
+}
+
+LogicalResult DequantizeOp::verify() {
+  if (failed(verifyScales(*this, getScale())))
+    return failure();
+  // An i32 input is an accumulator (zero point 0 in practice, any i32
+  // allowed); i8 inputs need i8 zero points.
+  if (getX().getType().getElementType().isInteger(8) &&
+      failed(verifyZeroPoints(*this, "zero_point", getZeroPoint())))
+    return failure();
+  return verifyGranularity(*this, getX().getType(), getAxis(), "scale",
+                           getScale().size(), "zero_point",
+                           getZeroPoint().size());
+}
+
+//===----------------------------------------------------------------------===//
+// Products
+//===----------------------------------------------------------------------===//
+
+/// Explicit window attributes of a conv-like op over `spatial` dimensions.
+static LogicalResult verifyWindowAttributes(Operation *op, int64_t spatial,
+                                            ArrayRef<int64_t> strides,
+                                            ArrayRef<int64_t> dilations,
+                                            ArrayRef<int64_t> pads) {
+  if (static_cast<int64_t>(strides.size()) != spatial ||
+      static_cast<int64_t>(dilations.size()) != spatial ||
+      static_cast<int64_t>(pads.size()) != 2 * spatial)
+    return op->emitOpError() << "needs " << spatial << " strides, " << spatial
+                             << " dilations and " << 2 * spatial << " pads for "
+                             << spatial << " spatial dimensions";
+  if (llvm::any_of(strides, [](int64_t v) { return v < 1; }) ||
+      llvm::any_of(dilations, [](int64_t v) { return v < 1; }) ||
+      llvm::any_of(pads, [](int64_t v) { return v < 0; }))
+    return op->emitOpError()
+           << "strides and dilations must be positive and pads non-negative";
+  return success();
+}
+
+static LogicalResult verifyBias(Operation *op, Value bias, int64_t channels) {
+  if (!bias)
+    return success();
+  auto type = cast<ShapedType>(bias.getType());
+  if (type.getRank() != 1 ||
+      (!type.isDynamicDim(0) && !ShapedType::isDynamic(channels) &&
+       type.getDimSize(0) != channels))
+    return op->emitOpError() << "bias must have shape [" << channels
+                             << "], one i32 per output channel";
+  return success();
+}
+
+static LogicalResult verifyWeightZeroPoints(Operation *op,
+                                            ArrayRef<int32_t> zeroPoints,
+                                            int64_t channels, StringRef name) {
+  if (failed(verifyZeroPoints(op, name, zeroPoints)))
+    return failure();
+  if (zeroPoints.size() != 1 &&
+      (ShapedType::isDynamic(channels) ||
+       static_cast<int64_t>(zeroPoints.size()) != channels))
+    return op->emitOpError()
+           << name << " has " << zeroPoints.size() << " elements for "
+           << channels << " output channels; give one, or one per channel";
+  return success();
+}
+
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *context,
+                                       std::optional<Location> location,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  auto x = cast<ShapedType>(adaptor.getX().getType());
+  auto w = cast<ShapedType>(adaptor.getW().getType());
+  auto shape =
+      nn::inferConvShape(location, "qnn.conv", "x", "w", x.getShape(),
+                         w.getShape(), std::nullopt, adaptor.getStrides(),
+                         adaptor.getDilations(), adaptor.getPads(), "NOTSET");
+  if (failed(shape))
+    return failure();
+  types.push_back(RankedTensorType::get(*shape, IntegerType::get(context, 32)));
+  return success();
+}
+
+LogicalResult ConvOp::verify() {
+  ShapedType x = getX().getType(), w = getW().getType();
+  if (x.getRank() < 3 || w.getRank() != x.getRank())
+    return emitOpError("needs x (N x C x D...) and w (M x C/group x K...) of "
+                       "the same rank, at least 3");
+  if (failed(verifyWindowAttributes(*this, x.getRank() - 2, getStrides(),
+                                    getDilations(), getPads())) ||
+      failed(nn::verifyConvGroups(*this, x.getShape(), w.getShape(),
+                                  getGroup())) ||
+      failed(verifyZeroPoints(*this, "input_zero_point", getInputZeroPoint())))
+    return failure();
+  if (failed(verifyWeightZeroPoints(*this, getWeightZeroPoint(),
+                                    w.getDimSize(0), "weight_zero_point")))
+    return failure();
+  return verifyBias(*this, getBias(), w.getDimSize(0));
+}
+
+LogicalResult ConvTransposeOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  auto x = cast<ShapedType>(adaptor.getX().getType());
+  auto w = cast<ShapedType>(adaptor.getW().getType());
+  if (x.getRank() < 3 || w.getRank() != x.getRank())
+    return emitOptionalError(location,
+                             "qnn.conv_transpose needs x (N x C x D...) and w "
+                             "(C x M/group x K...) of the same rank, at least "
+                             "3");
+  auto window = nn::resolveTransposedWindow(
+      location, x.getShape().drop_front(2), w.getShape().drop_front(2),
+      adaptor.getStrides(), adaptor.getDilations(), adaptor.getPads(), "NOTSET",
+      adaptor.getOutputPadding(), std::nullopt);
+  if (failed(window))
+    return failure();
+  SmallVector<int64_t> shape = {x.getDimSize(0),
+                                w.getDimSize(1) *
+                                    static_cast<int64_t>(adaptor.getGroup())};
+  llvm::append_range(shape, window->output);
+  types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 32)));
+  return success();
+}
+
+LogicalResult ConvTransposeOp::verify() {
+  ShapedType x = getX().getType(), w = getW().getType();
+  int64_t spatial = x.getRank() - 2;
+  if (failed(verifyWindowAttributes(*this, spatial, getStrides(),
+                                    getDilations(), getPads())))
+    return failure();
+  if (static_cast<int64_t>(getOutputPadding().size()) != spatial)
+    return emitOpError() << "needs " << spatial << " output_padding values";
+  if (getGroup() < 1 || x.getDimSize(1) != w.getDimSize(0) ||
+      x.getDimSize(1) % getGroup() != 0)
+    return emitOpError() << "input channels " << x.getDimSize(1)
+                         << " must equal w's first dimension "
+                         << w.getDimSize(0) << " and divide by group "
+                         << getGroup();
+  int64_t channels = w.getDimSize(1) * static_cast<int64_t>(getGroup());
+  if (failed(
+          verifyZeroPoints(*this, "input_zero_point", getInputZeroPoint())) ||
+      failed(verifyWeightZeroPoints(*this, getWeightZeroPoint(), channels,
+                                    "weight_zero_point")))
+    return failure();
+  return verifyBias(*this, getBias(), channels);
+}
+
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> location,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  auto a = cast<ShapedType>(adaptor.getA().getType());
+  auto b = cast<ShapedType>(adaptor.getB().getType());
+  auto shape = nn::inferMatMulShape(location, a.getShape(), b.getShape());
+  if (failed(shape))
+    return failure();
+  types.push_back(RankedTensorType::get(*shape, IntegerType::get(context, 32)));
+  return success();
+}
+
+LogicalResult MatMulOp::verify() {
+  ShapedType b = getB().getType();
+  int64_t columns = b.getRank() == 1 ? 1 : b.getShape().back();
+  if (failed(verifyZeroPoints(*this, "a_zero_point", getAZeroPoint())) ||
+      failed(verifyWeightZeroPoints(*this, getBZeroPoint(), columns,
+                                    "b_zero_point")))
+    return failure();
+  return verifyBias(*this, getBias(), columns);
+}
+
+//===----------------------------------------------------------------------===//
+// Rescaling
+//===----------------------------------------------------------------------===//
+
+LogicalResult RequantizeOp::inferReturnTypes(MLIRContext *context,
+                                             std::optional<Location>,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &types) {
+  types.push_back(withElement(cast<ShapedType>(adaptor.getX().getType()),
+                              IntegerType::get(context, 8)));
+  return success();
+}
+
+LogicalResult RequantizeOp::verify() {
+  if (failed(verifyPositive(*this, "multiplier", getMultiplier())) ||
+      failed(verifyShift(*this, "shift", getShift())) ||
+      failed(
+          verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax())))
+    return failure();
+  return verifyGranularity(*this, getX().getType(), getAxis(), "multiplier",
+                           getMultiplier().size(), "shift", getShift().size());
+}
+
+OpFoldResult RequantizeOp::fold(FoldAdaptor adaptor) {
+  auto input = dyn_cast_if_present<DenseIntElementsAttr>(adaptor.getX());
+  if (!input || !getType().hasStaticShape())
+    return {};
+  ArrayRef<int64_t> shape = getType().getShape();
+  ArrayRef<int32_t> multipliers = getMultiplier(), shifts = getShift();
+  int64_t inner = 1;
+  if (multipliers.size() > 1)
+    for (int64_t d = getAxis() + 1, e = shape.size(); d < e; ++d)
+      inner *= shape[d];
+  SmallVector<int8_t> values;
+  values.reserve(getType().getNumElements());
+  int64_t index = 0;
+  for (const APInt &value : input.getValues<APInt>()) {
+    size_t channel =
+        multipliers.size() > 1 ? (index / inner) % multipliers.size() : 0;
+    values.push_back(static_cast<int8_t>(
+        requantize(value.getSExtValue(), multipliers[channel], shifts[channel],
+                   getRounding(), getOutputZeroPoint(), getMin(), getMax())));
+    ++index;
+  }
+  return DenseIntElementsAttr::get(getType(), ArrayRef<int8_t>(values));
+}
+
+static LogicalResult inferBroadcast(std::optional<Location> location, Type lhs,
+                                    Type rhs, SmallVectorImpl<Type> &types) {
+  auto shape =
+      nn::broadcastShapes(location, {cast<ShapedType>(lhs).getShape(),
+                                     cast<ShapedType>(rhs).getShape()});
+  if (failed(shape))
+    return failure();
+  types.push_back(
+      RankedTensorType::get(*shape, IntegerType::get(lhs.getContext(), 8)));
+  return success();
+}
+
+LogicalResult AddOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> location,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  return inferBroadcast(location, adaptor.getA().getType(),
+                        adaptor.getB().getType(), types);
+}
+
+LogicalResult AddOp::verify() {
+  if (failed(verifyZeroPoints(*this, "a_zero_point", getAZeroPoint())) ||
+      failed(verifyZeroPoints(*this, "b_zero_point", getBZeroPoint())) ||
+      failed(verifyShift(*this, "shift", getShift())) ||
+      failed(
+          verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax())))
+    return failure();
+  return success();
+}
+
+LogicalResult MulOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> location,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  return inferBroadcast(location, adaptor.getA().getType(),
+                        adaptor.getB().getType(), types);
+}
+
+LogicalResult MulOp::verify() {
+  if (failed(verifyZeroPoints(*this, "a_zero_point", getAZeroPoint())) ||
+      failed(verifyZeroPoints(*this, "b_zero_point", getBZeroPoint())) ||
+      failed(verifyPositive(*this, "multiplier", getMultiplier())) ||
+      failed(verifyShift(*this, "shift", getShift())) ||
+      failed(
+          verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax())))
+    return failure();
+  return success();
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> location,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  if (adaptor.getInputs().empty())
+    return emitOptionalError(location, "qnn.concat needs at least one input");
+  auto first = cast<ShapedType>(adaptor.getInputs().front().getType());
+  auto axis = nn::normalizeAxis(location, adaptor.getAxis(), first.getRank());
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(first.getShape());
+  for (Value input : adaptor.getInputs().drop_front()) {
+    auto type = cast<ShapedType>(input.getType());
+    if (type.getRank() != first.getRank())
+      return emitOptionalError(location,
+                               "qnn.concat inputs must have the same rank");
+    for (int64_t d = 0; d < first.getRank(); ++d) {
+      if (d == *axis) {
+        shape[d] = ShapedType::isDynamic(shape[d]) || type.isDynamicDim(d)
+                       ? ShapedType::kDynamic
+                       : shape[d] + type.getDimSize(d);
+      } else if (type.getDimSize(d) != shape[d]) {
+        return emitOptionalError(location,
+                                 "qnn.concat inputs differ in "
+                                 "dimension ",
+                                 d, " outside the axis");
+      }
+    }
+  }
+  types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 8)));
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  size_t inputs = getInputs().size();
+  if (getInputZeroPoints().size() != inputs ||
+      getMultipliers().size() != inputs || getShifts().size() != inputs)
+    return emitOpError() << "needs one input zero point, multiplier and "
+                            "shift per input ("
+                         << inputs << ")";
+  if (failed(
+          verifyZeroPoints(*this, "input zero point", getInputZeroPoints())) ||
+      failed(verifyPositive(*this, "multiplier", getMultipliers())) ||
+      failed(verifyShift(*this, "shift", getShifts())))
+    return failure();
+  return verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax());
+}
+
+//===----------------------------------------------------------------------===//
+// Pools
+//===----------------------------------------------------------------------===//
+
+static LogicalResult
+inferPool(MLIRContext *context, std::optional<Location> location, Type input,
+          ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+          ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads, bool ceilMode,
+          SmallVectorImpl<Type> &types) {
+  auto x = cast<ShapedType>(input);
+  if (x.getRank() < 3)
+    return emitOptionalError(
+        location, "pooling needs x of rank at least 3 (N x C x D...)");
+  auto window = nn::resolveWindow(location, x.getShape().drop_front(2), kernel,
+                                  strides, dilations, pads, "NOTSET", ceilMode);
+  if (failed(window))
+    return failure();
+  SmallVector<int64_t> shape = {x.getDimSize(0), x.getDimSize(1)};
+  llvm::append_range(shape, window->output);
+  types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 8)));
+  return success();
+}
+
+LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> location,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  return inferPool(context, location, adaptor.getX().getType(),
+                   adaptor.getKernelShape(), adaptor.getStrides(),
+                   adaptor.getDilations(), adaptor.getPads(),
+                   adaptor.getCeilMode(), types);
+}
+
+LogicalResult MaxPoolOp::verify() {
+  int64_t spatial = getX().getType().getRank() - 2;
+  if (static_cast<int64_t>(getKernelShape().size()) != spatial)
+    return emitOpError() << "needs " << spatial << " kernel sizes";
+  return verifyWindowAttributes(*this, spatial, getStrides(), getDilations(),
+                                getPads());
+}
+
+LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> location,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  SmallVector<int64_t> dilations(adaptor.getKernelShape().size(), 1);
+  return inferPool(context, location, adaptor.getX().getType(),
+                   adaptor.getKernelShape(), adaptor.getStrides(), dilations,
+                   adaptor.getPads(), adaptor.getCeilMode(), types);
+}
+
+LogicalResult AvgPoolOp::verify() {
+  int64_t spatial = getX().getType().getRank() - 2;
+  SmallVector<int64_t> dilations(spatial, 1);
+  if (static_cast<int64_t>(getKernelShape().size()) != spatial)
+    return emitOpError() << "needs " << spatial << " kernel sizes";
+  if (failed(verifyWindowAttributes(*this, spatial, getStrides(), dilations,
+                                    getPads())) ||
+      failed(
+          verifyZeroPoints(*this, "input_zero_point", getInputZeroPoint())) ||
+      failed(verifyPositive(*this, "multiplier", getMultiplier())) ||
+      failed(verifyShift(*this, "shift", getShift())) ||
+      failed(verifyNotPseudoStochastic(*this, getRounding())))
+    return failure();
+  return verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax());
+}
+
+LogicalResult GlobalAvgPoolOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  auto x = cast<ShapedType>(adaptor.getX().getType());
+  if (x.getRank() < 3)
+    return emitOptionalError(location, "qnn.global_avg_pool needs x of rank "
+                                       "at least 3 (N x C x D...)");
+  SmallVector<int64_t> shape(x.getRank(), 1);
+  shape[0] = x.getDimSize(0);
+  shape[1] = x.getDimSize(1);
+  types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 8)));
+  return success();
+}
+
+LogicalResult GlobalAvgPoolOp::verify() {
+  if (failed(
+          verifyZeroPoints(*this, "input_zero_point", getInputZeroPoint())) ||
+      failed(verifyPositive(*this, "multiplier", getMultiplier())) ||
+      failed(verifyShift(*this, "shift", getShift())) ||
+      failed(verifyNotPseudoStochastic(*this, getRounding())))
+    return failure();
+  return verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax());
+}
+
+//===----------------------------------------------------------------------===//
+// Nonlinearities
+//===----------------------------------------------------------------------===//
+
+LogicalResult LookupTableOp::verify() {
+  if (getTable().size() != 256)
+    return emitOpError() << "table has " << getTable().size()
+                         << " entries; it needs 256, one per i8 value";
+  return success();
+}
+
+OpFoldResult LookupTableOp::fold(FoldAdaptor adaptor) {
+  ArrayRef<int8_t> table = getTable();
+  bool identity = true;
+  for (int i = 0; i < 256 && identity; ++i)
+    identity = table[i] == static_cast<int8_t>(i - 128);
+  if (identity)
+    return getX();
+  auto input = dyn_cast_if_present<DenseIntElementsAttr>(adaptor.getX());
+  if (!input)
+    return {};
+  SmallVector<int8_t> values;
+  for (const APInt &value : input.getValues<APInt>())
+    values.push_back(table[value.getSExtValue() + 128]);
+  return DenseIntElementsAttr::get(getType(), ArrayRef<int8_t>(values));
+}
+
+LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> location,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  auto x = cast<ShapedType>(adaptor.getX().getType());
+  if (failed(nn::normalizeAxis(location, adaptor.getAxis(), x.getRank())))
+    return failure();
+  types.push_back(withElement(x, IntegerType::get(context, 8)));
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  ArrayRef<int32_t> table = getExpTable();
+  if (table.size() != 256)
+    return emitOpError() << "exp_table has " << table.size()
+                         << " entries; it needs 256, one per difference "
+                            "from the maximum";
+  if (llvm::any_of(table, [](int32_t v) { return v < 0; }) ||
+      llvm::any_of(table, [&](int32_t v) { return v > table[0]; }) ||
+      table[0] == 0)
+    return emitOpError("exp_table entries must be non-negative with the "
+                       "first, exp(0), positive and the largest");
+  if (failed(verifyPositive(*this, "multiplier", getMultiplier())) ||
+      failed(verifyShift(*this, "shift", getShift())) ||
+      failed(verifyNotPseudoStochastic(*this, getRounding())))
+    return failure();
+  return verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax());
+}
+
+LogicalResult ResizeOp::verify() {
+  ShapedType x = getX().getType(), y = getY().getType();
+  if (x.getRank() < 3 || y.getRank() != x.getRank() ||
+      x.getDimSize(0) != y.getDimSize(0) || x.getDimSize(1) != y.getDimSize(1))
+    return emitOpError("resizes the spatial dimensions of x (N x C x D...): "
+                       "the result must have x's rank, N and C");
+  if (getMode() != "nearest" && getMode() != "linear")
+    return emitOpError() << "mode '" << getMode()
+                         << "' is not supported; use nearest or linear";
+  static constexpr StringLiteral transforms[] = {
+      "half_pixel", "half_pixel_symmetric", "pytorch_half_pixel",
+      "align_corners", "asymmetric"};
+  if (!llvm::is_contained(transforms, getCoordinateTransformationMode()))
+    return emitOpError() << "coordinate_transformation_mode '"
+                         << getCoordinateTransformationMode()
+                         << "' is not supported";
+  static constexpr StringLiteral nearestModes[] = {
+      "round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
+  if (!llvm::is_contained(nearestModes, getNearestMode()))
+    return emitOpError() << "nearest_mode '" << getNearestMode()
+                         << "' is not supported";
+  if (getScales() && static_cast<int64_t>(getScales()->size()) != x.getRank())
+    return emitOpError() << "needs one scale per dimension (" << x.getRank()
+                         << ")";
+  if (getFractionBits() < 0 || getFractionBits() > 15)
+    return emitOpError() << "fraction_bits " << getFractionBits()
+                         << " must be in [0, 15]";
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "whittle/Dialect/QNN/QNNOps.cpp.inc"

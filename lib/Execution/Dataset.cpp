@@ -1,0 +1,270 @@
+//===- Dataset.cpp - sample inputs for calibration and evaluation ---------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "whittle/Execution/Dataset.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+
+using namespace llvm;
+using namespace whittle;
+
+static Error datasetError(StringRef path, const Twine &message) {
+  return createStringError(inconvertibleErrorCode(),
+                           "'" + path + "': " + message);
+}
+
+// ONNX TensorProto data types of the IDX element codes.
+enum : int32_t {
+  kFloat = 1,
+  kUInt8 = 2,
+  kInt8 = 3,
+  kInt16 = 5,
+  kInt32 = 6,
+  kInt64 = 7,
+  kDouble = 11
+};
+
+/// Reads the whole file through zlib, which passes uncompressed files
+/// through unchanged, so `.gz` and raw IDX files take the same path.
+static Expected<std::vector<char>> readMaybeCompressed(StringRef path) {
+  gzFile file = gzopen(path.str().c_str(), "rb");
+  if (!file)
+    return datasetError(path, "cannot open");
+  std::vector<char> bytes;
+  char chunk[1 << 16];
+  int read;
+  while ((read = gzread(file, chunk, sizeof(chunk))) > 0)
+    bytes.insert(bytes.end(), chunk, chunk + read);
+  int status;
+  const char *message = gzerror(file, &status);
+  std::string error = status < 0 ? message : "";
+  gzclose(file);
+  if (read < 0 || !error.empty())
+    return datasetError(path, "cannot decompress: " + error);
+  return bytes;
+}
+
+Expected<HostTensor> whittle::readIDXFile(StringRef path) {
+  auto bytes = readMaybeCompressed(path);
+  if (!bytes)
+    return bytes.takeError();
+  const auto *data = reinterpret_cast<const uint8_t *>(bytes->data());
+  size_t size = bytes->size();
+  // Magic: two zero bytes, the element type code, the number of dimensions.
+  if (size < 4 || data[0] != 0 || data[1] != 0)
+    return datasetError(path, "not an IDX file (bad magic number)");
+  HostTensor tensor;
+  size_t elementSize;
+  switch (data[2]) {
+  case 0x08:
+    tensor.dataType = kUInt8, elementSize = 1;
+    break;
+  case 0x09:
+    tensor.dataType = kInt8, elementSize = 1;
+    break;
+  case 0x0B:
+    tensor.dataType = kInt16, elementSize = 2;
+    break;
+  case 0x0C:
+    tensor.dataType = kInt32, elementSize = 4;
+    break;
+  case 0x0D:
+    tensor.dataType = kFloat, elementSize = 4;
+    break;
+  case 0x0E:
+    tensor.dataType = kDouble, elementSize = 8;
+    break;
+  default:
+    return datasetError(path, "unknown IDX element type code " +
+                                  Twine(static_cast<int>(data[2])));
+  }
+  unsigned rank = data[3];
+  if (rank == 0 || size < 4 + 4 * size_t(rank))
+    return datasetError(path, "truncated IDX header");
+  uint64_t count = 1;
+  for (unsigned i = 0; i < rank; ++i) {
+    const uint8_t *p = data + 4 + 4 * i;
+    int64_t dim = (uint64_t(p[0]) << 24) | (uint64_t(p[1]) << 16) |
+                  (uint64_t(p[2]) << 8) | uint64_t(p[3]);
+    tensor.shape.push_back(dim);
+    count *= dim;
+  }
+  size_t offset = 4 + 4 * rank;
+  if (size - offset != count * elementSize)
+    return datasetError(path, "IDX data holds " + Twine(size - offset) +
+                                  " bytes; its header promises " +
+                                  Twine(count * elementSize));
+  tensor.data.assign(bytes->begin() + offset, bytes->end());
+  // IDX stores multi-byte elements big-endian.
+  if (elementSize > 1)
+    for (size_t i = 0; i < tensor.data.size(); i += elementSize)
+      std::reverse(tensor.data.begin() + i,
+                   tensor.data.begin() + i + elementSize);
+  return tensor;
+}
+
+static bool isIDXPath(StringRef path) {
+  StringRef name = sys::path::filename(path);
+  return name.contains("idx") || name.ends_with(".gz");
+}
+
+/// Unsigned-byte images [N, H, W] as float32 [N, 1, H, W] holding pixel/255.
+static HostTensor imagesToFloat(const HostTensor &images) {
+  HostTensor result;
+  result.dataType = kFloat;
+  result.shape = {images.shape[0], 1, images.shape[1], images.shape[2]};
+  result.data.resize(images.data.size() * sizeof(float));
+  auto *out = reinterpret_cast<float *>(result.data.data());
+  for (size_t i = 0; i < images.data.size(); ++i)
+    out[i] = static_cast<uint8_t>(images.data[i]) / 255.0f;
+  return result;
+}
+
+/// Appends `part`'s samples to `all`, which must have the same sample shape
+/// and type once it holds any.
+static Error appendSamples(HostTensor &all, HostTensor part, StringRef path) {
+  if (part.shape.empty())
+    return datasetError(path, "a scalar is not a set of samples; dimension 0 "
+                              "must index the samples");
+  if (all.shape.empty()) {
+    all = std::move(part);
+    return Error::success();
+  }
+  if (part.dataType != all.dataType ||
+      ArrayRef<int64_t>(part.shape).drop_front() !=
+          ArrayRef<int64_t>(all.shape).drop_front())
+    return datasetError(
+        path, "holds " + getONNXDataTypeName(part.dataType) + " samples of " +
+                  formatShape(ArrayRef<int64_t>(part.shape).drop_front()) +
+                  "; earlier files hold " + getONNXDataTypeName(all.dataType) +
+                  " samples of " +
+                  formatShape(ArrayRef<int64_t>(all.shape).drop_front()));
+  all.shape[0] += part.shape[0];
+  all.data.insert(all.data.end(), part.data.begin(), part.data.end());
+  return Error::success();
+}
+
+static Expected<HostTensor> readSamples(StringRef path) {
+  if (sys::fs::is_directory(path)) {
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (sys::fs::directory_iterator it(path, ec), end; it != end && !ec;
+         it.increment(ec)) {
+      StringRef extension = sys::path::extension(it->path());
+      if (extension == ".pb" || extension == ".npy")
+        files.push_back(it->path());
+    }
+    if (ec)
+      return datasetError(path, "cannot list: " + ec.message());
+    if (files.empty())
+      return datasetError(path, "holds no .pb or .npy files");
+    llvm::sort(files);
+    HostTensor all;
+    for (const std::string &file : files) {
+      auto part = readTensorFile(file);
+      if (!part)
+        return part.takeError();
+      if (Error error = appendSamples(all, std::move(*part), file))
+        return error;
+    }
+    return all;
+  }
+  if (!sys::fs::exists(path))
+    return datasetError(path, "no such file or folder");
+  if (isIDXPath(path)) {
+    auto tensor = readIDXFile(path);
+    if (!tensor)
+      return tensor.takeError();
+    if (tensor->dataType == kUInt8 && tensor->shape.size() == 3)
+      return imagesToFloat(*tensor);
+    return tensor;
+  }
+  auto tensor = readTensorFile(path);
+  if (tensor && tensor->shape.empty())
+    return datasetError(path, "a scalar is not a set of samples; dimension 0 "
+                              "must index the samples");
+  return tensor;
+}
+
+static Expected<std::vector<int64_t>> readLabels(StringRef path) {
+  auto tensor = isIDXPath(path) ? readIDXFile(path) : readTensorFile(path);
+  if (!tensor)
+    return tensor.takeError();
+  if (tensor->shape.size() != 1)
+    return datasetError(path, "labels must be one-dimensional; found " +
+                                  formatShape(tensor->shape));
+  std::vector<int64_t> labels(tensor->shape[0]);
+  for (int64_t i = 0, e = labels.size(); i < e; ++i) {
+    const char *element = tensor->data.data();
+    switch (tensor->dataType) {
+    case kUInt8:
+      labels[i] = reinterpret_cast<const uint8_t *>(element)[i];
+      break;
+    case kInt8:
+      labels[i] = reinterpret_cast<const int8_t *>(element)[i];
+      break;
+    case kInt16:
+      labels[i] = reinterpret_cast<const int16_t *>(element)[i];
+      break;
+    case kInt32:
+      labels[i] = reinterpret_cast<const int32_t *>(element)[i];
+      break;
+    case kInt64:
+      labels[i] = reinterpret_cast<const int64_t *>(element)[i];
+      break;
+    default:
+      return datasetError(path, "labels must be integers; found " +
+                                    getONNXDataTypeName(tensor->dataType));
+    }
+  }
+  return labels;
+}
+
+HostTensor Dataset::getBatch(int64_t begin, int64_t count) const {
+  begin = std::clamp<int64_t>(begin, 0, size());
+  count = std::clamp<int64_t>(count, 0, size() - begin);
+  HostTensor batch;
+  batch.name = samples.name;
+  batch.dataType = samples.dataType;
+  batch.shape = samples.shape;
+  batch.shape[0] = count;
+  size_t sampleBytes = size() ? samples.data.size() / size() : 0;
+  batch.data.assign(samples.data.begin() + begin * sampleBytes,
+                    samples.data.begin() + (begin + count) * sampleBytes);
+  return batch;
+}
+
+Expected<Dataset> whittle::loadDataset(StringRef path, StringRef labelsPath,
+                                       int64_t limit) {
+  Dataset dataset;
+  auto samples = readSamples(path);
+  if (!samples)
+    return samples.takeError();
+  dataset.samples = std::move(*samples);
+  if (!labelsPath.empty()) {
+    auto labels = readLabels(labelsPath);
+    if (!labels)
+      return labels.takeError();
+    if (static_cast<int64_t>(labels->size()) != dataset.size())
+      return datasetError(
+          labelsPath, "holds " + Twine(labels->size()) + " labels for " +
+                          Twine(dataset.size()) + " samples in '" + path + "'");
+    dataset.labels = std::move(*labels);
+  }
+  if (limit >= 0 && limit < dataset.size()) {
+    dataset.samples = dataset.getBatch(0, limit);
+    if (dataset.labels)
+      dataset.labels->resize(limit);
+  }
+  return dataset;
+}

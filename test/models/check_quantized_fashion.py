@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+# Runs under the python3 on PATH (numpy only). The acceptance check of
+# whittle's int8 quantization on the Fashion-MNIST fixtures: each model is
+# calibrated on training images and quantized by whittlec, and all 10,000
+# test images go through the integer model with whittle-run. The float
+# accuracy is that of the stored reference logits (which whittle's float
+# path reproduces, see check_fashion_models.py). Fails if fixed-point loses
+# more than --max-loss-fixed-point points or pow2 more than --max-loss-pow2.
+"""check_quantized_fashion.py --whittlec PATH --whittle-run PATH [options]"""
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+MODELS = ["fashion_cnn", "fashion_resnet18", "fashion_mobilenetv2"]
+SCHEMES = ["fixed-point", "pow2"]
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big")
+            for i in range(ndim)]
+    return np.frombuffer(data, dtype=np.uint8,
+                         offset=4 + 4 * ndim).reshape(dims)
+
+
+def sqnr_db(reference, quantized):
+    noise = float(np.sum((reference - quantized) ** 2))
+    signal = float(np.sum(reference ** 2))
+    return float("inf") if noise == 0 else 10 * np.log10(signal / noise)
+
+
+def quantize(args, name, scheme, workdir):
+    model = os.path.join(args.models, name + ".onnx")
+    output = os.path.join(workdir, f"{name}.{scheme}.mlir")
+    report = os.path.join(workdir, f"{name}.{scheme}.json")
+    command = [args.whittlec, model, "--batch-size", str(args.batch),
+               "--quantize", scheme, "--calibration-data",
+               os.path.join(args.data, "train-images-idx3-ubyte.gz"),
+               "--calibration-limit", str(args.calibration_limit),
+               "--calibration-method", args.calibration_method,
+               "--quantize-report", report, "-o", output]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    with open(report) as f:
+        return output, json.load(f)
+
+
+def run_model(whittle_run, model, images, batch, workdir):
+    """Logits for all images, `batch` images per whittle-run call."""
+    outputs = []
+    for start in range(0, len(images), batch):
+        chunk = images[start:start + batch]
+        x = (chunk.astype(np.float32) / 255.0)[:, None, :, :]
+        path = os.path.join(workdir, "x.npy")
+        np.save(path, x)
+        out = os.path.join(workdir, "out")
+        subprocess.run([whittle_run, model, "--input", path, "--output-dir",
+                        out, "--output-format", "npy"], check=True)
+        outputs.append(np.load(os.path.join(out, "output_0.npy")))
+    return np.concatenate(outputs)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--whittlec", required=True)
+    ap.add_argument("--whittle-run", required=True)
+    ap.add_argument("--models", default=os.path.join(here, "..", "..",
+                                                     "examples"))
+    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--batch", type=int, default=2500,
+                    help="test images per whittle-run call (10,000 must be "
+                         "a multiple)")
+    ap.add_argument("--calibration-limit", type=int, default=500)
+    ap.add_argument("--calibration-method", default="minmax")
+    ap.add_argument("--max-loss-fixed-point", type=float, default=0.5,
+                    help="accuracy points fixed-point may lose")
+    ap.add_argument("--max-loss-pow2", type=float, default=1.0,
+                    help="accuracy points pow2 may lose")
+    ap.add_argument("--only", nargs="*", default=MODELS)
+    ap.add_argument("--schemes", nargs="*", default=SCHEMES)
+    args = ap.parse_args()
+
+    images = read_idx(os.path.join(args.data, "t10k-images-idx3-ubyte.gz"))
+    labels = read_idx(os.path.join(args.data, "t10k-labels-idx1-ubyte.gz"))
+    if len(images) % args.batch:
+        sys.exit(f"--batch {args.batch} does not divide {len(images)}")
+    max_loss = {"fixed-point": args.max_loss_fixed_point,
+                "pow2": args.max_loss_pow2}
+    failed = False
+    header = f"{'model':<22} {'float acc':>9}"
+    for scheme in args.schemes:
+        header += f" {scheme + ' acc':>15} {'SQNR dB':>8} {'worst layer':>11}"
+    print(header + f" {'seconds':>8}")
+    for name in args.only:
+        reference = np.load(os.path.join(args.models, name + ".logits.npy"))
+        float_accuracy = 100 * float(np.mean(np.argmax(reference, 1) == labels))
+        line = f"{name:<22} {float_accuracy:>9.2f}"
+        start = time.time()
+        for scheme in args.schemes:
+            with tempfile.TemporaryDirectory() as workdir:
+                model, report = quantize(args, name, scheme, workdir)
+                logits = run_model(args.whittle_run, model, images,
+                                   args.batch, workdir)
+            accuracy = 100 * float(np.mean(np.argmax(logits, 1) == labels))
+            sqnr = sqnr_db(reference, logits)
+            layer_sqnrs = [layer["sqnr_db"] for layer in report["layers"]
+                           if "sqnr_db" in layer]
+            worst = f"{min(layer_sqnrs):.1f}" if layer_sqnrs else "-"
+            ok = float_accuracy - accuracy <= max_loss[scheme]
+            failed |= not ok
+            line += (f" {accuracy:>14.2f}{' ' if ok else '!'} {sqnr:>8.1f}"
+                     f" {worst:>11}")
+        print(line + f" {time.time() - start:>8.0f}", flush=True)
+    if failed:
+        print("FAIL: '!' marks an accuracy loss above the threshold "
+              f"(fixed-point {args.max_loss_fixed_point}, pow2 "
+              f"{args.max_loss_pow2} points)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
