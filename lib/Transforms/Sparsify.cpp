@@ -263,9 +263,18 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
     });
     if (result.wasInterrupted())
       return failure();
+    // The first and last layer: all ops of a layer factorized earlier (one
+    // compression record) count as that layer.
+    auto layerOf = [](const Layer &layer) {
+      if (std::optional<CompressionRecord> rec = getCompressionRecord(layer.op))
+        return rec->layer;
+      return layer.name;
+    };
     if (!layers.empty()) {
-      layers.front().edge = true;
-      layers.back().edge = true;
+      std::string first = layerOf(layers.front());
+      std::string last = layerOf(layers.back());
+      for (Layer &layer : layers)
+        layer.edge = layerOf(layer) == first || layerOf(layer) == last;
     }
     return success();
   }
@@ -330,7 +339,8 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
       return;
     }
     // A layer factorized earlier: all its ops carry one record, which now
-    // loses what this op lost. The errors add up to at most their sum.
+    // loses what this op lost. The error of a product of perturbed factors
+    // is, to first order, the root sum of squares of the relative errors.
     std::string layerName = earlier->layer;
     int64_t zeros = 0, total = 0;
     SmallVector<Operation *> siblings;
@@ -356,7 +366,8 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
       rec.paramsAfter -= layer.paramsBefore - paramsAfter;
       rec.macsAfter -= layer.macsBefore - macsAfter;
       rec.sparsity = total ? double(zeros) / total : 0.0;
-      rec.relativeError += error;
+      rec.relativeError =
+          std::sqrt(rec.relativeError * rec.relativeError + error * error);
       setCompressionRecord(other, rec);
     }
   }
