@@ -74,6 +74,14 @@ static llvm::cl::opt<std::string> factorizeOptions(
                    "these options, e.g. --factorize=\"ranks=energy=0.95\" "
                    "(see whittle-opt --help)"),
     llvm::cl::value_desc("options"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> sparsifyOptions(
+    "sparsify",
+    llvm::cl::desc("Sparsify weights with the whittle-sparsify pass and these "
+                   "options, after --factorize, e.g. "
+                   "--sparsify=\"granularity=n:m sparsity=0.5\"; an empty "
+                   "value only annotates existing sparsity (see whittle-opt "
+                   "--help)"),
+    llvm::cl::value_desc("options"));
 static llvm::cl::opt<std::string> entryName(
     "entry-name",
     llvm::cl::desc("C name of the compiled model's function (default: the "
@@ -96,8 +104,7 @@ static llvm::cl::opt<std::string> targetFeatures(
 
 /// The C name of the compiled model's function, or nothing (after an
 /// error message) if the user gave an unusable one.
-// Compression beyond --factorize: any pass pipeline. TODO(lead): add
-// --sparsify=... beside --factorize once whittle-sparsify is on main; the
+// Compression beyond --factorize and --sparsify: any pass pipeline; the
 // report and the evaluation below work with whatever passes ran.
 static llvm::cl::opt<std::string> compressionPasses(
     "compression-passes",
@@ -352,7 +359,9 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> original;
   if (!validationData.empty())
     original = module->clone();
-  bool compress = !factorizeOptions.empty() || !compressionPasses.empty();
+  bool compress = !factorizeOptions.empty() ||
+                  sparsifyOptions.getNumOccurrences() > 0 ||
+                  !compressionPasses.empty();
   auto addCompression = [](PassManager &pm) -> LogicalResult {
     if (!factorizeOptions.empty()) {
       std::unique_ptr<Pass> factorize = whittle::createWhittleFactorize();
@@ -365,6 +374,16 @@ int main(int argc, char **argv) {
       pm.addPass(std::move(factorize));
       // One nn.none per factorized layer.
       pm.addPass(createCSEPass());
+    }
+    if (sparsifyOptions.getNumOccurrences()) {
+      std::unique_ptr<Pass> sparsify = whittle::createWhittleSparsify();
+      if (failed(sparsify->initializeOptions(
+              sparsifyOptions, [](const llvm::Twine &message) {
+                llvm::errs() << "error: --sparsify: " << message << "\n";
+                return failure();
+              })))
+        return failure();
+      pm.addPass(std::move(sparsify));
     }
     return addCompressionPasses(pm);
   };
