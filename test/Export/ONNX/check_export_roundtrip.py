@@ -53,6 +53,10 @@ COMPRESSION_PIPELINES = [
     [],
     ["--whittle-factorize=ranks=energy=0.95"],
     ["--whittle-factorize=form=channel-svd ranks=energy=0.9", "--cse"],
+    ["--whittle-sparsify=granularity=unstructured sparsity=0.5"],
+    ["--whittle-sparsify=granularity=channel sparsity=0.25"],
+    ["--whittle-factorize=ranks=energy=0.95", "--cse",
+     "--whittle-sparsify=granularity=n:m n=2 m=4 sparsity=0.5"],
 ]
 
 # Node tests that pass whittle-run but whose export ONNX Runtime cannot run
