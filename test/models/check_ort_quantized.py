@@ -139,12 +139,16 @@ def main():
     ap.add_argument("--min-agreement", type=float, default=0.999)
     ap.add_argument("--max-accuracy-gap", type=float, default=0.001)
     ap.add_argument("--only", nargs="*", default=MODELS)
+    ap.add_argument("--skip", nargs="*", default=[],
+                    help="models to leave out, as NAME.FORMAT.KIND "
+                    "(fashion_mobilenetv2.qdq.per-tensor)")
     ap.add_argument("--reduce-range", choices=["auto", "on", "off"],
                     default="auto",
                     help="7-bit weights (auto: on x86 without VNNI)")
     ap.add_argument("--keep", default=None,
                     help="write the quantized models to this directory")
     args = ap.parse_args()
+    ort.set_default_logger_severity(3)  # not its unused-initializer notes
 
     train = read_idx(os.path.join(args.data, "train-images-idx3-ubyte.gz"))
     images = read_idx(os.path.join(args.data, "t10k-images-idx3-ubyte.gz"))
@@ -169,6 +173,8 @@ def main():
             for fmt, (quant_format, activation_type) in FORMATS.items():
                 for per_channel in (True, False):
                     kind = "per-channel" if per_channel else "per-tensor"
+                    if f"{name}.{fmt}.{kind}" in args.skip:
+                        continue
                     model = os.path.join(outdir, f"{name}.{fmt}.{kind}.onnx")
                     quantize_static(
                         source, model,
