@@ -23,6 +23,7 @@
 #include "whittle/Transforms/Calibration.h"
 #include "whittle/Transforms/Passes.h"
 #include "whittle/Transforms/QuantizeReport.h"
+#include "whittle/Transforms/SparsityPattern.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -518,6 +519,8 @@ LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
                             builder.getI32IntegerAttr(x->params.zeroPoint)),
        builder.getNamedAttr("weight_zero_point",
                             builder.getDenseI32ArrayAttr({0}))});
+  // The weights keep their zeros; the pattern tells the back ends so.
+  transferSparsityPattern(op, conv, /*weightOperand=*/1);
   auto [lo, hi] = getClampBounds(*outParams, clamp);
   auto requantize = qnn::RequantizeOp::create(
       builder, loc, TypeRange{withElementType(accType, builder.getI8Type())},
@@ -635,6 +638,11 @@ LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
                             builder.getI32IntegerAttr(a->params.zeroPoint)),
        builder.getNamedAttr("b_zero_point",
                             builder.getDenseI32ArrayAttr({0}))});
+  // The weight is now [K, N] whatever the Gemm's transB was.
+  if (std::optional<SparsityPattern> pattern = getSparsityPattern(op)) {
+    pattern->layout = WeightLayout{/*operand=*/1, /*outAxis=*/1, /*inAxis=*/0};
+    setSparsityPattern(matmul, *pattern);
+  }
   auto [lo, hi] = getClampBounds(*outParams, clamp);
   auto requantize = qnn::RequantizeOp::create(
       builder, loc, TypeRange{withElementType(accType, builder.getI8Type())},
