@@ -33,4 +33,26 @@ def ConvertNNToLinalg : Pass<"convert-nn-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def ConvertQNNToLinalg : Pass<"convert-qnn-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Lower the qnn dialect to linalg, tensor and arith on integers";
+  let description = [{
+    Rewrites every `qnn` op into upstream dialects, bit-exact with
+    `whittle/Dialect/QNN/QNNArithmetic.h`. Products keep i8 operands in
+    linalg's named ops (`linalg.conv_2d_nchw_fchw`,
+    `linalg.depthwise_conv_2d_nchw_chw`, `linalg.matmul`,
+    `linalg.batch_matmul`) with i32 accumulators, the zero points factored
+    out of the inner loop (gemmlowp); grouped and N-d convolutions are
+    `linalg.generic`s. Rescales are `linalg.generic`s in i64 (i128 only
+    where a bound proven at compile time needs it) with the rounding modes
+    spelled out in arith. The `nn` data-movement ops around qnn ops stay
+    for `--convert-nn-to-linalg`. Every shape must be static.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // WHITTLE_CONVERSION_PASSES_TD

@@ -58,6 +58,9 @@ void buildLowerToLLVMPipeline(OpPassManager &pm) {
   (void)registered;
   pm.addPass(createCanonicalizerPass());
   pm.addPass(nn::createNNFoldBatchNorm());
+  // qnn first: its partial conversion leaves the nn data movement on i8
+  // around it, which the nn conversion (a full one) then lowers.
+  pm.addPass(createConvertQNNToLinalg());
   pm.addPass(createConvertNNToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -1,0 +1,279 @@
+//===- RescaleUtils.cpp - qnn's integer arithmetic as IR ------------------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RescaleUtils.h"
+
+using namespace mlir;
+
+namespace whittle::qnn {
+
+Value buildInt(OpBuilder &b, Location loc, Type type, int64_t value) {
+  unsigned width = type.getIntOrFloatBitWidth();
+  return arith::ConstantOp::create(
+      b, loc,
+      b.getIntegerAttr(type, APInt(width, static_cast<uint64_t>(value),
+                                   /*isSigned=*/true, /*implicitTrunc=*/true)));
+}
+
+Value buildExtend(OpBuilder &b, Location loc, Value value, Type type) {
+  unsigned from = value.getType().getIntOrFloatBitWidth();
+  unsigned to = type.getIntOrFloatBitWidth();
+  if (from == to)
+    return value;
+  if (from < to)
+    return arith::ExtSIOp::create(b, loc, type, value);
+  return arith::TruncIOp::create(b, loc, type, value);
+}
+
+ShiftSigns classifyShifts(ArrayRef<int32_t> shifts) {
+  bool positive = llvm::any_of(shifts, [](int32_t s) { return s > 0; });
+  bool nonPositive = llvm::any_of(shifts, [](int32_t s) { return s <= 0; });
+  if (positive && nonPositive)
+    return ShiftSigns::Mixed;
+  return positive ? ShiftSigns::Positive : ShiftSigns::NonPositive;
+}
+
+/// Sign-magnitude split: (value < 0, |value|).
+static std::pair<Value, Value> splitSign(OpBuilder &b, Location loc,
+                                         Value value) {
+  Value zero = buildInt(b, loc, value.getType(), 0);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, value, zero);
+  Value magnitude = arith::SelectOp::create(
+      b, loc, negative, arith::SubIOp::create(b, loc, zero, value), value);
+  return {negative, magnitude};
+}
+
+/// `negative ? -(quotient + up) : quotient + up`.
+static Value joinSign(OpBuilder &b, Location loc, Value negative,
+                      Value quotient, Value up) {
+  Value rounded = arith::AddIOp::create(
+      b, loc, quotient, arith::ExtUIOp::create(b, loc, quotient.getType(), up));
+  Value zero = buildInt(b, loc, quotient.getType(), 0);
+  return arith::SelectOp::create(
+      b, loc, negative, arith::SubIOp::create(b, loc, zero, rounded), rounded);
+}
+
+Value buildRoundingShiftRight(OpBuilder &b, Location loc, Value value,
+                              Value shift, RoundingMode mode) {
+  Type type = value.getType();
+  Value one = buildInt(b, loc, type, 1);
+  auto [negative, magnitude] = splitSign(b, loc, value);
+  Value quotient = arith::ShRUIOp::create(b, loc, magnitude, shift);
+  Value mask = arith::SubIOp::create(
+      b, loc, arith::ShLIOp::create(b, loc, one, shift), one);
+  Value remainder = arith::AndIOp::create(b, loc, magnitude, mask);
+  Value up;
+  switch (mode) {
+  case RoundingMode::nearest_even:
+  case RoundingMode::half_away: {
+    Value half = arith::ShLIOp::create(
+        b, loc, one, arith::SubIOp::create(b, loc, shift, one));
+    if (mode == RoundingMode::half_away) {
+      up = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, remainder,
+                                 half);
+      break;
+    }
+    Value above = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
+                                        remainder, half);
+    Value tie = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      remainder, half);
+    Value odd = arith::TruncIOp::create(b, loc, b.getI1Type(), quotient);
+    up = arith::OrIOp::create(b, loc, above,
+                              arith::AndIOp::create(b, loc, tie, odd));
+    break;
+  }
+  case RoundingMode::pseudo_stochastic: {
+    // NITI: the upper ceil(s/2) discarded bits against the lower floor(s/2)
+    // bits, the latter doubled when s is odd so both have the same width.
+    Value halfShift = arith::ShRUIOp::create(b, loc, shift, one);
+    Value high = arith::ShRUIOp::create(b, loc, remainder, halfShift);
+    Value lowMask = arith::SubIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, one, halfShift), one);
+    Value low = arith::AndIOp::create(b, loc, remainder, lowMask);
+    low = arith::ShLIOp::create(b, loc, low,
+                                arith::AndIOp::create(b, loc, shift, one));
+    up = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, high, low);
+    break;
+  }
+  }
+  return joinSign(b, loc, negative, quotient, up);
+}
+
+Value buildRoundingDivide(OpBuilder &b, Location loc, Value numerator,
+                          Value denominator, RoundingMode mode) {
+  assert(mode != RoundingMode::pseudo_stochastic &&
+         "the verifiers reject pseudo-stochastic division");
+  auto [negative, magnitude] = splitSign(b, loc, numerator);
+  Value quotient = arith::DivUIOp::create(b, loc, magnitude, denominator);
+  Value remainder = arith::SubIOp::create(
+      b, loc, magnitude, arith::MulIOp::create(b, loc, quotient, denominator));
+  // 2r vs d as r vs d - r: 2r can overflow when d is near the type's top.
+  Value rest = arith::SubIOp::create(b, loc, denominator, remainder);
+  Value up;
+  if (mode == RoundingMode::half_away) {
+    up = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, remainder,
+                               rest);
+  } else {
+    Value above = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
+                                        remainder, rest);
+    Value tie = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      remainder, rest);
+    Value odd = arith::TruncIOp::create(b, loc, b.getI1Type(), quotient);
+    up = arith::OrIOp::create(b, loc, above,
+                              arith::AndIOp::create(b, loc, tie, odd));
+  }
+  return joinSign(b, loc, negative, quotient, up);
+}
+
+Value buildRescale(OpBuilder &b, Location loc, Value value, Value multiplier,
+                   Value shift, ShiftSigns signs, RoundingMode mode) {
+  Type i64 = b.getI64Type();
+  // |value * multiplier| < 2^62 by the caller's bound.
+  Value product = arith::MulIOp::create(b, loc, value, multiplier);
+  Value zero = buildInt(b, loc, i64, 0);
+  Value right, left;
+  if (signs != ShiftSigns::NonPositive) {
+    // Lanes with a non-positive shift compute a harmless shift by 1.
+    Value positiveShift =
+        signs == ShiftSigns::Mixed
+            ? arith::MaxSIOp::create(b, loc, shift, buildInt(b, loc, i64, 1))
+            : shift;
+    right = buildRoundingShiftRight(b, loc, product, positiveShift, mode);
+  }
+  if (signs != ShiftSigns::Positive) {
+    // Beyond +-2^31 the result saturates i32 whatever the shift, so the
+    // clamp changes nothing the output stage can see, and 2^31 << 31 fits.
+    Value bound = buildInt(b, loc, i64, int64_t(1) << 31);
+    Value clamped = arith::MaxSIOp::create(
+        b, loc, arith::MinSIOp::create(b, loc, product, bound),
+        arith::SubIOp::create(b, loc, zero, bound));
+    Value amount = arith::SubIOp::create(b, loc, zero, shift);
+    if (signs == ShiftSigns::Mixed)
+      amount = arith::MaxSIOp::create(b, loc, amount, zero);
+    left = arith::ShLIOp::create(b, loc, clamped, amount);
+  }
+  if (signs == ShiftSigns::Positive)
+    return right;
+  if (signs == ShiftSigns::NonPositive)
+    return left;
+  Value isRight =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, shift, zero);
+  return arith::SelectOp::create(b, loc, isRight, right, left);
+}
+
+Value buildOutputStage(OpBuilder &b, Location loc, Value value,
+                       int32_t zeroPoint, int32_t min, int32_t max) {
+  // In the value's own width (at least 32 bits): the clamp must come
+  // before any truncation.
+  Type type = value.getType();
+  if (type.getIntOrFloatBitWidth() < 32) {
+    type = b.getI32Type();
+    value = buildExtend(b, loc, value, type);
+  }
+  if (zeroPoint != 0)
+    value = arith::AddIOp::create(b, loc, value,
+                                  buildInt(b, loc, type, zeroPoint));
+  value = arith::MaxSIOp::create(b, loc, value, buildInt(b, loc, type, min));
+  value = arith::MinSIOp::create(b, loc, value, buildInt(b, loc, type, max));
+  return arith::TruncIOp::create(b, loc, b.getI8Type(), value);
+}
+
+Value buildVector(OpBuilder &b, Location loc, ArrayRef<int64_t> values,
+                  Type type) {
+  auto tensorType =
+      RankedTensorType::get({static_cast<int64_t>(values.size())}, type);
+  SmallVector<APInt> bits;
+  for (int64_t value : values)
+    bits.push_back(APInt(type.getIntOrFloatBitWidth(),
+                         static_cast<uint64_t>(value), /*isSigned=*/true,
+                         /*implicitTrunc=*/true));
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(tensorType, bits));
+}
+
+Value buildMappedGeneric(OpBuilder &b, Location loc, ValueRange inputs,
+                         ArrayRef<AffineMap> maps, RankedTensorType resultType,
+                         ScalarBuilder body) {
+  int64_t rank = resultType.getRank();
+  SmallVector<AffineMap> allMaps(maps);
+  allMaps.push_back(AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
+  return linalg::GenericOp::create(
+             b, loc, resultType, inputs, buildEmpty(b, loc, resultType),
+             allMaps, getIteratorTypes(rank),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl, body(nb, nl, args.drop_back()));
+             })
+      .getResult(0);
+}
+
+AffineMap channelMap(MLIRContext *context, int64_t rank, int64_t axis) {
+  return AffineMap::get(rank, 0, getAffineDimExpr(axis, context));
+}
+
+RescaleParams getRescaleParams(ArrayRef<int32_t> multipliers,
+                               ArrayRef<int32_t> shifts) {
+  RescaleParams params;
+  params.multipliers.assign(multipliers.begin(), multipliers.end());
+  params.shifts.assign(shifts.begin(), shifts.end());
+  params.signs = classifyShifts(shifts);
+  return params;
+}
+
+void RescaleParams::addInputs(OpBuilder &b, Location loc, int64_t rank,
+                              int64_t axis, SmallVectorImpl<Value> &inputs,
+                              SmallVectorImpl<AffineMap> &maps) const {
+  if (!isPerChannel())
+    return;
+  inputs.push_back(buildVector(b, loc, multipliers, b.getI64Type()));
+  inputs.push_back(buildVector(b, loc, shifts, b.getI64Type()));
+  maps.append(2, channelMap(b.getContext(), rank, axis));
+}
+
+std::pair<Value, Value> RescaleParams::get(OpBuilder &b, Location loc,
+                                           ValueRange args) const {
+  if (isPerChannel())
+    return {args[0], args[1]};
+  Type i64 = b.getI64Type();
+  return {buildInt(b, loc, i64, multipliers[0]),
+          buildInt(b, loc, i64, shifts[0])};
+}
+
+Type getDivisionType(OpBuilder &b, __int128 maxNumerator,
+                     __int128 maxDenominator) {
+  __int128 limit = __int128(1) << 62;
+  if (maxNumerator < limit && maxDenominator < limit)
+    return b.getI64Type();
+  return b.getIntegerType(128);
+}
+
+__int128 getAverageDenominator(int64_t count, int32_t shift) {
+  return __int128(count) << std::max<int32_t>(shift, 0);
+}
+
+Type getAverageType(OpBuilder &b, int64_t maxSum, int64_t maxCount,
+                    int32_t multiplier, int32_t shift) {
+  // Numerator |sum| * multiplier * 2^-shift < 2^31 * 2^31 * 2^31 = 2^93
+  // for sums below 2^31: i128 always suffices.
+  __int128 numerator = __int128(maxSum) * multiplier
+                       << std::max<int32_t>(-shift, 0);
+  return getDivisionType(b, numerator, getAverageDenominator(maxCount, shift));
+}
+
+Value buildAverage(OpBuilder &b, Location loc, Value sum, Value denominator,
+                   Type type, int32_t multiplier, int32_t shift,
+                   RoundingMode mode, int32_t zeroPoint, int32_t min,
+                   int32_t max) {
+  Value numerator = arith::MulIOp::create(b, loc, buildExtend(b, loc, sum, type),
+                                          buildInt(b, loc, type, multiplier));
+  if (shift < 0)
+    numerator = arith::ShLIOp::create(b, loc, numerator,
+                                      buildInt(b, loc, type, -shift));
+  Value quotient = buildRoundingDivide(b, loc, numerator, denominator, mode);
+  return buildOutputStage(b, loc, quotient, zeroPoint, min, max);
+}
+
+} // namespace whittle::qnn

@@ -1,0 +1,143 @@
+//===- RescaleUtils.h - qnn's integer arithmetic as IR ----------*- C++ -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The scalar builders every qnn lowering shares: the rounding shifts and
+// divisions of QNNArithmetic.h emitted as arith ops, the output stage, and
+// constant parameter tensors. Each builder states the range its operands
+// must stay in so that the fixed-width arithmetic is exact; the patterns
+// prove those ranges where they call them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_LIB_CONVERSION_QNNTOLINALG_RESCALEUTILS_H
+#define WHITTLE_LIB_CONVERSION_QNNTOLINALG_RESCALEUTILS_H
+
+#include "../NNToLinalg/LoweringUtils.h"
+#include "whittle/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "whittle/Dialect/QNN/QNNOps.h"
+
+namespace whittle::qnn {
+
+/// An integer constant of `type` (any width, i128 included).
+mlir::Value buildInt(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
+                     int64_t value);
+
+/// `value` sign-extended (or truncated) to `type`.
+mlir::Value buildExtend(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value value, mlir::Type type);
+
+/// An axis attribute (whose getter returns the bits unsigned) in
+/// [0, rank).
+inline int64_t normalizeAxis(uint64_t bits, int64_t rank) {
+  auto axis = static_cast<int64_t>(bits);
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// Which signs the shifts of a rescale take: the lowering emits only the
+/// paths that can occur.
+enum class ShiftSigns { Positive, NonPositive, Mixed };
+ShiftSigns classifyShifts(llvm::ArrayRef<int32_t> shifts);
+
+/// `round(value / 2^shift)` by `mode` for `shift` > 0, both of one integer
+/// type; `value` must not be the type's minimum.
+mlir::Value buildRoundingShiftRight(mlir::OpBuilder &b, mlir::Location loc,
+                                    mlir::Value value, mlir::Value shift,
+                                    RoundingMode mode);
+
+/// `round(numerator / denominator)` by `mode` (not pseudo_stochastic) for
+/// `denominator` > 0, both of one integer type; `numerator` must not be
+/// the type's minimum.
+mlir::Value buildRoundingDivide(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Value numerator, mlir::Value denominator,
+                                RoundingMode mode);
+
+/// QNNArithmetic's `rescale(value, multiplier, shift)` in i64 for
+/// |value * multiplier| < 2^62 (all three operands i64), up to saturation:
+/// results beyond the i32 range keep their sign but not their magnitude,
+/// which the output stage (which clamps into i8) cannot tell apart. A left
+/// shift (`shift` <= 0, at most 31) first clamps the product to +-2^31, so
+/// it stays below 2^62 in magnitude.
+mlir::Value buildRescale(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value value, mlir::Value multiplier,
+                         mlir::Value shift, ShiftSigns signs,
+                         RoundingMode mode);
+
+/// The output stage: `clamp(value + zeroPoint, min, max)` as i8, in
+/// `value`'s width (i32 for narrower values); `value + zeroPoint` must not
+/// overflow it.
+mlir::Value buildOutputStage(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value value, int32_t zeroPoint, int32_t min,
+                             int32_t max);
+
+/// A constant 1-D tensor of `type` elements.
+mlir::Value buildVector(mlir::OpBuilder &b, mlir::Location loc,
+                        llvm::ArrayRef<int64_t> values, mlir::Type type);
+
+/// An all-parallel `linalg.generic` over `resultType` reading `inputs`
+/// through `maps` (the output's identity map is added) and yielding `body`.
+mlir::Value buildMappedGeneric(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::ValueRange inputs,
+                               llvm::ArrayRef<mlir::AffineMap> maps,
+                               mlir::RankedTensorType resultType,
+                               ScalarBuilder body);
+
+/// The map reading a per-channel parameter (1-D) along dimension `axis` of
+/// a rank-`rank` iteration space.
+mlir::AffineMap channelMap(mlir::MLIRContext *context, int64_t rank,
+                           int64_t axis);
+
+/// The lowering of a per-tensor or per-channel (multiplier, shift) pair
+/// inside a generic: the pattern adds `inputs`/`maps` to its generic when
+/// the parameters are per channel and asks `get` for the scalars in the
+/// body.
+struct RescaleParams {
+  llvm::SmallVector<int64_t> multipliers, shifts;
+  ShiftSigns signs;
+  /// For per-channel parameters: two i64 tensors read along `axis`.
+  void addInputs(mlir::OpBuilder &b, mlir::Location loc, int64_t rank,
+                 int64_t axis, llvm::SmallVectorImpl<mlir::Value> &inputs,
+                 llvm::SmallVectorImpl<mlir::AffineMap> &maps) const;
+  bool isPerChannel() const { return multipliers.size() > 1; }
+  /// The body's multiplier and shift; `args` are the block arguments the
+  /// inputs added by addInputs map to (ignored per tensor).
+  std::pair<mlir::Value, mlir::Value> get(mlir::OpBuilder &b,
+                                          mlir::Location loc,
+                                          mlir::ValueRange args) const;
+};
+RescaleParams getRescaleParams(llvm::ArrayRef<int32_t> multipliers,
+                               llvm::ArrayRef<int32_t> shifts);
+
+} // namespace whittle::qnn
+
+#endif // WHITTLE_LIB_CONVERSION_QNNTOLINALG_RESCALEUTILS_H
+
+namespace whittle::qnn {
+
+/// The integer type a rounding division needs: i64 when the numerator's
+/// and the denominator's magnitudes are below 2^62 (bounds proven by the
+/// caller), i128 otherwise.
+mlir::Type getDivisionType(mlir::OpBuilder &b, __int128 maxNumerator,
+                           __int128 maxDenominator);
+
+/// `round(sum * multiplier / (count * 2^shift))` then the output stage, the
+/// arithmetic of the averages (pools) for one element: `sum` is i32 with
+/// |sum| <= `maxSum`, `count` an integer of the division type (see
+/// getDivisionType and getAverageDenominator), `shift` in [-31, 62].
+mlir::Value buildAverage(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value sum, mlir::Value denominator,
+                         mlir::Type type, int32_t multiplier, int32_t shift,
+                         RoundingMode mode, int32_t zeroPoint, int32_t min,
+                         int32_t max);
+
+/// The division type of an average whose sums stay within +-`maxSum` and
+/// whose counts within [1, `maxCount`].
+mlir::Type getAverageType(mlir::OpBuilder &b, int64_t maxSum, int64_t maxCount,
+                          int32_t multiplier, int32_t shift);
+
+/// `count * 2^max(shift, 0)`, the denominator of an average.
+__int128 getAverageDenominator(int64_t count, int32_t shift);
+
+} // namespace whittle::qnn
