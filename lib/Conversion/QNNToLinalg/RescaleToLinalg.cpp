@@ -75,14 +75,14 @@ struct AddLowering : OpConversionPattern<AddOp> {
           // 2^40 in magnitude.
           Value a = arith::MulIOp::create(
               b, l, buildCentered(b, l, args[0], op.getAZeroPoint()),
-              buildInt(b, l, i64, op.getAMultiplier()));
+              buildInt(b, l, i64, static_cast<int32_t>(op.getAMultiplier())));
           Value c = arith::MulIOp::create(
               b, l, buildCentered(b, l, args[1], op.getBZeroPoint()),
-              buildInt(b, l, i64, op.getBMultiplier()));
+              buildInt(b, l, i64, static_cast<int32_t>(op.getBMultiplier())));
           Value sum = arith::AddIOp::create(b, l, a, c);
           Value scaled = buildRescale(
               b, l, sum, buildInt(b, l, i64, 1),
-              buildInt(b, l, i64, op.getShift()),
+              buildInt(b, l, i64, static_cast<int32_t>(op.getShift())),
               classifyShifts(static_cast<int32_t>(op.getShift())), mode);
           return buildOutputStage(b, l, scaled, op.getOutputZeroPoint(),
                                   op.getMin(), op.getMax());
@@ -108,8 +108,9 @@ struct MulLowering : OpConversionPattern<MulOp> {
               b, l, buildCentered(b, l, args[0], op.getAZeroPoint()),
               buildCentered(b, l, args[1], op.getBZeroPoint()));
           Value scaled = buildRescale(
-              b, l, product, buildInt(b, l, i64, op.getMultiplier()),
-              buildInt(b, l, i64, op.getShift()),
+              b, l, product,
+              buildInt(b, l, i64, static_cast<int32_t>(op.getMultiplier())),
+              buildInt(b, l, i64, static_cast<int32_t>(op.getShift())),
               classifyShifts(static_cast<int32_t>(op.getShift())), mode);
           return buildOutputStage(b, l, scaled, op.getOutputZeroPoint(),
                                   op.getMin(), op.getMax());
