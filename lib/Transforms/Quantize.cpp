@@ -23,6 +23,7 @@
 #include "whittle/Transforms/Calibration.h"
 #include "whittle/Transforms/Passes.h"
 #include "whittle/Transforms/QuantizeReport.h"
+#include "whittle/Transforms/QuantizeSQNR.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -88,7 +89,14 @@ public:
         unsignedAfterRelu(unsignedAfterRelu) {}
 
   LogicalResult run();
+  /// Erases the float ops, dead once the outputs are dequantized twins.
+  void eraseFloatModel();
   std::vector<LayerReport> takeReport() { return std::move(report); }
+  /// Each report entry's float output and its i8 twin, in report order
+  /// (valid until eraseFloatModel).
+  ArrayRef<QuantizedLayerOutput> getLayerOutputs() const {
+    return layerOutputs;
+  }
 
 private:
   // Parameters.
@@ -139,6 +147,14 @@ private:
   void record(Value floatValue, Value value, QParams params) {
     map[floatValue] = {value, params};
   }
+  /// Adds a report entry for the layer whose float output is `output`
+  /// (already recorded).
+  void addLayer(LayerReport layer, Value output) {
+    QValue twin = map.lookup(output);
+    layerOutputs.push_back(
+        {output, twin.value, twin.params.scale, twin.params.zeroPoint});
+    report.push_back(std::move(layer));
+  }
 
   func::FuncOp func;
   OpBuilder builder;
@@ -148,6 +164,7 @@ private:
   DenseMap<Value, QValue> map;
   DenseSet<Operation *> fusedOps;
   std::vector<LayerReport> report;
+  std::vector<QuantizedLayerOutput> layerOutputs;
 };
 
 } // namespace
@@ -532,7 +549,7 @@ LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
        builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
        builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
   record(output, requantize, *outParams);
-  report.push_back(std::move(layer));
+  addLayer(std::move(layer), output);
   return success();
 }
 
@@ -650,7 +667,7 @@ LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
        builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
        builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
   record(output, requantize, *outParams);
-  report.push_back(std::move(layer));
+  addLayer(std::move(layer), output);
   return success();
 }
 
@@ -725,7 +742,7 @@ LogicalResult Quantizer::quantizeAddSub(Operation *op, bool subtract) {
        builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
        builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
   record(output, add, *outParams);
-  report.push_back(std::move(layer));
+  addLayer(std::move(layer), output);
   return success();
 }
 
@@ -791,7 +808,7 @@ LogicalResult Quantizer::quantizeMulDiv(Operation *op, bool divide) {
        builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
        builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
   record(output, mul, *outParams);
-  report.push_back(std::move(layer));
+  addLayer(std::move(layer), output);
   return success();
 }
 
@@ -907,15 +924,16 @@ LogicalResult Quantizer::quantizeAveragePool(nn::AveragePoolOp op) {
        builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
        builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
   record(output, pool, *outParams);
-  report.push_back({getLayerName(op),
-                    "avg_pool",
-                    {x->params.scale, x->params.zeroPoint},
-                    std::nullopt,
-                    {outParams->scale, outParams->zeroPoint},
-                    {},
-                    {r->multiplier},
-                    {r->shift},
-                    0});
+  addLayer({getLayerName(op),
+            "avg_pool",
+            {x->params.scale, x->params.zeroPoint},
+            std::nullopt,
+            {outParams->scale, outParams->zeroPoint},
+            {},
+            {r->multiplier},
+            {r->shift},
+            0},
+           output);
   return success();
 }
 
@@ -949,15 +967,16 @@ LogicalResult Quantizer::quantizeGlobalAveragePool(nn::GlobalAveragePoolOp op) {
        builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
        builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
   record(output, pool, *outParams);
-  report.push_back({getLayerName(op),
-                    "global_avg_pool",
-                    {x->params.scale, x->params.zeroPoint},
-                    std::nullopt,
-                    {outParams->scale, outParams->zeroPoint},
-                    {},
-                    {r->multiplier},
-                    {r->shift},
-                    0});
+  addLayer({getLayerName(op),
+            "global_avg_pool",
+            {x->params.scale, x->params.zeroPoint},
+            std::nullopt,
+            {outParams->scale, outParams->zeroPoint},
+            {},
+            {r->multiplier},
+            {r->shift},
+            0},
+           output);
   return success();
 }
 
@@ -1139,12 +1158,17 @@ LogicalResult Quantizer::run() {
   for (Operation &op : llvm::make_early_inc_range(body))
     if (failed(quantizeOp(&op)))
       return failure();
-  // The float model is dead now, from the outputs back.
+  return success();
+}
+
+void Quantizer::eraseFloatModel() {
+  // Dead from the outputs back.
+  Block &body = func.getBody().front();
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
     if (isOpTriviallyDead(&op))
       op.erase();
   func.removeArgAttr(0, kRangeAttrName);
-  return success();
+  layerOutputs.clear();
 }
 
 //===----------------------------------------------------------------------===//
@@ -1201,6 +1225,29 @@ void QuantizePass::runOnOperation() {
   if (failed(quantizer.run()))
     return signalPassFailure();
   std::vector<LayerReport> layers = quantizer.takeReport();
+  if (!report.empty() && sqnr) {
+    // By default, the samples calibration ran on.
+    std::string data = sqnrData;
+    int64_t limit = sqnrLimit;
+    auto calibration =
+        module->getAttrOfType<DictionaryAttr>(kCalibrationAttrName);
+    if (data.empty() && calibration)
+      if (auto path = calibration.getAs<StringAttr>("data")) {
+        data = path.str();
+        if (auto samples = calibration.getAs<IntegerAttr>("samples");
+            samples && limit < 0)
+          limit = samples.getInt();
+      }
+    if (!data.empty()) {
+      SmallVector<std::optional<double>> sqnrs(layers.size());
+      if (failed(measureLayerSQNR(module, quantizer.getLayerOutputs(), data,
+                                  limit, sqnrs)))
+        return signalPassFailure();
+      for (auto [layer, value] : llvm::zip(layers, sqnrs))
+        layer.sqnr = value;
+    }
+  }
+  quantizer.eraseFloatModel();
   for (Operation &op : func.getBody().front())
     op.removeAttr(kRangeAttrName);
   if (!report.empty()) {

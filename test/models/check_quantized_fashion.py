@@ -112,8 +112,9 @@ def main():
                                    args.batch, workdir)
             accuracy = 100 * float(np.mean(np.argmax(logits, 1) == labels))
             sqnr = sqnr_db(reference, logits)
+            # null is an exact layer (infinite SQNR).
             layer_sqnrs = [layer["sqnr_db"] for layer in report["layers"]
-                           if "sqnr_db" in layer]
+                           if layer.get("sqnr_db") is not None]
             worst = f"{min(layer_sqnrs):.1f}" if layer_sqnrs else "-"
             ok = float_accuracy - accuracy <= max_loss[scheme]
             failed |= not ok
