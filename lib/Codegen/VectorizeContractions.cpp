@@ -43,8 +43,24 @@ Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value weights,
   auto matmul = linalg::GenericOp::create(
       builder, loc, output.getType(), ValueRange{weights, input}, output, maps,
       iterators, [](OpBuilder &builder, Location loc, ValueRange args) {
-        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
-        Value sum = arith::AddFOp::create(builder, loc, product, args[2]);
+        Type accType = args[2].getType();
+        if (isa<FloatType>(accType)) {
+          Value product =
+              arith::MulFOp::create(builder, loc, args[0], args[1]);
+          Value sum = arith::AddFOp::create(builder, loc, product, args[2]);
+          linalg::YieldOp::create(builder, loc, sum);
+          return;
+        }
+        // Integer products (i8 x i8 -> i32) sign-extend as the named
+        // convolution does.
+        auto widen = [&](Value value) -> Value {
+          if (value.getType() == accType)
+            return value;
+          return arith::ExtSIOp::create(builder, loc, accType, value);
+        };
+        Value product =
+            arith::MulIOp::create(builder, loc, widen(args[0]), widen(args[1]));
+        Value sum = arith::AddIOp::create(builder, loc, product, args[2]);
         linalg::YieldOp::create(builder, loc, sum);
       });
   return matmul.getResult(0);
@@ -183,7 +199,10 @@ getKernelTileSizes(linalg::LinalgOp op, int64_t registerRows,
       op.getNumDpsInits() != 1 || !op.hasPureTensorSemantics())
     return std::nullopt;
   auto outputType = cast<ShapedType>(op.getDpsInits()[0].getType());
-  if (!outputType.getElementType().isF32())
+  // f32 products, and integer products accumulating in i32 (the vector
+  // body sign-extends the narrower operands).
+  if (!outputType.getElementType().isF32() &&
+      !outputType.getElementType().isInteger(32))
     return std::nullopt;
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(op);

@@ -62,11 +62,11 @@ func.func @matmul(%a: tensor<7x64xf32>, %b: tensor<64x32xf32>, %c: tensor<7x32xf
 // -----
 
 // Not rewritten: the right-hand operand is not contiguous along n
-// (B transposed), and integer products are left to the loop lowering.
+// (B transposed); i32 x i32 products are vectorized (in i32).
 // CHECK-LABEL: func @not_vectorized
-// CHECK-NOT: vector.contract
+// CHECK-NOT: vector.contract {{.*}}f32
 // CHECK: linalg.generic
-// CHECK: linalg.matmul
+// CHECK: vector.contract {{.*}} : vector<6x16xi32>, vector<16x16xi32> into vector<6x16xi32>
 #lhs = affine_map<(m, n, k) -> (m, k)>
 #rhs = affine_map<(m, n, k) -> (n, k)>
 #out = affine_map<(m, n, k) -> (m, n)>
@@ -81,4 +81,20 @@ func.func @not_vectorized(%a: tensor<8x64xf32>, %b: tensor<32x64xf32>, %c: tenso
   } -> tensor<8x32xf32>
   %1 = linalg.matmul ins(%ia, %ib : tensor<8x64xi32>, tensor<64x32xi32>) outs(%ic : tensor<8x32xi32>) -> tensor<8x32xi32>
   return %0, %1 : tensor<8x32xf32>, tensor<8x32xi32>
+}
+
+// -----
+
+// Integer products: i8 x i8 -> i32 matrix products become mixed-width
+// vector.contract ops; integer convolutions go through im2col like float
+// ones, sign-extending the bytes in the kernel.
+// CHECK-LABEL: func @int8
+// CHECK: vector.contract {{.*}} : vector<6x16xi8>, vector<16x16xi8> into vector<6x16xi32>
+// CHECK: tensor.collapse_shape {{.*}} : tensor<1x8x3x3x8x8xi8> into tensor<1x72x64xi8>
+// CHECK: arith.extsi {{.*}} : vector<6x16x{{[0-9]+}}xi8> to vector<6x16x{{[0-9]+}}xi32>
+// CHECK: vector.contract {{.*}} into vector<6x16xi32>
+func.func @int8(%a: tensor<7x64xi8>, %b: tensor<64x32xi8>, %c: tensor<7x32xi32>, %x: tensor<1x8x10x10xi8>, %w: tensor<16x8x3x3xi8>, %y: tensor<1x16x8x8xi32>) -> (tensor<7x32xi32>, tensor<1x16x8x8xi32>) {
+  %0 = linalg.matmul ins(%a, %b : tensor<7x64xi8>, tensor<64x32xi8>) outs(%c : tensor<7x32xi32>) -> tensor<7x32xi32>
+  %1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x8x10x10xi8>, tensor<16x8x3x3xi8>) outs(%y : tensor<1x16x8x8xi32>) -> tensor<1x16x8x8xi32>
+  return %0, %1 : tensor<7x32xi32>, tensor<1x16x8x8xi32>
 }

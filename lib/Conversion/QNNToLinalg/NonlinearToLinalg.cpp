@@ -8,7 +8,8 @@
 // `linalg.generic` (a gather the vectorizer leaves scalar, which is what a
 // 256-entry table costs anyway). The integer softmax is three passes along
 // its axis: the maximum, the table's exponentials and their i64 sum, and a
-// rounding division of each exponential by the sum.
+// rounding division of each exponential by the sum. qnn.resize has no
+// lowering yet (the pass reports it).
 //
 //===----------------------------------------------------------------------===//
 
@@ -136,25 +137,10 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
   }
 };
 
-/// Resize is not lowered yet: a clear error rather than a generic
-/// legalization failure.
-struct ResizeLowering : OpConversionPattern<ResizeOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(ResizeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    return op.emitOpError(
-        "has no CPU lowering yet; resize the float model before quantizing "
-        "(keep the Resize outside the integer region) or use nearest "
-        "upsampling through nn data movement");
-  }
-};
-
 } // namespace
 
 void whittle::populateQNNNonlinearToLinalgPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<LookupTableLowering, SoftmaxLowering, ResizeLowering>(
+  patterns.add<LookupTableLowering, SoftmaxLowering>(
       patterns.getContext());
 }

@@ -34,11 +34,16 @@ void whittle::populateQNNToLinalgPatterns(RewritePatternSet &patterns) {
 namespace {
 
 /// The lowering needs static shapes; this names the first qnn op without
-/// them.
-LogicalResult checkStaticShapes(ModuleOp module) {
+/// them, or that it cannot lower.
+LogicalResult checkLowerable(ModuleOp module) {
   WalkResult result = module.walk([](Operation *op) {
     if (!isa<qnn::QNNDialect>(op->getDialect()))
       return WalkResult::advance();
+    if (isa<qnn::ResizeOp>(op)) {
+      op->emitError("cannot lower 'qnn.resize' yet: it has no CPU lowering; "
+                    "keep the Resize in float outside the integer region");
+      return WalkResult::interrupt();
+    }
     auto isDynamic = [](Type type) {
       auto shaped = dyn_cast<ShapedType>(type);
       return shaped && !shaped.hasStaticShape();
@@ -60,7 +65,7 @@ struct ConvertQNNToLinalgPass
     : whittle::impl::ConvertQNNToLinalgBase<ConvertQNNToLinalgPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (failed(checkStaticShapes(module)))
+    if (failed(checkLowerable(module)))
       return signalPassFailure();
     MLIRContext *context = &getContext();
     RewritePatternSet patterns(context);

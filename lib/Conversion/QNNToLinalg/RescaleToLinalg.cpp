@@ -19,6 +19,9 @@ using namespace whittle::qnn;
 
 namespace {
 
+// The attribute getters return i32 attributes' bits as uint32_t: every
+// use below goes through int32_t.
+
 struct RequantizeLowering : OpConversionPattern<RequantizeOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -145,8 +148,8 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
       bool identity = multiplier == 1 && shift == 0 && inputZp == zp &&
                       lo == -128 && hi == 127;
       if (!identity) {
-        auto partType = RankedTensorType::get(type.getShape(),
-                                              rewriter.getI8Type());
+        auto partType =
+            RankedTensorType::get(type.getShape(), rewriter.getI8Type());
         part = buildMappedGeneric(
             rewriter, loc, input, rewriter.getMultiDimIdentityMap(rank),
             partType, [&](OpBuilder &b, Location l, ValueRange args) {
@@ -159,8 +162,8 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
               return buildOutputStage(b, l, scaled, zp, lo, hi);
             });
       }
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
-          sizes, strides(rank, rewriter.getIndexAttr(1));
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
+          strides(rank, rewriter.getIndexAttr(1));
       offsets[axis] = rewriter.getIndexAttr(offset);
       for (int64_t size : type.getShape())
         sizes.push_back(rewriter.getIndexAttr(size));

@@ -1,0 +1,85 @@
+// RUN: whittle-opt %s --split-input-file --convert-qnn-to-linalg --canonicalize | FileCheck %s
+
+// i8 operands go straight into the named convolution with an i32
+// accumulator; padding holds the input zero point; the zero point's
+// correction (-zx * sum w) starts the accumulator with the bias.
+// CHECK-LABEL: func @conv
+// CHECK: tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: tensor.yield %c-128_i8 : i8
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "reduction", "reduction"]{{.*}}ins(%{{.*}} : tensor<4x3x3x3xi8>) outs(%{{.*}} : tensor<4xi32>)
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}}strides = dense<2>{{.*}}ins(%{{.*}}, %{{.*}} : tensor<1x3x10x10xi8>, tensor<4x3x3x3xi8>) outs(%{{.*}} : tensor<1x4x4x4xi32>)
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @conv(%x: tensor<1x3x8x8xi8>, %w: tensor<4x3x3x3xi8>, %b: tensor<4xi32>) -> tensor<1x4x4x4xi32> {
+  %acc = qnn.conv %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, input_zero_point = -128 : i32, weight_zero_point = array<i32: 0>} : (tensor<1x3x8x8xi8>, tensor<4x3x3x3xi8>, tensor<4xi32>) -> tensor<1x4x4x4xi32>
+  return %acc : tensor<1x4x4x4xi32>
+}
+
+// -----
+
+// Without zero points or bias the accumulator starts at 0; a depthwise
+// convolution is the named depthwise op.
+// CHECK-LABEL: func @depthwise
+// CHECK: linalg.fill
+// CHECK: linalg.depthwise_conv_2d_nchw_chw {{.*}}ins(%{{.*}}, %{{.*}} : tensor<1x8x6x6xi8>, tensor<8x3x3xi8>) outs(%{{.*}} : tensor<1x8x4x4xi32>)
+func.func @depthwise(%x: tensor<1x8x6x6xi8>, %w: tensor<8x1x3x3xi8>) -> tensor<1x8x4x4xi32> {
+  %acc = qnn.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 8, weight_zero_point = array<i32: 0>} : (tensor<1x8x6x6xi8>, tensor<8x1x3x3xi8>) -> tensor<1x8x4x4xi32>
+  return %acc : tensor<1x8x4x4xi32>
+}
+
+// -----
+
+// A per-channel weight zero point subtracts zw[m] times the window sum of
+// x, itself a convolution with a filter of ones (one per group).
+// CHECK-LABEL: func @grouped_weight_zero_point
+// CHECK: arith.constant dense<1> : tensor<2x1x2x1x1xi8>
+// CHECK: %[[ZW:.+]] = arith.constant dense<[0, 1, 2, 3]> : tensor<4xi32>
+// CHECK: %[[ACC:.+]] = linalg.generic {{.*}}ins(%{{.*}}, %{{.*}} : tensor<1x2x2x5x5xi8>, tensor<2x2x2x1x1xi8>)
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}}ins(%{{.*}}, %{{.*}} : tensor<1x2x2x5x5xi8>, tensor<2x1x2x1x1xi8>)
+// CHECK: linalg.generic {{.*}}ins(%{{.*}}, %{{.*}}, %[[ZW]] : tensor<1x4x5x5xi32>, tensor<1x2x5x5xi32>, tensor<4xi32>)
+// CHECK: arith.muli
+// CHECK: arith.subi
+func.func @grouped_weight_zero_point(%x: tensor<1x4x5x5xi8>, %w: tensor<4x2x1x1xi8>) -> tensor<1x4x5x5xi32> {
+  %acc = qnn.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 2, weight_zero_point = array<i32: 0, 1, 2, 3>} : (tensor<1x4x5x5xi8>, tensor<4x2x1x1xi8>) -> tensor<1x4x5x5xi32>
+  return %acc : tensor<1x4x5x5xi32>
+}
+
+// -----
+
+// Matrix products: the bytes into linalg.matmul (batches sharing B fold
+// into rows), then one elementwise correction: - zb rowsum(a) - za
+// colsum(b) + K za zb + bias.
+// CHECK-LABEL: func @matmul
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<10x16xi8>, tensor<16x7xi8>) outs(%{{.*}} : tensor<10x7xi32>)
+// CHECK: linalg.generic {{.*}}ins(%{{.*}} : tensor<2x5x16xi8>) outs(%{{.*}} : tensor<2x5xi32>)
+// CHECK: linalg.generic {{.*}}ins(%{{.*}} : tensor<16x7xi8>) outs(%{{.*}} : tensor<7xi32>)
+// CHECK: linalg.generic {{.*}}ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x5x7xi32>, tensor<2x5xi32>, tensor<7xi32>, tensor<7xi32>)
+// CHECK: arith.addi %{{.*}}, %c80_i32 : i32
+func.func @matmul(%a: tensor<2x5x16xi8>, %b: tensor<16x7xi8>, %bias: tensor<7xi32>) -> tensor<2x5x7xi32> {
+  %y = qnn.matmul %a, %b, %bias {a_zero_point = 5 : i32, b_zero_point = array<i32: 1>} : (tensor<2x5x16xi8>, tensor<16x7xi8>, tensor<7xi32>) -> tensor<2x5x7xi32>
+  return %y : tensor<2x5x7xi32>
+}
+
+// -----
+
+// Batches of B: linalg.batch_matmul on the broadcast operands.
+// CHECK-LABEL: func @batch_matmul
+// CHECK: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<6x3x4xi8>, tensor<6x4x5xi8>) outs(%{{.*}} : tensor<6x3x5xi32>)
+func.func @batch_matmul(%a: tensor<2x1x3x4xi8>, %b: tensor<3x4x5xi8>) -> tensor<2x3x3x5xi32> {
+  %y = qnn.matmul %a, %b {b_zero_point = array<i32: 0>} : (tensor<2x1x3x4xi8>, tensor<3x4x5xi8>) -> tensor<2x3x3x5xi32>
+  return %y : tensor<2x3x3x5xi32>
+}
+
+// -----
+
+// A transposed convolution: the input spread by the strides into a tensor
+// of its zero point, then a forward convolution with the flipped filter.
+// CHECK-LABEL: func @conv_transpose
+// CHECK: linalg.fill ins(%c3_i8 : i8) outs(%{{.*}} : tensor<1x4x11x11xi8>)
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 2, 2] [1, 4, 4, 4] [1, 1, 2, 2]
+// CHECK: linalg.generic
+// CHECK: linalg.generic {{.*}}ins(%{{.*}}, %{{.*}} : tensor<1x2x2x11x11xi8>, tensor<2x2x2x3x3xi8>)
+func.func @conv_transpose(%x: tensor<1x4x4x4xi8>, %w: tensor<4x2x3x3xi8>) -> tensor<1x4x9x9xi32> {
+  %0 = qnn.conv_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>, group = 2, input_zero_point = 3 : i32, weight_zero_point = array<i32: 0>} : (tensor<1x4x4x4xi8>, tensor<4x2x3x3xi8>) -> tensor<1x4x9x9xi32>
+  return %0 : tensor<1x4x9x9xi32>
+}
