@@ -19,6 +19,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 
 #include <cmath>
 #include <limits>
@@ -63,11 +65,34 @@ LogicalResult whittle::measureLayerSQNR(
          builder.getNamedAttr(
              "zero_point", builder.getDenseI32ArrayAttr({layer.zeroPoint}))}));
   }
-  func::ReturnOp::create(builder, ret.getLoc(), results);
+  auto newReturn = func::ReturnOp::create(builder, ret.getLoc(), results);
   ret.erase();
   func.removeResAttrsAttr();
   func.setType(FunctionType::get(module.getContext(), func.getArgumentTypes(),
                                  ValueRange(results).getTypes()));
+
+  // Equal layers (two identical tables, say) become one value after CSE,
+  // and the CPU pipeline cannot return one value twice: return each value
+  // once and remember where each layer's outputs are.
+  {
+    PassManager pm(module.getContext());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    if (failed(pm.run(*copy)))
+      return fail("simplifying the model with every layer exposed failed");
+  }
+  SmallVector<Value> unique;
+  DenseMap<Value, unsigned> position;
+  SmallVector<unsigned> resultOf;
+  for (Value value : newReturn.getOperands()) {
+    auto [it, inserted] = position.try_emplace(value, unique.size());
+    if (inserted)
+      unique.push_back(value);
+    resultOf.push_back(it->second);
+  }
+  newReturn->setOperands(unique);
+  func.setType(FunctionType::get(module.getContext(), func.getArgumentTypes(),
+                                 ValueRange(unique).getTypes()));
 
   auto dataset = loadDataset(data, "", limit);
   if (!dataset)
@@ -101,8 +126,8 @@ LogicalResult whittle::measureLayerSQNR(
       return fail("running the model failed: " +
                   llvm::toString(std::move(error)));
     for (size_t i = 0; i < count; ++i) {
-      const HostTensor &reference = outputs[i];
-      const HostTensor &quantized = outputs[count + i];
+      const HostTensor &reference = outputs[resultOf[i]];
+      const HostTensor &quantized = outputs[resultOf[count + i]];
       int64_t elements = reference.getNumElements();
       if (!reference.shape.empty() && reference.shape[0] == modelBatch)
         elements = elements / modelBatch * rows;
