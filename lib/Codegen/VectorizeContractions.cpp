@@ -45,8 +45,7 @@ Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value weights,
       iterators, [](OpBuilder &builder, Location loc, ValueRange args) {
         Type accType = args[2].getType();
         if (isa<FloatType>(accType)) {
-          Value product =
-              arith::MulFOp::create(builder, loc, args[0], args[1]);
+          Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
           Value sum = arith::AddFOp::create(builder, loc, product, args[2]);
           linalg::YieldOp::create(builder, loc, sum);
           return;

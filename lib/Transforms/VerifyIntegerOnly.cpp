@@ -149,15 +149,13 @@ std::optional<std::string> check(Operation *op, const Edges &edges) {
   }
   if (isa<func::ReturnOp, func::FuncOp>(op))
     return std::nullopt;
-  if (isDataMovement(op) &&
-      llvm::all_of(op->getResults(), [&](Value result) {
+  if (isDataMovement(op) && llvm::all_of(op->getResults(), [&](Value result) {
         return !isFloat(result) || onEdge(result);
       }))
     return std::nullopt;
   for (Value operand : op->getOperands())
     if (getFloatType(operand.getType()))
-      return "computes on " +
-             print(operand.getType()) +
+      return "computes on " + print(operand.getType()) +
              " inside the integer-only region; it needs a qnn equivalent (or "
              "must move outside the model's quantize/dequantize edges)";
   for (Value result : op->getResults())

@@ -168,8 +168,8 @@ std::vector<int32_t> naiveConv(const ConvCase &c, ArrayRef<int64_t> yShape,
               div /= kernel[i];
               int64_t ki = r / div;
               r %= div;
-              int64_t p = opos[i] * c.strides[i] + ki * c.dilations[i] -
-                          c.pads[i];
+              int64_t p =
+                  opos[i] * c.strides[i] + ki * c.dilations[i] - c.pads[i];
               inside &= p >= 0 && p < c.x[2 + i];
               xIndex = xIndex * c.x[2 + i] + p;
             }
@@ -219,33 +219,96 @@ void checkConv(const ConvCase &c) {
 
 TEST(QNNLowering, Conv2D) {
   // 3x3 padded, strided, with both zero points at the extremes.
-  checkConv({{2, 3, 7, 6}, {4, 3, 3, 3}, {2, 1}, {1, 1}, {1, 0, 1, 2}, 1,
-             -128, {0}, true});
-  checkConv({{1, 5, 6, 6}, {3, 5, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 1, 127,
-             {-128, 5, 127}, true});
+  checkConv({{2, 3, 7, 6},
+             {4, 3, 3, 3},
+             {2, 1},
+             {1, 1},
+             {1, 0, 1, 2},
+             1,
+             -128,
+             {0},
+             true});
+  checkConv({{1, 5, 6, 6},
+             {3, 5, 3, 3},
+             {1, 1},
+             {1, 1},
+             {1, 1, 1, 1},
+             1,
+             127,
+             {-128, 5, 127},
+             true});
   // 1x1 and odd shapes without bias; dilation.
-  checkConv({{1, 7, 5, 3}, {6, 7, 1, 1}, {1, 1}, {1, 1}, {0, 0, 0, 0}, 1, -3,
-             {0}, false});
-  checkConv({{1, 4, 9, 8}, {2, 4, 3, 2}, {2, 3}, {2, 1}, {2, 0, 1, 1}, 1, 17,
-             {-7}, false});
+  checkConv({{1, 7, 5, 3},
+             {6, 7, 1, 1},
+             {1, 1},
+             {1, 1},
+             {0, 0, 0, 0},
+             1,
+             -3,
+             {0},
+             false});
+  checkConv({{1, 4, 9, 8},
+             {2, 4, 3, 2},
+             {2, 3},
+             {2, 1},
+             {2, 0, 1, 1},
+             1,
+             17,
+             {-7},
+             false});
 }
 
 TEST(QNNLowering, DepthwiseAndGroupedConv) {
-  checkConv({{2, 6, 7, 7}, {6, 1, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 6, 5,
-             {0, 1, -2, 3, 127, -128}, true});
-  checkConv({{1, 4, 8, 8}, {4, 1, 3, 3}, {2, 2}, {1, 1}, {0, 0, 1, 1}, 4,
-             -128, {0}, false});
-  checkConv({{1, 6, 5, 5}, {4, 3, 3, 3}, {1, 1}, {1, 1}, {1, 1, 1, 1}, 2, 9,
-             {3, 0, -1, 2}, true});
+  checkConv({{2, 6, 7, 7},
+             {6, 1, 3, 3},
+             {1, 1},
+             {1, 1},
+             {1, 1, 1, 1},
+             6,
+             5,
+             {0, 1, -2, 3, 127, -128},
+             true});
+  checkConv({{1, 4, 8, 8},
+             {4, 1, 3, 3},
+             {2, 2},
+             {1, 1},
+             {0, 0, 1, 1},
+             4,
+             -128,
+             {0},
+             false});
+  checkConv({{1, 6, 5, 5},
+             {4, 3, 3, 3},
+             {1, 1},
+             {1, 1},
+             {1, 1, 1, 1},
+             2,
+             9,
+             {3, 0, -1, 2},
+             true});
   // Depthwise with a channel multiplier (M = 2C) goes the generic way.
-  checkConv({{1, 3, 5, 5}, {6, 1, 2, 2}, {1, 1}, {1, 1}, {0, 0, 0, 0}, 3, -1,
-             {0}, true});
+  checkConv({{1, 3, 5, 5},
+             {6, 1, 2, 2},
+             {1, 1},
+             {1, 1},
+             {0, 0, 0, 0},
+             3,
+             -1,
+             {0},
+             true});
 }
 
 TEST(QNNLowering, Conv1DAnd3D) {
   checkConv({{2, 3, 11}, {4, 3, 3}, {2}, {1}, {1, 2}, 1, 4, {2}, true});
-  checkConv({{1, 2, 4, 3, 5}, {3, 2, 2, 2, 3}, {1, 1, 2}, {1, 1, 1},
-             {0, 1, 1, 1, 0, 1}, 1, -5, {0, -1, 1}, true});
+  checkConv({{1, 2, 4, 3, 5},
+             {3, 2, 2, 2, 3},
+             {1, 1, 2},
+             {1, 1, 1},
+             {0, 1, 1, 1, 0, 1},
+             1,
+             -5,
+             {0, -1, 1},
+             true});
 }
 
 /// ONNX ConvTranspose on zero-point-corrected values, as a scatter.
@@ -256,10 +319,24 @@ TEST(QNNLowering, ConvTranspose) {
     int32_t xZp;
     SmallVector<int32_t> wZp;
   };
-  for (const Case &c : {Case{{1, 4, 3, 4}, {4, 2, 3, 3}, {2, 2}, {1, 1},
-                             {0, 0, 0, 0}, {0, 0}, 2, 3, {3}},
-                        Case{{2, 3, 4, 4}, {3, 2, 3, 2}, {2, 1}, {1, 2},
-                             {1, 0, 1, 1}, {1, 0}, 1, -128, {1, -2}}}) {
+  for (const Case &c : {Case{{1, 4, 3, 4},
+                             {4, 2, 3, 3},
+                             {2, 2},
+                             {1, 1},
+                             {0, 0, 0, 0},
+                             {0, 0},
+                             2,
+                             3,
+                             {3}},
+                        Case{{2, 3, 4, 4},
+                             {3, 2, 3, 2},
+                             {2, 1},
+                             {1, 2},
+                             {1, 0, 1, 1},
+                             {1, 0},
+                             1,
+                             -128,
+                             {1, -2}}}) {
     SmallVector<int64_t> yShape = {c.x[0], c.w[1] * c.group};
     for (int64_t i = 0; i < 2; ++i)
       yShape.push_back(c.strides[i] * (c.x[2 + i] - 1) + c.outputPadding[i] +
@@ -280,10 +357,10 @@ TEST(QNNLowering, ConvTranspose) {
             for (int64_t mo = 0; mo < perGroupOut; ++mo)
               for (int64_t kh = 0; kh < c.w[2]; ++kh)
                 for (int64_t kw = 0; kw < c.w[3]; ++kw) {
-                  int64_t oh = ih * c.strides[0] + kh * c.dilations[0] -
-                               c.pads[0];
-                  int64_t ow = iw * c.strides[1] + kw * c.dilations[1] -
-                               c.pads[1];
+                  int64_t oh =
+                      ih * c.strides[0] + kh * c.dilations[0] - c.pads[0];
+                  int64_t ow =
+                      iw * c.strides[1] + kw * c.dilations[1] - c.pads[1];
                   if (oh < 0 || ow < 0 || oh >= yShape[2] || ow >= yShape[3])
                     continue;
                   int64_t m = (ci / perGroupIn) * perGroupOut + mo;
@@ -402,18 +479,23 @@ TEST(QNNLowering, Requantize) {
     bool i8Input;
   };
   std::vector<Case> cases = {
-      {{1}, {1}, 0, -128, 127, false},          // every odd value ties
-      {{1}, {2}, -3, -128, 127, false},         // quarter ties
+      {{1}, {1}, 0, -128, 127, false},  // every odd value ties
+      {{1}, {2}, -3, -128, 127, false}, // quarter ties
       {{1518500250}, {38}, 5, -128, 127, false},
-      {{1073741824, 2147483647, 1200000000, 1}, {38, 40, 31, 0}, -128, -128,
-       127, false},
+      {{1073741824, 2147483647, 1200000000, 1},
+       {38, 40, 31, 0},
+       -128,
+       -128,
+       127,
+       false},
       {{3, 1}, {-2, -31}, 7, -10, 100, false}, // left shifts, saturating
       {{1, 1, 5, 1}, {3, 0, -1, 62}, 0, 0, 127, false}, // mixed, ReLU clamp
-      {{1}, {1}, 0, -128, 127, true},          // i8 input
+      {{1}, {1}, 0, -128, 127, true},                   // i8 input
   };
   for (const Case &c : cases)
     for (RoundingMode mode : kModes) {
-      SmallVector<int64_t> shape = {2, static_cast<int64_t>(c.multipliers.size()), 3, 5};
+      SmallVector<int64_t> shape = {
+          2, static_cast<int64_t>(c.multipliers.size()), 3, 5};
       std::vector<int32_t> x32 = randomI32(count(shape), -(1 << 20), 1 << 20);
       // Extremes and small values (ties for small shifts).
       for (size_t i = 0; i < x32.size(); i += 7)
@@ -454,10 +536,10 @@ TEST(QNNLowering, AddAndMul) {
   struct Case {
     int32_t az, bz, am, bm, shift, zp, lo, hi;
   };
-  for (const Case &c : {Case{0, 0, 3, -5, 2, 0, -128, 127},
-                        Case{-128, 127, 1518500250, 1073741824, 31, 3, -128, 127},
-                        Case{5, -7, 2, 2, -3, -20, -20, 60},
-                        Case{1, 1, 1, 1, 1, 0, -128, 127}})
+  for (const Case &c :
+       {Case{0, 0, 3, -5, 2, 0, -128, 127},
+        Case{-128, 127, 1518500250, 1073741824, 31, 3, -128, 127},
+        Case{5, -7, 2, 2, -3, -20, -20, 60}, Case{1, 1, 1, 1, 1, 0, -128, 127}})
     for (RoundingMode mode : kModes) {
       std::string common = llvm::formatv(
           "shift = {0} : i32, rounding = {1}, output_zero_point = {2} : i32, "
@@ -480,11 +562,11 @@ TEST(QNNLowering, AddAndMul) {
             sums.push_back(static_cast<int8_t>(
                 requantize(av * c.am + bv * std::abs(c.bm), 1, c.shift, mode,
                            c.zp, c.lo, c.hi)));
-            products.push_back(static_cast<int8_t>(requantize(
-                av * bv, c.am, c.shift, mode, c.zp, c.lo, c.hi)));
+            products.push_back(static_cast<int8_t>(
+                requantize(av * bv, c.am, c.shift, mode, c.zp, c.lo, c.hi)));
           }
-      std::vector<HostTensor> outputs =
-          run(source, {makeTensor(kInt8, aShape, a), makeTensor(kInt8, bShape, b)});
+      std::vector<HostTensor> outputs = run(
+          source, {makeTensor(kInt8, aShape, a), makeTensor(kInt8, bShape, b)});
       ASSERT_EQ(outputs.size(), 2u);
       EXPECT_EQ(values<int8_t>(outputs[0]), sums) << source;
       EXPECT_EQ(values<int8_t>(outputs[1]), products) << source;
@@ -538,9 +620,8 @@ int8_t naiveAverage(int64_t sum, int64_t count, int32_t multiplier,
     numerator *= __int128(1) << -shift;
   __int128 denominator = __int128(count) << std::max(shift, 0);
   int64_t value = roundingDivide(numerator, denominator, mode);
-  return static_cast<int8_t>(
-      std::clamp<int64_t>(std::clamp<int64_t>(value, INT32_MIN, INT32_MAX) + zp,
-                          lo, hi));
+  return static_cast<int8_t>(std::clamp<int64_t>(
+      std::clamp<int64_t>(value, INT32_MIN, INT32_MAX) + zp, lo, hi));
 }
 
 TEST(QNNLowering, Pools) {
@@ -556,12 +637,14 @@ TEST(QNNLowering, Pools) {
         Case{{3, 2}, {2, 2}, {1, 0, 1, 1}, true, true, 127, 1518500250, 31},
         Case{{2, 2}, {1, 2}, {0, 0, 0, 0}, true, false, -128, 3, -2},
         Case{{3, 3}, {3, 3}, {0, 1, 2, 0}, false, true, 0, 1, 62}})
-    for (RoundingMode mode : {RoundingMode::nearest_even, RoundingMode::half_away}) {
+    for (RoundingMode mode :
+         {RoundingMode::nearest_even, RoundingMode::half_away}) {
       SmallVector<int64_t> yShape = {2, 3};
       for (int i = 0; i < 2; ++i) {
         int64_t span = shape[2 + i] + c.pads[i] + c.pads[2 + i] - c.kernel[i];
         int64_t out = (c.ceil ? (span + c.strides[i] - 1) / c.strides[i]
-                              : span / c.strides[i]) + 1;
+                              : span / c.strides[i]) +
+                      1;
         // ONNX: the last window must start inside the input or left pad.
         if (c.ceil && (out - 1) * c.strides[i] >= shape[2 + i] + c.pads[i])
           --out;
@@ -604,7 +687,8 @@ TEST(QNNLowering, Pools) {
             averages.push_back(naiveAverage(sum, c.includePad ? padded : inside,
                                             c.multiplier, c.shift, mode, 2));
           }
-      std::vector<HostTensor> outputs = run(source, {makeTensor(kInt8, shape, x)});
+      std::vector<HostTensor> outputs =
+          run(source, {makeTensor(kInt8, shape, x)});
       ASSERT_EQ(outputs.size(), 2u);
       EXPECT_EQ(values<int8_t>(outputs[0]), maxima) << source;
       EXPECT_EQ(values<int8_t>(outputs[1]), averages) << source;
@@ -616,15 +700,16 @@ TEST(QNNLowering, GlobalAvgPool) {
   std::vector<int8_t> x = randomI8(count(shape));
   for (auto [zi, multiplier, shift] :
        {std::tuple{-128, 1, 0}, {3, 1518500250, 35}, {127, 5, -3}})
-    for (RoundingMode mode : {RoundingMode::nearest_even, RoundingMode::half_away}) {
+    for (RoundingMode mode :
+         {RoundingMode::nearest_even, RoundingMode::half_away}) {
       std::string source = llvm::formatv(
           "func.func @main(%x: {0}) -> {1} {{\n"
           "  %y = qnn.global_avg_pool %x {{input_zero_point = {2} : i32, "
           "multiplier = {3} : i32, shift = {4} : i32, rounding = {5}, "
           "output_zero_point = -1 : i32, min = -100 : i32} : ({0}) -> {1}\n"
           "  return %y : {1}\n}",
-          shapeType(shape, "i8"), shapeType({2, 5, 1, 1}, "i8"), zi,
-          multiplier, shift, roundingAttr(mode));
+          shapeType(shape, "i8"), shapeType({2, 5, 1, 1}, "i8"), zi, multiplier,
+          shift, roundingAttr(mode));
       std::vector<int8_t> expected;
       for (int64_t nc = 0; nc < 10; ++nc) {
         int64_t sum = 0;
@@ -633,7 +718,8 @@ TEST(QNNLowering, GlobalAvgPool) {
         expected.push_back(
             naiveAverage(sum, 21, multiplier, shift, mode, -1, -100, 127));
       }
-      std::vector<HostTensor> outputs = run(source, {makeTensor(kInt8, shape, x)});
+      std::vector<HostTensor> outputs =
+          run(source, {makeTensor(kInt8, shape, x)});
       ASSERT_EQ(outputs.size(), 1u);
       EXPECT_EQ(values<int8_t>(outputs[0]), expected) << source;
     }
@@ -665,10 +751,12 @@ TEST(QNNLowering, Softmax) {
   std::vector<int8_t> x = randomI8(count(shape));
   SmallVector<int32_t> table;
   for (int d = 0; d < 256; ++d)
-    table.push_back(static_cast<int32_t>(std::lround(1048576 * std::exp(-d * 0.07))));
+    table.push_back(
+        static_cast<int32_t>(std::lround(1048576 * std::exp(-d * 0.07))));
   for (auto [axis, multiplier, shift] :
        {std::tuple{1, 1, -8}, {-1, 1518500250, 23}, {0, 1, -31}})
-    for (RoundingMode mode : {RoundingMode::nearest_even, RoundingMode::half_away}) {
+    for (RoundingMode mode :
+         {RoundingMode::nearest_even, RoundingMode::half_away}) {
       std::string source = llvm::formatv(
           "func.func @main(%x: {0}) -> {0} {{\n  %y = qnn.softmax %x {{axis = "
           "{1} : i64, exp_table = {2}, multiplier = {3} : i32, shift = {4} : "
@@ -695,7 +783,8 @@ TEST(QNNLowering, Softmax) {
         expected[i] = static_cast<int8_t>(std::clamp<int64_t>(
             std::clamp<int64_t>(value, INT32_MIN, INT32_MAX) - 128, -128, 127));
       }
-      std::vector<HostTensor> outputs = run(source, {makeTensor(kInt8, shape, x)});
+      std::vector<HostTensor> outputs =
+          run(source, {makeTensor(kInt8, shape, x)});
       ASSERT_EQ(outputs.size(), 1u);
       EXPECT_EQ(values<int8_t>(outputs[0]), expected) << source;
     }

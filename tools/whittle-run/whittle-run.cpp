@@ -16,8 +16,14 @@
 // as graph inputs), whittle-run compiles those inputs' values in as
 // constants (see findShapeInputs); --bind-input does so for any input.
 //
+// qnn models (.mlir) run with float inputs and outputs at their edges;
+// --integer-io drops the input qnn.quantize and output qnn.dequantize ops,
+// so the inputs are int8 .pb/.npy tensors of the quantized values and the
+// outputs the int8 (or int32) tensors the model computes.
+//
 //===----------------------------------------------------------------------===//
 
+#include "whittle/Dialect/QNN/QNNOps.h"
 #include "whittle/Execution/CompiledModel.h"
 #include "whittle/Execution/HostTensor.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
@@ -76,6 +82,14 @@ static llvm::cl::opt<bool>
            llvm::cl::desc("Print the import, compile and median run times to "
                           "stderr"),
            llvm::cl::init(false));
+
+static llvm::cl::opt<bool> integerIO(
+    "integer-io",
+    llvm::cl::desc("Run a qnn model on its raw integers: drop the input "
+                   "qnn.quantize and output qnn.dequantize ops, so inputs "
+                   "are int8 tensors (.pb/.npy) of the quantized values and "
+                   "outputs the int8 (or int32) tensors the model computes"),
+    llvm::cl::init(false));
 
 using Clock = std::chrono::steady_clock;
 
@@ -236,6 +250,68 @@ static DenseElementsAttr getElementsAttr(const HostTensor &tensor,
   return DenseElementsAttr::getFromRawBuffer(type, tensor.data);
 }
 
+/// --integer-io: every float argument must feed only qnn.quantize ops with
+/// one set of parameters, which go (the argument takes their i8 type), and
+/// every float result must come straight from a qnn.dequantize, which goes
+/// (the result takes its input's type).
+static LogicalResult stripEdgeQuantization(func::FuncOp func) {
+  auto describe = [&](StringRef what, unsigned index) {
+    return (what + " " + llvm::Twine(index)).str();
+  };
+  for (BlockArgument argument : func.getArguments()) {
+    if (!isa<FloatType>(getElementTypeOrSelf(argument.getType())))
+      continue;
+    SmallVector<qnn::QuantizeOp> quantizes;
+    for (Operation *user : argument.getUsers())
+      if (auto quantize = dyn_cast<qnn::QuantizeOp>(user))
+        quantizes.push_back(quantize);
+    bool sameParameters = llvm::all_of(quantizes, [&](qnn::QuantizeOp q) {
+      return q.getScale() == quantizes.front().getScale() &&
+             q.getZeroPoint() == quantizes.front().getZeroPoint() &&
+             q.getAxis() == quantizes.front().getAxis();
+    });
+    size_t uses =
+        std::distance(argument.getUses().begin(), argument.getUses().end());
+    if (quantizes.empty() || !sameParameters || quantizes.size() != uses) {
+      fail("--integer-io: " + describe("input", argument.getArgNumber()) +
+           " is a float that is not only quantized by qnn.quantize (with one "
+           "scale and zero point); only qnn models whose float inputs go "
+           "straight into qnn.quantize can take integer inputs");
+      return failure();
+    }
+    argument.setType(quantizes.front().getType());
+    for (qnn::QuantizeOp quantize : quantizes) {
+      quantize.getY().replaceAllUsesWith(argument);
+      quantize.erase();
+    }
+  }
+  SmallVector<Type> resultTypes;
+  func.walk([&](func::ReturnOp ret) {
+    for (OpOperand &operand : ret->getOpOperands()) {
+      if (auto dequantize = operand.get().getDefiningOp<qnn::DequantizeOp>())
+        operand.set(dequantize.getX());
+    }
+    resultTypes.assign(ret.getOperandTypes().begin(),
+                       ret.getOperandTypes().end());
+  });
+  for (auto [i, type] : llvm::enumerate(resultTypes))
+    if (isa<FloatType>(getElementTypeOrSelf(type))) {
+      fail("--integer-io: " + describe("output", i) +
+           " is a float that does not come straight from a qnn.dequantize; "
+           "only qnn models whose outputs are dequantized can give integer "
+           "outputs");
+      return failure();
+    }
+  func.setType(FunctionType::get(
+      func.getContext(), func.getBody().getArgumentTypes(), resultTypes));
+  // Dequantizes left without uses go with the rest of the dead code.
+  func.walk([](qnn::DequantizeOp op) {
+    if (op->use_empty())
+      op->erase();
+  });
+  return success();
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   llvm::cl::ParseCommandLineOptions(
@@ -288,6 +364,8 @@ int main(int argc, char **argv) {
     return 1;
 
   auto func = module->lookupSymbol<func::FuncOp>("main");
+  if (integerIO && func && failed(stripEdgeQuantization(func)))
+    return 1;
   std::optional<SmallVector<TensorSpec>> expected =
       func ? getInputSpecs(func) : std::nullopt;
   if (!expected) {
@@ -339,6 +417,8 @@ int main(int argc, char **argv) {
           unbound.push_back(std::move(tensor));
       inputs = std::move(unbound);
       func = module->lookupSymbol<func::FuncOp>("main");
+      if (integerIO && failed(stripEdgeQuantization(func)))
+        return 1;
     }
     if (failed(checkStaticShapes(func)))
       return 1;

@@ -49,7 +49,8 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
     int64_t rank = resultType.getRank();
     ArrayRef<float> scales = op.getScale();
     ArrayRef<int32_t> zeroPoints = op.getZeroPoint();
-    ChannelParams params = getChannelParams(scales.size(), normalizeAxis(op.getAxis(), rank), rank);
+    ChannelParams params = getChannelParams(
+        scales.size(), normalizeAxis(op.getAxis(), rank), rank);
     SmallVector<Value> inputs = {adaptor.getX()};
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
     if (params.perChannel) {
@@ -75,13 +76,14 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
               b, l, arith::DivFOp::create(b, l, x, scale));
           // Beyond +-2^17 the result saturates whatever the zero point;
           // clamping first keeps the conversion defined (NaN goes low).
-          rounded = arith::MaxNumFOp::create(
-              b, l, rounded, buildScalar(b, l, f32, -131072.0));
+          rounded = arith::MaxNumFOp::create(b, l, rounded,
+                                             buildScalar(b, l, f32, -131072.0));
           rounded = arith::MinNumFOp::create(b, l, rounded,
                                              buildScalar(b, l, f32, 131072.0));
           Value value = arith::AddIOp::create(
               b, l, arith::FPToSIOp::create(b, l, i32, rounded), zp);
-          value = arith::MaxSIOp::create(b, l, value, buildInt(b, l, i32, -128));
+          value =
+              arith::MaxSIOp::create(b, l, value, buildInt(b, l, i32, -128));
           value = arith::MinSIOp::create(b, l, value, buildInt(b, l, i32, 127));
           return arith::TruncIOp::create(b, l, b.getI8Type(), value);
         });
@@ -101,7 +103,8 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
     int64_t rank = resultType.getRank();
     ArrayRef<float> scales = op.getScale();
     ArrayRef<int32_t> zeroPoints = op.getZeroPoint();
-    ChannelParams params = getChannelParams(scales.size(), normalizeAxis(op.getAxis(), rank), rank);
+    ChannelParams params = getChannelParams(
+        scales.size(), normalizeAxis(op.getAxis(), rank), rank);
     SmallVector<Value> inputs = {adaptor.getX()};
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
     if (params.perChannel) {
@@ -121,8 +124,8 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
                          ? args[2]
                          : buildInt(b, l, i64, zeroPoints.front());
           // Exact in i64 for i32 inputs too; one rounding to f32 after.
-          Value centered = arith::SubIOp::create(
-              b, l, buildExtend(b, l, args[0], i64), zp);
+          Value centered =
+              arith::SubIOp::create(b, l, buildExtend(b, l, args[0], i64), zp);
           Value value = arith::SIToFPOp::create(b, l, f32, centered);
           return arith::MulFOp::create(b, l, value, scale);
         });

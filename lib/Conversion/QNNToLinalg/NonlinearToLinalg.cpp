@@ -23,8 +23,7 @@ namespace {
 
 /// `table[index]` for an i32 `index` in the table's range.
 Value buildTableRead(OpBuilder &b, Location loc, Value table, Value index) {
-  Value position =
-      arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
+  Value position = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
   return tensor::ExtractOp::create(b, loc, table, position);
 }
 
@@ -101,8 +100,8 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
     Value sums = buildReduction(
         rewriter, loc, exps, reduced, buildInt(rewriter, loc, i64, 0),
         [&](OpBuilder &b, Location l, Value element, Value acc) -> Value {
-          return arith::AddIOp::create(b, l, acc,
-                                       arith::ExtSIOp::create(b, l, i64, element));
+          return arith::AddIOp::create(
+              b, l, acc, arith::ExtSIOp::create(b, l, i64, element));
         });
 
     // e * multiplier * 2^-shift over sum * 2^shift. Bounds: e <= table[0]
@@ -117,9 +116,9 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
     Value y = buildMappedGeneric(
         rewriter, loc, {exps, sums}, {identity, alongAxis}, resultType,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value numerator = arith::MulIOp::create(
-              b, l, buildExtend(b, l, args[0], type),
-              buildInt(b, l, type, multiplier));
+          Value numerator =
+              arith::MulIOp::create(b, l, buildExtend(b, l, args[0], type),
+                                    buildInt(b, l, type, multiplier));
           Value denominator = buildExtend(b, l, args[1], type);
           if (shift < 0)
             numerator = arith::ShLIOp::create(b, l, numerator,
@@ -141,6 +140,5 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
 
 void whittle::populateQNNNonlinearToLinalgPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<LookupTableLowering, SoftmaxLowering>(
-      patterns.getContext());
+  patterns.add<LookupTableLowering, SoftmaxLowering>(patterns.getContext());
 }

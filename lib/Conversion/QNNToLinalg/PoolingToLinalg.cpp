@@ -34,8 +34,8 @@ Value padForWindows(OpBuilder &b, Location loc, Value x,
   int64_t spatial = kernel.size();
   SmallVector<int64_t> low(2, 0), high(2, 0);
   for (int64_t i = 0; i < spatial; ++i) {
-    int64_t needed = (output[i] - 1) * strides[i] +
-                     (kernel[i] - 1) * dilations[i] + 1;
+    int64_t needed =
+        (output[i] - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1;
     low.push_back(pads[i]);
     high.push_back(std::max<int64_t>(
         pads[spatial + i], needed - pads[i] - type.getDimSize(2 + i)));
@@ -72,7 +72,8 @@ Value buildWindowReduction(OpBuilder &b, Location loc, Value x, Value init,
              b, loc, init.getType(), ValueRange{x, window}, init, maps,
              getIteratorTypes(2 + spatial, spatial),
              [&](OpBuilder &nb, Location nl, ValueRange args) {
-               linalg::YieldOp::create(nb, nl, combine(nb, nl, args[0], args[2]));
+               linalg::YieldOp::create(nb, nl,
+                                       combine(nb, nl, args[0], args[2]));
              })
       .getResult(0);
 }
@@ -155,10 +156,9 @@ struct AvgPoolLowering : OpConversionPattern<AvgPoolOp> {
         for (int64_t o = 0; o < output[i]; ++o) {
           int64_t start = o * strides[i] - pads[i];
           int64_t end = start + kernel[i];
-          next.push_back(count *
-                         std::max<int64_t>(std::min(end, hi) -
-                                               std::max(start, lo),
-                                           1));
+          next.push_back(
+              count *
+              std::max<int64_t>(std::min(end, hi) - std::max(start, lo), 1));
         }
       counts = std::move(next);
     }
@@ -169,8 +169,8 @@ struct AvgPoolLowering : OpConversionPattern<AvgPoolOp> {
       windowSize *= k;
     int32_t multiplier = op.getMultiplier(), shift = op.getShift();
     // |x - zp| <= 255 over at most windowSize positions.
-    Type type = getAverageType(rewriter, 255 * windowSize, maxCount,
-                               multiplier, shift);
+    Type type =
+        getAverageType(rewriter, 255 * windowSize, maxCount, multiplier, shift);
     unsigned width = type.getIntOrFloatBitWidth();
     auto toAPInt = [&](int64_t count) {
       __int128 d = getAverageDenominator(count, shift);
@@ -234,13 +234,12 @@ struct GlobalAvgPoolLowering : OpConversionPattern<GlobalAvgPoolOp> {
         [&](OpBuilder &b, Location l, Value element, Value acc) -> Value {
           Value value = arith::ExtSIOp::create(b, l, i32, element);
           if (inputZp != 0)
-            value =
-                arith::SubIOp::create(b, l, value, buildInt(b, l, i32, inputZp));
+            value = arith::SubIOp::create(b, l, value,
+                                          buildInt(b, l, i32, inputZp));
           return arith::AddIOp::create(b, l, acc, value);
         });
     int32_t multiplier = op.getMultiplier(), shift = op.getShift();
-    Type type =
-        getAverageType(rewriter, 255 * count, count, multiplier, shift);
+    Type type = getAverageType(rewriter, 255 * count, count, multiplier, shift);
     __int128 d = getAverageDenominator(count, shift);
     uint64_t words[2] = {static_cast<uint64_t>(d),
                          static_cast<uint64_t>(d >> 64)};
@@ -257,8 +256,8 @@ struct GlobalAvgPoolLowering : OpConversionPattern<GlobalAvgPoolOp> {
                               mode, op.getOutputZeroPoint(), op.getMin(),
                               op.getMax());
         });
-    rewriter.replaceOp(
-        op, buildReshape(rewriter, loc, y, op.getType().getShape()));
+    rewriter.replaceOp(op,
+                       buildReshape(rewriter, loc, y, op.getType().getShape()));
     return success();
   }
 };

@@ -235,12 +235,13 @@ Value buildZeroPointConv(OpBuilder &b, Location loc, Value x, Value w,
       strides, dilations, group);
   SmallVector<AffineExpr> sumExprs;
   for (int64_t i = 0; i < rank; ++i)
-    sumExprs.push_back(i == 1 ? getAffineDimExpr(1, context).floorDiv(
-                                    filters / group)
-                              : getAffineDimExpr(i, context));
+    sumExprs.push_back(
+        i == 1 ? getAffineDimExpr(1, context).floorDiv(filters / group)
+               : getAffineDimExpr(i, context));
   SmallVector<Value> inputs = {acc, windowSum};
-  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, context),
-                                 AffineMap::get(rank, 0, sumExprs, context)};
+  SmallVector<AffineMap> maps = {
+      AffineMap::getMultiDimIdentityMap(rank, context),
+      AffineMap::get(rank, 0, sumExprs, context)};
   if (perChannelZp) {
     inputs.push_back(
         buildVector(b, loc, SmallVector<int64_t>(wZp.begin(), wZp.end()), i32));
@@ -249,8 +250,7 @@ Value buildZeroPointConv(OpBuilder &b, Location loc, Value x, Value w,
   return buildMappedGeneric(
       b, loc, inputs, maps, resultType,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Value zw =
-            perChannelZp ? args[2] : buildInt(nb, nl, i32, wZp.front());
+        Value zw = perChannelZp ? args[2] : buildInt(nb, nl, i32, wZp.front());
         return arith::SubIOp::create(
             nb, nl, args[0], arith::MulIOp::create(nb, nl, zw, args[1]));
       });
@@ -270,9 +270,9 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     low.append(pads.begin(), pads.begin() + spatial);
     high.append(pads.begin() + spatial, pads.end());
     // Padding holds the input zero point: the real value 0.
-    Value x = buildPad(rewriter, loc, adaptor.getX(), low, high,
-                       buildInt(rewriter, loc, rewriter.getI8Type(),
-                                op.getInputZeroPoint()));
+    Value x = buildPad(
+        rewriter, loc, adaptor.getX(), low, high,
+        buildInt(rewriter, loc, rewriter.getI8Type(), op.getInputZeroPoint()));
     rewriter.replaceOp(
         op, buildZeroPointConv(rewriter, loc, x, adaptor.getW(),
                                adaptor.getBias(), op.getInputZeroPoint(),
@@ -304,14 +304,15 @@ Value buildForwardFilter(OpBuilder &b, Location loc, Value w, int64_t group) {
   SmallVector<AffineExpr> inputExprs = {dim(0), dim(2), dim(1)};
   SmallVector<int64_t> resultShape = {group, perGroupOut, perGroupIn};
   for (int64_t i = 3; i < loops; ++i) {
-    inputExprs.push_back(
-        getAffineConstantExpr(splitShape[i] - 1, context) - dim(i));
+    inputExprs.push_back(getAffineConstantExpr(splitShape[i] - 1, context) -
+                         dim(i));
     resultShape.push_back(splitShape[i]);
   }
   auto resultType = RankedTensorType::get(resultShape, type.getElementType());
   Value flipped = buildMappedGeneric(
       b, loc, grouped, AffineMap::get(loops, 0, inputExprs, context),
-      resultType, [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+      resultType,
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
   SmallVector<int64_t> forwardShape = {group * perGroupOut, perGroupIn};
   forwardShape.append(resultShape.begin() + 3, resultShape.end());
   return tensor::CollapseShapeOp::create(
@@ -337,10 +338,10 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     int64_t rank = xType.getRank(), spatial = rank - 2;
     ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
     FailureOr<nn::TransposedWindowGeometry> window =
-        nn::resolveTransposedWindow(
-            loc, xType.getShape().drop_front(2), kernel, op.getStrides(),
-            op.getDilations(), op.getPads(), "NOTSET", op.getOutputPadding(),
-            std::nullopt);
+        nn::resolveTransposedWindow(loc, xType.getShape().drop_front(2), kernel,
+                                    op.getStrides(), op.getDilations(),
+                                    op.getPads(), "NOTSET",
+                                    op.getOutputPadding(), std::nullopt);
     if (failed(window))
       return failure();
     Type i8 = rewriter.getI8Type();
@@ -368,8 +369,8 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     }
     auto bufferType = RankedTensorType::get(bufferShape, i8);
     Value input = tensor::InsertSliceOp::create(
-        rewriter, loc, x, buildFilled(rewriter, loc, bufferType, fill),
-        offsets, sizes, steps);
+        rewriter, loc, x, buildFilled(rewriter, loc, bufferType, fill), offsets,
+        sizes, steps);
     if (crop) {
       SmallVector<OpFoldResult> cropOffsets(2, rewriter.getIndexAttr(0)),
           cropSizes, unit(rank, rewriter.getIndexAttr(1));
@@ -391,10 +392,10 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     Value filter = buildForwardFilter(rewriter, loc, w, op.getGroup());
     SmallVector<int64_t> ones(spatial, 1);
     rewriter.replaceOp(
-        op, buildZeroPointConv(rewriter, loc, input, filter, adaptor.getBias(),
-                               op.getInputZeroPoint(), op.getWeightZeroPoint(),
-                               ones, window->dilations, op.getGroup(),
-                               resultType));
+        op,
+        buildZeroPointConv(rewriter, loc, input, filter, adaptor.getBias(),
+                           op.getInputZeroPoint(), op.getWeightZeroPoint(),
+                           ones, window->dilations, op.getGroup(), resultType));
     return success();
   }
 };
@@ -493,24 +494,25 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     bool perColumnZp = bZp.size() > 1;
     Value bias = adaptor.getBias();
     if (aZp == 0 && allZero(bZp) && !bias) {
-      rewriter.replaceOp(op,
-                         buildReshape(rewriter, loc, core, resultType.getShape()));
+      rewriter.replaceOp(
+          op, buildReshape(rewriter, loc, core, resultType.getShape()));
       return success();
     }
     int64_t rank = promoted.size();
     unsigned mDim = rank - 2, nDim = rank - 1;
     auto accType = RankedTensorType::get(promoted, i32);
     SmallVector<Value> inputs = {core};
-    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, context)};
+    SmallVector<AffineMap> maps = {
+        AffineMap::getMultiDimIdentityMap(rank, context)};
     AffineMap column = AffineMap::get(rank, 0, getAffineDimExpr(nDim, context));
     bool rowSums = !allZero(bZp), columnSums = aZp != 0;
     if (rowSums) {
-      inputs.push_back(
-          buildSumAlong(rewriter, loc, a, aType.getRank() - 1));
+      inputs.push_back(buildSumAlong(rewriter, loc, a, aType.getRank() - 1));
       maps.push_back(batchMap(context, aBatch, *batch, {mDim}));
     }
     if (columnSums) {
-      inputs.push_back(buildSumAlong(rewriter, loc, bValue, bType.getRank() - 2));
+      inputs.push_back(
+          buildSumAlong(rewriter, loc, bValue, bType.getRank() - 2));
       maps.push_back(batchMap(context, bBatch, *batch, {nDim}));
     }
     if (perColumnZp) {
@@ -549,7 +551,6 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
                        buildReshape(rewriter, loc, acc, resultType.getShape()));
     return success();
   }
-
 };
 
 } // namespace

@@ -48,7 +48,8 @@ LogicalResult checkLowerable(ModuleOp module) {
       auto shaped = dyn_cast<ShapedType>(type);
       return shaped && !shaped.hasStaticShape();
     };
-    auto types = llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes());
+    auto types =
+        llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes());
     auto it = llvm::find_if(types, isDynamic);
     if (it == types.end())
       return WalkResult::advance();

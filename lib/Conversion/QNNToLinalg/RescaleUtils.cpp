@@ -175,8 +175,8 @@ Value buildOutputStage(OpBuilder &b, Location loc, Value value,
     value = buildExtend(b, loc, value, type);
   }
   if (zeroPoint != 0)
-    value = arith::AddIOp::create(b, loc, value,
-                                  buildInt(b, loc, type, zeroPoint));
+    value =
+        arith::AddIOp::create(b, loc, value, buildInt(b, loc, type, zeroPoint));
   value = arith::MaxSIOp::create(b, loc, value, buildInt(b, loc, type, min));
   value = arith::MinSIOp::create(b, loc, value, buildInt(b, loc, type, max));
   return arith::TruncIOp::create(b, loc, b.getI8Type(), value);
@@ -267,8 +267,9 @@ Value buildAverage(OpBuilder &b, Location loc, Value sum, Value denominator,
                    Type type, int32_t multiplier, int32_t shift,
                    RoundingMode mode, int32_t zeroPoint, int32_t min,
                    int32_t max) {
-  Value numerator = arith::MulIOp::create(b, loc, buildExtend(b, loc, sum, type),
-                                          buildInt(b, loc, type, multiplier));
+  Value numerator =
+      arith::MulIOp::create(b, loc, buildExtend(b, loc, sum, type),
+                            buildInt(b, loc, type, multiplier));
   if (shift < 0)
     numerator = arith::ShLIOp::create(b, loc, numerator,
                                       buildInt(b, loc, type, -shift));

@@ -103,9 +103,8 @@ struct RescaleParams {
   bool isPerChannel() const { return multipliers.size() > 1; }
   /// The body's multiplier and shift; `args` are the block arguments the
   /// inputs added by addInputs map to (ignored per tensor).
-  std::pair<mlir::Value, mlir::Value> get(mlir::OpBuilder &b,
-                                          mlir::Location loc,
-                                          mlir::ValueRange args) const;
+  std::pair<mlir::Value, mlir::Value>
+  get(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange args) const;
 };
 RescaleParams getRescaleParams(llvm::ArrayRef<int32_t> multipliers,
                                llvm::ArrayRef<int32_t> shifts);
