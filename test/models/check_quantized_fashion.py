@@ -47,8 +47,14 @@ def quantize(args, name, scheme, workdir):
                os.path.join(args.data, "train-images-idx3-ubyte.gz"),
                "--calibration-limit", str(args.calibration_limit),
                "--calibration-method", args.calibration_method,
-               "--quantize-report", report, "-o", output]
+               "-o", output]
+    # The per-layer SQNR costs a JIT compile of the model with every
+    # layer's output exposed, and a run over the calibration images.
+    if args.layer_sqnr:
+        command += ["--quantize-report", report]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    if not args.layer_sqnr:
+        return output, {"layers": []}
     with open(report) as f:
         return output, json.load(f)
 
@@ -81,6 +87,9 @@ def main():
                          "a multiple)")
     ap.add_argument("--calibration-limit", type=int, default=500)
     ap.add_argument("--calibration-method", default="minmax")
+    ap.add_argument("--layer-sqnr", action="store_true",
+                    help="also report the worst per-layer SQNR (whittlec's "
+                         "--quantize-report, on the calibration images)")
     ap.add_argument("--max-loss-fixed-point", type=float, default=0.5,
                     help="accuracy points fixed-point may lose")
     ap.add_argument("--max-loss-pow2", type=float, default=1.0,
