@@ -33,6 +33,33 @@ def ConvertNNToLinalg : Pass<"convert-nn-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def NNToQNN : Pass<"nn-to-qnn", "mlir::ModuleOp"> {
+  let summary = "Turn quantized ONNX graphs (QDQ and QOperator) into qnn";
+  let description = [{
+    Rewrites the quantized parts of an imported ONNX model into the
+    integer-only `qnn` ops: a `DequantizeLinear -> op -> QuantizeLinear`
+    sandwich (QDQ format) with constant scales and zero points becomes the
+    op's qnn form (`qnn.conv`/`qnn.matmul` + `qnn.requantize` with a
+    Relu/Clip before the QuantizeLinear absorbed into the clamp, `qnn.add`,
+    `qnn.mul`, the pools, `qnn.concat`, `qnn.lut` for elementwise functions
+    of one value), and so do the QOperator ops (QLinearConv, QLinearMatMul,
+    ConvInteger, MatMulInteger and the com.microsoft QLinear* ops and
+    QGemm). `uint8` tensors become `i8` holding `q - 128` with zero point
+    `z - 128`. Data movement between quantized ops (Reshape, Flatten,
+    Transpose, Squeeze, ...) stays in nn, on `i8`. The model's first
+    QuantizeLinear becomes `qnn.quantize` and the last DequantizeLinear
+    `qnn.dequantize`.
+
+    Rescales use the gemmlowp fixed-point multiplier of the real ratio as
+    ONNX Runtime computes it in float32 (`x_scale * w_scale / y_scale`) and
+    round to nearest even. Whatever has no integer form (non-constant
+    scales, DynamicQuantizeLinear, float ops without a qnn counterpart)
+    keeps its nn ops, which stay correct but not integer-only; a
+    non-constant scale is reported with a remark.
+  }];
+  let dependentDialects = ["::whittle::qnn::QNNDialect"];
+}
+
 def ConvertQNNToLinalg : Pass<"convert-qnn-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower the qnn dialect to linalg, tensor and arith on integers";
   let description = [{

@@ -305,4 +305,140 @@ def NN_MatMulIntegerOp : NN_InferredOp<"matmul_integer"> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// ONNX Runtime's quantized operators (domain com.microsoft)
+//===----------------------------------------------------------------------===//
+
+// ONNX Runtime's quantizer writes these in QOperator models. Their
+// semantics are ONNX Runtime's contrib operator documentation: each
+// dequantizes its 8-bit inputs with their (per-tensor) scale and zero point,
+// computes the float op, and quantizes with the output's scale and zero
+// point (round half to even, saturating). A missing zero point (`none`)
+// means 0. The data and zero points share one 8-bit type.
+class NN_MSQuantOp<string mnemonic, string onnxName>
+    : NN_InferredOp<mnemonic> {
+  let summary = "ONNX Runtime's com.microsoft." # onnxName;
+  let hasVerifier = 1;
+}
+
+def NN_MSQLinearAddOp : NN_MSQuantOp<"ms.qlinear_add", "QLinearAdd"> {
+  let description = [{
+    `C = quantize(dequantize(A) + dequantize(B))` with numpy broadcasting.
+  }];
+  let arguments = (ins NN_Int8Tensor:$A, NN_F32Tensor:$A_scale,
+      NN_OptInt8Tensor:$A_zero_point, NN_Int8Tensor:$B, NN_F32Tensor:$B_scale,
+      NN_OptInt8Tensor:$B_zero_point, NN_F32Tensor:$C_scale,
+      NN_OptInt8Tensor:$C_zero_point);
+  let results = (outs NN_Int8Tensor:$C);
+}
+
+def NN_MSQLinearMulOp : NN_MSQuantOp<"ms.qlinear_mul", "QLinearMul"> {
+  let description = [{
+    `C = quantize(dequantize(A) * dequantize(B))` with numpy broadcasting.
+  }];
+  let arguments = (ins NN_Int8Tensor:$A, NN_F32Tensor:$A_scale,
+      NN_OptInt8Tensor:$A_zero_point, NN_Int8Tensor:$B, NN_F32Tensor:$B_scale,
+      NN_OptInt8Tensor:$B_zero_point, NN_F32Tensor:$C_scale,
+      NN_OptInt8Tensor:$C_zero_point);
+  let results = (outs NN_Int8Tensor:$C);
+}
+
+def NN_MSQLinearGlobalAveragePoolOp
+    : NN_MSQuantOp<"ms.qlinear_global_average_pool",
+                   "QLinearGlobalAveragePool"> {
+  let description = [{
+    GlobalAveragePool of the dequantized `X` (N x C x D... , or N x D... x C
+    with `channels_last`), quantized with `y_scale` and `y_zero_point`.
+  }];
+  let arguments = (ins NN_Int8Tensor:$X, NN_F32Tensor:$x_scale,
+      NN_OptInt8Tensor:$x_zero_point, NN_F32Tensor:$y_scale,
+      NN_OptInt8Tensor:$y_zero_point,
+      DefaultValuedAttr<I64Attr, "0">:$channels_last);
+  let results = (outs NN_Int8Tensor:$Y);
+}
+
+def NN_MSQLinearAveragePoolOp
+    : NN_MSQuantOp<"ms.qlinear_average_pool", "QLinearAveragePool"> {
+  let description = [{
+    AveragePool (the attributes of `nn.average_pool`) of the dequantized `X`,
+    quantized with `y_scale` and `y_zero_point`.
+  }];
+  let arguments = (ins NN_Int8Tensor:$X, NN_F32Tensor:$x_scale,
+      NN_OptInt8Tensor:$x_zero_point, NN_F32Tensor:$y_scale,
+      NN_OptInt8Tensor:$y_zero_point,
+      DefaultValuedAttr<StrAttr, "\"NOTSET\"">:$auto_pad,
+      DefaultValuedAttr<I64Attr, "0">:$ceil_mode,
+      DefaultValuedAttr<I64Attr, "0">:$channels_last,
+      DefaultValuedAttr<I64Attr, "0">:$count_include_pad,
+      DenseI64ArrayAttr:$kernel_shape,
+      OptionalAttr<DenseI64ArrayAttr>:$pads,
+      OptionalAttr<DenseI64ArrayAttr>:$strides);
+  let results = (outs NN_Int8Tensor:$Y);
+}
+
+def NN_MSQLinearSigmoidOp
+    : NN_MSQuantOp<"ms.qlinear_sigmoid", "QLinearSigmoid"> {
+  let description = [{ `Y = quantize(sigmoid(dequantize(X)))`. }];
+  let arguments = (ins NN_Int8Tensor:$X, NN_F32Tensor:$X_scale,
+      NN_OptInt8Tensor:$X_zero_point, NN_F32Tensor:$Y_scale,
+      NN_OptInt8Tensor:$Y_zero_point);
+  let results = (outs NN_Int8Tensor:$Y);
+}
+
+def NN_MSQLinearLeakyReluOp
+    : NN_MSQuantOp<"ms.qlinear_leaky_relu", "QLinearLeakyRelu"> {
+  let description = [{ `Y = quantize(leaky_relu(dequantize(X), alpha))`. }];
+  let arguments = (ins NN_Int8Tensor:$X, NN_F32Tensor:$X_scale,
+      NN_OptInt8Tensor:$X_zero_point, NN_F32Tensor:$Y_scale,
+      NN_OptInt8Tensor:$Y_zero_point,
+      DefaultValuedAttr<F32Attr, "0.01f">:$alpha);
+  let results = (outs NN_Int8Tensor:$Y);
+}
+
+def NN_MSQLinearSoftmaxOp
+    : NN_MSQuantOp<"ms.qlinear_softmax", "QLinearSoftmax"> {
+  let description = [{
+    `Y = quantize(softmax(dequantize(X)))` along `axis` (with `opset` < 13
+    the input is coerced to 2-D at `axis`, as ONNX Softmax before opset 13).
+  }];
+  let arguments = (ins NN_Int8Tensor:$X, NN_F32Tensor:$X_scale,
+      NN_OptInt8Tensor:$x_zero_point, NN_F32Tensor:$y_scale,
+      NN_OptInt8Tensor:$y_zero_point,
+      DefaultValuedAttr<I64Attr, "-1">:$axis,
+      DefaultValuedAttr<I64Attr, "13">:$opset);
+  let results = (outs NN_Int8Tensor:$Y);
+}
+
+def NN_MSQLinearConcatOp
+    : NN_MSQuantOp<"ms.qlinear_concat", "QLinearConcat"> {
+  let description = [{
+    Concatenation along `axis` of the dequantized inputs, given as triples
+    (tensor, scale, zero point) after the output's `Y_scale` and
+    `Y_zero_point`, quantized with the output's parameters.
+  }];
+  let arguments = (ins NN_F32Tensor:$Y_scale, NN_Int8Tensor:$Y_zero_point,
+      Variadic<AnyTypeOf<[NN_Int8Tensor, NN_F32Tensor]>>:$inputs,
+      I64Attr:$axis);
+  let results = (outs NN_Int8Tensor:$Y);
+}
+
+def NN_MSQGemmOp : NN_MSQuantOp<"ms.qgemm", "QGemm"> {
+  let description = [{
+    `Y = alpha * A' * B' + C` on the dequantized `A` and `B` (`A'`, `B'`
+    transposed per `transA`, `transB`); `C` is an int32 bias with scale
+    `alpha * a_scale * b_scale` and zero point 0. With `y_scale` the result
+    is quantized with it and `y_zero_point`, else it is f32. `b_scale` and
+    `b_zero_point` are per tensor or per column of `B'`.
+  }];
+  let arguments = (ins NN_Int8Tensor:$A, NN_F32Tensor:$a_scale,
+      NN_Int8Tensor:$a_zero_point, NN_Int8Tensor:$B, NN_F32Tensor:$b_scale,
+      NN_Int8Tensor:$b_zero_point, NN_OptI32Tensor:$C,
+      AnyTypeOf<[NN_F32Tensor, NoneType]>:$y_scale,
+      NN_OptInt8Tensor:$y_zero_point,
+      DefaultValuedAttr<F32Attr, "1.0f">:$alpha,
+      DefaultValuedAttr<I64Attr, "0">:$transA,
+      DefaultValuedAttr<I64Attr, "0">:$transB);
+  let results = (outs RankedTensorOf<[I8, UI8, F32]>:$Y);
+}
+
 #endif // WHITTLE_DIALECT_NN_NNQUANTOPS_TD

@@ -11,8 +11,13 @@ namespace whittle {
 
 /// Registers `--import-onnx` (binary and textual ONNX to nn).
 void registerImportONNXTranslation();
+/// Registers `--export-onnx` (nn to a binary ONNX model).
+void registerExportONNXTranslation();
 
-inline void registerAllTranslations() { registerImportONNXTranslation(); }
+inline void registerAllTranslations() {
+  registerImportONNXTranslation();
+  registerExportONNXTranslation();
+}
 
 } // namespace whittle
 

@@ -56,6 +56,11 @@ void buildLowerToLLVMPipeline(OpPassManager &pm) {
     return true;
   }();
   (void)registered;
+  // Quantized ONNX models (QDQ, QOperator, com.microsoft ops) become qnn
+  // before anything folds: the canonicalizer would fold the weights'
+  // DequantizeLinear into float constants and lose the int8 weights. On a
+  // model without quantization ops the pass changes nothing.
+  pm.addPass(createNNToQNN());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(nn::createNNFoldBatchNorm());
   // qnn first: its partial conversion leaves the nn data movement on i8

@@ -10,18 +10,22 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Evaluation.h"
 #include "NativeOutputs.h"
 #include "whittle/Dialect/NN/ModelSummary.h"
 #include "whittle/Dialect/NN/Passes.h"
 #include "whittle/Execution/CHeader.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
 #include "whittle/InitAllDialects.h"
+#include "whittle/InitAllPasses.h"
 #include "whittle/Transforms/Calibration.h"
+#include "whittle/Transforms/CompressionReport.h"
 #include "whittle/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
@@ -70,6 +74,14 @@ static llvm::cl::opt<std::string> factorizeOptions(
                    "these options, e.g. --factorize=\"ranks=energy=0.95\" "
                    "(see whittle-opt --help)"),
     llvm::cl::value_desc("options"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> sparsifyOptions(
+    "sparsify",
+    llvm::cl::desc("Sparsify weights with the whittle-sparsify pass and these "
+                   "options, after --factorize, e.g. "
+                   "--sparsify=\"granularity=n:m sparsity=0.5\"; an empty "
+                   "value only annotates existing sparsity (see whittle-opt "
+                   "--help)"),
+    llvm::cl::value_desc("options"));
 static llvm::cl::opt<std::string> entryName(
     "entry-name",
     llvm::cl::desc("C name of the compiled model's function (default: the "
@@ -92,6 +104,46 @@ static llvm::cl::opt<std::string> targetFeatures(
 
 /// The C name of the compiled model's function, or nothing (after an
 /// error message) if the user gave an unusable one.
+// Compression beyond --factorize and --sparsify: any pass pipeline; the
+// report and the evaluation below work with whatever passes ran.
+static llvm::cl::opt<std::string> compressionPasses(
+    "compression-passes",
+    llvm::cl::desc("Textual pass pipeline run on the imported model to "
+                   "compress it (e.g. 'whittle-factorize{...}')"),
+    llvm::cl::value_desc("pipeline"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> compressionReport(
+    "compression-report",
+    llvm::cl::desc("Print the per-layer compression report and write it as "
+                   "JSON to this file"),
+    llvm::cl::value_desc("file.json"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> validationData(
+    "validation-data",
+    llvm::cl::desc("Samples to evaluate the model on before and after "
+                   "compression: an IDX file (.gz or raw), a .pb/.npy "
+                   "tensor or a folder of them"),
+    llvm::cl::value_desc("path"), llvm::cl::init(""));
+static llvm::cl::opt<std::string> validationLabels(
+    "validation-labels",
+    llvm::cl::desc("Class labels of the validation samples (IDX, .npy or "
+                   ".pb): report accuracy instead of output SQNR"),
+    llvm::cl::value_desc("path"), llvm::cl::init(""));
+static llvm::cl::opt<int64_t>
+    validationLimit("limit",
+                    llvm::cl::desc("Use at most this many validation samples"),
+                    llvm::cl::init(-1));
+
+static LogicalResult addCompressionPasses(OpPassManager &pm) {
+  if (compressionPasses.empty())
+    return success();
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  if (failed(parsePassPipeline(compressionPasses, pm, errorStream))) {
+    llvm::errs() << "error: --compression-passes: " << errors << "\n";
+    return failure();
+  }
+  return success();
+}
+
 static llvm::cl::OptionCategory quantizeCategory("Quantization");
 static llvm::cl::opt<std::string> quantizeScheme(
     "quantize",
@@ -171,8 +223,10 @@ static LogicalResult copyCalibration(ModuleOp from, ModuleOp to) {
 
 /// Calibrates on a copy imported with the calibration batch size, then
 /// quantizes `module`.
-static LogicalResult quantizeModel(ModuleOp module, MLIRContext &context,
-                                   whittle::ImportONNXOptions options) {
+static LogicalResult
+quantizeModel(ModuleOp module, MLIRContext &context,
+              whittle::ImportONNXOptions options,
+              llvm::function_ref<LogicalResult(PassManager &)> addCompression) {
   if (quantizeScheme != "fixed-point" && quantizeScheme != "pow2") {
     llvm::errs() << "error: --quantize=" << quantizeScheme
                  << ": use fixed-point or pow2\n";
@@ -196,6 +250,9 @@ static LogicalResult quantizeModel(ModuleOp module, MLIRContext &context,
     PassManager pm(&context);
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+    // The copy is compressed like the model, so that its ops line up.
+    if (failed(addCompression(pm)))
+      return failure();
     whittle::WhittleCalibrateOptions calibrate;
     calibrate.data = calibrationData;
     calibrate.limit = calibrationLimit;
@@ -252,6 +309,7 @@ static std::optional<std::string> getEntrySymbol() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  whittle::registerAllPasses();
   llvm::cl::ParseCommandLineOptions(argc, argv, "whittle compiler driver\n");
 
   DialectRegistry registry;
@@ -303,23 +361,80 @@ int main(int argc, char **argv) {
   PassManager pm(&context);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  if (!factorizeOptions.empty()) {
-    std::unique_ptr<Pass> factorize = whittle::createWhittleFactorize();
-    if (failed(factorize->initializeOptions(
-            factorizeOptions, [](const llvm::Twine &message) {
-              llvm::errs() << "error: --factorize: " << message << "\n";
-              return failure();
-            })))
-      return 1;
-    pm.addPass(std::move(factorize));
-    // One nn.none per factorized layer.
-    pm.addPass(createCSEPass());
-  }
   if (failed(pm.run(*module)))
     return 1;
 
+  // The model as imported and cleaned up, kept to evaluate the compressed
+  // one against.
+  OwningOpRef<ModuleOp> original;
+  if (!validationData.empty())
+    original = module->clone();
+  bool compress = !factorizeOptions.empty() ||
+                  sparsifyOptions.getNumOccurrences() > 0 ||
+                  !compressionPasses.empty();
+  auto addCompression = [](PassManager &pm) -> LogicalResult {
+    if (!factorizeOptions.empty()) {
+      std::unique_ptr<Pass> factorize = whittle::createWhittleFactorize();
+      if (failed(factorize->initializeOptions(
+              factorizeOptions, [](const llvm::Twine &message) {
+                llvm::errs() << "error: --factorize: " << message << "\n";
+                return failure();
+              })))
+        return failure();
+      pm.addPass(std::move(factorize));
+      // One nn.none per factorized layer.
+      pm.addPass(createCSEPass());
+    }
+    if (sparsifyOptions.getNumOccurrences()) {
+      std::unique_ptr<Pass> sparsify = whittle::createWhittleSparsify();
+      if (failed(sparsify->initializeOptions(
+              sparsifyOptions, [](const llvm::Twine &message) {
+                llvm::errs() << "error: --sparsify: " << message << "\n";
+                return failure();
+              })))
+        return failure();
+      pm.addPass(std::move(sparsify));
+    }
+    return addCompressionPasses(pm);
+  };
+  PassManager compression(&context);
+  if (failed(addCompression(compression)))
+    return 1;
+  if (compress && failed(compression.run(*module)))
+    return 1;
+  std::optional<whittle::CompressionReport> report;
+  if (!compressionReport.empty() || !validationData.empty() || compress)
+    report = whittle::buildCompressionReport(*module);
+  if (!validationData.empty()) {
+    llvm::Expected<whittle::Dataset> data =
+        whittle::loadDataset(validationData, validationLabels, validationLimit);
+    if (!data) {
+      llvm::errs() << "error: --validation-data: "
+                   << llvm::toString(data.takeError()) << "\n";
+      return 1;
+    }
+    llvm::Expected<whittle::CompressionReport::Evaluation> evaluation =
+        whittle::evaluateCompression(*original, *module, *data);
+    if (!evaluation) {
+      llvm::errs() << "error: evaluation on " << validationData << ": "
+                   << llvm::toString(evaluation.takeError()) << "\n";
+      return 1;
+    }
+    report->evaluation = *evaluation;
+  }
+  if (!compressionReport.empty()) {
+    std::string error;
+    auto output = openOutputFile(compressionReport, &error);
+    if (!output) {
+      llvm::errs() << "error: --compression-report: " << error << "\n";
+      return 1;
+    }
+    whittle::writeCompressionReportJSON(*report, output->os());
+    output->keep();
+  }
+
   if (!quantizeScheme.empty() &&
-      failed(quantizeModel(*module, context, options)))
+      failed(quantizeModel(*module, context, options, addCompression)))
     return 1;
 
   if (native) {
@@ -340,6 +455,10 @@ int main(int argc, char **argv) {
   llvm::outs() << "model: " << inputFile << "\n";
   whittle::nn::printModelSummary(whittle::nn::summarizeModel(*module),
                                  llvm::outs());
+  if (report) {
+    llvm::outs() << "\ncompression report:\n";
+    whittle::printCompressionReport(*report, llvm::outs());
+  }
 
   if (!outputFile.empty()) {
     std::string error;

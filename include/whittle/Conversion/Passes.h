@@ -8,6 +8,7 @@
 #define WHITTLE_CONVERSION_PASSES_H
 
 #include "whittle/Conversion/NNToLinalg/NNToLinalg.h"
+#include "whittle/Conversion/NNToQNN/NNToQNN.h"
 #include "whittle/Conversion/QNNToLinalg/QNNToLinalg.h"
 
 namespace whittle {

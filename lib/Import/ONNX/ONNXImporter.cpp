@@ -446,9 +446,12 @@ template <typename OpT> LogicalResult NodeImporter::buildGeneric() {
     return failure();
 
   // Fold as we go: constant shape arithmetic must become constants before
-  // the ops that consume it infer their shapes.
+  // the ops that consume it infer their shapes. A DequantizeLinear of
+  // constant weights stays: it is what marks them as quantized, and
+  // --nn-to-qnn needs their integers and scales (canonicalize folds it).
   SmallVector<Value> folded;
-  if (succeeded(graph.builder.tryFold(op, folded)) && !folded.empty()) {
+  if (!isa<nn::DequantizeLinearOp>(op) &&
+      succeeded(graph.builder.tryFold(op, folded)) && !folded.empty()) {
     op->erase();
     results.assign(folded.begin(), folded.end());
     return success();
@@ -549,6 +552,14 @@ static std::string describeNode(const onnx::NodeProto &node) {
 
 static bool isDefaultDomain(StringRef domain) {
   return domain.empty() || domain == "ai.onnx";
+}
+
+/// The op table's name of a node's operator: the op type in the default
+/// domain, `domain.op_type` in others (`com.microsoft.QLinearAdd`).
+static std::string getBuilderKey(const onnx::NodeProto &node) {
+  if (isDefaultDomain(node.domain()))
+    return node.op_type();
+  return node.domain() + "." + node.op_type();
 }
 
 //===----------------------------------------------------------------------===//
@@ -825,7 +836,7 @@ LogicalResult GraphImporter::checkSupportedOps(const onnx::GraphProto &graph) {
   const auto &builders = getNodeBuilders();
   SmallVector<std::string> unsupported;
   for (const onnx::NodeProto &node : graph.node()) {
-    if (isDefaultDomain(node.domain()) && builders.contains(node.op_type()))
+    if (builders.contains(getBuilderKey(node)))
       continue;
     unsupported.push_back(describeNode(node));
   }
@@ -1021,7 +1032,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
       (node.input_size() < 2 || node.input(1).empty()))
     importer.impliedAttributes.push_back(builder.getNamedAttr(
         "num_outputs", builder.getI64IntegerAttr(node.output_size())));
-  if (failed(getNodeBuilders().lookup(node.op_type())(importer)))
+  if (failed(getNodeBuilders().lookup(getBuilderKey(node))(importer)))
     return failure();
   if (node.output_size() > (int)importer.results.size()) {
     importer.emitNodeError()

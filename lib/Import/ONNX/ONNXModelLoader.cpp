@@ -12,6 +12,7 @@
 #include "onnx/shape_inference/implementation.h"
 #include "onnx/version_converter/convert.h"
 
+#include "llvm/ADT/StringRef.h"
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 
 #include <exception>
@@ -118,11 +119,45 @@ std::optional<std::string> upgradeModel(onnx::ModelProto &model,
       parked[init.name()].swap(*init.mutable_raw_data());
     }
   }
+  // The converter knows only the default domain and stops at any other
+  // node (ONNX Runtime's com.microsoft ops). Those have no opset adapters
+  // anyway: stand each in for a default-domain op that no adapter touches
+  // (Sum: any number of inputs, one output, unchanged since opset 13), and
+  // restore it after the conversion.
+  std::vector<onnx::NodeProto> foreign;
+  for (onnx::NodeProto &node : *model.mutable_graph()->mutable_node()) {
+    if (node.domain().empty() || node.domain() == "ai.onnx" ||
+        node.output_size() != 1 || fromOpset < 13)
+      continue;
+    foreign.push_back(node);
+    node.set_name("whittle.foreign." + std::to_string(foreign.size() - 1));
+    node.set_domain("");
+    node.set_op_type("Sum");
+    node.clear_attribute();
+  }
   onnx::ModelProto converted;
   auto failure = guarded("ONNX version converter", [&] {
     converted = onnx::version_conversion::ConvertVersion(
         model, static_cast<int>(target));
   });
+  auto restoreForeign = [&](onnx::GraphProto &graph) {
+    for (onnx::NodeProto &node : *graph.mutable_node()) {
+      llvm::StringRef name = node.name();
+      size_t index;
+      if (!name.consume_front("whittle.foreign.") ||
+          name.getAsInteger(10, index) || index >= foreign.size())
+        continue;
+      onnx::NodeProto original = foreign[index];
+      original.clear_input();
+      for (const std::string &input : node.input())
+        original.add_input(input);
+      original.clear_output();
+      for (const std::string &output : node.output())
+        original.add_output(output);
+      node = std::move(original);
+    }
+  };
+  restoreForeign(*model.mutable_graph());
   if (failure) {
     for (onnx::TensorProto &init :
          *model.mutable_graph()->mutable_initializer()) {
@@ -138,6 +173,7 @@ std::optional<std::string> upgradeModel(onnx::ModelProto &model,
     if (it != parked.end())
       init.mutable_raw_data()->swap(it->second);
   }
+  restoreForeign(*converted.mutable_graph());
   model = std::move(converted);
   return std::nullopt;
 }

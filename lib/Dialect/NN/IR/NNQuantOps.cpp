@@ -222,7 +222,13 @@ static LogicalResult verifyZeroPoint(Operation *op, Value zp, StringRef zpName,
            << zpName << " must have the type of " << tensorName << " ("
            << element << "), got " << zpType.getElementType();
   auto scaleType = cast<RankedTensorType>(scale.getType());
-  if (zpType.getShape() != scaleType.getShape())
+  // ONNX Runtime's quantizer writes per-tensor parameters as a scalar next to
+  // a one-element 1-D tensor (a bias scale of shape [1], zero point []);
+  // both mean one value for the tensor.
+  bool bothOneElement = zpType.hasStaticShape() && scaleType.hasStaticShape() &&
+                        zpType.getNumElements() == 1 &&
+                        scaleType.getNumElements() == 1;
+  if (zpType.getShape() != scaleType.getShape() && !bothOneElement)
     return op->emitOpError()
            << zpName << " must have the shape of " << scaleName << " ("
            << scaleType << "), got " << zpType;
@@ -854,4 +860,218 @@ LogicalResult MatMulIntegerOp::verify() {
                               getBZeroPoint(),
                               "b_zero_point",
                               matMulAxis(bType, /*perRow=*/false)})));
+}
+
+//===----------------------------------------------------------------------===//
+// ONNX Runtime's quantized operators (com.microsoft)
+//===----------------------------------------------------------------------===//
+
+/// Checks per-tensor (scale, zero point) pairs of a com.microsoft quantized
+/// op: one-element scales, zero points of the data's 8-bit type.
+static LogicalResult verifyPerTensorParams(Operation *op, Value data,
+                                           StringRef dataName, Value scale,
+                                           StringRef scaleName, Value zeroPoint,
+                                           StringRef zpName) {
+  if (!isPerTensor(cast<RankedTensorType>(scale.getType())))
+    return op->emitOpError()
+           << scaleName << " must be a scalar or one-element tensor";
+  RankedTensorType zpType = tensorTypeOf(zeroPoint);
+  if (!zpType)
+    return success();
+  if (!isPerTensor(zpType))
+    return op->emitOpError()
+           << zpName << " must be a scalar or one-element tensor";
+  if (zpType.getElementType() != plainElementTypeOf(data))
+    return op->emitOpError()
+           << zpName << " must have the type of " << dataName << " ("
+           << plainElementTypeOf(data) << "), got " << zpType.getElementType();
+  return success();
+}
+
+static LogicalResult inferSameAs(Value x, SmallVectorImpl<Type> &inferred) {
+  inferred.push_back(x.getType());
+  return success();
+}
+
+#define NN_MS_BINARY(OpT)                                                      \
+  LogicalResult OpT::inferReturnTypes(                                         \
+      MLIRContext *, std::optional<Location> location, Adaptor adaptor,        \
+      SmallVectorImpl<Type> &inferred) {                                       \
+    return inferBroadcastResult(location, adaptor.getA().getType(),            \
+                                adaptor.getB().getType(), Type(), inferred);   \
+  }                                                                            \
+  LogicalResult OpT::verify() {                                                \
+    if (plainElementTypeOf(getA()) != plainElementTypeOf(getB()))              \
+      return emitOpError("A and B must have the same element type");           \
+    if (failed(verifyPerTensorParams(*this, getA(), "A", getAScale(),          \
+                                     "A_scale", getAZeroPoint(),               \
+                                     "A_zero_point")) ||                       \
+        failed(verifyPerTensorParams(*this, getB(), "B", getBScale(),          \
+                                     "B_scale", getBZeroPoint(),               \
+                                     "B_zero_point")))                         \
+      return failure();                                                        \
+    return verifyPerTensorParams(*this, getC(), "C", getCScale(), "C_scale",   \
+                                 getCZeroPoint(), "C_zero_point");             \
+  }
+NN_MS_BINARY(MSQLinearAddOp)
+NN_MS_BINARY(MSQLinearMulOp)
+#undef NN_MS_BINARY
+
+#define NN_MS_UNARY(OpT, XScale, XZp, YScale, YZp)                             \
+  LogicalResult OpT::inferReturnTypes(MLIRContext *, std::optional<Location>,  \
+                                      Adaptor adaptor,                         \
+                                      SmallVectorImpl<Type> &inferred) {       \
+    return inferSameAs(adaptor.getX(), inferred);                              \
+  }                                                                            \
+  LogicalResult OpT::verify() {                                                \
+    if (failed(verifyPerTensorParams(*this, getX(), "X", get##XScale(),        \
+                                     #XScale, get##XZp(), #XZp)))              \
+      return failure();                                                        \
+    return verifyPerTensorParams(*this, getY(), "Y", get##YScale(), #YScale,   \
+                                 get##YZp(), #YZp);                            \
+  }
+NN_MS_UNARY(MSQLinearSigmoidOp, XScale, XZeroPoint, YScale, YZeroPoint)
+NN_MS_UNARY(MSQLinearLeakyReluOp, XScale, XZeroPoint, YScale, YZeroPoint)
+NN_MS_UNARY(MSQLinearSoftmaxOp, XScale, XZeroPoint, YScale, YZeroPoint)
+#undef NN_MS_UNARY
+
+LogicalResult MSQLinearGlobalAveragePoolOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  auto type = cast<RankedTensorType>(adaptor.getX().getType());
+  if (type.getRank() < 3)
+    return emitOptionalError(location, "X must have rank 3 or more");
+  SmallVector<int64_t> shape(type.getShape());
+  bool channelsLast = adaptor.getChannelsLast() != 0;
+  for (int64_t d = channelsLast ? 1 : 2,
+               e = channelsLast ? type.getRank() - 1 : type.getRank();
+       d < e; ++d)
+    shape[d] = 1;
+  inferred.push_back(RankedTensorType::get(shape, type.getElementType()));
+  return success();
+}
+
+LogicalResult MSQLinearGlobalAveragePoolOp::verify() {
+  if (failed(verifyPerTensorParams(*this, getX(), "X", getXScale(), "x_scale",
+                                   getXZeroPoint(), "x_zero_point")))
+    return failure();
+  return verifyPerTensorParams(*this, getY(), "Y", getYScale(), "y_scale",
+                               getYZeroPoint(), "y_zero_point");
+}
+
+LogicalResult MSQLinearAveragePoolOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  auto type = cast<RankedTensorType>(adaptor.getX().getType());
+  if (adaptor.getChannelsLast() != 0)
+    return emitOptionalError(location,
+                             "channels_last = 1 is not supported; export "
+                             "the model in NCHW layout");
+  if (type.getRank() < 3)
+    return emitOptionalError(location, "X must have rank 3 or more");
+  FailureOr<WindowGeometry> geometry = resolveWindow(
+      location, type.getShape().drop_front(2), adaptor.getKernelShape(),
+      adaptor.getStrides(), std::nullopt, adaptor.getPads(),
+      adaptor.getAutoPad(), adaptor.getCeilMode() != 0);
+  if (failed(geometry))
+    return failure();
+  SmallVector<int64_t> shape(type.getShape().take_front(2));
+  llvm::append_range(shape, geometry->output);
+  inferred.push_back(RankedTensorType::get(shape, type.getElementType()));
+  return success();
+}
+
+LogicalResult MSQLinearAveragePoolOp::verify() {
+  if (failed(verifyPerTensorParams(*this, getX(), "X", getXScale(), "x_scale",
+                                   getXZeroPoint(), "x_zero_point")))
+    return failure();
+  return verifyPerTensorParams(*this, getY(), "Y", getYScale(), "y_scale",
+                               getYZeroPoint(), "y_zero_point");
+}
+
+LogicalResult MSQLinearConcatOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  ValueRange inputs = adaptor.getInputs();
+  if (inputs.empty() || inputs.size() % 3 != 0)
+    return emitOptionalError(location, "inputs must be (tensor, scale, zero "
+                                       "point) triples");
+  auto first = cast<RankedTensorType>(inputs[0].getType());
+  FailureOr<int64_t> axis =
+      normalizeAxis(location, adaptor.getAxis(), first.getRank());
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(first.getShape());
+  for (size_t i = 3; i < inputs.size(); i += 3) {
+    auto type = cast<RankedTensorType>(inputs[i].getType());
+    if (type.getRank() != first.getRank())
+      return emitOptionalError(location, "inputs must have the same rank");
+    int64_t d = type.getDimSize(*axis);
+    shape[*axis] =
+        ShapedType::isDynamic(d) || ShapedType::isDynamic(shape[*axis])
+            ? ShapedType::kDynamic
+            : shape[*axis] + d;
+  }
+  inferred.push_back(RankedTensorType::get(
+      shape, cast<RankedTensorType>(adaptor.getYZeroPoint().getType())
+                 .getElementType()));
+  return success();
+}
+
+LogicalResult MSQLinearConcatOp::verify() {
+  if (failed(verifyPerTensorParams(*this, getY(), "Y", getYScale(), "Y_scale",
+                                   getYZeroPoint(), "Y_zero_point")))
+    return failure();
+  ValueRange inputs = getInputs();
+  for (size_t i = 0; i + 2 < inputs.size(); i += 3) {
+    if (!isa<IntegerType>(plainElementTypeOf(inputs[i])) ||
+        !cast<RankedTensorType>(inputs[i + 1].getType())
+             .getElementType()
+             .isF32())
+      return emitOpError() << "input " << i / 3
+                           << " must be an 8-bit tensor with an f32 scale";
+    if (failed(verifyPerTensorParams(*this, inputs[i], "input", inputs[i + 1],
+                                     "input scale", inputs[i + 2],
+                                     "input zero point")))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult MSQGemmOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> location,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  auto a = cast<RankedTensorType>(adaptor.getA().getType());
+  auto b = cast<RankedTensorType>(adaptor.getB().getType());
+  if (a.getRank() != 2 || b.getRank() != 2)
+    return emitOptionalError(location, "A and B must be matrices");
+  int64_t m = a.getDimSize(adaptor.getTransA() ? 1 : 0);
+  int64_t n = b.getDimSize(adaptor.getTransB() ? 0 : 1);
+  Type element = Float32Type::get(context);
+  if (!isa<NoneType>(adaptor.getYScale().getType())) {
+    auto zp = dyn_cast<RankedTensorType>(adaptor.getYZeroPoint().getType());
+    element = zp ? zp.getElementType() : a.getElementType();
+  }
+  inferred.push_back(RankedTensorType::get({m, n}, element));
+  return success();
+}
+
+LogicalResult MSQGemmOp::verify() {
+  if (failed(verifyPerTensorParams(*this, getA(), "A", getAScale(), "a_scale",
+                                   getAZeroPoint(), "a_zero_point")))
+    return failure();
+  auto b = cast<RankedTensorType>(getB().getType());
+  int64_t columns = b.getDimSize(getTransB() ? 0 : 1);
+  auto bScale = cast<RankedTensorType>(getBScale().getType());
+  if (!isPerTensor(bScale) &&
+      !(bScale.getRank() == 1 && bScale.getDimSize(0) == columns))
+    return emitOpError() << "b_scale must have one element or " << columns
+                         << " (one per column)";
+  if (plainElementTypeOf(getBZeroPoint()) != plainElementTypeOf(getB()))
+    return emitOpError("b_zero_point must have the type of B");
+  if (auto yScale = dyn_cast<RankedTensorType>(getYScale().getType()))
+    if (!isPerTensor(yScale))
+      return emitOpError("y_scale must be a scalar or one-element tensor");
+  return success();
 }

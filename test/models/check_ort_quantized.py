@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+# Runs under the python3 on PATH (numpy, onnx, onnxruntime). The acceptance
+# test of importing ONNX Runtime-quantized models: quantizes the three
+# Fashion-MNIST fixtures with onnxruntime.quantization.quantize_static
+# (calibrated on the first 500 training images), in QDQ and QOperator
+# format, per channel and per tensor (12 models, written to a temporary
+# directory), runs the test images through whittle-run (which converts them
+# to qnn with nn-to-qnn) and through ONNX Runtime, and checks that
+#   - the outputs agree within one LSB of the output's quantization scale on
+#     at least --min-agreement of the elements (exact integer rescales
+#     differ from ONNX Runtime's float32 requantization only at near-ties,
+#     and one such difference can move later layers by a step), and
+#   - the accuracies agree within --max-accuracy-gap (0.1 point).
+# Activations are int8 in QDQ (ONNX Runtime's recommended S8S8) and uint8
+# in QOperator (its classic U8S8), so both 8-bit types are covered; weights
+# are int8.
+#
+# On x86 CPUs without VNNI, ONNX Runtime's u8 x s8 kernels multiply pairs
+# with vpmaddubsw, whose 16-bit sums saturate when weights use the full int8
+# range: its results then differ by up to tens of LSBs from the ONNX
+# definition (and from ONNX Runtime itself with graph optimizations off,
+# which whittle matches exactly). Its quantizer's remedy is reduce_range
+# (7-bit weights), which --reduce-range auto (the default) turns on on such
+# CPUs.
+"""check_ort_quantized.py --whittle-run PATH [--limit N] [--only NAME...]"""
+import argparse
+import gzip
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import onnx
+import onnx.numpy_helper
+import onnxruntime as ort
+from onnxruntime.quantization import (CalibrationDataReader, QuantFormat,
+                                      QuantType, quantize_static)
+
+MODELS = ["fashion_cnn", "fashion_resnet18", "fashion_mobilenetv2"]
+FORMATS = {"qdq": (QuantFormat.QDQ, QuantType.QInt8),
+           "qop": (QuantFormat.QOperator, QuantType.QUInt8)}
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big")
+            for i in range(ndim)]
+    return np.frombuffer(data, dtype=np.uint8,
+                         offset=4 + 4 * ndim).reshape(dims)
+
+
+def to_input(images):
+    return (images.astype(np.float32) / 255.0)[:, None, :, :]
+
+
+class Calibration(CalibrationDataReader):
+    """The calibration images, one batch of `batch` at a time."""
+
+    def __init__(self, name, images, batch=100):
+        self.name = name
+        self.batches = [to_input(images[i:i + batch])
+                        for i in range(0, len(images), batch)]
+        self.index = 0
+
+    def get_next(self):
+        if self.index == len(self.batches):
+            return None
+        self.index += 1
+        return {self.name: self.batches[self.index - 1]}
+
+
+def output_scale(path):
+    """The scale of the DequantizeLinear that produces the graph's output."""
+    model = onnx.load(path)
+    constants = {t.name: onnx.numpy_helper.to_array(t)
+                 for t in model.graph.initializer}
+    for node in model.graph.node:
+        if node.op_type == "Constant":
+            constants[node.output[0]] = onnx.numpy_helper.to_array(
+                node.attribute[0].t)
+    output = model.graph.output[0].name
+    for node in model.graph.node:
+        if output in node.output:
+            if node.op_type != "DequantizeLinear":
+                sys.exit(f"{path}: the output comes from {node.op_type}, "
+                         "not a DequantizeLinear")
+            return float(constants[node.input[1]].reshape(-1)[0])
+    sys.exit(f"{path}: no node produces the output")
+
+
+def has_saturating_int8_kernels():
+    """x86 without VNNI (ONNX Runtime then uses vpmaddubsw)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = f.read()
+    except OSError:
+        return False
+    return " avx2" in flags and "vnni" not in flags
+
+
+def run_whittle(whittle_run, model, x, batch, workdir):
+    outputs = []
+    for start in range(0, len(x), batch):
+        path = os.path.join(workdir, "x.npy")
+        np.save(path, x[start:start + batch])
+        out = os.path.join(workdir, "out")
+        subprocess.run([whittle_run, model, "--input", path, "--output-dir",
+                        out, "--output-format", "npy"], check=True)
+        outputs.append(np.load(os.path.join(out, "output_0.npy")))
+    return np.concatenate(outputs)
+
+
+def run_ort(model, x, batch):
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 2
+    session = ort.InferenceSession(model, options,
+                                   providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    return np.concatenate([session.run(None, {name: x[i:i + batch]})[0]
+                           for i in range(0, len(x), batch)])
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--whittle-run", required=True)
+    ap.add_argument("--models", default=os.path.join(here, "..", "..",
+                                                     "examples"))
+    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--limit", type=int, default=10000,
+                    help="test images to run (the first N)")
+    ap.add_argument("--batch", type=int, default=2000,
+                    help="images per whittle-run call (each call compiles)")
+    ap.add_argument("--calibration", type=int, default=500)
+    ap.add_argument("--min-agreement", type=float, default=0.999)
+    ap.add_argument("--max-accuracy-gap", type=float, default=0.001)
+    ap.add_argument("--only", nargs="*", default=MODELS)
+    ap.add_argument("--skip", nargs="*", default=[],
+                    help="models to leave out, as NAME.FORMAT.KIND "
+                    "(fashion_mobilenetv2.qdq.per-tensor)")
+    ap.add_argument("--reduce-range", choices=["auto", "on", "off"],
+                    default="auto",
+                    help="7-bit weights (auto: on x86 without VNNI)")
+    ap.add_argument("--keep", default=None,
+                    help="write the quantized models to this directory")
+    args = ap.parse_args()
+    ort.set_default_logger_severity(3)  # not its unused-initializer notes
+
+    train = read_idx(os.path.join(args.data, "train-images-idx3-ubyte.gz"))
+    images = read_idx(os.path.join(args.data, "t10k-images-idx3-ubyte.gz"))
+    labels = read_idx(os.path.join(args.data, "t10k-labels-idx1-ubyte.gz"))
+    x = to_input(images[:args.limit])
+    labels = labels[:args.limit]
+    reduce_range = (has_saturating_int8_kernels()
+                    if args.reduce_range == "auto"
+                    else args.reduce_range == "on")
+    failed = False
+    print(f"{len(x)} test images, {args.calibration} calibration images, "
+          f"reduce_range={reduce_range}")
+    print(f"{'model':<22} {'format':<6} {'weights':<11} {'<=1 LSB':>9}"
+          f" {'max LSB':>8} {'whittle acc':>12} {'ORT acc':>8}"
+          f" {'seconds':>8}")
+    with tempfile.TemporaryDirectory() as workdir:
+        outdir = args.keep or workdir
+        os.makedirs(outdir, exist_ok=True)
+        for name in args.only:
+            source = os.path.join(args.models, name + ".onnx")
+            input_name = onnx.load(source).graph.input[0].name
+            for fmt, (quant_format, activation_type) in FORMATS.items():
+                for per_channel in (True, False):
+                    kind = "per-channel" if per_channel else "per-tensor"
+                    if f"{name}.{fmt}.{kind}" in args.skip:
+                        continue
+                    model = os.path.join(outdir, f"{name}.{fmt}.{kind}.onnx")
+                    quantize_static(
+                        source, model,
+                        Calibration(input_name,
+                                    train[:args.calibration]),
+                        quant_format=quant_format, per_channel=per_channel,
+                        activation_type=activation_type,
+                        weight_type=QuantType.QInt8,
+                        reduce_range=reduce_range)
+                    scale = output_scale(model)
+                    start = time.time()
+                    ours = run_whittle(args.whittle_run, model, x, args.batch,
+                                       workdir)
+                    seconds = time.time() - start
+                    theirs = run_ort(model, x, args.batch)
+                    lsb = np.abs(ours.astype(np.float64) - theirs) / scale
+                    agreement = float(np.mean(lsb <= 1.0 + 1e-3))
+                    accuracy = float(np.mean(np.argmax(ours, 1) == labels))
+                    ort_accuracy = float(
+                        np.mean(np.argmax(theirs, 1) == labels))
+                    ok = (ours.shape == theirs.shape
+                          and agreement >= args.min_agreement
+                          and abs(accuracy - ort_accuracy)
+                          <= args.max_accuracy_gap + 1e-9)
+                    failed |= not ok
+                    print(f"{name:<22} {fmt:<6} {kind:<11}"
+                          f" {100 * agreement:>8.3f}% {lsb.max():>8.2f}"
+                          f" {100 * accuracy:>11.2f}%"
+                          f" {100 * ort_accuracy:>7.2f}% {seconds:>8.1f}"
+                          f"{'' if ok else '  FAIL'}", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
