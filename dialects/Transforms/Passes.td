@@ -153,7 +153,11 @@ def WhittleQuantize : Pass<"whittle-quantize", "::mlir::ModuleOp"> {
     could overflow is an error naming it and its bound.
 
     `report=PATH` writes the per-layer scales, zero points, multipliers and
-    shifts as JSON and prints a table (`-` for stdout only).
+    shifts as JSON and prints a table (`-` for stdout only). With the
+    report, `sqnr` (on by default) also runs the float model and its
+    integer twin side by side through the JIT on sample data (`sqnr-data`,
+    by default the samples `whittle-calibrate` recorded) and reports each
+    layer's SQNR: its dequantized output against the float layer's.
   }];
   let options = [
     Option<"scheme", "scheme", "std::string", /*default=*/"\"fixed-point\"",
@@ -169,7 +173,14 @@ def WhittleQuantize : Pass<"whittle-quantize", "::mlir::ModuleOp"> {
            /*default=*/"true",
            "Non-negative tensors use zero point -128 and 256 levels">,
     Option<"report", "report", "std::string", /*default=*/"\"\"",
-           "Write the per-layer report as JSON to this file">
+           "Write the per-layer report as JSON to this file">,
+    Option<"sqnr", "sqnr", "bool", /*default=*/"true",
+           "Measure each layer's SQNR on sample data for the report">,
+    Option<"sqnrData", "sqnr-data", "std::string", /*default=*/"\"\"",
+           "Samples for the SQNR (default: the calibration data)">,
+    Option<"sqnrLimit", "sqnr-limit", "int64_t", /*default=*/"-1",
+           "At most this many samples for the SQNR (default: as many as "
+           "calibration used)">
   ];
   let dependentDialects = ["::whittle::nn::NNDialect",
                            "::whittle::qnn::QNNDialect"];

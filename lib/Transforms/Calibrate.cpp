@@ -221,7 +221,8 @@ void CalibratePass::runOnOperation() {
   module->setAttr(
       kCalibrationAttrName,
       builder.getDictionaryAttr(
-          {builder.getNamedAttr(
+          {builder.getNamedAttr("data", builder.getStringAttr(data)),
+           builder.getNamedAttr(
                "method", builder.getStringAttr(
                              stringifyCalibrationMethod(*calibrationMethod))),
            builder.getNamedAttr("samples",

@@ -23,6 +23,7 @@
 #include "whittle/Transforms/Calibration.h"
 #include "whittle/Transforms/Passes.h"
 #include "whittle/Transforms/QuantizeReport.h"
+#include "whittle/Transforms/QuantizeSQNR.h"
 #include "whittle/Transforms/SparsityPattern.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -89,7 +90,14 @@ public:
         unsignedAfterRelu(unsignedAfterRelu) {}
 
   LogicalResult run();
+  /// Erases the float ops, dead once the outputs are dequantized twins.
+  void eraseFloatModel();
   std::vector<LayerReport> takeReport() { return std::move(report); }
+  /// Each report entry's float output and its i8 twin, in report order
+  /// (valid until eraseFloatModel).
+  ArrayRef<QuantizedLayerOutput> getLayerOutputs() const {
+    return layerOutputs;
+  }
 
 private:
   // Parameters.
@@ -120,6 +128,9 @@ private:
   LogicalResult quantizeAveragePool(nn::AveragePoolOp op);
   LogicalResult quantizeGlobalAveragePool(nn::GlobalAveragePoolOp op);
   LogicalResult quantizeConcat(nn::ConcatOp op);
+  LogicalResult quantizeLookupTable(Operation *op,
+                                    llvm::function_ref<double(double)> f);
+  LogicalResult quantizeSoftmax(nn::SoftmaxOp op);
   LogicalResult quantizeDataMovement(Operation *op);
   LogicalResult quantizeReturn(func::ReturnOp op);
   LogicalResult quantizeOp(Operation *op);
@@ -140,6 +151,14 @@ private:
   void record(Value floatValue, Value value, QParams params) {
     map[floatValue] = {value, params};
   }
+  /// Adds a report entry for the layer whose float output is `output`
+  /// (already recorded).
+  void addLayer(LayerReport layer, Value output) {
+    QValue twin = map.lookup(output);
+    layerOutputs.push_back(
+        {output, twin.value, twin.params.scale, twin.params.zeroPoint});
+    report.push_back(std::move(layer));
+  }
 
   func::FuncOp func;
   OpBuilder builder;
@@ -149,6 +168,7 @@ private:
   DenseMap<Value, QValue> map;
   DenseSet<Operation *> fusedOps;
   std::vector<LayerReport> report;
+  std::vector<QuantizedLayerOutput> layerOutputs;
 };
 
 } // namespace
@@ -535,7 +555,7 @@ LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
        builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
        builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
   record(output, requantize, *outParams);
-  report.push_back(std::move(layer));
+  addLayer(std::move(layer), output);
   return success();
 }
 
@@ -658,7 +678,7 @@ LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
        builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
        builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
   record(output, requantize, *outParams);
-  report.push_back(std::move(layer));
+  addLayer(std::move(layer), output);
   return success();
 }
 
@@ -733,7 +753,7 @@ LogicalResult Quantizer::quantizeAddSub(Operation *op, bool subtract) {
        builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
        builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
   record(output, add, *outParams);
-  report.push_back(std::move(layer));
+  addLayer(std::move(layer), output);
   return success();
 }
 
@@ -799,7 +819,7 @@ LogicalResult Quantizer::quantizeMulDiv(Operation *op, bool divide) {
        builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
        builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
   record(output, mul, *outParams);
-  report.push_back(std::move(layer));
+  addLayer(std::move(layer), output);
   return success();
 }
 
@@ -915,15 +935,16 @@ LogicalResult Quantizer::quantizeAveragePool(nn::AveragePoolOp op) {
        builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
        builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
   record(output, pool, *outParams);
-  report.push_back({getLayerName(op),
-                    "avg_pool",
-                    {x->params.scale, x->params.zeroPoint},
-                    std::nullopt,
-                    {outParams->scale, outParams->zeroPoint},
-                    {},
-                    {r->multiplier},
-                    {r->shift},
-                    0});
+  addLayer({getLayerName(op),
+            "avg_pool",
+            {x->params.scale, x->params.zeroPoint},
+            std::nullopt,
+            {outParams->scale, outParams->zeroPoint},
+            {},
+            {r->multiplier},
+            {r->shift},
+            0},
+           output);
   return success();
 }
 
@@ -957,15 +978,16 @@ LogicalResult Quantizer::quantizeGlobalAveragePool(nn::GlobalAveragePoolOp op) {
        builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
        builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
   record(output, pool, *outParams);
-  report.push_back({getLayerName(op),
-                    "global_avg_pool",
-                    {x->params.scale, x->params.zeroPoint},
-                    std::nullopt,
-                    {outParams->scale, outParams->zeroPoint},
-                    {},
-                    {r->multiplier},
-                    {r->shift},
-                    0});
+  addLayer({getLayerName(op),
+            "global_avg_pool",
+            {x->params.scale, x->params.zeroPoint},
+            std::nullopt,
+            {outParams->scale, outParams->zeroPoint},
+            {},
+            {r->multiplier},
+            {r->shift},
+            0},
+           output);
   return success();
 }
 
@@ -1016,6 +1038,100 @@ LogicalResult Quantizer::quantizeConcat(nn::ConcatOp op) {
        builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
        builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
   record(output, concat, *outParams);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Nonlinearities
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+Quantizer::quantizeLookupTable(Operation *op,
+                               llvm::function_ref<double(double)> f) {
+  auto x = lookup(op->getOperand(0), op);
+  if (failed(x))
+    return failure();
+  Clamp clamp;
+  Operation *fused;
+  Value output = getFusedOutput(op, clamp, fused);
+  auto outParams = getActivationParams(output, op);
+  if (failed(outParams))
+    return failure();
+  // Every input integer's real value through f (and the fused clamp), in
+  // double, rounded once to the output grid.
+  bool halfAway = rounding == qnn::RoundingMode::half_away;
+  SmallVector<int8_t> table;
+  for (int i = -128; i <= 127; ++i) {
+    double real = f(x->params.scale * (i - x->params.zeroPoint));
+    real = std::clamp(real, clamp.lo, clamp.hi);
+    double q = real / outParams->scale;
+    q = halfAway ? std::round(q) : std::nearbyint(q);
+    if (std::isnan(q))
+      return op->emitError() << "whittle-quantize: '" << getLayerName(op)
+                             << "' is not defined at the input value "
+                             << x->params.scale * (i - x->params.zeroPoint);
+    table.push_back(static_cast<int8_t>(
+        std::clamp(q + outParams->zeroPoint, -128.0, 127.0)));
+  }
+  builder.setInsertionPoint(fused ? fused : op);
+  auto lut = qnn::LookupTableOp::create(
+      builder, op->getLoc(), TypeRange{x->value.getType()},
+      ValueRange{x->value},
+      {builder.getNamedAttr("table", builder.getDenseI8ArrayAttr(table))});
+  record(output, lut, *outParams);
+  LayerReport layer;
+  layer.name = getLayerName(op);
+  layer.kind = "lut";
+  layer.input = {x->params.scale, x->params.zeroPoint};
+  layer.output = {outParams->scale, outParams->zeroPoint};
+  addLayer(std::move(layer), output);
+  return success();
+}
+
+/// Entries of the softmax exponential table: exp(-d * scale) in units of
+/// 2^-kSoftmaxTableBits (the largest entry, exp(0)).
+static constexpr int kSoftmaxTableBits = 24;
+
+LogicalResult Quantizer::quantizeSoftmax(nn::SoftmaxOp op) {
+  auto x = lookup(op.getInput(), op);
+  if (failed(x))
+    return failure();
+  int64_t rank = cast<RankedTensorType>(op.getType()).getRank();
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  if (axis < 0)
+    axis += rank;
+  // Softmax is in [0, 1]: scale 1/256 with zero point -128 covers it with
+  // every level (1.0 saturates to 255/256).
+  QParams outParams{1.0 / 256.0, -128};
+  SmallVector<int32_t> expTable;
+  for (int d = 0; d < 256; ++d)
+    expTable.push_back(static_cast<int32_t>(std::nearbyint(
+        std::ldexp(std::exp(-d * x->params.scale), kSoftmaxTableBits))));
+  // y = e * 256 / sum: multiplier 1 and shift -8 are exact in both schemes.
+  int32_t multiplier = 1, shift = -8;
+  builder.setInsertionPoint(op);
+  auto softmax = qnn::SoftmaxOp::create(
+      builder, op.getLoc(),
+      TypeRange{withElementType(op.getType(), builder.getI8Type())},
+      ValueRange{x->value},
+      {builder.getNamedAttr("axis", builder.getI64IntegerAttr(axis)),
+       builder.getNamedAttr("exp_table",
+                            builder.getDenseI32ArrayAttr(expTable)),
+       builder.getNamedAttr("multiplier",
+                            builder.getI32IntegerAttr(multiplier)),
+       builder.getNamedAttr("shift", builder.getI32IntegerAttr(shift)),
+       builder.getNamedAttr("rounding", getRounding(false)),
+       builder.getNamedAttr("output_zero_point",
+                            builder.getI32IntegerAttr(outParams.zeroPoint))});
+  record(op.getResult(), softmax, outParams);
+  LayerReport layer;
+  layer.name = getLayerName(op);
+  layer.kind = "softmax";
+  layer.input = {x->params.scale, x->params.zeroPoint};
+  layer.output = {outParams.scale, outParams.zeroPoint};
+  layer.multipliers = {multiplier};
+  layer.shifts = {shift};
+  addLayer(std::move(layer), op.getResult());
   return success();
 }
 
@@ -1095,6 +1211,48 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
         return quantizeGlobalAveragePool(pool);
       })
       .Case([&](nn::ConcatOp concat) { return quantizeConcat(concat); })
+      .Case([&](nn::SigmoidOp) {
+        return quantizeLookupTable(
+            op, [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
+      })
+      .Case([&](nn::TanhOp) {
+        return quantizeLookupTable(op, [](double x) { return std::tanh(x); });
+      })
+      .Case([&](nn::ExpOp) {
+        return quantizeLookupTable(op, [](double x) { return std::exp(x); });
+      })
+      .Case([&](nn::ErfOp) {
+        return quantizeLookupTable(op, [](double x) { return std::erf(x); });
+      })
+      .Case([&](nn::GeluOp gelu) {
+        if (gelu.getApproximate() == "tanh")
+          return quantizeLookupTable(op, [](double x) {
+            return 0.5 * x *
+                   (1.0 + std::tanh(0.7978845608028654 * // sqrt(2 / pi)
+                                    (x + 0.044715 * x * x * x)));
+          });
+        return quantizeLookupTable(op, [](double x) {
+          return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+        });
+      })
+      .Case([&](nn::HardSigmoidOp hard) {
+        double alpha = hard.getAlpha().convertToDouble(),
+               beta = hard.getBeta().convertToDouble();
+        return quantizeLookupTable(op, [=](double x) {
+          return std::clamp(alpha * x + beta, 0.0, 1.0);
+        });
+      })
+      .Case([&](nn::HardSwishOp) {
+        return quantizeLookupTable(op, [](double x) {
+          return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0);
+        });
+      })
+      .Case([&](nn::LeakyReluOp leaky) {
+        double alpha = leaky.getAlpha().convertToDouble();
+        return quantizeLookupTable(
+            op, [=](double x) { return x >= 0 ? x : alpha * x; });
+      })
+      .Case([&](nn::SoftmaxOp softmax) { return quantizeSoftmax(softmax); })
       .Case<nn::FlattenOp, nn::ReshapeOp, nn::TransposeOp, nn::SqueezeOp,
             nn::UnsqueezeOp, nn::IdentityOp, nn::SliceOp, nn::DepthToSpaceOp,
             nn::SpaceToDepthOp, nn::ExpandOp, nn::TileOp, nn::SplitOp>(
@@ -1114,8 +1272,10 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
             << "): qnn has no integer form of it; supported are Conv, Gemm, "
                "MatMul with constant weights, Add, Sub, Mul, Div by a "
                "constant, Relu, Clip, MaxPool, AveragePool, "
-               "GlobalAveragePool, Concat and data movement. Replace it in "
-               "the model or leave the model in float");
+               "GlobalAveragePool, Concat, Softmax, data movement and the "
+               "elementwise Sigmoid, Tanh, Exp, Erf, Gelu, HardSigmoid, "
+               "HardSwish and LeakyRelu. Replace it in the model or leave "
+               "the model in float");
       });
 }
 
@@ -1147,12 +1307,17 @@ LogicalResult Quantizer::run() {
   for (Operation &op : llvm::make_early_inc_range(body))
     if (failed(quantizeOp(&op)))
       return failure();
-  // The float model is dead now, from the outputs back.
+  return success();
+}
+
+void Quantizer::eraseFloatModel() {
+  // Dead from the outputs back.
+  Block &body = func.getBody().front();
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
     if (isOpTriviallyDead(&op))
       op.erase();
   func.removeArgAttr(0, kRangeAttrName);
-  return success();
+  layerOutputs.clear();
 }
 
 //===----------------------------------------------------------------------===//
@@ -1209,6 +1374,29 @@ void QuantizePass::runOnOperation() {
   if (failed(quantizer.run()))
     return signalPassFailure();
   std::vector<LayerReport> layers = quantizer.takeReport();
+  if (!report.empty() && sqnr) {
+    // By default, the samples calibration ran on.
+    std::string data = sqnrData;
+    int64_t limit = sqnrLimit;
+    auto calibration =
+        module->getAttrOfType<DictionaryAttr>(kCalibrationAttrName);
+    if (data.empty() && calibration)
+      if (auto path = calibration.getAs<StringAttr>("data")) {
+        data = path.str();
+        if (auto samples = calibration.getAs<IntegerAttr>("samples");
+            samples && limit < 0)
+          limit = samples.getInt();
+      }
+    if (!data.empty()) {
+      SmallVector<std::optional<double>> sqnrs(layers.size());
+      if (failed(measureLayerSQNR(module, quantizer.getLayerOutputs(), data,
+                                  limit, sqnrs)))
+        return signalPassFailure();
+      for (auto [layer, value] : llvm::zip(layers, sqnrs))
+        layer.sqnr = value;
+    }
+  }
+  quantizer.eraseFloatModel();
   for (Operation &op : func.getBody().front())
     op.removeAttr(kRangeAttrName);
   if (!report.empty()) {

@@ -11,6 +11,7 @@
 #include "llvm/Support/JSON.h"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace llvm;
 
@@ -71,8 +72,10 @@ Error writeQuantizeReport(ArrayRef<LayerReport> layers, StringRef scheme,
     }
     if (layer.accumulatorBound)
       object["accumulator_bound"] = layer.accumulatorBound;
+    // JSON has no infinity: an exact layer's SQNR is null.
     if (layer.sqnr)
-      object["sqnr_db"] = *layer.sqnr;
+      object["sqnr_db"] = std::isfinite(*layer.sqnr) ? json::Value(*layer.sqnr)
+                                                     : json::Value(nullptr);
     array.push_back(std::move(object));
   }
   json::Object root{{"scheme", scheme}, {"layers", std::move(array)}};

@@ -8,7 +8,7 @@
 // Re-running quantize needs no data: the ranges are in the IR.
 // RUN: whittle-opt %s --whittle-calibrate="data=%t.npy" | whittle-opt --whittle-quantize | FileCheck %s --check-prefix=REUSE
 
-// MINMAX: module attributes {whittle.calibration = {method = "minmax", samples = 4 : i64}}
+// MINMAX: module attributes {whittle.calibration = {data = "{{.*}}.npy", method = "minmax", samples = 4 : i64}}
 // MINMAX: func.func @main(%arg0: tensor<2x1x16xf32> {whittle.range = array<f64: -1.000000e+00, 3.000000e+00>})
 // MINMAX: nn.mul {{.*}}whittle.range = array<f64: -2.000000e+00, 6.000000e+00>
 // MINMAX: nn.relu {{.*}}whittle.range = array<f64: 0.000000e+00, 6.000000e+00>

@@ -10,7 +10,7 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
 // -----
 
 func.func @main(%x: tensor<1x2x4x4xf32> {whittle.range = array<f64: -1.0, 1.0>}) -> tensor<1x2x4x4xf32> {
-  // CHECK: error: {{.*}}whittle-quantize: cannot quantize 'lrn' (nn.lrn): qnn has no integer form of it; supported are Conv, Gemm, MatMul with constant weights, Add, Sub, Mul, Div by a constant, Relu, Clip, MaxPool, AveragePool, GlobalAveragePool, Concat and data movement. Replace it in the model or leave the model in float
+  // CHECK: error: {{.*}}whittle-quantize: cannot quantize 'lrn' (nn.lrn): qnn has no integer form of it; supported are Conv, Gemm, MatMul with constant weights, Add, Sub, Mul, Div by a constant, Relu, Clip, MaxPool, AveragePool, GlobalAveragePool, Concat, Softmax, data movement and the elementwise Sigmoid, Tanh, Exp, Erf, Gelu, HardSigmoid, HardSwish and LeakyRelu. Replace it in the model or leave the model in float
   %0 = nn.lrn %x {size = 3 : i64, whittle.range = array<f64: -1.0, 1.0>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> loc("lrn")
   return %0 : tensor<1x2x4x4xf32>
 }

@@ -271,13 +271,23 @@ quantizeModel(ModuleOp module, MLIRContext &context,
   }
   if (failed(copyCalibration(*calibrationModule, module)))
     return failure();
-  PassManager pm(&context);
   whittle::WhittleQuantizeOptions quantize;
   quantize.scheme = quantizeScheme;
   quantize.rounding = quantizeRounding;
   quantize.weights = quantizeWeights;
   quantize.activations = quantizeActivations;
-  quantize.report = quantizeReport;
+  // The report's SQNR runs every layer's float and integer outputs through
+  // the JIT: at the calibration batch size that stays small whatever
+  // --batch-size is. Both copies get the same scales from the same ranges.
+  if (!quantizeReport.empty()) {
+    PassManager pm(&context);
+    whittle::WhittleQuantizeOptions withReport = quantize;
+    withReport.report = quantizeReport;
+    pm.addPass(whittle::createWhittleQuantize(withReport));
+    if (failed(pm.run(*calibrationModule)))
+      return failure();
+  }
+  PassManager pm(&context);
   pm.addPass(whittle::createWhittleQuantize(quantize));
   pm.addPass(createCanonicalizerPass());
   return pm.run(module);
