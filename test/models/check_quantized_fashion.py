@@ -94,12 +94,15 @@ def main():
                     help="accuracy points fixed-point may lose")
     ap.add_argument("--max-loss-pow2", type=float, default=1.0,
                     help="accuracy points pow2 may lose")
+    ap.add_argument("--limit", type=int, default=10000,
+                    help="evaluate on the first N test images (default all)")
     ap.add_argument("--only", nargs="*", default=MODELS)
     ap.add_argument("--schemes", nargs="*", default=SCHEMES)
     args = ap.parse_args()
 
     images = read_idx(os.path.join(args.data, "t10k-images-idx3-ubyte.gz"))
     labels = read_idx(os.path.join(args.data, "t10k-labels-idx1-ubyte.gz"))
+    images, labels = images[:args.limit], labels[:args.limit]
     if len(images) % args.batch:
         sys.exit(f"--batch {args.batch} does not divide {len(images)}")
     max_loss = {"fixed-point": args.max_loss_fixed_point,
@@ -110,7 +113,8 @@ def main():
         header += f" {scheme + ' acc':>15} {'SQNR dB':>8} {'worst layer':>11}"
     print(header + f" {'seconds':>8}")
     for name in args.only:
-        reference = np.load(os.path.join(args.models, name + ".logits.npy"))
+        reference = np.load(os.path.join(args.models,
+                                         name + ".logits.npy"))[:args.limit]
         float_accuracy = 100 * float(np.mean(np.argmax(reference, 1) == labels))
         line = f"{name:<22} {float_accuracy:>9.2f}"
         start = time.time()
