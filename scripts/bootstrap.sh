@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build g++ git python3
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata libgtest-dev
-  libeigen3-dev coinor-libcbc-dev zlib1g-dev
+  libeigen3-dev coinor-libcbc-dev zlib1g-dev pkg-config
 )
 missing=()
 for p in "${packages[@]}"; do
