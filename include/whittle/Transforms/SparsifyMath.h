@@ -35,9 +35,10 @@ int64_t countZeros(llvm::ArrayRef<double> weights);
 /// the output channels (all elements with one index along `outAxis`; the
 /// first channels take one more when it does not divide), each losing its
 /// smallest magnitudes, ties broken by position. Every channel reaches the
-/// target within one element and the layer reaches it exactly. Returns the thresholds t_i: the largest magnitude
-/// zeroed in channel i (-1 where nothing was zeroed), so the kept elements
-/// are those with |W| > t_i except for ties at t_i.
+/// target within one element and the layer reaches it exactly. Returns the
+/// thresholds t_i: the largest magnitude zeroed in channel i (-1 where nothing
+/// was zeroed), so the kept elements are those with |W| > t_i except for ties
+/// at t_i.
 llvm::SmallVector<double>
 pruneUnstructuredPerChannel(llvm::MutableArrayRef<double> weights,
                             llvm::ArrayRef<int64_t> shape, int64_t outAxis,
