@@ -107,6 +107,10 @@ private:
   FailureOr<Rescale> getRescale(double real, Operation *op) const;
   std::pair<int32_t, int32_t> getClampBounds(QParams params, Clamp clamp) const;
   qnn::RoundingModeAttr getRounding(bool powerOfTwoDivisor = true) const;
+  /// The output stage every rescaling qnn op ends with: rounding, output
+  /// zero point and clamp.
+  void setOutputStage(Operation *op, qnn::RoundingModeAttr rounding,
+                      int32_t zeroPoint, int32_t lo, int32_t hi);
 
   // Lookups and fusion.
   FailureOr<QValue> lookup(Value floatValue, Operation *user);
@@ -246,6 +250,14 @@ std::pair<int32_t, int32_t> Quantizer::getClampBounds(QParams params,
   };
   return {static_cast<int32_t>(toQ(clamp.lo)),
           static_cast<int32_t>(toQ(clamp.hi))};
+}
+
+void Quantizer::setOutputStage(Operation *op, qnn::RoundingModeAttr rounding,
+                               int32_t zeroPoint, int32_t lo, int32_t hi) {
+  op->setAttr("rounding", rounding);
+  op->setAttr("output_zero_point", builder.getI32IntegerAttr(zeroPoint));
+  op->setAttr("min", builder.getI32IntegerAttr(lo));
+  op->setAttr("max", builder.getI32IntegerAttr(hi));
 }
 
 qnn::RoundingModeAttr Quantizer::getRounding(bool powerOfTwoDivisor) const {
@@ -548,12 +560,8 @@ LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
       {builder.getNamedAttr("multiplier",
                             builder.getDenseI32ArrayAttr(multipliers)),
        builder.getNamedAttr("shift", builder.getDenseI32ArrayAttr(shifts)),
-       builder.getNamedAttr("axis", builder.getI64IntegerAttr(1)),
-       builder.getNamedAttr("rounding", getRounding()),
-       builder.getNamedAttr("output_zero_point",
-                            builder.getI32IntegerAttr(outParams->zeroPoint)),
-       builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
-       builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
+       builder.getNamedAttr("axis", builder.getI64IntegerAttr(1))});
+  setOutputStage(requantize, getRounding(), outParams->zeroPoint, lo, hi);
   record(output, requantize, *outParams);
   addLayer(std::move(layer), output);
   return success();
@@ -671,12 +679,8 @@ LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
                             builder.getDenseI32ArrayAttr(multipliers)),
        builder.getNamedAttr("shift", builder.getDenseI32ArrayAttr(shifts)),
        builder.getNamedAttr("axis",
-                            builder.getI64IntegerAttr(accType.getRank() - 1)),
-       builder.getNamedAttr("rounding", getRounding()),
-       builder.getNamedAttr("output_zero_point",
-                            builder.getI32IntegerAttr(outParams->zeroPoint)),
-       builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
-       builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
+                            builder.getI64IntegerAttr(accType.getRank() - 1))});
+  setOutputStage(requantize, getRounding(), outParams->zeroPoint, lo, hi);
   record(output, requantize, *outParams);
   addLayer(std::move(layer), output);
   return success();
@@ -746,12 +750,8 @@ LogicalResult Quantizer::quantizeAddSub(Operation *op, bool subtract) {
                             builder.getI32IntegerAttr(b->params.zeroPoint)),
        builder.getNamedAttr("a_multiplier", builder.getI32IntegerAttr(ma)),
        builder.getNamedAttr("b_multiplier", builder.getI32IntegerAttr(mb)),
-       builder.getNamedAttr("shift", builder.getI32IntegerAttr(shift)),
-       builder.getNamedAttr("rounding", getRounding()),
-       builder.getNamedAttr("output_zero_point",
-                            builder.getI32IntegerAttr(outParams->zeroPoint)),
-       builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
-       builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
+       builder.getNamedAttr("shift", builder.getI32IntegerAttr(shift))});
+  setOutputStage(add, getRounding(), outParams->zeroPoint, lo, hi);
   record(output, add, *outParams);
   addLayer(std::move(layer), output);
   return success();
@@ -812,12 +812,8 @@ LogicalResult Quantizer::quantizeMulDiv(Operation *op, bool divide) {
                             builder.getI32IntegerAttr(b->params.zeroPoint)),
        builder.getNamedAttr("multiplier",
                             builder.getI32IntegerAttr(r->multiplier)),
-       builder.getNamedAttr("shift", builder.getI32IntegerAttr(r->shift)),
-       builder.getNamedAttr("rounding", getRounding()),
-       builder.getNamedAttr("output_zero_point",
-                            builder.getI32IntegerAttr(outParams->zeroPoint)),
-       builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
-       builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
+       builder.getNamedAttr("shift", builder.getI32IntegerAttr(r->shift))});
+  setOutputStage(mul, getRounding(), outParams->zeroPoint, lo, hi);
   record(output, mul, *outParams);
   addLayer(std::move(layer), output);
   return success();
@@ -928,12 +924,8 @@ LogicalResult Quantizer::quantizeAveragePool(nn::AveragePoolOp op) {
                             builder.getI32IntegerAttr(x->params.zeroPoint)),
        builder.getNamedAttr("multiplier",
                             builder.getI32IntegerAttr(r->multiplier)),
-       builder.getNamedAttr("shift", builder.getI32IntegerAttr(r->shift)),
-       builder.getNamedAttr("rounding", getRounding(false)),
-       builder.getNamedAttr("output_zero_point",
-                            builder.getI32IntegerAttr(outParams->zeroPoint)),
-       builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
-       builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
+       builder.getNamedAttr("shift", builder.getI32IntegerAttr(r->shift))});
+  setOutputStage(pool, getRounding(false), outParams->zeroPoint, lo, hi);
   record(output, pool, *outParams);
   addLayer({getLayerName(op),
             "avg_pool",
@@ -971,12 +963,8 @@ LogicalResult Quantizer::quantizeGlobalAveragePool(nn::GlobalAveragePoolOp op) {
                             builder.getI32IntegerAttr(x->params.zeroPoint)),
        builder.getNamedAttr("multiplier",
                             builder.getI32IntegerAttr(r->multiplier)),
-       builder.getNamedAttr("shift", builder.getI32IntegerAttr(r->shift)),
-       builder.getNamedAttr("rounding", getRounding(false)),
-       builder.getNamedAttr("output_zero_point",
-                            builder.getI32IntegerAttr(outParams->zeroPoint)),
-       builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
-       builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
+       builder.getNamedAttr("shift", builder.getI32IntegerAttr(r->shift))});
+  setOutputStage(pool, getRounding(false), outParams->zeroPoint, lo, hi);
   record(output, pool, *outParams);
   addLayer({getLayerName(op),
             "global_avg_pool",
@@ -1031,12 +1019,8 @@ LogicalResult Quantizer::quantizeConcat(nn::ConcatOp op) {
                             builder.getDenseI32ArrayAttr(zeroPoints)),
        builder.getNamedAttr("multipliers",
                             builder.getDenseI32ArrayAttr(multipliers)),
-       builder.getNamedAttr("shifts", builder.getDenseI32ArrayAttr(shifts)),
-       builder.getNamedAttr("rounding", getRounding()),
-       builder.getNamedAttr("output_zero_point",
-                            builder.getI32IntegerAttr(outParams->zeroPoint)),
-       builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
-       builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
+       builder.getNamedAttr("shifts", builder.getDenseI32ArrayAttr(shifts))});
+  setOutputStage(concat, getRounding(), outParams->zeroPoint, lo, hi);
   record(output, concat, *outParams);
   return success();
 }
