@@ -410,3 +410,104 @@ Value buildReduction(OpBuilder &b, Location loc, Value input,
 }
 
 } // namespace whittle
+
+namespace whittle {
+
+Value buildForwardFilter(OpBuilder &b, Location loc, Value w, int64_t group) {
+  auto type = cast<RankedTensorType>(w.getType());
+  int64_t rank = type.getRank();
+  int64_t perGroupIn = type.getDimSize(0) / group;
+  int64_t perGroupOut = type.getDimSize(1);
+  MLIRContext *context = b.getContext();
+
+  SmallVector<int64_t> splitShape = {group, perGroupIn, perGroupOut};
+  SmallVector<ReassociationIndices> split = {{0, 1}, {2}};
+  for (int64_t i = 2; i < rank; ++i) {
+    splitShape.push_back(type.getDimSize(i));
+    split.push_back({i + 1});
+  }
+  Value grouped = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(splitShape, type.getElementType()), w,
+      split);
+
+  // Loops: g, m, c, k... over the result [g, M/g, C/g, k...].
+  int64_t numLoops = rank + 1;
+  auto dim = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  SmallVector<AffineExpr> inputExprs = {dim(0), dim(2), dim(1)};
+  SmallVector<int64_t> resultShape = {group, perGroupOut, perGroupIn};
+  for (int64_t i = 3; i < numLoops; ++i) {
+    int64_t size = splitShape[i];
+    inputExprs.push_back(getAffineConstantExpr(size - 1, context) - dim(i));
+    resultShape.push_back(size);
+  }
+  auto resultType = RankedTensorType::get(resultShape, type.getElementType());
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(numLoops, 0, inputExprs, context),
+      AffineMap::getMultiDimIdentityMap(numLoops, context)};
+  Value flipped =
+      linalg::GenericOp::create(
+          b, loc, resultType, grouped, buildEmpty(b, loc, resultType), maps,
+          getIteratorTypes(numLoops),
+          [](OpBuilder &nb, Location nl, ValueRange args) {
+            linalg::YieldOp::create(nb, nl, args[0]);
+          })
+          .getResult(0);
+  SmallVector<int64_t> forwardShape = {group * perGroupOut, perGroupIn};
+  forwardShape.append(resultShape.begin() + 3, resultShape.end());
+  return tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get(forwardShape, type.getElementType()),
+      flipped, split);
+}
+
+Value buildSpreadTransposedInput(OpBuilder &b, Location loc, Value x,
+                                 ArrayRef<int64_t> kernel,
+                                 const nn::TransposedWindowGeometry &window,
+                                 Value fill) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  Type element = xType.getElementType();
+  int64_t rank = xType.getRank(), spatial = rank - 2;
+  // X goes into a filled tensor at offset `low` with the stride as step.
+  // Negative `low`/`high` are cropped afterwards.
+  SmallVector<int64_t> low(spatial), high(spatial);
+  SmallVector<int64_t> bufferShape(xType.getShape().take_front(2));
+  SmallVector<OpFoldResult> offsets(2, b.getIndexAttr(0)), sizes,
+      steps(2, b.getIndexAttr(1));
+  sizes.push_back(b.getIndexAttr(xType.getDimSize(0)));
+  sizes.push_back(b.getIndexAttr(xType.getDimSize(1)));
+  bool crop = false;
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t reach = (kernel[i] - 1) * window.dilations[i];
+    int64_t stretched = (xType.getDimSize(2 + i) - 1) * window.strides[i] + 1;
+    low[i] = reach - window.pads[i];
+    // The convolution's input must be output + reach long.
+    high[i] = window.output[i] + reach - stretched - low[i];
+    crop |= low[i] < 0 || high[i] < 0;
+    bufferShape.push_back(stretched + std::max<int64_t>(low[i], 0) +
+                          std::max<int64_t>(high[i], 0));
+    offsets.push_back(b.getIndexAttr(std::max<int64_t>(low[i], 0)));
+    sizes.push_back(b.getIndexAttr(xType.getDimSize(2 + i)));
+    steps.push_back(b.getIndexAttr(window.strides[i]));
+  }
+  auto bufferType = RankedTensorType::get(bufferShape, element);
+  Value input = tensor::InsertSliceOp::create(
+      b, loc, x, buildFilled(b, loc, bufferType, fill), offsets, sizes, steps);
+  if (!crop)
+    return input;
+  SmallVector<OpFoldResult> cropOffsets(2, b.getIndexAttr(0)), cropSizes,
+      unit(rank, b.getIndexAttr(1));
+  SmallVector<int64_t> croppedShape(xType.getShape().take_front(2));
+  cropSizes.push_back(b.getIndexAttr(xType.getDimSize(0)));
+  cropSizes.push_back(b.getIndexAttr(xType.getDimSize(1)));
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t size = bufferShape[2 + i] - std::max<int64_t>(-low[i], 0) -
+                   std::max<int64_t>(-high[i], 0);
+    cropOffsets.push_back(b.getIndexAttr(std::max<int64_t>(-low[i], 0)));
+    cropSizes.push_back(b.getIndexAttr(size));
+    croppedShape.push_back(size);
+  }
+  return tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get(croppedShape, element), input, cropOffsets,
+      cropSizes, unit);
+}
+
+} // namespace whittle

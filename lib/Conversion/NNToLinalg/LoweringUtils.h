@@ -8,6 +8,7 @@
 #define WHITTLE_LIB_CONVERSION_NNTOLINALG_LOWERINGUTILS_H
 
 #include "whittle/Conversion/NNToLinalg/NNToLinalg.h"
+#include "whittle/Dialect/NN/NNShapes.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -130,6 +131,22 @@ mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
 llvm::SmallVector<int64_t> getReducedShape(llvm::ArrayRef<int64_t> shape,
                                            llvm::ArrayRef<bool> reduced,
                                            bool keepDims);
+
+/// ConvTranspose's weight W (C x M/g x k...) as the filter of the equivalent
+/// forward convolution (M x C/g x k...), every spatial dimension reversed:
+/// Wf[g, m, c, k] = W[g, c, m, K - 1 - k].
+mlir::Value buildForwardFilter(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::Value w, int64_t group);
+
+/// The input of the stride-1 convolution a transposed convolution becomes:
+/// `x` spread out by the strides into a tensor filled with `fill`, padded by
+/// the kernel's reach minus `window`'s pads (cropped where that is
+/// negative), so that the convolution yields `window.output`.
+mlir::Value
+buildSpreadTransposedInput(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value x, llvm::ArrayRef<int64_t> kernel,
+                           const nn::TransposedWindowGeometry &window,
+                           mlir::Value fill);
 
 } // namespace whittle
 

@@ -282,44 +282,6 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
   }
 };
 
-/// W (C x M/g x K...) as the forward filter (M x C/g x K...) with every
-/// spatial dimension reversed.
-Value buildForwardFilter(OpBuilder &b, Location loc, Value w, int64_t group) {
-  auto type = cast<RankedTensorType>(w.getType());
-  int64_t rank = type.getRank();
-  int64_t perGroupIn = type.getDimSize(0) / group;
-  int64_t perGroupOut = type.getDimSize(1);
-  MLIRContext *context = b.getContext();
-  SmallVector<int64_t> splitShape = {group, perGroupIn, perGroupOut};
-  SmallVector<ReassociationIndices> split = {{0, 1}, {2}};
-  for (int64_t i = 2; i < rank; ++i) {
-    splitShape.push_back(type.getDimSize(i));
-    split.push_back({i + 1});
-  }
-  Value grouped = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get(splitShape, type.getElementType()), w,
-      split);
-  int64_t loops = rank + 1;
-  auto dim = [&](int64_t i) { return getAffineDimExpr(i, context); };
-  SmallVector<AffineExpr> inputExprs = {dim(0), dim(2), dim(1)};
-  SmallVector<int64_t> resultShape = {group, perGroupOut, perGroupIn};
-  for (int64_t i = 3; i < loops; ++i) {
-    inputExprs.push_back(getAffineConstantExpr(splitShape[i] - 1, context) -
-                         dim(i));
-    resultShape.push_back(splitShape[i]);
-  }
-  auto resultType = RankedTensorType::get(resultShape, type.getElementType());
-  Value flipped = buildMappedGeneric(
-      b, loc, grouped, AffineMap::get(loops, 0, inputExprs, context),
-      resultType,
-      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-  SmallVector<int64_t> forwardShape = {group * perGroupOut, perGroupIn};
-  forwardShape.append(resultShape.begin() + 3, resultShape.end());
-  return tensor::CollapseShapeOp::create(
-      b, loc, RankedTensorType::get(forwardShape, type.getElementType()),
-      flipped, split);
-}
-
 /// A transposed convolution is a stride-1 convolution of the input spread
 /// out by the strides (the gaps and the borders hold the input zero point,
 /// the real value 0) with the flipped, channel-swapped filter; the zero
@@ -347,48 +309,8 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     Type i8 = rewriter.getI8Type();
     Value fill = buildInt(rewriter, loc, i8, op.getInputZeroPoint());
 
-    SmallVector<int64_t> low(spatial), high(spatial);
-    SmallVector<int64_t> bufferShape(xType.getShape().take_front(2));
-    SmallVector<OpFoldResult> offsets(2, rewriter.getIndexAttr(0)), sizes,
-        steps(2, rewriter.getIndexAttr(1));
-    sizes.push_back(rewriter.getIndexAttr(xType.getDimSize(0)));
-    sizes.push_back(rewriter.getIndexAttr(xType.getDimSize(1)));
-    bool crop = false;
-    for (int64_t i = 0; i < spatial; ++i) {
-      int64_t reach = (kernel[i] - 1) * window->dilations[i];
-      int64_t stretched =
-          (xType.getDimSize(2 + i) - 1) * window->strides[i] + 1;
-      low[i] = reach - window->pads[i];
-      high[i] = window->output[i] + reach - stretched - low[i];
-      crop |= low[i] < 0 || high[i] < 0;
-      bufferShape.push_back(stretched + std::max<int64_t>(low[i], 0) +
-                            std::max<int64_t>(high[i], 0));
-      offsets.push_back(rewriter.getIndexAttr(std::max<int64_t>(low[i], 0)));
-      sizes.push_back(rewriter.getIndexAttr(xType.getDimSize(2 + i)));
-      steps.push_back(rewriter.getIndexAttr(window->strides[i]));
-    }
-    auto bufferType = RankedTensorType::get(bufferShape, i8);
-    Value input = tensor::InsertSliceOp::create(
-        rewriter, loc, x, buildFilled(rewriter, loc, bufferType, fill), offsets,
-        sizes, steps);
-    if (crop) {
-      SmallVector<OpFoldResult> cropOffsets(2, rewriter.getIndexAttr(0)),
-          cropSizes, unit(rank, rewriter.getIndexAttr(1));
-      SmallVector<int64_t> croppedShape(xType.getShape().take_front(2));
-      cropSizes.push_back(rewriter.getIndexAttr(xType.getDimSize(0)));
-      cropSizes.push_back(rewriter.getIndexAttr(xType.getDimSize(1)));
-      for (int64_t i = 0; i < spatial; ++i) {
-        int64_t size = bufferShape[2 + i] - std::max<int64_t>(-low[i], 0) -
-                       std::max<int64_t>(-high[i], 0);
-        cropOffsets.push_back(
-            rewriter.getIndexAttr(std::max<int64_t>(-low[i], 0)));
-        cropSizes.push_back(rewriter.getIndexAttr(size));
-        croppedShape.push_back(size);
-      }
-      input = tensor::ExtractSliceOp::create(
-          rewriter, loc, RankedTensorType::get(croppedShape, i8), input,
-          cropOffsets, cropSizes, unit);
-    }
+    Value input =
+        buildSpreadTransposedInput(rewriter, loc, x, kernel, *window, fill);
     Value filter = buildForwardFilter(rewriter, loc, w, op.getGroup());
     SmallVector<int64_t> ones(spatial, 1);
     rewriter.replaceOp(
