@@ -280,11 +280,13 @@ Value Converter::getSigned(Value value) {
     return it->second;
   if (!isInt8Tensor(value))
     return {};
+  // Signless i8 already is the signed form, whatever produces it (a graph
+  // input of a model with integer I/O, for one).
+  if (getElementType(value).isSignlessInteger(8))
+    return signedOf[value] = value;
   ElementsAttr attr = nn::getConstantElements(value);
   if (!attr)
     return {};
-  if (getElementType(value).isSignlessInteger(8))
-    return signedOf[value] = value;
   std::optional<SmallVector<int64_t>> ints = nn::readAsInts(attr);
   if (!ints)
     return {};
@@ -1101,6 +1103,11 @@ void Converter::run() {
   for (Operation *op : ops)
     if (auto dq = dyn_cast<nn::DequantizeLinearOp>(op))
       visitDequantize(dq);
+  // Any other reader of an int8 value (the function's return, when the
+  // model has integer outputs) reads its converted form directly.
+  for (auto [value, converted] : signedOf)
+    if (value != converted && value.getType() == converted.getType())
+      value.replaceAllUsesWith(converted);
 
   // The replaced ops (and the float sandwiches) are now unused.
   for (Block &block : func.getBody())

@@ -171,3 +171,33 @@ func.func @float_island(%a: tensor<4xf32>) -> tensor<4xf32> {
   %d2 = nn.dequantize_linear %q2, %s, %z : (tensor<4xi8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
   return %d2 : tensor<4xf32>
 }
+
+// -----
+
+// Integer I/O (a model cut at int8 tensors): an int8 graph input is the
+// operand itself, and the int8 result is returned without a round trip
+// through float.
+// CHECK-LABEL: func.func @integer_io
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x2x2xi8>)
+// CHECK: %[[ACC:.*]] = qnn.conv %[[X]], %{{.*}}, %{{.*}} {{{.*}}input_zero_point = 11 : i32
+// CHECK: %[[Y:.*]] = qnn.requantize %[[ACC]]
+// CHECK: return %[[Y]] : tensor<1x3x2x2xi8>
+// CHECK-NOT: nn.
+func.func @integer_io(%x: tensor<1x2x2x2xi8>) -> tensor<1x3x2x2xi8> {
+  %s = nn.constant dense<0.5> : tensor<f32>
+  %z = nn.constant dense<11> : tensor<i8>
+  %dq = nn.dequantize_linear %x, %s, %z : (tensor<1x2x2x2xi8>, tensor<f32>, tensor<i8>) -> tensor<1x2x2x2xf32>
+  %w = nn.constant dense<3> : tensor<3x2x1x1xi8>
+  %ws = nn.constant dense<0.25> : tensor<f32>
+  %wz = nn.constant dense<0> : tensor<i8>
+  %wdq = nn.dequantize_linear %w, %ws, %wz : (tensor<3x2x1x1xi8>, tensor<f32>, tensor<i8>) -> tensor<3x2x1x1xf32>
+  %b = nn.constant dense<[1, 2, 3]> : tensor<3xi32>
+  %bs = nn.constant dense<0.125> : tensor<1xf32>
+  %bz = nn.constant dense<0> : tensor<i32>
+  %bdq = nn.dequantize_linear %b, %bs, %bz : (tensor<3xi32>, tensor<1xf32>, tensor<i32>) -> tensor<3xf32>
+  %c = nn.conv %dq, %wdq, %bdq : (tensor<1x2x2x2xf32>, tensor<3x2x1x1xf32>, tensor<3xf32>) -> tensor<1x3x2x2xf32>
+  %ys = nn.constant dense<0.75> : tensor<f32>
+  %yz = nn.constant dense<-128> : tensor<i8>
+  %y = nn.quantize_linear %c, %ys, %yz : (tensor<1x3x2x2xf32>, tensor<f32>, tensor<i8>) -> tensor<1x3x2x2xi8>
+  return %y : tensor<1x3x2x2xi8>
+}
