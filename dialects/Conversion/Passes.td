@@ -41,10 +41,10 @@ def NNToQNN : Pass<"nn-to-qnn", "mlir::ModuleOp"> {
     sandwich (QDQ format) with constant scales and zero points becomes the
     op's qnn form (`qnn.conv`/`qnn.matmul` + `qnn.requantize` with a
     Relu/Clip before the QuantizeLinear absorbed into the clamp, `qnn.add`,
-    `qnn.mul`, the pools, `qnn.concat`, `qnn.lut` for elementwise functions
-    of one value), and so do the QOperator ops (QLinearConv, QLinearMatMul,
-    ConvInteger, MatMulInteger and the com.microsoft QLinear* ops and
-    QGemm). `uint8` tensors become `i8` holding `q - 128` with zero point
+    `qnn.mul`, the pools, `qnn.concat`, `qnn.softmax`, `qnn.lut` for
+    elementwise functions of one value), and so do the QOperator ops
+    (QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger and the
+    com.microsoft QLinear* ops, QLinearSoftmax included, and QGemm). `uint8` tensors become `i8` holding `q - 128` with zero point
     `z - 128`. Data movement between quantized ops (Reshape, Flatten,
     Transpose, Squeeze, ...) stays in nn, on `i8`. The model's first
     QuantizeLinear becomes `qnn.quantize` and the last DequantizeLinear
@@ -55,7 +55,8 @@ def NNToQNN : Pass<"nn-to-qnn", "mlir::ModuleOp"> {
     round to nearest even. Whatever has no integer form (non-constant
     scales, DynamicQuantizeLinear, float ops without a qnn counterpart)
     keeps its nn ops, which stay correct but not integer-only; a
-    non-constant scale is reported with a remark.
+    non-constant scale is reported with a remark. A com.microsoft op it
+    cannot convert is an error, since it has no float lowering.
   }];
   let dependentDialects = ["::whittle::qnn::QNNDialect"];
 }

@@ -1072,10 +1072,6 @@ Quantizer::quantizeLookupTable(Operation *op,
   return success();
 }
 
-/// Entries of the softmax exponential table: exp(-d * scale) in units of
-/// 2^-kSoftmaxTableBits (the largest entry, exp(0)).
-static constexpr int kSoftmaxTableBits = 24;
-
 LogicalResult Quantizer::quantizeSoftmax(nn::SoftmaxOp op) {
   auto x = lookup(op.getInput(), op);
   if (failed(x))
@@ -1087,10 +1083,7 @@ LogicalResult Quantizer::quantizeSoftmax(nn::SoftmaxOp op) {
   // Softmax is in [0, 1]: scale 1/256 with zero point -128 covers it with
   // every level (1.0 saturates to 255/256).
   QParams outParams{1.0 / 256.0, -128};
-  SmallVector<int32_t> expTable;
-  for (int d = 0; d < 256; ++d)
-    expTable.push_back(static_cast<int32_t>(std::nearbyint(
-        std::ldexp(std::exp(-d * x->params.scale), kSoftmaxTableBits))));
+  SmallVector<int32_t> expTable = qnn::getSoftmaxExpTable(x->params.scale);
   // y = e * 256 / sum: multiplier 1 and shift -8 are exact in both schemes.
   int32_t multiplier = 1, shift = -8;
   builder.setInsertionPoint(op);

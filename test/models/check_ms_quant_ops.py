@@ -6,7 +6,8 @@
 # with random inputs and parameters, in uint8 and int8: whittle-run (which
 # converts the op to qnn with nn-to-qnn) must agree with ONNX Runtime within
 # one LSB of the output scale on every element. Also checks that the op did
-# become qnn (whittle-translate | whittle-opt --nn-to-qnn leaves no nn.ms.*).
+# become qnn (whittle-translate | whittle-opt --nn-to-qnn leaves no nn.ms.*
+# and no float nn.softmax). Softmax in QDQ form is checked the same way.
 """check_ms_quant_ops.py --whittle-run PATH [--seeds N]"""
 import argparse
 import os
@@ -147,6 +148,34 @@ def qgemm(trans_b):
     return build
 
 
+def softmax(axis, opset):
+    def build(g):
+        x = g.input("x", (2, 5, 10), -4, 4)
+        return g.model("QLinearSoftmax", list(x), 0.0, 1.0, (2, 5, 10),
+                       axis=axis, opset=opset)
+    return build
+
+
+def qdq_softmax(g):
+    """ONNX Softmax between DequantizeLinear and QuantizeLinear (the QDQ
+    form, which nn-to-qnn fuses into qnn.softmax as well)."""
+    xq, x_scale, x_zero = g.input("x", (3, 4, 7), -6, 6)
+    scale, zero = g.params("y", 0.0, 1.0)
+    g.nodes += [
+        helper.make_node("DequantizeLinear", [xq, x_scale, x_zero], ["xf"]),
+        helper.make_node("Softmax", ["xf"], ["sf"], axis=1),
+        helper.make_node("QuantizeLinear", ["sf", scale, zero], ["yq"]),
+        helper.make_node("DequantizeLinear", ["yq", scale, zero], ["y"])]
+    graph = helper.make_graph(
+        g.nodes, "qdq_softmax", g.inputs,
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 4, 7])],
+        g.inits)
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    return model, float(numpy_helper.to_array(g.inits[-2]))
+
+
 CASES = {
     "QLinearAdd": binary("QLinearAdd"),
     "QLinearMul": binary("QLinearMul"),
@@ -158,6 +187,11 @@ CASES = {
     "QLinearGlobalAveragePool": global_average_pool,
     "QGemm": qgemm(0),
     "QGemm(transB)": qgemm(1),
+    "QLinearSoftmax": softmax(-1, 13),
+    "QLinearSoftmax(axis=1)": softmax(1, 13),
+    "QLinearSoftmax(opset=12)": softmax(-1, 12),
+    "QLinearSoftmax(opset=12, axis=1)": softmax(1, 12),
+    "Softmax(QDQ)": qdq_softmax,
 }
 
 
@@ -170,7 +204,7 @@ def main():
     args = ap.parse_args()
     tools = os.path.dirname(os.path.abspath(args.whittle_run))
     failed = False
-    print(f"{'op':<26} {'type':<6} {'seed':>4} {'elements':>9} "
+    print(f"{'op':<32} {'type':<6} {'seed':>4} {'elements':>9} "
           f"{'<=1 LSB':>8} {'exact':>8} {'qnn':>4}")
     with tempfile.TemporaryDirectory() as workdir:
         for name in args.only:
@@ -202,14 +236,15 @@ def main():
                     ir = subprocess.run(
                         [os.path.join(tools, "whittle-opt"), "--nn-to-qnn"],
                         input=ir, check=True, capture_output=True).stdout
-                    converted = b"nn.ms." not in ir and b"qnn." in ir
+                    converted = (b"= nn.ms." not in ir and b"= nn.softmax" not in ir
+                                 and b"qnn." in ir)
                     lsb = np.abs(ours.astype(np.float64) - reference) / scale
                     within = float(np.mean(lsb <= 1 + 1e-3))
                     exact = float(np.mean(lsb <= 1e-3))
                     ok = (ours.shape == reference.shape and within == 1.0
                           and converted)
                     failed |= not ok
-                    print(f"{name:<26} {np.dtype(dtype).name:<6} {seed:>4}"
+                    print(f"{name:<32} {np.dtype(dtype).name:<6} {seed:>4}"
                           f" {reference.size:>9} {100 * within:>7.2f}%"
                           f" {100 * exact:>7.2f}% {'yes' if converted else 'NO':>4}"
                           f"{'' if ok else '  FAIL'}", flush=True)

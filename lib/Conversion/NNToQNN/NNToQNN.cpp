@@ -228,7 +228,7 @@ class Converter {
 public:
   explicit Converter(func::FuncOp func) : func(func), b(func.getContext()) {}
 
-  void run();
+  LogicalResult run();
 
 private:
   // Values.
@@ -253,6 +253,9 @@ private:
                      const Params &y, Clamp clamp);
   Value buildConcat(Location loc, ArrayRef<QOperand> inputs, int64_t axis,
                     const Params &y, Clamp clamp);
+  Value buildSoftmax(Location loc, const QOperand &x, int64_t axis,
+                     const Params &y, Clamp clamp);
+  Value buildReshape(Location loc, Value value, ArrayRef<int64_t> shape);
 
   // QDQ.
   std::optional<Clamp> getActivationClamp(Operation *op, const Params &y);
@@ -611,6 +614,40 @@ Value Converter::buildConcat(Location loc, ArrayRef<QOperand> inputs,
 // QDQ
 //===----------------------------------------------------------------------===//
 
+/// `value` reshaped to the static `shape` (nn.reshape, which reads its
+/// shape from a constant).
+Value Converter::buildReshape(Location loc, Value value,
+                              ArrayRef<int64_t> shape) {
+  auto shapeType = RankedTensorType::get({static_cast<int64_t>(shape.size())},
+                                         b.getI64Type());
+  Value shapeConstant = nn::ConstantOp::create(
+      b, loc, nn::createElementsFromInts(shapeType, shape, "shape"));
+  return nn::ReshapeOp::create(b, loc, value, shapeConstant);
+}
+
+/// Softmax along `axis` as qnn.softmax: the exponentials come from the
+/// input scale's table and the division by the sum is rescaled by the
+/// exact `1 / y_scale` (ONNX Runtime's QLinearSoftmax uses floor(1 /
+/// y_scale), a step lower when that is not an integer in float32).
+Value Converter::buildSoftmax(Location loc, const QOperand &x, int64_t axis,
+                              const Params &y, Clamp clamp) {
+  if (!x.params.isPerTensor() || !y.isPerTensor())
+    return {};
+  std::optional<qnn::FixedPointMultiplier> fixed =
+      qnn::getFixedPointMultiplier(1.0 / static_cast<double>(y.scale()));
+  if (!fixed)
+    return {};
+  auto type = cast<RankedTensorType>(x.value.getType());
+  return qnn::SoftmaxOp::create(
+      b, loc, type, x.value, b.getI64IntegerAttr(axis),
+      b.getDenseI32ArrayAttr(qnn::getSoftmaxExpTable(x.params.scale())),
+      b.getI32IntegerAttr(fixed->multiplier), b.getI32IntegerAttr(fixed->shift),
+      qnn::RoundingModeAttr::get(b.getContext(),
+                                 qnn::RoundingMode::nearest_even),
+      b.getI32IntegerAttr(y.zeroPoint()), b.getI32IntegerAttr(clamp.min),
+      b.getI32IntegerAttr(clamp.max));
+}
+
 /// The clamp a Relu or Clip before a QuantizeLinear becomes: exact, since
 /// rounding is monotone and maps 0 to 0.
 std::optional<Clamp> Converter::getActivationClamp(Operation *op,
@@ -715,6 +752,13 @@ Value Converter::fuse(Value x, const Params &y, Clamp clamp) {
     if (!in)
       return {};
     return buildAvgPool(loc, *in, def, y, clamp);
+  }
+  if (auto softmax = dyn_cast<nn::SoftmaxOp>(def)) {
+    std::optional<QOperand> in = getDequantized(softmax.getInput());
+    if (!in)
+      return {};
+    return buildSoftmax(loc, *in, static_cast<int64_t>(softmax.getAxis()), y,
+                        clamp);
   }
   if (auto concat = dyn_cast<nn::ConcatOp>(def)) {
     SmallVector<QOperand> inputs;
@@ -1034,6 +1078,31 @@ void Converter::visitMicrosoftOp(Operation *op) {
     } else {
       result = buildAvgPool(op->getLoc(), *x, op, *y, Clamp());
     }
+  } else if (auto softmax = dyn_cast<nn::MSQLinearSoftmaxOp>(op)) {
+    std::optional<QOperand> x = getOperand(softmax.getX(), softmax.getXScale(),
+                                           softmax.getXZeroPoint());
+    std::optional<Params> y =
+        params(softmax.getY(), softmax.getYScale(), softmax.getYZeroPoint());
+    int64_t rank = cast<ShapedType>(softmax.getX().getType()).getRank();
+    auto axis = static_cast<int64_t>(softmax.getAxis());
+    if (axis < 0)
+      axis += rank;
+    if (!x || !y)
+      return;
+    // Before opset 13 the reduction runs over every dimension from `axis`
+    // on: those become one (a reshape on i8) around the softmax.
+    auto type = cast<RankedTensorType>(x->value.getType());
+    bool flatten = static_cast<int64_t>(softmax.getOpset()) < 13 &&
+                   axis != rank - 1 && type.hasStaticShape();
+    if (flatten) {
+      SmallVector<int64_t> shape(type.getShape().take_front(axis));
+      shape.push_back(ShapedType::getNumElements(type.getShape()) /
+                      std::max<int64_t>(ShapedType::getNumElements(shape), 1));
+      x->value = buildReshape(op->getLoc(), x->value, shape);
+    }
+    result = buildSoftmax(op->getLoc(), *x, axis, *y, Clamp());
+    if (result && flatten)
+      result = buildReshape(op->getLoc(), result, type.getShape());
   } else if (auto concat = dyn_cast<nn::MSQLinearConcatOp>(op)) {
     std::optional<Params> y =
         params(concat.getY(), concat.getYScale(), concat.getYZeroPoint());
@@ -1077,7 +1146,7 @@ void Converter::visitMicrosoftOp(Operation *op) {
     signedOf[op->getResult(0)] = result;
 }
 
-void Converter::run() {
+LogicalResult Converter::run() {
   SmallVector<Operation *> ops;
   for (Block &block : func.getBody())
     for (Operation &op : block)
@@ -1114,14 +1183,35 @@ void Converter::run() {
     for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
       if (isOpTriviallyDead(&op))
         op.erase();
+
+  // The com.microsoft ops have no float lowering: one left here would only
+  // fail later, in legalization, without saying why.
+  WalkResult walk = func.walk([](Operation *op) {
+    if (!op->getName().getStringRef().starts_with("nn.ms."))
+      return WalkResult::advance();
+    op->emitError() << "nn-to-qnn: cannot convert '" << op->getName()
+                    << "' to qnn, the only way whittle runs com.microsoft "
+                       "quantized ops: its scales and zero points must be "
+                       "constants, per tensor (QGemm: per tensor or per "
+                       "column of B, with transA = 0 and an output scale)";
+    return WalkResult::interrupt();
+  });
+  return failure(walk.wasInterrupted());
 }
 
 struct NNToQNNPass : public whittle::impl::NNToQNNBase<NNToQNNPass> {
   void runOnOperation() override {
-    getOperation().walk([](func::FuncOp func) { convertNNToQNN(func); });
+    WalkResult walk = getOperation().walk([](func::FuncOp func) {
+      return failed(convertNNToQNN(func)) ? WalkResult::interrupt()
+                                          : WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      signalPassFailure();
   }
 };
 
 } // namespace
 
-void whittle::convertNNToQNN(func::FuncOp func) { Converter(func).run(); }
+LogicalResult whittle::convertNNToQNN(func::FuncOp func) {
+  return Converter(func).run();
+}

@@ -22,8 +22,9 @@ namespace whittle {
 /// The rewrite works on whole values (a uint8 tensor and every op reading it
 /// change type together), so it is a walk over the function in order rather
 /// than a set of independent patterns. Leaves what it cannot convert as it
-/// is; never fails on valid nn input.
-void convertNNToQNN(mlir::func::FuncOp func);
+/// is, except the com.microsoft ops (`nn.ms.*`), which have no other
+/// lowering: one of those left unconverted is an error.
+mlir::LogicalResult convertNNToQNN(mlir::func::FuncOp func);
 
 } // namespace whittle
 

@@ -16,6 +16,8 @@
 
 #include "whittle/Dialect/QNN/QNNDialect.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <cstdint>
 #include <optional>
 
@@ -54,6 +56,11 @@ std::optional<FixedPointMultiplier> getFixedPointMultiplier(double real);
 /// The shift `s` for which 2^-s is nearest to `real` in the log domain,
 /// NITI's power-of-two scale: `real` must be positive and finite.
 std::optional<int32_t> getPowerOfTwoShift(double real);
+
+/// qnn.softmax's `exp_table` for an input of scale `inputScale`: entry `d`
+/// is `exp(-d * inputScale)` in units of 2^-24 (the first, exp(0), is
+/// 2^24), so the ratios of any two entries keep 24 significant bits.
+llvm::SmallVector<int32_t> getSoftmaxExpTable(double inputScale);
 
 } // namespace whittle::qnn
 

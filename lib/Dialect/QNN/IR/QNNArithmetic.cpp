@@ -108,3 +108,12 @@ std::optional<int32_t> whittle::qnn::getPowerOfTwoShift(double real) {
     return std::nullopt;
   return static_cast<int32_t>(-std::lround(std::log2(real)));
 }
+
+llvm::SmallVector<int32_t> whittle::qnn::getSoftmaxExpTable(double inputScale) {
+  constexpr int kTableBits = 24;
+  llvm::SmallVector<int32_t> table;
+  for (int d = 0; d < 256; ++d)
+    table.push_back(static_cast<int32_t>(
+        std::nearbyint(std::ldexp(std::exp(-d * inputScale), kTableBits))));
+  return table;
+}
