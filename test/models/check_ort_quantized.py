@@ -11,6 +11,8 @@
 #     differ from ONNX Runtime's float32 requantization only at near-ties,
 #     and one such difference can move later layers by a step), and
 #   - the accuracies agree within --max-accuracy-gap (0.1 point).
+# check_ort_layerwise.py compares the same models one quantized unit at a
+# time, which separates the arithmetic of each op from that compounding.
 # Activations are int8 in QDQ (ONNX Runtime's recommended S8S8) and uint8
 # in QOperator (its classic U8S8), so both 8-bit types are covered; weights
 # are int8.
@@ -71,6 +73,24 @@ class Calibration(CalibrationDataReader):
             return None
         self.index += 1
         return {self.name: self.batches[self.index - 1]}
+
+
+def quantize(source, target, fmt, per_channel, calibration_images,
+             reduce_range):
+    """ONNX Runtime's quantize_static of the float model `source` into
+    `target`, in FORMATS[fmt], per channel or per tensor."""
+    quant_format, activation_type = FORMATS[fmt]
+    input_name = onnx.load(source).graph.input[0].name
+    quantize_static(source, target,
+                    Calibration(input_name, calibration_images),
+                    quant_format=quant_format, per_channel=per_channel,
+                    activation_type=activation_type,
+                    weight_type=QuantType.QInt8, reduce_range=reduce_range)
+
+
+def resolve_reduce_range(choice):
+    return (has_saturating_int8_kernels() if choice == "auto"
+            else choice == "on")
 
 
 def output_scale(path):
@@ -155,9 +175,7 @@ def main():
     labels = read_idx(os.path.join(args.data, "t10k-labels-idx1-ubyte.gz"))
     x = to_input(images[:args.limit])
     labels = labels[:args.limit]
-    reduce_range = (has_saturating_int8_kernels()
-                    if args.reduce_range == "auto"
-                    else args.reduce_range == "on")
+    reduce_range = resolve_reduce_range(args.reduce_range)
     failed = False
     print(f"{len(x)} test images, {args.calibration} calibration images, "
           f"reduce_range={reduce_range}")
@@ -169,21 +187,14 @@ def main():
         os.makedirs(outdir, exist_ok=True)
         for name in args.only:
             source = os.path.join(args.models, name + ".onnx")
-            input_name = onnx.load(source).graph.input[0].name
-            for fmt, (quant_format, activation_type) in FORMATS.items():
+            for fmt in FORMATS:
                 for per_channel in (True, False):
                     kind = "per-channel" if per_channel else "per-tensor"
                     if f"{name}.{fmt}.{kind}" in args.skip:
                         continue
                     model = os.path.join(outdir, f"{name}.{fmt}.{kind}.onnx")
-                    quantize_static(
-                        source, model,
-                        Calibration(input_name,
-                                    train[:args.calibration]),
-                        quant_format=quant_format, per_channel=per_channel,
-                        activation_type=activation_type,
-                        weight_type=QuantType.QInt8,
-                        reduce_range=reduce_range)
+                    quantize(source, model, fmt, per_channel,
+                             train[:args.calibration], reduce_range)
                     scale = output_scale(model)
                     start = time.time()
                     ours = run_whittle(args.whittle_run, model, x, args.batch,

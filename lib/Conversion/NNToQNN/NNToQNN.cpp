@@ -74,6 +74,9 @@ struct Clamp {
   bool isFull() const { return min == -128 && max == 127; }
 };
 
+/// ONNX TensorProto data types, for nn.cast's `to`.
+constexpr int64_t kOnnxUInt8 = 2, kOnnxInt8 = 3, kOnnxInt32 = 6;
+
 Type getElementType(Value value) {
   return cast<ShapedType>(value.getType()).getElementType();
 }
@@ -233,6 +236,9 @@ public:
 private:
   // Values.
   Value getSigned(Value value);
+  Value buildSignedOfUnsigned(Value value);
+  Value buildUnsignedOfSigned(Value value, Type type);
+  Value buildInt32Scalar(Location loc, int32_t value);
   Value transposeConstant(Value value);
   std::optional<QOperand> getDequantized(Value value);
   std::optional<QOperand> getOperand(Value data, Value scale, Value zeroPoint,
@@ -289,7 +295,7 @@ Value Converter::getSigned(Value value) {
     return signedOf[value] = value;
   ElementsAttr attr = nn::getConstantElements(value);
   if (!attr)
-    return {};
+    return buildSignedOfUnsigned(value);
   std::optional<SmallVector<int64_t>> ints = nn::readAsInts(attr);
   if (!ints)
     return {};
@@ -302,6 +308,36 @@ Value Converter::getSigned(Value value) {
   Value constant = nn::ConstantOp::create(
       b, value.getLoc(), nn::createElementsFromInts(type, *ints, "weights"));
   return signedOf[value] = constant;
+}
+
+/// `value - 128` in i8 for a uint8 value computed at run time (a graph
+/// input of a uint8 model with integer I/O): exact through i32.
+Value Converter::buildSignedOfUnsigned(Value value) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointAfterValue(value);
+  Location loc = value.getLoc();
+  Value wide = nn::CastOp::create(b, loc, value, kOnnxInt32);
+  Value shifted = nn::SubOp::create(b, loc, wide, buildInt32Scalar(loc, 128));
+  return signedOf[value] = nn::CastOp::create(b, loc, shifted, kOnnxInt8);
+}
+
+Value Converter::buildInt32Scalar(Location loc, int32_t value) {
+  auto type = RankedTensorType::get({}, b.getI32Type());
+  return nn::ConstantOp::create(b, loc, DenseElementsAttr::get(type, value));
+}
+
+/// The uint8 `value + 128` (of type `type`) of an i8 `value`: the inverse
+/// of buildSignedOfUnsigned.
+Value Converter::buildUnsignedOfSigned(Value value, Type type) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointAfterValue(value);
+  Location loc = value.getLoc();
+  Value wide = nn::CastOp::create(b, loc, value, kOnnxInt32);
+  Value shifted = nn::AddOp::create(b, loc, wide, buildInt32Scalar(loc, 128));
+  Value result = nn::CastOp::create(b, loc, shifted, kOnnxUInt8);
+  assert(result.getType() == type && "uint8 of the same shape");
+  (void)type;
+  return result;
 }
 
 /// The transpose of a constant i8 matrix (Gemm's transB on weights).
@@ -1172,11 +1208,22 @@ LogicalResult Converter::run() {
   for (Operation *op : ops)
     if (auto dq = dyn_cast<nn::DequantizeLinearOp>(op))
       visitDequantize(dq);
-  // Any other reader of an int8 value (the function's return, when the
-  // model has integer outputs) reads its converted form directly.
-  for (auto [value, converted] : signedOf)
-    if (value != converted && value.getType() == converted.getType())
+  // Any other reader of a converted 8-bit value (the function's return,
+  // when the model has integer outputs) reads the converted form, back in
+  // uint8 where the value was uint8.
+  for (Operation *op : ops) {
+    if (isa<nn::ConstantOp>(op))
+      continue;
+    for (Value value : op->getResults()) {
+      auto it = signedOf.find(value);
+      if (it == signedOf.end() || it->second == value || value.use_empty())
+        continue;
+      Value converted = it->second;
+      if (value.getType() != converted.getType())
+        converted = buildUnsignedOfSigned(converted, value.getType());
       value.replaceAllUsesWith(converted);
+    }
+  }
 
   // The replaced ops (and the float sandwiches) are now unused.
   for (Block &block : func.getBody())

@@ -57,3 +57,28 @@ func.func @integer_products(%x: tensor<1x1x3x3xf32>) -> (tensor<1x1x3x3xi32>, te
   %m = nn.matmul_integer %r, %b, %z, %bz : (tensor<3x3xui8>, tensor<3x2xi8>, tensor<ui8>, tensor<2xi8>) -> tensor<3x2xi32>
   return %c, %m : tensor<1x1x3x3xi32>, tensor<3x2xi32>
 }
+
+// -----
+
+// Integer I/O in uint8 (a QOperator model cut at uint8 tensors): the
+// inputs become i8 as `q - 128` and the result goes back to uint8 as
+// `q + 128`, both exact through i32.
+// CHECK-LABEL: func.func @uint8_io
+// CHECK: %[[AW:.*]] = nn.cast %arg0 {to = 6 : i64} : (tensor<1x2x2x2xui8>) -> tensor<1x2x2x2xi32>
+// CHECK: %[[C128:.*]] = nn.constant dense<128> : tensor<i32>
+// CHECK: %[[AS:.*]] = nn.sub %[[AW]], %[[C128]]
+// CHECK: %[[A:.*]] = nn.cast %[[AS]] {to = 3 : i64} : (tensor<1x2x2x2xi32>) -> tensor<1x2x2x2xi8>
+// CHECK: %[[SUM:.*]] = qnn.add %[[A]], %{{.*}} {{{.*}}output_zero_point = -125 : i32
+// CHECK: %[[W:.*]] = nn.cast %[[SUM]] {to = 6 : i64} : (tensor<1x2x2x2xi8>) -> tensor<1x2x2x2xi32>
+// CHECK: %[[U:.*]] = nn.add %[[W]], %{{.*}} : (tensor<1x2x2x2xi32>, tensor<i32>) -> tensor<1x2x2x2xi32>
+// CHECK: %[[Y:.*]] = nn.cast %[[U]] {to = 2 : i64} : (tensor<1x2x2x2xi32>) -> tensor<1x2x2x2xui8>
+// CHECK: return %[[Y]]
+// CHECK-NOT: nn.ms.
+func.func @uint8_io(%a: tensor<1x2x2x2xui8>, %b: tensor<1x2x2x2xui8>) -> tensor<1x2x2x2xui8> {
+  %s = nn.constant dense<0.5> : tensor<f32>
+  %z = nn.constant dense<128> : tensor<ui8>
+  %s2 = nn.constant dense<0.25> : tensor<f32>
+  %z2 = nn.constant dense<3> : tensor<ui8>
+  %c = nn.ms.qlinear_add %a, %s, %z, %b, %s, %z, %s2, %z2 : (tensor<1x2x2x2xui8>, tensor<f32>, tensor<ui8>, tensor<1x2x2x2xui8>, tensor<f32>, tensor<ui8>, tensor<f32>, tensor<ui8>) -> tensor<1x2x2x2xui8>
+  return %c : tensor<1x2x2x2xui8>
+}
