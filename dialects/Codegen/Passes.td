@@ -92,4 +92,17 @@ def LowerStridedCopies
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def DistinctResultBuffers
+    : Pass<"whittle-distinct-result-buffers", "mlir::func::FuncOp"> {
+  let summary = "Give a buffer returned more than once a copy per result";
+  let description = [{
+    Runs between bufferization and `buffer-results-to-out-params`, which
+    turns every returned buffer into a copy into a caller-provided one and
+    cannot handle one buffer returned twice (a model whose outputs are the
+    same tensor, such as `Y = Relu(X); Z = Identity(Y)`). Every repeat of
+    a returned buffer becomes a fresh allocation holding a copy.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // WHITTLE_CODEGEN_PASSES_TD

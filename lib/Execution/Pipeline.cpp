@@ -32,6 +32,7 @@ static constexpr const char *kTensorToLLVM =
     "func.func(whittle-linalg-loop-order),"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
+    "func.func(whittle-distinct-result-buffers),"
     "buffer-results-to-out-params{hoist-static-allocs=true "
     "modify-public-functions=true},"
     "canonicalize,"
