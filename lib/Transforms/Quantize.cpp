@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "whittle/Dialect/NN/NNDialect.h"
+#include "whittle/Dialect/NN/NNOpKinds.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNShapes.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
@@ -1113,8 +1114,8 @@ LogicalResult Quantizer::quantizeSoftmax(nn::SoftmaxOp op) {
 }
 
 LogicalResult Quantizer::quantizeDataMovement(Operation *op) {
-  // Operand 0 is the data; the others (shapes, axes) are integer
-  // constants the copy keeps using.
+  // Operand 0 is the data; the others (shapes, axes, indices, a nearest
+  // Resize's scales) are values the copy keeps using.
   auto x = lookup(op->getOperand(0), op);
   if (failed(x))
     return failure();
@@ -1230,12 +1231,11 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
             op, [=](double x) { return x >= 0 ? x : alpha * x; });
       })
       .Case([&](nn::SoftmaxOp softmax) { return quantizeSoftmax(softmax); })
-      .Case<nn::FlattenOp, nn::ReshapeOp, nn::TransposeOp, nn::SqueezeOp,
-            nn::UnsqueezeOp, nn::IdentityOp, nn::SliceOp, nn::DepthToSpaceOp,
-            nn::SpaceToDepthOp, nn::ExpandOp, nn::TileOp, nn::SplitOp>(
-          [&](Operation *) { return quantizeDataMovement(op); })
       .Case([&](func::ReturnOp ret) { return quantizeReturn(ret); })
       .Default([&](Operation *) {
+        // Concat matched above; Pad's value would need quantizing.
+        if (nn::isDataMovement(op) && !isa<nn::PadOp>(op))
+          return quantizeDataMovement(op);
         bool touchesFloats = llvm::any_of(op->getResultTypes(), [](Type t) {
           return isa<FloatType>(getElementTypeOrSelf(t));
         });
@@ -1249,7 +1249,8 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
             << "): qnn has no integer form of it; supported are Conv, Gemm, "
                "MatMul with constant weights, Add, Sub, Mul, Div by a "
                "constant, Relu, Clip, MaxPool, AveragePool, "
-               "GlobalAveragePool, Concat, Softmax, data movement and the "
+               "GlobalAveragePool, Concat, Softmax, data movement (nearest "
+               "Resize included) and the "
                "elementwise Sigmoid, Tanh, Exp, Erf, Gelu, HardSigmoid, "
                "HardSwish and LeakyRelu. Replace it in the model or leave "
                "the model in float");

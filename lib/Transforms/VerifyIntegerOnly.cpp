@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "whittle/Dialect/NN/NNOpKinds.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/QNN/QNNOps.h"
 #include "whittle/Transforms/Passes.h"
@@ -47,14 +48,10 @@ std::string print(Type type) {
   return text;
 }
 
-/// nn ops that move data without arithmetic: their results' values do not
-/// depend on the scale, so float ones may sit at the model's edges.
-bool isDataMovement(Operation *op) {
-  return isa<nn::ReshapeOp, nn::FlattenOp, nn::SqueezeOp, nn::UnsqueezeOp,
-             nn::TransposeOp, nn::DepthToSpaceOp, nn::SpaceToDepthOp,
-             nn::ConcatOp, nn::SplitOp, nn::SliceOp, nn::PadOp, nn::ExpandOp,
-             nn::TileOp, nn::GatherOp, nn::IdentityOp>(op);
-}
+// Data movement (nn::isDataMovement) has no arithmetic: its results'
+// values do not depend on the scale, so float ones may sit at the model's
+// edges.
+using nn::isDataMovement;
 
 bool isConstant(Operation *op) {
   return op->hasTrait<OpTrait::ConstantLike>() || isa<nn::ConstantOp>(op);

@@ -147,3 +147,18 @@ func.func @main(%x: tensor<2x3x2xf32> {whittle.range = array<f64: -1.27, 1.27>})
   %c = nn.concat %f, %relu {axis = -1 : i64, whittle.range = array<f64: -2.54, 2.54>} : (tensor<2x6xf32>, tensor<2x6xf32>) -> tensor<2x12xf32>
   return %c : tensor<2x12xf32>
 }
+
+// -----
+
+// A nearest Resize only copies elements: it runs on the i8 values, with its
+// float scales as they were, and keeps the input's parameters.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[X:.*]] = qnn.quantize %arg0
+// CHECK: %[[R:.*]] = nn.resize %[[X]], %{{.*}}, %{{.*}}, %{{.*}} : (tensor<1x1x2x2xi8>, none, tensor<4xf32>, none) -> tensor<1x1x4x4xi8>
+// CHECK: qnn.dequantize %[[R]] {scale = array<f32: 0.00999999977>, zero_point = array<i32: 0>}
+func.func @main(%x: tensor<1x1x2x2xf32> {whittle.range = array<f64: -1.27, 1.27>}) -> tensor<1x1x4x4xf32> {
+  %none = nn.none
+  %scales = nn.constant dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>
+  %y = nn.resize %x, %none, %scales, %none {whittle.range = array<f64: -1.27, 1.27>} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
+}

@@ -25,6 +25,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "whittle/Conversion/NNToQNN/NNToQNN.h"
+#include "whittle/Dialect/NN/NNOpKinds.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNShapes.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
@@ -209,12 +210,19 @@ SmallVector<int8_t> buildTable(const std::function<float(float)> &f,
   return table;
 }
 
-/// Ops that move quantized elements without looking at their values.
+/// Ops that move quantized elements without looking at their values. Not
+/// Concat (its inputs may differ in scale: qnn.concat) nor Pad (its value
+/// would need quantizing).
 bool isDataMovement(Operation *op) {
-  return isa<nn::ReshapeOp, nn::FlattenOp, nn::SqueezeOp, nn::UnsqueezeOp,
-             nn::TransposeOp, nn::IdentityOp, nn::DepthToSpaceOp,
-             nn::SpaceToDepthOp, nn::SliceOp, nn::ExpandOp, nn::TileOp,
-             nn::GatherOp, nn::SplitOp>(op);
+  return nn::isDataMovement(op) && !isa<nn::ConcatOp, nn::PadOp>(op);
+}
+
+/// An operand of data movement that is float data rather than a shape, an
+/// index or a constant scale (a nearest Resize's `scales` and `roi`).
+bool isFloatData(Value value) {
+  auto type = dyn_cast<ShapedType>(value.getType());
+  return type && isa<FloatType>(type.getElementType()) &&
+         !nn::getConstantElements(value);
 }
 
 //===----------------------------------------------------------------------===//
@@ -813,8 +821,7 @@ Value Converter::fuse(Value x, const Params &y, Clamp clamp) {
     // then a table if the two sides' parameters differ.
     std::optional<QOperand> in = getDequantized(def->getOperand(0));
     if (!in || !in->params.isPerTensor() || !y.isPerTensor() ||
-        llvm::any_of(def->getOperands().drop_front(),
-                     [](Value v) { return isa<FloatType>(getElementType(v)); }))
+        llvm::any_of(def->getOperands().drop_front(), isFloatData))
       return {};
     IRMapping mapping;
     mapping.map(def->getOperand(0), in->value);
