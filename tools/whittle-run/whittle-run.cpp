@@ -47,41 +47,47 @@
 using namespace mlir;
 using namespace whittle;
 
+static llvm::cl::OptionCategory runCategory("whittle-run options");
+
 static llvm::cl::opt<std::string>
     modelFile(llvm::cl::Positional,
               llvm::cl::desc("<model.onnx|.onnxtext|.mlir>"),
-              llvm::cl::Required);
+              llvm::cl::Required, llvm::cl::cat(runCategory));
 static llvm::cl::list<std::string>
-    inputFiles("input", llvm::cl::desc("Input tensor file (.pb or .npy), in "
-                                       "the model's input order"));
+    inputFiles("input",
+               llvm::cl::desc("Input tensor file (.pb or .npy), in "
+                              "the model's input order"),
+               llvm::cl::cat(runCategory));
 static llvm::cl::opt<std::string> outputDir(
     "output-dir",
     llvm::cl::desc("Write output_<i>.pb (or .npy) files to this directory"),
-    llvm::cl::init(""));
+    llvm::cl::init(""), llvm::cl::cat(runCategory));
 static llvm::cl::opt<std::string>
     outputFormat("output-format",
                  llvm::cl::desc("Output file format: pb (default) or npy"),
-                 llvm::cl::init("pb"));
+                 llvm::cl::init("pb"), llvm::cl::cat(runCategory));
 static llvm::cl::list<std::string> inputShapes(
     "input-shape",
-    llvm::cl::desc("Shape of a graph input, NAME=D0xD1x... (repeatable)"));
+    llvm::cl::desc("Shape of a graph input, NAME=D0xD1x... (repeatable)"),
+    llvm::cl::cat(runCategory));
 static llvm::cl::opt<int64_t>
     batchSize("batch-size",
               llvm::cl::desc("Value for every dynamic leading dimension"),
-              llvm::cl::init(0));
+              llvm::cl::init(0), llvm::cl::cat(runCategory));
 static llvm::cl::list<std::string> bindInputs(
     "bind-input",
     llvm::cl::desc("Compile in the value of this graph input as a constant "
                    "(repeatable); done without asking for the inputs that "
-                   "output shapes depend on"));
+                   "output shapes depend on"),
+    llvm::cl::cat(runCategory));
 static llvm::cl::opt<unsigned>
     repeat("repeat", llvm::cl::desc("Run the model this many times"),
-           llvm::cl::init(1));
+           llvm::cl::init(1), llvm::cl::cat(runCategory));
 static llvm::cl::opt<bool>
     timing("timing",
            llvm::cl::desc("Print the import, compile and median run times to "
                           "stderr"),
-           llvm::cl::init(false));
+           llvm::cl::init(false), llvm::cl::cat(runCategory));
 
 static llvm::cl::opt<bool> integerIO(
     "integer-io",
@@ -89,7 +95,7 @@ static llvm::cl::opt<bool> integerIO(
                    "qnn.quantize and output qnn.dequantize ops, so inputs "
                    "are int8 tensors (.pb/.npy) of the quantized values and "
                    "outputs the int8 (or int32) tensors the model computes"),
-    llvm::cl::init(false));
+    llvm::cl::init(false), llvm::cl::cat(runCategory));
 
 using Clock = std::chrono::steady_clock;
 
@@ -314,6 +320,8 @@ static LogicalResult stripEdgeQuantization(func::FuncOp func) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // --help lists whittle-run's options, not every LLVM backend's.
+  llvm::cl::HideUnrelatedOptions(runCategory);
   llvm::cl::ParseCommandLineOptions(
       argc, argv, "whittle-run: compile a model for this CPU and run it\n");
 

@@ -36,21 +36,26 @@
 
 using namespace mlir;
 
+static llvm::cl::OptionCategory compileCategory("whittlec options");
+
 static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
                                             llvm::cl::desc("<model.onnx>"),
-                                            llvm::cl::Required);
+                                            llvm::cl::Required,
+                                            llvm::cl::cat(compileCategory));
 static llvm::cl::list<std::string> inputShapes(
     "input-shape",
-    llvm::cl::desc("Shape of a graph input, NAME=D0xD1x... (repeatable)"));
+    llvm::cl::desc("Shape of a graph input, NAME=D0xD1x... (repeatable)"),
+    llvm::cl::cat(compileCategory));
 static llvm::cl::opt<int64_t>
     batchSize("batch-size",
               llvm::cl::desc("Value for every dynamic leading dimension"),
-              llvm::cl::init(0));
+              llvm::cl::init(0), llvm::cl::cat(compileCategory));
 static llvm::cl::opt<std::string> outputFile(
     "o",
     llvm::cl::desc("Write the imported nn IR (or, with --emit, the object or "
                    "shared library) to this file"),
-    llvm::cl::value_desc("file"), llvm::cl::init(""));
+    llvm::cl::value_desc("file"), llvm::cl::init(""),
+    llvm::cl::cat(compileCategory));
 
 namespace {
 enum class EmitKind { Summary, Object, SharedLibrary };
@@ -67,13 +72,14 @@ static llvm::cl::opt<EmitKind> emitKind(
         clEnumValN(EmitKind::SharedLibrary, "shared",
                    "A shared library -o FILE.so, linked by the system's cc, "
                    "and its C header FILE.h")),
-    llvm::cl::init(EmitKind::Summary));
+    llvm::cl::init(EmitKind::Summary), llvm::cl::cat(compileCategory));
 static llvm::cl::opt<std::string> factorizeOptions(
     "factorize",
     llvm::cl::desc("Factorize weights with the whittle-factorize pass and "
                    "these options, e.g. --factorize=\"ranks=energy=0.95\" "
                    "(see whittle-opt --help)"),
-    llvm::cl::value_desc("options"), llvm::cl::init(""));
+    llvm::cl::value_desc("options"), llvm::cl::init(""),
+    llvm::cl::cat(compileCategory));
 static llvm::cl::opt<std::string> sparsifyOptions(
     "sparsify",
     llvm::cl::desc("Sparsify weights with the whittle-sparsify pass and these "
@@ -81,26 +87,27 @@ static llvm::cl::opt<std::string> sparsifyOptions(
                    "--sparsify=\"granularity=n:m sparsity=0.5\"; an empty "
                    "value only annotates existing sparsity (see whittle-opt "
                    "--help)"),
-    llvm::cl::value_desc("options"));
+    llvm::cl::value_desc("options"), llvm::cl::cat(compileCategory));
 static llvm::cl::opt<std::string> entryName(
     "entry-name",
     llvm::cl::desc("C name of the compiled model's function (default: the "
                    "model file's name made into a C identifier)"),
-    llvm::cl::value_desc("name"), llvm::cl::init(""));
+    llvm::cl::value_desc("name"), llvm::cl::init(""),
+    llvm::cl::cat(compileCategory));
 static llvm::cl::opt<std::string> targetTriple(
     "mtriple",
     llvm::cl::desc("Target triple of the object (default: this machine's)"),
-    llvm::cl::init(""));
+    llvm::cl::init(""), llvm::cl::cat(compileCategory));
 static llvm::cl::opt<std::string> targetCPU(
     "mcpu",
     llvm::cl::desc("Target CPU of the object (default: this machine's CPU, "
                    "or 'generic' with --mtriple)"),
-    llvm::cl::init(""));
+    llvm::cl::init(""), llvm::cl::cat(compileCategory));
 static llvm::cl::opt<std::string> targetFeatures(
     "mattr",
     llvm::cl::desc("Target features of the object, as LLVM spells them "
                    "(+avx2,-avx512f)"),
-    llvm::cl::init(""));
+    llvm::cl::init(""), llvm::cl::cat(compileCategory));
 
 /// The C name of the compiled model's function, or nothing (after an
 /// error message) if the user gave an unusable one.
@@ -110,27 +117,31 @@ static llvm::cl::opt<std::string> compressionPasses(
     "compression-passes",
     llvm::cl::desc("Textual pass pipeline run on the imported model to "
                    "compress it (e.g. 'whittle-factorize{...}')"),
-    llvm::cl::value_desc("pipeline"), llvm::cl::init(""));
+    llvm::cl::value_desc("pipeline"), llvm::cl::init(""),
+    llvm::cl::cat(compileCategory));
 static llvm::cl::opt<std::string> compressionReport(
     "compression-report",
     llvm::cl::desc("Print the per-layer compression report and write it as "
                    "JSON to this file"),
-    llvm::cl::value_desc("file.json"), llvm::cl::init(""));
+    llvm::cl::value_desc("file.json"), llvm::cl::init(""),
+    llvm::cl::cat(compileCategory));
 static llvm::cl::opt<std::string> validationData(
     "validation-data",
     llvm::cl::desc("Samples to evaluate the model on before and after "
                    "compression: an IDX file (.gz or raw), a .pb/.npy "
                    "tensor or a folder of them"),
-    llvm::cl::value_desc("path"), llvm::cl::init(""));
+    llvm::cl::value_desc("path"), llvm::cl::init(""),
+    llvm::cl::cat(compileCategory));
 static llvm::cl::opt<std::string> validationLabels(
     "validation-labels",
     llvm::cl::desc("Class labels of the validation samples (IDX, .npy or "
                    ".pb): report accuracy instead of output SQNR"),
-    llvm::cl::value_desc("path"), llvm::cl::init(""));
+    llvm::cl::value_desc("path"), llvm::cl::init(""),
+    llvm::cl::cat(compileCategory));
 static llvm::cl::opt<int64_t>
     validationLimit("limit",
                     llvm::cl::desc("Use at most this many validation samples"),
-                    llvm::cl::init(-1));
+                    llvm::cl::init(-1), llvm::cl::cat(compileCategory));
 
 static LogicalResult addCompressionPasses(OpPassManager &pm) {
   if (compressionPasses.empty())
@@ -310,6 +321,8 @@ static std::optional<std::string> getEntrySymbol() {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   whittle::registerAllPasses();
+  // --help lists whittlec's options, not every LLVM backend's.
+  llvm::cl::HideUnrelatedOptions({&compileCategory, &quantizeCategory});
   llvm::cl::ParseCommandLineOptions(argc, argv, "whittle compiler driver\n");
 
   DialectRegistry registry;
