@@ -275,8 +275,10 @@ def QNN_ResizeOp : QNN_Op<"resize"> {
     `mode = "nearest"`, `nearest_mode` as in ONNX; `scales` (one per
     dimension) when the model gave scales rather than sizes. `mode =
     "linear"` interpolates with integer weights of `fraction_bits`
-    fractional bits per dimension, summed exactly and rounded once; the
-    weights of each output position sum to one, so the zero point is kept.
+    fractional bits per dimension (ONNX's weights rounded to nearest, the
+    last tap taking the rest, so the weights of each output position sum to
+    one and the zero point is kept), summing every combination of one tap
+    per spatial dimension exactly and rounding once by `rounding`.
   }];
   let arguments = !con((ins QNN_I8Tensor:$x,
       DefaultValuedAttr<StrAttr, "\"nearest\"">:$mode,

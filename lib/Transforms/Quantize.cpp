@@ -21,6 +21,7 @@
 #include "whittle/Dialect/QNN/QNNArithmetic.h"
 #include "whittle/Dialect/QNN/QNNDialect.h"
 #include "whittle/Dialect/QNN/QNNOps.h"
+#include "whittle/Dialect/QNN/QNNResize.h"
 #include "whittle/Transforms/Calibration.h"
 #include "whittle/Transforms/Passes.h"
 #include "whittle/Transforms/QuantizeReport.h"
@@ -137,6 +138,7 @@ private:
                                     llvm::function_ref<double(double)> f);
   LogicalResult quantizeSoftmax(nn::SoftmaxOp op);
   LogicalResult quantizeDataMovement(Operation *op);
+  LogicalResult quantizeResize(nn::ResizeOp op);
   LogicalResult quantizeReturn(func::ReturnOp op);
   LogicalResult quantizeOp(Operation *op);
 
@@ -1134,6 +1136,23 @@ LogicalResult Quantizer::quantizeDataMovement(Operation *op) {
   return success();
 }
 
+/// Interpolation stays within the input's range: qnn.resize keeps its
+/// parameters.
+LogicalResult Quantizer::quantizeResize(nn::ResizeOp op) {
+  auto x = lookup(op.getX(), op);
+  if (failed(x))
+    return failure();
+  builder.setInsertionPoint(op);
+  std::string reason;
+  FailureOr<qnn::ResizeOp> resize =
+      qnn::buildResize(builder, op, x->value, getRounding().getValue(), reason);
+  if (failed(resize))
+    return op.emitError() << "whittle-quantize: cannot quantize '"
+                          << getLayerName(op) << "' (nn.resize): " << reason;
+  record(op.getY(), *resize, x->params);
+  return success();
+}
+
 LogicalResult Quantizer::quantizeReturn(func::ReturnOp op) {
   builder.setInsertionPoint(op);
   SmallVector<Value> results;
@@ -1231,6 +1250,10 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
             op, [=](double x) { return x >= 0 ? x : alpha * x; });
       })
       .Case([&](nn::SoftmaxOp softmax) { return quantizeSoftmax(softmax); })
+      .Case([&](nn::ResizeOp resize) {
+        return nn::isDataMovement(resize) ? quantizeDataMovement(resize)
+                                          : quantizeResize(resize);
+      })
       .Case([&](func::ReturnOp ret) { return quantizeReturn(ret); })
       .Default([&](Operation *) {
         // Concat matched above; Pad's value would need quantizing.
@@ -1249,8 +1272,8 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
             << "): qnn has no integer form of it; supported are Conv, Gemm, "
                "MatMul with constant weights, Add, Sub, Mul, Div by a "
                "constant, Relu, Clip, MaxPool, AveragePool, "
-               "GlobalAveragePool, Concat, Softmax, data movement (nearest "
-               "Resize included) and the "
+               "GlobalAveragePool, Concat, Softmax, Resize, data movement "
+               "and the "
                "elementwise Sigmoid, Tanh, Exp, Erf, Gelu, HardSigmoid, "
                "HardSwish and LeakyRelu. Replace it in the model or leave "
                "the model in float");

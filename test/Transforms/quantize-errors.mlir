@@ -10,7 +10,7 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
 // -----
 
 func.func @main(%x: tensor<1x2x4x4xf32> {whittle.range = array<f64: -1.0, 1.0>}) -> tensor<1x2x4x4xf32> {
-  // CHECK: error: {{.*}}whittle-quantize: cannot quantize 'lrn' (nn.lrn): qnn has no integer form of it; supported are Conv, Gemm, MatMul with constant weights, Add, Sub, Mul, Div by a constant, Relu, Clip, MaxPool, AveragePool, GlobalAveragePool, Concat, Softmax, data movement (nearest Resize included) and the elementwise Sigmoid, Tanh, Exp, Erf, Gelu, HardSigmoid, HardSwish and LeakyRelu. Replace it in the model or leave the model in float
+  // CHECK: error: {{.*}}whittle-quantize: cannot quantize 'lrn' (nn.lrn): qnn has no integer form of it; supported are Conv, Gemm, MatMul with constant weights, Add, Sub, Mul, Div by a constant, Relu, Clip, MaxPool, AveragePool, GlobalAveragePool, Concat, Softmax, Resize, data movement and the elementwise Sigmoid, Tanh, Exp, Erf, Gelu, HardSigmoid, HardSwish and LeakyRelu. Replace it in the model or leave the model in float
   %0 = nn.lrn %x {size = 3 : i64, whittle.range = array<f64: -1.0, 1.0>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> loc("lrn")
   return %0 : tensor<1x2x4x4xf32>
 }
@@ -62,11 +62,11 @@ func.func @main(%x: tensor<1x4xf32> {whittle.range = array<f64: -1.0, 1.0>}, %y:
 
 // -----
 
-// A linear Resize computes on the values: no integer form yet.
+// Cubic interpolation has no integer form.
 func.func @main(%x: tensor<1x1x2x2xf32> {whittle.range = array<f64: -1.27, 1.27>}) -> tensor<1x1x4x4xf32> {
   %none = nn.none
   %scales = nn.constant dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>
-  // CHECK: error: {{.*}}whittle-quantize: cannot quantize '{{.*}}' (nn.resize): qnn has no integer form of it
-  %y = nn.resize %x, %none, %scales, %none {mode = "linear", whittle.range = array<f64: -1.27, 1.27>} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<1x1x4x4xf32>
+  // CHECK: error: {{.*}}whittle-quantize: cannot quantize '{{.*}}' (nn.resize): 'cubic' interpolation has no integer form
+  %y = nn.resize %x, %none, %scales, %none {mode = "cubic", whittle.range = array<f64: -1.27, 1.27>} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<1x1x4x4xf32>
   return %y : tensor<1x1x4x4xf32>
 }

@@ -162,3 +162,19 @@ func.func @main(%x: tensor<1x1x2x2xf32> {whittle.range = array<f64: -1.27, 1.27>
   %y = nn.resize %x, %none, %scales, %none {whittle.range = array<f64: -1.27, 1.27>} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<1x1x4x4xf32>
   return %y : tensor<1x1x4x4xf32>
 }
+
+// -----
+
+// Linear interpolation stays in the input's range: qnn.resize keeps its
+// parameters, with the scales of the model for the coordinate mapping.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[X:.*]] = qnn.quantize %arg0
+// CHECK: %[[R:.*]] = qnn.resize %[[X]] {coordinate_transformation_mode = "align_corners", mode = "linear", scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x1x2x2xi8>) -> tensor<1x1x4x4xi8>
+// CHECK: qnn.dequantize %[[R]] {scale = array<f32: 0.00999999977>, zero_point = array<i32: 0>}
+// PSR: qnn.resize %{{.*}} {coordinate_transformation_mode = "align_corners", mode = "linear", rounding = #qnn.rounding<pseudo_stochastic>
+func.func @main(%x: tensor<1x1x2x2xf32> {whittle.range = array<f64: -1.27, 1.27>}) -> tensor<1x1x4x4xf32> {
+  %none = nn.none
+  %scales = nn.constant dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>
+  %y = nn.resize %x, %none, %scales, %none {mode = "linear", coordinate_transformation_mode = "align_corners", whittle.range = array<f64: -1.27, 1.27>} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
+}

@@ -31,6 +31,7 @@
 #include "whittle/Dialect/NN/NNTensorData.h"
 #include "whittle/Dialect/QNN/QNNArithmetic.h"
 #include "whittle/Dialect/QNN/QNNOps.h"
+#include "whittle/Dialect/QNN/QNNResize.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -270,6 +271,8 @@ private:
   Value buildSoftmax(Location loc, const QOperand &x, int64_t axis,
                      const Params &y, Clamp clamp);
   Value buildReshape(Location loc, Value value, ArrayRef<int64_t> shape);
+  Value requantizeByTable(Location loc, Value value, const Params &x,
+                          const Params &y);
 
   // QDQ.
   std::optional<Clamp> getActivationClamp(Operation *op, const Params &y);
@@ -658,6 +661,17 @@ Value Converter::buildConcat(Location loc, ArrayRef<QOperand> inputs,
 // QDQ
 //===----------------------------------------------------------------------===//
 
+/// `value` (i8 with per-tensor parameters `x`) in `y`'s parameters: itself
+/// when they agree, else a 256-entry table.
+Value Converter::requantizeByTable(Location loc, Value value, const Params &x,
+                                   const Params &y) {
+  if (x == y)
+    return value;
+  return qnn::LookupTableOp::create(
+      b, loc, value,
+      b.getDenseI8ArrayAttr(buildTable([](float v) { return v; }, x, y)));
+}
+
 /// `value` reshaped to the static `shape` (nn.reshape, which reads its
 /// shape from a constant).
 Value Converter::buildReshape(Location loc, Value value,
@@ -816,6 +830,20 @@ Value Converter::fuse(Value x, const Params &y, Clamp clamp) {
   }
   if (!clamp.isFull())
     return {};
+  if (auto resize = dyn_cast<nn::ResizeOp>(def);
+      resize && !isDataMovement(def)) {
+    // Interpolation: qnn.resize keeps the input's parameters, then a table
+    // if the output's differ.
+    std::optional<QOperand> in = getDequantized(resize.getX());
+    std::string reason;
+    if (!in || !in->params.isPerTensor() || !y.isPerTensor())
+      return {};
+    FailureOr<qnn::ResizeOp> interpolated = qnn::buildResize(
+        b, resize, in->value, qnn::RoundingMode::nearest_even, reason);
+    if (failed(interpolated))
+      return {};
+    return requantizeByTable(loc, *interpolated, in->params, y);
+  }
   if (isDataMovement(def) && def->getNumResults() == 1) {
     // DequantizeLinear -> Reshape -> QuantizeLinear: the reshape on i8,
     // then a table if the two sides' parameters differ.
@@ -829,12 +857,7 @@ Value Converter::fuse(Value x, const Params &y, Clamp clamp) {
     auto type = cast<RankedTensorType>(def->getResult(0).getType());
     clone->getResult(0).setType(
         RankedTensorType::get(type.getShape(), b.getI8Type()));
-    if (in->params == y)
-      return clone->getResult(0);
-    return qnn::LookupTableOp::create(
-        b, loc, clone->getResult(0),
-        b.getDenseI8ArrayAttr(
-            buildTable([](float v) { return v; }, in->params, y)));
+    return requantizeByTable(loc, clone->getResult(0), in->params, y);
   }
   if (auto pool = dyn_cast<nn::MaxPoolOp>(def)) {
     // Max pooling commutes with the quantization only at one scale.

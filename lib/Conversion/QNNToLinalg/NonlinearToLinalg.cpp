@@ -8,12 +8,17 @@
 // `linalg.generic` (a gather the vectorizer leaves scalar, which is what a
 // 256-entry table costs anyway). The integer softmax is three passes along
 // its axis: the maximum, the table's exponentials and their i64 sum, and a
-// rounding division of each exponential by the sum. qnn.resize has no
-// lowering yet (the pass reports it).
+// rounding division of each exponential by the sum. qnn.resize is one
+// generic over the output that sums every combination of one tap per
+// spatial axis with the product of their integer weights, exactly, and
+// rounds once.
 //
 //===----------------------------------------------------------------------===//
 
+#include "../NNToLinalg/ResizeSampling.h"
 #include "RescaleUtils.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace whittle;
@@ -136,9 +141,130 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
   }
 };
 
+/// The sampling of one spatial axis of a qnn.resize with integer weights
+/// of `fractionBits` bits: per tap, the input index and the weight of each
+/// output position. The last tap takes what rounding left of 2^bits, so
+/// the weights of a position sum to one exactly.
+struct IntegerAxisSampling {
+  SmallVector<SmallVector<int64_t>> indices; // [tap][output]
+  SmallVector<SmallVector<int64_t>> weights; // [tap][output]
+};
+
+IntegerAxisSampling getIntegerAxisSampling(ResizeOp op, int64_t axis) {
+  int64_t in = op.getX().getType().getDimSize(axis);
+  int64_t out = op.getType().getDimSize(axis);
+  double scale = static_cast<double>(out) / in, outWidth = out;
+  if (std::optional<ArrayRef<float>> scales = op.getScales()) {
+    scale = (*scales)[axis];
+    outWidth = scale * in;
+  }
+  ResizeConfig config;
+  config.mode = op.getMode();
+  config.coordinateMode = op.getCoordinateTransformationMode();
+  config.nearestMode = op.getNearestMode();
+  AxisSampling sampling =
+      getAxisSampling(config, in, out, scale, outWidth, 0.0, 1.0);
+  int64_t one = int64_t(1) << op.getFractionBits();
+  IntegerAxisSampling result;
+  result.indices.resize(sampling.taps);
+  result.weights.resize(sampling.taps);
+  for (int64_t i = 0; i < out; ++i) {
+    int64_t rest = one;
+    for (int64_t t = 0; t < sampling.taps; ++t) {
+      int64_t weight =
+          t + 1 == sampling.taps
+              ? rest
+              : static_cast<int64_t>(std::nearbyint(
+                    std::ldexp(sampling.weights[i][t], op.getFractionBits())));
+      rest -= weight;
+      result.indices[t].push_back(sampling.indices[i][t]);
+      result.weights[t].push_back(weight);
+    }
+  }
+  return result;
+}
+
+struct ResizeLowering : OpConversionPattern<ResizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ResizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    RankedTensorType resultType = op.getType();
+    int64_t rank = resultType.getRank();
+    auto bits = static_cast<int64_t>(op.getFractionBits());
+    // |x| <= 128 times weights summing to 2^(bits * axes).
+    int64_t spatial = rank - 2;
+    Type accType =
+        bits * spatial + 8 < 31 ? rewriter.getI32Type() : rewriter.getI64Type();
+
+    // Per spatial axis and tap: an i64 index table and a weight table, both
+    // read along that axis.
+    SmallVector<Value> tables;
+    SmallVector<AffineMap> maps;
+    SmallVector<int64_t> taps;
+    for (int64_t axis = 2; axis < rank; ++axis) {
+      IntegerAxisSampling sampling = getIntegerAxisSampling(op, axis);
+      taps.push_back(sampling.indices.size());
+      for (auto [indices, weights] :
+           llvm::zip(sampling.indices, sampling.weights)) {
+        tables.push_back(
+            buildVector(rewriter, loc, indices, rewriter.getI64Type()));
+        tables.push_back(buildVector(rewriter, loc, weights, accType));
+        AffineMap along = channelMap(context, rank, axis);
+        maps.append({along, along});
+      }
+    }
+
+    Value x = adaptor.getX();
+    RoundingMode mode = op.getRounding();
+    Value y = buildMappedGeneric(
+        rewriter, loc, tables, maps, resultType,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          SmallVector<Value> position;
+          for (int64_t d = 0; d < rank; ++d)
+            position.push_back(linalg::IndexOp::create(b, l, d));
+          // Every combination of one tap per spatial axis.
+          Value sum;
+          SmallVector<int64_t> choice(spatial, 0);
+          while (true) {
+            Value weight;
+            int64_t arg = 0;
+            for (int64_t a = 0; a < spatial; ++a) {
+              Value index = args[arg + 2 * choice[a]];
+              Value w = args[arg + 2 * choice[a] + 1];
+              position[a + 2] =
+                  arith::IndexCastOp::create(b, l, b.getIndexType(), index);
+              weight = weight ? arith::MulIOp::create(b, l, weight, w) : w;
+              arg += 2 * taps[a];
+            }
+            Value tap = buildExtend(
+                b, l, tensor::ExtractOp::create(b, l, x, position), accType);
+            Value term =
+                weight ? arith::MulIOp::create(b, l, tap, weight) : tap;
+            sum = sum ? arith::AddIOp::create(b, l, sum, term) : term;
+            int64_t a = 0;
+            while (a < spatial && ++choice[a] == taps[a])
+              choice[a++] = 0;
+            if (a == spatial)
+              break;
+          }
+          if (bits * spatial > 0)
+            sum = buildRoundingShiftRight(
+                b, l, sum, buildInt(b, l, accType, bits * spatial), mode);
+          return arith::TruncIOp::create(b, l, b.getI8Type(), sum);
+        });
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
 } // namespace
 
 void whittle::populateQNNNonlinearToLinalgPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<LookupTableLowering, SoftmaxLowering>(patterns.getContext());
+  patterns.add<LookupTableLowering, SoftmaxLowering, ResizeLowering>(
+      patterns.getContext());
 }

@@ -39,11 +39,6 @@ LogicalResult checkLowerable(ModuleOp module) {
   WalkResult result = module.walk([](Operation *op) {
     if (!isa<qnn::QNNDialect>(op->getDialect()))
       return WalkResult::advance();
-    if (isa<qnn::ResizeOp>(op)) {
-      op->emitError("cannot lower 'qnn.resize' yet: it has no CPU lowering; "
-                    "keep the Resize in float outside the integer region");
-      return WalkResult::interrupt();
-    }
     auto isDynamic = [](Type type) {
       auto shaped = dyn_cast<ShapedType>(type);
       return shaped && !shaped.hasStaticShape();

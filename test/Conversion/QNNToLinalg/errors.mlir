@@ -5,11 +5,3 @@ func.func @dynamic(%x: tensor<?x4xi32>) -> tensor<?x4xi8> {
   %y = qnn.requantize %x {multiplier = array<i32: 1>, shift = array<i32: 1>} : (tensor<?x4xi32>) -> tensor<?x4xi8>
   return %y : tensor<?x4xi8>
 }
-
-// -----
-
-func.func @resize(%x: tensor<1x2x8x8xi8>) -> tensor<1x2x16x16xi8> {
-  // expected-error @+1 {{cannot lower 'qnn.resize' yet: it has no CPU lowering}}
-  %0 = qnn.resize %x {mode = "nearest"} : (tensor<1x2x8x8xi8>) -> tensor<1x2x16x16xi8>
-  return %0 : tensor<1x2x16x16xi8>
-}

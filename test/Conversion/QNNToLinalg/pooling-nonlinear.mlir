@@ -79,3 +79,39 @@ func.func @softmax(%x: tensor<2x10xi8>) -> tensor<2x10xi8> {
   %0 = qnn.softmax %x {exp_table = array<i32: 1048576, 948791, 858501, 776804, 702882, 635993, 575471, 520707, 471156, 426319, 385750, 349041, 315825, 285770, 258576, 233969, 211704, 191558, 173328, 156834, 141909, 128405, 116186, 105129, 95125, 86072, 77881, 70470, 63764, 57696, 52206, 47238, 42742, 38675, 34994, 31664, 28651, 25924, 23457, 21225, 19205, 17378, 15724, 14228, 12874, 11649, 10540, 9537, 8630, 7808, 7065, 6393, 5785, 5234, 4736, 4285, 3877, 3508, 3175, 2873, 2599, 2352, 2128, 1926, 1742, 1576, 1426, 1291, 1168, 1057, 956, 865, 783, 708, 641, 580, 525, 475, 430, 389, 352, 318, 288, 261, 236, 213, 193, 175, 158, 143, 129, 117, 106, 96, 87, 78, 71, 64, 58, 53, 48, 43, 39, 35, 32, 29, 26, 24, 21, 19, 18, 16, 14, 13, 12, 11, 10, 9, 8, 7, 6, 6, 5, 5, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0>, multiplier = 1 : i32, shift = -8 : i32, output_zero_point = -128 : i32} : (tensor<2x10xi8>) -> tensor<2x10xi8>
   return %0 : tensor<2x10xi8>
 }
+
+// -----
+
+// Linear resize, align_corners, 2x3 -> 4x6 with 4 fractional bits: per
+// spatial axis and tap an index table and a weight table (the weights of
+// a position sum to 16), one generic summing the four taps' products in
+// i32 and rounding once by 2^(4 + 4) to nearest even.
+// CHECK-LABEL: func @resize_linear
+// CHECK-DAG: arith.constant dense<[0, 11, 5, 0]> : tensor<4xi32>
+// CHECK-DAG: arith.constant dense<[16, 5, 11, 16]> : tensor<4xi32>
+// CHECK-DAG: arith.constant dense<[0, 1, 1, 1]> : tensor<4xi64>
+// CHECK-DAG: arith.constant dense<[0, 10, 3, 13, 6, 0]> : tensor<6xi32>
+// CHECK-DAG: arith.constant dense<[16, 6, 13, 3, 10, 16]> : tensor<6xi32>
+// CHECK-DAG: %[[EIGHT:.*]] = arith.constant 8 : i32
+// CHECK: linalg.generic
+// CHECK-COUNT-4: tensor.extract %arg0
+// CHECK: arith.shrui %{{.*}}, %[[EIGHT]] : i32
+// CHECK: arith.trunci %{{.*}} : i32 to i8
+func.func @resize_linear(%x: tensor<1x2x2x3xi8>) -> tensor<1x2x4x6xi8> {
+  %0 = qnn.resize %x {mode = "linear", coordinate_transformation_mode = "align_corners", fraction_bits = 4 : i64} : (tensor<1x2x2x3xi8>) -> tensor<1x2x4x6xi8>
+  return %0 : tensor<1x2x4x6xi8>
+}
+
+// -----
+
+// Nearest: one tap per axis of weight 2^bits, so the rounding is exact.
+// CHECK-LABEL: func @resize_nearest
+// CHECK: arith.constant dense<[0, 0, 1, 1]> : tensor<4xi64>
+// CHECK: linalg.generic
+// CHECK-COUNT-1: tensor.extract %arg0
+// CHECK-NOT: tensor.extract
+// CHECK: linalg.yield
+func.func @resize_nearest(%x: tensor<1x1x2x2xi8>) -> tensor<1x1x4x4xi8> {
+  %0 = qnn.resize %x {mode = "nearest", coordinate_transformation_mode = "asymmetric", nearest_mode = "floor"} : (tensor<1x1x2x2xi8>) -> tensor<1x1x4x4xi8>
+  return %0 : tensor<1x1x4x4xi8>
+}

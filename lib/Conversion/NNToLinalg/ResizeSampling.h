@@ -1,0 +1,52 @@
+//===- ResizeSampling.h - where Resize samples its input --------*- C++ -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// ONNX Resize's coordinate mapping and interpolation weights, settled at
+// compile time per axis; shared by the float lowering (nn.resize) and the
+// integer one (qnn.resize).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_LIB_CONVERSION_NNTOLINALG_RESIZESAMPLING_H
+#define WHITTLE_LIB_CONVERSION_NNTOLINALG_RESIZESAMPLING_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace whittle {
+
+/// How one axis of a Resize is sampled, settled at compile time: for each
+/// output position, the input taps (already clamped into range, which is
+/// ONNX's edge padding) with their weights, and whether the position falls
+/// outside the crop (tf_crop_and_resize extrapolation).
+struct AxisSampling {
+  int64_t taps = 0;
+  llvm::SmallVector<llvm::SmallVector<int64_t>> indices; // [output][tap]
+  llvm::SmallVector<llvm::SmallVector<double>> weights;  // [output][tap]
+  llvm::SmallVector<bool> extrapolated;                  // [output]
+};
+
+struct ResizeConfig {
+  llvm::StringRef mode = "nearest"; // nearest, linear, cubic
+  llvm::StringRef coordinateMode = "half_pixel";
+  llvm::StringRef nearestMode = "round_prefer_floor";
+  double cubicA = -0.75;
+  bool excludeOutside = false;
+  double extrapolationValue = 0;
+};
+
+/// How `in` elements along one axis are sampled for `out` outputs, with
+/// `scale` and the unrounded width `outWidth` (= scale * in) of the
+/// coordinate mapping and the crop `roiStart`..`roiEnd` of
+/// tf_crop_and_resize.
+AxisSampling getAxisSampling(const ResizeConfig &config, int64_t in,
+                             int64_t out, double scale, double outWidth,
+                             double roiStart, double roiEnd);
+
+} // namespace whittle
+
+#endif // WHITTLE_LIB_CONVERSION_NNTOLINALG_RESIZESAMPLING_H
