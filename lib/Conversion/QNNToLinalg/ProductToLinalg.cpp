@@ -38,8 +38,29 @@ SmallVector<ReassociationIndices> splitSecondDim(int64_t rank) {
   return groups;
 }
 
+/// `value` (i8) sign-extended to i32 by an elementwise generic of its own.
+Value buildWidened(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Type i32 = b.getI32Type();
+  return buildMappedGeneric(
+      b, loc, value, b.getMultiDimIdentityMap(type.getRank()),
+      RankedTensorType::get(type.getShape(), i32),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        return arith::ExtSIOp::create(nb, nl, i32, args[0]);
+      });
+}
+
 /// `init + conv(x, w)` for i8 `x` (already padded, N x C x D...) and `w`
 /// (M x C/group x K...) into the i32 `init` (N x M x O...).
+///
+/// The dense 2-D convolution takes its operands sign-extended to i32 by
+/// separate elementwise producers: a contraction whose body has no
+/// extension is a plain i32 product that the CPU pipeline tiles into the
+/// same register kernel as f32 (its im2col then fuses the input's
+/// extension), where an `arith.extsi` inside the body would vectorize as
+/// a 3-D broadcast contraction, several times slower. The depthwise one
+/// keeps its bytes: LLVM vectorizes its loops well as they are, and
+/// widened copies of its operands cost more than its few products.
 Value buildI8Convolution(OpBuilder &b, Location loc, Value x, Value w,
                          Value init, ArrayRef<int64_t> strides,
                          ArrayRef<int64_t> dilations, int64_t group) {
@@ -54,9 +75,10 @@ Value buildI8Convolution(OpBuilder &b, Location loc, Value x, Value w,
     auto stridesAttr = b.getI64TensorAttr(strides);
     auto dilationsAttr = b.getI64TensorAttr(dilations);
     if (group == 1)
-      return linalg::Conv2DNchwFchwOp::create(b, loc, resultType,
-                                              ValueRange{x, w}, init,
-                                              stridesAttr, dilationsAttr)
+      return linalg::Conv2DNchwFchwOp::create(
+                 b, loc, resultType,
+                 ValueRange{buildWidened(b, loc, x), buildWidened(b, loc, w)},
+                 init, stridesAttr, dilationsAttr)
           .getResult(0);
     if (group == channels && filters == channels) {
       Value depthwise = tensor::CollapseShapeOp::create(
@@ -379,15 +401,21 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     Type i32 = rewriter.getI32Type();
     Value zero = buildInt(rewriter, loc, i32, 0);
 
-    // The byte product, i8 x i8 -> i32.
+    // The byte product, i8 x i8 -> i32, on operands widened to i32 for the
+    // same reason as the convolutions' (buildI8Convolution): a mixed-width
+    // named matmul vectorizes to a contraction whose lowering extracts
+    // every byte on its own.
     Value core;
     if (product(bBatch) == 1) {
       int64_t rows = product(aBatch) * m;
       auto type = RankedTensorType::get({rows, n}, i32);
       core = linalg::MatmulOp::create(
                  rewriter, loc, type,
-                 ValueRange{buildReshape(rewriter, loc, a, {rows, k}),
-                            buildReshape(rewriter, loc, bValue, {k, n})},
+                 ValueRange{
+                     buildWidened(rewriter, loc,
+                                  buildReshape(rewriter, loc, a, {rows, k})),
+                     buildWidened(rewriter, loc,
+                                  buildReshape(rewriter, loc, bValue, {k, n}))},
                  buildFilled(rewriter, loc, type, zero))
                  .getResult(0);
     } else {
@@ -403,7 +431,9 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
                                {count, k, n});
       auto type = RankedTensorType::get({count, m, n}, i32);
       core = linalg::BatchMatmulOp::create(
-                 rewriter, loc, type, ValueRange{lhs, rhs},
+                 rewriter, loc, type,
+                 ValueRange{buildWidened(rewriter, loc, lhs),
+                            buildWidened(rewriter, loc, rhs)},
                  buildFilled(rewriter, loc, type, zero))
                  .getResult(0);
     }
