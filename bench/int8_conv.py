@@ -1,5 +1,7 @@
 """int8 (qnn) vs float (nn) convolution layers on ResNet-18-sized shapes,
-through whittle-run's JIT on this CPU. Default python3 with numpy.
+and matrix products (a fully connected layer, and the im2col product of
+layer3's shape), through whittle-run's JIT on this CPU. Default python3
+with numpy.
 
 usage: python3 bench/int8_conv.py [--whittle-run build/bin/whittle-run]
                                   [--repeat 20]
@@ -22,6 +24,13 @@ LAYERS = [
 ]
 
 
+# (name, rows M, depth K, columns N): X[M, K] x W[K, N].
+MATMULS = [
+    ("fc 1 row", 1, 512, 1000),
+    ("matmul 196 rows", 196, 2304, 256),
+]
+
+
 def shape(dims, element):
     return "tensor<" + "x".join(map(str, dims)) + "x" + element + ">"
 
@@ -39,6 +48,21 @@ def models(c, hw, m, k, s):
 }}"""
     int_model = f"""func.func @main(%x: {shape(x, 'i8')}, %w: {shape(w, 'i8')}) -> {shape(y, 'i8')} {{
   %acc = qnn.conv %x, %w {{strides = array<i64: {s}, {s}>, dilations = array<i64: 1, 1>, pads = array<i64: {pad}, {pad}, {pad}, {pad}>, input_zero_point = -128 : i32, weight_zero_point = array<i32: 0>}} : ({shape(x, 'i8')}, {shape(w, 'i8')}) -> {shape(y, 'i32')}
+  %r = qnn.requantize %acc {{multiplier = array<i32: 1518500250>, shift = array<i32: 40>, output_zero_point = -128 : i32}} : ({shape(y, 'i32')}) -> {shape(y, 'i8')}
+  return %r : {shape(y, 'i8')}
+}}"""
+    return (float_model, x, w, np.float32), (int_model, x, w, np.int8)
+
+
+def matmul_models(rows, depth, columns):
+    x, w, y = [rows, depth], [depth, columns], [rows, columns]
+    float_model = f"""func.func @main(%x: {shape(x, 'f32')}, %w: {shape(w, 'f32')}) -> {shape(y, 'f32')} {{
+  %y = nn.matmul %x, %w : ({shape(x, 'f32')}, {shape(w, 'f32')}) -> {shape(y, 'f32')}
+  %r = nn.relu %y : ({shape(y, 'f32')}) -> {shape(y, 'f32')}
+  return %r : {shape(y, 'f32')}
+}}"""
+    int_model = f"""func.func @main(%x: {shape(x, 'i8')}, %w: {shape(w, 'i8')}) -> {shape(y, 'i8')} {{
+  %acc = qnn.matmul %x, %w {{a_zero_point = -128 : i32, b_zero_point = array<i32: 0>}} : ({shape(x, 'i8')}, {shape(w, 'i8')}) -> {shape(y, 'i32')}
   %r = qnn.requantize %acc {{multiplier = array<i32: 1518500250>, shift = array<i32: 40>, output_zero_point = -128 : i32}} : ({shape(y, 'i32')}) -> {shape(y, 'i8')}
   return %r : {shape(y, 'i8')}
 }}"""
@@ -70,7 +94,7 @@ def main():
     ap.add_argument("--whittle-run", default="build/bin/whittle-run")
     ap.add_argument("--repeat", type=int, default=20)
     args = ap.parse_args()
-    print("| layer | shape (C, HxW, M, K, stride) | f32 ms | int8 ms | f32/int8 |")
+    print("| layer | shape (C, HxW, M, K, stride; or matmul M, K, N) | f32 ms | int8 ms | f32/int8 |")
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for name, c, hw, m, k, s in LAYERS:
@@ -79,6 +103,13 @@ def main():
             i_ms = run(args.whittle_run, it, x, w, idt, args.repeat, tmp)
             print(f"| {name} | {c}, {hw}x{hw}, {m}, {k}, {s} | {f_ms:.3f} | "
                   f"{i_ms:.3f} | {f_ms / i_ms:.2f} |")
+        for name, rows, depth, columns in MATMULS:
+            (ft, x, w, fd), (it, _, _, idt) = matmul_models(rows, depth,
+                                                            columns)
+            f_ms = run(args.whittle_run, ft, x, w, fd, args.repeat, tmp)
+            i_ms = run(args.whittle_run, it, x, w, idt, args.repeat, tmp)
+            print(f"| {name} | M {rows}, K {depth}, N {columns} | "
+                  f"{f_ms:.3f} | {i_ms:.3f} | {f_ms / i_ms:.2f} |")
 
 
 if __name__ == "__main__":
