@@ -4,9 +4,11 @@ layer3's shape), through whittle-run's JIT on this CPU. Default python3
 with numpy.
 
 usage: python3 bench/int8_conv.py [--whittle-run build/bin/whittle-run]
-                                  [--repeat 20]
-Prints a Markdown table of median run times (weights as function
-arguments, so both variants read them from memory)."""
+                                  [--repeat 20] [--trials 1]
+Prints a Markdown table of run times (weights as function arguments, so
+both variants read them from memory): the median of --repeat runs in one
+process, the smallest such median over --trials processes (on a shared
+machine the smallest is the least disturbed)."""
 import argparse
 import os
 import re
@@ -69,7 +71,12 @@ def matmul_models(rows, depth, columns):
     return (float_model, x, w, np.float32), (int_model, x, w, np.int8)
 
 
-def run(whittle_run, text, x, w, dtype, repeat, tmp):
+def run(whittle_run, text, x, w, dtype, repeat, tmp, trials=1):
+    return min(run_once(whittle_run, text, x, w, dtype, repeat, tmp)
+               for _ in range(trials))
+
+
+def run_once(whittle_run, text, x, w, dtype, repeat, tmp):
     path = os.path.join(tmp, "m.mlir")
     with open(path, "w") as f:
         f.write(text)
@@ -93,21 +100,26 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--whittle-run", default="build/bin/whittle-run")
     ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--trials", type=int, default=1)
     args = ap.parse_args()
     print("| layer | shape (C, HxW, M, K, stride; or matmul M, K, N) | f32 ms | int8 ms | f32/int8 |")
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for name, c, hw, m, k, s in LAYERS:
             (ft, x, w, fd), (it, _, _, idt) = models(c, hw, m, k, s)
-            f_ms = run(args.whittle_run, ft, x, w, fd, args.repeat, tmp)
-            i_ms = run(args.whittle_run, it, x, w, idt, args.repeat, tmp)
+            f_ms = run(args.whittle_run, ft, x, w, fd, args.repeat, tmp,
+                       args.trials)
+            i_ms = run(args.whittle_run, it, x, w, idt, args.repeat, tmp,
+                       args.trials)
             print(f"| {name} | {c}, {hw}x{hw}, {m}, {k}, {s} | {f_ms:.3f} | "
                   f"{i_ms:.3f} | {f_ms / i_ms:.2f} |")
         for name, rows, depth, columns in MATMULS:
             (ft, x, w, fd), (it, _, _, idt) = matmul_models(rows, depth,
                                                             columns)
-            f_ms = run(args.whittle_run, ft, x, w, fd, args.repeat, tmp)
-            i_ms = run(args.whittle_run, it, x, w, idt, args.repeat, tmp)
+            f_ms = run(args.whittle_run, ft, x, w, fd, args.repeat, tmp,
+                       args.trials)
+            i_ms = run(args.whittle_run, it, x, w, idt, args.repeat, tmp,
+                       args.trials)
             print(f"| {name} | M {rows}, K {depth}, N {columns} | "
                   f"{f_ms:.3f} | {i_ms:.3f} | {f_ms / i_ms:.2f} |")
 
