@@ -258,6 +258,35 @@ TEST(QNNLowering, Conv2D) {
              false});
 }
 
+TEST(QNNLowering, Conv2DKernelTiles) {
+  // Large enough for the CPU pipeline's register kernel: full 6x16 tiles
+  // of filters x output pixels with remainders in both (14 = 2*6 + 2
+  // filters, 49 = 3*16 + 1 pixels), the i32 weights broadcast and the i8
+  // im2col extended in the kernel, reduction tiles of 16 and of 12 (K =
+  // 144, 72); both zero points, per-channel and per-tensor.
+  checkConv({{1, 16, 12, 12},
+             {14, 16, 3, 3},
+             {1, 1},
+             {1, 1},
+             {1, 1, 1, 1},
+             1,
+             -128,
+             {0},
+             true});
+  SmallVector<int32_t> zeroPoints;
+  for (int32_t m = 0; m < 13; ++m)
+    zeroPoints.push_back(m % 2 ? -128 + m : 127 - m);
+  checkConv({{2, 8, 9, 9},
+             {13, 8, 3, 3},
+             {1, 1},
+             {1, 1},
+             {0, 0, 0, 0},
+             1,
+             93,
+             zeroPoints,
+             true});
+}
+
 TEST(QNNLowering, DepthwiseAndGroupedConv) {
   checkConv({{2, 6, 7, 7},
              {6, 1, 3, 3},
@@ -466,6 +495,11 @@ TEST(QNNLowering, MatMul) {
   checkMatMul({2, 1, 3, 4}, {3, 4, 5}, 0, {-3}, false);
   checkMatMul({7}, {7, 3}, 127, {1}, false);
   checkMatMul({4, 6}, {6}, -1, {-128}, false);
+  // Full register-kernel tiles with remainders (20 = 3*6 + 2 rows, 35 =
+  // 2*16 + 3 columns), a batch sharing B, and a batch of B.
+  checkMatMul({20, 48}, {48, 35}, -128, {0}, true);
+  checkMatMul({3, 7, 40}, {40, 33}, 127, {-128}, true);
+  checkMatMul({2, 13, 24}, {2, 24, 17}, -5, {0}, false);
 }
 
 //===----------------------------------------------------------------------===//
