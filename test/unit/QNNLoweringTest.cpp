@@ -564,6 +564,67 @@ TEST(QNNLowering, Requantize) {
     }
 }
 
+TEST(QNNLowering, RequantizeNarrowShifts) {
+  // Shifts of 32 to 62 take the 32-bit lowering: exact ties of both
+  // halves of the 64-bit product (2^30 / 2^33 ties at x = 4 mod 8, 2^30 /
+  // 2^32 at x = 2 mod 4 with the half in the low word), remainders just
+  // above a tie in the low word only (2^30 + 1), just below one
+  // (INT32_MIN * (2^31 - 1) / 2^62), and an exact tie at 2^62.
+  struct Case {
+    SmallVector<int32_t> multipliers, shifts;
+    int32_t zp, lo, hi;
+  };
+  std::vector<Case> cases = {
+      {{1073741824}, {33}, 0, -128, 127},
+      {{1073741824}, {32}, -3, -128, 127},
+      {{1073741825}, {40}, 5, -100, 100},
+      {{2147483647}, {62}, 0, -128, 127},
+      {{1073741824}, {62}, 1, -128, 127},
+      {{1073741824, 1073741825, 1518500250, 2147483647},
+       {32, 33, 40, 62},
+       -128,
+       -128,
+       127},
+  };
+  std::vector<int32_t> inputs;
+  for (int32_t v = -1030; v <= 1030; ++v)
+    inputs.push_back(v);
+  for (int32_t k = -130; k <= 130; ++k)
+    for (int32_t d = -1; d <= 1; ++d)
+      inputs.push_back(k * 1024 + 512 + d);
+  for (int32_t v : {INT32_MIN, INT32_MIN + 1, INT32_MAX, INT32_MAX - 1, 1 << 30,
+                    -(1 << 30), 3 << 29, -(3 << 29)})
+    inputs.push_back(v);
+  for (const Case &c : cases)
+    for (RoundingMode mode : kModes) {
+      auto channels = static_cast<int64_t>(c.multipliers.size());
+      SmallVector<int64_t> shape = {1, channels,
+                                    static_cast<int64_t>(inputs.size())};
+      std::vector<int32_t> x;
+      for (int64_t channel = 0; channel < channels; ++channel)
+        llvm::append_range(x, inputs);
+      std::string source = llvm::formatv(
+          "func.func @main(%x: {0}) -> {1} {{\n"
+          "  %y = qnn.requantize %x {{multiplier = {2}, shift = {3}, "
+          "rounding = {4}, output_zero_point = {5} : i32, min = {6} : i32, "
+          "max = {7} : i32} : ({0}) -> {1}\n  return %y : {1}\n}",
+          shapeType(shape, "i32"), shapeType(shape, "i8"),
+          array<int32_t>("i32", c.multipliers), array<int32_t>("i32", c.shifts),
+          roundingAttr(mode), c.zp, c.lo, c.hi);
+      std::vector<int8_t> expected;
+      for (int64_t i = 0; i < count(shape); ++i) {
+        size_t channel = i / inputs.size();
+        expected.push_back(static_cast<int8_t>(
+            requantize(x[i], c.multipliers[channel], c.shifts[channel], mode,
+                       c.zp, c.lo, c.hi)));
+      }
+      std::vector<HostTensor> outputs =
+          run(source, {makeTensor(kInt32, shape, x)});
+      ASSERT_EQ(outputs.size(), 1u);
+      EXPECT_EQ(values<int8_t>(outputs[0]), expected) << source;
+    }
+}
+
 TEST(QNNLowering, AddAndMul) {
   SmallVector<int64_t> aShape = {2, 3, 4}, bShape = {3, 1}, yShape = {2, 3, 4};
   std::vector<int8_t> a = randomI8(count(aShape)), b = randomI8(count(bShape));
