@@ -1,10 +1,14 @@
 """int8 (qnn) vs float (nn) convolution layers on ResNet-18-sized shapes,
-through whittle-run's JIT on this CPU. Default python3 with numpy.
+and matrix products (a fully connected layer, and the im2col product of
+layer3's shape), through whittle-run's JIT on this CPU. Default python3
+with numpy.
 
 usage: python3 bench/int8_conv.py [--whittle-run build/bin/whittle-run]
-                                  [--repeat 20]
-Prints a Markdown table of median run times (weights as function
-arguments, so both variants read them from memory)."""
+                                  [--repeat 20] [--trials 1]
+Prints a Markdown table of run times (weights as function arguments, so
+both variants read them from memory): the median of --repeat runs in one
+process, the smallest such median over --trials processes (on a shared
+machine the smallest is the least disturbed)."""
 import argparse
 import os
 import re
@@ -19,6 +23,13 @@ LAYERS = [
     ("layer2 3x3 s2", 64, 56, 128, 3, 2),
     ("layer3 3x3", 256, 14, 256, 3, 1),
     ("layer4 1x1 s2", 256, 14, 512, 1, 2),
+]
+
+
+# (name, rows M, depth K, columns N): X[M, K] x W[K, N].
+MATMULS = [
+    ("fc 1 row", 1, 512, 1000),
+    ("matmul 196 rows", 196, 2304, 256),
 ]
 
 
@@ -45,7 +56,27 @@ def models(c, hw, m, k, s):
     return (float_model, x, w, np.float32), (int_model, x, w, np.int8)
 
 
-def run(whittle_run, text, x, w, dtype, repeat, tmp):
+def matmul_models(rows, depth, columns):
+    x, w, y = [rows, depth], [depth, columns], [rows, columns]
+    float_model = f"""func.func @main(%x: {shape(x, 'f32')}, %w: {shape(w, 'f32')}) -> {shape(y, 'f32')} {{
+  %y = nn.matmul %x, %w : ({shape(x, 'f32')}, {shape(w, 'f32')}) -> {shape(y, 'f32')}
+  %r = nn.relu %y : ({shape(y, 'f32')}) -> {shape(y, 'f32')}
+  return %r : {shape(y, 'f32')}
+}}"""
+    int_model = f"""func.func @main(%x: {shape(x, 'i8')}, %w: {shape(w, 'i8')}) -> {shape(y, 'i8')} {{
+  %acc = qnn.matmul %x, %w {{a_zero_point = -128 : i32, b_zero_point = array<i32: 0>}} : ({shape(x, 'i8')}, {shape(w, 'i8')}) -> {shape(y, 'i32')}
+  %r = qnn.requantize %acc {{multiplier = array<i32: 1518500250>, shift = array<i32: 40>, output_zero_point = -128 : i32}} : ({shape(y, 'i32')}) -> {shape(y, 'i8')}
+  return %r : {shape(y, 'i8')}
+}}"""
+    return (float_model, x, w, np.float32), (int_model, x, w, np.int8)
+
+
+def run(whittle_run, text, x, w, dtype, repeat, tmp, trials=1):
+    return min(run_once(whittle_run, text, x, w, dtype, repeat, tmp)
+               for _ in range(trials))
+
+
+def run_once(whittle_run, text, x, w, dtype, repeat, tmp):
     path = os.path.join(tmp, "m.mlir")
     with open(path, "w") as f:
         f.write(text)
@@ -69,16 +100,28 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--whittle-run", default="build/bin/whittle-run")
     ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--trials", type=int, default=1)
     args = ap.parse_args()
-    print("| layer | shape (C, HxW, M, K, stride) | f32 ms | int8 ms | f32/int8 |")
+    print("| layer | shape (C, HxW, M, K, stride; or matmul M, K, N) | f32 ms | int8 ms | f32/int8 |")
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for name, c, hw, m, k, s in LAYERS:
             (ft, x, w, fd), (it, _, _, idt) = models(c, hw, m, k, s)
-            f_ms = run(args.whittle_run, ft, x, w, fd, args.repeat, tmp)
-            i_ms = run(args.whittle_run, it, x, w, idt, args.repeat, tmp)
+            f_ms = run(args.whittle_run, ft, x, w, fd, args.repeat, tmp,
+                       args.trials)
+            i_ms = run(args.whittle_run, it, x, w, idt, args.repeat, tmp,
+                       args.trials)
             print(f"| {name} | {c}, {hw}x{hw}, {m}, {k}, {s} | {f_ms:.3f} | "
                   f"{i_ms:.3f} | {f_ms / i_ms:.2f} |")
+        for name, rows, depth, columns in MATMULS:
+            (ft, x, w, fd), (it, _, _, idt) = matmul_models(rows, depth,
+                                                            columns)
+            f_ms = run(args.whittle_run, ft, x, w, fd, args.repeat, tmp,
+                       args.trials)
+            i_ms = run(args.whittle_run, it, x, w, idt, args.repeat, tmp,
+                       args.trials)
+            print(f"| {name} | M {rows}, K {depth}, N {columns} | "
+                  f"{f_ms:.3f} | {i_ms:.3f} | {f_ms / i_ms:.2f} |")
 
 
 if __name__ == "__main__":

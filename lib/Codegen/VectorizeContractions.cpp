@@ -38,28 +38,29 @@ Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value weights,
   SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {m, k}, context),
                                  AffineMap::get(4, 0, {b, k, n}, context),
                                  AffineMap::get(4, 0, {b, m, n}, context)};
+  if (!isa<FloatType>(getElementTypeOrSelf(output.getType()))) {
+    // Integer products (i8 or i32 operands, i32 accumulator) are the named
+    // op with W broadcast over the batch: its vectorization reads the
+    // narrow operands as they are and extends them after the load, where
+    // a generic with `arith.extsi` in its body would vectorize as a 3-D
+    // broadcast contraction.
+    SmallVector<Attribute> mapAttrs;
+    for (AffineMap map : maps)
+      mapAttrs.push_back(AffineMapAttr::get(map));
+    return linalg::BatchMatmulOp::create(
+               builder, loc, output.getType(), ValueRange{weights, input},
+               output,
+               builder.getNamedAttr("indexing_maps",
+                                    builder.getArrayAttr(mapAttrs)))
+        .getResult(0);
+  }
   SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
   auto matmul = linalg::GenericOp::create(
       builder, loc, output.getType(), ValueRange{weights, input}, output, maps,
       iterators, [](OpBuilder &builder, Location loc, ValueRange args) {
-        Type accType = args[2].getType();
-        if (isa<FloatType>(accType)) {
-          Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
-          Value sum = arith::AddFOp::create(builder, loc, product, args[2]);
-          linalg::YieldOp::create(builder, loc, sum);
-          return;
-        }
-        // Integer products (i8 x i8 -> i32) sign-extend as the named
-        // convolution does.
-        auto widen = [&](Value value) -> Value {
-          if (value.getType() == accType)
-            return value;
-          return arith::ExtSIOp::create(builder, loc, accType, value);
-        };
-        Value product =
-            arith::MulIOp::create(builder, loc, widen(args[0]), widen(args[1]));
-        Value sum = arith::AddIOp::create(builder, loc, product, args[2]);
+        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
+        Value sum = arith::AddFOp::create(builder, loc, product, args[2]);
         linalg::YieldOp::create(builder, loc, sum);
       });
   return matmul.getResult(0);
@@ -377,6 +378,37 @@ struct VectorizeContractionsPass
       if (failed(result))
         continue;
       rewriter.replaceOp(tile, result->replacements);
+    }
+
+    // Mixed-width integer contractions (i8 x i32 into i32, as the named
+    // integer products vectorize) take their narrow operands sign-extended
+    // right after the load: upstream's lowering of a mixed-width
+    // vector.contract moves every element on its own.
+    SmallVector<vector::ContractionOp> mixed;
+    func.walk([&](vector::ContractionOp contract) {
+      auto accType = dyn_cast<VectorType>(contract.getAccType());
+      if (!accType || !isa<IntegerType>(accType.getElementType()))
+        return;
+      Type acc = accType.getElementType();
+      if (contract.getLhsType().getElementType() != acc ||
+          contract.getRhsType().getElementType() != acc)
+        mixed.push_back(contract);
+    });
+    for (vector::ContractionOp contract : mixed) {
+      rewriter.setInsertionPoint(contract);
+      Type acc = cast<VectorType>(contract.getAccType()).getElementType();
+      auto widen = [&](Value value) -> Value {
+        auto type = cast<VectorType>(value.getType());
+        if (type.getElementType() == acc)
+          return value;
+        return arith::ExtSIOp::create(rewriter, contract.getLoc(),
+                                      type.clone(acc), value);
+      };
+      Value lhs = widen(contract.getLhs()), rhs = widen(contract.getRhs());
+      rewriter.modifyOpInPlace(contract, [&] {
+        contract.getLhsMutable().assign(lhs);
+        contract.getRhsMutable().assign(rhs);
+      });
     }
 
     // The products and reductions become vector.contract ops that read

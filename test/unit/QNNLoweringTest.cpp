@@ -258,6 +258,35 @@ TEST(QNNLowering, Conv2D) {
              false});
 }
 
+TEST(QNNLowering, Conv2DKernelTiles) {
+  // Large enough for the CPU pipeline's register kernel: full 6x16 tiles
+  // of filters x output pixels with remainders in both (14 = 2*6 + 2
+  // filters, 49 = 3*16 + 1 pixels), the i32 weights broadcast and the i8
+  // im2col extended in the kernel, reduction tiles of 16 and of 12 (K =
+  // 144, 72); both zero points, per-channel and per-tensor.
+  checkConv({{1, 16, 12, 12},
+             {14, 16, 3, 3},
+             {1, 1},
+             {1, 1},
+             {1, 1, 1, 1},
+             1,
+             -128,
+             {0},
+             true});
+  SmallVector<int32_t> zeroPoints;
+  for (int32_t m = 0; m < 13; ++m)
+    zeroPoints.push_back(m % 2 ? -128 + m : 127 - m);
+  checkConv({{2, 8, 9, 9},
+             {13, 8, 3, 3},
+             {1, 1},
+             {1, 1},
+             {0, 0, 0, 0},
+             1,
+             93,
+             zeroPoints,
+             true});
+}
+
 TEST(QNNLowering, DepthwiseAndGroupedConv) {
   checkConv({{2, 6, 7, 7},
              {6, 1, 3, 3},
@@ -466,6 +495,11 @@ TEST(QNNLowering, MatMul) {
   checkMatMul({2, 1, 3, 4}, {3, 4, 5}, 0, {-3}, false);
   checkMatMul({7}, {7, 3}, 127, {1}, false);
   checkMatMul({4, 6}, {6}, -1, {-128}, false);
+  // Full register-kernel tiles with remainders (20 = 3*6 + 2 rows, 35 =
+  // 2*16 + 3 columns), a batch sharing B, and a batch of B.
+  checkMatMul({20, 48}, {48, 35}, -128, {0}, true);
+  checkMatMul({3, 7, 40}, {40, 33}, 127, {-128}, true);
+  checkMatMul({2, 13, 24}, {2, 24, 17}, -5, {0}, false);
 }
 
 //===----------------------------------------------------------------------===//
@@ -525,6 +559,67 @@ TEST(QNNLowering, Requantize) {
       std::vector<HostTensor> outputs =
           run(source, {c.i8Input ? makeTensor(kInt8, shape, x8)
                                  : makeTensor(kInt32, shape, x32)});
+      ASSERT_EQ(outputs.size(), 1u);
+      EXPECT_EQ(values<int8_t>(outputs[0]), expected) << source;
+    }
+}
+
+TEST(QNNLowering, RequantizeNarrowShifts) {
+  // Shifts of 32 to 62 take the 32-bit lowering: exact ties of both
+  // halves of the 64-bit product (2^30 / 2^33 ties at x = 4 mod 8, 2^30 /
+  // 2^32 at x = 2 mod 4 with the half in the low word), remainders just
+  // above a tie in the low word only (2^30 + 1), just below one
+  // (INT32_MIN * (2^31 - 1) / 2^62), and an exact tie at 2^62.
+  struct Case {
+    SmallVector<int32_t> multipliers, shifts;
+    int32_t zp, lo, hi;
+  };
+  std::vector<Case> cases = {
+      {{1073741824}, {33}, 0, -128, 127},
+      {{1073741824}, {32}, -3, -128, 127},
+      {{1073741825}, {40}, 5, -100, 100},
+      {{2147483647}, {62}, 0, -128, 127},
+      {{1073741824}, {62}, 1, -128, 127},
+      {{1073741824, 1073741825, 1518500250, 2147483647},
+       {32, 33, 40, 62},
+       -128,
+       -128,
+       127},
+  };
+  std::vector<int32_t> inputs;
+  for (int32_t v = -1030; v <= 1030; ++v)
+    inputs.push_back(v);
+  for (int32_t k = -130; k <= 130; ++k)
+    for (int32_t d = -1; d <= 1; ++d)
+      inputs.push_back(k * 1024 + 512 + d);
+  for (int32_t v : {INT32_MIN, INT32_MIN + 1, INT32_MAX, INT32_MAX - 1, 1 << 30,
+                    -(1 << 30), 3 << 29, -(3 << 29)})
+    inputs.push_back(v);
+  for (const Case &c : cases)
+    for (RoundingMode mode : kModes) {
+      auto channels = static_cast<int64_t>(c.multipliers.size());
+      SmallVector<int64_t> shape = {1, channels,
+                                    static_cast<int64_t>(inputs.size())};
+      std::vector<int32_t> x;
+      for (int64_t channel = 0; channel < channels; ++channel)
+        llvm::append_range(x, inputs);
+      std::string source = llvm::formatv(
+          "func.func @main(%x: {0}) -> {1} {{\n"
+          "  %y = qnn.requantize %x {{multiplier = {2}, shift = {3}, "
+          "rounding = {4}, output_zero_point = {5} : i32, min = {6} : i32, "
+          "max = {7} : i32} : ({0}) -> {1}\n  return %y : {1}\n}",
+          shapeType(shape, "i32"), shapeType(shape, "i8"),
+          array<int32_t>("i32", c.multipliers), array<int32_t>("i32", c.shifts),
+          roundingAttr(mode), c.zp, c.lo, c.hi);
+      std::vector<int8_t> expected;
+      for (int64_t i = 0; i < count(shape); ++i) {
+        size_t channel = i / inputs.size();
+        expected.push_back(static_cast<int8_t>(
+            requantize(x[i], c.multipliers[channel], c.shifts[channel], mode,
+                       c.zp, c.lo, c.hi)));
+      }
+      std::vector<HostTensor> outputs =
+          run(source, {makeTensor(kInt32, shape, x)});
       ASSERT_EQ(outputs.size(), 1u);
       EXPECT_EQ(values<int8_t>(outputs[0]), expected) << source;
     }

@@ -4,11 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The integer products keep i8 operands all the way into linalg's named
-// ops (`linalg.conv_2d_nchw_fchw`, `linalg.depthwise_conv_2d_nchw_chw`,
-// `linalg.matmul`, `linalg.batch_matmul` with i8 inputs and an i32
-// accumulator; the named ops sign-extend), so the inner loop multiplies
-// bytes. The zero points leave the inner loop as in gemmlowp:
+// The integer products become linalg's named ops
+// (`linalg.conv_2d_nchw_fchw`, `linalg.depthwise_conv_2d_nchw_chw`,
+// `linalg.matmul`, `linalg.batch_matmul`) with an i32 accumulator; the
+// operand the CPU's register kernel streams as vectors stays i8 (a
+// quarter of f32's memory traffic), the one it broadcasts is widened to
+// i32 beforehand (see buildI8Convolution). The zero points leave the
+// inner loop as in gemmlowp:
 //
 //   sum (x - zx)(w - zw) = sum x w - zw sum x - zx sum w + K zx zw
 //
@@ -38,8 +40,31 @@ SmallVector<ReassociationIndices> splitSecondDim(int64_t rank) {
   return groups;
 }
 
+/// `value` (i8) sign-extended to i32 by an elementwise generic of its own.
+Value buildWidened(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Type i32 = b.getI32Type();
+  return buildMappedGeneric(
+      b, loc, value, b.getMultiDimIdentityMap(type.getRank()),
+      RankedTensorType::get(type.getShape(), i32),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        return arith::ExtSIOp::create(nb, nl, i32, args[0]);
+      });
+}
+
 /// `init + conv(x, w)` for i8 `x` (already padded, N x C x D...) and `w`
 /// (M x C/group x K...) into the i32 `init` (N x M x O...).
+///
+/// The dense 2-D convolution takes its weights sign-extended to i32 by an
+/// elementwise generic of their own and its input as bytes: the CPU
+/// pipeline rewrites it as a matrix product (weights x im2col of the
+/// input) and tiles it into the f32 register kernel, whose row operand
+/// (the weights) is read one broadcast scalar at a time and whose vector
+/// operand (the im2col bytes, a quarter of f32's traffic) is sign-extended
+/// after each vector load. Bytes on the scalar side would be transposed
+/// element by element. The depthwise convolution keeps its bytes: LLVM
+/// vectorizes its loops well as they are, and widened copies of its
+/// operands cost more than its few products.
 Value buildI8Convolution(OpBuilder &b, Location loc, Value x, Value w,
                          Value init, ArrayRef<int64_t> strides,
                          ArrayRef<int64_t> dilations, int64_t group) {
@@ -54,9 +79,9 @@ Value buildI8Convolution(OpBuilder &b, Location loc, Value x, Value w,
     auto stridesAttr = b.getI64TensorAttr(strides);
     auto dilationsAttr = b.getI64TensorAttr(dilations);
     if (group == 1)
-      return linalg::Conv2DNchwFchwOp::create(b, loc, resultType,
-                                              ValueRange{x, w}, init,
-                                              stridesAttr, dilationsAttr)
+      return linalg::Conv2DNchwFchwOp::create(
+                 b, loc, resultType, ValueRange{x, buildWidened(b, loc, w)},
+                 init, stridesAttr, dilationsAttr)
           .getResult(0);
     if (group == channels && filters == channels) {
       Value depthwise = tensor::CollapseShapeOp::create(
@@ -379,15 +404,19 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     Type i32 = rewriter.getI32Type();
     Value zero = buildInt(rewriter, loc, i32, 0);
 
-    // The byte product, i8 x i8 -> i32.
+    // The byte product, i8 x i8 -> i32, with A (the register kernel's
+    // broadcast scalars) widened to i32 and B (its vectors) left as bytes,
+    // as for the convolutions (buildI8Convolution).
     Value core;
     if (product(bBatch) == 1) {
       int64_t rows = product(aBatch) * m;
       auto type = RankedTensorType::get({rows, n}, i32);
       core = linalg::MatmulOp::create(
                  rewriter, loc, type,
-                 ValueRange{buildReshape(rewriter, loc, a, {rows, k}),
-                            buildReshape(rewriter, loc, bValue, {k, n})},
+                 ValueRange{
+                     buildWidened(rewriter, loc,
+                                  buildReshape(rewriter, loc, a, {rows, k})),
+                     buildReshape(rewriter, loc, bValue, {k, n})},
                  buildFilled(rewriter, loc, type, zero))
                  .getResult(0);
     } else {
@@ -403,7 +432,8 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
                                {count, k, n});
       auto type = RankedTensorType::get({count, m, n}, i32);
       core = linalg::BatchMatmulOp::create(
-                 rewriter, loc, type, ValueRange{lhs, rhs},
+                 rewriter, loc, type,
+                 ValueRange{buildWidened(rewriter, loc, lhs), rhs},
                  buildFilled(rewriter, loc, type, zero))
                  .getResult(0);
     }

@@ -7,7 +7,10 @@
 // The elementwise rescales. Each is one `linalg.generic` whose body widens
 // to i64, forms the exact numerator, rescales it (RescaleUtils) and ends
 // with the output stage; per-channel multipliers and shifts are constant
-// i64 vectors read along the channel axis.
+// i64 vectors read along the channel axis. A requantize that scales down
+// (shifts of 32 or more) and rounds to nearest stays in 32-bit lanes
+// instead (buildNarrowRescale), which LLVM vectorizes: the rescale of
+// every convolution's accumulator.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,9 +38,39 @@ struct RequantizeLowering : OpConversionPattern<RequantizeOp> {
     RescaleParams params = getRescaleParams(op.getMultiplier(), op.getShift());
     SmallVector<Value> inputs = {adaptor.getX()};
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
-    params.addInputs(rewriter, loc, rank, axis, inputs, maps);
     RoundingMode mode = op.getRounding();
     int32_t zp = op.getOutputZeroPoint(), lo = op.getMin(), hi = op.getMax();
+    SmallVector<int32_t> multipliers(op.getMultiplier()), shifts(op.getShift());
+    if (canRescaleInI32(multipliers, shifts, mode, zp)) {
+      // The usual case (an accumulator scaled down): 32-bit lanes only,
+      // which LLVM vectorizes.
+      Type i32 = rewriter.getI32Type();
+      bool perChannel = multipliers.size() > 1;
+      if (perChannel) {
+        auto widen = [](ArrayRef<int32_t> values) {
+          return SmallVector<int64_t>(values.begin(), values.end());
+        };
+        inputs.push_back(buildVector(rewriter, loc, widen(multipliers), i32));
+        inputs.push_back(buildVector(rewriter, loc, widen(shifts), i32));
+        maps.append(2, channelMap(rewriter.getContext(), rank, axis));
+      }
+      rewriter.replaceOp(
+          op,
+          buildMappedGeneric(
+              rewriter, loc, inputs, maps, resultType,
+              [&](OpBuilder &b, Location l, ValueRange args) {
+                Value x = buildExtend(b, l, args[0], i32);
+                Value multiplier =
+                    perChannel ? args[1] : buildInt(b, l, i32, multipliers[0]);
+                Value shift =
+                    perChannel ? args[2] : buildInt(b, l, i32, shifts[0]);
+                return buildOutputStage(
+                    b, l, buildNarrowRescale(b, l, x, multiplier, shift, mode),
+                    zp, lo, hi);
+              }));
+      return success();
+    }
+    params.addInputs(rewriter, loc, rank, axis, inputs, maps);
     Value y = buildMappedGeneric(
         rewriter, loc, inputs, maps, resultType,
         [&](OpBuilder &b, Location l, ValueRange args) {

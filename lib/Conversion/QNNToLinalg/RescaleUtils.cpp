@@ -165,6 +165,80 @@ Value buildRescale(OpBuilder &b, Location loc, Value value, Value multiplier,
   return arith::SelectOp::create(b, loc, isRight, right, left);
 }
 
+bool canRescaleInI32(ArrayRef<int32_t> multipliers, ArrayRef<int32_t> shifts,
+                     RoundingMode mode, int32_t zeroPoint) {
+  return mode != RoundingMode::pseudo_stochastic &&
+         llvm::all_of(multipliers, [](int32_t m) { return m > 0; }) &&
+         llvm::all_of(shifts, [](int32_t s) { return s >= 32 && s <= 62; }) &&
+         std::abs(int64_t(zeroPoint)) < (int64_t(1) << 30);
+}
+
+Value buildNarrowRescale(OpBuilder &b, Location loc, Value value,
+                         Value multiplier, Value shift, RoundingMode mode) {
+  assert(mode != RoundingMode::pseudo_stochastic &&
+         "pseudo-stochastic rounding is not implemented in 32 bits");
+  Type i32 = b.getI32Type();
+  Value one = buildInt(b, loc, i32, 1);
+  Value sixteen = buildInt(b, loc, i32, 16);
+  Value lowMask = buildInt(b, loc, i32, 0xffff);
+  auto add = [&](Value x, Value y) {
+    return arith::AddIOp::create(b, loc, x, y);
+  };
+  auto mul = [&](Value x, Value y) {
+    return arith::MulIOp::create(b, loc, x, y);
+  };
+  auto shr = [&](Value x, Value y) {
+    return arith::ShRUIOp::create(b, loc, x, y);
+  };
+  auto shl = [&](Value x, Value y) {
+    return arith::ShLIOp::create(b, loc, x, y);
+  };
+  auto andi = [&](Value x, Value y) {
+    return arith::AndIOp::create(b, loc, x, y);
+  };
+  auto compare = [&](arith::CmpIPredicate predicate, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, predicate, x, y);
+  };
+
+  // |value| as an unsigned number (INT32_MIN gives 2^31) times the
+  // multiplier, as high * 2^32 + low (below 2^62), from the 16-bit halves
+  // x = xh 2^16 + xl and m = mh 2^16 + ml. Every partial result fits 32
+  // unsigned bits: xh <= 2^15 (with xl = 0 when xh = 2^15) and
+  // mh < 2^15, so xl mh + xh ml + (xl ml >> 16) < 2 (2^15 - 1)(2^16 - 1)
+  // + 2^16 < 2^32.
+  auto [negative, magnitude] = splitSign(b, loc, value);
+  Value xl = andi(magnitude, lowMask), xh = shr(magnitude, sixteen);
+  Value ml = andi(multiplier, lowMask), mh = shr(multiplier, sixteen);
+  Value lowProduct = mul(xl, ml);
+  Value middle = add(add(mul(xl, mh), mul(xh, ml)), shr(lowProduct, sixteen));
+  Value high = add(mul(xh, mh), shr(middle, sixteen));
+  Value low = arith::OrIOp::create(b, loc, shl(middle, sixteen),
+                                   andi(lowProduct, lowMask));
+
+  // Dividing by 2^shift = 2^32 2^t keeps high >> t; the discarded bits are
+  // (high mod 2^t) 2^32 + low, and half of 2^shift is halfHigh 2^32 +
+  // halfLow: (2^(t-1), 0) for t > 0, (0, 2^31) for t = 0.
+  Value t = arith::SubIOp::create(b, loc, shift, buildInt(b, loc, i32, 32));
+  Value quotient = shr(high, t);
+  Value power = shl(one, t);
+  Value remainderHigh = andi(high, arith::SubIOp::create(b, loc, power, one));
+  Value halfHigh = shr(power, one);
+  Value halfLow = shl(andi(power, one), buildInt(b, loc, i32, 31));
+  Value highEqual = compare(arith::CmpIPredicate::eq, remainderHigh, halfHigh);
+  Value above = arith::OrIOp::create(
+      b, loc, compare(arith::CmpIPredicate::ugt, remainderHigh, halfHigh),
+      andi(highEqual, compare(arith::CmpIPredicate::ugt, low, halfLow)));
+  Value tie = andi(highEqual, compare(arith::CmpIPredicate::eq, low, halfLow));
+  Value up;
+  if (mode == RoundingMode::half_away) {
+    up = arith::OrIOp::create(b, loc, above, tie);
+  } else {
+    Value odd = arith::TruncIOp::create(b, loc, b.getI1Type(), quotient);
+    up = arith::OrIOp::create(b, loc, above, andi(tie, odd));
+  }
+  return joinSign(b, loc, negative, quotient, up);
+}
+
 Value buildOutputStage(OpBuilder &b, Location loc, Value value,
                        int32_t zeroPoint, int32_t min, int32_t max) {
   // In the value's own width (at least 32 bits): the clamp must come

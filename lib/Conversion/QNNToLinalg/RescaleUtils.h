@@ -65,6 +65,24 @@ mlir::Value buildRescale(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value shift, ShiftSigns signs,
                          RoundingMode mode);
 
+/// Whether buildNarrowRescale is exact for a requantize with these
+/// parameters: every multiplier positive, every shift in [32, 62] (real
+/// scales below 1/2, the usual case of an accumulator), rounding to
+/// nearest, and an output zero point the rescaled value (at most 2^30 in
+/// magnitude) cannot overflow i32 with.
+bool canRescaleInI32(llvm::ArrayRef<int32_t> multipliers,
+                     llvm::ArrayRef<int32_t> shifts, RoundingMode mode,
+                     int32_t zeroPoint);
+
+/// QNNArithmetic's `rescale(value, multiplier, shift)` with 32-bit
+/// operations only, for i32 `value`, `multiplier` in (0, 2^31) and `shift`
+/// in [32, 62] (all three i32), `mode` nearest_even or half_away. The
+/// 62-bit product comes from four 16 x 16-bit products, so that LLVM
+/// vectorizes the loop (it declines 64-bit multiplies on AVX2).
+mlir::Value buildNarrowRescale(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::Value value, mlir::Value multiplier,
+                               mlir::Value shift, RoundingMode mode);
+
 /// The output stage: `clamp(value + zeroPoint, min, max)` as i8, in
 /// `value`'s width (i32 for narrower values); `value + zeroPoint` must not
 /// overflow it.

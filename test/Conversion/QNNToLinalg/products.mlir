@@ -1,13 +1,20 @@
 // RUN: whittle-opt %s --split-input-file --convert-qnn-to-linalg --canonicalize | FileCheck %s
 
-// i8 operands go straight into the named convolution with an i32
-// accumulator; padding holds the input zero point; the zero point's
-// correction (-zx * sum w) starts the accumulator with the bias.
+// The weights are sign-extended to i32 by a generic of their own and the
+// padded input stays i8, so that the CPU pipeline's register kernel
+// broadcasts i32 weights and streams input bytes; padding holds the input
+// zero point; the zero point's correction (-zx * sum w) starts the
+// accumulator with the bias.
 // CHECK-LABEL: func @conv
-// CHECK: tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: %[[PAD:.+]] = tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK: tensor.yield %c-128_i8 : i8
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "reduction", "reduction"]{{.*}}ins(%{{.*}} : tensor<4x3x3x3xi8>) outs(%{{.*}} : tensor<4xi32>)
-// CHECK: linalg.conv_2d_nchw_fchw {{.*}}strides = dense<2>{{.*}}ins(%{{.*}}, %{{.*}} : tensor<1x3x10x10xi8>, tensor<4x3x3x3xi8>) outs(%{{.*}} : tensor<1x4x4x4xi32>)
+// CHECK: %[[INIT:.+]] = linalg.generic {{.*}}outs(%{{.*}} : tensor<1x4x4x4xi32>)
+// CHECK: %[[W:.+]] = linalg.generic {{.*}}ins(%arg1 : tensor<4x3x3x3xi8>) outs(%{{.*}} : tensor<4x3x3x3xi32>)
+// CHECK-NEXT: ^bb0(%[[WIN:.+]]: i8, %{{.*}}: i32):
+// CHECK-NEXT: %[[WIDE:.+]] = arith.extsi %[[WIN]] : i8 to i32
+// CHECK-NEXT: linalg.yield %[[WIDE]] : i32
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}}strides = dense<2>{{.*}}ins(%[[PAD]], %[[W]] : tensor<1x3x10x10xi8>, tensor<4x3x3x3xi32>) outs(%[[INIT]] : tensor<1x4x4x4xi32>)
 // CHECK-NOT: linalg.generic
 // CHECK: return
 func.func @conv(%x: tensor<1x3x8x8xi8>, %w: tensor<4x3x3x3xi8>, %b: tensor<4xi32>) -> tensor<1x4x4x4xi32> {
@@ -18,7 +25,7 @@ func.func @conv(%x: tensor<1x3x8x8xi8>, %w: tensor<4x3x3x3xi8>, %b: tensor<4xi32
 // -----
 
 // Without zero points or bias the accumulator starts at 0; a depthwise
-// convolution is the named depthwise op.
+// convolution is the named depthwise op, on the bytes themselves.
 // CHECK-LABEL: func @depthwise
 // CHECK: linalg.fill
 // CHECK: linalg.depthwise_conv_2d_nchw_chw {{.*}}ins(%{{.*}}, %{{.*}} : tensor<1x8x6x6xi8>, tensor<8x3x3xi8>) outs(%{{.*}} : tensor<1x8x4x4xi32>)
@@ -46,11 +53,14 @@ func.func @grouped_weight_zero_point(%x: tensor<1x4x5x5xi8>, %w: tensor<4x2x1x1x
 
 // -----
 
-// Matrix products: the bytes into linalg.matmul (batches sharing B fold
-// into rows), then one elementwise correction: - zb rowsum(a) - za
-// colsum(b) + K za zb + bias.
+// Matrix products: A sign-extended to i32, B as bytes, into linalg.matmul
+// (batches sharing B fold into rows), then one elementwise correction:
+// - zb rowsum(a) - za colsum(b) + K za zb + bias.
 // CHECK-LABEL: func @matmul
-// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<10x16xi8>, tensor<16x7xi8>) outs(%{{.*}} : tensor<10x7xi32>)
+// CHECK: %[[A:.+]] = linalg.generic {{.*}}ins(%{{.*}} : tensor<10x16xi8>) outs(%{{.*}} : tensor<10x16xi32>)
+// CHECK-NEXT: ^bb0(%[[AIN:.+]]: i8, %{{.*}}: i32):
+// CHECK-NEXT: arith.extsi %[[AIN]] : i8 to i32
+// CHECK: linalg.matmul ins(%[[A]], %arg1 : tensor<10x16xi32>, tensor<16x7xi8>) outs(%{{.*}} : tensor<10x7xi32>)
 // CHECK: linalg.generic {{.*}}ins(%{{.*}} : tensor<2x5x16xi8>) outs(%{{.*}} : tensor<2x5xi32>)
 // CHECK: linalg.generic {{.*}}ins(%{{.*}} : tensor<16x7xi8>) outs(%{{.*}} : tensor<7xi32>)
 // CHECK: linalg.generic {{.*}}ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x5x7xi32>, tensor<2x5xi32>, tensor<7xi32>, tensor<7xi32>)
@@ -64,7 +74,7 @@ func.func @matmul(%a: tensor<2x5x16xi8>, %b: tensor<16x7xi8>, %bias: tensor<7xi3
 
 // Batches of B: linalg.batch_matmul on the broadcast operands.
 // CHECK-LABEL: func @batch_matmul
-// CHECK: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<6x3x4xi8>, tensor<6x4x5xi8>) outs(%{{.*}} : tensor<6x3x5xi32>)
+// CHECK: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<6x3x4xi32>, tensor<6x4x5xi8>) outs(%{{.*}} : tensor<6x3x5xi32>)
 func.func @batch_matmul(%a: tensor<2x1x3x4xi8>, %b: tensor<3x4x5xi8>) -> tensor<2x3x3x5xi32> {
   %y = qnn.matmul %a, %b {b_zero_point = array<i32: 0>} : (tensor<2x1x3x4xi8>, tensor<3x4x5xi8>) -> tensor<2x3x3x5xi32>
   return %y : tensor<2x3x3x5xi32>

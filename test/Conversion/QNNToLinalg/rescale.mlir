@@ -1,12 +1,13 @@
 // RUN: whittle-opt %s --split-input-file --convert-qnn-to-linalg --canonicalize | FileCheck %s
 
-// Requantize per tensor with a right shift: i64 product, sign-magnitude
-// shift, round half to even on the discarded bits, output stage.
+// Requantize per tensor with a right shift below 32: i64 product,
+// sign-magnitude shift, round half to even on the discarded bits, output
+// stage.
 // CHECK-LABEL: func @requantize
 // CHECK: linalg.generic
 // CHECK: arith.extsi %{{.*}} : i32 to i64
 // CHECK: arith.muli %{{.*}}, %c1073741824_i64 : i64
-// CHECK: arith.shrui %{{.*}}, %c38_i64 : i64
+// CHECK: arith.shrui %{{.*}}, %c31_i64 : i64
 // CHECK: arith.cmpi ugt
 // CHECK: arith.cmpi eq
 // CHECK: arith.trunci %{{.*}} : i64 to i1
@@ -14,8 +15,54 @@
 // CHECK: arith.minsi %{{.*}}, %c127_i64
 // CHECK: arith.trunci %{{.*}} : i64 to i8
 func.func @requantize(%acc: tensor<1x4x4x4xi32>) -> tensor<1x4x4x4xi8> {
+  %y = qnn.requantize %acc {multiplier = array<i32: 1073741824>, shift = array<i32: 31>, output_zero_point = -10 : i32, min = -10 : i32} : (tensor<1x4x4x4xi32>) -> tensor<1x4x4x4xi8>
+  return %y : tensor<1x4x4x4xi8>
+}
+
+// -----
+
+// Shifts of 32 or more (a real scale below 1/2, the usual accumulator
+// case) stay in 32-bit lanes: the magnitude times the multiplier from
+// 16-bit halves (here the multiplier's low half is 0, so two of the four
+// products fold away), the high word shifted by shift - 32, the rounding
+// from the rest of the high word and the low word.
+// CHECK-LABEL: func @requantize_narrow
+// CHECK-NOT: i64
+// CHECK: linalg.generic
+// CHECK: %[[NEG:.+]] = arith.cmpi slt, %[[IN:.+]], %c0_i32 : i32
+// CHECK: %[[MAG:.+]] = arith.select %[[NEG]], %{{.*}}, %[[IN]] : i32
+// CHECK-DAG: %[[XL:.+]] = arith.andi %[[MAG]], %c65535_i32 : i32
+// CHECK-DAG: %[[XH:.+]] = arith.shrui %[[MAG]], %c16_i32 : i32
+// CHECK-DAG: arith.muli %[[XL]], %c16384_i32 : i32
+// CHECK-DAG: arith.muli %[[XH]], %c16384_i32 : i32
+// CHECK: arith.shrui %{{.*}}, %c6_i32 : i32
+// CHECK: arith.andi %{{.*}}, %c63_i32 : i32
+// CHECK: arith.cmpi eq, %{{.*}}, %c32_i32 : i32
+// CHECK: arith.minsi %{{.*}}, %c127_i32 : i32
+// CHECK: arith.trunci %{{.*}} : i32 to i8
+// CHECK-NOT: i64
+// CHECK: return
+func.func @requantize_narrow(%acc: tensor<1x4x4x4xi32>) -> tensor<1x4x4x4xi8> {
   %y = qnn.requantize %acc {multiplier = array<i32: 1073741824>, shift = array<i32: 38>, output_zero_point = -10 : i32, min = -10 : i32} : (tensor<1x4x4x4xi32>) -> tensor<1x4x4x4xi8>
   return %y : tensor<1x4x4x4xi8>
+}
+
+// -----
+
+// Per channel on the 32-bit path: i32 multiplier and shift vectors; the
+// shift of each lane is a variable one.
+// CHECK-LABEL: func @requantize_narrow_per_channel
+// CHECK-DAG: %[[M:.+]] = arith.constant dense<[1073741824, 1, 3]> : tensor<3xi32>
+// CHECK-DAG: %[[S:.+]] = arith.constant dense<[32, 40, 62]> : tensor<3xi32>
+// CHECK: linalg.generic {{.*}}ins(%{{.*}}, %[[M]], %[[S]] : tensor<2x3x5xi32>, tensor<3xi32>, tensor<3xi32>)
+// CHECK: ^bb0(%{{.*}}: i32, %{{.*}}: i32, %[[SHIFT:.+]]: i32, %{{.*}}: i8):
+// CHECK: %[[T:.+]] = arith.subi %[[SHIFT]], %c32_i32 : i32
+// CHECK: arith.shrui %{{.*}}, %[[T]] : i32
+// CHECK-NOT: i64
+// CHECK: return
+func.func @requantize_narrow_per_channel(%acc: tensor<2x3x5xi32>) -> tensor<2x3x5xi8> {
+  %y = qnn.requantize %acc {multiplier = array<i32: 1073741824, 1, 3>, shift = array<i32: 32, 40, 62>, rounding = #qnn.rounding<half_away>} : (tensor<2x3x5xi32>) -> tensor<2x3x5xi8>
+  return %y : tensor<2x3x5xi8>
 }
 
 // -----
