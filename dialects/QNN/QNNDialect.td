@@ -40,6 +40,15 @@ def QNN_Dialect : Dialect {
     uses `M = 1`, a pure shift. The scalar reference of this arithmetic is
     `whittle/Dialect/QNN/QNNArithmetic.h`.
 
+    Rounding modes: `nearest_even`, `half_away`, NITI's `pseudo_stochastic`
+    (for power-of-two divisors), and, on `qnn.requantize` only, `float32`:
+    the accumulator and then its product with `M` are first rounded to 24
+    significant bits (ties to even), as `float(acc) * scale` rounds in
+    float32, and the result to nearest even. It reproduces float
+    requantization (ONNX Runtime's, and ONNX's float32 reference) for
+    models whose scales are float32 numbers, whose mantissa `M` holds
+    exactly.
+
     Data movement (reshape, transpose, flatten, pad, slice, squeeze and the
     like) does not depend on the scale, so integer models keep using the
     `nn` ops for it, on `i8` tensors: one definition of each shape rule.
@@ -53,7 +62,8 @@ def QNN_RoundingMode : I32EnumAttr<"RoundingMode",
     "how a rescale rounds the discarded fraction", [
       I32EnumAttrCase<"nearest_even", 0>,
       I32EnumAttrCase<"half_away", 1>,
-      I32EnumAttrCase<"pseudo_stochastic", 2>
+      I32EnumAttrCase<"pseudo_stochastic", 2>,
+      I32EnumAttrCase<"float32", 3>
     ]> {
   let cppNamespace = "::whittle::qnn";
   let genSpecializedAttr = 0;

@@ -152,6 +152,57 @@ TEST(QNNArithmetic, FixedPointRequantizeMatchesRealRescale) {
   EXPECT_LE(mismatches, 5);
 }
 
+/// `round(float(acc) * scale)` in the machine's float32 arithmetic, one
+/// multiply rounded on its own (no fused multiply-add).
+int64_t floatRequantize(int32_t acc, float scale) {
+  volatile float converted = static_cast<float>(acc);
+  volatile float product = converted * scale;
+  return static_cast<int64_t>(std::nearbyint(product));
+}
+
+TEST(QNNArithmetic, Float32RoundingMatchesFloatArithmetic) {
+  // Any float32 scale is an exact 31-bit multiplier and shift; `float32`
+  // rounding must then give the float computation's result bit for bit,
+  // near-ties included, also for accumulators beyond float's 2^24.
+  std::mt19937_64 random(5);
+  std::uniform_int_distribution<int32_t> small(-(1 << 20), 1 << 20);
+  std::uniform_int_distribution<int32_t> large(INT32_MIN, INT32_MAX);
+  std::uniform_real_distribution<double> exponents(-20, 0);
+  int differFromExact = 0;
+  for (int i = 0; i < 200000; ++i) {
+    auto scale = static_cast<float>(std::exp2(exponents(random)));
+    int32_t acc = i % 4 == 0 ? large(random) : small(random);
+    // Near-ties: an accumulator that puts the product close to k + 0.5.
+    if (i % 4 == 1) {
+      double k = std::floor(acc * static_cast<double>(scale));
+      acc = static_cast<int32_t>(std::llround((k + 0.5) / scale));
+    }
+    auto fixed = getFixedPointMultiplier(scale);
+    ASSERT_TRUE(fixed.has_value());
+    ASSERT_EQ(std::ldexp(static_cast<double>(fixed->multiplier), -fixed->shift),
+              static_cast<double>(scale));
+    int64_t expected = floatRequantize(acc, scale);
+    EXPECT_EQ(
+        rescale(acc, fixed->multiplier, fixed->shift, RoundingMode::float32),
+        expected)
+        << acc << " * " << scale;
+    differFromExact += rescale(acc, fixed->multiplier, fixed->shift,
+                               RoundingMode::nearest_even) != expected;
+  }
+  // The near-tie accumulators make the two roundings differ visibly.
+  EXPECT_GT(differFromExact, 100);
+}
+
+TEST(QNNArithmetic, RoundToFloat32Precision) {
+  EXPECT_EQ(roundToFloat32Precision(0), 0);
+  EXPECT_EQ(roundToFloat32Precision((1 << 24) - 1), (1 << 24) - 1);
+  // 2^24 + 1 is a tie between 2^24 and 2^24 + 2: to even.
+  EXPECT_EQ(roundToFloat32Precision((1 << 24) + 1), 1 << 24);
+  EXPECT_EQ(roundToFloat32Precision((1 << 24) + 3), (1 << 24) + 4);
+  EXPECT_EQ(roundToFloat32Precision(-((1 << 24) + 3)), -((1 << 24) + 4));
+  EXPECT_EQ(roundToFloat32Precision(INT32_MAX), __int128(1) << 31);
+}
+
 TEST(QNNArithmetic, PowerOfTwoShift) {
   EXPECT_EQ(getPowerOfTwoShift(0.25), 2);
   EXPECT_EQ(getPowerOfTwoShift(8.0), -3);

@@ -122,6 +122,10 @@ std::vector<HostTensor> run(const std::string &source,
 constexpr RoundingMode kModes[] = {RoundingMode::nearest_even,
                                    RoundingMode::half_away,
                                    RoundingMode::pseudo_stochastic};
+/// qnn.requantize also rounds as float32.
+constexpr RoundingMode kRequantizeModes[] = {
+    RoundingMode::nearest_even, RoundingMode::half_away,
+    RoundingMode::pseudo_stochastic, RoundingMode::float32};
 
 //===----------------------------------------------------------------------===//
 // Convolutions
@@ -527,7 +531,7 @@ TEST(QNNLowering, Requantize) {
       {{1}, {1}, 0, -128, 127, true},                   // i8 input
   };
   for (const Case &c : cases)
-    for (RoundingMode mode : kModes) {
+    for (RoundingMode mode : kRequantizeModes) {
       SmallVector<int64_t> shape = {
           2, static_cast<int64_t>(c.multipliers.size()), 3, 5};
       std::vector<int32_t> x32 = randomI32(count(shape), -(1 << 20), 1 << 20);
@@ -596,7 +600,7 @@ TEST(QNNLowering, RequantizeNarrowShifts) {
                     -(1 << 30), 3 << 29, -(3 << 29)})
     inputs.push_back(v);
   for (const Case &c : cases)
-    for (RoundingMode mode : kModes) {
+    for (RoundingMode mode : kRequantizeModes) {
       auto channels = static_cast<int64_t>(c.multipliers.size());
       SmallVector<int64_t> shape = {1, channels,
                                     static_cast<int64_t>(inputs.size())};

@@ -18,9 +18,9 @@
 //
 // Rescales use the real ratio as ONNX Runtime computes it (float32
 // `x_scale * w_scale / y_scale`), which a 31-bit fixed-point multiplier
-// represents exactly, and round to nearest even: the results then differ
-// from ONNX Runtime's float requantization only where its float32 product
-// `acc * ratio` rounds across a tie.
+// represents exactly. Requantization of products rounds as float32
+// (`round(float(acc) * ratio)`, qnn's `float32` rounding), the other
+// rescales exactly to nearest even.
 //
 //===----------------------------------------------------------------------===//
 
@@ -436,11 +436,13 @@ Value Converter::buildRequantize(Location loc, Value acc,
     multipliers.push_back(fixed->multiplier);
     shifts.push_back(fixed->shift);
   }
+  // The ratios are float32 numbers, which the multipliers hold exactly:
+  // float32 rounding then gives `round(float(acc) * ratio)` as ONNX's
+  // float32 definition (and ONNX Runtime) evaluates it.
   return qnn::RequantizeOp::create(
       b, loc, acc, b.getDenseI32ArrayAttr(multipliers),
       b.getDenseI32ArrayAttr(shifts), b.getI64IntegerAttr(axis),
-      qnn::RoundingModeAttr::get(b.getContext(),
-                                 qnn::RoundingMode::nearest_even),
+      qnn::RoundingModeAttr::get(b.getContext(), qnn::RoundingMode::float32),
       b.getI32IntegerAttr(y.zeroPoint()), b.getI32IntegerAttr(clamp.min),
       b.getI32IntegerAttr(clamp.max));
 }

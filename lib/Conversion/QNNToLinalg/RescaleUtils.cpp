@@ -69,6 +69,7 @@ Value buildRoundingShiftRight(OpBuilder &b, Location loc, Value value,
   Value up;
   switch (mode) {
   case RoundingMode::nearest_even:
+  case RoundingMode::float32:
   case RoundingMode::half_away: {
     Value half = arith::ShLIOp::create(
         b, loc, one, arith::SubIOp::create(b, loc, shift, one));
@@ -129,11 +130,57 @@ Value buildRoundingDivide(OpBuilder &b, Location loc, Value numerator,
   return joinSign(b, loc, negative, quotient, up);
 }
 
+/// QNNArithmetic's roundToFloat32Precision of an integer `value` whose
+/// magnitude fits its (unsigned) type.
+static Value buildRoundToFloat32Precision(OpBuilder &b, Location loc,
+                                          Value value) {
+  Type type = value.getType();
+  unsigned width = type.getIntOrFloatBitWidth();
+  auto [negative, magnitude] = splitSign(b, loc, value);
+  Value zero = buildInt(b, loc, type, 0), one = buildInt(b, loc, type, 1);
+  Value bits = arith::SubIOp::create(
+      b, loc, buildInt(b, loc, type, width),
+      math::CountLeadingZerosOp::create(b, loc, magnitude));
+  Value drop = arith::MaxSIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, bits, buildInt(b, loc, type, 24)),
+      zero);
+  Value quotient = arith::ShRUIOp::create(b, loc, magnitude, drop);
+  Value power = arith::ShLIOp::create(b, loc, one, drop);
+  Value remainder = arith::AndIOp::create(
+      b, loc, magnitude, arith::SubIOp::create(b, loc, power, one));
+  Value half = arith::ShRUIOp::create(b, loc, power, one);
+  // With nothing dropped, remainder = half = 0 must not round up.
+  Value dropped =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, drop, zero);
+  Value above =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, remainder, half);
+  Value tie =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, remainder, half);
+  Value odd = arith::TruncIOp::create(b, loc, b.getI1Type(), quotient);
+  Value up = arith::AndIOp::create(
+      b, loc, dropped,
+      arith::OrIOp::create(b, loc, above,
+                           arith::AndIOp::create(b, loc, tie, odd)));
+  Value rounded = arith::ShLIOp::create(
+      b, loc,
+      arith::AddIOp::create(b, loc, quotient,
+                            arith::ExtUIOp::create(b, loc, type, up)),
+      drop);
+  return arith::SelectOp::create(
+      b, loc, negative, arith::SubIOp::create(b, loc, zero, rounded), rounded);
+}
+
 Value buildRescale(OpBuilder &b, Location loc, Value value, Value multiplier,
                    Value shift, ShiftSigns signs, RoundingMode mode) {
   Type i64 = b.getI64Type();
+  // float32: float(value) * scale with the scale's mantissa in the
+  // multiplier, each rounded to 24 significant bits.
+  if (mode == RoundingMode::float32)
+    value = buildRoundToFloat32Precision(b, loc, value);
   // |value * multiplier| < 2^62 by the caller's bound.
   Value product = arith::MulIOp::create(b, loc, value, multiplier);
+  if (mode == RoundingMode::float32)
+    product = buildRoundToFloat32Precision(b, loc, product);
   Value zero = buildInt(b, loc, i64, 0);
   Value right, left;
   if (signs != ShiftSigns::NonPositive) {
@@ -168,6 +215,7 @@ Value buildRescale(OpBuilder &b, Location loc, Value value, Value multiplier,
 bool canRescaleInI32(ArrayRef<int32_t> multipliers, ArrayRef<int32_t> shifts,
                      RoundingMode mode, int32_t zeroPoint) {
   return mode != RoundingMode::pseudo_stochastic &&
+         mode != RoundingMode::float32 &&
          llvm::all_of(multipliers, [](int32_t m) { return m > 0; }) &&
          llvm::all_of(shifts, [](int32_t s) { return s >= 32 && s <= 62; }) &&
          std::abs(int64_t(zeroPoint)) < (int64_t(1) << 30);

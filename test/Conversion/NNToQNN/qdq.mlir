@@ -9,7 +9,7 @@
 // CHECK: %[[ACC:.*]] = qnn.conv %[[Q]], %[[W]], %[[B]] {dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, weight_zero_point = array<i32: 0, 0, 0>}
 // 0.5 * {0.25, 0.125, 0.5} / 0.75 as 31-bit multipliers; ReLU clamps at the
 // output zero point.
-// CHECK: %[[Y:.*]] = qnn.requantize %[[ACC]] {min = -28 : i32, multiplier = array<i32: 1431655808, 1431655808, 1431655808>, output_zero_point = -28 : i32, shift = array<i32: 33, 34, 32>}
+// CHECK: %[[Y:.*]] = qnn.requantize %[[ACC]] {min = -28 : i32, multiplier = array<i32: 1431655808, 1431655808, 1431655808>, output_zero_point = -28 : i32, rounding = #qnn.rounding<float32>, shift = array<i32: 33, 34, 32>}
 // CHECK: %[[F:.*]] = qnn.dequantize %[[Y]] {scale = array<f32: 7.500000e-01>, zero_point = array<i32: -28>}
 // CHECK: return %[[F]]
 // CHECK-NOT: nn.
@@ -44,7 +44,7 @@ func.func @conv_relu(%x: tensor<1x2x4x4xf32>) -> tensor<1x3x4x4xf32> {
 // CHECK: %[[W:.*]] = nn.constant dense<{{\[}}[-127, -125, -123], [-126, -124, -122]]> : tensor<2x3xi8>
 // CHECK: %[[ACC:.*]] = qnn.matmul %[[Q]], %[[W]], %{{.*}} {b_zero_point = array<i32: -118>} : (tensor<4x2xi8>, tensor<2x3xi8>, tensor<3xi32>) -> tensor<4x3xi32>
 // 0.25 * 0.125 / (1/12) = 0.375; Clip's 6 is 72 steps of 1/12.
-// CHECK: qnn.requantize %[[ACC]] {max = 72 : i32, min = 0 : i32, multiplier = array<i32: 1610612736>, shift = array<i32: 32>}
+// CHECK: qnn.requantize %[[ACC]] {max = 72 : i32, min = 0 : i32, multiplier = array<i32: 1610612736>, rounding = #qnn.rounding<float32>, shift = array<i32: 32>}
 func.func @gemm_clip(%x: tensor<4x2xf32>) -> tensor<4x3xf32> {
   %s = nn.constant dense<0.25> : tensor<f32>
   %z = nn.constant dense<0> : tensor<i8>

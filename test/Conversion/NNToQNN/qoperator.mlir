@@ -6,11 +6,11 @@
 // CHECK: %[[Q:.*]] = qnn.quantize %arg0 {scale = array<f32: 2.500000e-01>, zero_point = array<i32: -118>}
 // CHECK: %[[ACC:.*]] = qnn.conv %[[Q]], %{{.*}}, %{{.*}} {dilations = array<i64: 1, 1>, input_zero_point = -118 : i32, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, weight_zero_point = array<i32: 0, 0>}
 // 0.25 * {0.5, 0.25} / 0.5 = {2^-2, 2^-3}
-// CHECK: %[[Y:.*]] = qnn.requantize %[[ACC]] {multiplier = array<i32: 1073741824, 1073741824>, output_zero_point = -128 : i32, shift = array<i32: 32, 33>}
+// CHECK: %[[Y:.*]] = qnn.requantize %[[ACC]] {multiplier = array<i32: 1073741824, 1073741824>, output_zero_point = -128 : i32, rounding = #qnn.rounding<float32>, shift = array<i32: 32, 33>}
 // CHECK: %[[P:.*]] = qnn.max_pool %[[Y]] {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
 // CHECK: %[[F:.*]] = nn.flatten %[[P]] : (tensor<1x2x1x1xi8>) -> tensor<1x2xi8>
 // CHECK: %[[MM:.*]] = qnn.matmul %[[F]], %{{.*}} {a_zero_point = -128 : i32, b_zero_point = array<i32: 1>}
-// CHECK: %[[Z:.*]] = qnn.requantize %[[MM]] {multiplier = array<i32: 1073741824>, output_zero_point = 5 : i32, shift = array<i32: 33>}
+// CHECK: %[[Z:.*]] = qnn.requantize %[[MM]] {multiplier = array<i32: 1073741824>, output_zero_point = 5 : i32, rounding = #qnn.rounding<float32>, shift = array<i32: 33>}
 // CHECK: qnn.dequantize %[[Z]] {scale = array<f32: 1.000000e+00>, zero_point = array<i32: 5>}
 func.func @qlinear_chain(%x: tensor<1x1x3x3xf32>) -> tensor<1x3xf32> {
   %xs = nn.constant dense<0.25> : tensor<f32>

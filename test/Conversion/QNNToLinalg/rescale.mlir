@@ -124,3 +124,21 @@ func.func @edges(%x: tensor<1x3x4xf32>) -> tensor<1x3x4xf32> {
   %f = qnn.dequantize %q {scale = array<f32: 0.25>, zero_point = array<i32: -10>} : (tensor<1x3x4xi8>) -> tensor<1x3x4xf32>
   return %f : tensor<1x3x4xf32>
 }
+
+// -----
+
+// float32 rounding: the accumulator and its product with the multiplier
+// are each rounded to 24 significant bits (count leading zeros, then a
+// variable rounding shift) before the nearest-even shift; it stays on the
+// 64-bit path.
+// CHECK-LABEL: func @requantize_float32
+// CHECK: linalg.generic
+// CHECK: arith.extsi %{{.*}} : i32 to i64
+// CHECK: math.ctlz %{{.*}} : i64
+// CHECK: arith.muli
+// CHECK: math.ctlz %{{.*}} : i64
+// CHECK: arith.trunci %{{.*}} : i64 to i8
+func.func @requantize_float32(%acc: tensor<8xi32>) -> tensor<8xi8> {
+  %y = qnn.requantize %acc {multiplier = array<i32: 1513309056>, shift = array<i32: 35>, rounding = #qnn.rounding<float32>} : (tensor<8xi32>) -> tensor<8xi8>
+  return %y : tensor<8xi8>
+}

@@ -117,3 +117,11 @@ func.func @result_type(%a: tensor<5x16xi8>, %b: tensor<16x7xi8>) -> tensor<5x7xi
   %0 = qnn.matmul %a, %b {b_zero_point = array<i32: 0>} : (tensor<5x16xi8>, tensor<16x7xi8>) -> tensor<5x7xi8>
   return %0 : tensor<5x7xi8>
 }
+
+// -----
+
+func.func @float32_rounding_outside_requantize(%a: tensor<4xi8>, %b: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error @+1 {{cannot round as float32 (only qnn.requantize can); use nearest_even}}
+  %0 = qnn.add %a, %b {a_multiplier = 1 : i32, b_multiplier = 1 : i32, shift = 1 : i32, rounding = #qnn.rounding<float32>} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
+}

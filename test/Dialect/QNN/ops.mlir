@@ -60,3 +60,11 @@ func.func @pools_and_nonlinearities(%x: tensor<1x2x8x8xi8>, %logits: tensor<1x10
   %4 = qnn.resize %x {mode = "linear", coordinate_transformation_mode = "align_corners"} : (tensor<1x2x8x8xi8>) -> tensor<1x2x16x16xi8>
   return %0, %1, %2, %3, %4 : tensor<1x2x4x4xi8>, tensor<1x2x4x4xi8>, tensor<1x2x1x1xi8>, tensor<1x10xi8>, tensor<1x2x16x16xi8>
 }
+
+// float32 rounding on requantize (a float requantization's results).
+// CHECK-LABEL: func.func @float32_requantize
+// CHECK: qnn.requantize %{{.*}} {multiplier = array<i32: 1513309056>, rounding = #qnn.rounding<float32>, shift = array<i32: 35>}
+func.func @float32_requantize(%acc: tensor<8xi32>) -> tensor<8xi8> {
+  %y = qnn.requantize %acc {multiplier = array<i32: 1513309056>, shift = array<i32: 35>, rounding = #qnn.rounding<float32>} : (tensor<8xi32>) -> tensor<8xi8>
+  return %y : tensor<8xi8>
+}

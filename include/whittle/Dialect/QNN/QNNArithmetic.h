@@ -31,8 +31,14 @@ namespace whittle::qnn {
 int64_t roundingDivide(__int128 numerator, __int128 denominator,
                        RoundingMode mode);
 
+/// `value` rounded to 24 significant bits, ties to even (float32's
+/// precision; no exponent range limit).
+__int128 roundToFloat32Precision(__int128 value);
+
 /// `value * multiplier / 2^shift` rounded by `mode` (a negative shift
-/// multiplies by 2^-shift), saturated to int64.
+/// multiplies by 2^-shift), saturated to int64. `float32` first rounds
+/// `value`, then its product with `multiplier`, to float32's precision.
+/// `float32` in roundingDivide is `nearest_even`.
 int64_t rescale(int64_t value, int64_t multiplier, int32_t shift,
                 RoundingMode mode);
 

@@ -30,6 +30,7 @@ int64_t whittle::qnn::roundingDivide(__int128 numerator, __int128 denominator,
   __int128 remainder = magnitude % denominator;
   switch (mode) {
   case RoundingMode::nearest_even:
+  case RoundingMode::float32:
     if (2 * remainder > denominator ||
         (2 * remainder == denominator && (quotient & 1)))
       ++quotient;
@@ -56,9 +57,32 @@ int64_t whittle::qnn::roundingDivide(__int128 numerator, __int128 denominator,
   return saturateToInt64(negative ? -quotient : quotient);
 }
 
+__int128 whittle::qnn::roundToFloat32Precision(__int128 value) {
+  bool negative = value < 0;
+  unsigned __int128 magnitude = negative ? -value : value;
+  int bits = 0;
+  while (bits < 128 && (magnitude >> bits) != 0)
+    ++bits;
+  if (bits > 24) {
+    int drop = bits - 24;
+    unsigned __int128 one = 1;
+    unsigned __int128 quotient = magnitude >> drop;
+    unsigned __int128 remainder = magnitude & ((one << drop) - 1);
+    unsigned __int128 half = one << (drop - 1);
+    if (remainder > half || (remainder == half && (quotient & 1)))
+      ++quotient;
+    magnitude = quotient << drop;
+  }
+  auto result = static_cast<__int128>(magnitude);
+  return negative ? -result : result;
+}
+
 int64_t whittle::qnn::rescale(int64_t value, int64_t multiplier, int32_t shift,
                               RoundingMode mode) {
   __int128 product = __int128(value) * multiplier;
+  if (mode == RoundingMode::float32)
+    product = roundToFloat32Precision(roundToFloat32Precision(value) *
+                                      __int128(multiplier));
   if (shift <= 0) {
     // A left shift is exact; saturate what int64 cannot hold.
     int left = std::min(-shift, 63);

@@ -61,8 +61,20 @@ static LogicalResult verifyOutputStage(Operation *op, int32_t zeroPoint,
   return success();
 }
 
+/// `float32` rounding models a float multiply by a scale: only
+/// qnn.requantize has one.
+static LogicalResult verifyNotFloat32(Operation *op, RoundingMode rounding) {
+  if (rounding == RoundingMode::float32)
+    return op->emitOpError()
+           << "cannot round as float32 (only qnn.requantize can); use "
+              "nearest_even";
+  return success();
+}
+
 static LogicalResult verifyNotPseudoStochastic(Operation *op,
                                                RoundingMode rounding) {
+  if (failed(verifyNotFloat32(op, rounding)))
+    return failure();
   if (rounding == RoundingMode::pseudo_stochastic)
     return op->emitOpError()
            << "divides by a number that need not be a power of two, so it "
@@ -124,7 +136,8 @@ LogicalResult QuantizeOp::inferReturnTypes(MLIRContext *context,
 }
 
 LogicalResult QuantizeOp::verify() {
-  if (failed(verifyScales(*this, getScale())) ||
+  if (failed(verifyNotFloat32(*this, getRounding())) ||
+      failed(verifyScales(*this, getScale())) ||
       failed(verifyZeroPoints(*this, "zero_point", getZeroPoint())))
     return failure();
   return verifyGranularity(*this, getX().getType(), getAxis(), "scale",
@@ -374,7 +387,8 @@ LogicalResult AddOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult AddOp::verify() {
-  if (failed(verifyZeroPoints(*this, "a_zero_point", getAZeroPoint())) ||
+  if (failed(verifyNotFloat32(*this, getRounding())) ||
+      failed(verifyZeroPoints(*this, "a_zero_point", getAZeroPoint())) ||
       failed(verifyZeroPoints(*this, "b_zero_point", getBZeroPoint())) ||
       failed(verifyShift(*this, "shift", getShift())) ||
       failed(
@@ -392,7 +406,8 @@ LogicalResult MulOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult MulOp::verify() {
-  if (failed(verifyZeroPoints(*this, "a_zero_point", getAZeroPoint())) ||
+  if (failed(verifyNotFloat32(*this, getRounding())) ||
+      failed(verifyZeroPoints(*this, "a_zero_point", getAZeroPoint())) ||
       failed(verifyZeroPoints(*this, "b_zero_point", getBZeroPoint())) ||
       failed(verifyPositive(*this, "multiplier", getMultiplier())) ||
       failed(verifyShift(*this, "shift", getShift())) ||
@@ -436,6 +451,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *context,
 }
 
 LogicalResult ConcatOp::verify() {
+  if (failed(verifyNotFloat32(*this, getRounding())))
+    return failure();
   size_t inputs = getInputs().size();
   if (getInputZeroPoints().size() != inputs ||
       getMultipliers().size() != inputs || getShifts().size() != inputs)
@@ -598,6 +615,8 @@ LogicalResult SoftmaxOp::verify() {
 }
 
 LogicalResult ResizeOp::verify() {
+  if (failed(verifyNotFloat32(*this, getRounding())))
+    return failure();
   ShapedType x = getX().getType(), y = getY().getType();
   if (x.getRank() < 3 || y.getRank() != x.getRank() ||
       x.getDimSize(0) != y.getDimSize(0) || x.getDimSize(1) != y.getDimSize(1))
