@@ -10,15 +10,15 @@
 # leak into the next, and the comparison says how each op's integer
 # arithmetic agrees, in integer steps of the unit's output.
 #
-# whittle computes each rescale exactly (round half to even of the exact
-# product with the fixed-point multiplier of ONNX Runtime's float32 ratio);
-# ONNX Runtime rounds float32 products, and which of its kernels handles an
-# element decides whether the product is rounded before or after the zero
-# point is added. The two then differ by one step where the exact result is
-# within about 1e-5 of a tie. Through a whole per-tensor MobileNetV2 those
-# single steps are amplified by later layers (see check_ort_quantized.py);
-# here each unit must agree within one step on every element and exactly
-# on at least --min-exact of them.
+# whittle requantizes products as `round(float(acc) * ratio)` in float32
+# (qnn's float32 rounding, bit-exact with float arithmetic) and computes its
+# other rescales exactly; ONNX Runtime mostly rounds the same float32
+# product, but in some kernel paths fuses the zero point into the multiply,
+# and its QLinearAdd sums two rounded float32 products. The two then differ
+# by one step where the result is within about 1e-5 of a tie; through a
+# whole per-tensor MobileNetV2 such single steps are amplified by later
+# layers (see check_ort_quantized.py). Here each unit must agree within one
+# step on every element and exactly on at least --min-exact of them.
 """check_ort_layerwise.py --whittle-run PATH [--limit N] [--only NAME.FMT.KIND...]"""
 import argparse
 import os

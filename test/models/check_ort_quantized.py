@@ -7,9 +7,10 @@
 # directory), runs the test images through whittle-run (which converts them
 # to qnn with nn-to-qnn) and through ONNX Runtime, and checks that
 #   - the outputs agree within one LSB of the output's quantization scale on
-#     at least --min-agreement of the elements (exact integer rescales
-#     differ from ONNX Runtime's float32 requantization only at near-ties,
-#     and one such difference can move later layers by a step), and
+#     at least --min-agreement of the elements (whittle requantizes as
+#     float32 does, bit for bit; ONNX Runtime's adds and some of its kernel
+#     paths round differently at near-ties, and one such difference can move
+#     later layers by a step), and
 #   - the accuracies agree within --max-accuracy-gap (0.1 point).
 # check_ort_layerwise.py compares the same models one quantized unit at a
 # time, which separates the arithmetic of each op from that compounding.
