@@ -51,8 +51,10 @@ def NNToQNN : Pass<"nn-to-qnn", "mlir::ModuleOp"> {
     `qnn.dequantize`.
 
     Rescales use the gemmlowp fixed-point multiplier of the real ratio as
-    ONNX Runtime computes it in float32 (`x_scale * w_scale / y_scale`) and
-    round to nearest even. Whatever has no integer form (non-constant
+    ONNX Runtime computes it in float32 (`x_scale * w_scale / y_scale`),
+    which holds it exactly. Products are requantized with `float32`
+    rounding (`round(float(acc) * ratio)` as float32 arithmetic gives it,
+    ONNX's definition); the other rescales round exactly to nearest even. Whatever has no integer form (non-constant
     scales, DynamicQuantizeLinear, float ops without a qnn counterpart)
     keeps its nn ops, which stay correct but not integer-only; a
     non-constant scale is reported with a remark. A com.microsoft op it
