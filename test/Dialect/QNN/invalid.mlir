@@ -125,3 +125,19 @@ func.func @float32_rounding_outside_requantize(%a: tensor<4xi8>, %b: tensor<4xi8
   %0 = qnn.add %a, %b {a_multiplier = 1 : i32, b_multiplier = 1 : i32, shift = 1 : i32, rounding = #qnn.rounding<float32>} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
   return %0 : tensor<4xi8>
 }
+
+// -----
+
+func.func @resize_negative_fraction_bits(%x: tensor<1x2x8x8xi8>) -> tensor<1x2x16x16xi8> {
+  // expected-error @+1 {{fraction_bits -1 must be in [0, 15]}}
+  %0 = qnn.resize %x {mode = "linear", fraction_bits = -1 : i64} : (tensor<1x2x8x8xi8>) -> tensor<1x2x16x16xi8>
+  return %0 : tensor<1x2x16x16xi8>
+}
+
+// -----
+
+func.func @resize_too_many_fraction_bits(%x: tensor<1x2x8x8xi8>) -> tensor<1x2x16x16xi8> {
+  // expected-error @+1 {{fraction_bits 16 must be in [0, 15]}}
+  %0 = qnn.resize %x {mode = "linear", fraction_bits = 16 : i64} : (tensor<1x2x8x8xi8>) -> tensor<1x2x16x16xi8>
+  return %0 : tensor<1x2x16x16xi8>
+}

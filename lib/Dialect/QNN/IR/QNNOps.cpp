@@ -640,8 +640,10 @@ LogicalResult ResizeOp::verify() {
   if (getScales() && static_cast<int64_t>(getScales()->size()) != x.getRank())
     return emitOpError() << "needs one scale per dimension (" << x.getRank()
                          << ")";
-  if (getFractionBits() < 0 || getFractionBits() > 15)
-    return emitOpError() << "fraction_bits " << getFractionBits()
+  // The getter returns the attribute's bits unsigned.
+  auto fractionBits = static_cast<int64_t>(getFractionBits());
+  if (fractionBits < 0 || fractionBits > 15)
+    return emitOpError() << "fraction_bits " << fractionBits
                          << " must be in [0, 15]";
   return success();
 }
