@@ -6,7 +6,6 @@
 # same accuracy as PyTorch's.
 """check_fashion_models.py --whittle-run PATH [--models DIR] [--data DIR]"""
 import argparse
-import gzip
 import json
 import os
 import subprocess
@@ -16,17 +15,9 @@ import time
 
 import numpy as np
 
+from idx import read_idx
+
 MODELS = ["fashion_cnn", "fashion_resnet18", "fashion_mobilenetv2"]
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big")
-            for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8,
-                         offset=4 + 4 * ndim).reshape(dims)
 
 
 def run_model(whittle_run, model, images, batch, workdir):

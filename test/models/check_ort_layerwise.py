@@ -31,8 +31,9 @@ import onnx
 import onnx.utils
 import onnxruntime as ort
 
-from check_ort_quantized import (MODELS, FORMATS, quantize, read_idx,
+from check_ort_quantized import (MODELS, FORMATS, quantize,
                                  resolve_reduce_range, to_input)
+from idx import read_idx
 
 EIGHT_BIT = (onnx.TensorProto.INT8, onnx.TensorProto.UINT8)
 

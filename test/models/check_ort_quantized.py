@@ -27,7 +27,6 @@
 # CPUs.
 """check_ort_quantized.py --whittle-run PATH [--limit N] [--only NAME...]"""
 import argparse
-import gzip
 import os
 import subprocess
 import sys
@@ -41,19 +40,11 @@ import onnxruntime as ort
 from onnxruntime.quantization import (CalibrationDataReader, QuantFormat,
                                       QuantType, quantize_static)
 
+from idx import read_idx
+
 MODELS = ["fashion_cnn", "fashion_resnet18", "fashion_mobilenetv2"]
 FORMATS = {"qdq": (QuantFormat.QDQ, QuantType.QInt8),
            "qop": (QuantFormat.QOperator, QuantType.QUInt8)}
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big")
-            for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8,
-                         offset=4 + 4 * ndim).reshape(dims)
 
 
 def to_input(images):

@@ -8,7 +8,6 @@
 # more than --max-loss-fixed-point points or pow2 more than --max-loss-pow2.
 """check_quantized_fashion.py --whittlec PATH --whittle-run PATH [options]"""
 import argparse
-import gzip
 import json
 import os
 import subprocess
@@ -18,18 +17,10 @@ import time
 
 import numpy as np
 
+from idx import read_idx
+
 MODELS = ["fashion_cnn", "fashion_resnet18", "fashion_mobilenetv2"]
 SCHEMES = ["fixed-point", "pow2"]
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big")
-            for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8,
-                         offset=4 + 4 * ndim).reshape(dims)
 
 
 def sqnr_db(reference, quantized):
