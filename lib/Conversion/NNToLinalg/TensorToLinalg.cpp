@@ -843,15 +843,6 @@ static std::optional<SmallVector<double>> getStaticDoubles(Value value) {
   return std::nullopt;
 }
 
-/// True if an optional Resize operand is given: not none and not the empty
-/// placeholder older exporters write.
-static bool isGiven(Value value) {
-  if (isNone(value))
-    return false;
-  auto type = cast<RankedTensorType>(value.getType());
-  return !(type.getRank() == 1 && type.getDimSize(0) == 0);
-}
-
 struct ResizeLowering : OpConversionPattern<nn::ResizeOp> {
   using OpConversionPattern::OpConversionPattern;
 

@@ -245,9 +245,7 @@ public:
 private:
   // Values.
   Value getSigned(Value value);
-  Value buildSignedOfUnsigned(Value value);
-  Value buildUnsignedOfSigned(Value value, Type type);
-  Value buildInt32Scalar(Location loc, int32_t value);
+  Value buildOffset(Value value, int32_t offset, int64_t onnxType);
   Value transposeConstant(Value value);
   std::optional<QOperand> getDequantized(Value value);
   std::optional<QOperand> getOperand(Value data, Value scale, Value zeroPoint,
@@ -306,7 +304,7 @@ Value Converter::getSigned(Value value) {
     return signedOf[value] = value;
   ElementsAttr attr = nn::getConstantElements(value);
   if (!attr)
-    return buildSignedOfUnsigned(value);
+    return signedOf[value] = buildOffset(value, -128, kOnnxInt8);
   std::optional<SmallVector<int64_t>> ints = nn::readAsInts(attr);
   if (!ints)
     return {};
@@ -321,34 +319,19 @@ Value Converter::getSigned(Value value) {
   return signedOf[value] = constant;
 }
 
-/// `value - 128` in i8 for a uint8 value computed at run time (a graph
-/// input of a uint8 model with integer I/O): exact through i32.
-Value Converter::buildSignedOfUnsigned(Value value) {
+/// `value + offset` converted to the ONNX type `onnxType`, exactly through
+/// i32: `q - 128` in i8 for a uint8 value computed at run time (a graph
+/// input of a uint8 model with integer I/O), and back.
+Value Converter::buildOffset(Value value, int32_t offset, int64_t onnxType) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointAfterValue(value);
   Location loc = value.getLoc();
   Value wide = nn::CastOp::create(b, loc, value, kOnnxInt32);
-  Value shifted = nn::SubOp::create(b, loc, wide, buildInt32Scalar(loc, 128));
-  return signedOf[value] = nn::CastOp::create(b, loc, shifted, kOnnxInt8);
-}
-
-Value Converter::buildInt32Scalar(Location loc, int32_t value) {
-  auto type = RankedTensorType::get({}, b.getI32Type());
-  return nn::ConstantOp::create(b, loc, DenseElementsAttr::get(type, value));
-}
-
-/// The uint8 `value + 128` (of type `type`) of an i8 `value`: the inverse
-/// of buildSignedOfUnsigned.
-Value Converter::buildUnsignedOfSigned(Value value, Type type) {
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointAfterValue(value);
-  Location loc = value.getLoc();
-  Value wide = nn::CastOp::create(b, loc, value, kOnnxInt32);
-  Value shifted = nn::AddOp::create(b, loc, wide, buildInt32Scalar(loc, 128));
-  Value result = nn::CastOp::create(b, loc, shifted, kOnnxUInt8);
-  assert(result.getType() == type && "uint8 of the same shape");
-  (void)type;
-  return result;
+  auto scalarType = RankedTensorType::get({}, b.getI32Type());
+  Value constant = nn::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(scalarType, offset));
+  Value shifted = nn::AddOp::create(b, loc, wide, constant);
+  return nn::CastOp::create(b, loc, shifted, onnxType);
 }
 
 /// The transpose of a constant i8 matrix (Gemm's transB on weights).
@@ -1252,7 +1235,7 @@ LogicalResult Converter::run() {
         continue;
       Value converted = it->second;
       if (value.getType() != converted.getType())
-        converted = buildUnsignedOfSigned(converted, value.getType());
+        converted = buildOffset(converted, 128, kOnnxUInt8);
       value.replaceAllUsesWith(converted);
     }
   }

@@ -65,12 +65,13 @@ func.func @integer_products(%x: tensor<1x1x3x3xf32>) -> (tensor<1x1x3x3xi32>, te
 // `q + 128`, both exact through i32.
 // CHECK-LABEL: func.func @uint8_io
 // CHECK: %[[AW:.*]] = nn.cast %arg0 {to = 6 : i64} : (tensor<1x2x2x2xui8>) -> tensor<1x2x2x2xi32>
-// CHECK: %[[C128:.*]] = nn.constant dense<128> : tensor<i32>
-// CHECK: %[[AS:.*]] = nn.sub %[[AW]], %[[C128]]
+// CHECK: %[[MINUS128:.*]] = nn.constant dense<-128> : tensor<i32>
+// CHECK: %[[AS:.*]] = nn.add %[[AW]], %[[MINUS128]]
 // CHECK: %[[A:.*]] = nn.cast %[[AS]] {to = 3 : i64} : (tensor<1x2x2x2xi32>) -> tensor<1x2x2x2xi8>
 // CHECK: %[[SUM:.*]] = qnn.add %[[A]], %{{.*}} {{{.*}}output_zero_point = -125 : i32
 // CHECK: %[[W:.*]] = nn.cast %[[SUM]] {to = 6 : i64} : (tensor<1x2x2x2xi8>) -> tensor<1x2x2x2xi32>
-// CHECK: %[[U:.*]] = nn.add %[[W]], %{{.*}} : (tensor<1x2x2x2xi32>, tensor<i32>) -> tensor<1x2x2x2xi32>
+// CHECK: %[[PLUS128:.*]] = nn.constant dense<128> : tensor<i32>
+// CHECK: %[[U:.*]] = nn.add %[[W]], %[[PLUS128]] : (tensor<1x2x2x2xi32>, tensor<i32>) -> tensor<1x2x2x2xi32>
 // CHECK: %[[Y:.*]] = nn.cast %[[U]] {to = 2 : i64} : (tensor<1x2x2x2xi32>) -> tensor<1x2x2x2xui8>
 // CHECK: return %[[Y]]
 // CHECK-NOT: nn.ms.

@@ -64,6 +64,10 @@ std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value value);
 /// True if `value` is produced by `nn.none` (a missing optional input).
 bool isNone(mlir::Value value);
 
+/// True if an optional input is given: not `nn.none` and not the empty 1-D
+/// tensor older exporters write for an absent one (Resize's roi, scales).
+bool isGiven(mlir::Value value);
+
 } // namespace whittle::nn
 
 #endif // WHITTLE_DIALECT_NN_NNTENSORDATA_H

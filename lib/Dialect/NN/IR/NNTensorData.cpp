@@ -265,4 +265,11 @@ std::optional<SmallVector<int64_t>> getConstantInts(Value value) {
 
 bool isNone(Value value) { return isa<NoneType>(value.getType()); }
 
+bool isGiven(Value value) {
+  if (isNone(value))
+    return false;
+  auto type = cast<RankedTensorType>(value.getType());
+  return !(type.getRank() == 1 && type.getDimSize(0) == 0);
+}
+
 } // namespace whittle::nn

@@ -10,15 +10,6 @@
 using namespace mlir;
 using namespace whittle;
 
-/// Whether an optional Resize operand is given (not none and not the empty
-/// tensor older exporters write for "absent").
-static bool isGiven(Value value) {
-  if (nn::isNone(value))
-    return false;
-  auto type = cast<RankedTensorType>(value.getType());
-  return !(type.getRank() == 1 && type.getDimSize(0) == 0);
-}
-
 FailureOr<qnn::ResizeOp> qnn::buildResize(OpBuilder &b, nn::ResizeOp resize,
                                           Value x, RoundingMode rounding,
                                           std::string &reason) {
@@ -53,7 +44,7 @@ FailureOr<qnn::ResizeOp> qnn::buildResize(OpBuilder &b, nn::ResizeOp resize,
       axes.push_back(i);
   }
   DenseF32ArrayAttr scalesAttr;
-  if (isGiven(resize.getScales())) {
+  if (nn::isGiven(resize.getScales())) {
     ElementsAttr attr = nn::getConstantElements(resize.getScales());
     std::optional<SmallVector<double>> given =
         attr ? nn::readAsDoubles(attr) : std::nullopt;
