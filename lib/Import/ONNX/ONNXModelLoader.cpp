@@ -103,6 +103,156 @@ static bool needsConversion(const onnx::GraphProto &graph, int64_t from,
   return false;
 }
 
+/// The rank of every value whose shape the graph records (inputs, outputs,
+/// value_info after shape inference, initializers).
+static std::unordered_map<std::string, int>
+getKnownRanks(const onnx::GraphProto &graph) {
+  std::unordered_map<std::string, int> ranks;
+  auto record = [&](const onnx::ValueInfoProto &info) {
+    if (info.type().has_tensor_type() && info.type().tensor_type().has_shape())
+      ranks[info.name()] = info.type().tensor_type().shape().dim_size();
+  };
+  for (const onnx::ValueInfoProto &info : graph.input())
+    record(info);
+  for (const onnx::ValueInfoProto &info : graph.value_info())
+    record(info);
+  for (const onnx::ValueInfoProto &info : graph.output())
+    record(info);
+  for (const onnx::TensorProto &init : graph.initializer())
+    ranks[init.name()] = init.dims_size();
+  return ranks;
+}
+
+/// Before opset 13, Softmax, LogSoftmax and Hardmax coerce their input to 2-D
+/// at `axis` and normalise over everything after it. The converter's
+/// Softmax/LogSoftmax adapter needs the input's shape (and asserts without
+/// it) and its Hardmax adapter keeps the node as it is, which changes the
+/// result unless `axis` is the last dimension. True if `node` is such an op
+/// that the converter cannot be trusted with.
+static bool
+needsFlattenedSoftmax(const onnx::NodeProto &node,
+                      const std::unordered_map<std::string, int> &ranks) {
+  if ((!node.domain().empty() && node.domain() != "ai.onnx") ||
+      (node.op_type() != "Softmax" && node.op_type() != "LogSoftmax" &&
+       node.op_type() != "Hardmax") ||
+      node.input_size() != 1 || node.output_size() != 1)
+    return false;
+  int64_t axis = 1;
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == "axis")
+      axis = attr.i();
+  auto rank = ranks.find(node.input(0));
+  if (rank == ranks.end())
+    return true;
+  return axis != -1 && axis != rank->second - 1;
+}
+
+/// Appends the opset-13 form of an opset-12-or-older Softmax, LogSoftmax or
+/// Hardmax `node` to `graph`: Flatten at `axis`, the op over the last axis,
+/// and a Reshape back to the input's shape (read at run time, so no shape
+/// needs to be known; whittle folds it when it is static).
+static void appendFlattenedSoftmax(const onnx::NodeProto &node,
+                                   onnx::GraphProto &graph) {
+  int64_t axis = 1;
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == "axis")
+      axis = attr.i();
+  const std::string &input = node.input(0);
+  const std::string &output = node.output(0);
+  std::string prefix = node.name().empty() ? output : node.name();
+  auto addNode = [&](const char *opType, const char *suffix,
+                     std::vector<std::string> inputs, std::string result) {
+    onnx::NodeProto *added = graph.add_node();
+    added->set_op_type(opType);
+    added->set_name(prefix + suffix);
+    for (std::string &name : inputs)
+      added->add_input(std::move(name));
+    added->add_output(std::move(result));
+    return added;
+  };
+  std::string flat = output + "/whittle.flattened";
+  std::string normalized = output + "/whittle.normalized";
+  std::string shape = output + "/whittle.shape";
+  onnx::AttributeProto *flattenAxis =
+      addNode("Flatten", "/flatten", {input}, flat)->add_attribute();
+  flattenAxis->set_name("axis");
+  flattenAxis->set_type(onnx::AttributeProto::INT);
+  flattenAxis->set_i(axis);
+  onnx::AttributeProto *lastAxis =
+      addNode(node.op_type().c_str(), "", {flat}, normalized)->add_attribute();
+  lastAxis->set_name("axis");
+  lastAxis->set_type(onnx::AttributeProto::INT);
+  lastAxis->set_i(-1);
+  addNode("Shape", "/shape", {input}, shape);
+  addNode("Reshape", "/reshape", {normalized, shape}, output);
+}
+
+namespace {
+/// Nodes taken out of the version converter's hands: each is replaced by a
+/// default-domain stand-in that no adapter changes (Identity for one input,
+/// Sum for several; both have adapters for every version step from 7 on),
+/// named "whittle.standin.K", and put back, or expanded, after conversion.
+class ConverterStandIns {
+public:
+  /// Replaces every node the converter must not see when upgrading from
+  /// `fromOpset`.
+  void replace(onnx::GraphProto &graph, int64_t fromOpset) {
+    std::unordered_map<std::string, int> ranks;
+    if (fromOpset < 13)
+      ranks = getKnownRanks(graph);
+    for (onnx::NodeProto &node : *graph.mutable_node()) {
+      bool foreign = !node.domain().empty() && node.domain() != "ai.onnx";
+      bool standIn = foreign
+                         ? node.output_size() == 1
+                         : fromOpset < 13 && needsFlattenedSoftmax(node, ranks);
+      if (!standIn)
+        continue;
+      originals.push_back(node);
+      node.set_name("whittle.standin." + std::to_string(originals.size() - 1));
+      node.set_domain("");
+      node.set_op_type(node.input_size() == 1 ? "Identity" : "Sum");
+      node.clear_attribute();
+    }
+  }
+
+  /// Puts the original nodes back in place of their stand-ins, with the
+  /// inputs and outputs the converter may have renamed. `converted` says
+  /// whether `graph` is the converter's result (softmax-like ops are then
+  /// expanded to their opset-13 form) or the input it failed on.
+  void restore(onnx::GraphProto &graph, bool converted) {
+    if (originals.empty())
+      return;
+    onnx::GraphProto rebuilt;
+    for (onnx::NodeProto &node : *graph.mutable_node()) {
+      llvm::StringRef name = node.name();
+      size_t index;
+      if (!name.consume_front("whittle.standin.") ||
+          name.getAsInteger(10, index) || index >= originals.size()) {
+        *rebuilt.add_node() = std::move(node);
+        continue;
+      }
+      onnx::NodeProto original = originals[index];
+      original.clear_input();
+      for (const std::string &input : node.input())
+        original.add_input(input);
+      original.clear_output();
+      for (const std::string &output : node.output())
+        original.add_output(output);
+      bool foreign =
+          !original.domain().empty() && original.domain() != "ai.onnx";
+      if (converted && !foreign)
+        appendFlattenedSoftmax(original, rebuilt);
+      else
+        *rebuilt.add_node() = std::move(original);
+    }
+    graph.mutable_node()->Swap(rebuilt.mutable_node());
+  }
+
+private:
+  std::vector<onnx::NodeProto> originals;
+};
+} // namespace
+
 std::optional<std::string> upgradeModel(onnx::ModelProto &model,
                                         int64_t fromOpset, int64_t target) {
   if (fromOpset >= target || !needsConversion(model.graph(), fromOpset, target))
@@ -119,61 +269,31 @@ std::optional<std::string> upgradeModel(onnx::ModelProto &model,
       parked[init.name()].swap(*init.mutable_raw_data());
     }
   }
-  // The converter knows only the default domain and stops at any other
-  // node (ONNX Runtime's com.microsoft ops). Those have no opset adapters
-  // anyway: stand each in for a default-domain op that no adapter touches
-  // (Sum: any number of inputs, one output, unchanged since opset 13), and
-  // restore it after the conversion.
-  std::vector<onnx::NodeProto> foreign;
-  for (onnx::NodeProto &node : *model.mutable_graph()->mutable_node()) {
-    if (node.domain().empty() || node.domain() == "ai.onnx" ||
-        node.output_size() != 1 || fromOpset < 13)
-      continue;
-    foreign.push_back(node);
-    node.set_name("whittle.foreign." + std::to_string(foreign.size() - 1));
-    node.set_domain("");
-    node.set_op_type("Sum");
-    node.clear_attribute();
-  }
+  auto unpark = [&](onnx::GraphProto &graph) {
+    for (onnx::TensorProto &init : *graph.mutable_initializer()) {
+      auto it = parked.find(init.name());
+      if (it != parked.end())
+        init.mutable_raw_data()->swap(it->second);
+    }
+  };
+  // The converter knows only the default domain and stops at any other node
+  // (ONNX Runtime's com.microsoft ops, which have no opset adapters anyway),
+  // and it cannot upgrade old softmax-like ops without shapes: stand those
+  // in for nodes it passes through unchanged.
+  ConverterStandIns standIns;
+  standIns.replace(*model.mutable_graph(), fromOpset);
   onnx::ModelProto converted;
   auto failure = guarded("ONNX version converter", [&] {
     converted = onnx::version_conversion::ConvertVersion(
         model, static_cast<int>(target));
   });
-  auto restoreForeign = [&](onnx::GraphProto &graph) {
-    for (onnx::NodeProto &node : *graph.mutable_node()) {
-      llvm::StringRef name = node.name();
-      size_t index;
-      if (!name.consume_front("whittle.foreign.") ||
-          name.getAsInteger(10, index) || index >= foreign.size())
-        continue;
-      onnx::NodeProto original = foreign[index];
-      original.clear_input();
-      for (const std::string &input : node.input())
-        original.add_input(input);
-      original.clear_output();
-      for (const std::string &output : node.output())
-        original.add_output(output);
-      node = std::move(original);
-    }
-  };
-  restoreForeign(*model.mutable_graph());
   if (failure) {
-    for (onnx::TensorProto &init :
-         *model.mutable_graph()->mutable_initializer()) {
-      auto it = parked.find(init.name());
-      if (it != parked.end())
-        init.mutable_raw_data()->swap(it->second);
-    }
+    standIns.restore(*model.mutable_graph(), /*converted=*/false);
+    unpark(*model.mutable_graph());
     return failure;
   }
-  for (onnx::TensorProto &init :
-       *converted.mutable_graph()->mutable_initializer()) {
-    auto it = parked.find(init.name());
-    if (it != parked.end())
-      init.mutable_raw_data()->swap(it->second);
-  }
-  restoreForeign(*converted.mutable_graph());
+  standIns.restore(*converted.mutable_graph(), /*converted=*/true);
+  unpark(*converted.mutable_graph());
   model = std::move(converted);
   return std::nullopt;
 }
