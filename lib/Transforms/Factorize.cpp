@@ -108,8 +108,11 @@ struct Layer {
   int64_t macsAfter(ArrayRef<int64_t> r) const {
     switch (form) {
     case Form::Tucker2:
-      return batch * (inPixels * s * r[0] + outPixels * r[0] * r[1] * d +
-                      outPixels * r[1] * t);
+      // {R3, R4}: front() and back() (gcc 12 cannot see that a Tucker
+      // layer is never given one rank, and warns about r[1]).
+      return batch *
+             (inPixels * s * r.front() + outPixels * r.front() * r.back() * d +
+              outPixels * r.back() * t);
     case Form::ChannelSVD:
     case Form::MatrixSVD:
       // Matrices have d = 1 and outPixels = 1; 1x1 convs d = 1.
@@ -120,7 +123,7 @@ struct Layer {
 
   int64_t paramsAfter(ArrayRef<int64_t> r) const {
     if (isTucker())
-      return s * r[0] + r[0] * r[1] * d + r[1] * t;
+      return s * r.front() + r.front() * r.back() * d + r.back() * t;
     return s * d * r[0] + r[0] * t;
   }
 

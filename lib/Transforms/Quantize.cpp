@@ -938,7 +938,8 @@ LogicalResult Quantizer::quantizeAveragePool(nn::AveragePoolOp op) {
             {},
             {r->multiplier},
             {r->shift},
-            0},
+            0,
+            std::nullopt},
            output);
   return success();
 }
@@ -977,7 +978,8 @@ LogicalResult Quantizer::quantizeGlobalAveragePool(nn::GlobalAveragePoolOp op) {
             {},
             {r->multiplier},
             {r->shift},
-            0},
+            0,
+            std::nullopt},
            output);
   return success();
 }

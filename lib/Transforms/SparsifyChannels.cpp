@@ -50,8 +50,10 @@ bool isDepthwise(ConvOp conv) {
   auto x = dyn_cast<RankedTensorType>(conv.getX().getType());
   auto w = dyn_cast<RankedTensorType>(conv.getW().getType());
   return x && w && x.getRank() >= 3 && w.hasStaticShape() &&
-         conv.getGroup() > 1 && x.getDimSize(1) == conv.getGroup() &&
-         w.getDimSize(0) == conv.getGroup() && w.getDimSize(1) == 1;
+         conv.getGroup() > 1 &&
+         x.getDimSize(1) == static_cast<int64_t>(conv.getGroup()) &&
+         w.getDimSize(0) == static_cast<int64_t>(conv.getGroup()) &&
+         w.getDimSize(1) == 1;
 }
 
 struct Tracer {

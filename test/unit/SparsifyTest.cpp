@@ -189,8 +189,10 @@ TEST(SparsifyMath, BlocksOfSmallestNormGo) {
         size += norm == BlockNorm::L1 ? std::fabs(original[i])
                                       : original[i] * original[i];
         zero &= pruned[i] == 0;
-        if (pruned[i] != 0)
+        // EXPECT_* expands to an if/else: braces keep it from taking ours.
+        if (pruned[i] != 0) {
           EXPECT_EQ(pruned[i], original[i]);
+        }
       }
       if (zero) {
         ++zeroBlocks;
