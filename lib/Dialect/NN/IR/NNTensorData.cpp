@@ -143,8 +143,15 @@ struct ElementCodec {
 /// a splat (one element stored for all).
 struct RawView {
   SmallVector<char> boolStorage;
-  ArrayRef<char> data;
+  /// The attribute's own bytes, unless it is i1.
+  ArrayRef<char> attrData;
+  bool isBool = false;
   bool splat = false;
+  /// Computed on use rather than stored: a stored reference to
+  /// `boolStorage` would dangle once the view is moved out of getRawView.
+  ArrayRef<char> getData() const {
+    return isBool ? ArrayRef<char>(boolStorage) : attrData;
+  }
 };
 } // namespace
 
@@ -161,18 +168,18 @@ static std::optional<RawView> getRawView(ElementsAttr attr) {
         if (view.splat)
           break;
       }
-      view.data = view.boolStorage;
+      view.isBool = true;
       return view;
     }
     view.splat = dense.isSplat();
-    view.data = dense.getRawData();
+    view.attrData = dense.getRawData();
     return view;
   }
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob)
       return std::nullopt;
-    view.data = blob->getData();
+    view.attrData = blob->getData();
     return view;
   }
   return std::nullopt;
@@ -186,13 +193,14 @@ static std::optional<SmallVector<T>> readAll(ElementsAttr attr, Decode decode) {
   ElementCodec codec(attr.getElementType());
   int64_t count = attr.getNumElements();
   size_t stored = view->splat ? 1 : count;
-  if (view->data.size() < stored * codec.bytes)
+  ArrayRef<char> data = view->getData();
+  if (data.size() < stored * codec.bytes)
     return std::nullopt;
   SmallVector<T> values;
   values.reserve(count);
   for (int64_t i = 0; i < count; ++i)
     values.push_back(
-        decode(codec, view->data.data() + (view->splat ? 0 : i) * codec.bytes));
+        decode(codec, data.data() + (view->splat ? 0 : i) * codec.bytes));
   return values;
 }
 
