@@ -84,9 +84,6 @@ static bool isUnidirectionallyBroadcastable(ArrayRef<int64_t> from,
   return true;
 }
 
-static const StringRef kAutoPadValues[] = {"NOTSET", "VALID", "SAME_UPPER",
-                                           "SAME_LOWER"};
-
 /// Checks that an optional conv bias has one element per output channel.
 static LogicalResult verifyChannelBias(Operation *op, Value bias,
                                        int64_t channels) {
