@@ -103,6 +103,61 @@ static bool needsConversion(const onnx::GraphProto &graph, int64_t from,
   return false;
 }
 
+namespace {
+/// The version converter's table of adapters, read (not run) to tell which
+/// upgrade steps leave a node as it is.
+class AdapterTable : public onnx::version_conversion::DefaultVersionConverter {
+public:
+  /// True if the converter takes `opType` from opset `from` to `from + 1`
+  /// with its CompatibleAdapter, which changes nothing but the opset.
+  bool isCompatibleStep(const std::string &opType, int64_t from) const {
+    auto op = adapters.find(opType);
+    if (op == adapters.end())
+      return false;
+    auto initial = op->second.find(onnx::OpSetID(from).toString());
+    if (initial == op->second.end())
+      return false;
+    auto adapter = initial->second.find(onnx::OpSetID(from + 1).toString());
+    return adapter != initial->second.end() &&
+           dynamic_cast<const onnx::version_conversion::CompatibleAdapter *>(
+               adapter->second.get());
+  }
+};
+} // namespace
+
+bool upgradeCompatibleModel(onnx::ModelProto &model, int64_t fromOpset,
+                            int64_t target) {
+  if (fromOpset >= target)
+    return false;
+  // As DefaultVersionConverter::convert_version does: at each step from v to
+  // v + 1, every node whose operator has a schema introduced at v + 1 goes
+  // through the adapter registered for that step. Other domains' nodes are
+  // not the converter's (upgradeModel stands them in).
+  static const AdapterTable table;
+  std::unordered_map<std::string, bool> compatible;
+  for (const onnx::NodeProto &node : model.graph().node()) {
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+      continue;
+    auto [it, inserted] = compatible.try_emplace(node.op_type(), true);
+    if (inserted) {
+      for (int64_t v = fromOpset; v < target && it->second; ++v) {
+        const auto *schema =
+            onnx::OpSchemaRegistry::Schema(node.op_type(), v + 1, "");
+        if (!schema)
+          it->second = false;
+        else if (schema->since_version() == v + 1)
+          it->second = table.isCompatibleStep(node.op_type(), v);
+      }
+    }
+    if (!it->second)
+      return false;
+  }
+  for (onnx::OperatorSetIdProto &id : *model.mutable_opset_import())
+    if (id.domain().empty() || id.domain() == "ai.onnx")
+      id.set_version(target);
+  return true;
+}
+
 /// The rank of every value whose shape the graph records (inputs, outputs,
 /// value_info after shape inference, initializers).
 static std::unordered_map<std::string, int>
