@@ -8,6 +8,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
 
 #include <zlib.h>
@@ -91,19 +92,22 @@ Expected<HostTensor> whittle::readIDXFile(StringRef path) {
   unsigned rank = data[3];
   if (rank == 0 || size < 4 + 4 * size_t(rank))
     return datasetError(path, "truncated IDX header");
-  uint64_t count = 1;
+  // The byte count is checked for overflow: a hostile header must not wrap
+  // around to the size of the data that comes with it.
+  int64_t expected = elementSize;
   for (unsigned i = 0; i < rank; ++i) {
     const uint8_t *p = data + 4 + 4 * i;
     int64_t dim = (uint64_t(p[0]) << 24) | (uint64_t(p[1]) << 16) |
                   (uint64_t(p[2]) << 8) | uint64_t(p[3]);
     tensor.shape.push_back(dim);
-    count *= dim;
+    if (MulOverflow(expected, dim, expected))
+      return datasetError(path, "IDX header promises too many elements");
   }
   size_t offset = 4 + 4 * rank;
-  if (size - offset != count * elementSize)
+  if (size - offset != static_cast<uint64_t>(expected))
     return datasetError(path, "IDX data holds " + Twine(size - offset) +
                                   " bytes; its header promises " +
-                                  Twine(count * elementSize));
+                                  Twine(expected));
   tensor.data.assign(bytes->begin() + offset, bytes->end());
   // IDX stores multi-byte elements big-endian.
   if (elementSize > 1)

@@ -10,6 +10,7 @@
 #include "onnx/onnx_pb.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -83,6 +84,18 @@ std::string formatShape(ArrayRef<int64_t> shape) {
   return text;
 }
 
+/// The bytes a tensor of `shape` with `elementBytes`-byte elements takes, or
+/// nullopt when that overflows int64_t: a hostile header must not wrap
+/// around to the size of the data that comes with it.
+static std::optional<int64_t> getByteSize(ArrayRef<int64_t> shape,
+                                          size_t elementBytes) {
+  int64_t bytes = elementBytes;
+  for (int64_t d : shape)
+    if (MulOverflow(bytes, d, bytes))
+      return std::nullopt;
+  return bytes;
+}
+
 static Error fileError(StringRef path, const Twine &message) {
   return createStringError(inconvertibleErrorCode(),
                            "'" + path + "': " + message);
@@ -130,14 +143,17 @@ Expected<HostTensor> readTensorProtoFile(StringRef path) {
       return fileError(path, "negative dimension " + Twine(d));
     tensor.shape.push_back(d);
   }
+  std::optional<int64_t> expected = getByteSize(tensor.shape, bytes);
+  if (!expected)
+    return fileError(path, "shape " + formatShape(tensor.shape) +
+                               " has too many elements");
   std::unique_ptr<std::string> payload = releaseTensorBytes(proto, bytes);
-  size_t expected = tensor.getNumElements() * bytes;
-  if (payload->size() != expected)
+  if (payload->size() != static_cast<uint64_t>(*expected))
     return fileError(path, "holds " + Twine(payload->size()) +
                                " bytes of data but shape " +
                                formatShape(tensor.shape) + " of " +
                                getONNXDataTypeName(tensor.dataType) +
-                               " needs " + Twine(expected));
+                               " needs " + Twine(*expected));
   tensor.data.assign(payload->begin(), payload->end());
   return tensor;
 }
@@ -223,15 +239,17 @@ Expected<HostTensor> readNpyFile(StringRef path) {
       return fileError(path, "malformed shape " + *shapeText);
     tensor.shape.push_back(d);
   }
-  size_t bytes = getONNXElementSize(tensor.dataType);
-  size_t expected = tensor.getNumElements() * bytes;
+  std::optional<int64_t> expected =
+      getByteSize(tensor.shape, getONNXElementSize(tensor.dataType));
+  if (!expected)
+    return fileError(path, "shape " + *shapeText + " has too many elements");
   StringRef payload = contents.drop_front(headerStart + headerLength);
-  if (payload.size() != expected)
+  if (payload.size() != static_cast<uint64_t>(*expected))
     return fileError(path, "holds " + Twine(payload.size()) +
                                " bytes of data but shape " +
                                formatShape(tensor.shape) + " of " +
                                getONNXDataTypeName(tensor.dataType) +
-                               " needs " + Twine(expected));
+                               " needs " + Twine(*expected));
   tensor.data.assign(payload.begin(), payload.end());
   return tensor;
 }
