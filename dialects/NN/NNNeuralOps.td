@@ -243,6 +243,8 @@ def NN_SoftmaxOp : NN_SoftmaxLikeOp<"softmax", "Softmax",
                                     "exp(x) / sum(exp(x))">;
 def NN_LogSoftmaxOp : NN_SoftmaxLikeOp<"log_softmax", "LogSoftmax",
                                        "x - log(sum(exp(x)))">;
+def NN_HardmaxOp : NN_SoftmaxLikeOp<"hardmax", "Hardmax",
+                                    "x == max(x) ? 1 : 0 (the first maximum only)">;
 
 //===----------------------------------------------------------------------===//
 // Dropout

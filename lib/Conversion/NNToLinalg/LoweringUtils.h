@@ -126,6 +126,13 @@ mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value input, llvm::ArrayRef<bool> reduced,
                            mlir::Value identity, ReductionBuilder combine);
 
+/// The i64 index of the largest (`isMax`) or smallest element of `data` along
+/// `axis`, the first one or (`selectLast`) the last one; the result drops
+/// `axis`. NaNs are never selected.
+mlir::Value buildArgExtreme(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value data, int64_t axis, ElementKind element,
+                            bool isMax, bool selectLast);
+
 /// The shape of `shape` with the `reduced` dimensions set to 1 (`keepDims`)
 /// or removed.
 llvm::SmallVector<int64_t> getReducedShape(llvm::ArrayRef<int64_t> shape,

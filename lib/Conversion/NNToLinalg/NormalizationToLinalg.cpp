@@ -144,6 +144,47 @@ struct SoftmaxLowering : OpConversionPattern<OpT> {
   }
 };
 
+/// Hardmax: 1 where the element is the first maximum along the axis, else 0.
+struct HardmaxLowering : OpConversionPattern<nn::HardmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::HardmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    Location loc = op.getLoc();
+    int64_t rank = resultType.getRank();
+    FailureOr<int64_t> axis = nn::normalizeAxis(loc, op.getAxis(), rank);
+    if (failed(axis))
+      return failure();
+    ElementKind element = getElementKind(op.getInput().getType());
+    Value first =
+        buildArgExtreme(rewriter, loc, adaptor.getInput(), *axis, element,
+                        /*isMax=*/true, /*selectLast=*/false);
+    SmallVector<bool> reduced(rank, false);
+    reduced[*axis] = true;
+    first = buildReshape(
+        rewriter, loc, first,
+        getReducedShape(resultType.getShape(), reduced, /*keepDims=*/true));
+    int64_t axisDim = *axis;
+    Value result = buildBroadcastGeneric(
+        rewriter, loc, first, resultType,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value index = arith::IndexCastOp::create(
+              b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axisDim));
+          Value isFirst = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                                index, args[0]);
+          return arith::SelectOp::create(b, l, isFirst,
+                                         buildScalar(b, l, element.type, 1),
+                                         buildScalar(b, l, element.type, 0));
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct BatchNormalizationLowering
     : OpConversionPattern<nn::BatchNormalizationOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -364,7 +405,7 @@ struct LRNLowering : OpConversionPattern<nn::LRNOp> {
 void whittle::populateNNNormalizationToLinalgPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
   patterns.add<SoftmaxLowering<nn::SoftmaxOp, false>,
-               SoftmaxLowering<nn::LogSoftmaxOp, true>,
+               SoftmaxLowering<nn::LogSoftmaxOp, true>, HardmaxLowering,
                BatchNormalizationLowering, InstanceNormalizationLowering,
                LayerNormalizationLowering, LRNLowering>(converter,
                                                         patterns.getContext());

@@ -19,6 +19,71 @@
 using namespace mlir;
 using namespace whittle;
 
+/// One reduction along the axis producing both the running extreme and its
+/// i64 index; only the index is returned.
+Value whittle::buildArgExtreme(OpBuilder &b, Location loc, Value data,
+                               int64_t axis, ElementKind element, bool isMax,
+                               bool selectLast) {
+  auto dataType = cast<RankedTensorType>(data.getType());
+  int64_t rank = dataType.getRank();
+  SmallVector<bool> reduced(rank, false);
+  reduced[axis] = true;
+  SmallVector<int64_t> shape =
+      getReducedShape(dataType.getShape(), reduced, /*keepDims=*/false);
+  auto valueType = RankedTensorType::get(shape, element.type);
+  auto indexType = RankedTensorType::get(shape, b.getI64Type());
+  Value valueInit = buildFilled(b, loc, valueType,
+                                isMax ? buildLowest(b, loc, element)
+                                      : buildHighest(b, loc, element));
+  Value indexInit =
+      buildFilled(b, loc, indexType, buildScalar(b, loc, b.getI64Type(), 0));
+
+  MLIRContext *context = b.getContext();
+  SmallVector<AffineExpr> outputExprs;
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != axis)
+      outputExprs.push_back(getAffineDimExpr(i, context));
+  AffineMap outputMap = AffineMap::get(rank, 0, outputExprs, context);
+  SmallVector<AffineMap> maps = {
+      AffineMap::getMultiDimIdentityMap(rank, context), outputMap, outputMap};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators[axis] = utils::IteratorType::reduction;
+
+  using CmpF = arith::CmpFPredicate;
+  using CmpI = arith::CmpIPredicate;
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{valueType, indexType}, data,
+      ValueRange{valueInit, indexInit}, maps, iterators,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value x = args[0], best = args[1], bestIndex = args[2];
+        // Strict comparison keeps the first extreme; non-strict the last.
+        Value better;
+        if (element.isFloat()) {
+          CmpF predicate = isMax ? (selectLast ? CmpF::OGE : CmpF::OGT)
+                                 : (selectLast ? CmpF::OLE : CmpF::OLT);
+          better = arith::CmpFOp::create(nb, l, predicate, x, best);
+        } else {
+          bool isUnsigned = element.isUnsigned || element.isBool();
+          CmpI predicate;
+          if (isMax)
+            predicate = selectLast ? (isUnsigned ? CmpI::uge : CmpI::sge)
+                                   : (isUnsigned ? CmpI::ugt : CmpI::sgt);
+          else
+            predicate = selectLast ? (isUnsigned ? CmpI::ule : CmpI::sle)
+                                   : (isUnsigned ? CmpI::ult : CmpI::slt);
+          better = arith::CmpIOp::create(nb, l, predicate, x, best);
+        }
+        Value index = arith::IndexCastOp::create(
+            nb, l, nb.getI64Type(), linalg::IndexOp::create(nb, l, axis));
+        Value newBest = arith::SelectOp::create(nb, l, better, x, best);
+        Value newIndex =
+            arith::SelectOp::create(nb, l, better, index, bestIndex);
+        linalg::YieldOp::create(nb, l, ValueRange{newBest, newIndex});
+      });
+  return generic.getResult(1);
+}
+
 namespace {
 
 /// The constant axes list, from the nn constant or, once that is converted,
@@ -173,8 +238,8 @@ template <typename OpT> struct ReduceLowering : OpConversionPattern<OpT> {
   }
 };
 
-/// ArgMax/ArgMin: one reduction along the axis producing both the running
-/// extreme and its i64 index; only the index is returned.
+/// ArgMax/ArgMin: the index of the extreme along the axis (buildArgExtreme),
+/// reshaped to keepdims' form when asked.
 template <typename OpT, bool isMax>
 struct ArgLowering : OpConversionPattern<OpT> {
   using OpConversionPattern<OpT>::OpConversionPattern;
@@ -188,72 +253,15 @@ struct ArgLowering : OpConversionPattern<OpT> {
       return rewriter.notifyMatchFailure(op, "dynamic shape");
     Location loc = op.getLoc();
     Value data = adaptor.getData();
-    auto dataType = cast<RankedTensorType>(data.getType());
-    int64_t rank = dataType.getRank();
+    int64_t rank = cast<RankedTensorType>(data.getType()).getRank();
     FailureOr<int64_t> axis = nn::normalizeAxis(loc, op.getAxis(), rank);
     if (failed(axis))
       return failure();
-    ElementKind element = getElementKind(op.getData().getType());
-    bool selectLast = op.getSelectLastIndex() != 0;
-
-    SmallVector<bool> reduced(rank, false);
-    reduced[*axis] = true;
-    SmallVector<int64_t> shape =
-        getReducedShape(dataType.getShape(), reduced, /*keepDims=*/false);
-    auto valueType = RankedTensorType::get(shape, element.type);
-    auto indexType = RankedTensorType::get(shape, rewriter.getI64Type());
-    Value valueInit = buildFilled(rewriter, loc, valueType,
-                                  isMax ? buildLowest(rewriter, loc, element)
-                                        : buildHighest(rewriter, loc, element));
-    Value indexInit =
-        buildFilled(rewriter, loc, indexType,
-                    buildScalar(rewriter, loc, rewriter.getI64Type(), 0));
-
-    MLIRContext *context = rewriter.getContext();
-    SmallVector<AffineExpr> outputExprs;
-    for (int64_t i = 0; i < rank; ++i)
-      if (i != *axis)
-        outputExprs.push_back(getAffineDimExpr(i, context));
-    AffineMap outputMap = AffineMap::get(rank, 0, outputExprs, context);
-    SmallVector<AffineMap> maps = {
-        AffineMap::getMultiDimIdentityMap(rank, context), outputMap, outputMap};
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    iterators[*axis] = utils::IteratorType::reduction;
-
-    using CmpF = arith::CmpFPredicate;
-    using CmpI = arith::CmpIPredicate;
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{valueType, indexType}, data,
-        ValueRange{valueInit, indexInit}, maps, iterators,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = args[0], best = args[1], bestIndex = args[2];
-          // Strict comparison keeps the first extreme; non-strict the last.
-          Value better;
-          if (element.isFloat()) {
-            CmpF predicate = isMax ? (selectLast ? CmpF::OGE : CmpF::OGT)
-                                   : (selectLast ? CmpF::OLE : CmpF::OLT);
-            better = arith::CmpFOp::create(b, l, predicate, x, best);
-          } else {
-            bool isUnsigned = element.isUnsigned || element.isBool();
-            CmpI predicate;
-            if (isMax)
-              predicate = selectLast ? (isUnsigned ? CmpI::uge : CmpI::sge)
-                                     : (isUnsigned ? CmpI::ugt : CmpI::sgt);
-            else
-              predicate = selectLast ? (isUnsigned ? CmpI::ule : CmpI::sle)
-                                     : (isUnsigned ? CmpI::ult : CmpI::slt);
-            better = arith::CmpIOp::create(b, l, predicate, x, best);
-          }
-          Value index = arith::IndexCastOp::create(
-              b, l, b.getI64Type(), linalg::IndexOp::create(b, l, *axis));
-          Value newBest = arith::SelectOp::create(b, l, better, x, best);
-          Value newIndex =
-              arith::SelectOp::create(b, l, better, index, bestIndex);
-          linalg::YieldOp::create(b, l, ValueRange{newBest, newIndex});
-        });
-    rewriter.replaceOp(op, buildReshape(rewriter, loc, generic.getResult(1),
-                                        resultType.getShape()));
+    Value index = buildArgExtreme(rewriter, loc, data, *axis,
+                                  getElementKind(op.getData().getType()), isMax,
+                                  op.getSelectLastIndex() != 0);
+    rewriter.replaceOp(
+        op, buildReshape(rewriter, loc, index, resultType.getShape()));
     return success();
   }
 };

@@ -36,6 +36,29 @@ func.func @log_softmax(%x: tensor<2x5xf16>) -> tensor<2x5xf16> {
 
 // -----
 
+// Hardmax: the index of the first maximum along the axis (strict compare),
+// then 1 where the axis index equals it.
+// CHECK-LABEL: func.func @hardmax
+// CHECK: %[[ARG:.*]]:2 = linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK: arith.cmpf ogt
+// CHECK: tensor.collapse_shape %[[ARG]]#1
+// CHECK: %[[FIRST:.*]] = tensor.expand_shape
+// CHECK-SAME: into tensor<2x1x4xi64>
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[FIRST]] : tensor<2x1x4xi64>)
+// CHECK: %[[I:.*]] = linalg.index 1 : index
+// CHECK: %[[I64:.*]] = arith.index_cast %[[I]] : index to i64
+// CHECK: %[[EQ:.*]] = arith.cmpi eq, %[[I64]]
+// CHECK: arith.select %[[EQ]]
+// CHECK-SAME: f32
+func.func @hardmax(%x: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
+  %0 = nn.hardmax %x {axis = 1 : i64} : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
+
+// -----
+
 // Per-channel parameters are reshaped to [C, 1, 1] and broadcast along
 // dimension 1.
 // CHECK-LABEL: func.func @batch_normalization

@@ -563,6 +563,18 @@ LogicalResult LogSoftmaxOp::verify() {
   return verifySoftmax(*this, getInput().getType());
 }
 
+LogicalResult HardmaxOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> location,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  return inferSoftmax(location, adaptor.getInput(), adaptor.getAxis(),
+                      inferred);
+}
+
+LogicalResult HardmaxOp::verify() {
+  return verifySoftmax(*this, getInput().getType());
+}
+
 //===----------------------------------------------------------------------===//
 // DropoutOp
 //===----------------------------------------------------------------------===//

@@ -537,6 +537,23 @@ func.func @softmax_2(%x: tensor<2x3xi32>) {
 
 // -----
 
+func.func @hardmax_integer(%x: tensor<2x3xi32>) {
+  // expected-error @+1 {{'nn.hardmax' op expects a floating-point input}}
+  %0 = nn.hardmax %x : (tensor<2x3xi32>) -> tensor<2x3xi32>
+  return
+}
+
+// -----
+
+func.func @hardmax_axis(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{axis 2 is out of range for rank 2}}
+  // expected-error @+1 {{'nn.hardmax' op failed to infer returned types}}
+  %0 = nn.hardmax %x {axis = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
 func.func @dropout_1(%x: tensor<2x3xf32>, %r: tensor<1xf32>) {
   %none = nn.none
   // expected-error @+1 {{'nn.dropout' op 'ratio' must be a floating-point scalar, got 'tensor<1xf32>'}}
