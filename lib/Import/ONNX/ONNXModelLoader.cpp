@@ -146,7 +146,10 @@ bool upgradeCompatibleModel(onnx::ModelProto &model, int64_t fromOpset,
         if (!schema)
           it->second = false;
         else if (schema->since_version() == v + 1)
-          it->second = table.isCompatibleStep(node.op_type(), v);
+          // Hardmax 12 -> 13 is registered as compatible but changes the
+          // meaning (upgradeModel flattens it like Softmax).
+          it->second = table.isCompatibleStep(node.op_type(), v) &&
+                       !(node.op_type() == "Hardmax" && v == 12);
       }
     }
     if (!it->second)
