@@ -125,6 +125,7 @@ private:
                                DenseElementsAttr value,
                                onnx::GraphProto &graph);
   LogicalResult checkSupportedOps(const onnx::GraphProto &graph);
+  LogicalResult checkGraphOutputs(const onnx::GraphProto &graph);
   FailureOr<SmallVector<const onnx::NodeProto *>>
   sortNodes(const onnx::GraphProto &graph);
   FailureOr<RankedTensorType> convertValueType(const onnx::ValueInfoProto &info,
@@ -608,6 +609,7 @@ LogicalResult GraphImporter::normalizeModel(onnx::ModelProto &model) {
     return failure();
   }
   if (failed(checkSupportedOps(model.graph())) ||
+      failed(checkGraphOutputs(model.graph())) ||
       failed(applyInputShapes(*model.mutable_graph())))
     return failure();
 
@@ -853,6 +855,28 @@ LogicalResult GraphImporter::checkSupportedOps(const onnx::GraphProto &graph) {
                   << " node(s) use operators whittle does not support: "
                   << llvm::join(unsupported, ", ");
   return failure();
+}
+
+/// Checked before the ONNX library sees the graph: its checker lets an
+/// undefined graph output pass, and its version converter then dereferences
+/// a null value.
+LogicalResult GraphImporter::checkGraphOutputs(const onnx::GraphProto &graph) {
+  llvm::StringSet<> defined;
+  for (const onnx::ValueInfoProto &input : graph.input())
+    defined.insert(input.name());
+  for (const onnx::TensorProto &init : graph.initializer())
+    defined.insert(init.name());
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &output : node.output())
+      defined.insert(output);
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    if (!defined.contains(output.name())) {
+      emitFileError() << "graph output '" << output.name()
+                      << "' is not produced by any node";
+      return failure();
+    }
+  }
+  return success();
 }
 
 FailureOr<SmallVector<const onnx::NodeProto *>>
