@@ -14,6 +14,7 @@
 #include "whittle/Dialect/NN/NNTensorData.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace whittle::nn;
@@ -127,13 +128,19 @@ resolveReshape(std::optional<Location> location, ArrayRef<int64_t> input,
                              "Reshape with allowzero=1 cannot have both 0 "
                              "and -1 in the shape");
   bool staticInput = llvm::none_of(input, ShapedType::isDynamic);
+  // The shape operand may come from a hostile model: its element count can
+  // overflow.
   int64_t inCount = 1;
   for (int64_t d : input)
-    inCount *= ShapedType::isDynamic(d) ? 1 : d;
+    if (llvm::MulOverflow(inCount, ShapedType::isDynamic(d) ? 1 : d, inCount))
+      return emitOptionalError(location, "Reshape input ", shapeToString(input),
+                               " has too many elements");
   int64_t known = 1;
   for (auto [i, d] : llvm::enumerate(shape))
-    if ((int64_t)i != inferIndex)
-      known *= ShapedType::isDynamic(d) ? 1 : d;
+    if ((int64_t)i != inferIndex &&
+        llvm::MulOverflow(known, ShapedType::isDynamic(d) ? 1 : d, known))
+      return emitOptionalError(location, "Reshape shape ", shapeToString(shape),
+                               " has too many elements");
   bool staticOutput = llvm::all_of(llvm::enumerate(shape), [&](auto it) {
     return (int64_t)it.index() == inferIndex ||
            !ShapedType::isDynamic(it.value());
