@@ -17,6 +17,7 @@
 
 #include <exception>
 #include <fcntl.h>
+#include <set>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -356,7 +357,52 @@ std::optional<std::string> upgradeModel(onnx::ModelProto &model,
   return std::nullopt;
 }
 
+/// ONNX 1.12's shape inference functions trust what its checker does not
+/// check. Where one reads out of bounds on a malformed node, its schema's
+/// function is wrapped, once, with the missing check, which fails inference
+/// as the library's own checks do (later ONNX releases added them).
+static void guardLibraryShapeInference() {
+  static const bool done = [] {
+    // The convolutions' inference (convPoolShapeInference and its transposed
+    // twin) takes the kernel shape from the weight's dimensions 2.. and
+    // indexes per-axis vectors sized by the input's rank with it.
+    const std::pair<const char *, size_t> convolutions[] = {
+        {"Conv", 1},
+        {"ConvInteger", 1},
+        {"ConvTranspose", 1},
+        {"QLinearConv", 3}};
+    for (auto [opType, weight] : convolutions) {
+      std::set<const onnx::OpSchema *> wrapped;
+      for (int version = 1; version <= kLibraryOpset; ++version) {
+        const onnx::OpSchema *schema =
+            onnx::OpSchemaRegistry::Schema(opType, version, "");
+        if (!schema || !wrapped.insert(schema).second)
+          continue;
+        onnx::InferenceFunction infer =
+            schema->GetTypeAndShapeInferenceFunction();
+        // The registry hands out const schemas but owns mutable ones.
+        const_cast<onnx::OpSchema *>(schema)->TypeAndShapeInferenceFunction(
+            [infer, weight = weight](onnx::InferenceContext &ctx) {
+              if (onnx::hasInputShape(ctx, 0) &&
+                  onnx::hasInputShape(ctx, weight) &&
+                  ctx.getInputType(0)->tensor_type().shape().dim_size() !=
+                      ctx.getInputType(weight)
+                          ->tensor_type()
+                          .shape()
+                          .dim_size())
+                fail_shape_inference("the input and the weight must have the "
+                                     "same rank");
+              infer(ctx);
+            });
+      }
+    }
+    return true;
+  }();
+  (void)done;
+}
+
 std::optional<std::string> inferShapes(onnx::ModelProto &model, bool strict) {
+  guardLibraryShapeInference();
   return guarded("ONNX shape inference", [&] {
     onnx::ShapeInferenceOptions options(/*check_type=*/strict,
                                         /*strict_mode=*/strict ? 1 : 0,
