@@ -138,22 +138,14 @@ Expected<HostTensor> readTensorProtoFile(StringRef path) {
   if (proto.data_location() == onnx::TensorProto::EXTERNAL)
     return fileError(path, "tensors with external data are not supported "
                            "as inputs");
-  for (int64_t d : proto.dims()) {
-    if (d < 0)
-      return fileError(path, "negative dimension " + Twine(d));
-    tensor.shape.push_back(d);
-  }
-  std::optional<int64_t> expected = getByteSize(tensor.shape, bytes);
-  if (!expected)
-    return fileError(path, "shape " + formatShape(tensor.shape) +
-                               " has too many elements");
+  // Checked against the data the file holds before anything is allocated
+  // (overflow-checked sizes; raw_data or the type's typed field, not both).
+  if (Expected<int64_t> size =
+          checkTensorData(proto, bytes, getONNXDataTypeName(tensor.dataType));
+      !size)
+    return fileError(path, toString(size.takeError()));
+  tensor.shape.assign(proto.dims().begin(), proto.dims().end());
   std::unique_ptr<std::string> payload = releaseTensorBytes(proto, bytes);
-  if (payload->size() != static_cast<uint64_t>(*expected))
-    return fileError(path, "holds " + Twine(payload->size()) +
-                               " bytes of data but shape " +
-                               formatShape(tensor.shape) + " of " +
-                               getONNXDataTypeName(tensor.dataType) +
-                               " needs " + Twine(*expected));
   tensor.data.assign(payload->begin(), payload->end());
   return tensor;
 }

@@ -32,11 +32,13 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <cmath>
 #include <functional>
+#include <queue>
 #include <utility>
 
 using namespace mlir;
@@ -204,45 +206,103 @@ GraphImporter::readExternalData(const onnx::TensorProto &tensor,
   uint64_t offset = 0;
   std::optional<uint64_t> length;
   for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
-    if (entry.key() == "location")
+    if (entry.key() == "location") {
       location = entry.value();
-    else if (entry.key() == "offset")
-      llvm::to_integer(entry.value(), offset);
-    else if (entry.key() == "length") {
-      uint64_t l = 0;
-      if (llvm::to_integer(entry.value(), l))
-        length = l;
+      continue;
     }
+    if (entry.key() != "offset" && entry.key() != "length")
+      continue;
+    uint64_t value;
+    if (!llvm::to_integer(entry.value(), value, 10)) {
+      emitFileError() << what << " has external data " << entry.key() << " '"
+                      << entry.value()
+                      << "', which is not a byte count; re-export the model";
+      return failure();
+    }
+    if (entry.key() == "offset")
+      offset = value;
+    else
+      length = value;
   }
-  if (location.empty() || llvm::sys::path::is_absolute(location) ||
-      llvm::is_contained(llvm::make_range(llvm::sys::path::begin(location),
-                                          llvm::sys::path::end(location)),
-                         "..")) {
-    emitFileError() << what << " has external data location '" << location
-                    << "'; it must be a relative path inside the model's "
-                       "directory";
+  auto badLocation = [&](StringRef why) {
+    std::string escaped;
+    llvm::raw_string_ostream os(escaped);
+    llvm::printEscapedString(location, os);
+    emitFileError() << what << " has external data location '" << escaped
+                    << "', " << why
+                    << "; it must be a relative path to a file in the "
+                       "model's directory";
     return failure();
-  }
-  SmallString<256> file = llvm::sys::path::parent_path(path);
+  };
+  if (location.empty())
+    return badLocation("which is empty");
+  if (StringRef(location).contains('\0'))
+    return badLocation("which contains a NUL byte");
+  if (llvm::sys::path::is_absolute(location))
+    return badLocation("which is absolute");
+  if (llvm::is_contained(llvm::make_range(llvm::sys::path::begin(location),
+                                          llvm::sys::path::end(location)),
+                         ".."))
+    return badLocation("which goes up out of the model's directory");
+  SmallString<256> directory = llvm::sys::path::parent_path(path);
+  if (directory.empty())
+    directory = ".";
+  SmallString<256> file = directory;
   llvm::sys::path::append(file, location);
   auto fail = [&](const std::error_code &error) {
     emitFileError() << "cannot read external data of " << what << " from '"
                     << file << "': " << error.message();
     return failure();
   };
-  uint64_t fileSize = 0;
-  if (std::error_code error = llvm::sys::fs::file_size(file, fileSize))
+  // A symbolic link in the directory must not lead out of it: compare the
+  // resolved paths.
+  SmallString<256> realDirectory, realFile;
+  if (std::error_code error =
+          llvm::sys::fs::real_path(directory, realDirectory))
     return fail(error);
-  uint64_t size = length ? *length : fileSize - std::min(offset, fileSize);
+  if (std::error_code error = llvm::sys::fs::real_path(file, realFile))
+    return fail(error);
+  if (!llvm::sys::fs::is_regular_file(realFile))
+    return badLocation("which is not a regular file");
+  if (!StringRef(realFile).starts_with(
+          (realDirectory + llvm::sys::path::get_separator()).str()))
+    return badLocation(("which resolves to '" + realFile +
+                        "' outside it (through a symbolic link)")
+                           .str());
+
+  // The tensor's own shape says how many bytes to read; the file's length
+  // fields and its size must agree with it before anything is allocated.
+  FailureOr<Type> elementType = convertElementType(tensor.data_type(), what);
+  if (failed(elementType))
+    return failure();
+  size_t elementBytes = elementType->isInteger(1)
+                            ? 1
+                            : (elementType->getIntOrFloatBitWidth() + 7) / 8;
+  llvm::Expected<int64_t> expected = getTensorByteSize(tensor, elementBytes);
+  if (!expected) {
+    emitFileError() << what << " " << llvm::toString(expected.takeError())
+                    << "; the file is corrupt, re-export the model";
+    return failure();
+  }
+  uint64_t size = *expected;
+  if (length && *length != size) {
+    emitFileError() << what << " has external data length " << *length
+                    << " but its shape and type need " << size
+                    << " bytes; re-export the model";
+    return failure();
+  }
+  uint64_t fileSize = 0;
+  if (std::error_code error = llvm::sys::fs::file_size(realFile, fileSize))
+    return fail(error);
   if (offset > fileSize || size > fileSize - offset) {
-    emitFileError() << "external data of " << what << " spans bytes " << offset
-                    << " to " << offset + size << " of '" << file
+    emitFileError() << "external data of " << what << " needs " << size
+                    << " bytes at offset " << offset << " of '" << file
                     << "', which has " << fileSize << " (truncated file?)";
     return failure();
   }
   // Read straight into the buffer the resource blob will own.
   llvm::Expected<llvm::sys::fs::file_t> fd =
-      llvm::sys::fs::openNativeFileForRead(file);
+      llvm::sys::fs::openNativeFileForRead(realFile);
   if (!fd)
     return fail(llvm::errorToErrorCode(fd.takeError()));
   auto data = std::make_unique<std::string>(size, '\0');
@@ -269,28 +329,25 @@ FailureOr<ElementsAttr> GraphImporter::convertTensor(onnx::TensorProto &tensor,
   FailureOr<Type> elementType = convertElementType(tensor.data_type(), what);
   if (failed(elementType))
     return failure();
-  SmallVector<int64_t> shape;
-  int64_t count = 1;
-  for (int64_t d : tensor.dims()) {
-    if (d < 0) {
-      emitFileError() << what << " has negative dimension " << d;
-      return failure();
-    }
-    shape.push_back(d);
-    count *= d;
-  }
-  auto type = RankedTensorType::get(shape, *elementType);
   size_t bytes = elementType->isInteger(1)
                      ? 1
                      : (elementType->getIntOrFloatBitWidth() + 7) / 8;
-
-  std::unique_ptr<std::string> owned = releaseTensorBytes(tensor, bytes);
-  if (owned->size() != static_cast<size_t>(count) * bytes) {
-    emitFileError() << what << " holds " << owned->size()
-                    << " bytes of data but its shape and type need "
-                    << count * bytes;
+  // Sizes are checked against the data before anything is allocated: the
+  // file's dimensions alone must not decide how much memory is taken.
+  std::string typeName;
+  llvm::raw_string_ostream(typeName) << *elementType;
+  llvm::Expected<int64_t> size = checkTensorData(tensor, bytes, typeName);
+  if (!size) {
+    emitFileError() << what << " " << llvm::toString(size.takeError())
+                    << "; the file is corrupt or was cut short, re-export "
+                       "the model";
     return failure();
   }
+  int64_t count = *size / bytes;
+  auto type = RankedTensorType::get(
+      SmallVector<int64_t>(tensor.dims().begin(), tensor.dims().end()),
+      *elementType);
+  std::unique_ptr<std::string> owned = releaseTensorBytes(tensor, bytes);
   if (isa<FloatType>(*elementType) && (bytes == 4 || bytes == 8)) {
     for (int64_t i = 0; i < count; ++i) {
       double v;
@@ -717,7 +774,9 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
         return failure();
       }
       for (auto [i, d] : llvm::enumerate(given)) {
+        // A negative size is an unknown one, as in the checks below.
         if (tensor->has_shape() && tensor->shape().dim(i).has_dim_value() &&
+            tensor->shape().dim(i).dim_value() >= 0 &&
             tensor->shape().dim(i).dim_value() != d) {
           emitFileError() << "--input-shape gives dimension " << i
                           << " of input '" << input.name() << "' as " << d
@@ -903,32 +962,49 @@ GraphImporter::sortNodes(const onnx::GraphProto &graph) {
       return failure();
     }
   }
-  SmallVector<const onnx::NodeProto *> order;
-  SmallVector<const onnx::NodeProto *> pending;
-  for (const onnx::NodeProto &node : graph.node())
-    pending.push_back(&node);
-  while (!pending.empty()) {
-    size_t before = pending.size();
-    SmallVector<const onnx::NodeProto *> next;
-    for (const onnx::NodeProto *node : pending) {
-      bool ready = llvm::all_of(node->input(), [&](const std::string &in) {
-        return in.empty() || available.contains(in);
-      });
-      if (!ready) {
-        next.push_back(node);
+  // Each node waits for its inputs not yet available; ready nodes are taken
+  // lowest index first, so that a sorted graph keeps its order, and a graph
+  // in any order sorts in O(n log n) (passes over the pending nodes until
+  // none is left took 3.5 s for 16,000 nodes in reverse order).
+  int numNodes = graph.node_size();
+  std::vector<int> missing(numNodes, 0);
+  llvm::StringMap<SmallVector<int, 1>> consumers;
+  for (int i = 0; i < numNodes; ++i) {
+    for (const std::string &in : graph.node(i).input()) {
+      if (in.empty() || available.contains(in))
         continue;
-      }
-      order.push_back(node);
-      for (const std::string &out : node->output())
-        available.insert(out);
+      ++missing[i];
+      consumers[in].push_back(i);
     }
-    pending = std::move(next);
-    if (pending.size() == before) {
-      const onnx::NodeProto *node = pending.front();
-      emitFileError() << "the graph has a cycle through "
-                      << describeNode(*node);
-      return failure();
+  }
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+  for (int i = 0; i < numNodes; ++i)
+    if (missing[i] == 0)
+      ready.push(i);
+  SmallVector<const onnx::NodeProto *> order;
+  order.reserve(numNodes);
+  while (!ready.empty()) {
+    const onnx::NodeProto &node = graph.node(ready.top());
+    ready.pop();
+    order.push_back(&node);
+    for (const std::string &out : node.output()) {
+      // A name defined twice releases its consumers once.
+      if (out.empty() || !available.insert(out).second)
+        continue;
+      auto it = consumers.find(out);
+      if (it == consumers.end())
+        continue;
+      for (int consumer : it->second)
+        if (--missing[consumer] == 0)
+          ready.push(consumer);
     }
+  }
+  if (static_cast<int>(order.size()) != numNodes) {
+    int first =
+        llvm::find_if(missing, [](int m) { return m > 0; }) - missing.begin();
+    emitFileError() << "the graph has a cycle through "
+                    << describeNode(graph.node(first));
+    return failure();
   }
   return order;
 }
@@ -945,6 +1021,20 @@ GraphImporter::convertValueType(const onnx::ValueInfoProto &info,
   for (const onnx::TensorShapeProto_Dimension &dim : tensor.shape().dim())
     shape.push_back(dim.has_dim_value() ? dim.dim_value()
                                         : ShapedType::kDynamic);
+  // Every size computation downstream (type inference, buffers) assumes the
+  // byte size fits in int64_t.
+  int64_t bytes = element->isInteger(1)
+                      ? 1
+                      : (element->getIntOrFloatBitWidth() + 7) / 8;
+  for (int64_t d : shape) {
+    if (ShapedType::isDynamic(d) || !llvm::MulOverflow(bytes, d, bytes))
+      continue;
+    emitFileError() << role << " '" << info.name() << "' has shape "
+                    << nn::shapeToString(shape)
+                    << ", more bytes than a 64-bit size holds; fix the "
+                       "model's or --input-shape's dimensions";
+    return failure();
+  }
   return RankedTensorType::get(shape, *element);
 }
 

@@ -12,6 +12,7 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
 
 #include <memory>
 #include <optional>
@@ -75,6 +76,24 @@ mlir::Type getElementTypeForONNX(int32_t onnxType, mlir::MLIRContext *context);
 
 /// The ONNX `TensorProto.DataType` of an element type whittle supports.
 std::optional<int32_t> getONNXDataType(mlir::Type type);
+
+/// The bytes `tensor`'s dimensions take with `elementBytes`-byte elements,
+/// computed with overflow checks; an error for a negative dimension or a
+/// size that does not fit in int64_t.
+llvm::Expected<int64_t> getTensorByteSize(const onnx::TensorProto &tensor,
+                                          size_t elementBytes);
+
+/// Checks, before anything is allocated, that the data `tensor` holds fits
+/// its dimensions: no dimension is negative, the byte size (element count
+/// times `elementBytes`) fits in int64_t (checked arithmetic, so a hostile
+/// shape cannot wrap around to the size of the data it comes with), exactly
+/// one data field is set (`raw_data`, or the typed field ONNX keeps values
+/// of the tensor's type in) and it holds exactly that many elements.
+/// Returns the byte size, or a message without the tensor's name that says
+/// what is wrong; `typeName` names the element type in it.
+llvm::Expected<int64_t> checkTensorData(const onnx::TensorProto &tensor,
+                                        size_t elementBytes,
+                                        llvm::StringRef typeName);
 
 /// Takes the payload of `tensor` as packed little-endian elements of
 /// `elementBytes` bytes: `raw_data` is moved out without a copy; the typed
