@@ -678,14 +678,7 @@ LogicalResult GraphImporter::normalizeModel(onnx::ModelProto &model) {
       emitFileError() << "invalid ONNX model: " << *error;
       return failure();
     }
-    // The version converter rebuilds the graph in ONNX's IR, which takes
-    // time quadratic in the number of nodes (naming each value scans the
-    // whole graph): 15 s for a chain of 16,000 Relus. Most models change
-    // only in the opset number; they skip it.
-    int64_t upgradeFrom = opset;
-    if (upgradeCompatibleModel(model, opset, kLibraryOpset))
-      upgradeFrom = kLibraryOpset;
-    if (auto error = upgradeModel(model, upgradeFrom, kLibraryOpset)) {
+    if (auto error = upgradeModel(model, opset, kLibraryOpset)) {
       if (opset < kOldestOpset)
         emitFileError() << "model uses opset " << opset
                         << ", older than the oldest whittle supports ("

@@ -12,6 +12,7 @@
 #include "onnx/shape_inference/implementation.h"
 #include "onnx/version_converter/convert.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 
@@ -88,27 +89,18 @@ std::optional<std::string> checkModel(onnx::ModelProto &model) {
   return error;
 }
 
-/// True if some node of the default domain has a different schema at
-/// `target` than at `from`, i.e. the version converter has work to do.
-static bool needsConversion(const onnx::GraphProto &graph, int64_t from,
-                            int64_t target) {
-  for (const onnx::NodeProto &node : graph.node()) {
-    if (!node.domain().empty() && node.domain() != "ai.onnx")
-      continue;
-    const auto *old = onnx::OpSchemaRegistry::Schema(node.op_type(), from, "");
-    const auto *now =
-        onnx::OpSchemaRegistry::Schema(node.op_type(), target, "");
-    if (!old || !now || old->since_version() != now->since_version())
-      return true;
-  }
-  return false;
-}
-
 namespace {
-/// The version converter's table of adapters, read (not run) to tell which
-/// upgrade steps leave a node as it is.
-class AdapterTable : public onnx::version_conversion::DefaultVersionConverter {
+/// The version converter, built once (registering its adapters takes as
+/// long as converting a hundred nodes), whose table of adapters is also read
+/// to tell which upgrade steps leave a node as it is.
+class VersionConverter
+    : public onnx::version_conversion::DefaultVersionConverter {
 public:
+  static const VersionConverter &get() {
+    static const VersionConverter converter;
+    return converter;
+  }
+
   /// True if the converter takes `opType` from opset `from` to `from + 1`
   /// with its CompatibleAdapter, which changes nothing but the opset.
   bool isCompatibleStep(const std::string &opType, int64_t from) const {
@@ -126,60 +118,24 @@ public:
 };
 } // namespace
 
-bool upgradeCompatibleModel(onnx::ModelProto &model, int64_t fromOpset,
-                            int64_t target) {
-  if (fromOpset >= target)
-    return false;
-  // As DefaultVersionConverter::convert_version does: at each step from v to
-  // v + 1, every node whose operator has a schema introduced at v + 1 goes
-  // through the adapter registered for that step. Other domains' nodes are
-  // not the converter's (upgradeModel stands them in).
-  static const AdapterTable table;
-  std::unordered_map<std::string, bool> compatible;
-  for (const onnx::NodeProto &node : model.graph().node()) {
-    if (!node.domain().empty() && node.domain() != "ai.onnx")
-      continue;
-    auto [it, inserted] = compatible.try_emplace(node.op_type(), true);
-    if (inserted) {
-      for (int64_t v = fromOpset; v < target && it->second; ++v) {
-        const auto *schema =
-            onnx::OpSchemaRegistry::Schema(node.op_type(), v + 1, "");
-        if (!schema)
-          it->second = false;
-        else if (schema->since_version() == v + 1)
-          // Hardmax 12 -> 13 is registered as compatible but changes the
-          // meaning (upgradeModel flattens it like Softmax).
-          it->second = table.isCompatibleStep(node.op_type(), v) &&
-                       !(node.op_type() == "Hardmax" && v == 12);
-      }
-    }
-    if (!it->second)
-      return false;
+/// True if the converter would change a default-domain `opType` node on the
+/// way from `fromOpset` to `target` (some step has an adapter other than
+/// CompatibleAdapter, which changes nothing but the opset). As
+/// DefaultVersionConverter::convert_version does: at each step from v to
+/// v + 1, a node whose operator has a schema introduced at v + 1 goes through
+/// the adapter registered for that step.
+static bool needsAdapter(const std::string &opType, int64_t fromOpset,
+                         int64_t target) {
+  const VersionConverter &converter = VersionConverter::get();
+  for (int64_t v = fromOpset; v < target; ++v) {
+    const auto *schema = onnx::OpSchemaRegistry::Schema(opType, v + 1, "");
+    if (!schema)
+      return true;
+    if (schema->since_version() == v + 1 &&
+        !converter.isCompatibleStep(opType, v))
+      return true;
   }
-  for (onnx::OperatorSetIdProto &id : *model.mutable_opset_import())
-    if (id.domain().empty() || id.domain() == "ai.onnx")
-      id.set_version(target);
-  return true;
-}
-
-/// The rank of every value whose shape the graph records (inputs, outputs,
-/// value_info after shape inference, initializers).
-static std::unordered_map<std::string, int>
-getKnownRanks(const onnx::GraphProto &graph) {
-  std::unordered_map<std::string, int> ranks;
-  auto record = [&](const onnx::ValueInfoProto &info) {
-    if (info.type().has_tensor_type() && info.type().tensor_type().has_shape())
-      ranks[info.name()] = info.type().tensor_type().shape().dim_size();
-  };
-  for (const onnx::ValueInfoProto &info : graph.input())
-    record(info);
-  for (const onnx::ValueInfoProto &info : graph.value_info())
-    record(info);
-  for (const onnx::ValueInfoProto &info : graph.output())
-    record(info);
-  for (const onnx::TensorProto &init : graph.initializer())
-    ranks[init.name()] = init.dims_size();
-  return ranks;
+  return false;
 }
 
 /// Before opset 13, Softmax, LogSoftmax and Hardmax coerce their input to 2-D
@@ -246,114 +202,220 @@ static void appendFlattenedSoftmax(const onnx::NodeProto &node,
   addNode("Reshape", "/reshape", {normalized, shape}, output);
 }
 
-namespace {
-/// Nodes taken out of the version converter's hands: each is replaced by a
-/// default-domain stand-in that no adapter changes (Identity for one input,
-/// Sum for several; both have adapters for every version step from 7 on),
-/// named "whittle.standin.K", and put back, or expanded, after conversion.
-class ConverterStandIns {
-public:
-  /// Replaces every node the converter must not see when upgrading from
-  /// `fromOpset`.
-  void replace(onnx::GraphProto &graph, int64_t fromOpset) {
-    std::unordered_map<std::string, int> ranks;
-    if (fromOpset < 13)
-      ranks = getKnownRanks(graph);
-    for (onnx::NodeProto &node : *graph.mutable_node()) {
-      bool foreign = !node.domain().empty() && node.domain() != "ai.onnx";
-      bool standIn = foreign
-                         ? node.output_size() == 1
-                         : fromOpset < 13 && needsFlattenedSoftmax(node, ranks);
-      if (!standIn)
-        continue;
-      originals.push_back(node);
-      node.set_name("whittle.standin." + std::to_string(originals.size() - 1));
-      node.set_domain("");
-      node.set_op_type(node.input_size() == 1 ? "Identity" : "Sum");
-      node.clear_attribute();
-    }
+/// The type of every value the graph records (inputs, outputs, value_info
+/// after shape inference, initializers).
+static std::unordered_map<std::string, onnx::TypeProto>
+getKnownTypes(const onnx::GraphProto &graph) {
+  std::unordered_map<std::string, onnx::TypeProto> types;
+  for (const auto *infos :
+       {&graph.input(), &graph.value_info(), &graph.output()})
+    for (const onnx::ValueInfoProto &info : *infos)
+      if (info.has_type())
+        types[info.name()] = info.type();
+  for (const onnx::TensorProto &init : graph.initializer()) {
+    onnx::TypeProto_Tensor *tensor = types[init.name()].mutable_tensor_type();
+    tensor->set_elem_type(init.data_type());
+    tensor->clear_shape();
+    for (int64_t d : init.dims())
+      tensor->mutable_shape()->add_dim()->set_dim_value(d);
   }
+  return types;
+}
 
-  /// Puts the original nodes back in place of their stand-ins, with the
-  /// inputs and outputs the converter may have renamed. `converted` says
-  /// whether `graph` is the converter's result (softmax-like ops are then
-  /// expanded to their opset-13 form) or the input it failed on.
-  void restore(onnx::GraphProto &graph, bool converted) {
-    if (originals.empty())
-      return;
-    onnx::GraphProto rebuilt;
-    for (onnx::NodeProto &node : *graph.mutable_node()) {
-      llvm::StringRef name = node.name();
-      size_t index;
-      if (!name.consume_front("whittle.standin.") ||
-          name.getAsInteger(10, index) || index >= originals.size()) {
-        *rebuilt.add_node() = std::move(node);
-        continue;
+/// Upgrades `nodes` (default-domain nodes of `graph` that the converter must
+/// adapt) with the ONNX version converter, one small model per batch:
+/// each node alone with its inputs as graph inputs (typed as `types` says,
+/// which is what the shape-reading adapters need) and its outputs as graph
+/// outputs. The converter's IR names values by scanning the whole graph, so
+/// converting the model at once is quadratic in its size; batches keep it
+/// linear. `replacements[i]` receives the nodes that replace `nodes[i]`.
+static std::optional<std::string>
+upgradeNodes(const onnx::ModelProto &model,
+             llvm::ArrayRef<const onnx::NodeProto *> nodes,
+             const std::unordered_map<std::string, onnx::TypeProto> &types,
+             int64_t fromOpset, int64_t target,
+             std::vector<std::vector<onnx::NodeProto>> &replacements) {
+  constexpr size_t kBatch = 128;
+  replacements.assign(nodes.size(), {});
+  for (size_t first = 0; first < nodes.size(); first += kBatch) {
+    size_t last = std::min(nodes.size(), first + kBatch);
+    std::string prefix = "whittle.upgrade." + std::to_string(first) + ".";
+    onnx::ModelProto batch;
+    batch.set_ir_version(model.ir_version());
+    onnx::OperatorSetIdProto *opset = batch.add_opset_import();
+    opset->set_domain("");
+    opset->set_version(fromOpset);
+    onnx::GraphProto *graph = batch.mutable_graph();
+    graph->set_name("whittle.upgrade");
+    // Renamed inputs and outputs map back to the model's names.
+    std::unordered_map<std::string, std::string> original;
+    // Which node of the batch produces each renamed output.
+    std::unordered_map<std::string, size_t> ownerOf;
+    auto addValue =
+        [&](google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> *list,
+            const std::string &name, const std::string &renamed) {
+          onnx::ValueInfoProto *info = list->Add();
+          info->set_name(renamed);
+          auto type = types.find(name);
+          if (type != types.end())
+            *info->mutable_type() = type->second;
+          original[renamed] = name;
+        };
+    for (size_t i = first; i < last; ++i) {
+      onnx::NodeProto *node = graph->add_node();
+      *node = *nodes[i];
+      std::string tag = prefix + std::to_string(i - first) + ".";
+      for (int j = 0; j < node->input_size(); ++j) {
+        if (node->input(j).empty())
+          continue;
+        std::string renamed = tag + "in" + std::to_string(j);
+        addValue(graph->mutable_input(), node->input(j), renamed);
+        node->set_input(j, renamed);
       }
-      onnx::NodeProto original = originals[index];
-      original.clear_input();
-      for (const std::string &input : node.input())
-        original.add_input(input);
-      original.clear_output();
-      for (const std::string &output : node.output())
-        original.add_output(output);
-      bool foreign =
-          !original.domain().empty() && original.domain() != "ai.onnx";
-      if (converted && !foreign)
-        appendFlattenedSoftmax(original, rebuilt);
-      else
-        *rebuilt.add_node() = std::move(original);
+      for (int j = 0; j < node->output_size(); ++j) {
+        if (node->output(j).empty())
+          continue;
+        std::string renamed = tag + "out" + std::to_string(j);
+        addValue(graph->mutable_output(), node->output(j), renamed);
+        ownerOf[renamed] = i;
+        node->set_output(j, renamed);
+      }
     }
-    graph.mutable_node()->Swap(rebuilt.mutable_node());
+    onnx::ModelProto converted;
+    if (auto failure = guarded("ONNX version converter", [&] {
+          converted = VersionConverter::get().convert_version(
+              batch, onnx::OpSetID(fromOpset), onnx::OpSetID(target));
+        }))
+      return failure;
+    // Values the adapters made (constants) get names no model value has.
+    auto rename = [&](std::string *name) {
+      if (name->empty())
+        return;
+      auto it = original.find(*name);
+      *name = it != original.end() ? it->second : prefix + *name;
+    };
+    // Every node the converter emitted belongs to the original node whose
+    // output it computes, or else to the node that reads its result: walk
+    // backwards (the converter's graph is topologically sorted).
+    onnx::GraphProto &result = *converted.mutable_graph();
+    std::vector<size_t> ownerOfNode(result.node_size(), 0);
+    for (int n = result.node_size() - 1; n >= 0; --n) {
+      const onnx::NodeProto &node = result.node(n);
+      size_t owner = SIZE_MAX;
+      for (const std::string &output : node.output()) {
+        auto it = ownerOf.find(output);
+        if (it != ownerOf.end()) {
+          owner = it->second;
+          break;
+        }
+      }
+      if (owner == SIZE_MAX)
+        return std::string("ONNX version converter: node '") + node.name() +
+               "' (" + node.op_type() +
+               ") of the upgraded graph computes "
+               "nothing the original nodes use";
+      ownerOfNode[n] = owner;
+      for (const std::string &input : node.input())
+        if (!input.empty() && !original.count(input))
+          ownerOf.try_emplace(input, owner);
+    }
+    for (int n = 0; n < result.node_size(); ++n) {
+      onnx::NodeProto node = std::move(*result.mutable_node(n));
+      for (std::string &name : *node.mutable_input())
+        rename(&name);
+      for (std::string &name : *node.mutable_output())
+        rename(&name);
+      replacements[ownerOfNode[n]].push_back(std::move(node));
+    }
+    // Constants the adapters stored as initializers go to the node that
+    // reads them first (as Constant nodes, so that no initializer list
+    // needs merging).
+    for (onnx::TensorProto &init : *result.mutable_initializer()) {
+      auto owner = ownerOf.find(init.name());
+      if (owner == ownerOf.end() || original.count(init.name()))
+        continue;
+      onnx::NodeProto constant;
+      constant.set_op_type("Constant");
+      std::string name = init.name();
+      rename(&name);
+      constant.add_output(name);
+      onnx::AttributeProto *value = constant.add_attribute();
+      value->set_name("value");
+      value->set_type(onnx::AttributeProto::TENSOR);
+      *value->mutable_t() = std::move(init);
+      value->mutable_t()->clear_name();
+      auto &list = replacements[owner->second];
+      list.insert(list.begin(), std::move(constant));
+    }
   }
-
-private:
-  std::vector<onnx::NodeProto> originals;
-};
-} // namespace
+  return std::nullopt;
+}
 
 std::optional<std::string> upgradeModel(onnx::ModelProto &model,
                                         int64_t fromOpset, int64_t target) {
-  if (fromOpset >= target || !needsConversion(model.graph(), fromOpset, target))
+  if (fromOpset >= target)
     return std::nullopt;
-  // Several adapters need input shapes; give them what inference knows.
-  if (auto error = inferShapes(model, /*strict=*/false))
-    return error;
-  // The converter copies every tensor through its own IR; park the raw data
-  // of large initializers and put it back afterwards.
-  std::unordered_map<std::string, std::string> parked;
-  for (onnx::TensorProto &init :
-       *model.mutable_graph()->mutable_initializer()) {
-    if (init.raw_data().size() >= 4096) {
-      parked[init.name()].swap(*init.mutable_raw_data());
+  onnx::GraphProto &graph = *model.mutable_graph();
+  // Only nodes whose operator changed in a way the converter adapts go
+  // through it; everything else (other domains included, which the
+  // converter does not know) just takes the new opset number. Old
+  // softmax-like ops are whittle's to upgrade.
+  std::unordered_map<std::string, bool> adapted;
+  bool anyAdapted = false, anySoftmax = false;
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+      continue;
+    if (fromOpset < 13 &&
+        (node.op_type() == "Softmax" || node.op_type() == "LogSoftmax" ||
+         node.op_type() == "Hardmax")) {
+      anySoftmax = true;
+      continue;
     }
+    auto [it, inserted] = adapted.try_emplace(node.op_type(), false);
+    if (inserted)
+      it->second = needsAdapter(node.op_type(), fromOpset, target);
+    anyAdapted |= it->second;
   }
-  auto unpark = [&](onnx::GraphProto &graph) {
-    for (onnx::TensorProto &init : *graph.mutable_initializer()) {
-      auto it = parked.find(init.name());
-      if (it != parked.end())
-        init.mutable_raw_data()->swap(it->second);
+  if (anyAdapted || anySoftmax) {
+    // Several adapters, and the softmax rule, need shapes: give them what
+    // inference knows.
+    if (auto error = inferShapes(model, /*strict=*/false))
+      return error;
+    std::unordered_map<std::string, onnx::TypeProto> types =
+        getKnownTypes(graph);
+    std::vector<const onnx::NodeProto *> toAdapt;
+    for (const onnx::NodeProto &node : graph.node()) {
+      auto it = adapted.find(node.op_type());
+      if ((node.domain().empty() || node.domain() == "ai.onnx") &&
+          it != adapted.end() && it->second)
+        toAdapt.push_back(&node);
     }
-  };
-  // The converter knows only the default domain and stops at any other node
-  // (ONNX Runtime's com.microsoft ops, which have no opset adapters anyway),
-  // and it cannot upgrade old softmax-like ops without shapes: stand those
-  // in for nodes it passes through unchanged.
-  ConverterStandIns standIns;
-  standIns.replace(*model.mutable_graph(), fromOpset);
-  onnx::ModelProto converted;
-  auto failure = guarded("ONNX version converter", [&] {
-    converted = onnx::version_conversion::ConvertVersion(
-        model, static_cast<int>(target));
-  });
-  if (failure) {
-    standIns.restore(*model.mutable_graph(), /*converted=*/false);
-    unpark(*model.mutable_graph());
-    return failure;
+    std::vector<std::vector<onnx::NodeProto>> replacements;
+    if (auto error = upgradeNodes(model, toAdapt, types, fromOpset, target,
+                                  replacements))
+      return error;
+    std::unordered_map<std::string, int> ranks;
+    for (const auto &[name, type] : types)
+      if (type.has_tensor_type() && type.tensor_type().has_shape())
+        ranks[name] = type.tensor_type().shape().dim_size();
+    onnx::GraphProto rebuilt;
+    size_t next = 0;
+    for (onnx::NodeProto &node : *graph.mutable_node()) {
+      if (next < toAdapt.size() && toAdapt[next] == &node) {
+        for (onnx::NodeProto &replacement : replacements[next])
+          *rebuilt.add_node() = std::move(replacement);
+        ++next;
+      } else if (fromOpset < 13 && needsFlattenedSoftmax(node, ranks)) {
+        appendFlattenedSoftmax(node, rebuilt);
+      } else {
+        *rebuilt.add_node() = std::move(node);
+      }
+    }
+    graph.mutable_node()->Swap(rebuilt.mutable_node());
   }
-  standIns.restore(*converted.mutable_graph(), /*converted=*/true);
-  unpark(*converted.mutable_graph());
-  model = std::move(converted);
+  for (onnx::OperatorSetIdProto &id : *model.mutable_opset_import())
+    if (id.domain().empty() || id.domain() == "ai.onnx")
+      id.set_version(target);
   return std::nullopt;
 }
 

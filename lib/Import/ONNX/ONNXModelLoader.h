@@ -47,17 +47,12 @@ std::optional<std::string> parseTextModel(const std::string &text,
 /// unchanged.
 std::optional<std::string> checkModel(onnx::ModelProto &model);
 
-/// Raises the default-domain opset of `model` to `target` without the ONNX
-/// version converter when the converter would change nothing but that
-/// number: every node's operator is unchanged between the opsets or changed
-/// only in ways the converter's CompatibleAdapter passes through (new types,
-/// new optional inputs). Returns false, leaving `model` as it is, otherwise.
-bool upgradeCompatibleModel(onnx::ModelProto &model, int64_t fromOpset,
-                            int64_t target);
-
-/// Upgrades the default-domain opset to `target` with the ONNX version
-/// converter if any node's schema changes on the way. Large initializers are
-/// moved aside during conversion so that weights are never copied.
+/// Upgrades the default-domain opset of `model` to `target`. Nodes whose
+/// operator changed in a way the ONNX version converter adapts go through
+/// it, a batch of them at a time (its IR is quadratic in the graph's size);
+/// every other node only takes the new opset number. Opset-12-and-older
+/// Softmax, LogSoftmax and Hardmax whose axis is not known to be the last
+/// become Flatten + the op over the last axis + Reshape.
 std::optional<std::string> upgradeModel(onnx::ModelProto &model,
                                         int64_t fromOpset, int64_t target);
 
