@@ -23,7 +23,7 @@ done <<'LIST'
 /usr/share/libonnx-testdata/data/node libonnx-testdata
 /usr/share/libonnx-testdata/data/pytorch-converted libonnx-testdata
 /usr/lib/llvm-22/bin/clang++ clang-22
-/usr/lib/llvm-22/lib/clang/22/lib/linux/libclang_rt.fuzzer-x86_64.a libfuzzer-22-dev
+/usr/lib/llvm-22/lib/clang/22/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-22-dev
 LIST
 
 for module in numpy onnx onnxruntime; do
