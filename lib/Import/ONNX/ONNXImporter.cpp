@@ -1106,8 +1106,11 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
     }
   }
 
-  // Resize-10 and Upsample sample with asymmetric coordinates and floor;
-  // the ONNX 1.12 converter drops that when it upgrades them to Resize-11+.
+  // Resize-10 and Upsample sample with asymmetric coordinates; the ONNX
+  // 1.12 converter drops that when it upgrades them to Resize-11+. Nearest
+  // sampling rounds down where a dimension grows (Upsample allows nothing
+  // else) and, as ONNX Runtime's Resize-10 and ONNX's opset-10 backend test
+  // data do, up where it shrinks.
   if (node.op_type() == "Resize" && sourceOpset < 11) {
     auto hasAttribute = [&](StringRef name) {
       return llvm::any_of(node.attribute(),
@@ -1117,9 +1120,36 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
       importer.impliedAttributes.push_back(
           builder.getNamedAttr("coordinate_transformation_mode",
                                builder.getStringAttr("asymmetric")));
-    if (!hasAttribute("nearest_mode"))
-      importer.impliedAttributes.push_back(
-          builder.getNamedAttr("nearest_mode", builder.getStringAttr("floor")));
+    if (!hasAttribute("nearest_mode")) {
+      StringRef rounding = "floor";
+      // After the upgrade the operands are X, roi, scales.
+      auto scales = importer.operands.size() > 2
+                        ? importer.operands[2].getDefiningOp<nn::ConstantOp>()
+                        : nn::ConstantOp();
+      std::optional<SmallVector<double>> values;
+      if (scales)
+        values = nn::readAsDoubles(scales.getValue());
+      if (values) {
+        bool grows = llvm::any_of(*values, [](double s) { return s > 1; });
+        bool shrinks = llvm::any_of(*values, [](double s) { return s < 1; });
+        if (grows && shrinks) {
+          importer.emitNodeError()
+              << "opset-10 Resize both grows and shrinks dimensions (scales "
+              << llvm::join(llvm::map_range(*values,
+                                            [](double s) {
+                                              return std::to_string(s);
+                                            }),
+                            ", ")
+              << "), whose nearest rounding differs per dimension; re-export "
+                 "the model at opset 11 or later";
+          return failure();
+        }
+        if (shrinks)
+          rounding = "ceil";
+      }
+      importer.impliedAttributes.push_back(builder.getNamedAttr(
+          "nearest_mode", builder.getStringAttr(rounding)));
+    }
   }
   // Before opset 7 PRelu's slope was per channel; since then it broadcasts
   // from the right, so a [C] slope becomes [C, 1, ..., 1].
@@ -1205,15 +1235,10 @@ OwningOpRef<ModuleOp> GraphImporter::import(onnx::ModelProto &model) {
                                    builder.getFunctionType(inputTypes, {}));
   Block *entry = func.addEntryBlock();
   builder.setInsertionPointToStart(entry);
-  // All argument attributes at once: setting them one at a time makes a new
-  // uniqued array per argument, quadratic memory (900 MB for 10,000 inputs).
-  SmallVector<DictionaryAttr> argAttrs;
   for (auto [i, name] : llvm::enumerate(inputNames)) {
     values[name] = entry->getArgument(i);
-    argAttrs.push_back(builder.getDictionaryAttr(
-        builder.getNamedAttr("nn.name", builder.getStringAttr(name))));
+    func.setArgAttr(i, "nn.name", builder.getStringAttr(name));
   }
-  func.setAllArgAttrs(argAttrs);
 
   for (onnx::TensorProto &init : *graph.mutable_initializer()) {
     FailureOr<ElementsAttr> value =
@@ -1245,11 +1270,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(onnx::ModelProto &model) {
   }
   func::ReturnOp::create(builder, fileLoc, results);
   func.setFunctionType(builder.getFunctionType(inputTypes, resultTypes));
-  SmallVector<DictionaryAttr> resultAttrs;
-  for (const onnx::ValueInfoProto &output : graph.output())
-    resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
-        "nn.name", builder.getStringAttr(output.name()))));
-  func.setAllResultAttrs(resultAttrs);
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "nn.name", builder.getStringAttr(output.name()));
 
   if (failed(verify(*module)))
     return nullptr;
