@@ -17,11 +17,21 @@ if [ ! -x "$root/usr/bin/apt-get" ]; then
   echo "== debootstrap bookworm into $root"
   debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian
 fi
-# A Debian installation's own apt sources (main, updates and security, where
-# the LLVM 22 packages come from) and name resolution.
+# What the machine's network gives any installation: its apt sources (main,
+# updates and security, where the LLVM 22 packages come from), name
+# resolution, and the site's TLS trust anchors (a proxy that re-signs HTTPS
+# needs its CA in /usr/local/share/ca-certificates, which Debian's
+# ca-certificates adds to the system bundle, and pip told to use that bundle).
 cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/"
 rm -f "$root/etc/apt/sources.list"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+if [ -d /usr/local/share/ca-certificates ]; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp -r /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+  [ -x "$root/usr/sbin/update-ca-certificates" ] &&
+    chroot "$root" update-ca-certificates >/dev/null
+fi
+[ -f /etc/pip.conf ] && cp /etc/pip.conf "$root/etc/pip.conf"
 
 rm -rf "$root/root/whittle"
 git clone -q "$PWD" "$root/root/whittle"
