@@ -31,6 +31,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -46,6 +47,39 @@ using namespace whittle;
 using namespace whittle::onnx_import;
 
 static std::string describeNode(const onnx::NodeProto &node);
+
+/// `text` (a name from the file, or a message that quotes one) as it can go
+/// into a one-line diagnostic: control bytes, DEL and bytes that are not
+/// UTF-8 become \XX (hex, as MLIR prints them), a backslash becomes \\;
+/// well-formed UTF-8 stays as it is.
+static std::string printable(StringRef text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x80) {
+      unsigned length = llvm::getNumBytesForUTF8(byte);
+      const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.data() + i);
+      if (i + length <= text.size() &&
+          llvm::isLegalUTF8Sequence(begin, begin + length)) {
+        out.append(text.data() + i, length);
+        i += length;
+        continue;
+      }
+    }
+    if (byte < 0x20 || byte >= 0x7f) {
+      out += '\\';
+      out += llvm::hexdigit(byte >> 4);
+      out += llvm::hexdigit(byte & 15);
+    } else if (byte == '\\') {
+      out += "\\\\";
+    } else {
+      out += byte;
+    }
+    ++i;
+  }
+  return out;
+}
 
 namespace {
 
@@ -127,7 +161,7 @@ private:
                                DenseElementsAttr value,
                                onnx::GraphProto &graph);
   LogicalResult checkSupportedOps(const onnx::GraphProto &graph);
-  LogicalResult checkGraphOutputs(const onnx::GraphProto &graph);
+  LogicalResult checkDefinedValues(const onnx::GraphProto &graph);
   FailureOr<SmallVector<const onnx::NodeProto *>>
   sortNodes(const onnx::GraphProto &graph);
   FailureOr<RankedTensorType> convertValueType(const onnx::ValueInfoProto &info,
@@ -410,14 +444,13 @@ NodeImporter::convertAttribute(const onnx::AttributeProto &attr) {
   case onnx::AttributeProto::TENSOR: {
     onnx::TensorProto tensor = attr.t();
     FailureOr<ElementsAttr> value = graph.convertTensor(
-        tensor,
-        ("attribute '" + name + "' of node '" + node.name() + "'").str());
+        tensor, "attribute '" + printable(name) + "' of " + describeNode(node));
     if (failed(value))
       return failure();
     return b.getNamedAttr(name, *value);
   }
   default:
-    emitNodeError() << "attribute '" << name << "' has kind "
+    emitNodeError() << "attribute '" << printable(name) << "' has kind "
                     << onnx::AttributeProto_AttributeType_Name(attr.type())
                     << ", which whittle does not support";
     return failure();
@@ -449,7 +482,7 @@ template <typename OpT> LogicalResult NodeImporter::buildGeneric() {
     if (llvm::is_contained(consumedAttributes, attr.name()))
       continue;
     if (!llvm::any_of(known, [&](StringAttr s) { return s == attr.name(); })) {
-      emitNodeError() << "attribute '" << attr.name()
+      emitNodeError() << "attribute '" << printable(attr.name())
                       << "' is not supported by whittle's " << node.op_type();
       return failure();
     }
@@ -598,13 +631,14 @@ static const llvm::StringMap<NodeBuilder> &getNodeBuilders() {
 /// How diagnostics name a node: by its name, or by its first output when the
 /// exporter left it unnamed, with its op type.
 static std::string describeNode(const onnx::NodeProto &node) {
-  std::string opType = node.op_type();
+  std::string opType = printable(node.op_type());
   if (!node.domain().empty() && node.domain() != "ai.onnx")
-    opType = node.domain() + "." + opType;
+    opType = printable(node.domain()) + "." + opType;
   if (!node.name().empty())
-    return "node '" + node.name() + "' (" + opType + ")";
+    return "node '" + printable(node.name()) + "' (" + opType + ")";
   if (node.output_size() > 0)
-    return "unnamed node with output '" + node.output(0) + "' (" + opType + ")";
+    return "unnamed node with output '" + printable(node.output(0)) + "' (" +
+           opType + ")";
   return "unnamed " + opType + " node";
 }
 
@@ -631,7 +665,7 @@ LogicalResult GraphImporter::loadExternalData(onnx::GraphProto &graph) {
     if (init.data_location() != onnx::TensorProto_DataLocation_EXTERNAL)
       continue;
     FailureOr<std::string *> data =
-        readExternalData(init, "initializer '" + init.name() + "'");
+        readExternalData(init, "initializer '" + printable(init.name()) + "'");
     if (failed(data))
       return failure();
     init.set_allocated_raw_data(*data);
@@ -666,7 +700,7 @@ LogicalResult GraphImporter::normalizeModel(onnx::ModelProto &model) {
     return failure();
   }
   if (failed(checkSupportedOps(model.graph())) ||
-      failed(checkGraphOutputs(model.graph())) ||
+      failed(checkDefinedValues(model.graph())) ||
       failed(applyInputShapes(*model.mutable_graph())))
     return failure();
 
@@ -675,7 +709,7 @@ LogicalResult GraphImporter::normalizeModel(onnx::ModelProto &model) {
   // type inference alone.
   if (opset <= kLibraryOpset) {
     if (auto error = checkModel(model)) {
-      emitFileError() << "invalid ONNX model: " << *error;
+      emitFileError() << "invalid ONNX model: " << printable(*error);
       return failure();
     }
     if (auto error = upgradeModel(model, opset, kLibraryOpset)) {
@@ -685,15 +719,15 @@ LogicalResult GraphImporter::normalizeModel(onnx::ModelProto &model) {
                         << kOldestOpset
                         << "), and the ONNX version converter cannot upgrade "
                            "it: "
-                        << *error;
+                        << printable(*error);
       else
         emitFileError() << "cannot upgrade the model from opset " << opset
-                        << " to " << kLibraryOpset << ": " << *error;
+                        << " to " << kLibraryOpset << ": " << printable(*error);
       return failure();
     }
     opset = std::max<int64_t>(opset, kLibraryOpset);
     if (auto error = inferShapes(model)) {
-      emitFileError() << "invalid ONNX model: " << *error;
+      emitFileError() << "invalid ONNX model: " << printable(*error);
       return failure();
     }
     libraryChecked = true;
@@ -716,9 +750,17 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
     for (const auto &s : inputs)
       names.push_back(s.getKey());
     llvm::sort(names);
-    emitFileError() << what << " names '" << name
-                    << "', which is not a graph input (inputs: "
-                    << llvm::join(names, ", ") << ")";
+    std::string listed;
+    for (auto [i, input] : llvm::enumerate(names)) {
+      if (i == 20) {
+        listed += ", and " + std::to_string(names.size() - i) + " more";
+        break;
+      }
+      listed += (i ? ", " : "") + printable(input);
+    }
+    emitFileError() << what << " names '" << printable(name)
+                    << "', which is not a graph input (inputs: " << listed
+                    << ")";
     return failure();
   };
   for (const auto &entry : options.inputShapes)
@@ -743,7 +785,7 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
       observed = &options.observedInputShapes[position];
     ++position;
     if (!input.type().has_tensor_type()) {
-      emitFileError() << "graph input '" << input.name()
+      emitFileError() << "graph input '" << printable(input.name())
                       << "' is not a tensor; whittle does not support "
                          "sequence, map or optional inputs";
       return failure();
@@ -761,8 +803,9 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
       ArrayRef<int64_t> given = it->second;
       if (tensor->has_shape() &&
           tensor->shape().dim_size() != static_cast<int>(given.size())) {
-        emitFileError() << "--input-shape gives input '" << input.name()
-                        << "' rank " << given.size() << " but the model "
+        emitFileError() << "--input-shape gives input '"
+                        << printable(input.name()) << "' rank " << given.size()
+                        << " but the model "
                         << "declares rank " << tensor->shape().dim_size();
         return failure();
       }
@@ -772,8 +815,8 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
             tensor->shape().dim(i).dim_value() >= 0 &&
             tensor->shape().dim(i).dim_value() != d) {
           emitFileError() << "--input-shape gives dimension " << i
-                          << " of input '" << input.name() << "' as " << d
-                          << " but the model fixes it to "
+                          << " of input '" << printable(input.name()) << "' as "
+                          << d << " but the model fixes it to "
                           << tensor->shape().dim(i).dim_value();
           return failure();
         }
@@ -798,8 +841,9 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
           *options.batchSize);
     }
     if (!tensor->has_shape()) {
-      emitFileError() << "input '" << input.name()
-                      << "' has no shape; pass --input-shape " << input.name()
+      emitFileError() << "input '" << printable(input.name())
+                      << "' has no shape; pass --input-shape "
+                      << printable(input.name())
                       << "=D0xD1x... with its dimensions";
       return failure();
     }
@@ -812,8 +856,9 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
       for (const auto &d : tensor->shape().dim())
         example.push_back(d.has_dim_value() ? std::to_string(d.dim_value())
                                             : "N");
-      emitFileError() << "input '" << input.name() << "' has dynamic dimension "
-                      << i << symbol << "; pass --input-shape " << input.name()
+      emitFileError() << "input '" << printable(input.name())
+                      << "' has dynamic dimension " << i << printable(symbol)
+                      << "; pass --input-shape " << printable(input.name())
                       << "=" << llvm::join(example, "x")
                       << " with N replaced by its size"
                       << (i == 0 ? ", or --batch-size N" : "");
@@ -849,7 +894,7 @@ LogicalResult GraphImporter::bindInputValue(onnx::ValueInfoProto &input,
                                             DenseElementsAttr value,
                                             onnx::GraphProto &graph) {
   onnx::TypeProto_Tensor *tensor = input.mutable_type()->mutable_tensor_type();
-  std::string what = "input '" + input.name() + "'";
+  std::string what = "input '" + printable(input.name()) + "'";
   FailureOr<Type> declared = convertElementType(tensor->elem_type(), what);
   if (failed(declared))
     return failure();
@@ -903,7 +948,14 @@ LogicalResult GraphImporter::checkSupportedOps(const onnx::GraphProto &graph) {
   }
   if (unsupported.empty())
     return success();
-  emitFileError() << unsupported.size()
+  // A long list names the first few: the message stays one readable line.
+  constexpr size_t kListed = 20;
+  size_t total = unsupported.size();
+  if (total > kListed) {
+    unsupported.resize(kListed);
+    unsupported.push_back("and " + std::to_string(total - kListed) + " more");
+  }
+  emitFileError() << total
                   << " node(s) use operators whittle does not support: "
                   << llvm::join(unsupported, ", ");
   return failure();
@@ -911,8 +963,9 @@ LogicalResult GraphImporter::checkSupportedOps(const onnx::GraphProto &graph) {
 
 /// Checked before the ONNX library sees the graph: its checker lets an
 /// undefined graph output pass, and its version converter then dereferences
-/// a null value.
-LogicalResult GraphImporter::checkGraphOutputs(const onnx::GraphProto &graph) {
+/// a null value; its message for an undefined node input stops at the first
+/// NUL byte of the name.
+LogicalResult GraphImporter::checkDefinedValues(const onnx::GraphProto &graph) {
   llvm::StringSet<> defined;
   for (const onnx::ValueInfoProto &input : graph.input())
     defined.insert(input.name());
@@ -923,8 +976,18 @@ LogicalResult GraphImporter::checkGraphOutputs(const onnx::GraphProto &graph) {
       defined.insert(output);
   for (const onnx::ValueInfoProto &output : graph.output()) {
     if (!defined.contains(output.name())) {
-      emitFileError() << "graph output '" << output.name()
+      emitFileError() << "graph output '" << printable(output.name())
                       << "' is not produced by any node";
+      return failure();
+    }
+  }
+  for (const onnx::NodeProto &node : graph.node()) {
+    for (const std::string &in : node.input()) {
+      if (in.empty() || defined.contains(in))
+        continue;
+      emitFileError() << describeNode(node) << " reads '" << printable(in)
+                      << "', which no node, graph input or initializer "
+                         "defines";
       return failure();
     }
   }
@@ -940,21 +1003,7 @@ GraphImporter::sortNodes(const onnx::GraphProto &graph) {
     available.insert(input.name());
   for (const onnx::TensorProto &init : graph.initializer())
     available.insert(init.name());
-  llvm::StringMap<const onnx::NodeProto *> producer;
-  for (const onnx::NodeProto &node : graph.node())
-    for (const std::string &out : node.output())
-      if (!out.empty())
-        producer[out] = &node;
-  for (const onnx::NodeProto &node : graph.node()) {
-    for (const std::string &in : node.input()) {
-      if (in.empty() || available.contains(in) || producer.contains(in))
-        continue;
-      emitFileError() << describeNode(node) << " reads '" << in
-                      << "', which no node, graph input or initializer "
-                         "defines";
-      return failure();
-    }
-  }
+  // checkDefinedValues made sure that every input is defined somewhere.
   // Each node waits for its inputs not yet available; ready nodes are taken
   // lowest index first, so that a sorted graph keeps its order, and a graph
   // in any order sorts in O(n log n) (passes over the pending nodes until
@@ -1007,7 +1056,7 @@ GraphImporter::convertValueType(const onnx::ValueInfoProto &info,
                                 StringRef role) {
   const onnx::TypeProto_Tensor &tensor = info.type().tensor_type();
   FailureOr<Type> element = convertElementType(
-      tensor.elem_type(), (role + " '" + info.name() + "'").str());
+      tensor.elem_type(), (role + " '" + printable(info.name()) + "'").str());
   if (failed(element))
     return failure();
   SmallVector<int64_t> shape;
@@ -1022,7 +1071,7 @@ GraphImporter::convertValueType(const onnx::ValueInfoProto &info,
   for (int64_t d : shape) {
     if (ShapedType::isDynamic(d) || !llvm::MulOverflow(bytes, d, bytes))
       continue;
-    emitFileError() << role << " '" << info.name() << "' has shape "
+    emitFileError() << role << " '" << printable(info.name()) << "' has shape "
                     << nn::shapeToString(shape)
                     << ", more bytes than a 64-bit size holds; fix the "
                        "model's or --input-shape's dimensions";
@@ -1067,8 +1116,8 @@ LogicalResult GraphImporter::crossCheck(const onnx::NodeProto &node,
         ours == theirs)
       continue;
     emitError(NameLoc::get(StringAttr::get(context, node.name()), fileLoc))
-        << describeNode(node) << ": output '" << output << "' has shape "
-        << nn::shapeToString(ranked.getShape())
+        << describeNode(node) << ": output '" << printable(output)
+        << "' has shape " << nn::shapeToString(ranked.getShape())
         << " by whittle's inference but " << nn::shapeToString(expected)
         << " by ONNX shape inference";
     return failure();
@@ -1235,14 +1284,19 @@ OwningOpRef<ModuleOp> GraphImporter::import(onnx::ModelProto &model) {
                                    builder.getFunctionType(inputTypes, {}));
   Block *entry = func.addEntryBlock();
   builder.setInsertionPointToStart(entry);
+  // All argument attributes at once: setting them one at a time makes a new
+  // uniqued array per argument, quadratic memory (900 MB for 10,000 inputs).
+  SmallVector<DictionaryAttr> argAttrs;
   for (auto [i, name] : llvm::enumerate(inputNames)) {
     values[name] = entry->getArgument(i);
-    func.setArgAttr(i, "nn.name", builder.getStringAttr(name));
+    argAttrs.push_back(builder.getDictionaryAttr(
+        builder.getNamedAttr("nn.name", builder.getStringAttr(name))));
   }
+  func.setAllArgAttrs(argAttrs);
 
   for (onnx::TensorProto &init : *graph.mutable_initializer()) {
     FailureOr<ElementsAttr> value =
-        convertTensor(init, ("initializer '" + init.name() + "'"));
+        convertTensor(init, "initializer '" + printable(init.name()) + "'");
     if (failed(value))
       return nullptr;
     Location loc = NameLoc::get(builder.getStringAttr(init.name()), fileLoc);
@@ -1261,7 +1315,7 @@ OwningOpRef<ModuleOp> GraphImporter::import(onnx::ModelProto &model) {
   for (const onnx::ValueInfoProto &output : graph.output()) {
     Value value = values.lookup(output.name());
     if (!value) {
-      emitFileError() << "graph output '" << output.name()
+      emitFileError() << "graph output '" << printable(output.name())
                       << "' is not produced by any node";
       return nullptr;
     }
@@ -1270,8 +1324,11 @@ OwningOpRef<ModuleOp> GraphImporter::import(onnx::ModelProto &model) {
   }
   func::ReturnOp::create(builder, fileLoc, results);
   func.setFunctionType(builder.getFunctionType(inputTypes, resultTypes));
-  for (auto [i, output] : llvm::enumerate(graph.output()))
-    func.setResultAttr(i, "nn.name", builder.getStringAttr(output.name()));
+  SmallVector<DictionaryAttr> resultAttrs;
+  for (const onnx::ValueInfoProto &output : graph.output())
+    resultAttrs.push_back(builder.getDictionaryAttr(
+        builder.getNamedAttr("nn.name", builder.getStringAttr(output.name()))));
+  func.setAllResultAttrs(resultAttrs);
 
   if (failed(verify(*module)))
     return nullptr;
@@ -1342,7 +1399,7 @@ static OwningOpRef<ModuleOp> parseAndImport(std::optional<StringRef> buffer,
     error = parseBinaryModelFile(path.str(), model);
   if (error) {
     emitError(fileLoc) << "cannot parse " << (isText ? "textual " : "")
-                       << "ONNX model: " << *error;
+                       << "ONNX model: " << printable(*error);
     return nullptr;
   }
   GraphImporter importer(context, path, options);
