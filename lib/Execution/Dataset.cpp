@@ -35,34 +35,58 @@ enum : int32_t {
   kDouble = 11
 };
 
-/// Reads the whole file through zlib, which passes uncompressed files
-/// through unchanged, so `.gz` and raw IDX files take the same path.
-static Expected<std::vector<char>> readMaybeCompressed(StringRef path) {
-  gzFile file = gzopen(path.str().c_str(), "rb");
-  if (!file)
-    return datasetError(path, "cannot open");
-  std::vector<char> bytes;
-  char chunk[1 << 16];
-  int read;
-  while ((read = gzread(file, chunk, sizeof(chunk))) > 0)
-    bytes.insert(bytes.end(), chunk, chunk + read);
-  int status;
-  const char *message = gzerror(file, &status);
-  std::string error = status < 0 ? message : "";
-  gzclose(file);
-  if (read < 0 || !error.empty())
-    return datasetError(path, "cannot decompress: " + error);
-  return bytes;
-}
+namespace {
+/// An IDX file read through zlib, which passes uncompressed files through
+/// unchanged, so `.gz` and raw IDX files take the same path.
+class MaybeCompressedFile {
+public:
+  explicit MaybeCompressedFile(StringRef path)
+      : path(path), file(gzopen(path.str().c_str(), "rb")) {}
+  ~MaybeCompressedFile() {
+    if (file)
+      gzclose(file);
+  }
+  bool isOpen() const { return file; }
+
+  /// Appends up to `count` more bytes to `bytes`, fewer only where the data
+  /// ends. Memory grows with what the file holds, never with `count` alone,
+  /// which comes from the file's header.
+  Error read(std::vector<char> &bytes, uint64_t count) {
+    char chunk[1 << 16];
+    while (count > 0) {
+      int read = gzread(file, chunk, std::min<uint64_t>(count, sizeof(chunk)));
+      int status;
+      const char *message = gzerror(file, &status);
+      if (read < 0 || status < 0) {
+        // zlib names the file itself; datasetError already does.
+        StringRef text(message);
+        text.consume_front((path + ": ").str());
+        return datasetError(path, "cannot decompress: " + text);
+      }
+      if (read == 0)
+        break;
+      bytes.insert(bytes.end(), chunk, chunk + read);
+      count -= read;
+    }
+    return Error::success();
+  }
+
+private:
+  StringRef path;
+  gzFile file;
+};
+} // namespace
 
 Expected<HostTensor> whittle::readIDXFile(StringRef path) {
-  auto bytes = readMaybeCompressed(path);
-  if (!bytes)
-    return bytes.takeError();
-  const auto *data = reinterpret_cast<const uint8_t *>(bytes->data());
-  size_t size = bytes->size();
+  MaybeCompressedFile file(path);
+  if (!file.isOpen())
+    return datasetError(path, "cannot open");
   // Magic: two zero bytes, the element type code, the number of dimensions.
-  if (size < 4 || data[0] != 0 || data[1] != 0)
+  std::vector<char> header;
+  if (Error error = file.read(header, 4))
+    return error;
+  const auto *data = reinterpret_cast<const uint8_t *>(header.data());
+  if (header.size() < 4 || data[0] != 0 || data[1] != 0)
     return datasetError(path, "not an IDX file (bad magic number)");
   HostTensor tensor;
   size_t elementSize;
@@ -90,8 +114,15 @@ Expected<HostTensor> whittle::readIDXFile(StringRef path) {
                                   Twine(static_cast<int>(data[2])));
   }
   unsigned rank = data[3];
-  if (rank == 0 || size < 4 + 4 * size_t(rank))
-    return datasetError(path, "truncated IDX header");
+  if (rank == 0)
+    return datasetError(path, "IDX header declares no dimensions");
+  if (Error error = file.read(header, 4 * rank))
+    return error;
+  if (header.size() < 4 + 4 * size_t(rank))
+    return datasetError(path, "truncated IDX header: " + Twine(rank) +
+                                  " dimensions declared, " +
+                                  Twine((header.size() - 4) / 4) + " present");
+  data = reinterpret_cast<const uint8_t *>(header.data());
   // The byte count is checked for overflow: a hostile header must not wrap
   // around to the size of the data that comes with it.
   int64_t expected = elementSize;
@@ -103,12 +134,18 @@ Expected<HostTensor> whittle::readIDXFile(StringRef path) {
     if (MulOverflow(expected, dim, expected))
       return datasetError(path, "IDX header promises too many elements");
   }
-  size_t offset = 4 + 4 * rank;
-  if (size - offset != static_cast<uint64_t>(expected))
-    return datasetError(path, "IDX data holds " + Twine(size - offset) +
+  // Read what the header promises, and one byte more to tell whether the
+  // data goes on (without reading, or decompressing, all of it).
+  if (Error error = file.read(tensor.data, expected + 1))
+    return error;
+  if (tensor.data.size() > static_cast<uint64_t>(expected))
+    return datasetError(path, "IDX data holds more than the " +
+                                  Twine(expected) +
+                                  " bytes its header promises");
+  if (tensor.data.size() < static_cast<uint64_t>(expected))
+    return datasetError(path, "IDX data holds " + Twine(tensor.data.size()) +
                                   " bytes; its header promises " +
-                                  Twine(expected));
-  tensor.data.assign(bytes->begin() + offset, bytes->end());
+                                  Twine(expected) + " (truncated file?)");
   // IDX stores multi-byte elements big-endian.
   if (elementSize > 1)
     for (size_t i = 0; i < tensor.data.size(); i += elementSize)
