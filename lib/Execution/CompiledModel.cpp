@@ -8,14 +8,69 @@
 #include "whittle/Execution/LowerModel.h"
 #include "whittle/Execution/TargetMachine.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace mlir;
 
 namespace whittle {
 
+/// The most memory this process may use: the machine's physical memory, or
+/// less under an address-space limit.
+static uint64_t getUsableMemory() {
+  uint64_t bytes = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                   static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    bytes = std::min<uint64_t>(bytes, limit.rlim_cur);
+  return bytes;
+}
+
+/// Refuses a model with a value larger than the memory it could run in: the
+/// compiled code, or run(), would fail to allocate it and abort. Shapes come
+/// from the model's file (a ConstantOfShape given 10^12 elements by an
+/// initializer), so sizes are computed with overflow checks.
+static LogicalResult checkValueSizes(ModuleOp module) {
+  uint64_t usable = getUsableMemory();
+  WalkResult walk = module.walk([&](Operation *op) {
+    for (Value result : op->getResults()) {
+      auto type = dyn_cast<RankedTensorType>(result.getType());
+      if (!type || !type.hasStaticShape())
+        continue;
+      Type element = type.getElementType();
+      int64_t bytes = element.isIntOrFloat()
+                          ? (element.getIntOrFloatBitWidth() + 7) / 8
+                          : 1;
+      bool overflow = false;
+      for (int64_t d : type.getShape())
+        overflow |= llvm::MulOverflow(bytes, d, bytes);
+      if (!overflow && static_cast<uint64_t>(bytes) <= usable)
+        continue;
+      InFlightDiagnostic diag = emitError(op->getLoc());
+      if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+        diag << "node '" << name.getName().getValue() << "' ";
+      diag << "(" << op->getName() << ") computes " << type << ": ";
+      if (overflow)
+        diag << "more bytes than a 64-bit size holds";
+      else
+        diag << bytes << " bytes, more than the " << (usable >> 20)
+             << " MiB of memory this process can use";
+      diag << "; check the shapes the model's inputs and constants give it";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
+
 std::unique_ptr<CompiledModel> CompiledModel::compile(ModuleOp module,
                                                       StringRef entry) {
+  if (failed(checkValueSizes(module)))
+    return nullptr;
   std::optional<LoweredModel> lowered = lowerModel(module, entry);
   if (!lowered)
     return nullptr;
