@@ -776,6 +776,22 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
   if (!options.inputShapes.empty() || options.batchSize ||
       !options.observedInputShapes.empty() || !options.inputValues.empty())
     graph.clear_value_info();
+  // A negative size is an unknown one (some exporters write -1 for it);
+  // ONNX shape inference would hold it against the size it infers.
+  auto clearNegativeDims = [](onnx::ValueInfoProto &info) {
+    if (!info.type().tensor_type().has_shape())
+      return;
+    for (auto &dim : *info.mutable_type()
+                          ->mutable_tensor_type()
+                          ->mutable_shape()
+                          ->mutable_dim())
+      if (dim.has_dim_value() && dim.dim_value() < 0)
+        dim.clear_dim_value();
+  };
+  for (onnx::ValueInfoProto &info : *graph.mutable_value_info())
+    clearNegativeDims(info);
+  for (onnx::ValueInfoProto &info : *graph.mutable_output())
+    clearNegativeDims(info);
   size_t position = 0;
   for (onnx::ValueInfoProto &input : *graph.mutable_input()) {
     if (initializers.contains(input.name()))
@@ -836,7 +852,8 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
       }
     } else if (options.batchSize && tensor->has_shape() &&
                tensor->shape().dim_size() > 0 &&
-               !tensor->shape().dim(0).has_dim_value()) {
+               (!tensor->shape().dim(0).has_dim_value() ||
+                tensor->shape().dim(0).dim_value() < 0)) {
       tensor->mutable_shape()->mutable_dim(0)->set_dim_value(
           *options.batchSize);
     }
@@ -850,12 +867,17 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
     for (auto [i, dim] : llvm::enumerate(tensor->shape().dim())) {
       if (dim.has_dim_value() && dim.dim_value() >= 0)
         continue;
+      // A negative size is an unknown one (some exporters write -1).
       std::string symbol =
-          dim.has_dim_param() ? " ('" + dim.dim_param() + "')" : "";
+          dim.has_dim_param() ? " ('" + dim.dim_param() + "')"
+          : dim.has_dim_value()
+              ? " (declared as " + std::to_string(dim.dim_value()) + ")"
+              : "";
       SmallVector<std::string> example;
       for (const auto &d : tensor->shape().dim())
-        example.push_back(d.has_dim_value() ? std::to_string(d.dim_value())
-                                            : "N");
+        example.push_back(d.has_dim_value() && d.dim_value() >= 0
+                              ? std::to_string(d.dim_value())
+                              : "N");
       emitFileError() << "input '" << printable(input.name())
                       << "' has dynamic dimension " << i << printable(symbol)
                       << "; pass --input-shape " << printable(input.name())

@@ -6,7 +6,8 @@ checker and shape inference first, 18 straight to whittle's importer).
 
 Every model computes y = Relu(x) and carries the hostile tensor `w` as an
 initializer that an Identity node reads (output `w_out`), or, for the
-`constant-*` cases, as the value of a Constant node.
+`constant-*` cases, as the value of a Constant node; the `input-*` models
+compute y = Relu(x) with a hostile shape declared for x.
 """
 
 import os
@@ -86,6 +87,17 @@ def main():
     for name, hostile in cases.items():
         with open(os.path.join(out_dir, name + ".onnx"), "wb") as f:
             f.write(make_model(name, hostile, opset).SerializeToString())
+    for name, dims in (("input-negative", [-5, 4]),
+                       ("input-overflow", [1 << 32, 1 << 32])):
+        graph = helper.make_graph(
+            [helper.make_node("Relu", ["x"], ["y"])], name,
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, dims)],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, dims)])
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", opset)])
+        model.ir_version = 8
+        with open(os.path.join(out_dir, name + ".onnx"), "wb") as f:
+            f.write(model.SerializeToString())
 
 
 if __name__ == "__main__":
