@@ -46,12 +46,25 @@ struct Indexer {
   }
 };
 
+/// Whether `a` sorts before `b`, with NaN after every number: a strict weak
+/// ordering whatever the data, which std::sort needs.
+static bool lessNaNLast(double a, double b) {
+  return std::isnan(b) ? !std::isnan(a) : a < b;
+}
+
 /// Indices of `values` sorted by increasing magnitude, ties by position.
 SmallVector<int64_t> orderByMagnitude(ArrayRef<double> values) {
   SmallVector<int64_t> order(values.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-    return std::fabs(values[a]) < std::fabs(values[b]);
+  // std::sort with ties broken by position rather than std::stable_sort,
+  // whose libstdc++ 12 implementation calls std::get_temporary_buffer, which
+  // clang 22 warns is deprecated.
+  std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+    double magnitudeA = std::fabs(values[a]), magnitudeB = std::fabs(values[b]);
+    if (lessNaNLast(magnitudeA, magnitudeB) ||
+        lessNaNLast(magnitudeB, magnitudeA))
+      return lessNaNLast(magnitudeA, magnitudeB);
+    return a < b;
   });
   return order;
 }
@@ -262,7 +275,7 @@ SmallVector<double> sparsify::allocateGlobal(ArrayRef<LayerUnits> layers,
                                              double maxLayerFraction) {
   struct Unit {
     double score;
-    int64_t layer, size;
+    int64_t layer, size, position;
   };
   std::vector<Unit> units;
   int64_t total = 0;
@@ -272,13 +285,18 @@ SmallVector<double> sparsify::allocateGlobal(ArrayRef<LayerUnits> layers,
       mean += s;
     mean = layer.scores.empty() ? 0 : mean / layer.scores.size();
     for (auto [score, size] : llvm::zip_equal(layer.scores, layer.sizes)) {
-      units.push_back({mean > 0 ? score / mean : 0.0, (int64_t)l, size});
+      units.push_back({mean > 0 ? score / mean : 0.0, (int64_t)l, size,
+                       (int64_t)units.size()});
       total += size;
     }
   }
-  std::stable_sort(
-      units.begin(), units.end(),
-      [](const Unit &a, const Unit &b) { return a.score < b.score; });
+  // Ties by position: a stable sort without std::stable_sort (see
+  // orderByMagnitude).
+  std::sort(units.begin(), units.end(), [](const Unit &a, const Unit &b) {
+    if (lessNaNLast(a.score, b.score) || lessNaNLast(b.score, a.score))
+      return lessNaNLast(a.score, b.score);
+    return a.position < b.position;
+  });
   SmallVector<int64_t> pruned(layers.size(), 0);
   int64_t prunedSize = 0;
   double goal = target * total;

@@ -91,7 +91,8 @@ TEST(SparsifyMath, NMGroupsKeepExactlyTheNLargest) {
       std::vector<double> original = randomWeights(product(c.shape), 7);
       std::vector<double> pruned = original;
       pruneNM(pruned, c.shape, c.inAxis, n, m);
-      auto groups = groupBy(c.shape, [&](std::vector<int64_t> coords) {
+      // m by copy: capturing a structured binding is C++20 (clang warns).
+      auto groups = groupBy(c.shape, [&, m = m](std::vector<int64_t> coords) {
         coords[c.inAxis] /= m;
         return coords;
       });
