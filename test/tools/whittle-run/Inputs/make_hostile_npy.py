@@ -1,4 +1,5 @@
-"""Writes .npy files whose headers lie, into OUT_DIR, one per case below.
+"""Writes .npy files whose headers lie, into OUT_DIR, one per case below,
+and ONNX TensorProto (.pb) files whose dimensions and data disagree.
 
     make_hostile_npy.py OUT_DIR
 
@@ -55,12 +56,40 @@ CASES = {
 }
 
 
+def tensor_proto(dims, **fields):
+    from onnx import TensorProto
+
+    t = TensorProto()
+    t.name = "x"
+    t.data_type = TensorProto.FLOAT
+    t.dims.extend(dims)
+    for field, value in fields.items():
+        if field == "raw_data":
+            t.raw_data = value
+        else:
+            getattr(t, field).extend(value)
+    return t.SerializeToString()
+
+
+PB_CASES = {
+    "pb-float-short": dict(dims=[4, 3], float_data=list(range(11))),
+    "pb-both": dict(dims=[4, 3], raw_data=DATA, float_data=list(range(12))),
+    "pb-wrong-field": dict(dims=[4, 3], int64_data=list(range(12))),
+    "pb-overflow": dict(dims=[1 << 32, 1 << 32], raw_data=b""),
+    "pb-huge": dict(dims=[1000000, 1000000], raw_data=DATA),
+    "pb-negative": dict(dims=[-4, -3], raw_data=DATA),
+}
+
+
 def main():
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
     for name, data in CASES.items():
         with open(os.path.join(out_dir, name + ".npy"), "wb") as f:
             f.write(data)
+    for name, fields in PB_CASES.items():
+        with open(os.path.join(out_dir, name + ".pb"), "wb") as f:
+            f.write(tensor_proto(**fields))
 
 
 if __name__ == "__main__":
