@@ -359,14 +359,46 @@ static LogicalResult checkBlockOp(std::optional<Location> location,
                              " blocksize must be positive, "
                              "got ",
                              blocksize);
+  int64_t square;
+  if (llvm::MulOverflow(blocksize, blocksize, square))
+    return emitOptionalError(location, opName, " blocksize ", blocksize,
+                             " is too large");
   return success();
 }
 
-/// `d * factor` or `d / factor`, propagating dynamic sizes.
-static int64_t scaleDim(int64_t d, int64_t factor, bool multiply) {
+/// `d * factor` or `d / factor`, propagating dynamic sizes; the product
+/// (of a model's dimension and blocksize) may overflow.
+static FailureOr<int64_t> scaleDim(std::optional<Location> location,
+                                   StringRef opName, int64_t d, int64_t factor,
+                                   bool multiply) {
   if (ShapedType::isDynamic(d))
     return d;
-  return multiply ? d * factor : d / factor;
+  if (!multiply)
+    return d / factor;
+  int64_t product;
+  if (llvm::MulOverflow(d, factor, product))
+    return emitOptionalError(location, opName, " output dimension ", d, " x ",
+                             factor, " is too large");
+  return product;
+}
+
+/// The NCHW result type of DepthToSpace or SpaceToDepth: channels scaled by
+/// blocksize squared, height and width by blocksize, the other way round.
+static LogicalResult inferBlockOp(std::optional<Location> location,
+                                  RankedTensorType type, int64_t b,
+                                  bool toSpace, StringRef opName,
+                                  SmallVectorImpl<Type> &inferred) {
+  FailureOr<int64_t> c =
+      scaleDim(location, opName, type.getDimSize(1), b * b, !toSpace);
+  FailureOr<int64_t> h =
+      scaleDim(location, opName, type.getDimSize(2), b, toSpace);
+  FailureOr<int64_t> w =
+      scaleDim(location, opName, type.getDimSize(3), b, toSpace);
+  if (failed(c) || failed(h) || failed(w))
+    return failure();
+  inferred.push_back(RankedTensorType::get({type.getDimSize(0), *c, *h, *w},
+                                           type.getElementType()));
+  return success();
 }
 
 LogicalResult DepthToSpaceOp::inferReturnTypes(
@@ -385,12 +417,8 @@ LogicalResult DepthToSpaceOp::inferReturnTypes(
   if (!ShapedType::isDynamic(c) && c % (b * b) != 0)
     return emitOptionalError(location, "DepthToSpace blocksize ", b,
                              " squared does not divide the ", c, " channels");
-  inferred.push_back(
-      RankedTensorType::get({type.getDimSize(0), scaleDim(c, b * b, false),
-                             scaleDim(type.getDimSize(2), b, true),
-                             scaleDim(type.getDimSize(3), b, true)},
-                            type.getElementType()));
-  return success();
+  return inferBlockOp(location, type, b, /*toSpace=*/true, "DepthToSpace",
+                      inferred);
 }
 
 LogicalResult SpaceToDepthOp::inferReturnTypes(
@@ -407,12 +435,8 @@ LogicalResult SpaceToDepthOp::inferReturnTypes(
                                " does not divide dimension ", i, " of size ",
                                d);
   }
-  inferred.push_back(RankedTensorType::get(
-      {type.getDimSize(0), scaleDim(type.getDimSize(1), b * b, true),
-       scaleDim(type.getDimSize(2), b, false),
-       scaleDim(type.getDimSize(3), b, false)},
-      type.getElementType()));
-  return success();
+  return inferBlockOp(location, type, b, /*toSpace=*/false, "SpaceToDepth",
+                      inferred);
 }
 
 //===----------------------------------------------------------------------===//
@@ -746,7 +770,11 @@ LogicalResult TileOp::inferReturnTypes(MLIRContext *,
       if (r < 0)
         return emitOptionalError(location, "Tile repeats ",
                                  listString(*repeats), " has a negative entry");
-      result[i] = scaleDim(type.getDimSize(i), r, true);
+      FailureOr<int64_t> dim =
+          scaleDim(location, "Tile", type.getDimSize(i), r, true);
+      if (failed(dim))
+        return failure();
+      result[i] = *dim;
     }
   }
   inferred.push_back(RankedTensorType::get(result, type.getElementType()));
