@@ -129,6 +129,22 @@ FailureOr<int64_t> normalizeAxis(std::optional<Location> location, int64_t axis,
   return axis < 0 ? axis + rank : axis;
 }
 
+/// `a * b + c`, or nullopt when it overflows int64: window arithmetic on a
+/// model's sizes and attributes, which a hostile model makes huge.
+static std::optional<int64_t> mulAdd(int64_t a, int64_t b, int64_t c) {
+  int64_t product, sum;
+  if (llvm::MulOverflow(a, b, product) || llvm::AddOverflow(product, c, sum))
+    return std::nullopt;
+  return sum;
+}
+
+static LogicalResult windowOverflow(std::optional<Location> location,
+                                    size_t dim) {
+  return emitOptionalError(location, "window of spatial dimension ", dim,
+                           " overflows: sizes, kernel, strides, dilations "
+                           "or pads are too large");
+}
+
 FailureOr<WindowGeometry> resolveWindow(
     std::optional<Location> location, ArrayRef<int64_t> inputSpatial,
     ArrayRef<int64_t> kernel, std::optional<ArrayRef<int64_t>> strides,
@@ -172,15 +188,20 @@ FailureOr<WindowGeometry> resolveWindow(
                              "SAME_LOWER)");
   for (size_t i = 0; i < n; ++i) {
     int64_t in = inputSpatial[i];
-    int64_t window = (g.kernel[i] - 1) * g.dilations[i] + 1;
+    std::optional<int64_t> window = mulAdd(g.kernel[i] - 1, g.dilations[i], 1);
+    if (!window)
+      return windowOverflow(location, i);
     if (ShapedType::isDynamic(in)) {
       g.output.push_back(ShapedType::kDynamic);
       continue;
     }
     if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
       int64_t out = llvm::divideCeil(in, g.strides[i]);
-      int64_t total =
-          std::max<int64_t>(0, (out - 1) * g.strides[i] + window - in);
+      // (out - 1) * stride < in, so only adding the window can overflow.
+      std::optional<int64_t> end = mulAdd(out - 1, g.strides[i], *window);
+      if (!end)
+        return windowOverflow(location, i);
+      int64_t total = std::max<int64_t>(0, *end - in);
       int64_t small = total / 2, large = total - total / 2;
       g.pads[i] = autoPad == "SAME_UPPER" ? small : large;
       g.pads[i + n] = autoPad == "SAME_UPPER" ? large : small;
@@ -190,9 +211,13 @@ FailureOr<WindowGeometry> resolveWindow(
     if (autoPad == "VALID") {
       g.pads[i] = g.pads[i + n] = 0;
     }
-    int64_t span = in + g.pads[i] + g.pads[i + n] - window;
+    int64_t padded, span;
+    if (llvm::AddOverflow(in, g.pads[i], padded) ||
+        llvm::AddOverflow(padded, g.pads[i + n], padded))
+      return windowOverflow(location, i);
+    span = padded - *window;
     if (span < 0)
-      return emitOptionalError(location, "window of size ", window,
+      return emitOptionalError(location, "window of size ", *window,
                                " does not fit spatial dimension ", i,
                                " of size ", in, " with padding");
     int64_t out = (ceilMode ? llvm::divideCeil(span, g.strides[i])
@@ -200,7 +225,9 @@ FailureOr<WindowGeometry> resolveWindow(
                   1;
     // As in PyTorch and ONNX Runtime: with ceil_mode the last window must
     // start inside the input or the begin padding.
-    if (ceilMode && (out - 1) * g.strides[i] >= in + g.pads[i])
+    // (out - 1) * stride >= in + begin pad, without the product.
+    if (ceilMode && out - 1 >= static_cast<int64_t>(llvm::divideCeil(
+                                   in + g.pads[i], g.strides[i])))
       --out;
     g.output.push_back(out);
   }
@@ -342,7 +369,9 @@ FailureOr<TransposedWindowGeometry> resolveTransposedWindow(
       hasOutputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
   for (size_t i = 0; i < n; ++i) {
     int64_t in = inputSpatial[i];
-    int64_t window = (g.kernel[i] - 1) * g.dilations[i] + 1;
+    std::optional<int64_t> window = mulAdd(g.kernel[i] - 1, g.dilations[i], 1);
+    if (!window)
+      return windowOverflow(location, i);
     if (hasOutputShape && (*outputShape)[i] <= 0)
       return emitOptionalError(location, "'output_shape' values must be "
                                          "positive");
@@ -351,12 +380,18 @@ FailureOr<TransposedWindowGeometry> resolveTransposedWindow(
                                         : ShapedType::kDynamic);
       continue;
     }
-    int64_t full = g.strides[i] * (in - 1) + g.outputPadding[i] + window;
+    int64_t tail;
+    std::optional<int64_t> full;
+    if (!llvm::AddOverflow(g.outputPadding[i], *window, tail))
+      full = mulAdd(g.strides[i], in - 1, tail);
+    std::optional<int64_t> sameOut = mulAdd(in, g.strides[i], 0);
+    if (!full || !sameOut)
+      return windowOverflow(location, i);
     if (derivePads) {
-      int64_t out = hasOutputShape ? (*outputShape)[i] : in * g.strides[i];
+      int64_t out = hasOutputShape ? (*outputShape)[i] : *sameOut;
       // As ONNX Runtime: a requested size beyond the full output is reached
       // without cropping (the extra elements are bias only).
-      int64_t total = std::max<int64_t>(0, full - out);
+      int64_t total = *full > out ? *full - out : 0;
       int64_t small = total / 2, large = total - total / 2;
       // ONNX puts the odd element at the end for SAME_UPPER only.
       bool lower = autoPad != "SAME_UPPER";
@@ -365,14 +400,15 @@ FailureOr<TransposedWindowGeometry> resolveTransposedWindow(
       g.output.push_back(out);
       continue;
     }
-    int64_t out = full - g.pads[i] - g.pads[i + n];
-    if (out <= 0)
+    // Pads are non-negative: comparing each with what is left avoids the
+    // overflow of subtracting both from a negative full size.
+    if (g.pads[i] >= *full || g.pads[i + n] >= *full - g.pads[i])
       return emitOptionalError(location, "pads ", g.pads[i], " and ",
                                g.pads[i + n],
                                " leave no output in spatial "
                                "dimension ",
                                i);
-    g.output.push_back(out);
+    g.output.push_back(*full - g.pads[i] - g.pads[i + n]);
   }
   return g;
 }
