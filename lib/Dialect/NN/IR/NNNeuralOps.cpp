@@ -695,6 +695,17 @@ static const StringRef kNearestModes[] = {"round_prefer_floor",
 static const StringRef kAspectRatioPolicies[] = {"stretch", "not_larger",
                                                  "not_smaller"};
 
+/// An output size computed in floating point from a model's scales, sizes
+/// or region of interest, which may be NaN, infinite, negative or beyond
+/// int64 (converting those is undefined behaviour).
+static FailureOr<int64_t> toOutputSize(std::optional<Location> location,
+                                       StringRef opName, double size) {
+  if (!(size >= 0 && size < 0x1p63))
+    return emitOptionalError(location, opName, " output size ", size,
+                             " is not a valid dimension");
+  return static_cast<int64_t>(size);
+}
+
 LogicalResult ResizeOp::inferReturnTypes(MLIRContext *context,
                                          std::optional<Location> location,
                                          Adaptor adaptor,
@@ -761,8 +772,11 @@ LogicalResult ResizeOp::inferReturnTypes(MLIRContext *context,
         float extent = static_cast<float>(in);
         if (roi && (int64_t)roi->size() == 2 * count)
           extent *= static_cast<float>((*roi)[i + count] - (*roi)[i]);
-        shape[axis] = static_cast<int64_t>(
-            std::floor(extent * static_cast<float>(scale)));
+        FailureOr<int64_t> size = toOutputSize(
+            location, "Resize", std::floor(extent * static_cast<float>(scale)));
+        if (failed(size))
+          return failure();
+        shape[axis] = *size;
       }
     }
   } else if (std::optional<SmallVector<int64_t>> sizes =
@@ -787,9 +801,14 @@ LogicalResult ResizeOp::inferReturnTypes(MLIRContext *context,
           scale =
               policy == "not_larger" ? std::min(scale, s) : std::max(scale, s);
         }
-        for (int64_t axis : axes)
-          shape[axis] = static_cast<int64_t>(
+        for (int64_t axis : axes) {
+          FailureOr<int64_t> size = toOutputSize(
+              location, "Resize",
               std::round(scale * static_cast<double>(xType.getDimSize(axis))));
+          if (failed(size))
+            return failure();
+          shape[axis] = *size;
+        }
       }
     } else {
       return emitOptionalError(location,
@@ -882,9 +901,15 @@ LogicalResult UpsampleOp::inferReturnTypes(MLIRContext *context,
                                " values, expected ", rank);
     for (int64_t i = 0; i < rank; ++i) {
       int64_t in = xType.getDimSize(i);
-      if (!ShapedType::isDynamic(in))
-        shape[i] = static_cast<int64_t>(std::floor(
-            static_cast<float>(in) * static_cast<float>((*scales)[i])));
+      if (ShapedType::isDynamic(in))
+        continue;
+      FailureOr<int64_t> size =
+          toOutputSize(location, "Upsample",
+                       std::floor(static_cast<float>(in) *
+                                  static_cast<float>((*scales)[i])));
+      if (failed(size))
+        return failure();
+      shape[i] = *size;
     }
   }
   inferred.push_back(RankedTensorType::get(shape, xType.getElementType()));
