@@ -13,7 +13,9 @@
 #include "llvm/ADT/APFloat.h"
 #include "llvm/Support/Endian.h"
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 using namespace mlir;
 
@@ -214,11 +216,23 @@ std::optional<SmallVector<double>> readAsDoubles(ElementsAttr attr) {
   });
 }
 
+/// `v` truncated to int64, saturating, and NaN as 0: a model's float data
+/// can hold anything, and converting what int64 cannot represent is
+/// undefined behaviour.
+static int64_t truncateToInt64(double v) {
+  if (std::isnan(v))
+    return 0;
+  if (v >= 0x1p63)
+    return std::numeric_limits<int64_t>::max();
+  if (v < -0x1p63)
+    return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(v);
+}
+
 std::optional<SmallVector<int64_t>> readAsInts(ElementsAttr attr) {
   return readAll<int64_t>(attr, [](const ElementCodec &codec, const char *in) {
-    return isa<FloatType>(codec.type)
-               ? static_cast<int64_t>(codec.decodeFloat(in))
-               : codec.decodeInt(in);
+    return isa<FloatType>(codec.type) ? truncateToInt64(codec.decodeFloat(in))
+                                      : codec.decodeInt(in);
   });
 }
 
@@ -240,7 +254,7 @@ ElementsAttr createElementsFromDoubles(RankedTensorType type,
                       if (isa<FloatType>(codec.type))
                         codec.encodeFloat(v, out);
                       else
-                        codec.encodeInt(static_cast<int64_t>(v), out);
+                        codec.encodeInt(truncateToInt64(v), out);
                     });
 }
 
