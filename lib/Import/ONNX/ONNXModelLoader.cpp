@@ -419,21 +419,37 @@ std::optional<std::string> upgradeModel(onnx::ModelProto &model,
   return std::nullopt;
 }
 
+/// Fails inference of a convolution or pool node whose attributes or
+/// operand ranks ONNX 1.12's convPoolShapeInference (and its transposed
+/// twin) would trust: it divides by the strides, and takes a convolution's
+/// kernel shape from the weight's dimensions 2.. to index per-axis vectors
+/// sized by the input's rank. `weight` is the weight's operand index, or -1
+/// for pools.
+static void checkWindowNode(onnx::InferenceContext &ctx, int weight) {
+  for (const char *name : {"kernel_shape", "strides", "dilations"})
+    if (const onnx::AttributeProto *attr = ctx.getAttribute(name))
+      for (int64_t value : attr->ints())
+        if (value <= 0)
+          fail_shape_inference("'", name, "' values must be positive");
+  if (weight >= 0 && onnx::hasInputShape(ctx, 0) &&
+      onnx::hasInputShape(ctx, weight) &&
+      ctx.getInputType(0)->tensor_type().shape().dim_size() !=
+          ctx.getInputType(weight)->tensor_type().shape().dim_size())
+    fail_shape_inference("the input and the weight must have the same rank");
+}
+
 /// ONNX 1.12's shape inference functions trust what its checker does not
-/// check. Where one reads out of bounds on a malformed node, its schema's
-/// function is wrapped, once, with the missing check, which fails inference
-/// as the library's own checks do (later ONNX releases added them).
+/// check. Where one reads out of bounds or divides by zero on a malformed
+/// node, its schema's function is wrapped, once, with the missing checks,
+/// which fail inference as the library's own checks do (later ONNX releases
+/// added some of them).
 static void guardLibraryShapeInference() {
   static const bool done = [] {
-    // The convolutions' inference (convPoolShapeInference and its transposed
-    // twin) takes the kernel shape from the weight's dimensions 2.. and
-    // indexes per-axis vectors sized by the input's rank with it.
-    const std::pair<const char *, size_t> convolutions[] = {
-        {"Conv", 1},
-        {"ConvInteger", 1},
-        {"ConvTranspose", 1},
-        {"QLinearConv", 3}};
-    for (auto [opType, weight] : convolutions) {
+    const std::pair<const char *, int> windowOps[] = {
+        {"Conv", 1},        {"ConvInteger", 1}, {"ConvTranspose", 1},
+        {"QLinearConv", 3}, {"MaxPool", -1},    {"AveragePool", -1},
+        {"LpPool", -1}};
+    for (auto [opType, weight] : windowOps) {
       std::set<const onnx::OpSchema *> wrapped;
       for (int version = 1; version <= kLibraryOpset; ++version) {
         const onnx::OpSchema *schema =
@@ -445,15 +461,7 @@ static void guardLibraryShapeInference() {
         // The registry hands out const schemas but owns mutable ones.
         const_cast<onnx::OpSchema *>(schema)->TypeAndShapeInferenceFunction(
             [infer, weight = weight](onnx::InferenceContext &ctx) {
-              if (onnx::hasInputShape(ctx, 0) &&
-                  onnx::hasInputShape(ctx, weight) &&
-                  ctx.getInputType(0)->tensor_type().shape().dim_size() !=
-                      ctx.getInputType(weight)
-                          ->tensor_type()
-                          .shape()
-                          .dim_size())
-                fail_shape_inference("the input and the weight must have the "
-                                     "same rank");
+              checkWindowNode(ctx, weight);
               infer(ctx);
             });
       }
