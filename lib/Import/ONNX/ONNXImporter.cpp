@@ -457,6 +457,22 @@ NodeImporter::convertAttribute(const onnx::AttributeProto &attr) {
   }
 }
 
+/// Runs OpT's ODS attribute checks (required attributes present, values
+/// within their constraints) on what a node gives: type inference reads the
+/// attributes before the op exists to be verified.
+template <typename OpT>
+static LogicalResult verifyAttributes(OperationState &state,
+                                      DictionaryAttr dictionary, Location loc) {
+  if constexpr (OpT::hasProperties())
+    return
+        typename OpT::Adaptor(
+            state.operands, dictionary,
+            state.getOrAddProperties<typename OpT::Properties>(), state.regions)
+            .verify(loc);
+  else
+    return success();
+}
+
 template <typename OpT> LogicalResult NodeImporter::buildGeneric() {
   MLIRContext *context = graph.context;
   constexpr int expectedOperands = fixedOperandCount<OpT>();
@@ -522,9 +538,10 @@ template <typename OpT> LogicalResult NodeImporter::buildGeneric() {
         message = diag.str();
       return success();
     });
-    inferred = succeeded(OpT::inferReturnTypes(
-        context, loc, state.operands, dictionary, state.getRawProperties(),
-        state.regions, resultTypes));
+    inferred = succeeded(verifyAttributes<OpT>(state, dictionary, loc)) &&
+               succeeded(OpT::inferReturnTypes(
+                   context, loc, state.operands, dictionary,
+                   state.getRawProperties(), state.regions, resultTypes));
   }
   if (!inferred) {
     emitNodeError() << (message.empty() ? "invalid operands or attributes"
@@ -1087,9 +1104,8 @@ GraphImporter::convertValueType(const onnx::ValueInfoProto &info,
                                         : ShapedType::kDynamic);
   // Every size computation downstream (type inference, buffers) assumes the
   // byte size fits in int64_t.
-  int64_t bytes = element->isInteger(1)
-                      ? 1
-                      : (element->getIntOrFloatBitWidth() + 7) / 8;
+  int64_t bytes =
+      element->isInteger(1) ? 1 : (element->getIntOrFloatBitWidth() + 7) / 8;
   for (int64_t d : shape) {
     if (ShapedType::isDynamic(d) || !llvm::MulOverflow(bytes, d, bytes))
       continue;
@@ -1206,11 +1222,10 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
         if (grows && shrinks) {
           importer.emitNodeError()
               << "opset-10 Resize both grows and shrinks dimensions (scales "
-              << llvm::join(llvm::map_range(*values,
-                                            [](double s) {
-                                              return std::to_string(s);
-                                            }),
-                            ", ")
+              << llvm::join(
+                     llvm::map_range(
+                         *values, [](double s) { return std::to_string(s); }),
+                     ", ")
               << "), whose nearest rounding differs per dimension; re-export "
                  "the model at opset 11 or later";
           return failure();
