@@ -18,6 +18,7 @@
 
 #include <exception>
 #include <fcntl.h>
+#include <functional>
 #include <set>
 #include <unistd.h>
 #include <unordered_map>
@@ -222,6 +223,23 @@ getKnownTypes(const onnx::GraphProto &graph) {
   return types;
 }
 
+/// The version converter's Gemm 6 -> 7 adapter indexes dimensions 0 and 1 of
+/// A's and B's shapes unchecked (ONNX 1.12): an error unless both are known
+/// matrices.
+static std::optional<std::string> checkGemmUpgrade(
+    const onnx::NodeProto &node,
+    const std::unordered_map<std::string, onnx::TypeProto> &types) {
+  for (int i = 0; i < 2 && i < node.input_size(); ++i) {
+    auto it = types.find(node.input(i));
+    if (it == types.end() || !it->second.tensor_type().has_shape() ||
+        it->second.tensor_type().shape().dim_size() != 2)
+      return "Gemm input '" + node.input(i) +
+             "' must be a matrix of known shape to upgrade the node from "
+             "opset 6";
+  }
+  return std::nullopt;
+}
+
 /// Upgrades `nodes` (default-domain nodes of `graph` that the converter must
 /// adapt) with the ONNX version converter, one small model per batch:
 /// each node alone with its inputs as graph inputs (typed as `types` says,
@@ -390,6 +408,11 @@ std::optional<std::string> upgradeModel(onnx::ModelProto &model,
           it != adapted.end() && it->second)
         toAdapt.push_back(&node);
     }
+    if (fromOpset < 7)
+      for (const onnx::NodeProto *node : toAdapt)
+        if (node->op_type() == "Gemm")
+          if (auto error = checkGemmUpgrade(*node, types))
+            return error;
     std::vector<std::vector<onnx::NodeProto>> replacements;
     if (auto error = upgradeNodes(model, toAdapt, types, fromOpset, target,
                                   replacements))
@@ -419,6 +442,13 @@ std::optional<std::string> upgradeModel(onnx::ModelProto &model,
   return std::nullopt;
 }
 
+/// The rank of input `index` when inference knows its shape, else -1.
+static int getKnownRank(onnx::InferenceContext &ctx, size_t index) {
+  return onnx::hasInputShape(ctx, index)
+             ? ctx.getInputType(index)->tensor_type().shape().dim_size()
+             : -1;
+}
+
 /// Fails inference of a convolution or pool node whose attributes or
 /// operand ranks ONNX 1.12's convPoolShapeInference (and its transposed
 /// twin) would trust: it divides by the strides, and takes a convolution's
@@ -431,11 +461,18 @@ static void checkWindowNode(onnx::InferenceContext &ctx, int weight) {
       for (int64_t value : attr->ints())
         if (value <= 0)
           fail_shape_inference("'", name, "' values must be positive");
-  if (weight >= 0 && onnx::hasInputShape(ctx, 0) &&
-      onnx::hasInputShape(ctx, weight) &&
-      ctx.getInputType(0)->tensor_type().shape().dim_size() !=
-          ctx.getInputType(weight)->tensor_type().shape().dim_size())
+  if (weight >= 0 && getKnownRank(ctx, 0) >= 0 &&
+      getKnownRank(ctx, weight) >= 0 &&
+      getKnownRank(ctx, 0) != getKnownRank(ctx, weight))
     fail_shape_inference("the input and the weight must have the same rank");
+}
+
+/// Fails inference of a Gemm whose A or B is not a matrix: the inference of
+/// Gemm before opset 13 reads dimensions 0 and 1 of both unchecked.
+static void checkGemmNode(onnx::InferenceContext &ctx) {
+  for (size_t i : {0, 1})
+    if (int rank = getKnownRank(ctx, i); rank >= 0 && rank != 2)
+      fail_shape_inference("input ", i, " must have rank 2, got rank ", rank);
 }
 
 /// ONNX 1.12's shape inference functions trust what its checker does not
@@ -445,11 +482,18 @@ static void checkWindowNode(onnx::InferenceContext &ctx, int weight) {
 /// added some of them).
 static void guardLibraryShapeInference() {
   static const bool done = [] {
-    const std::pair<const char *, int> windowOps[] = {
-        {"Conv", 1},        {"ConvInteger", 1}, {"ConvTranspose", 1},
-        {"QLinearConv", 3}, {"MaxPool", -1},    {"AveragePool", -1},
-        {"LpPool", -1}};
-    for (auto [opType, weight] : windowOps) {
+    using Check = std::function<void(onnx::InferenceContext &)>;
+    auto window = [](int weight) -> Check {
+      return [weight](onnx::InferenceContext &ctx) {
+        checkWindowNode(ctx, weight);
+      };
+    };
+    const std::pair<const char *, Check> checks[] = {
+        {"Conv", window(1)},          {"ConvInteger", window(1)},
+        {"ConvTranspose", window(1)}, {"QLinearConv", window(3)},
+        {"MaxPool", window(-1)},      {"AveragePool", window(-1)},
+        {"LpPool", window(-1)},       {"Gemm", checkGemmNode}};
+    for (const auto &[opType, check] : checks) {
       std::set<const onnx::OpSchema *> wrapped;
       for (int version = 1; version <= kLibraryOpset; ++version) {
         const onnx::OpSchema *schema =
@@ -460,8 +504,8 @@ static void guardLibraryShapeInference() {
             schema->GetTypeAndShapeInferenceFunction();
         // The registry hands out const schemas but owns mutable ones.
         const_cast<onnx::OpSchema *>(schema)->TypeAndShapeInferenceFunction(
-            [infer, weight = weight](onnx::InferenceContext &ctx) {
-              checkWindowNode(ctx, weight);
+            [infer, check = check](onnx::InferenceContext &ctx) {
+              check(ctx);
               infer(ctx);
             });
       }
