@@ -48,6 +48,10 @@ static int64_t product(ArrayRef<int64_t> dims) {
 
 /// Number of entries of a 1-D list operand (shape, axes, pads, ...), which
 /// must have static size. `what` names the operand in diagnostics.
+/// The most entries a shape or axes list may have (ONNX sets no bound; real
+/// models stay far below it).
+static constexpr int64_t kMaxListLength = 1024;
+
 static FailureOr<int64_t> getListLength(std::optional<Location> location,
                                         Value list, StringRef opName,
                                         StringRef what) {
@@ -59,6 +63,14 @@ static FailureOr<int64_t> getListLength(std::optional<Location> location,
   if (type.isDynamicDim(0))
     return emitOptionalError(location, opName, " ", what,
                              " must have a static number of entries");
+  // The length of a shape or axes list becomes a rank: bound it before a
+  // result type of that rank is allocated.
+  if (type.getDimSize(0) > kMaxListLength)
+    return emitOptionalError(location, opName, " ", what, " has ",
+                             type.getDimSize(0),
+                             " entries; whittle supports "
+                             "at most ",
+                             kMaxListLength);
   return type.getDimSize(0);
 }
 
@@ -164,16 +176,15 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *context,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
   auto dataType = tensorType(adaptor.getData());
-  auto shapeType = tensorType(adaptor.getShape());
-  if (shapeType.getRank() != 1 || shapeType.isDynamicDim(0))
-    return emitOptionalError(location,
-                             "Reshape shape must be a 1-D tensor of static "
-                             "size");
+  FailureOr<int64_t> count =
+      getListLength(location, adaptor.getShape(), "Reshape", "shape");
+  if (failed(count))
+    return failure();
   std::optional<SmallVector<int64_t>> target =
       getConstantInts(adaptor.getShape());
   if (!target) {
     inferred.push_back(RankedTensorType::get(
-        SmallVector<int64_t>(shapeType.getDimSize(0), ShapedType::kDynamic),
+        SmallVector<int64_t>(*count, ShapedType::kDynamic),
         dataType.getElementType()));
     return success();
   }
