@@ -14,6 +14,7 @@
 
 #include "whittle/Transforms/CompressionReport.h"
 
+#include "whittle/Dialect/NN/LayerName.h"
 #include "whittle/Dialect/NN/ModelSummary.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Transforms/CompressionRecord.h"
@@ -48,17 +49,6 @@ static int64_t countParameters(nn::ConstantOp constant) {
   if (element.isInteger(64) || element.isInteger(1) || !type.hasStaticShape())
     return 0;
   return type.getNumElements();
-}
-
-static std::string getLayerName(Operation *op, unsigned index) {
-  Location loc = op->getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (isa<NameLoc>(inner))
-        loc = inner;
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  return (op->getName().stripDialect() + "_" + Twine(index)).str();
 }
 
 static std::string shapeString(Type type) {
@@ -133,7 +123,12 @@ CompressionReport whittle::buildCompressionReport(ModuleOp module) {
       return;
     }
     CompressionReport::Layer layer;
-    layer.name = getLayerName(op, index);
+    // Unnamed (hand-written) ops get `<op>_<index>`: a table cell has no
+    // room for describeLayer's `nn.conv at file:line:col`.
+    std::optional<StringRef> name = nn::getLayerName(op->getLoc());
+    layer.name =
+        name ? name->str()
+             : (op->getName().stripDialect() + "_" + Twine(index)).str();
     layer.ops = opType;
     if (!weights.empty())
       layer.weightShapes.push_back(weights);

@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "whittle/Dialect/NN/LayerName.h"
 #include "whittle/Dialect/NN/ModelSummary.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
@@ -56,24 +57,6 @@ StringRef formName(Form form) {
     return "svd";
   }
   llvm_unreachable("unknown form");
-}
-
-/// The ONNX node name the importer keeps as the op's NameLoc, or the
-/// printed location when there is none.
-std::string layerName(Operation *op) {
-  Location loc = op->getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (isa<NameLoc>(inner)) {
-        loc = inner;
-        break;
-      }
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  loc.print(os);
-  return text;
 }
 
 /// A conv or matrix product that can be factorized, with what the rules
@@ -173,7 +156,7 @@ FailureOr<std::vector<double>> readWeight(Value value, Ineligible &why) {
 FailureOr<Layer> analyze(Operation *op, Form convForm, Ineligible &why) {
   Layer layer;
   layer.op = op;
-  layer.name = layerName(op);
+  layer.name = nn::describeLayer(op);
   if (auto conv = dyn_cast<ConvOp>(op)) {
     auto wType = dyn_cast<RankedTensorType>(conv.getW().getType());
     auto xType = dyn_cast<RankedTensorType>(conv.getX().getType());
@@ -656,7 +639,7 @@ void FactorizePass::runOnOperation() {
   module.walk([&](Operation *op) {
     if (!isa<ConvOp, GemmOp, MatMulOp>(op))
       return;
-    std::string name = layerName(op);
+    std::string name = nn::describeLayer(op);
     seenNames.insert(name);
     bool named = explicitRanks.count(name);
     if (rule.kind == RankRule::None && !named)

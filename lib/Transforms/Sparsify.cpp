@@ -15,6 +15,7 @@
 
 #include "SparsifyChannels.h"
 
+#include "whittle/Dialect/NN/LayerName.h"
 #include "whittle/Dialect/NN/ModelSummary.h"
 #include "whittle/Dialect/NN/NNDialect.h"
 #include "whittle/Dialect/NN/NNOps.h"
@@ -30,7 +31,6 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/Path.h"
 
 #include <cmath>
 
@@ -45,33 +45,6 @@ using namespace whittle;
 using namespace whittle::sparsify;
 
 namespace {
-
-/// The layer name: the ONNX node name the importer put in a NameLoc.
-std::string getLayerName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string name = getLayerName(inner); !name.empty())
-        return name;
-  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
-    return getLayerName(callSite.getCallee());
-  return "";
-}
-
-std::string getLayerName(Operation *op) {
-  std::string name = getLayerName(op->getLoc());
-  if (!name.empty())
-    return name;
-  // No ONNX node name (hand-written IR): the op and where it is.
-  std::string text = op->getName().getStringRef().str();
-  if (auto file = dyn_cast<FileLineColLoc>(op->getLoc()))
-    text += llvm::formatv(" at {0}:{1}:{2}",
-                          llvm::sys::path::filename(file.getFilename()),
-                          file.getLine(), file.getColumn())
-                .str();
-  return text;
-}
 
 /// Shortest form of a number for messages (0.5, not 5.000000e-01).
 std::string formatNumber(double value) {
@@ -243,7 +216,7 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
         return WalkResult::advance();
       Layer layer;
       layer.op = op;
-      layer.name = getLayerName(op);
+      layer.name = nn::describeLayer(op);
       if (llvm::any_of(*values, [](double v) { return !std::isfinite(v); })) {
         op->emitError() << "layer '" << layer.name
                         << "' has NaN or infinite weights; sparsify needs "

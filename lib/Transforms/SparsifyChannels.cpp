@@ -14,6 +14,7 @@
 
 #include "SparsifyChannels.h"
 
+#include "whittle/Dialect/NN/LayerName.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 #include "whittle/Transforms/SparsityPattern.h"
@@ -40,8 +41,8 @@ bool hasConstantWeight(Operation *op) {
 
 std::string describe(Operation *op) {
   std::string text = op->getName().getStringRef().str();
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    text += " '" + name.getName().str() + "'";
+  if (std::optional<StringRef> name = nn::getLayerName(op->getLoc()))
+    text += " '" + name->str() + "'";
   return text;
 }
 

@@ -18,6 +18,7 @@
 
 #include "ONNXModelLoader.h"
 #include "ONNXSchemas.h"
+#include "whittle/Dialect/NN/LayerName.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
@@ -162,19 +163,6 @@ private:
 };
 
 } // namespace
-
-/// The name a location gives an op: the ONNX node name the importer kept.
-static std::optional<StringRef> getLocName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().getValue();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (auto name = getLocName(inner))
-        return name;
-  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
-    return getLocName(callSite.getCallee());
-  return std::nullopt;
-}
 
 static std::string uniqueName(llvm::StringSet<> &used, StringRef base) {
   std::string name = base.str();
@@ -371,7 +359,7 @@ LogicalResult ModelExporter::checkSupported(func::FuncOp func) {
 onnx::NodeProto *ModelExporter::addNode(Operation *op, StringRef opType) {
   onnx::NodeProto *node = graph->add_node();
   node->set_op_type(opType.str());
-  std::optional<StringRef> locName = getLocName(op->getLoc());
+  std::optional<StringRef> locName = nn::getLayerName(op->getLoc());
   node->set_name(uniqueNodeName(locName ? *locName : opType));
   for (Value operand : op->getOperands())
     node->add_input(names.lookup(operand));
@@ -443,7 +431,7 @@ LogicalResult ModelExporter::addAttribute(onnx::NodeProto &node, StringRef name,
 }
 
 LogicalResult ModelExporter::exportConstant(nn::ConstantOp op) {
-  std::optional<StringRef> locName = getLocName(op.getLoc());
+  std::optional<StringRef> locName = nn::getLayerName(op.getLoc());
   std::string name = uniqueValueName(locName ? *locName : "constant");
   names[op.getResult()] = name;
   onnx::TensorProto *tensor = graph->add_initializer();
