@@ -1,0 +1,518 @@
+//===- QuantizeLayers.cpp - every other layer to qnn ----------------------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Elementwise arithmetic, pools, concatenation, lookup tables, softmax,
+// resize, data movement and the function's return.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Quantizer.h"
+
+#include "whittle/Dialect/NN/NNOpKinds.h"
+#include "whittle/Dialect/NN/NNShapes.h"
+#include "whittle/Dialect/NN/NNTensorData.h"
+#include "whittle/Dialect/QNN/QNNArithmetic.h"
+#include "whittle/Dialect/QNN/QNNResize.h"
+#include "whittle/Transforms/Calibration.h"
+#include "whittle/Transforms/SparsityPattern.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace whittle;
+using namespace whittle::quantize;
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+LogicalResult Quantizer::quantizeAddSub(Operation *op, bool subtract) {
+  auto a = lookupOrQuantizeConstant(op->getOperand(0), op, false);
+  if (failed(a))
+    return failure();
+  auto b = lookupOrQuantizeConstant(op->getOperand(1), op, false);
+  if (failed(b))
+    return failure();
+  Clamp clamp;
+  Operation *fused;
+  Value output = getFusedOutput(op, clamp, fused);
+  auto outParams = getActivationParams(output, op);
+  if (failed(outParams))
+    return failure();
+  double ra = a->params.scale / outParams->scale;
+  double rb = b->params.scale / outParams->scale;
+  int64_t ma, mb, shift;
+  if (scheme == Scheme::PowerOfTwo) {
+    int32_t sa = *qnn::getPowerOfTwoShift(ra),
+            sb = *qnn::getPowerOfTwoShift(rb);
+    shift = std::max({sa, sb, 0});
+    if (shift - sa > 30 || shift - sb > 30 || shift > 62)
+      return op->emitError()
+             << "whittle-quantize: the scales of the operands "
+                "of '"
+             << getLayerName(op) << "' are too far apart for a shift";
+    ma = int64_t(1) << (shift - sa);
+    mb = int64_t(1) << (shift - sb);
+  } else {
+    auto fixed = qnn::getFixedPointMultiplier(std::max(ra, rb));
+    if (!fixed)
+      return op->emitError() << "whittle-quantize: no fixed-point multiplier "
+                                "for the operand scales of '"
+                             << getLayerName(op) << "'";
+    shift = fixed->shift;
+    ma = std::llround(std::ldexp(ra, shift));
+    mb = std::llround(std::ldexp(rb, shift));
+  }
+  if (subtract)
+    mb = -mb;
+  LayerReport layer;
+  layer.name = getLayerName(op);
+  layer.kind = subtract ? "sub" : "add";
+  layer.input = {a->params.scale, a->params.zeroPoint};
+  layer.input2 = {{b->params.scale, b->params.zeroPoint}};
+  layer.output = {outParams->scale, outParams->zeroPoint};
+  layer.multipliers = {static_cast<int32_t>(ma), static_cast<int32_t>(mb)};
+  layer.shifts = {static_cast<int32_t>(shift)};
+
+  builder.setInsertionPoint(fused ? fused : op);
+  auto [lo, hi] = getClampBounds(*outParams, clamp);
+  auto add = qnn::AddOp::create(
+      builder, op->getLoc(),
+      TypeRange{withElementType(output.getType(), builder.getI8Type())},
+      ValueRange{a->value, b->value},
+      {builder.getNamedAttr("a_zero_point",
+                            builder.getI32IntegerAttr(a->params.zeroPoint)),
+       builder.getNamedAttr("b_zero_point",
+                            builder.getI32IntegerAttr(b->params.zeroPoint)),
+       builder.getNamedAttr("a_multiplier", builder.getI32IntegerAttr(ma)),
+       builder.getNamedAttr("b_multiplier", builder.getI32IntegerAttr(mb)),
+       builder.getNamedAttr("shift", builder.getI32IntegerAttr(shift))});
+  setOutputStage(add, getRounding(), outParams->zeroPoint, lo, hi);
+  record(output, add, *outParams);
+  addLayer(std::move(layer), output);
+  return success();
+}
+
+LogicalResult Quantizer::quantizeMulDiv(Operation *op, bool divide) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  // Scaling by a positive constant is free in fixed point: the integers
+  // stay, the scale changes.
+  if (scheme == Scheme::FixedPoint && map.count(lhs)) {
+    ElementsAttr elements = nn::getConstantElements(rhs);
+    auto values = elements ? nn::readAsDoubles(elements) : std::nullopt;
+    if (values && values->size() == 1 && (*values)[0] > 0 &&
+        std::isfinite((*values)[0]) &&
+        cast<RankedTensorType>(rhs.getType()).getNumElements() == 1 &&
+        lhs.getType() == op->getResult(0).getType()) {
+      QValue in = map[lhs];
+      double factor = divide ? 1.0 / (*values)[0] : (*values)[0];
+      record(op->getResult(0), in.value,
+             {in.params.scale * factor, in.params.zeroPoint});
+      return success();
+    }
+  }
+  if (!divide && !map.count(lhs) && map.count(rhs))
+    std::swap(lhs, rhs);
+  auto a = lookup(lhs, op);
+  if (failed(a))
+    return failure();
+  auto b = lookupOrQuantizeConstant(rhs, op, divide);
+  if (failed(b))
+    return failure();
+  Clamp clamp;
+  Operation *fused;
+  Value output = getFusedOutput(op, clamp, fused);
+  auto outParams = getActivationParams(output, op);
+  if (failed(outParams))
+    return failure();
+  auto r = getRescale(a->params.scale * b->params.scale / outParams->scale, op);
+  if (failed(r))
+    return failure();
+  LayerReport layer;
+  layer.name = getLayerName(op);
+  layer.kind = "mul";
+  layer.input = {a->params.scale, a->params.zeroPoint};
+  layer.input2 = {{b->params.scale, b->params.zeroPoint}};
+  layer.output = {outParams->scale, outParams->zeroPoint};
+  layer.multipliers = {r->multiplier};
+  layer.shifts = {r->shift};
+  builder.setInsertionPoint(fused ? fused : op);
+  auto [lo, hi] = getClampBounds(*outParams, clamp);
+  auto mul = qnn::MulOp::create(
+      builder, op->getLoc(),
+      TypeRange{withElementType(output.getType(), builder.getI8Type())},
+      ValueRange{a->value, b->value},
+      {builder.getNamedAttr("a_zero_point",
+                            builder.getI32IntegerAttr(a->params.zeroPoint)),
+       builder.getNamedAttr("b_zero_point",
+                            builder.getI32IntegerAttr(b->params.zeroPoint)),
+       builder.getNamedAttr("multiplier",
+                            builder.getI32IntegerAttr(r->multiplier)),
+       builder.getNamedAttr("shift", builder.getI32IntegerAttr(r->shift))});
+  setOutputStage(mul, getRounding(), outParams->zeroPoint, lo, hi);
+  record(output, mul, *outParams);
+  addLayer(std::move(layer), output);
+  return success();
+}
+
+LogicalResult Quantizer::quantizeStandaloneClamp(Operation *op) {
+  auto x = lookup(op->getOperand(0), op);
+  if (failed(x))
+    return failure();
+  auto clamp = getActivationClamp(op);
+  if (failed(clamp))
+    return op->emitError() << "whittle-quantize: '" << getLayerName(op)
+                           << "' clips at computed bounds; only constant "
+                              "bounds can be quantized";
+  // Same scale and zero point: the activation is only a clamp.
+  auto [lo, hi] = getClampBounds(x->params, *clamp);
+  builder.setInsertionPoint(op);
+  auto requantize = qnn::RequantizeOp::create(
+      builder, op->getLoc(), TypeRange{x->value.getType()},
+      ValueRange{x->value},
+      {builder.getNamedAttr("multiplier", builder.getDenseI32ArrayAttr({1})),
+       builder.getNamedAttr("shift", builder.getDenseI32ArrayAttr({0})),
+       builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
+       builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
+  record(op->getResult(0), requantize, x->params);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pools, concatenation, data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult Quantizer::quantizeMaxPool(nn::MaxPoolOp op) {
+  if (!op.getIndices().use_empty())
+    return op.emitError() << "whittle-quantize: '" << getLayerName(op)
+                          << "' uses MaxPool's Indices, which integer models "
+                             "do not compute";
+  auto x = lookup(op.getX(), op);
+  if (failed(x))
+    return failure();
+  auto xType = cast<RankedTensorType>(op.getX().getType());
+  auto geometry =
+      nn::resolveWindow(op.getLoc(), xType.getShape().drop_front(2),
+                        op.getKernelShape(), op.getStrides(), op.getDilations(),
+                        op.getPads(), op.getAutoPad(), op.getCeilMode() != 0);
+  if (failed(geometry))
+    return failure();
+  builder.setInsertionPoint(op);
+  auto pool = qnn::MaxPoolOp::create(
+      builder, op.getLoc(),
+      TypeRange{withElementType(op.getY().getType(), builder.getI8Type())},
+      ValueRange{x->value},
+      {builder.getNamedAttr("kernel_shape",
+                            builder.getDenseI64ArrayAttr(op.getKernelShape())),
+       builder.getNamedAttr("strides",
+                            builder.getDenseI64ArrayAttr(geometry->strides)),
+       builder.getNamedAttr("dilations",
+                            builder.getDenseI64ArrayAttr(geometry->dilations)),
+       builder.getNamedAttr("pads",
+                            builder.getDenseI64ArrayAttr(geometry->pads)),
+       builder.getNamedAttr("ceil_mode",
+                            builder.getBoolAttr(op.getCeilMode() != 0))});
+  record(op.getY(), pool, x->params);
+  return success();
+}
+
+LogicalResult Quantizer::quantizeAveragePool(nn::AveragePoolOp op) {
+  auto x = lookup(op.getX(), op);
+  if (failed(x))
+    return failure();
+  auto xType = cast<RankedTensorType>(op.getX().getType());
+  auto geometry =
+      nn::resolveWindow(op.getLoc(), xType.getShape().drop_front(2),
+                        op.getKernelShape(), op.getStrides(), op.getDilations(),
+                        op.getPads(), op.getAutoPad(), op.getCeilMode() != 0);
+  if (failed(geometry))
+    return failure();
+  if (llvm::any_of(geometry->dilations, [](int64_t d) { return d != 1; }))
+    return op.emitError() << "whittle-quantize: '" << getLayerName(op)
+                          << "' is a dilated average pool, which qnn.avg_pool "
+                             "does not have";
+  Clamp clamp;
+  Operation *fused;
+  Value output = getFusedOutput(op, clamp, fused);
+  auto outParams = getActivationParams(output, op);
+  if (failed(outParams))
+    return failure();
+  auto r = getRescale(x->params.scale / outParams->scale, op);
+  if (failed(r))
+    return failure();
+  auto [lo, hi] = getClampBounds(*outParams, clamp);
+  builder.setInsertionPoint(fused ? fused : op.getOperation());
+  auto pool = qnn::AvgPoolOp::create(
+      builder, op.getLoc(),
+      TypeRange{withElementType(output.getType(), builder.getI8Type())},
+      ValueRange{x->value},
+      {builder.getNamedAttr("kernel_shape",
+                            builder.getDenseI64ArrayAttr(op.getKernelShape())),
+       builder.getNamedAttr("strides",
+                            builder.getDenseI64ArrayAttr(geometry->strides)),
+       builder.getNamedAttr("pads",
+                            builder.getDenseI64ArrayAttr(geometry->pads)),
+       builder.getNamedAttr("ceil_mode",
+                            builder.getBoolAttr(op.getCeilMode() != 0)),
+       builder.getNamedAttr("count_include_pad",
+                            builder.getBoolAttr(op.getCountIncludePad() != 0)),
+       builder.getNamedAttr("input_zero_point",
+                            builder.getI32IntegerAttr(x->params.zeroPoint)),
+       builder.getNamedAttr("multiplier",
+                            builder.getI32IntegerAttr(r->multiplier)),
+       builder.getNamedAttr("shift", builder.getI32IntegerAttr(r->shift))});
+  setOutputStage(pool, getRounding(false), outParams->zeroPoint, lo, hi);
+  record(output, pool, *outParams);
+  addLayer({getLayerName(op),
+            "avg_pool",
+            {x->params.scale, x->params.zeroPoint},
+            std::nullopt,
+            {outParams->scale, outParams->zeroPoint},
+            {},
+            {r->multiplier},
+            {r->shift},
+            0,
+            std::nullopt},
+           output);
+  return success();
+}
+
+LogicalResult Quantizer::quantizeGlobalAveragePool(nn::GlobalAveragePoolOp op) {
+  auto x = lookup(op.getX(), op);
+  if (failed(x))
+    return failure();
+  Clamp clamp;
+  Operation *fused;
+  Value output = getFusedOutput(op, clamp, fused);
+  auto outParams = getActivationParams(output, op);
+  if (failed(outParams))
+    return failure();
+  auto r = getRescale(x->params.scale / outParams->scale, op);
+  if (failed(r))
+    return failure();
+  auto [lo, hi] = getClampBounds(*outParams, clamp);
+  builder.setInsertionPoint(fused ? fused : op.getOperation());
+  auto pool = qnn::GlobalAvgPoolOp::create(
+      builder, op.getLoc(),
+      TypeRange{withElementType(output.getType(), builder.getI8Type())},
+      ValueRange{x->value},
+      {builder.getNamedAttr("input_zero_point",
+                            builder.getI32IntegerAttr(x->params.zeroPoint)),
+       builder.getNamedAttr("multiplier",
+                            builder.getI32IntegerAttr(r->multiplier)),
+       builder.getNamedAttr("shift", builder.getI32IntegerAttr(r->shift))});
+  setOutputStage(pool, getRounding(false), outParams->zeroPoint, lo, hi);
+  record(output, pool, *outParams);
+  addLayer({getLayerName(op),
+            "global_avg_pool",
+            {x->params.scale, x->params.zeroPoint},
+            std::nullopt,
+            {outParams->scale, outParams->zeroPoint},
+            {},
+            {r->multiplier},
+            {r->shift},
+            0,
+            std::nullopt},
+           output);
+  return success();
+}
+
+LogicalResult Quantizer::quantizeConcat(nn::ConcatOp op) {
+  Clamp clamp;
+  Operation *fused;
+  Value output = getFusedOutput(op, clamp, fused);
+  auto outParams = getActivationParams(output, op);
+  if (failed(outParams))
+    return failure();
+  SmallVector<Value> inputs;
+  SmallVector<int32_t> zeroPoints, multipliers, shifts;
+  for (Value input : op->getOperands()) {
+    auto x = lookupOrQuantizeConstant(input, op, false);
+    if (failed(x))
+      return failure();
+    inputs.push_back(x->value);
+    zeroPoints.push_back(x->params.zeroPoint);
+    if (x->params.scale == outParams->scale) {
+      multipliers.push_back(1);
+      shifts.push_back(0);
+      continue;
+    }
+    auto r = getRescale(x->params.scale / outParams->scale, op);
+    if (failed(r))
+      return failure();
+    multipliers.push_back(r->multiplier);
+    shifts.push_back(r->shift);
+  }
+  auto rank = cast<RankedTensorType>(output.getType()).getRank();
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  if (axis < 0)
+    axis += rank;
+  auto [lo, hi] = getClampBounds(*outParams, clamp);
+  builder.setInsertionPoint(fused ? fused : op.getOperation());
+  auto concat = qnn::ConcatOp::create(
+      builder, op.getLoc(),
+      TypeRange{withElementType(output.getType(), builder.getI8Type())}, inputs,
+      {builder.getNamedAttr("axis", builder.getI64IntegerAttr(axis)),
+       builder.getNamedAttr("input_zero_points",
+                            builder.getDenseI32ArrayAttr(zeroPoints)),
+       builder.getNamedAttr("multipliers",
+                            builder.getDenseI32ArrayAttr(multipliers)),
+       builder.getNamedAttr("shifts", builder.getDenseI32ArrayAttr(shifts))});
+  setOutputStage(concat, getRounding(), outParams->zeroPoint, lo, hi);
+  record(output, concat, *outParams);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Nonlinearities
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+Quantizer::quantizeLookupTable(Operation *op,
+                               llvm::function_ref<double(double)> f) {
+  auto x = lookup(op->getOperand(0), op);
+  if (failed(x))
+    return failure();
+  Clamp clamp;
+  Operation *fused;
+  Value output = getFusedOutput(op, clamp, fused);
+  auto outParams = getActivationParams(output, op);
+  if (failed(outParams))
+    return failure();
+  // Every input integer's real value through f (and the fused clamp), in
+  // double, rounded once to the output grid.
+  bool halfAway = rounding == qnn::RoundingMode::half_away;
+  SmallVector<int8_t> table;
+  for (int i = -128; i <= 127; ++i) {
+    double real = f(x->params.scale * (i - x->params.zeroPoint));
+    real = std::clamp(real, clamp.lo, clamp.hi);
+    double q = real / outParams->scale;
+    q = halfAway ? std::round(q) : std::nearbyint(q);
+    if (std::isnan(q))
+      return op->emitError() << "whittle-quantize: '" << getLayerName(op)
+                             << "' is not defined at the input value "
+                             << x->params.scale * (i - x->params.zeroPoint);
+    table.push_back(static_cast<int8_t>(
+        std::clamp(q + outParams->zeroPoint, -128.0, 127.0)));
+  }
+  builder.setInsertionPoint(fused ? fused : op);
+  auto lut = qnn::LookupTableOp::create(
+      builder, op->getLoc(), TypeRange{x->value.getType()},
+      ValueRange{x->value},
+      {builder.getNamedAttr("table", builder.getDenseI8ArrayAttr(table))});
+  record(output, lut, *outParams);
+  LayerReport layer;
+  layer.name = getLayerName(op);
+  layer.kind = "lut";
+  layer.input = {x->params.scale, x->params.zeroPoint};
+  layer.output = {outParams->scale, outParams->zeroPoint};
+  addLayer(std::move(layer), output);
+  return success();
+}
+
+LogicalResult Quantizer::quantizeSoftmax(nn::SoftmaxOp op) {
+  auto x = lookup(op.getInput(), op);
+  if (failed(x))
+    return failure();
+  int64_t rank = cast<RankedTensorType>(op.getType()).getRank();
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  if (axis < 0)
+    axis += rank;
+  // Softmax is in [0, 1]: scale 1/256 with zero point -128 covers it with
+  // every level (1.0 saturates to 255/256).
+  QParams outParams{1.0 / 256.0, -128};
+  SmallVector<int32_t> expTable = qnn::getSoftmaxExpTable(x->params.scale);
+  // y = e * 256 / sum: multiplier 1 and shift -8 are exact in both schemes.
+  int32_t multiplier = 1, shift = -8;
+  builder.setInsertionPoint(op);
+  auto softmax = qnn::SoftmaxOp::create(
+      builder, op.getLoc(),
+      TypeRange{withElementType(op.getType(), builder.getI8Type())},
+      ValueRange{x->value},
+      {builder.getNamedAttr("axis", builder.getI64IntegerAttr(axis)),
+       builder.getNamedAttr("exp_table",
+                            builder.getDenseI32ArrayAttr(expTable)),
+       builder.getNamedAttr("multiplier",
+                            builder.getI32IntegerAttr(multiplier)),
+       builder.getNamedAttr("shift", builder.getI32IntegerAttr(shift)),
+       builder.getNamedAttr("rounding", getRounding(false)),
+       builder.getNamedAttr("output_zero_point",
+                            builder.getI32IntegerAttr(outParams.zeroPoint))});
+  record(op.getResult(), softmax, outParams);
+  LayerReport layer;
+  layer.name = getLayerName(op);
+  layer.kind = "softmax";
+  layer.input = {x->params.scale, x->params.zeroPoint};
+  layer.output = {outParams.scale, outParams.zeroPoint};
+  layer.multipliers = {multiplier};
+  layer.shifts = {shift};
+  addLayer(std::move(layer), op.getResult());
+  return success();
+}
+
+LogicalResult Quantizer::quantizeDataMovement(Operation *op) {
+  // Operand 0 is the data; the others (shapes, axes, indices, a nearest
+  // Resize's scales) are values the copy keeps using.
+  auto x = lookup(op->getOperand(0), op);
+  if (failed(x))
+    return failure();
+  builder.setInsertionPoint(op);
+  IRMapping mapping;
+  mapping.map(op->getOperand(0), x->value);
+  Operation *copy = builder.clone(*op, mapping);
+  copy->removeAttr(kRangeAttrName);
+  for (auto [result, copied] :
+       llvm::zip(op->getResults(), copy->getResults())) {
+    if (!isa<FloatType>(getElementTypeOrSelf(result.getType())))
+      continue;
+    copied.setType(withElementType(result.getType(), builder.getI8Type()));
+    record(result, copied, x->params);
+  }
+  return success();
+}
+
+/// Interpolation stays within the input's range: qnn.resize keeps its
+/// parameters.
+LogicalResult Quantizer::quantizeResize(nn::ResizeOp op) {
+  auto x = lookup(op.getX(), op);
+  if (failed(x))
+    return failure();
+  builder.setInsertionPoint(op);
+  std::string reason;
+  FailureOr<qnn::ResizeOp> resize =
+      qnn::buildResize(builder, op, x->value, getRounding().getValue(), reason);
+  if (failed(resize))
+    return op.emitError() << "whittle-quantize: cannot quantize '"
+                          << getLayerName(op) << "' (nn.resize): " << reason;
+  record(op.getY(), *resize, x->params);
+  return success();
+}
+
+LogicalResult Quantizer::quantizeReturn(func::ReturnOp op) {
+  builder.setInsertionPoint(op);
+  SmallVector<Value> results;
+  for (Value operand : op.getOperands()) {
+    if (!isa<FloatType>(getElementTypeOrSelf(operand.getType()))) {
+      results.push_back(operand);
+      continue;
+    }
+    auto x = lookup(operand, op);
+    if (failed(x))
+      return failure();
+    results.push_back(qnn::DequantizeOp::create(
+        builder, op.getLoc(), TypeRange{operand.getType()},
+        ValueRange{x->value},
+        {builder.getNamedAttr(
+             "scale", builder.getDenseF32ArrayAttr({float(x->params.scale)})),
+         builder.getNamedAttr("zero_point", builder.getDenseI32ArrayAttr(
+                                                {x->params.zeroPoint}))}));
+  }
+  op->setOperands(results);
+  return success();
+}

@@ -1,0 +1,261 @@
+//===- QuantizeProducts.cpp - conv, gemm and matmul to qnn ----------------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// A product with constant weights becomes qnn.conv or qnn.matmul on int8
+// weights and an i32 bias, then qnn.requantize to the output's scale (with
+// a following Relu or Clip fused into its clamp).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Quantizer.h"
+
+#include "whittle/Dialect/NN/NNOpKinds.h"
+#include "whittle/Dialect/NN/NNShapes.h"
+#include "whittle/Dialect/NN/NNTensorData.h"
+#include "whittle/Dialect/QNN/QNNArithmetic.h"
+#include "whittle/Dialect/QNN/QNNResize.h"
+#include "whittle/Transforms/Calibration.h"
+#include "whittle/Transforms/SparsityPattern.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace whittle;
+using namespace whittle::quantize;
+
+LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
+  auto x = lookup(op.getX(), op);
+  if (failed(x))
+    return failure();
+  ElementsAttr wElements = nn::getConstantElements(op.getW());
+  auto wType = cast<RankedTensorType>(op.getW().getType());
+  auto xType = cast<RankedTensorType>(op.getX().getType());
+  if (!wElements || !wType.hasStaticShape())
+    return op.emitError() << "whittle-quantize: '" << getLayerName(op)
+                          << "' has computed weights; only convolutions "
+                             "with constant weights can be quantized";
+  auto weights = nn::readAsDoubles(wElements);
+  int64_t channels = wType.getDimSize(0);
+  SmallVector<double> bias(channels, 0.0);
+  bool hasBias = op.getB() && !nn::isNone(op.getB());
+  if (hasBias) {
+    ElementsAttr bElements = nn::getConstantElements(op.getB());
+    auto values = bElements ? nn::readAsDoubles(bElements) : std::nullopt;
+    if (!values || (int64_t)values->size() != channels)
+      return op.emitError() << "whittle-quantize: '" << getLayerName(op)
+                            << "' has a computed bias; only constant biases "
+                               "can be quantized";
+    bias.assign(values->begin(), values->end());
+  }
+  auto geometry =
+      nn::resolveWindow(op.getLoc(), xType.getShape().drop_front(2),
+                        wType.getShape().drop_front(2), op.getStrides(),
+                        op.getDilations(), op.getPads(), op.getAutoPad());
+  if (failed(geometry))
+    return failure();
+
+  Clamp clamp;
+  Operation *fused;
+  Value output = getFusedOutput(op, clamp, fused);
+  auto outParams = getActivationParams(output, op);
+  if (failed(outParams))
+    return failure();
+
+  int64_t perChannelCount = wType.getNumElements() / channels;
+  SmallVector<int64_t> channelOf;
+  for (int64_t i = 0, e = wType.getNumElements(); i < e; ++i)
+    channelOf.push_back(i / perChannelCount);
+  QuantizedWeights qw = quantizeWeights(
+      *weights, channelOf, channels, perChannel, scheme == Scheme::PowerOfTwo);
+  bool biasOverflow;
+  SmallVector<int32_t> qBias =
+      quantizeBias(bias, x->params.scale, qw.scales, biasOverflow);
+  if (biasOverflow)
+    return op.emitError() << "whittle-quantize: the bias of '"
+                          << getLayerName(op)
+                          << "' does not fit in i32 at scale s_x * s_w";
+
+  LayerReport layer;
+  layer.name = getLayerName(op);
+  layer.kind = "conv";
+  layer.input = {x->params.scale, x->params.zeroPoint};
+  layer.output = {outParams->scale, outParams->zeroPoint};
+  layer.weightScales = qw.scales;
+  if (failed(checkAccumulator(op, x->params, qw.values, channelOf, qBias,
+                              channels, layer)))
+    return failure();
+
+  SmallVector<int32_t> multipliers, shifts;
+  for (int64_t c = 0; c < (perChannel ? channels : 1); ++c) {
+    auto r = getRescale(x->params.scale * qw.scales[c] / outParams->scale, op);
+    if (failed(r))
+      return failure();
+    multipliers.push_back(r->multiplier);
+    shifts.push_back(r->shift);
+  }
+  layer.multipliers = multipliers;
+  layer.shifts = shifts;
+
+  builder.setInsertionPoint(fused ? fused : op.getOperation());
+  Location loc = op.getLoc();
+  SmallVector<int64_t> wInts(qw.values.begin(), qw.values.end());
+  Value w = createConstant(loc, withElementType(wType, builder.getI8Type()),
+                           wInts, "qweight");
+  SmallVector<int64_t> bInts(qBias.begin(), qBias.end());
+  Value b = createConstant(
+      loc, RankedTensorType::get({channels}, builder.getI32Type()), bInts,
+      "qbias");
+  auto accType = withElementType(op.getType(), builder.getI32Type());
+  auto conv = qnn::ConvOp::create(
+      builder, loc, TypeRange{accType}, ValueRange{x->value, w, b},
+      {builder.getNamedAttr("strides",
+                            builder.getDenseI64ArrayAttr(geometry->strides)),
+       builder.getNamedAttr("dilations",
+                            builder.getDenseI64ArrayAttr(geometry->dilations)),
+       builder.getNamedAttr("pads",
+                            builder.getDenseI64ArrayAttr(geometry->pads)),
+       builder.getNamedAttr("group", builder.getI64IntegerAttr(op.getGroup())),
+       builder.getNamedAttr("input_zero_point",
+                            builder.getI32IntegerAttr(x->params.zeroPoint)),
+       builder.getNamedAttr("weight_zero_point",
+                            builder.getDenseI32ArrayAttr({0}))});
+  // The weights keep their zeros; the pattern tells the back ends so.
+  transferSparsityPattern(op, conv, /*weightOperand=*/1);
+  auto [lo, hi] = getClampBounds(*outParams, clamp);
+  auto requantize = qnn::RequantizeOp::create(
+      builder, loc, TypeRange{withElementType(accType, builder.getI8Type())},
+      ValueRange{conv},
+      {builder.getNamedAttr("multiplier",
+                            builder.getDenseI32ArrayAttr(multipliers)),
+       builder.getNamedAttr("shift", builder.getDenseI32ArrayAttr(shifts)),
+       builder.getNamedAttr("axis", builder.getI64IntegerAttr(1))});
+  setOutputStage(requantize, getRounding(), outParams->zeroPoint, lo, hi);
+  record(output, requantize, *outParams);
+  addLayer(std::move(layer), output);
+  return success();
+}
+
+LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
+                                               Value bFloat, Value cFloat,
+                                               bool transB, double alpha,
+                                               double beta) {
+  auto a = lookup(aFloat, op);
+  if (failed(a))
+    return failure();
+  ElementsAttr bElements = nn::getConstantElements(bFloat);
+  auto bType = cast<RankedTensorType>(bFloat.getType());
+  if (!bElements || bType.getRank() != 2 || !bType.hasStaticShape())
+    return op->emitError() << "whittle-quantize: '" << getLayerName(op)
+                           << "' multiplies by a computed or non-2-D "
+                              "matrix; only constant 2-D weights can be "
+                              "quantized";
+  auto bValues = nn::readAsDoubles(bElements);
+  int64_t rows = bType.getDimSize(0), cols = bType.getDimSize(1);
+  int64_t k = transB ? cols : rows, n = transB ? rows : cols;
+  // The weight as [K, N], transposed here when the model stores [N, K].
+  SmallVector<double> weights(k * n);
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      weights[i * n + j] =
+          alpha * (transB ? (*bValues)[j * k + i] : (*bValues)[i * n + j]);
+  SmallVector<double> bias(n, 0.0);
+  bool hasBias = cFloat && !nn::isNone(cFloat);
+  if (hasBias) {
+    ElementsAttr cElements = nn::getConstantElements(cFloat);
+    auto values = cElements ? nn::readAsDoubles(cElements) : std::nullopt;
+    auto cType = cast<RankedTensorType>(cFloat.getType());
+    bool perColumn = values &&
+                     (values->size() == 1 || (int64_t)values->size() == n) &&
+                     (cType.getRank() < 2 || cType.getDimSize(0) == 1);
+    if (!perColumn)
+      return op->emitError() << "whittle-quantize: '" << getLayerName(op)
+                             << "' adds a computed or 2-D C; only a constant "
+                                "bias per output column can be quantized";
+    for (int64_t j = 0; j < n; ++j)
+      bias[j] = beta * (*values)[values->size() == 1 ? 0 : j];
+  }
+
+  Clamp clamp;
+  Operation *fused;
+  Value output = getFusedOutput(op, clamp, fused);
+  auto outParams = getActivationParams(output, op);
+  if (failed(outParams))
+    return failure();
+
+  SmallVector<int64_t> channelOf;
+  for (int64_t i = 0; i < k * n; ++i)
+    channelOf.push_back(i % n);
+  QuantizedWeights qw = quantizeWeights(weights, channelOf, n, perChannel,
+                                        scheme == Scheme::PowerOfTwo);
+  bool biasOverflow;
+  SmallVector<int32_t> qBias =
+      quantizeBias(bias, a->params.scale, qw.scales, biasOverflow);
+  if (biasOverflow)
+    return op->emitError() << "whittle-quantize: the bias of '"
+                           << getLayerName(op)
+                           << "' does not fit in i32 at scale s_x * s_w";
+  LayerReport layer;
+  layer.name = getLayerName(op);
+  layer.kind = "matmul";
+  layer.input = {a->params.scale, a->params.zeroPoint};
+  layer.output = {outParams->scale, outParams->zeroPoint};
+  layer.weightScales = qw.scales;
+  if (failed(checkAccumulator(op, a->params, qw.values, channelOf, qBias, n,
+                              layer)))
+    return failure();
+  SmallVector<int32_t> multipliers, shifts;
+  for (int64_t c = 0; c < (perChannel ? n : 1); ++c) {
+    auto r = getRescale(a->params.scale * qw.scales[c] / outParams->scale, op);
+    if (failed(r))
+      return failure();
+    multipliers.push_back(r->multiplier);
+    shifts.push_back(r->shift);
+  }
+  layer.multipliers = multipliers;
+  layer.shifts = shifts;
+
+  builder.setInsertionPoint(fused ? fused : op);
+  Location loc = op->getLoc();
+  SmallVector<int64_t> wInts(qw.values.begin(), qw.values.end());
+  Value w =
+      createConstant(loc, RankedTensorType::get({k, n}, builder.getI8Type()),
+                     wInts, "qweight");
+  SmallVector<Value> operands{a->value, w};
+  if (hasBias) {
+    SmallVector<int64_t> bInts(qBias.begin(), qBias.end());
+    operands.push_back(createConstant(
+        loc, RankedTensorType::get({n}, builder.getI32Type()), bInts, "qbias"));
+  }
+  auto accType =
+      withElementType(op->getResult(0).getType(), builder.getI32Type());
+  auto matmul = qnn::MatMulOp::create(
+      builder, loc, TypeRange{accType}, operands,
+      {builder.getNamedAttr("a_zero_point",
+                            builder.getI32IntegerAttr(a->params.zeroPoint)),
+       builder.getNamedAttr("b_zero_point",
+                            builder.getDenseI32ArrayAttr({0}))});
+  // The weight is now [K, N] whatever the Gemm's transB was.
+  if (std::optional<SparsityPattern> pattern = getSparsityPattern(op)) {
+    pattern->layout = WeightLayout{/*operand=*/1, /*outAxis=*/1, /*inAxis=*/0};
+    setSparsityPattern(matmul, *pattern);
+  }
+  auto [lo, hi] = getClampBounds(*outParams, clamp);
+  auto requantize = qnn::RequantizeOp::create(
+      builder, loc, TypeRange{withElementType(accType, builder.getI8Type())},
+      ValueRange{matmul},
+      {builder.getNamedAttr("multiplier",
+                            builder.getDenseI32ArrayAttr(multipliers)),
+       builder.getNamedAttr("shift", builder.getDenseI32ArrayAttr(shifts)),
+       builder.getNamedAttr("axis",
+                            builder.getI64IntegerAttr(accType.getRank() - 1))});
+  setOutputStage(requantize, getRounding(), outParams->zeroPoint, lo, hi);
+  record(output, requantize, *outParams);
+  addLayer(std::move(layer), output);
+  return success();
+}

@@ -1,0 +1,185 @@
+//===- Quantizer.h - the calibrated quantizer's state ---------------------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Private to WhittleTransforms: the quantizer behind --whittle-quantize,
+// split by concern over Quantize.cpp (the pass: options, BatchNorm folding,
+// SQNR and report), QuantizeScales.cpp (choosing scales, zero points and
+// integer rescales), Quantizer.cpp (the walk, lookups and fusion),
+// QuantizeProducts.cpp (conv, gemm, matmul) and QuantizeLayers.cpp (every
+// other layer).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_LIB_TRANSFORMS_QUANTIZER_H
+#define WHITTLE_LIB_TRANSFORMS_QUANTIZER_H
+
+#include "whittle/Dialect/NN/NNOps.h"
+#include "whittle/Dialect/QNN/QNNOps.h"
+#include "whittle/Transforms/QuantizeReport.h"
+#include "whittle/Transforms/QuantizeSQNR.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace whittle::quantize {
+
+using namespace mlir;
+
+enum class Scheme { FixedPoint, PowerOfTwo };
+
+/// Real value = scale * (q - zeroPoint).
+struct QParams {
+  double scale = 1.0;
+  int32_t zeroPoint = 0;
+};
+
+struct QValue {
+  Value value;
+  QParams params;
+};
+
+/// The clamp a fused activation puts on the output stage, in real values.
+struct Clamp {
+  double lo = -INFINITY, hi = INFINITY;
+};
+
+struct Rescale {
+  int32_t multiplier;
+  int32_t shift;
+};
+
+inline std::string getLayerName(Operation *op) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(op->getLoc()))
+    for (Location loc : fused.getLocations())
+      if (auto name = dyn_cast<NameLoc>(loc))
+        return name.getName().str();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << op->getName() << " at " << op->getLoc();
+  return text;
+}
+
+class Quantizer {
+public:
+  Quantizer(func::FuncOp func, Scheme scheme, qnn::RoundingMode rounding,
+            bool perChannel, bool symmetric, bool unsignedAfterRelu)
+      : func(func), builder(func.getContext()), scheme(scheme),
+        rounding(rounding), perChannel(perChannel), symmetric(symmetric),
+        unsignedAfterRelu(unsignedAfterRelu) {}
+
+  LogicalResult run();
+  /// Erases the float ops, dead once the outputs are dequantized twins.
+  void eraseFloatModel();
+  std::vector<LayerReport> takeReport() { return std::move(report); }
+  /// Each report entry's float output and its i8 twin, in report order
+  /// (valid until eraseFloatModel).
+  ArrayRef<QuantizedLayerOutput> getLayerOutputs() const {
+    return layerOutputs;
+  }
+
+private:
+  // Parameters.
+  FailureOr<QParams> getActivationParams(Value floatValue, Operation *user);
+  QParams getParamsForRange(double lo, double hi) const;
+  double roundScale(double scale) const;
+  FailureOr<Rescale> getRescale(double real, Operation *op) const;
+  std::pair<int32_t, int32_t> getClampBounds(QParams params, Clamp clamp) const;
+  qnn::RoundingModeAttr getRounding(bool powerOfTwoDivisor = true) const;
+  /// The output stage every rescaling qnn op ends with: rounding, output
+  /// zero point and clamp.
+  void setOutputStage(Operation *op, qnn::RoundingModeAttr rounding,
+                      int32_t zeroPoint, int32_t lo, int32_t hi);
+
+  // Lookups and fusion.
+  FailureOr<QValue> lookup(Value floatValue, Operation *user);
+  FailureOr<QValue> lookupOrQuantizeConstant(Value floatValue, Operation *user,
+                                             bool reciprocal);
+  /// The op's result, or the result of the Relu/Clip that is its only use
+  /// (then `clamp` is set and `fused` is that op).
+  Value getFusedOutput(Operation *op, Clamp &clamp, Operation *&fused);
+  FailureOr<Clamp> getActivationClamp(Operation *op);
+
+  // Rewrites of each kind of op.
+  LogicalResult quantizeConv(nn::ConvOp op);
+  LogicalResult quantizeMatrixProduct(Operation *op, Value a, Value b, Value c,
+                                      bool transB, double alpha, double beta);
+  LogicalResult quantizeAddSub(Operation *op, bool subtract);
+  LogicalResult quantizeMulDiv(Operation *op, bool divide);
+  LogicalResult quantizeStandaloneClamp(Operation *op);
+  LogicalResult quantizeMaxPool(nn::MaxPoolOp op);
+  LogicalResult quantizeAveragePool(nn::AveragePoolOp op);
+  LogicalResult quantizeGlobalAveragePool(nn::GlobalAveragePoolOp op);
+  LogicalResult quantizeConcat(nn::ConcatOp op);
+  LogicalResult quantizeLookupTable(Operation *op,
+                                    llvm::function_ref<double(double)> f);
+  LogicalResult quantizeSoftmax(nn::SoftmaxOp op);
+  LogicalResult quantizeDataMovement(Operation *op);
+  LogicalResult quantizeResize(nn::ResizeOp op);
+  LogicalResult quantizeReturn(func::ReturnOp op);
+  LogicalResult quantizeOp(Operation *op);
+
+  // Checks the i32 accumulator of a product with int8 weights `weights`
+  // ([channels, reduction] row-major after `channelOf`).
+  LogicalResult checkAccumulator(Operation *op, QParams input,
+                                 ArrayRef<int8_t> weights,
+                                 ArrayRef<int64_t> channelOf,
+                                 ArrayRef<int32_t> bias, int64_t channels,
+                                 LayerReport &layer);
+
+  RankedTensorType withElementType(Type type, Type element) const {
+    return cast<RankedTensorType>(type).clone(element);
+  }
+  Value createConstant(Location loc, RankedTensorType type,
+                       ArrayRef<int64_t> values, StringRef nameHint);
+  void record(Value floatValue, Value value, QParams params) {
+    map[floatValue] = {value, params};
+  }
+  /// Adds a report entry for the layer whose float output is `output`
+  /// (already recorded).
+  void addLayer(LayerReport layer, Value output) {
+    QValue twin = map.lookup(output);
+    layerOutputs.push_back(
+        {output, twin.value, twin.params.scale, twin.params.zeroPoint});
+    report.push_back(std::move(layer));
+  }
+
+  func::FuncOp func;
+  OpBuilder builder;
+  Scheme scheme;
+  qnn::RoundingMode rounding;
+  bool perChannel, symmetric, unsignedAfterRelu;
+  DenseMap<Value, QValue> map;
+  DenseSet<Operation *> fusedOps;
+  std::vector<LayerReport> report;
+  std::vector<QuantizedLayerOutput> layerOutputs;
+};
+
+/// Symmetric int8 weights in [-127, 127], one scale per channel (or one for
+/// all when per tensor).
+struct QuantizedWeights {
+  SmallVector<int8_t> values;
+  SmallVector<double> scales;
+};
+
+QuantizedWeights quantizeWeights(ArrayRef<double> weights,
+                                 ArrayRef<int64_t> channelOf, int64_t channels,
+                                 bool perChannel, bool powerOfTwo);
+
+/// The bias at scale `inputScale * weightScales[c]`; `overflow` when a value
+/// does not fit in i32 (then saturated).
+SmallVector<int32_t> quantizeBias(ArrayRef<double> bias, double inputScale,
+                                  ArrayRef<double> weightScales,
+                                  bool &overflow);
+
+} // namespace whittle::quantize
+
+#endif // WHITTLE_LIB_TRANSFORMS_QUANTIZER_H
