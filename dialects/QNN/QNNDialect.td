@@ -69,6 +69,20 @@ def QNN_RoundingMode : I32EnumAttr<"RoundingMode",
   let genSpecializedAttr = 0;
 }
 
+// Signed integer attributes: signless IntegerAttrs as the builtin I32Attr and
+// I64Attr store them (the IR prints `-3 : i32`), whose getters return the
+// value sign-extended instead of I32Attr's unsigned bits. Every qnn
+// attribute that can be negative or is compared as a number (zero points,
+// multipliers, shifts, clamp bounds, axes) uses these.
+class QNN_SignedIntegerAttr<I type, string cppType>
+    : TypedSignlessIntegerAttrBase<type, cppType,
+          type.bitwidth # "-bit signless integer attribute read as signed"> {
+  let convertFromStorage =
+      "static_cast<" # cppType # ">($_self.getValue().getSExtValue())";
+}
+def QNN_SignedI32Attr : QNN_SignedIntegerAttr<I32, "int32_t">;
+def QNN_SignedI64Attr : QNN_SignedIntegerAttr<I64, "int64_t">;
+
 def QNN_RoundingModeAttr : EnumAttr<QNN_Dialect, QNN_RoundingMode,
                                     "rounding"> {
   let assemblyFormat = "`<` $value `>`";

@@ -8,6 +8,7 @@
 #define WHITTLE_DIALECT_QNN_QNNOPS_TD
 
 include "QNN/QNNDialect.td"
+include "QNN/QNNInterfaces.td"
 
 def QNN_I8Tensor : RankedTensorOf<[I8]>;
 def QNN_I32Tensor : RankedTensorOf<[I32]>;
@@ -24,12 +25,43 @@ class QNN_Op<string mnemonic, list<Trait> traits = []>
 class QNN_InferredOp<string mnemonic, list<Trait> traits = []>
     : QNN_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor])>;
 
+// An op ending with the output stage; `overrides` names the
+// OutputStageOpInterface methods whose defaults it replaces.
+class QNN_RescalingOp<string mnemonic, list<string> overrides = [],
+                      list<Trait> traits = []>
+    : QNN_InferredOp<mnemonic, !listconcat(traits, [
+          DeclareOpInterfaceMethods<QNN_OutputStageOpInterface, overrides>])>;
+
+// qnn.add and qnn.mul: two broadcast i8 operands `a` and `b` with zero
+// points, one shape rule and one zero-point check.
+class QNN_BinaryRescalingOp<string mnemonic, list<string> overrides = []>
+    : QNN_RescalingOp<mnemonic, overrides> {
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, ::std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      return inferBroadcast(location, adaptor.getA().getType(),
+                            adaptor.getB().getType(), types);
+    }
+    ::llvm::LogicalResult $cppClass::verify() {
+      return verifyInputZeroPoints(*this, getAZeroPoint(), getBZeroPoint());
+    }
+  }];
+}
+
+// An op that slides a window (see ConvLikeOpInterface).
+class QNN_WindowOp<string mnemonic, list<string> overrides = [],
+                   list<Trait> traits = []>
+    : QNN_InferredOp<mnemonic, !listconcat(traits, [
+          DeclareOpInterfaceMethods<QNN_ConvLikeOpInterface, overrides>])>;
+
 // The output stage every rescaling op ends with: add the output zero point,
-// then clamp to [min, max] (a subrange of i8 absorbs ReLU and ReLU6).
+// then clamp to [min, max] (a subrange of i8 absorbs ReLU and ReLU6). The
+// ops read it through OutputStageOpInterface.
 defvar QNN_OutputStage = (ins
-    DefaultValuedAttr<I32Attr, "0">:$output_zero_point,
-    DefaultValuedAttr<I32Attr, "-128">:$min,
-    DefaultValuedAttr<I32Attr, "127">:$max);
+    DefaultValuedAttr<QNN_SignedI32Attr, "0">:$output_zero_point,
+    DefaultValuedAttr<QNN_SignedI32Attr, "-128">:$min,
+    DefaultValuedAttr<QNN_SignedI32Attr, "127">:$max);
 
 defvar QNN_Rounding = (ins
     DefaultValuedAttr<QNN_RoundingModeAttr,
@@ -48,7 +80,7 @@ def QNN_QuantizeOp : QNN_InferredOp<"quantize"> {
   }];
   let arguments = !con((ins QNN_FloatTensor:$x,
       DenseF32ArrayAttr:$scale, DenseI32ArrayAttr:$zero_point,
-      DefaultValuedAttr<I64Attr, "1">:$axis), QNN_Rounding);
+      DefaultValuedAttr<QNN_SignedI64Attr, "1">:$axis), QNN_Rounding);
   let results = (outs QNN_I8Tensor:$y);
 }
 
@@ -61,7 +93,7 @@ def QNN_DequantizeOp : QNN_InferredOp<"dequantize"> {
   }];
   let arguments = (ins QNN_I8OrI32Tensor:$x,
       DenseF32ArrayAttr:$scale, DenseI32ArrayAttr:$zero_point,
-      DefaultValuedAttr<I64Attr, "1">:$axis);
+      DefaultValuedAttr<QNN_SignedI64Attr, "1">:$axis);
   let results = (outs RankedTensorOf<[F32]>:$y);
 }
 
@@ -69,7 +101,7 @@ def QNN_DequantizeOp : QNN_InferredOp<"dequantize"> {
 // Products: exact i32 accumulators
 //===----------------------------------------------------------------------===//
 
-def QNN_ConvOp : QNN_InferredOp<"conv"> {
+def QNN_ConvOp : QNN_WindowOp<"conv", ["getWindowShape", "getWindowGroup"]> {
   let summary = "Integer convolution, i8 x i8 -> i32";
   let description = [{
     `y[n, m, o...] = bias[m] + sum_{c, k...} (x[n, g*C/group + c, o*s + k*d
@@ -83,13 +115,15 @@ def QNN_ConvOp : QNN_InferredOp<"conv"> {
   let arguments = (ins QNN_I8Tensor:$x, QNN_I8Tensor:$w,
       Optional<QNN_I32Tensor>:$bias,
       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
-      DenseI64ArrayAttr:$pads, DefaultValuedAttr<I64Attr, "1">:$group,
-      DefaultValuedAttr<I32Attr, "0">:$input_zero_point,
+      DenseI64ArrayAttr:$pads,
+      DefaultValuedAttr<QNN_SignedI64Attr, "1">:$group,
+      DefaultValuedAttr<QNN_SignedI32Attr, "0">:$input_zero_point,
       DenseI32ArrayAttr:$weight_zero_point);
   let results = (outs QNN_I32Tensor:$y);
 }
 
-def QNN_ConvTransposeOp : QNN_InferredOp<"conv_transpose"> {
+def QNN_ConvTransposeOp : QNN_WindowOp<"conv_transpose",
+    ["getWindowShape", "getWindowGroup"]> {
   let summary = "Integer transposed convolution, i8 x i8 -> i32";
   let description = [{
     ONNX ConvTranspose on zero-point-corrected integers: every input element
@@ -103,8 +137,8 @@ def QNN_ConvTransposeOp : QNN_InferredOp<"conv_transpose"> {
       Optional<QNN_I32Tensor>:$bias,
       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
       DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$output_padding,
-      DefaultValuedAttr<I64Attr, "1">:$group,
-      DefaultValuedAttr<I32Attr, "0">:$input_zero_point,
+      DefaultValuedAttr<QNN_SignedI64Attr, "1">:$group,
+      DefaultValuedAttr<QNN_SignedI32Attr, "0">:$input_zero_point,
       DenseI32ArrayAttr:$weight_zero_point);
   let results = (outs QNN_I32Tensor:$y);
 }
@@ -118,7 +152,7 @@ def QNN_MatMulOp : QNN_InferredOp<"matmul"> {
   }];
   let arguments = (ins QNN_I8Tensor:$a, QNN_I8Tensor:$b,
       Optional<QNN_I32Tensor>:$bias,
-      DefaultValuedAttr<I32Attr, "0">:$a_zero_point,
+      DefaultValuedAttr<QNN_SignedI32Attr, "0">:$a_zero_point,
       DenseI32ArrayAttr:$b_zero_point);
   let results = (outs QNN_I32Tensor:$y);
 }
@@ -127,7 +161,7 @@ def QNN_MatMulOp : QNN_InferredOp<"matmul"> {
 // Rescaling
 //===----------------------------------------------------------------------===//
 
-def QNN_RequantizeOp : QNN_InferredOp<"requantize"> {
+def QNN_RequantizeOp : QNN_RescalingOp<"requantize", ["canRoundAsFloat32"]> {
   let summary = "i32 accumulator to i8";
   let description = [{
     `y = clamp(round(x * multiplier / 2^shift) + output_zero_point, min,
@@ -139,12 +173,13 @@ def QNN_RequantizeOp : QNN_InferredOp<"requantize"> {
   }];
   let arguments = !con((ins QNN_I8OrI32Tensor:$x,
       DenseI32ArrayAttr:$multiplier, DenseI32ArrayAttr:$shift,
-      DefaultValuedAttr<I64Attr, "1">:$axis), QNN_Rounding, QNN_OutputStage);
+      DefaultValuedAttr<QNN_SignedI64Attr, "1">:$axis), QNN_Rounding,
+      QNN_OutputStage);
   let results = (outs QNN_I8Tensor:$y);
   let hasFolder = 1;
 }
 
-def QNN_AddOp : QNN_InferredOp<"add"> {
+def QNN_AddOp : QNN_BinaryRescalingOp<"add", ["hasSignedMultipliers"]> {
   let summary = "Elementwise sum with rescale";
   let description = [{
     `y = clamp(round(((a - a_zero_point) * a_multiplier + (b - b_zero_point)
@@ -152,27 +187,29 @@ def QNN_AddOp : QNN_InferredOp<"add"> {
     broadcasting. A negative `b_multiplier` makes it a difference.
   }];
   let arguments = !con((ins QNN_I8Tensor:$a, QNN_I8Tensor:$b,
-      DefaultValuedAttr<I32Attr, "0">:$a_zero_point,
-      DefaultValuedAttr<I32Attr, "0">:$b_zero_point,
-      I32Attr:$a_multiplier, I32Attr:$b_multiplier, I32Attr:$shift),
+      DefaultValuedAttr<QNN_SignedI32Attr, "0">:$a_zero_point,
+      DefaultValuedAttr<QNN_SignedI32Attr, "0">:$b_zero_point,
+      QNN_SignedI32Attr:$a_multiplier, QNN_SignedI32Attr:$b_multiplier,
+      QNN_SignedI32Attr:$shift),
       QNN_Rounding, QNN_OutputStage);
   let results = (outs QNN_I8Tensor:$y);
 }
 
-def QNN_MulOp : QNN_InferredOp<"mul"> {
+def QNN_MulOp : QNN_BinaryRescalingOp<"mul"> {
   let summary = "Elementwise product with rescale";
   let description = [{
     `y = clamp(round((a - a_zero_point) * (b - b_zero_point) * multiplier /
     2^shift) + output_zero_point, min, max)` with numpy broadcasting.
   }];
   let arguments = !con((ins QNN_I8Tensor:$a, QNN_I8Tensor:$b,
-      DefaultValuedAttr<I32Attr, "0">:$a_zero_point,
-      DefaultValuedAttr<I32Attr, "0">:$b_zero_point,
-      I32Attr:$multiplier, I32Attr:$shift), QNN_Rounding, QNN_OutputStage);
+      DefaultValuedAttr<QNN_SignedI32Attr, "0">:$a_zero_point,
+      DefaultValuedAttr<QNN_SignedI32Attr, "0">:$b_zero_point,
+      QNN_SignedI32Attr:$multiplier, QNN_SignedI32Attr:$shift), QNN_Rounding,
+      QNN_OutputStage);
   let results = (outs QNN_I8Tensor:$y);
 }
 
-def QNN_ConcatOp : QNN_InferredOp<"concat"> {
+def QNN_ConcatOp : QNN_RescalingOp<"concat"> {
   let summary = "Concatenation with a rescale per input";
   let description = [{
     Input `i` contributes `clamp(round((x_i - input_zero_points[i]) *
@@ -180,7 +217,8 @@ def QNN_ConcatOp : QNN_InferredOp<"concat"> {
     inputs that already share the output's scale and zero point have
     multiplier 1 and shift 0 and pass through unchanged.
   }];
-  let arguments = !con((ins Variadic<QNN_I8Tensor>:$inputs, I64Attr:$axis,
+  let arguments = !con((ins Variadic<QNN_I8Tensor>:$inputs,
+      QNN_SignedI64Attr:$axis,
       DenseI32ArrayAttr:$input_zero_points, DenseI32ArrayAttr:$multipliers,
       DenseI32ArrayAttr:$shifts), QNN_Rounding, QNN_OutputStage);
   let results = (outs QNN_I8Tensor:$y);
@@ -190,7 +228,7 @@ def QNN_ConcatOp : QNN_InferredOp<"concat"> {
 // Pools
 //===----------------------------------------------------------------------===//
 
-def QNN_MaxPoolOp : QNN_InferredOp<"max_pool"> {
+def QNN_MaxPoolOp : QNN_WindowOp<"max_pool"> {
   let summary = "Max pooling on i8 (scale unchanged)";
   let description = [{
     Maximum over each window of `x` (N x C x D...); padded positions never
@@ -203,7 +241,10 @@ def QNN_MaxPoolOp : QNN_InferredOp<"max_pool"> {
   let results = (outs QNN_I8Tensor:$y);
 }
 
-def QNN_AvgPoolOp : QNN_InferredOp<"avg_pool"> {
+def QNN_AvgPoolOp : QNN_InferredOp<"avg_pool", [
+    DeclareOpInterfaceMethods<QNN_OutputStageOpInterface, ["dividesByCount"]>,
+    DeclareOpInterfaceMethods<QNN_ConvLikeOpInterface,
+                              ["getWindowDilations"]>]> {
   let summary = "Average pooling with rescale";
   let description = [{
     `y = clamp(round(sum_window(x - input_zero_point) * multiplier / (count
@@ -217,20 +258,23 @@ def QNN_AvgPoolOp : QNN_InferredOp<"avg_pool"> {
       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
       DefaultValuedAttr<BoolAttr, "false">:$count_include_pad,
-      DefaultValuedAttr<I32Attr, "0">:$input_zero_point,
-      I32Attr:$multiplier, I32Attr:$shift), QNN_Rounding, QNN_OutputStage);
+      DefaultValuedAttr<QNN_SignedI32Attr, "0">:$input_zero_point,
+      QNN_SignedI32Attr:$multiplier, QNN_SignedI32Attr:$shift), QNN_Rounding,
+      QNN_OutputStage);
   let results = (outs QNN_I8Tensor:$y);
 }
 
-def QNN_GlobalAvgPoolOp : QNN_InferredOp<"global_avg_pool"> {
+def QNN_GlobalAvgPoolOp : QNN_RescalingOp<"global_avg_pool",
+    ["dividesByCount"]> {
   let summary = "Average over all spatial positions, with rescale";
   let description = [{
     As `qnn.avg_pool` with a window covering every spatial dimension of `x`
     (N x C x D...); the result is N x C x 1 x ... .
   }];
   let arguments = !con((ins QNN_I8Tensor:$x,
-      DefaultValuedAttr<I32Attr, "0">:$input_zero_point,
-      I32Attr:$multiplier, I32Attr:$shift), QNN_Rounding, QNN_OutputStage);
+      DefaultValuedAttr<QNN_SignedI32Attr, "0">:$input_zero_point,
+      QNN_SignedI32Attr:$multiplier, QNN_SignedI32Attr:$shift), QNN_Rounding,
+      QNN_OutputStage);
   let results = (outs QNN_I8Tensor:$y);
 }
 
@@ -251,7 +295,7 @@ def QNN_LookupTableOp : QNN_Op<"lut", [SameOperandsAndResultType,
   let hasFolder = 1;
 }
 
-def QNN_SoftmaxOp : QNN_InferredOp<"softmax"> {
+def QNN_SoftmaxOp : QNN_RescalingOp<"softmax", ["dividesByCount"]> {
   let summary = "Integer softmax along one axis";
   let description = [{
     With `mx` the maximum along `axis` and `e(x) = exp_table[mx - x]` (256
@@ -262,8 +306,10 @@ def QNN_SoftmaxOp : QNN_InferredOp<"softmax"> {
     divisor is not a power of two).
   }];
   let arguments = !con((ins QNN_I8Tensor:$x,
-      DefaultValuedAttr<I64Attr, "-1">:$axis, DenseI32ArrayAttr:$exp_table,
-      I32Attr:$multiplier, I32Attr:$shift), QNN_Rounding, QNN_OutputStage);
+      DefaultValuedAttr<QNN_SignedI64Attr, "-1">:$axis,
+      DenseI32ArrayAttr:$exp_table,
+      QNN_SignedI32Attr:$multiplier, QNN_SignedI32Attr:$shift), QNN_Rounding,
+      QNN_OutputStage);
   let results = (outs QNN_I8Tensor:$y);
 }
 
@@ -286,7 +332,7 @@ def QNN_ResizeOp : QNN_Op<"resize"> {
           $coordinate_transformation_mode,
       DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode,
       OptionalAttr<DenseF32ArrayAttr>:$scales,
-      DefaultValuedAttr<I64Attr, "10">:$fraction_bits), QNN_Rounding);
+      DefaultValuedAttr<QNN_SignedI64Attr, "10">:$fraction_bits), QNN_Rounding);
   let results = (outs QNN_I8Tensor:$y);
 }
 

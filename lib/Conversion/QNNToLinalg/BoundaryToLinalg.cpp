@@ -20,22 +20,47 @@ using namespace whittle::qnn;
 
 namespace {
 
-/// Per-tensor parameters become body constants; per-channel ones constant
-/// vectors read along `axis`.
-struct ChannelParams {
-  bool perChannel;
-  int64_t axis;
-};
-
-ChannelParams getChannelParams(size_t count, int64_t axis, int64_t rank) {
-  return {count > 1, axis < 0 ? axis + rank : axis};
-}
-
 Value buildFloatVector(OpBuilder &b, Location loc, ArrayRef<float> values) {
   auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
                                     b.getF32Type());
   return arith::ConstantOp::create(b, loc,
                                    DenseElementsAttr::get(type, values));
+}
+
+/// `body(x, scale, zeroPoint)` for every element `x` of `x` in a generic
+/// over `op`'s result, with `op`'s (a quantize's or a dequantize's) scale
+/// and zero point (of `zeroPointType`): body constants per tensor, constant
+/// vectors read along its axis per channel.
+template <typename OpTy>
+Value buildScaledGeneric(
+    OpBuilder &b, OpTy op, Value x, Type zeroPointType,
+    function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
+  Location loc = op.getLoc();
+  RankedTensorType resultType = op.getType();
+  int64_t rank = resultType.getRank();
+  ArrayRef<float> scales = op.getScale();
+  ArrayRef<int32_t> zeroPoints = op.getZeroPoint();
+  bool perChannel = scales.size() > 1;
+  SmallVector<Value> inputs = {x};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
+  if (perChannel) {
+    SmallVector<int64_t> zps(zeroPoints.begin(), zeroPoints.end());
+    inputs.push_back(buildFloatVector(b, loc, scales));
+    inputs.push_back(buildVector(b, loc, zps, zeroPointType));
+    maps.append(
+        2, channelMap(b.getContext(), rank, normalizeAxis(op.getAxis(), rank)));
+  }
+  return buildMappedGeneric(
+      b, loc, inputs, maps, resultType,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value scale = perChannel
+                          ? args[1]
+                          : buildScalar(nb, l, nb.getF32Type(), scales.front());
+        Value zp = perChannel
+                       ? args[2]
+                       : buildInt(nb, l, zeroPointType, zeroPoints.front());
+        return body(nb, l, args[0], scale, zp);
+      });
 }
 
 struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
@@ -44,34 +69,12 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
   LogicalResult
   matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    RankedTensorType resultType = op.getType();
-    int64_t rank = resultType.getRank();
-    ArrayRef<float> scales = op.getScale();
-    ArrayRef<int32_t> zeroPoints = op.getZeroPoint();
-    ChannelParams params = getChannelParams(
-        scales.size(), normalizeAxis(op.getAxis(), rank), rank);
-    SmallVector<Value> inputs = {adaptor.getX()};
-    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
-    if (params.perChannel) {
-      SmallVector<int64_t> zps(zeroPoints.begin(), zeroPoints.end());
-      inputs.push_back(buildFloatVector(rewriter, loc, scales));
-      inputs.push_back(buildVector(rewriter, loc, zps, rewriter.getI32Type()));
-      maps.append(2, channelMap(rewriter.getContext(), rank, params.axis));
-    }
-    Value y = buildMappedGeneric(
-        rewriter, loc, inputs, maps, resultType,
-        [&](OpBuilder &b, Location l, ValueRange args) {
+    Value y = buildScaledGeneric(
+        rewriter, op, adaptor.getX(), rewriter.getI32Type(),
+        [](OpBuilder &b, Location l, Value x, Value scale, Value zp) {
           Type f32 = b.getF32Type(), i32 = b.getI32Type();
-          Value x = args[0];
           if (x.getType() != f32)
             x = arith::ExtFOp::create(b, l, f32, x);
-          Value scale = params.perChannel
-                            ? args[1]
-                            : buildScalar(b, l, f32, scales.front());
-          Value zp = params.perChannel
-                         ? args[2]
-                         : buildInt(b, l, i32, zeroPoints.front());
           Value rounded = math::RoundEvenOp::create(
               b, l, arith::DivFOp::create(b, l, x, scale));
           // Beyond +-2^17 the result saturates whatever the zero point;
@@ -98,35 +101,13 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
   LogicalResult
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    RankedTensorType resultType = op.getType();
-    int64_t rank = resultType.getRank();
-    ArrayRef<float> scales = op.getScale();
-    ArrayRef<int32_t> zeroPoints = op.getZeroPoint();
-    ChannelParams params = getChannelParams(
-        scales.size(), normalizeAxis(op.getAxis(), rank), rank);
-    SmallVector<Value> inputs = {adaptor.getX()};
-    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
-    if (params.perChannel) {
-      SmallVector<int64_t> zps(zeroPoints.begin(), zeroPoints.end());
-      inputs.push_back(buildFloatVector(rewriter, loc, scales));
-      inputs.push_back(buildVector(rewriter, loc, zps, rewriter.getI64Type()));
-      maps.append(2, channelMap(rewriter.getContext(), rank, params.axis));
-    }
-    Value y = buildMappedGeneric(
-        rewriter, loc, inputs, maps, resultType,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Type f32 = b.getF32Type(), i64 = b.getI64Type();
-          Value scale = params.perChannel
-                            ? args[1]
-                            : buildScalar(b, l, f32, scales.front());
-          Value zp = params.perChannel
-                         ? args[2]
-                         : buildInt(b, l, i64, zeroPoints.front());
+    Value y = buildScaledGeneric(
+        rewriter, op, adaptor.getX(), rewriter.getI64Type(),
+        [](OpBuilder &b, Location l, Value x, Value scale, Value zp) {
           // Exact in i64 for i32 inputs too; one rounding to f32 after.
-          Value centered =
-              arith::SubIOp::create(b, l, buildExtend(b, l, args[0], i64), zp);
-          Value value = arith::SIToFPOp::create(b, l, f32, centered);
+          Value centered = arith::SubIOp::create(
+              b, l, buildExtend(b, l, x, b.getI64Type()), zp);
+          Value value = arith::SIToFPOp::create(b, l, b.getF32Type(), centered);
           return arith::MulFOp::create(b, l, value, scale);
         });
     rewriter.replaceOp(op, y);

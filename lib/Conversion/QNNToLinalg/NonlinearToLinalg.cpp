@@ -39,23 +39,20 @@ struct LookupTableLowering : OpConversionPattern<LookupTableOp> {
   matchAndRewrite(LookupTableOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType resultType = op.getType();
-    ArrayRef<int8_t> entries = op.getTable();
+    Type i8 = rewriter.getI8Type();
     Value table = arith::ConstantOp::create(
         rewriter, loc,
-        DenseElementsAttr::get(
-            RankedTensorType::get({256}, rewriter.getI8Type()), entries));
-    Value y = buildMappedGeneric(
-        rewriter, loc, adaptor.getX(),
-        rewriter.getMultiDimIdentityMap(resultType.getRank()), resultType,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Type i32 = b.getI32Type();
-          Value index = arith::AddIOp::create(
-              b, l, arith::ExtSIOp::create(b, l, i32, args[0]),
-              buildInt(b, l, i32, 128));
-          return buildTableRead(b, l, table, index);
-        });
-    rewriter.replaceOp(op, y);
+        DenseElementsAttr::get(RankedTensorType::get({256}, i8),
+                               op.getTable()));
+    rewriter.replaceOp(
+        op, buildElementwise(rewriter, loc, adaptor.getX(), i8,
+                             [&](OpBuilder &b, Location l, Value x) {
+                               Type i32 = b.getI32Type();
+                               Value index = arith::AddIOp::create(
+                                   b, l, arith::ExtSIOp::create(b, l, i32, x),
+                                   buildInt(b, l, i32, 128));
+                               return buildTableRead(b, l, table, index);
+                             }));
     return success();
   }
 };
@@ -111,13 +108,15 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
 
     // e * multiplier * 2^-shift over sum * 2^shift. Bounds: e <= table[0]
     // and sum <= table[0] * length.
-    int32_t multiplier = op.getMultiplier(), shift = op.getShift();
+    auto stage = cast<OutputStageOpInterface>(op.getOperation());
+    int32_t multiplier = stage.getOutputMultipliers().front();
+    int32_t shift = stage.getOutputShifts().front();
     __int128 maxExp = entries.front();
     __int128 maxNumerator = maxExp * multiplier << std::max<int32_t>(-shift, 0);
     __int128 maxDenominator = maxExp * resultType.getDimSize(axis)
                               << std::max<int32_t>(shift, 0);
     Type type = getDivisionType(rewriter, maxNumerator, maxDenominator);
-    RoundingMode mode = op.getRounding();
+    RoundingMode mode = stage.getRounding();
     Value y = buildMappedGeneric(
         rewriter, loc, {exps, sums}, {identity, alongAxis}, resultType,
         [&](OpBuilder &b, Location l, ValueRange args) {
@@ -133,8 +132,7 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
                                                 buildInt(b, l, type, shift));
           Value quotient =
               buildRoundingDivide(b, l, numerator, denominator, mode);
-          return buildOutputStage(b, l, quotient, op.getOutputZeroPoint(),
-                                  op.getMin(), op.getMax());
+          return buildOutputStage(b, l, quotient, stage);
         });
     rewriter.replaceOp(op, y);
     return success();
@@ -194,7 +192,7 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
     MLIRContext *context = rewriter.getContext();
     RankedTensorType resultType = op.getType();
     int64_t rank = resultType.getRank();
-    auto bits = static_cast<int64_t>(op.getFractionBits());
+    int64_t bits = op.getFractionBits();
     // |x| <= 128 times weights summing to 2^(bits * axes).
     int64_t spatial = rank - 2;
     Type accType =

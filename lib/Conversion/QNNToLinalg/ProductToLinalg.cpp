@@ -42,14 +42,11 @@ SmallVector<ReassociationIndices> splitSecondDim(int64_t rank) {
 
 /// `value` (i8) sign-extended to i32 by an elementwise generic of its own.
 Value buildWidened(OpBuilder &b, Location loc, Value value) {
-  auto type = cast<RankedTensorType>(value.getType());
-  Type i32 = b.getI32Type();
-  return buildMappedGeneric(
-      b, loc, value, b.getMultiDimIdentityMap(type.getRank()),
-      RankedTensorType::get(type.getShape(), i32),
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        return arith::ExtSIOp::create(nb, nl, i32, args[0]);
-      });
+  return buildElementwise(b, loc, value, b.getI32Type(),
+                          [](OpBuilder &nb, Location nl, Value x) -> Value {
+                            return arith::ExtSIOp::create(nb, nl,
+                                                          nb.getI32Type(), x);
+                          });
 }
 
 /// `init + conv(x, w)` for i8 `x` (already padded, N x C x D...) and `w`
@@ -147,12 +144,10 @@ Value buildI8Convolution(OpBuilder &b, Location loc, Value x, Value w,
                                          splitSecondDim(rank));
 }
 
-/// Sum of `value` (i8) over every dimension but `keep`, in i32: a 1-D
-/// tensor the size of dimension `keep`.
-Value buildSumExcept(OpBuilder &b, Location loc, Value value, int64_t keep) {
-  auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<bool> reduced(type.getRank(), true);
-  reduced[keep] = false;
+/// Sum of `value` (i8) over the dimensions `reduced` marks, in i32; the
+/// other dimensions stay.
+Value buildSum(OpBuilder &b, Location loc, Value value,
+               ArrayRef<bool> reduced) {
   return buildReduction(
       b, loc, value, reduced, buildInt(b, loc, b.getI32Type(), 0),
       [](OpBuilder &nb, Location nl, Value element, Value acc) -> Value {
@@ -162,19 +157,20 @@ Value buildSumExcept(OpBuilder &b, Location loc, Value value, int64_t keep) {
       });
 }
 
+/// Sum of `value` (i8) over every dimension but `keep`, in i32: a 1-D
+/// tensor the size of dimension `keep`.
+Value buildSumExcept(OpBuilder &b, Location loc, Value value, int64_t keep) {
+  SmallVector<bool> reduced(cast<ShapedType>(value.getType()).getRank(), true);
+  reduced[keep] = false;
+  return buildSum(b, loc, value, reduced);
+}
+
 /// Sum of `value` (i8) along dimension `dim`, in i32; the other
 /// dimensions stay.
 Value buildSumAlong(OpBuilder &b, Location loc, Value value, int64_t dim) {
-  auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<bool> reduced(type.getRank(), false);
+  SmallVector<bool> reduced(cast<ShapedType>(value.getType()).getRank(), false);
   reduced[dim] = true;
-  return buildReduction(
-      b, loc, value, reduced, buildInt(b, loc, b.getI32Type(), 0),
-      [](OpBuilder &nb, Location nl, Value element, Value acc) -> Value {
-        return arith::AddIOp::create(
-            nb, nl, acc,
-            arith::ExtSIOp::create(nb, nl, nb.getI32Type(), element));
-      });
+  return buildSum(b, loc, value, reduced);
 }
 
 bool allZero(ArrayRef<int32_t> values) {
@@ -289,8 +285,9 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
+    auto window = cast<ConvLikeOpInterface>(op.getOperation());
     int64_t spatial = resultType.getRank() - 2;
-    ArrayRef<int64_t> pads = op.getPads();
+    ArrayRef<int64_t> pads = window.getPads();
     SmallVector<int64_t> low(2, 0), high(2, 0);
     low.append(pads.begin(), pads.begin() + spatial);
     high.append(pads.begin() + spatial, pads.end());
@@ -299,10 +296,11 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
         rewriter, loc, adaptor.getX(), low, high,
         buildInt(rewriter, loc, rewriter.getI8Type(), op.getInputZeroPoint()));
     rewriter.replaceOp(
-        op, buildZeroPointConv(rewriter, loc, x, adaptor.getW(),
-                               adaptor.getBias(), op.getInputZeroPoint(),
-                               op.getWeightZeroPoint(), op.getStrides(),
-                               op.getDilations(), op.getGroup(), resultType));
+        op,
+        buildZeroPointConv(rewriter, loc, x, adaptor.getW(), adaptor.getBias(),
+                           op.getInputZeroPoint(), op.getWeightZeroPoint(),
+                           window.getStrides(), window.getWindowDilations(),
+                           window.getWindowGroup(), resultType));
     return success();
   }
 };
@@ -321,14 +319,14 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     RankedTensorType resultType = op.getType();
     Value x = adaptor.getX(), w = adaptor.getW();
     auto xType = cast<RankedTensorType>(x.getType());
-    auto wType = cast<RankedTensorType>(w.getType());
     int64_t rank = xType.getRank(), spatial = rank - 2;
-    ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
+    auto convLike = cast<ConvLikeOpInterface>(op.getOperation());
+    SmallVector<int64_t> kernel = convLike.getWindowShape();
     FailureOr<nn::TransposedWindowGeometry> window =
-        nn::resolveTransposedWindow(loc, xType.getShape().drop_front(2), kernel,
-                                    op.getStrides(), op.getDilations(),
-                                    op.getPads(), "NOTSET",
-                                    op.getOutputPadding(), std::nullopt);
+        nn::resolveTransposedWindow(
+            loc, xType.getShape().drop_front(2), kernel, convLike.getStrides(),
+            convLike.getWindowDilations(), convLike.getPads(), "NOTSET",
+            op.getOutputPadding(), std::nullopt);
     if (failed(window))
       return failure();
     Type i8 = rewriter.getI8Type();
@@ -336,13 +334,13 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
 
     Value input =
         buildSpreadTransposedInput(rewriter, loc, x, kernel, *window, fill);
-    Value filter = buildForwardFilter(rewriter, loc, w, op.getGroup());
+    int64_t group = convLike.getWindowGroup();
+    Value filter = buildForwardFilter(rewriter, loc, w, group);
     SmallVector<int64_t> ones(spatial, 1);
     rewriter.replaceOp(
-        op,
-        buildZeroPointConv(rewriter, loc, input, filter, adaptor.getBias(),
-                           op.getInputZeroPoint(), op.getWeightZeroPoint(),
-                           ones, window->dilations, op.getGroup(), resultType));
+        op, buildZeroPointConv(rewriter, loc, input, filter, adaptor.getBias(),
+                               op.getInputZeroPoint(), op.getWeightZeroPoint(),
+                               ones, window->dilations, group, resultType));
     return success();
   }
 };

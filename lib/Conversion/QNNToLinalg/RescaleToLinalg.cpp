@@ -22,9 +22,6 @@ using namespace whittle::qnn;
 
 namespace {
 
-// The attribute getters return i32 attributes' bits as uint32_t: every
-// use below goes through int32_t.
-
 struct RequantizeLowering : OpConversionPattern<RequantizeOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -34,55 +31,33 @@ struct RequantizeLowering : OpConversionPattern<RequantizeOp> {
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
     int64_t rank = resultType.getRank();
-    int64_t axis = normalizeAxis(op.getAxis(), rank);
-    RescaleParams params = getRescaleParams(op.getMultiplier(), op.getShift());
+    auto stage = cast<OutputStageOpInterface>(op.getOperation());
+    RoundingMode mode = stage.getRounding();
+    // The usual case (an accumulator scaled down) stays in 32-bit lanes,
+    // which LLVM vectorizes.
+    bool narrow = canRescaleInI32(stage);
+    Type lane = narrow ? rewriter.getI32Type() : rewriter.getI64Type();
+    RescaleParams params = getRescaleParams(stage, lane);
     SmallVector<Value> inputs = {adaptor.getX()};
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
-    RoundingMode mode = op.getRounding();
-    int32_t zp = op.getOutputZeroPoint(), lo = op.getMin(), hi = op.getMax();
-    SmallVector<int32_t> multipliers(op.getMultiplier()), shifts(op.getShift());
-    if (canRescaleInI32(multipliers, shifts, mode, zp)) {
-      // The usual case (an accumulator scaled down): 32-bit lanes only,
-      // which LLVM vectorizes.
-      Type i32 = rewriter.getI32Type();
-      bool perChannel = multipliers.size() > 1;
-      if (perChannel) {
-        auto widen = [](ArrayRef<int32_t> values) {
-          return SmallVector<int64_t>(values.begin(), values.end());
-        };
-        inputs.push_back(buildVector(rewriter, loc, widen(multipliers), i32));
-        inputs.push_back(buildVector(rewriter, loc, widen(shifts), i32));
-        maps.append(2, channelMap(rewriter.getContext(), rank, axis));
-      }
-      rewriter.replaceOp(
-          op,
-          buildMappedGeneric(
-              rewriter, loc, inputs, maps, resultType,
-              [&](OpBuilder &b, Location l, ValueRange args) {
-                Value x = buildExtend(b, l, args[0], i32);
-                Value multiplier =
-                    perChannel ? args[1] : buildInt(b, l, i32, multipliers[0]);
-                Value shift =
-                    perChannel ? args[2] : buildInt(b, l, i32, shifts[0]);
-                return buildOutputStage(
-                    b, l, buildNarrowRescale(b, l, x, multiplier, shift, mode),
-                    zp, lo, hi);
-              }));
-      return success();
-    }
-    params.addInputs(rewriter, loc, rank, axis, inputs, maps);
-    Value y = buildMappedGeneric(
-        rewriter, loc, inputs, maps, resultType,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          // |x| <= 2^31 and 0 < multiplier < 2^31: the product is below
-          // 2^62 in magnitude, as buildRescale needs.
-          Value x = buildExtend(b, l, args[0], b.getI64Type());
-          auto [multiplier, shift] = params.get(b, l, args.drop_front());
-          Value scaled =
-              buildRescale(b, l, x, multiplier, shift, params.signs, mode);
-          return buildOutputStage(b, l, scaled, zp, lo, hi);
-        });
-    rewriter.replaceOp(op, y);
+    params.addInputs(rewriter, loc, rank, normalizeAxis(op.getAxis(), rank),
+                     inputs, maps);
+    rewriter.replaceOp(
+        op,
+        buildMappedGeneric(
+            rewriter, loc, inputs, maps, resultType,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value x = buildExtend(b, l, args[0], lane);
+              auto [multiplier, shift] = params.get(b, l, args.drop_front());
+              // Wide: |x| <= 2^31 and 0 < multiplier < 2^31, so the
+              // product is below 2^62 in magnitude, as buildRescale
+              // needs.
+              Value scaled =
+                  narrow ? buildNarrowRescale(b, l, x, multiplier, shift, mode)
+                         : buildRescale(b, l, x, multiplier, shift,
+                                        params.signs, mode);
+              return buildOutputStage(b, l, scaled, stage);
+            }));
     return success();
   }
 };
@@ -96,60 +71,38 @@ Value buildCentered(OpBuilder &b, Location loc, Value x, int32_t zeroPoint) {
   return arith::SubIOp::create(b, loc, wide, buildInt(b, loc, i64, zeroPoint));
 }
 
-struct AddLowering : OpConversionPattern<AddOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// qnn.add and qnn.mul: one broadcast generic whose body forms the exact
+/// i64 value of the two centered inputs and rescales it.
+template <typename OpTy>
+struct BinaryRescaleLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
 
   LogicalResult
-  matchAndRewrite(AddOp op, OpAdaptor adaptor,
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    RoundingMode mode = op.getRounding();
+    auto stage = cast<OutputStageOpInterface>(op.getOperation());
+    SmallVector<int32_t> multipliers = stage.getOutputMultipliers();
+    int32_t shift = stage.getOutputShifts().front();
     Value y = buildBroadcastGeneric(
         rewriter, op.getLoc(), {adaptor.getA(), adaptor.getB()}, op.getType(),
         [&](OpBuilder &b, Location l, ValueRange args) {
           Type i64 = b.getI64Type();
-          // |x - zp| <= 255 and |multiplier| <= 2^31: the sum is below
-          // 2^40 in magnitude.
-          Value a = arith::MulIOp::create(
-              b, l, buildCentered(b, l, args[0], op.getAZeroPoint()),
-              buildInt(b, l, i64, static_cast<int32_t>(op.getAMultiplier())));
-          Value c = arith::MulIOp::create(
-              b, l, buildCentered(b, l, args[1], op.getBZeroPoint()),
-              buildInt(b, l, i64, static_cast<int32_t>(op.getBMultiplier())));
-          Value sum = arith::AddIOp::create(b, l, a, c);
-          Value scaled = buildRescale(
-              b, l, sum, buildInt(b, l, i64, 1),
-              buildInt(b, l, i64, static_cast<int32_t>(op.getShift())),
-              classifyShifts(static_cast<int32_t>(op.getShift())), mode);
-          return buildOutputStage(b, l, scaled, op.getOutputZeroPoint(),
-                                  op.getMin(), op.getMax());
-        });
-    rewriter.replaceOp(op, y);
-    return success();
-  }
-};
-
-struct MulLowering : OpConversionPattern<MulOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(MulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    RoundingMode mode = op.getRounding();
-    Value y = buildBroadcastGeneric(
-        rewriter, op.getLoc(), {adaptor.getA(), adaptor.getB()}, op.getType(),
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Type i64 = b.getI64Type();
+          Value a = buildCentered(b, l, args[0], op.getAZeroPoint());
+          if constexpr (std::is_same_v<OpTy, AddOp>) {
+            // One multiplier per input: |x - zp| <= 255 and |multiplier| <=
+            // 2^31, so the sum is below 2^40 in magnitude.
+            a = arith::MulIOp::create(b, l, a,
+                                      buildInt(b, l, i64, multipliers[0]));
+            Value c = buildCentered(b, l, args[1], op.getBZeroPoint());
+            c = arith::MulIOp::create(b, l, c,
+                                      buildInt(b, l, i64, multipliers[1]));
+            return buildRescaleAndOutput(
+                b, l, arith::AddIOp::create(b, l, a, c), 1, shift, stage);
+          }
           // |(a - za)(b - zb)| <= 2^16, times a multiplier below 2^31.
-          Value product = arith::MulIOp::create(
-              b, l, buildCentered(b, l, args[0], op.getAZeroPoint()),
-              buildCentered(b, l, args[1], op.getBZeroPoint()));
-          Value scaled = buildRescale(
-              b, l, product,
-              buildInt(b, l, i64, static_cast<int32_t>(op.getMultiplier())),
-              buildInt(b, l, i64, static_cast<int32_t>(op.getShift())),
-              classifyShifts(static_cast<int32_t>(op.getShift())), mode);
-          return buildOutputStage(b, l, scaled, op.getOutputZeroPoint(),
-                                  op.getMin(), op.getMax());
+          Value c = buildCentered(b, l, args[1], op.getBZeroPoint());
+          return buildRescaleAndOutput(b, l, arith::MulIOp::create(b, l, a, c),
+                                       multipliers[0], shift, stage);
         });
     rewriter.replaceOp(op, y);
     return success();
@@ -166,35 +119,27 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     RankedTensorType resultType = op.getType();
     int64_t rank = resultType.getRank();
     int64_t axis = normalizeAxis(op.getAxis(), rank);
-    int32_t zp = op.getOutputZeroPoint(), lo = op.getMin(), hi = op.getMax();
-    RoundingMode mode = op.getRounding();
+    auto stage = cast<OutputStageOpInterface>(op.getOperation());
+    SmallVector<int32_t> multipliers = stage.getOutputMultipliers();
+    SmallVector<int32_t> shifts = stage.getOutputShifts();
+    // Inputs on the output's scale and zero point pass through unless the
+    // clamp is narrower than i8.
+    bool fullClamp = stage.getMin() == -128 && stage.getMax() == 127;
     Value result = buildEmpty(rewriter, loc, resultType);
     int64_t offset = 0;
     for (auto [i, input] : llvm::enumerate(adaptor.getInputs())) {
       auto type = cast<RankedTensorType>(input.getType());
       int32_t inputZp = op.getInputZeroPoints()[i];
-      int32_t multiplier = op.getMultipliers()[i];
-      int32_t shift = op.getShifts()[i];
       Value part = input;
-      // Inputs on the output's scale and zero point pass through unless
-      // the clamp is narrower than i8.
-      bool identity = multiplier == 1 && shift == 0 && inputZp == zp &&
-                      lo == -128 && hi == 127;
-      if (!identity) {
-        auto partType =
-            RankedTensorType::get(type.getShape(), rewriter.getI8Type());
-        part = buildMappedGeneric(
-            rewriter, loc, input, rewriter.getMultiDimIdentityMap(rank),
-            partType, [&](OpBuilder &b, Location l, ValueRange args) {
-              Type i64 = b.getI64Type();
-              // |x - zp| <= 255 times a multiplier below 2^31.
-              Value scaled = buildRescale(
-                  b, l, buildCentered(b, l, args[0], inputZp),
-                  buildInt(b, l, i64, multiplier), buildInt(b, l, i64, shift),
-                  classifyShifts(shift), mode);
-              return buildOutputStage(b, l, scaled, zp, lo, hi);
-            });
-      }
+      if (multipliers[i] != 1 || shifts[i] != 0 ||
+          inputZp != stage.getOutputZeroPoint() || !fullClamp)
+        // |x - zp| <= 255 times a multiplier below 2^31.
+        part = buildElementwise(rewriter, loc, input, rewriter.getI8Type(),
+                                [&](OpBuilder &b, Location l, Value x) {
+                                  return buildRescaleAndOutput(
+                                      b, l, buildCentered(b, l, x, inputZp),
+                                      multipliers[i], shifts[i], stage);
+                                });
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
           strides(rank, rewriter.getIndexAttr(1));
       offsets[axis] = rewriter.getIndexAttr(offset);
@@ -212,6 +157,7 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
 } // namespace
 
 void whittle::populateQNNRescaleToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<RequantizeLowering, AddLowering, MulLowering, ConcatLowering>(
+  patterns.add<RequantizeLowering, BinaryRescaleLowering<AddOp>,
+               BinaryRescaleLowering<MulOp>, ConcatLowering>(
       patterns.getContext());
 }

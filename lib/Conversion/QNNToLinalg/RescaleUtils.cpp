@@ -57,6 +57,23 @@ static Value joinSign(OpBuilder &b, Location loc, Value negative,
       b, loc, negative, arith::SubIOp::create(b, loc, zero, rounded), rounded);
 }
 
+/// Whether a quotient's magnitude rounds up by `mode` (to nearest, ties to
+/// even or away from zero) given the discarded `remainder` and `half` the
+/// divisor (or anything that compares with `remainder` as half does).
+static Value buildRoundsUp(OpBuilder &b, Location loc, RoundingMode mode,
+                           Value remainder, Value half, Value quotient) {
+  if (mode == RoundingMode::half_away)
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, remainder,
+                                 half);
+  Value above =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, remainder, half);
+  Value tie =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, remainder, half);
+  Value odd = arith::TruncIOp::create(b, loc, b.getI1Type(), quotient);
+  return arith::OrIOp::create(b, loc, above,
+                              arith::AndIOp::create(b, loc, tie, odd));
+}
+
 Value buildRoundingShiftRight(OpBuilder &b, Location loc, Value value,
                               Value shift, RoundingMode mode) {
   Type type = value.getType();
@@ -73,18 +90,7 @@ Value buildRoundingShiftRight(OpBuilder &b, Location loc, Value value,
   case RoundingMode::half_away: {
     Value half = arith::ShLIOp::create(
         b, loc, one, arith::SubIOp::create(b, loc, shift, one));
-    if (mode == RoundingMode::half_away) {
-      up = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, remainder,
-                                 half);
-      break;
-    }
-    Value above = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
-                                        remainder, half);
-    Value tie = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                      remainder, half);
-    Value odd = arith::TruncIOp::create(b, loc, b.getI1Type(), quotient);
-    up = arith::OrIOp::create(b, loc, above,
-                              arith::AndIOp::create(b, loc, tie, odd));
+    up = buildRoundsUp(b, loc, mode, remainder, half, quotient);
     break;
   }
   case RoundingMode::pseudo_stochastic: {
@@ -114,19 +120,7 @@ Value buildRoundingDivide(OpBuilder &b, Location loc, Value numerator,
       b, loc, magnitude, arith::MulIOp::create(b, loc, quotient, denominator));
   // 2r vs d as r vs d - r: 2r can overflow when d is near the type's top.
   Value rest = arith::SubIOp::create(b, loc, denominator, remainder);
-  Value up;
-  if (mode == RoundingMode::half_away) {
-    up = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, remainder,
-                               rest);
-  } else {
-    Value above = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
-                                        remainder, rest);
-    Value tie = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                      remainder, rest);
-    Value odd = arith::TruncIOp::create(b, loc, b.getI1Type(), quotient);
-    up = arith::OrIOp::create(b, loc, above,
-                              arith::AndIOp::create(b, loc, tie, odd));
-  }
+  Value up = buildRoundsUp(b, loc, mode, remainder, rest, quotient);
   return joinSign(b, loc, negative, quotient, up);
 }
 
@@ -152,15 +146,10 @@ static Value buildRoundToFloat32Precision(OpBuilder &b, Location loc,
   // With nothing dropped, remainder = half = 0 must not round up.
   Value dropped =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, drop, zero);
-  Value above =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, remainder, half);
-  Value tie =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, remainder, half);
-  Value odd = arith::TruncIOp::create(b, loc, b.getI1Type(), quotient);
-  Value up = arith::AndIOp::create(
-      b, loc, dropped,
-      arith::OrIOp::create(b, loc, above,
-                           arith::AndIOp::create(b, loc, tie, odd)));
+  Value up =
+      arith::AndIOp::create(b, loc, dropped,
+                            buildRoundsUp(b, loc, RoundingMode::nearest_even,
+                                          remainder, half, quotient));
   Value rounded = arith::ShLIOp::create(
       b, loc,
       arith::AddIOp::create(b, loc, quotient,
@@ -212,8 +201,11 @@ Value buildRescale(OpBuilder &b, Location loc, Value value, Value multiplier,
   return arith::SelectOp::create(b, loc, isRight, right, left);
 }
 
-bool canRescaleInI32(ArrayRef<int32_t> multipliers, ArrayRef<int32_t> shifts,
-                     RoundingMode mode, int32_t zeroPoint) {
+bool canRescaleInI32(OutputStageOpInterface op) {
+  SmallVector<int32_t> multipliers = op.getOutputMultipliers();
+  SmallVector<int32_t> shifts = op.getOutputShifts();
+  RoundingMode mode = op.getRounding();
+  int32_t zeroPoint = op.getOutputZeroPoint();
   return mode != RoundingMode::pseudo_stochastic &&
          mode != RoundingMode::float32 &&
          llvm::all_of(multipliers, [](int32_t m) { return m > 0; }) &&
@@ -288,7 +280,8 @@ Value buildNarrowRescale(OpBuilder &b, Location loc, Value value,
 }
 
 Value buildOutputStage(OpBuilder &b, Location loc, Value value,
-                       int32_t zeroPoint, int32_t min, int32_t max) {
+                       OutputStageOpInterface op) {
+  int32_t zeroPoint = op.getOutputZeroPoint();
   // In the value's own width (at least 32 bits): the clamp must come
   // before any truncation.
   Type type = value.getType();
@@ -299,9 +292,21 @@ Value buildOutputStage(OpBuilder &b, Location loc, Value value,
   if (zeroPoint != 0)
     value =
         arith::AddIOp::create(b, loc, value, buildInt(b, loc, type, zeroPoint));
-  value = arith::MaxSIOp::create(b, loc, value, buildInt(b, loc, type, min));
-  value = arith::MinSIOp::create(b, loc, value, buildInt(b, loc, type, max));
+  value = arith::MaxSIOp::create(b, loc, value,
+                                 buildInt(b, loc, type, op.getMin()));
+  value = arith::MinSIOp::create(b, loc, value,
+                                 buildInt(b, loc, type, op.getMax()));
   return arith::TruncIOp::create(b, loc, b.getI8Type(), value);
+}
+
+Value buildRescaleAndOutput(OpBuilder &b, Location loc, Value value,
+                            int32_t multiplier, int32_t shift,
+                            OutputStageOpInterface op) {
+  Type i64 = b.getI64Type();
+  Value scaled = buildRescale(b, loc, value, buildInt(b, loc, i64, multiplier),
+                              buildInt(b, loc, i64, shift),
+                              classifyShifts(shift), op.getRounding());
+  return buildOutputStage(b, loc, scaled, op);
 }
 
 Value buildVector(OpBuilder &b, Location loc, ArrayRef<int64_t> values,
@@ -332,16 +337,30 @@ Value buildMappedGeneric(OpBuilder &b, Location loc, ValueRange inputs,
       .getResult(0);
 }
 
+Value buildElementwise(OpBuilder &b, Location loc, Value input,
+                       Type elementType,
+                       function_ref<Value(OpBuilder &, Location, Value)> body) {
+  auto type = cast<RankedTensorType>(input.getType());
+  return buildMappedGeneric(b, loc, input,
+                            b.getMultiDimIdentityMap(type.getRank()),
+                            RankedTensorType::get(type.getShape(), elementType),
+                            [&](OpBuilder &nb, Location nl, ValueRange args) {
+                              return body(nb, nl, args[0]);
+                            });
+}
+
 AffineMap channelMap(MLIRContext *context, int64_t rank, int64_t axis) {
   return AffineMap::get(rank, 0, getAffineDimExpr(axis, context));
 }
 
-RescaleParams getRescaleParams(ArrayRef<int32_t> multipliers,
-                               ArrayRef<int32_t> shifts) {
+RescaleParams getRescaleParams(OutputStageOpInterface op, Type type) {
+  SmallVector<int32_t> multipliers = op.getOutputMultipliers();
+  SmallVector<int32_t> shifts = op.getOutputShifts();
   RescaleParams params;
   params.multipliers.assign(multipliers.begin(), multipliers.end());
   params.shifts.assign(shifts.begin(), shifts.end());
   params.signs = classifyShifts(shifts);
+  params.type = type;
   return params;
 }
 
@@ -350,8 +369,8 @@ void RescaleParams::addInputs(OpBuilder &b, Location loc, int64_t rank,
                               SmallVectorImpl<AffineMap> &maps) const {
   if (!isPerChannel())
     return;
-  inputs.push_back(buildVector(b, loc, multipliers, b.getI64Type()));
-  inputs.push_back(buildVector(b, loc, shifts, b.getI64Type()));
+  inputs.push_back(buildVector(b, loc, multipliers, type));
+  inputs.push_back(buildVector(b, loc, shifts, type));
   maps.append(2, channelMap(b.getContext(), rank, axis));
 }
 
@@ -359,9 +378,8 @@ std::pair<Value, Value> RescaleParams::get(OpBuilder &b, Location loc,
                                            ValueRange args) const {
   if (isPerChannel())
     return {args[0], args[1]};
-  Type i64 = b.getI64Type();
-  return {buildInt(b, loc, i64, multipliers[0]),
-          buildInt(b, loc, i64, shifts[0])};
+  return {buildInt(b, loc, type, multipliers[0]),
+          buildInt(b, loc, type, shifts[0])};
 }
 
 Type getDivisionType(OpBuilder &b, __int128 maxNumerator,
@@ -372,31 +390,36 @@ Type getDivisionType(OpBuilder &b, __int128 maxNumerator,
   return b.getIntegerType(128);
 }
 
-__int128 getAverageDenominator(int64_t count, int32_t shift) {
-  return __int128(count) << std::max<int32_t>(shift, 0);
-}
-
-Type getAverageType(OpBuilder &b, int64_t maxSum, int64_t maxCount,
-                    int32_t multiplier, int32_t shift) {
+AverageRescale::AverageRescale(OpBuilder &b, OutputStageOpInterface op,
+                               int64_t maxSum, int64_t maxCount)
+    : op(op), multiplier(op.getOutputMultipliers().front()),
+      shift(op.getOutputShifts().front()) {
   // Numerator |sum| * multiplier * 2^-shift < 2^31 * 2^31 * 2^31 = 2^93
   // for sums below 2^31: i128 always suffices.
   __int128 numerator = __int128(maxSum) * multiplier
                        << std::max<int32_t>(-shift, 0);
-  return getDivisionType(b, numerator, getAverageDenominator(maxCount, shift));
+  __int128 denominator = __int128(maxCount) << std::max<int32_t>(shift, 0);
+  type = getDivisionType(b, numerator, denominator);
 }
 
-Value buildAverage(OpBuilder &b, Location loc, Value sum, Value denominator,
-                   Type type, int32_t multiplier, int32_t shift,
-                   RoundingMode mode, int32_t zeroPoint, int32_t min,
-                   int32_t max) {
+APInt AverageRescale::getDenominator(int64_t count) const {
+  __int128 d = __int128(count) << std::max<int32_t>(shift, 0);
+  uint64_t words[2] = {static_cast<uint64_t>(d),
+                       static_cast<uint64_t>(d >> 64)};
+  return APInt(128, words).trunc(type.getIntOrFloatBitWidth());
+}
+
+Value AverageRescale::build(OpBuilder &b, Location loc, Value sum,
+                            Value denominator) {
   Value numerator =
       arith::MulIOp::create(b, loc, buildExtend(b, loc, sum, type),
                             buildInt(b, loc, type, multiplier));
   if (shift < 0)
     numerator = arith::ShLIOp::create(b, loc, numerator,
                                       buildInt(b, loc, type, -shift));
-  Value quotient = buildRoundingDivide(b, loc, numerator, denominator, mode);
-  return buildOutputStage(b, loc, quotient, zeroPoint, min, max);
+  Value quotient =
+      buildRoundingDivide(b, loc, numerator, denominator, op.getRounding());
+  return buildOutputStage(b, loc, quotient, op);
 }
 
 } // namespace whittle::qnn

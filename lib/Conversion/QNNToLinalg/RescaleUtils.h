@@ -29,10 +29,8 @@ mlir::Value buildInt(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
 mlir::Value buildExtend(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value value, mlir::Type type);
 
-/// An axis attribute (whose getter returns the bits unsigned) in
-/// [0, rank).
-inline int64_t normalizeAxis(uint64_t bits, int64_t rank) {
-  auto axis = static_cast<int64_t>(bits);
+/// An axis attribute (negative counting from the end) in [0, rank).
+inline int64_t normalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
@@ -65,14 +63,12 @@ mlir::Value buildRescale(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value shift, ShiftSigns signs,
                          RoundingMode mode);
 
-/// Whether buildNarrowRescale is exact for a requantize with these
-/// parameters: every multiplier positive, every shift in [32, 62] (real
-/// scales below 1/2, the usual case of an accumulator), rounding to
-/// nearest, and an output zero point the rescaled value (at most 2^30 in
-/// magnitude) cannot overflow i32 with.
-bool canRescaleInI32(llvm::ArrayRef<int32_t> multipliers,
-                     llvm::ArrayRef<int32_t> shifts, RoundingMode mode,
-                     int32_t zeroPoint);
+/// Whether buildNarrowRescale is exact for `op`'s output stage: every
+/// multiplier positive, every shift in [32, 62] (real scales below 1/2, the
+/// usual case of an accumulator), rounding to nearest, and an output zero
+/// point the rescaled value (at most 2^30 in magnitude) cannot overflow i32
+/// with.
+bool canRescaleInI32(OutputStageOpInterface op);
 
 /// QNNArithmetic's `rescale(value, multiplier, shift)` with 32-bit
 /// operations only, for i32 `value`, `multiplier` in (0, 2^31) and `shift`
@@ -83,12 +79,18 @@ mlir::Value buildNarrowRescale(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Value value, mlir::Value multiplier,
                                mlir::Value shift, RoundingMode mode);
 
-/// The output stage: `clamp(value + zeroPoint, min, max)` as i8, in
-/// `value`'s width (i32 for narrower values); `value + zeroPoint` must not
-/// overflow it.
+/// The output stage of `op`: `clamp(value + zeroPoint, min, max)` as i8,
+/// in `value`'s width (i32 for narrower values); `value + zeroPoint` must
+/// not overflow it.
 mlir::Value buildOutputStage(mlir::OpBuilder &b, mlir::Location loc,
-                             mlir::Value value, int32_t zeroPoint, int32_t min,
-                             int32_t max);
+                             mlir::Value value, OutputStageOpInterface op);
+
+/// `rescale(value, multiplier, shift)` by `op`'s rounding, then its output
+/// stage: the end of every elementwise rescale, for i64 `value` with
+/// |value * multiplier| < 2^62 and per-tensor `multiplier` and `shift`.
+mlir::Value buildRescaleAndOutput(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::Value value, int32_t multiplier,
+                                  int32_t shift, OutputStageOpInterface op);
 
 /// A constant 1-D tensor of `type` elements.
 mlir::Value buildVector(mlir::OpBuilder &b, mlir::Location loc,
@@ -102,6 +104,15 @@ mlir::Value buildMappedGeneric(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::RankedTensorType resultType,
                                ScalarBuilder body);
 
+/// `body` applied to every element of `input`, into a tensor of its shape
+/// with `elementType` elements.
+mlir::Value
+buildElementwise(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                 mlir::Type elementType,
+                 llvm::function_ref<mlir::Value(mlir::OpBuilder &,
+                                                mlir::Location, mlir::Value)>
+                     body);
+
 /// The map reading a per-channel parameter (1-D) along dimension `axis` of
 /// a rank-`rank` iteration space.
 mlir::AffineMap channelMap(mlir::MLIRContext *context, int64_t rank,
@@ -114,7 +125,10 @@ mlir::AffineMap channelMap(mlir::MLIRContext *context, int64_t rank,
 struct RescaleParams {
   llvm::SmallVector<int64_t> multipliers, shifts;
   ShiftSigns signs;
-  /// For per-channel parameters: two i64 tensors read along `axis`.
+  /// The integer type of the multiplier and shift in the body: i64, or
+  /// i32 for buildNarrowRescale.
+  mlir::Type type;
+  /// For per-channel parameters: two tensors of `type` read along `axis`.
   void addInputs(mlir::OpBuilder &b, mlir::Location loc, int64_t rank,
                  int64_t axis, llvm::SmallVectorImpl<mlir::Value> &inputs,
                  llvm::SmallVectorImpl<mlir::AffineMap> &maps) const;
@@ -124,14 +138,9 @@ struct RescaleParams {
   std::pair<mlir::Value, mlir::Value>
   get(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange args) const;
 };
-RescaleParams getRescaleParams(llvm::ArrayRef<int32_t> multipliers,
-                               llvm::ArrayRef<int32_t> shifts);
-
-} // namespace whittle::qnn
-
-#endif // WHITTLE_LIB_CONVERSION_QNNTOLINALG_RESCALEUTILS_H
-
-namespace whittle::qnn {
+/// The multipliers and shifts of `op`'s output stage as `type` (i64 or
+/// i32) values.
+RescaleParams getRescaleParams(OutputStageOpInterface op, mlir::Type type);
 
 /// The integer type a rounding division needs: i64 when the numerator's
 /// and the denominator's magnitudes are below 2^62 (bounds proven by the
@@ -139,22 +148,25 @@ namespace whittle::qnn {
 mlir::Type getDivisionType(mlir::OpBuilder &b, __int128 maxNumerator,
                            __int128 maxDenominator);
 
-/// `round(sum * multiplier / (count * 2^shift))` then the output stage, the
-/// arithmetic of the averages (pools) for one element: `sum` is i32 with
-/// |sum| <= `maxSum`, `count` an integer of the division type (see
-/// getDivisionType and getAverageDenominator), `shift` in [-31, 62].
-mlir::Value buildAverage(mlir::OpBuilder &b, mlir::Location loc,
-                         mlir::Value sum, mlir::Value denominator,
-                         mlir::Type type, int32_t multiplier, int32_t shift,
-                         RoundingMode mode, int32_t zeroPoint, int32_t min,
-                         int32_t max);
+/// The rescale of an average (a pool's): `round(sum * multiplier / (count *
+/// 2^shift))` with `op`'s one multiplier and shift, then `op`'s output
+/// stage, for sums within +-`maxSum` and counts within [1, `maxCount`].
+struct AverageRescale {
+  AverageRescale(mlir::OpBuilder &b, OutputStageOpInterface op, int64_t maxSum,
+                 int64_t maxCount);
+  /// `count * 2^max(shift, 0)` in `type`.
+  llvm::APInt getDenominator(int64_t count) const;
+  /// The average of the i32 `sum`; `denominator` is getDenominator's value
+  /// in `type`.
+  mlir::Value build(mlir::OpBuilder &b, mlir::Location loc, mlir::Value sum,
+                    mlir::Value denominator);
 
-/// The division type of an average whose sums stay within +-`maxSum` and
-/// whose counts within [1, `maxCount`].
-mlir::Type getAverageType(mlir::OpBuilder &b, int64_t maxSum, int64_t maxCount,
-                          int32_t multiplier, int32_t shift);
-
-/// `count * 2^max(shift, 0)`, the denominator of an average.
-__int128 getAverageDenominator(int64_t count, int32_t shift);
+  OutputStageOpInterface op;
+  int32_t multiplier, shift;
+  /// The integer type the division needs (see getDivisionType).
+  mlir::Type type;
+};
 
 } // namespace whittle::qnn
+
+#endif // WHITTLE_LIB_CONVERSION_QNNTOLINALG_RESCALEUTILS_H

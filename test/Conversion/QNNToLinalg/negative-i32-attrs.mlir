@@ -1,8 +1,9 @@
 // RUN: whittle-opt --convert-qnn-to-linalg %s | FileCheck %s
 
-// I32Attr getters return uint32_t: a negative multiplier or shift must be
-// sign-extended into the i64 arithmetic, not zero-extended (a Sub lowered
-// to qnn.add with a negative b_multiplier saturated every output).
+// A negative multiplier or shift must be sign-extended into the i64
+// arithmetic, not zero-extended (a Sub lowered to qnn.add with a negative
+// b_multiplier saturated every output while the attributes were I32Attr,
+// whose getters return uint32_t; qnn's QNN_SignedI32Attr reads them signed).
 
 // CHECK-LABEL: func.func @add_negative_multiplier
 // CHECK-DAG: arith.constant -860196588 : i64

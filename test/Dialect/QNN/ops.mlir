@@ -68,3 +68,19 @@ func.func @float32_requantize(%acc: tensor<8xi32>) -> tensor<8xi8> {
   %y = qnn.requantize %acc {multiplier = array<i32: 1513309056>, shift = array<i32: 35>, rounding = #qnn.rounding<float32>} : (tensor<8xi32>) -> tensor<8xi8>
   return %y : tensor<8xi8>
 }
+
+// Signed attributes keep their spelling: negative multipliers, shifts, zero
+// points, clamp bounds and axes print as they were written (the getters
+// read them sign-extended), and the defaults stay elided.
+// CHECK-LABEL: func.func @signed_attributes
+// CHECK: qnn.add %{{.*}}, %{{.*}} {a_multiplier = 1497942794 : i32, a_zero_point = -128 : i32, b_multiplier = -860196588 : i32, max = -1 : i32, min = -100 : i32, output_zero_point = -50 : i32, shift = 31 : i32}
+// CHECK: qnn.mul %{{.*}}, %{{.*}} {b_zero_point = -7 : i32, multiplier = 1 : i32, shift = -31 : i32}
+// CHECK: qnn.concat %{{.*}}, %{{.*}} {axis = -1 : i64, input_zero_points = array<i32: -128, 127>, multipliers = array<i32: 1, 2147483647>, shifts = array<i32: 0, -31>}
+// CHECK: qnn.requantize %{{.*}} {axis = 0 : i64, multiplier = array<i32: 1, 2>, shift = array<i32: -31, 62>}
+func.func @signed_attributes(%a: tensor<2x2xi8>, %b: tensor<2x2xi8>, %acc: tensor<2x2xi32>) -> (tensor<2x2xi8>, tensor<2x2xi8>, tensor<2x4xi8>, tensor<2x2xi8>) {
+  %0 = qnn.add %a, %b {a_multiplier = 1497942794 : i32, a_zero_point = -128 : i32, b_multiplier = -860196588 : i32, shift = 31 : i32, output_zero_point = -50 : i32, min = -100 : i32, max = -1 : i32} : (tensor<2x2xi8>, tensor<2x2xi8>) -> tensor<2x2xi8>
+  %1 = qnn.mul %a, %b {b_zero_point = -7 : i32, multiplier = 1 : i32, shift = -31 : i32, rounding = #qnn.rounding<nearest_even>} : (tensor<2x2xi8>, tensor<2x2xi8>) -> tensor<2x2xi8>
+  %2 = qnn.concat %a, %b {axis = -1 : i64, input_zero_points = array<i32: -128, 127>, multipliers = array<i32: 1, 2147483647>, shifts = array<i32: 0, -31>} : (tensor<2x2xi8>, tensor<2x2xi8>) -> tensor<2x4xi8>
+  %3 = qnn.requantize %acc {axis = 0 : i64, multiplier = array<i32: 1, 2>, shift = array<i32: -31, 62>} : (tensor<2x2xi32>) -> tensor<2x2xi8>
+  return %0, %1, %2, %3 : tensor<2x2xi8>, tensor<2x2xi8>, tensor<2x4xi8>, tensor<2x2xi8>
+}

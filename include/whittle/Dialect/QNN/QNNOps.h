@@ -14,6 +14,7 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "whittle/Dialect/QNN/QNNDialect.h"
+#include "whittle/Dialect/QNN/QNNInterfaces.h"
 
 #define GET_OP_CLASSES
 #include "whittle/Dialect/QNN/QNNOps.h.inc"

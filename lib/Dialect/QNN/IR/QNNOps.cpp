@@ -33,54 +33,11 @@ static LogicalResult verifyZeroPoints(Operation *op, StringRef name,
   return success();
 }
 
-static LogicalResult verifyShift(Operation *op, StringRef name,
-                                 ArrayRef<int32_t> shifts) {
-  for (int32_t shift : shifts)
-    if (shift < -31 || shift > 62)
-      return op->emitOpError()
-             << name << " " << shift << " is outside [-31, 62]";
-  return success();
-}
-
-static LogicalResult verifyPositive(Operation *op, StringRef name,
-                                    ArrayRef<int32_t> values) {
-  for (int32_t value : values)
-    if (value <= 0)
-      return op->emitOpError() << name << " " << value << " must be positive";
-  return success();
-}
-
-/// The output zero point and the clamp bounds, which must lie in i8.
-static LogicalResult verifyOutputStage(Operation *op, int32_t zeroPoint,
-                                       int32_t min, int32_t max) {
-  if (failed(verifyZeroPoints(op, "output_zero_point", zeroPoint)))
-    return failure();
-  if (!isInt8(min) || !isInt8(max) || min > max)
-    return op->emitOpError() << "clamp [" << min << ", " << max
-                             << "] must be a non-empty subrange of [-128, 127]";
-  return success();
-}
-
 /// `float32` rounding models a float multiply by a scale: only
 /// qnn.requantize has one.
 static LogicalResult verifyNotFloat32(Operation *op, RoundingMode rounding) {
-  if (rounding == RoundingMode::float32)
-    return op->emitOpError()
-           << "cannot round as float32 (only qnn.requantize can); use "
-              "nearest_even";
-  return success();
-}
-
-static LogicalResult verifyNotPseudoStochastic(Operation *op,
-                                               RoundingMode rounding) {
-  if (failed(verifyNotFloat32(op, rounding)))
-    return failure();
-  if (rounding == RoundingMode::pseudo_stochastic)
-    return op->emitOpError()
-           << "divides by a number that need not be a power of two, so it "
-              "cannot round pseudo-stochastically; use nearest_even or "
-              "half_away";
-  return success();
+  return verifyRounding(op, rounding, /*canRoundAsFloat32=*/false,
+                        /*dividesByCount=*/false);
 }
 
 /// Per-tensor (one element) or per-channel (one per element of `type`'s
@@ -171,25 +128,6 @@ LogicalResult DequantizeOp::verify() {
 // Products
 //===----------------------------------------------------------------------===//
 
-/// Explicit window attributes of a conv-like op over `spatial` dimensions.
-static LogicalResult verifyWindowAttributes(Operation *op, int64_t spatial,
-                                            ArrayRef<int64_t> strides,
-                                            ArrayRef<int64_t> dilations,
-                                            ArrayRef<int64_t> pads) {
-  if (static_cast<int64_t>(strides.size()) != spatial ||
-      static_cast<int64_t>(dilations.size()) != spatial ||
-      static_cast<int64_t>(pads.size()) != 2 * spatial)
-    return op->emitOpError() << "needs " << spatial << " strides, " << spatial
-                             << " dilations and " << 2 * spatial << " pads for "
-                             << spatial << " spatial dimensions";
-  if (llvm::any_of(strides, [](int64_t v) { return v < 1; }) ||
-      llvm::any_of(dilations, [](int64_t v) { return v < 1; }) ||
-      llvm::any_of(pads, [](int64_t v) { return v < 0; }))
-    return op->emitOpError()
-           << "strides and dilations must be positive and pads non-negative";
-  return success();
-}
-
 static LogicalResult verifyBias(Operation *op, Value bias, int64_t channels) {
   if (!bias)
     return success();
@@ -237,8 +175,7 @@ LogicalResult ConvOp::verify() {
   if (x.getRank() < 3 || w.getRank() != x.getRank())
     return emitOpError("needs x (N x C x D...) and w (M x C/group x K...) of "
                        "the same rank, at least 3");
-  if (failed(verifyWindowAttributes(*this, x.getRank() - 2, getStrides(),
-                                    getDilations(), getPads())) ||
+  if (failed(verifyConvLike(*this, x.getRank() - 2)) ||
       failed(nn::verifyConvGroups(*this, x.getShape(), w.getShape(),
                                   getGroup())) ||
       failed(verifyZeroPoints(*this, "input_zero_point", getInputZeroPoint())))
@@ -266,8 +203,7 @@ LogicalResult ConvTransposeOp::inferReturnTypes(
   if (failed(window))
     return failure();
   SmallVector<int64_t> shape = {x.getDimSize(0),
-                                w.getDimSize(1) *
-                                    static_cast<int64_t>(adaptor.getGroup())};
+                                w.getDimSize(1) * adaptor.getGroup()};
   llvm::append_range(shape, window->output);
   types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 32)));
   return success();
@@ -276,8 +212,7 @@ LogicalResult ConvTransposeOp::inferReturnTypes(
 LogicalResult ConvTransposeOp::verify() {
   ShapedType x = getX().getType(), w = getW().getType();
   int64_t spatial = x.getRank() - 2;
-  if (failed(verifyWindowAttributes(*this, spatial, getStrides(),
-                                    getDilations(), getPads())))
+  if (failed(verifyConvLike(*this, spatial)))
     return failure();
   if (static_cast<int64_t>(getOutputPadding().size()) != spatial)
     return emitOpError() << "needs " << spatial << " output_padding values";
@@ -287,7 +222,7 @@ LogicalResult ConvTransposeOp::verify() {
                          << " must equal w's first dimension "
                          << w.getDimSize(0) << " and divide by group "
                          << getGroup();
-  int64_t channels = w.getDimSize(1) * static_cast<int64_t>(getGroup());
+  int64_t channels = w.getDimSize(1) * getGroup();
   if (failed(
           verifyZeroPoints(*this, "input_zero_point", getInputZeroPoint())) ||
       failed(verifyWeightZeroPoints(*this, getWeightZeroPoint(), channels,
@@ -295,6 +230,16 @@ LogicalResult ConvTransposeOp::verify() {
     return failure();
   return verifyBias(*this, getBias(), channels);
 }
+
+/// The convolutions' windows are their filters' spatial dimensions.
+SmallVector<int64_t> ConvOp::getWindowShape() {
+  return llvm::to_vector(getW().getType().getShape().drop_front(2));
+}
+int64_t ConvOp::getWindowGroup() { return getGroup(); }
+SmallVector<int64_t> ConvTransposeOp::getWindowShape() {
+  return llvm::to_vector(getW().getType().getShape().drop_front(2));
+}
+int64_t ConvTransposeOp::getWindowGroup() { return getGroup(); }
 
 LogicalResult MatMulOp::inferReturnTypes(MLIRContext *context,
                                          std::optional<Location> location,
@@ -332,12 +277,18 @@ LogicalResult RequantizeOp::inferReturnTypes(MLIRContext *context,
   return success();
 }
 
+// The output stage (OutputStageOpInterface) verifies the values; the ops
+// verify how many there are.
+
+SmallVector<int32_t> RequantizeOp::getOutputMultipliers() {
+  return llvm::to_vector(getMultiplier());
+}
+SmallVector<int32_t> RequantizeOp::getOutputShifts() {
+  return llvm::to_vector(getShift());
+}
+bool RequantizeOp::canRoundAsFloat32() { return true; }
+
 LogicalResult RequantizeOp::verify() {
-  if (failed(verifyPositive(*this, "multiplier", getMultiplier())) ||
-      failed(verifyShift(*this, "shift", getShift())) ||
-      failed(
-          verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax())))
-    return failure();
   return verifyGranularity(*this, getX().getType(), getAxis(), "multiplier",
                            getMultiplier().size(), "shift", getShift().size());
 }
@@ -378,43 +329,21 @@ static LogicalResult inferBroadcast(std::optional<Location> location, Type lhs,
   return success();
 }
 
-LogicalResult AddOp::inferReturnTypes(MLIRContext *,
-                                      std::optional<Location> location,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &types) {
-  return inferBroadcast(location, adaptor.getA().getType(),
-                        adaptor.getB().getType(), types);
+SmallVector<int32_t> AddOp::getOutputMultipliers() {
+  return {getAMultiplier(), getBMultiplier()};
 }
+SmallVector<int32_t> AddOp::getOutputShifts() { return {getShift()}; }
+bool AddOp::hasSignedMultipliers() { return true; }
 
-LogicalResult AddOp::verify() {
-  if (failed(verifyNotFloat32(*this, getRounding())) ||
-      failed(verifyZeroPoints(*this, "a_zero_point", getAZeroPoint())) ||
-      failed(verifyZeroPoints(*this, "b_zero_point", getBZeroPoint())) ||
-      failed(verifyShift(*this, "shift", getShift())) ||
-      failed(
-          verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax())))
+SmallVector<int32_t> MulOp::getOutputMultipliers() { return {getMultiplier()}; }
+SmallVector<int32_t> MulOp::getOutputShifts() { return {getShift()}; }
+
+/// The zero points of a binary op's inputs (qnn.add, qnn.mul).
+static LogicalResult verifyInputZeroPoints(Operation *op, int32_t a,
+                                           int32_t b) {
+  if (failed(verifyZeroPoints(op, "a_zero_point", a)))
     return failure();
-  return success();
-}
-
-LogicalResult MulOp::inferReturnTypes(MLIRContext *,
-                                      std::optional<Location> location,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &types) {
-  return inferBroadcast(location, adaptor.getA().getType(),
-                        adaptor.getB().getType(), types);
-}
-
-LogicalResult MulOp::verify() {
-  if (failed(verifyNotFloat32(*this, getRounding())) ||
-      failed(verifyZeroPoints(*this, "a_zero_point", getAZeroPoint())) ||
-      failed(verifyZeroPoints(*this, "b_zero_point", getBZeroPoint())) ||
-      failed(verifyPositive(*this, "multiplier", getMultiplier())) ||
-      failed(verifyShift(*this, "shift", getShift())) ||
-      failed(
-          verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax())))
-    return failure();
-  return success();
+  return verifyZeroPoints(op, "b_zero_point", b);
 }
 
 LogicalResult ConcatOp::inferReturnTypes(MLIRContext *context,
@@ -450,21 +379,21 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *context,
   return success();
 }
 
+SmallVector<int32_t> ConcatOp::getOutputMultipliers() {
+  return llvm::to_vector(getMultipliers());
+}
+SmallVector<int32_t> ConcatOp::getOutputShifts() {
+  return llvm::to_vector(getShifts());
+}
+
 LogicalResult ConcatOp::verify() {
-  if (failed(verifyNotFloat32(*this, getRounding())))
-    return failure();
   size_t inputs = getInputs().size();
   if (getInputZeroPoints().size() != inputs ||
       getMultipliers().size() != inputs || getShifts().size() != inputs)
     return emitOpError() << "needs one input zero point, multiplier and "
                             "shift per input ("
                          << inputs << ")";
-  if (failed(
-          verifyZeroPoints(*this, "input zero point", getInputZeroPoints())) ||
-      failed(verifyPositive(*this, "multiplier", getMultipliers())) ||
-      failed(verifyShift(*this, "shift", getShifts())))
-    return failure();
-  return verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax());
+  return verifyZeroPoints(*this, "input zero point", getInputZeroPoints());
 }
 
 //===----------------------------------------------------------------------===//
@@ -501,11 +430,29 @@ LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *context,
 }
 
 LogicalResult MaxPoolOp::verify() {
-  int64_t spatial = getX().getType().getRank() - 2;
-  if (static_cast<int64_t>(getKernelShape().size()) != spatial)
-    return emitOpError() << "needs " << spatial << " kernel sizes";
-  return verifyWindowAttributes(*this, spatial, getStrides(), getDilations(),
-                                getPads());
+  return verifyConvLike(*this, getX().getType().getRank() - 2);
+}
+
+/// The averaging ops have one multiplier and one shift and divide by the
+/// number of positions they average.
+template <typename OpTy>
+static SmallVector<int32_t> getSingleMultiplier(OpTy op) {
+  return {op.getMultiplier()};
+}
+template <typename OpTy> static SmallVector<int32_t> getSingleShift(OpTy op) {
+  return {op.getShift()};
+}
+
+SmallVector<int32_t> AvgPoolOp::getOutputMultipliers() {
+  return getSingleMultiplier(*this);
+}
+SmallVector<int32_t> AvgPoolOp::getOutputShifts() {
+  return getSingleShift(*this);
+}
+bool AvgPoolOp::dividesByCount() { return true; }
+/// qnn.avg_pool has no dilations: its windows are dense.
+SmallVector<int64_t> AvgPoolOp::getWindowDilations() {
+  return SmallVector<int64_t>(getKernelShape().size(), 1);
 }
 
 LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *context,
@@ -519,19 +466,9 @@ LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *context,
 }
 
 LogicalResult AvgPoolOp::verify() {
-  int64_t spatial = getX().getType().getRank() - 2;
-  SmallVector<int64_t> dilations(spatial, 1);
-  if (static_cast<int64_t>(getKernelShape().size()) != spatial)
-    return emitOpError() << "needs " << spatial << " kernel sizes";
-  if (failed(verifyWindowAttributes(*this, spatial, getStrides(), dilations,
-                                    getPads())) ||
-      failed(
-          verifyZeroPoints(*this, "input_zero_point", getInputZeroPoint())) ||
-      failed(verifyPositive(*this, "multiplier", getMultiplier())) ||
-      failed(verifyShift(*this, "shift", getShift())) ||
-      failed(verifyNotPseudoStochastic(*this, getRounding())))
+  if (failed(verifyConvLike(*this, getX().getType().getRank() - 2)))
     return failure();
-  return verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax());
+  return verifyZeroPoints(*this, "input_zero_point", getInputZeroPoint());
 }
 
 LogicalResult GlobalAvgPoolOp::inferReturnTypes(
@@ -548,14 +485,16 @@ LogicalResult GlobalAvgPoolOp::inferReturnTypes(
   return success();
 }
 
+SmallVector<int32_t> GlobalAvgPoolOp::getOutputMultipliers() {
+  return getSingleMultiplier(*this);
+}
+SmallVector<int32_t> GlobalAvgPoolOp::getOutputShifts() {
+  return getSingleShift(*this);
+}
+bool GlobalAvgPoolOp::dividesByCount() { return true; }
+
 LogicalResult GlobalAvgPoolOp::verify() {
-  if (failed(
-          verifyZeroPoints(*this, "input_zero_point", getInputZeroPoint())) ||
-      failed(verifyPositive(*this, "multiplier", getMultiplier())) ||
-      failed(verifyShift(*this, "shift", getShift())) ||
-      failed(verifyNotPseudoStochastic(*this, getRounding())))
-    return failure();
-  return verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax());
+  return verifyZeroPoints(*this, "input_zero_point", getInputZeroPoint());
 }
 
 //===----------------------------------------------------------------------===//
@@ -596,6 +535,14 @@ LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *context,
   return success();
 }
 
+SmallVector<int32_t> SoftmaxOp::getOutputMultipliers() {
+  return getSingleMultiplier(*this);
+}
+SmallVector<int32_t> SoftmaxOp::getOutputShifts() {
+  return getSingleShift(*this);
+}
+bool SoftmaxOp::dividesByCount() { return true; }
+
 LogicalResult SoftmaxOp::verify() {
   ArrayRef<int32_t> table = getExpTable();
   if (table.size() != 256)
@@ -607,11 +554,7 @@ LogicalResult SoftmaxOp::verify() {
       table[0] == 0)
     return emitOpError("exp_table entries must be non-negative with the "
                        "first, exp(0), positive and the largest");
-  if (failed(verifyPositive(*this, "multiplier", getMultiplier())) ||
-      failed(verifyShift(*this, "shift", getShift())) ||
-      failed(verifyNotPseudoStochastic(*this, getRounding())))
-    return failure();
-  return verifyOutputStage(*this, getOutputZeroPoint(), getMin(), getMax());
+  return success();
 }
 
 LogicalResult ResizeOp::verify() {
@@ -640,8 +583,7 @@ LogicalResult ResizeOp::verify() {
   if (getScales() && static_cast<int64_t>(getScales()->size()) != x.getRank())
     return emitOpError() << "needs one scale per dimension (" << x.getRank()
                          << ")";
-  // The getter returns the attribute's bits unsigned.
-  auto fractionBits = static_cast<int64_t>(getFractionBits());
+  int64_t fractionBits = getFractionBits();
   if (fractionBits < 0 || fractionBits > 15)
     return emitOpError() << "fraction_bits " << fractionBits
                          << " must be in [0, 15]";
