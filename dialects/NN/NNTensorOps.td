@@ -172,12 +172,15 @@ def NN_PadOp : NN_InferredOp<"pad"> {
     `pads` (1-D i64) holds the begin pads then the end pads of each axis in
     `axes` (default: all axes); negative pads crop. `mode` is `constant`
     (fill with `constant_value`, default 0), `reflect`, `edge` or `wrap`.
+    Constant all-zero pads fold away in every mode (PyTorch exports one before
+    AveragePool).
   }];
   let arguments = (ins NN_Tensor:$data, NN_I64Tensor:$pads,
                    NN_OptTensor:$constant_value, NNT_OptIndexTensor:$axes,
                    DefaultValuedAttr<StrAttr, "\"constant\"">:$mode);
   let results = (outs NN_Tensor:$output);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def NN_ExpandOp : NN_InferredOp<"expand"> {

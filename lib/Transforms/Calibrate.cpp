@@ -108,7 +108,7 @@ void CalibratePass::runOnOperation() {
   // The ranges must be those of the layers quantize sees.
   {
     RewritePatternSet patterns(&getContext());
-    nn::populateFoldBatchNormPatterns(patterns);
+    nn::populatePrepareForQuantizePatterns(patterns);
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
   }

@@ -70,7 +70,7 @@ void QuantizePass::runOnOperation() {
 
   {
     RewritePatternSet patterns(&getContext());
-    nn::populateFoldBatchNormPatterns(patterns);
+    nn::populatePrepareForQuantizePatterns(patterns);
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
   }

@@ -20,6 +20,11 @@ namespace whittle::nn {
 /// Conv, ConvTranspose or Gemm with constant weights (--nn-fold-batchnorm).
 void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
 
+/// What whittle-calibrate and whittle-quantize rewrite first (with the greedy
+/// driver, which also runs the folders that remove no-op Pad, Reshape,
+/// Transpose and Identity): BatchNorm folding and inference Dropout removal.
+void populatePrepareForQuantizePatterns(mlir::RewritePatternSet &patterns);
+
 /// The pattern giving nn.quantize_linear results with constant scale and
 /// zero point a `!quant.uniform` element type when all their users accept it
 /// (--nn-materialize-quant-types).

@@ -270,6 +270,14 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
                           });
 }
 
+/// Zero pads leave the data as it is whatever the mode and value.
+OpFoldResult PadOp::fold(FoldAdaptor adaptor) {
+  std::optional<SmallVector<int64_t>> pads = getInts(adaptor.getPads());
+  if (!pads || !llvm::all_of(*pads, [](int64_t pad) { return pad == 0; }))
+    return {};
+  return foldNoOp(getData(), getType());
+}
+
 OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   if (getInputs().size() == 1)
     return foldNoOp(getInputs().front(), getType());

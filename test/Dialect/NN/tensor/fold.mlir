@@ -310,3 +310,24 @@ func.func @resource_constant() -> (tensor<5x8xi64>, tensor<8xi64>) {
     }
   }
 #-}
+
+// -----
+
+// Zero pads are a no-op in every mode (PyTorch's AvgPool2d export has one);
+// nonzero pads stay.
+// CHECK-LABEL: func.func @pad_zero
+// CHECK: %[[P:.*]] = nn.pad %arg0
+// CHECK-SAME: -> tensor<1x2x4x6xf32>
+// CHECK-NOT: nn.pad
+// CHECK: return %arg0, %arg0, %[[P]]
+func.func @pad_zero(%x: tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x6xf32>) {
+  %zeros = nn.constant dense<0> : tensor<8xi64>
+  %n = nn.none
+  %0 = nn.pad %x, %zeros, %n, %n : (tensor<1x2x4x4xf32>, tensor<8xi64>, none, none) -> tensor<1x2x4x4xf32>
+  %zero2 = nn.constant dense<0> : tensor<2xi64>
+  %axes = nn.constant dense<[3]> : tensor<1xi64>
+  %1 = nn.pad %x, %zero2, %n, %axes {mode = "reflect"} : (tensor<1x2x4x4xf32>, tensor<2xi64>, none, tensor<1xi64>) -> tensor<1x2x4x4xf32>
+  %ones = nn.constant dense<1> : tensor<2xi64>
+  %2 = nn.pad %x, %ones, %n, %axes {mode = "edge"} : (tensor<1x2x4x4xf32>, tensor<2xi64>, none, tensor<1xi64>) -> tensor<1x2x4x6xf32>
+  return %0, %1, %2 : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x6xf32>
+}
