@@ -142,7 +142,29 @@ def WhittleQuantize : Pass<"whittle-quantize", "::mlir::ModuleOp"> {
     constant) become `qnn.add` / `qnn.mul`, pools `qnn.max_pool`,
     `qnn.avg_pool`, `qnn.global_avg_pool`, Concat `qnn.concat`, elementwise
     functions of one input `qnn.lut`, Softmax `qnn.softmax` (output scale
-    1/256, zero point -128). Data movement stays as nn ops on i8.
+    1/256, zero point -128). Data movement stays as nn ops on i8; Pad in
+    every mode too, with the input's parameters, constant padding with the
+    pad value quantized at them (0 pads the zero point; saturated to i8).
+    Before quantizing (and calibrating), no-op ops fold away: Pad with zero
+    pads, Reshape/Transpose/Identity that change nothing, inference Dropout.
+
+    Weight scales take what trained models contain (dead channels, weights
+    ~1e-34 with a nonzero bias): a channel's scale `s_w = max|w| / 127` is
+    raised to the floor `2^-31 * s_y / s_x` (below it, a whole i32
+    accumulator moves the output by less than one step: the rescale would
+    be beyond any multiplier or shift) and then, where the bias would not
+    fit, until `|b| / (s_x * s_w) <= 2^30`, leaving half the i32 range to the
+    products so that the accumulator check holds; the dead channel's
+    weights then round to 0 and its output is its bias. Live channels meet
+    both bounds and keep `max|w| / 127`. ONNX Runtime's quantizer
+    (quantize_static, 1.32) differs: its weight scale has no floor but
+    float32's smallest normal (a scale below it becomes 1.0, as an all-zero
+    channel's does here), since it requantizes in float; and it raises a
+    channel's weight scale (`_adjust_weight_scale_for_int32_bias`; QDQ
+    unless `QDQDisableWeightAdjustForInt32Bias`, QOperator for symmetric
+    int8 weights) so that `s_x * s_w >= 1.0001 * |b| / (2^31 - 1)`: the
+    bias may fill the whole i32 range, with no room left for the products.
+    Without the adjustment it clips the bias to i32 with a warning.
 
     `scheme=fixed-point` uses gemmlowp's 31-bit multipliers; `pow2` makes
     every scale a power of two (NITI) so that every rescale is a shift.

@@ -139,6 +139,7 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
       .Case([&](nn::ExpOp) {
         return quantizeLookupTable(op, [](double x) { return std::exp(x); });
       })
+      .Case([&](nn::PadOp pad) { return quantizePad(pad); })
       .Case([&](nn::ErfOp) {
         return quantizeLookupTable(op, [](double x) { return std::erf(x); });
       })
@@ -177,8 +178,8 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
       })
       .Case([&](func::ReturnOp ret) { return quantizeReturn(ret); })
       .Default([&](Operation *) {
-        // Concat matched above; Pad's value would need quantizing.
-        if (nn::isDataMovement(op) && !isa<nn::PadOp>(op))
+        // Concat and Pad matched above.
+        if (nn::isDataMovement(op))
           return quantizeDataMovement(op);
         bool touchesFloats = llvm::any_of(op->getResultTypes(), [](Type t) {
           return isa<FloatType>(getElementTypeOrSelf(t));
