@@ -17,6 +17,7 @@
 #include "whittle/Execution/CompiledModel.h"
 #include "whittle/Execution/Dataset.h"
 #include "whittle/Transforms/Calibration.h"
+#include "whittle/Transforms/EntryFunction.h"
 #include "whittle/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -89,18 +90,17 @@ void CalibratePass::runOnOperation() {
                           "data=PATH (IDX, .pb, .npy or a folder)";
     return signalPassFailure();
   }
-  auto func = module.lookupSymbol<func::FuncOp>("main");
-  if (!func) {
-    module.emitError() << "whittle-calibrate: no function @main to run";
+  func::FuncOp func = getEntryFunction(module, "whittle-calibrate");
+  if (!func)
     return signalPassFailure();
-  }
   if (func.getNumArguments() != 1 ||
       !isFloatTensor(func.getArgumentTypes()[0]) ||
       !cast<RankedTensorType>(func.getArgumentTypes()[0]).hasStaticShape() ||
       cast<RankedTensorType>(func.getArgumentTypes()[0]).getRank() == 0) {
     func.emitError() << "whittle-calibrate needs one float32 input of static "
                         "shape [batch, ...] (import with --batch-size N); "
-                        "@main takes "
+                        "@"
+                     << func.getSymName() << " takes "
                      << func.getFunctionType().getInputs();
     return signalPassFailure();
   }
@@ -147,7 +147,7 @@ void CalibratePass::runOnOperation() {
   // A copy whose results are every activation; the original keeps its
   // weights, which the copy shares through the context.
   OwningOpRef<ModuleOp> copy = module.clone();
-  auto copyFunc = copy->lookupSymbol<func::FuncOp>("main");
+  auto copyFunc = copy->lookupSymbol<func::FuncOp>(func.getSymName());
   SmallVector<Value> copyActivations = collectActivations(copyFunc);
   assert(copyActivations.size() == activations.size());
   for (Operation &op : llvm::make_early_inc_range(copyFunc.getBody().front()))
@@ -159,7 +159,8 @@ void CalibratePass::runOnOperation() {
   copyFunc.removeResAttrsAttr();
   copyFunc.setType(FunctionType::get(&getContext(), copyFunc.getArgumentTypes(),
                                      ValueRange(copyActivations).getTypes()));
-  std::unique_ptr<CompiledModel> model = CompiledModel::compile(*copy);
+  std::unique_ptr<CompiledModel> model =
+      CompiledModel::compile(*copy, func.getSymName());
   if (!model)
     return signalPassFailure();
 
@@ -218,6 +219,8 @@ void CalibratePass::runOnOperation() {
   }
   for (auto &[op, ranges] : opRanges)
     op->setAttr(kRangeAttrName, builder.getDenseF64ArrayAttr(ranges));
+  // The record is a plain dictionary on the module (no qnn op, no ODS
+  // attribute): quantize's SQNR measurement reads `data` and `samples` back.
   module->setAttr(
       kCalibrationAttrName,
       builder.getDictionaryAttr(

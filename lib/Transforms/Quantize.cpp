@@ -14,6 +14,7 @@
 
 #include "whittle/Dialect/NN/Passes.h"
 #include "whittle/Transforms/Calibration.h"
+#include "whittle/Transforms/EntryFunction.h"
 #include "whittle/Transforms/Passes.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -74,9 +75,11 @@ void QuantizePass::runOnOperation() {
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
   }
-  auto func = module.lookupSymbol<func::FuncOp>("main");
-  if (!func || func.getBody().getBlocks().size() != 1)
-    return fail("needs a function @main with one block");
+  func::FuncOp func = getEntryFunction(module, "whittle-quantize");
+  if (!func)
+    return signalPassFailure();
+  if (func.getBody().getBlocks().size() != 1)
+    return fail("needs an entry function with one block");
   Quantizer quantizer(func, parsedScheme, *mode, weights == "per-channel",
                       activations == "symmetric", unsignedAfterRelu);
   if (failed(quantizer.run()))
@@ -97,8 +100,9 @@ void QuantizePass::runOnOperation() {
       }
     if (!data.empty()) {
       SmallVector<std::optional<double>> sqnrs(layers.size());
-      if (failed(measureLayerSQNR(module, quantizer.getLayerOutputs(), data,
-                                  limit, sqnrs)))
+      if (failed(measureLayerSQNR(module, func.getSymName(),
+                                  quantizer.getLayerOutputs(), data, limit,
+                                  sqnrs)))
         return signalPassFailure();
       for (auto [layer, value] : llvm::zip(layers, sqnrs))
         layer.sqnr = value;

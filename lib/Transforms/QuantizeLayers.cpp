@@ -39,9 +39,9 @@ LogicalResult Quantizer::quantizeAddSub(Operation *op, bool subtract) {
   auto b = lookupOrQuantizeConstant(op->getOperand(1), op, false);
   if (failed(b))
     return failure();
-  Clamp clamp;
+  RealBounds bounds;
   Operation *fused;
-  Value output = getFusedOutput(op, clamp, fused);
+  Value output = getFusedOutput(op, bounds, fused);
   auto outParams = getActivationParams(output, op);
   if (failed(outParams))
     return failure();
@@ -81,19 +81,10 @@ LogicalResult Quantizer::quantizeAddSub(Operation *op, bool subtract) {
   layer.shifts = {static_cast<int32_t>(shift)};
 
   builder.setInsertionPoint(fused ? fused : op);
-  auto [lo, hi] = getClampBounds(*outParams, clamp);
-  auto add = qnn::AddOp::create(
-      builder, op->getLoc(),
-      TypeRange{withElementType(output.getType(), builder.getI8Type())},
-      ValueRange{a->value, b->value},
-      {builder.getNamedAttr("a_zero_point",
-                            builder.getI32IntegerAttr(a->params.zeroPoint)),
-       builder.getNamedAttr("b_zero_point",
-                            builder.getI32IntegerAttr(b->params.zeroPoint)),
-       builder.getNamedAttr("a_multiplier", builder.getI32IntegerAttr(ma)),
-       builder.getNamedAttr("b_multiplier", builder.getI32IntegerAttr(mb)),
-       builder.getNamedAttr("shift", builder.getI32IntegerAttr(shift))});
-  setOutputStage(add, getRounding(), outParams->zeroPoint, lo, hi);
+  auto add = qnn::buildAdd(builder, op->getLoc(), operand(*a), operand(*b),
+                           static_cast<int32_t>(ma), static_cast<int32_t>(mb),
+                           static_cast<int32_t>(shift),
+                           getOutputStage(*outParams, bounds));
   record(output, add, *outParams);
   addLayer(std::move(layer), output);
   return success();
@@ -125,9 +116,9 @@ LogicalResult Quantizer::quantizeMulDiv(Operation *op, bool divide) {
   auto b = lookupOrQuantizeConstant(rhs, op, divide);
   if (failed(b))
     return failure();
-  Clamp clamp;
+  RealBounds bounds;
   Operation *fused;
-  Value output = getFusedOutput(op, clamp, fused);
+  Value output = getFusedOutput(op, bounds, fused);
   auto outParams = getActivationParams(output, op);
   if (failed(outParams))
     return failure();
@@ -143,19 +134,8 @@ LogicalResult Quantizer::quantizeMulDiv(Operation *op, bool divide) {
   layer.multipliers = {r->multiplier};
   layer.shifts = {r->shift};
   builder.setInsertionPoint(fused ? fused : op);
-  auto [lo, hi] = getClampBounds(*outParams, clamp);
-  auto mul = qnn::MulOp::create(
-      builder, op->getLoc(),
-      TypeRange{withElementType(output.getType(), builder.getI8Type())},
-      ValueRange{a->value, b->value},
-      {builder.getNamedAttr("a_zero_point",
-                            builder.getI32IntegerAttr(a->params.zeroPoint)),
-       builder.getNamedAttr("b_zero_point",
-                            builder.getI32IntegerAttr(b->params.zeroPoint)),
-       builder.getNamedAttr("multiplier",
-                            builder.getI32IntegerAttr(r->multiplier)),
-       builder.getNamedAttr("shift", builder.getI32IntegerAttr(r->shift))});
-  setOutputStage(mul, getRounding(), outParams->zeroPoint, lo, hi);
+  auto mul = qnn::buildMul(builder, op->getLoc(), operand(*a), operand(*b), *r,
+                           getOutputStage(*outParams, bounds));
   record(output, mul, *outParams);
   addLayer(std::move(layer), output);
   return success();
@@ -165,21 +145,18 @@ LogicalResult Quantizer::quantizeStandaloneClamp(Operation *op) {
   auto x = lookup(op->getOperand(0), op);
   if (failed(x))
     return failure();
-  auto clamp = getActivationClamp(op);
-  if (failed(clamp))
+  auto bounds = getActivationBounds(op);
+  if (failed(bounds))
     return op->emitError() << "whittle-quantize: '" << getLayerName(op)
                            << "' clips at computed bounds; only constant "
                               "bounds can be quantized";
-  // Same scale and zero point: the activation is only a clamp.
-  auto [lo, hi] = getClampBounds(x->params, *clamp);
+  // Same scale and zero point: the activation is only a clamp (of the
+  // integers themselves: output zero point 0, no rescale).
   builder.setInsertionPoint(op);
-  auto requantize = qnn::RequantizeOp::create(
-      builder, op->getLoc(), TypeRange{x->value.getType()},
-      ValueRange{x->value},
-      {builder.getNamedAttr("multiplier", builder.getDenseI32ArrayAttr({1})),
-       builder.getNamedAttr("shift", builder.getDenseI32ArrayAttr({0})),
-       builder.getNamedAttr("min", builder.getI32IntegerAttr(lo)),
-       builder.getNamedAttr("max", builder.getI32IntegerAttr(hi))});
+  qnn::OutputStage clampOnly;
+  clampOnly.clamp = getClamp(x->params, *bounds);
+  auto requantize = qnn::buildRequantize(
+      builder, op->getLoc(), x->value, {Rescale{1, 0}}, /*axis=*/1, clampOnly);
   record(op->getResult(0), requantize, x->params);
   return success();
 }
@@ -204,20 +181,8 @@ LogicalResult Quantizer::quantizeMaxPool(nn::MaxPoolOp op) {
   if (failed(geometry))
     return failure();
   builder.setInsertionPoint(op);
-  auto pool = qnn::MaxPoolOp::create(
-      builder, op.getLoc(),
-      TypeRange{withElementType(op.getY().getType(), builder.getI8Type())},
-      ValueRange{x->value},
-      {builder.getNamedAttr("kernel_shape",
-                            builder.getDenseI64ArrayAttr(op.getKernelShape())),
-       builder.getNamedAttr("strides",
-                            builder.getDenseI64ArrayAttr(geometry->strides)),
-       builder.getNamedAttr("dilations",
-                            builder.getDenseI64ArrayAttr(geometry->dilations)),
-       builder.getNamedAttr("pads",
-                            builder.getDenseI64ArrayAttr(geometry->pads)),
-       builder.getNamedAttr("ceil_mode",
-                            builder.getBoolAttr(op.getCeilMode() != 0))});
+  auto pool = qnn::buildMaxPool(builder, op.getLoc(), x->value, *geometry,
+                                op.getCeilMode() != 0);
   record(op.getY(), pool, x->params);
   return success();
 }
@@ -237,37 +202,20 @@ LogicalResult Quantizer::quantizeAveragePool(nn::AveragePoolOp op) {
     return op.emitError() << "whittle-quantize: '" << getLayerName(op)
                           << "' is a dilated average pool, which qnn.avg_pool "
                              "does not have";
-  Clamp clamp;
+  RealBounds bounds;
   Operation *fused;
-  Value output = getFusedOutput(op, clamp, fused);
+  Value output = getFusedOutput(op, bounds, fused);
   auto outParams = getActivationParams(output, op);
   if (failed(outParams))
     return failure();
   auto r = getRescale(x->params.scale / outParams->scale, op);
   if (failed(r))
     return failure();
-  auto [lo, hi] = getClampBounds(*outParams, clamp);
   builder.setInsertionPoint(fused ? fused : op.getOperation());
-  auto pool = qnn::AvgPoolOp::create(
-      builder, op.getLoc(),
-      TypeRange{withElementType(output.getType(), builder.getI8Type())},
-      ValueRange{x->value},
-      {builder.getNamedAttr("kernel_shape",
-                            builder.getDenseI64ArrayAttr(op.getKernelShape())),
-       builder.getNamedAttr("strides",
-                            builder.getDenseI64ArrayAttr(geometry->strides)),
-       builder.getNamedAttr("pads",
-                            builder.getDenseI64ArrayAttr(geometry->pads)),
-       builder.getNamedAttr("ceil_mode",
-                            builder.getBoolAttr(op.getCeilMode() != 0)),
-       builder.getNamedAttr("count_include_pad",
-                            builder.getBoolAttr(op.getCountIncludePad() != 0)),
-       builder.getNamedAttr("input_zero_point",
-                            builder.getI32IntegerAttr(x->params.zeroPoint)),
-       builder.getNamedAttr("multiplier",
-                            builder.getI32IntegerAttr(r->multiplier)),
-       builder.getNamedAttr("shift", builder.getI32IntegerAttr(r->shift))});
-  setOutputStage(pool, getRounding(false), outParams->zeroPoint, lo, hi);
+  auto pool = qnn::buildAvgPool(
+      builder, op.getLoc(), operand(*x), *geometry, op.getCeilMode() != 0,
+      op.getCountIncludePad() != 0, *r,
+      getOutputStage(*outParams, bounds, /*powerOfTwoDivisor=*/false));
   record(output, pool, *outParams);
   addLayer({getLayerName(op),
             "avg_pool",
@@ -287,27 +235,19 @@ LogicalResult Quantizer::quantizeGlobalAveragePool(nn::GlobalAveragePoolOp op) {
   auto x = lookup(op.getX(), op);
   if (failed(x))
     return failure();
-  Clamp clamp;
+  RealBounds bounds;
   Operation *fused;
-  Value output = getFusedOutput(op, clamp, fused);
+  Value output = getFusedOutput(op, bounds, fused);
   auto outParams = getActivationParams(output, op);
   if (failed(outParams))
     return failure();
   auto r = getRescale(x->params.scale / outParams->scale, op);
   if (failed(r))
     return failure();
-  auto [lo, hi] = getClampBounds(*outParams, clamp);
   builder.setInsertionPoint(fused ? fused : op.getOperation());
-  auto pool = qnn::GlobalAvgPoolOp::create(
-      builder, op.getLoc(),
-      TypeRange{withElementType(output.getType(), builder.getI8Type())},
-      ValueRange{x->value},
-      {builder.getNamedAttr("input_zero_point",
-                            builder.getI32IntegerAttr(x->params.zeroPoint)),
-       builder.getNamedAttr("multiplier",
-                            builder.getI32IntegerAttr(r->multiplier)),
-       builder.getNamedAttr("shift", builder.getI32IntegerAttr(r->shift))});
-  setOutputStage(pool, getRounding(false), outParams->zeroPoint, lo, hi);
+  auto pool = qnn::buildGlobalAvgPool(
+      builder, op.getLoc(), operand(*x), *r,
+      getOutputStage(*outParams, bounds, /*powerOfTwoDivisor=*/false));
   record(output, pool, *outParams);
   addLayer({getLayerName(op),
             "global_avg_pool",
@@ -324,47 +264,32 @@ LogicalResult Quantizer::quantizeGlobalAveragePool(nn::GlobalAveragePoolOp op) {
 }
 
 LogicalResult Quantizer::quantizeConcat(nn::ConcatOp op) {
-  Clamp clamp;
+  RealBounds bounds;
   Operation *fused;
-  Value output = getFusedOutput(op, clamp, fused);
+  Value output = getFusedOutput(op, bounds, fused);
   auto outParams = getActivationParams(output, op);
   if (failed(outParams))
     return failure();
-  SmallVector<Value> inputs;
-  SmallVector<int32_t> zeroPoints, multipliers, shifts;
+  SmallVector<qnn::Operand> inputs;
+  SmallVector<Rescale> rescales;
   for (Value input : op->getOperands()) {
     auto x = lookupOrQuantizeConstant(input, op, false);
     if (failed(x))
       return failure();
-    inputs.push_back(x->value);
-    zeroPoints.push_back(x->params.zeroPoint);
+    inputs.push_back(operand(*x));
     if (x->params.scale == outParams->scale) {
-      multipliers.push_back(1);
-      shifts.push_back(0);
+      rescales.push_back(Rescale{1, 0});
       continue;
     }
     auto r = getRescale(x->params.scale / outParams->scale, op);
     if (failed(r))
       return failure();
-    multipliers.push_back(r->multiplier);
-    shifts.push_back(r->shift);
+    rescales.push_back(*r);
   }
-  auto rank = cast<RankedTensorType>(output.getType()).getRank();
-  int64_t axis = static_cast<int64_t>(op.getAxis());
-  if (axis < 0)
-    axis += rank;
-  auto [lo, hi] = getClampBounds(*outParams, clamp);
   builder.setInsertionPoint(fused ? fused : op.getOperation());
-  auto concat = qnn::ConcatOp::create(
-      builder, op.getLoc(),
-      TypeRange{withElementType(output.getType(), builder.getI8Type())}, inputs,
-      {builder.getNamedAttr("axis", builder.getI64IntegerAttr(axis)),
-       builder.getNamedAttr("input_zero_points",
-                            builder.getDenseI32ArrayAttr(zeroPoints)),
-       builder.getNamedAttr("multipliers",
-                            builder.getDenseI32ArrayAttr(multipliers)),
-       builder.getNamedAttr("shifts", builder.getDenseI32ArrayAttr(shifts))});
-  setOutputStage(concat, getRounding(), outParams->zeroPoint, lo, hi);
+  auto concat = qnn::buildConcat(builder, op.getLoc(), inputs, rescales,
+                                 static_cast<int64_t>(op.getAxis()),
+                                 getOutputStage(*outParams, bounds));
   record(output, concat, *outParams);
   return success();
 }
@@ -373,65 +298,24 @@ LogicalResult Quantizer::quantizeConcat(nn::ConcatOp op) {
 // Nonlinearities
 //===----------------------------------------------------------------------===//
 
-LogicalResult
-Quantizer::quantizeLookupTable(Operation *op,
-                               llvm::function_ref<double(double)> f) {
+LogicalResult Quantizer::quantizeLookupTable(Operation *op,
+                                             nn::ScalarFunction f) {
   auto x = lookup(op->getOperand(0), op);
   if (failed(x))
     return failure();
-  Clamp clamp;
+  RealBounds bounds;
   Operation *fused;
-  Value output = getFusedOutput(op, clamp, fused);
+  Value output = getFusedOutput(op, bounds, fused);
   auto outParams = getActivationParams(output, op);
   if (failed(outParams))
     return failure();
   // Every input integer's real value through f (and the fused clamp), in
   // double, rounded once to the output grid.
-/// Pad in every mode stays nn.pad, on i8 with the input's parameters:
-/// reflect, edge and wrap copy input elements, and constant padding fills
-/// with the pad value quantized at those parameters (0, the default, is the
-/// zero point), saturated to i8 as the calibrated range may not hold it (a
-/// -inf pad stays the smallest value).
-LogicalResult Quantizer::quantizePad(nn::PadOp op) {
-  auto x = lookup(op.getData(), op);
-  if (failed(x))
-    return failure();
-  double value = 0.0;
-  Value given = op.getConstantValue();
-  if (op.getMode() == "constant" && given && !nn::isNone(given)) {
-    ElementsAttr elements = nn::getConstantElements(given);
-    auto values = elements ? nn::readAsDoubles(elements) : std::nullopt;
-    if (!values)
-      return op.emitError() << "whittle-quantize: '" << getLayerName(op)
-                            << "' pads with a computed value; only a "
-                               "constant pad value can be quantized";
-    if (!values->empty())
-      value = values->front();
-  }
-  builder.setInsertionPoint(op);
-  Value padValue = given;
-  if (op.getMode() == "constant" || (given && !nn::isNone(given))) {
-    double q = std::isnan(value)
-                   ? x->params.zeroPoint
-                   : std::clamp(std::round(value / x->params.scale) +
-                                    x->params.zeroPoint,
-                                -128.0, 127.0);
-    padValue = createConstant(op.getLoc(),
-                              RankedTensorType::get({}, builder.getI8Type()),
-                              {static_cast<int64_t>(q)}, "pad_value");
-  }
-  auto pad = nn::PadOp::create(
-      builder, op.getLoc(), withElementType(op.getType(), builder.getI8Type()),
-      x->value, op.getPads(), padValue, op.getAxes(), op.getModeAttr());
-  record(op.getOutput(), pad, x->params);
-  return success();
-}
-
   bool halfAway = rounding == qnn::RoundingMode::half_away;
   SmallVector<int8_t> table;
   for (int i = -128; i <= 127; ++i) {
     double real = f(x->params.scale * (i - x->params.zeroPoint));
-    real = std::clamp(real, clamp.lo, clamp.hi);
+    real = std::clamp(real, bounds.lo, bounds.hi);
     double q = real / outParams->scale;
     q = halfAway ? std::round(q) : std::nearbyint(q);
     if (std::isnan(q))
@@ -442,10 +326,7 @@ LogicalResult Quantizer::quantizePad(nn::PadOp op) {
         std::clamp(q + outParams->zeroPoint, -128.0, 127.0)));
   }
   builder.setInsertionPoint(fused ? fused : op);
-  auto lut = qnn::LookupTableOp::create(
-      builder, op->getLoc(), TypeRange{x->value.getType()},
-      ValueRange{x->value},
-      {builder.getNamedAttr("table", builder.getDenseI8ArrayAttr(table))});
+  auto lut = qnn::buildLookupTable(builder, op->getLoc(), x->value, table);
   record(output, lut, *outParams);
   LayerReport layer;
   layer.name = getLayerName(op);
@@ -460,38 +341,27 @@ LogicalResult Quantizer::quantizeSoftmax(nn::SoftmaxOp op) {
   auto x = lookup(op.getInput(), op);
   if (failed(x))
     return failure();
+  // Softmax is in [0, 1]: scale 1/256 with zero point -128 covers it with
+  // every level (1.0 saturates to 255/256).
+  QParams outParams{1.0 / 256.0, -128};
+  // y = e * 256 / sum: multiplier 1 and shift -8 are exact in both schemes.
+  Rescale rescale{1, -8};
+  builder.setInsertionPoint(op);
   int64_t rank = cast<RankedTensorType>(op.getType()).getRank();
   int64_t axis = static_cast<int64_t>(op.getAxis());
   if (axis < 0)
     axis += rank;
-  // Softmax is in [0, 1]: scale 1/256 with zero point -128 covers it with
-  // every level (1.0 saturates to 255/256).
-  QParams outParams{1.0 / 256.0, -128};
-  SmallVector<int32_t> expTable = qnn::getSoftmaxExpTable(x->params.scale);
-  // y = e * 256 / sum: multiplier 1 and shift -8 are exact in both schemes.
-  int32_t multiplier = 1, shift = -8;
-  builder.setInsertionPoint(op);
-  auto softmax = qnn::SoftmaxOp::create(
-      builder, op.getLoc(),
-      TypeRange{withElementType(op.getType(), builder.getI8Type())},
-      ValueRange{x->value},
-      {builder.getNamedAttr("axis", builder.getI64IntegerAttr(axis)),
-       builder.getNamedAttr("exp_table",
-                            builder.getDenseI32ArrayAttr(expTable)),
-       builder.getNamedAttr("multiplier",
-                            builder.getI32IntegerAttr(multiplier)),
-       builder.getNamedAttr("shift", builder.getI32IntegerAttr(shift)),
-       builder.getNamedAttr("rounding", getRounding(false)),
-       builder.getNamedAttr("output_zero_point",
-                            builder.getI32IntegerAttr(outParams.zeroPoint))});
+  auto softmax = qnn::buildSoftmax(
+      builder, op.getLoc(), x->value, x->params.scale, axis, rescale,
+      getOutputStage(outParams, {}, /*powerOfTwoDivisor=*/false));
   record(op.getResult(), softmax, outParams);
   LayerReport layer;
   layer.name = getLayerName(op);
   layer.kind = "softmax";
   layer.input = {x->params.scale, x->params.zeroPoint};
   layer.output = {outParams.scale, outParams.zeroPoint};
-  layer.multipliers = {multiplier};
-  layer.shifts = {shift};
+  layer.multipliers = {rescale.multiplier};
+  layer.shifts = {rescale.shift};
   addLayer(std::move(layer), op.getResult());
   return success();
 }
@@ -526,7 +396,7 @@ LogicalResult Quantizer::quantizeResize(nn::ResizeOp op) {
   builder.setInsertionPoint(op);
   std::string reason;
   FailureOr<qnn::ResizeOp> resize =
-      qnn::buildResize(builder, op, x->value, getRounding().getValue(), reason);
+      qnn::buildResize(builder, op, x->value, getRounding(), reason);
   if (failed(resize))
     return op.emitError() << "whittle-quantize: cannot quantize '"
                           << getLayerName(op) << "' (nn.resize): " << reason;
@@ -545,13 +415,9 @@ LogicalResult Quantizer::quantizeReturn(func::ReturnOp op) {
     auto x = lookup(operand, op);
     if (failed(x))
       return failure();
-    results.push_back(qnn::DequantizeOp::create(
-        builder, op.getLoc(), TypeRange{operand.getType()},
-        ValueRange{x->value},
-        {builder.getNamedAttr(
-             "scale", builder.getDenseF32ArrayAttr({float(x->params.scale)})),
-         builder.getNamedAttr("zero_point", builder.getDenseI32ArrayAttr(
-                                                {x->params.zeroPoint}))}));
+    results.push_back(qnn::buildDequantize(builder, op.getLoc(), x->value,
+                                           {float(x->params.scale)},
+                                           {x->params.zeroPoint}, /*axis=*/1));
   }
   op->setOperands(results);
   return success();

@@ -60,9 +60,9 @@ LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
   if (failed(geometry))
     return failure();
 
-  Clamp clamp;
+  RealBounds bounds;
   Operation *fused;
-  Value output = getFusedOutput(op, clamp, fused);
+  Value output = getFusedOutput(op, bounds, fused);
   auto outParams = getActivationParams(output, op);
   if (failed(outParams))
     return failure();
@@ -72,8 +72,7 @@ LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
   for (int64_t i = 0, e = wType.getNumElements(); i < e; ++i)
     channelOf.push_back(i / perChannelCount);
   QuantizedWeights qw = quantizeWeights(
-      *weights, channelOf, channels, perChannel, scheme == Scheme::PowerOfTwo,
-      {bias, x->params.scale, outParams->scale});
+      *weights, channelOf, channels, perChannel, scheme == Scheme::PowerOfTwo);
   bool biasOverflow;
   SmallVector<int32_t> qBias =
       quantizeBias(bias, x->params.scale, qw.scales, biasOverflow);
@@ -92,16 +91,15 @@ LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
                               channels, layer)))
     return failure();
 
-  SmallVector<int32_t> multipliers, shifts;
+  SmallVector<Rescale> rescales;
   for (int64_t c = 0; c < (perChannel ? channels : 1); ++c) {
     auto r = getRescale(x->params.scale * qw.scales[c] / outParams->scale, op);
     if (failed(r))
       return failure();
-    multipliers.push_back(r->multiplier);
-    shifts.push_back(r->shift);
+    rescales.push_back(*r);
+    layer.multipliers.push_back(r->multiplier);
+    layer.shifts.push_back(r->shift);
   }
-  layer.multipliers = multipliers;
-  layer.shifts = shifts;
 
   builder.setInsertionPoint(fused ? fused : op.getOperation());
   Location loc = op.getLoc();
@@ -112,31 +110,12 @@ LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
   Value b = createConstant(
       loc, RankedTensorType::get({channels}, builder.getI32Type()), bInts,
       "qbias");
-  auto accType = withElementType(op.getType(), builder.getI32Type());
-  auto conv = qnn::ConvOp::create(
-      builder, loc, TypeRange{accType}, ValueRange{x->value, w, b},
-      {builder.getNamedAttr("strides",
-                            builder.getDenseI64ArrayAttr(geometry->strides)),
-       builder.getNamedAttr("dilations",
-                            builder.getDenseI64ArrayAttr(geometry->dilations)),
-       builder.getNamedAttr("pads",
-                            builder.getDenseI64ArrayAttr(geometry->pads)),
-       builder.getNamedAttr("group", builder.getI64IntegerAttr(op.getGroup())),
-       builder.getNamedAttr("input_zero_point",
-                            builder.getI32IntegerAttr(x->params.zeroPoint)),
-       builder.getNamedAttr("weight_zero_point",
-                            builder.getDenseI32ArrayAttr({0}))});
+  qnn::RequantizeOp requantize = qnn::buildRequantizedConv(
+      builder, loc, operand(*x), w, /*weightZeroPoints=*/{0}, b, *geometry,
+      op.getGroup(), rescales, getOutputStage(*outParams, bounds));
   // The weights keep their zeros; the pattern tells the back ends so.
-  transferSparsityPattern(op, conv, /*weightOperand=*/1);
-  auto [lo, hi] = getClampBounds(*outParams, clamp);
-  auto requantize = qnn::RequantizeOp::create(
-      builder, loc, TypeRange{withElementType(accType, builder.getI8Type())},
-      ValueRange{conv},
-      {builder.getNamedAttr("multiplier",
-                            builder.getDenseI32ArrayAttr(multipliers)),
-       builder.getNamedAttr("shift", builder.getDenseI32ArrayAttr(shifts)),
-       builder.getNamedAttr("axis", builder.getI64IntegerAttr(1))});
-  setOutputStage(requantize, getRounding(), outParams->zeroPoint, lo, hi);
+  transferSparsityPattern(op, requantize.getX().getDefiningOp(),
+                          /*weightOperand=*/1);
   record(output, requantize, *outParams);
   addLayer(std::move(layer), output);
   return success();
@@ -182,9 +161,9 @@ LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
       bias[j] = beta * (*values)[values->size() == 1 ? 0 : j];
   }
 
-  Clamp clamp;
+  RealBounds bounds;
   Operation *fused;
-  Value output = getFusedOutput(op, clamp, fused);
+  Value output = getFusedOutput(op, bounds, fused);
   auto outParams = getActivationParams(output, op);
   if (failed(outParams))
     return failure();
@@ -192,9 +171,8 @@ LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
   SmallVector<int64_t> channelOf;
   for (int64_t i = 0; i < k * n; ++i)
     channelOf.push_back(i % n);
-  QuantizedWeights qw = quantizeWeights(
-      weights, channelOf, n, perChannel, scheme == Scheme::PowerOfTwo,
-      {bias, a->params.scale, outParams->scale});
+  QuantizedWeights qw = quantizeWeights(weights, channelOf, n, perChannel,
+                                        scheme == Scheme::PowerOfTwo);
   bool biasOverflow;
   SmallVector<int32_t> qBias =
       quantizeBias(bias, a->params.scale, qw.scales, biasOverflow);
@@ -211,16 +189,15 @@ LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
   if (failed(checkAccumulator(op, a->params, qw.values, channelOf, qBias, n,
                               layer)))
     return failure();
-  SmallVector<int32_t> multipliers, shifts;
+  SmallVector<Rescale> rescales;
   for (int64_t c = 0; c < (perChannel ? n : 1); ++c) {
     auto r = getRescale(a->params.scale * qw.scales[c] / outParams->scale, op);
     if (failed(r))
       return failure();
-    multipliers.push_back(r->multiplier);
-    shifts.push_back(r->shift);
+    rescales.push_back(*r);
+    layer.multipliers.push_back(r->multiplier);
+    layer.shifts.push_back(r->shift);
   }
-  layer.multipliers = multipliers;
-  layer.shifts = shifts;
 
   builder.setInsertionPoint(fused ? fused : op);
   Location loc = op->getLoc();
@@ -228,35 +205,20 @@ LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
   Value w =
       createConstant(loc, RankedTensorType::get({k, n}, builder.getI8Type()),
                      wInts, "qweight");
-  SmallVector<Value> operands{a->value, w};
+  Value qBiasValue;
   if (hasBias) {
     SmallVector<int64_t> bInts(qBias.begin(), qBias.end());
-    operands.push_back(createConstant(
-        loc, RankedTensorType::get({n}, builder.getI32Type()), bInts, "qbias"));
+    qBiasValue = createConstant(
+        loc, RankedTensorType::get({n}, builder.getI32Type()), bInts, "qbias");
   }
-  auto accType =
-      withElementType(op->getResult(0).getType(), builder.getI32Type());
-  auto matmul = qnn::MatMulOp::create(
-      builder, loc, TypeRange{accType}, operands,
-      {builder.getNamedAttr("a_zero_point",
-                            builder.getI32IntegerAttr(a->params.zeroPoint)),
-       builder.getNamedAttr("b_zero_point",
-                            builder.getDenseI32ArrayAttr({0}))});
+  qnn::RequantizeOp requantize = qnn::buildRequantizedMatMul(
+      builder, loc, operand(*a), w, /*weightZeroPoints=*/{0}, qBiasValue,
+      rescales, getOutputStage(*outParams, bounds));
   // The weight is now [K, N] whatever the Gemm's transB was.
   if (std::optional<SparsityPattern> pattern = getSparsityPattern(op)) {
     pattern->layout = WeightLayout{/*operand=*/1, /*outAxis=*/1, /*inAxis=*/0};
-    setSparsityPattern(matmul, *pattern);
+    setSparsityPattern(requantize.getX().getDefiningOp(), *pattern);
   }
-  auto [lo, hi] = getClampBounds(*outParams, clamp);
-  auto requantize = qnn::RequantizeOp::create(
-      builder, loc, TypeRange{withElementType(accType, builder.getI8Type())},
-      ValueRange{matmul},
-      {builder.getNamedAttr("multiplier",
-                            builder.getDenseI32ArrayAttr(multipliers)),
-       builder.getNamedAttr("shift", builder.getDenseI32ArrayAttr(shifts)),
-       builder.getNamedAttr("axis",
-                            builder.getI64IntegerAttr(accType.getRank() - 1))});
-  setOutputStage(requantize, getRounding(), outParams->zeroPoint, lo, hi);
   record(output, requantize, *outParams);
   addLayer(std::move(layer), output);
   return success();

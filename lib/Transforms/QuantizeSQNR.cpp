@@ -12,7 +12,7 @@
 
 #include "whittle/Transforms/QuantizeSQNR.h"
 
-#include "whittle/Dialect/QNN/QNNOps.h"
+#include "whittle/Dialect/QNN/QNNBuilders.h"
 #include "whittle/Execution/CompiledModel.h"
 #include "whittle/Execution/Dataset.h"
 
@@ -28,9 +28,11 @@
 using namespace mlir;
 using namespace whittle;
 
-LogicalResult whittle::measureLayerSQNR(
-    ModuleOp module, ArrayRef<QuantizedLayerOutput> layers, StringRef data,
-    int64_t limit, MutableArrayRef<std::optional<double>> sqnr) {
+LogicalResult
+whittle::measureLayerSQNR(ModuleOp module, StringRef entry,
+                          ArrayRef<QuantizedLayerOutput> layers, StringRef data,
+                          int64_t limit,
+                          MutableArrayRef<std::optional<double>> sqnr) {
   assert(sqnr.size() == layers.size() && "one SQNR per layer");
   if (layers.empty())
     return success();
@@ -42,11 +44,13 @@ LogicalResult whittle::measureLayerSQNR(
 
   IRMapping mapping;
   OwningOpRef<ModuleOp> copy = cast<ModuleOp>(module->clone(mapping));
-  auto func = copy->lookupSymbol<func::FuncOp>("main");
+  auto func = copy->lookupSymbol<func::FuncOp>(entry);
   auto inputType = dyn_cast<RankedTensorType>(func.getArgumentTypes()[0]);
   if (func.getNumArguments() != 1 || !inputType ||
       !inputType.hasStaticShape() || inputType.getRank() == 0)
-    return fail("@main must take one input of static shape [batch, ...]");
+    return fail("@" + entry +
+                " must take one input of static shape [batch, "
+                "...]");
   int64_t modelBatch = inputType.getDimSize(0);
 
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
@@ -56,14 +60,9 @@ LogicalResult whittle::measureLayerSQNR(
     results.push_back(mapping.lookup(layer.floatValue));
   for (const QuantizedLayerOutput &layer : layers) {
     Value quantized = mapping.lookup(layer.quantizedValue);
-    auto type = cast<RankedTensorType>(quantized.getType());
-    results.push_back(qnn::DequantizeOp::create(
-        builder, ret.getLoc(), TypeRange{type.clone(builder.getF32Type())},
-        ValueRange{quantized},
-        {builder.getNamedAttr(
-             "scale", builder.getDenseF32ArrayAttr({float(layer.scale)})),
-         builder.getNamedAttr(
-             "zero_point", builder.getDenseI32ArrayAttr({layer.zeroPoint}))}));
+    results.push_back(qnn::buildDequantize(builder, ret.getLoc(), quantized,
+                                           {float(layer.scale)},
+                                           {layer.zeroPoint}, /*axis=*/1));
   }
   auto newReturn = func::ReturnOp::create(builder, ret.getLoc(), results);
   ret.erase();
@@ -105,7 +104,7 @@ LogicalResult whittle::measureLayerSQNR(
                 " but the model takes float32 " +
                 formatShape(inputType.getShape()));
 
-  std::unique_ptr<CompiledModel> model = CompiledModel::compile(*copy);
+  std::unique_ptr<CompiledModel> model = CompiledModel::compile(*copy, entry);
   if (!model)
     return fail("the model with every layer's output exposed did not "
                 "compile");

@@ -93,32 +93,29 @@ FailureOr<Rescale> Quantizer::getRescale(double real, Operation *op) const {
   return Rescale{fixed->multiplier, fixed->shift};
 }
 
-std::pair<int32_t, int32_t> Quantizer::getClampBounds(QParams params,
-                                                      Clamp clamp) const {
+qnn::Clamp Quantizer::getClamp(QParams params, RealBounds bounds) const {
   auto toQ = [&](double real) {
     if (!std::isfinite(real))
       return real < 0 ? -128.0 : 127.0;
     return std::clamp(std::round(real / params.scale) + params.zeroPoint,
                       -128.0, 127.0);
   };
-  return {static_cast<int32_t>(toQ(clamp.lo)),
-          static_cast<int32_t>(toQ(clamp.hi))};
+  return {static_cast<int32_t>(toQ(bounds.lo)),
+          static_cast<int32_t>(toQ(bounds.hi))};
 }
 
-void Quantizer::setOutputStage(Operation *op, qnn::RoundingModeAttr rounding,
-                               int32_t zeroPoint, int32_t lo, int32_t hi) {
-  op->setAttr("rounding", rounding);
-  op->setAttr("output_zero_point", builder.getI32IntegerAttr(zeroPoint));
-  op->setAttr("min", builder.getI32IntegerAttr(lo));
-  op->setAttr("max", builder.getI32IntegerAttr(hi));
-}
-
-qnn::RoundingModeAttr Quantizer::getRounding(bool powerOfTwoDivisor) const {
+qnn::RoundingMode Quantizer::getRounding(bool powerOfTwoDivisor) const {
   qnn::RoundingMode mode = rounding;
   // Averages divide by window sizes: NITI's rounding needs a power of two.
   if (!powerOfTwoDivisor && mode == qnn::RoundingMode::pseudo_stochastic)
     mode = qnn::RoundingMode::nearest_even;
-  return qnn::RoundingModeAttr::get(builder.getContext(), mode);
+  return mode;
+}
+
+qnn::OutputStage Quantizer::getOutputStage(QParams params, RealBounds bounds,
+                                           bool powerOfTwoDivisor) const {
+  return {getRounding(powerOfTwoDivisor), params.zeroPoint,
+          getClamp(params, bounds)};
 }
 
 FailureOr<QValue> Quantizer::lookupOrQuantizeConstant(Value floatValue,
@@ -166,36 +163,17 @@ FailureOr<QValue> Quantizer::lookupOrQuantizeConstant(Value floatValue,
 QuantizedWeights quantize::quantizeWeights(ArrayRef<double> weights,
                                            ArrayRef<int64_t> channelOf,
                                            int64_t channels, bool perChannel,
-                                           bool powerOfTwo,
-                                           const WeightScaleBounds &bounds) {
+                                           bool powerOfTwo) {
   SmallVector<double> absMax(channels, 0.0);
   for (auto [w, c] : llvm::zip(weights, channelOf))
     absMax[c] = std::max(absMax[c], std::fabs(w));
-  // Dead channels (weights ~1e-34 after training) would get scales whose
-  // rescale is beyond any multiplier or shift and whose bias is beyond i32.
-  double floor = std::ldexp(bounds.outputScale / bounds.inputScale, -31);
   if (!perChannel) {
     double all = *llvm::max_element(absMax);
     absMax.assign(channels, all);
   }
-  SmallVector<double> scales;
-  for (int64_t c = 0; c < channels; ++c) {
-    double scale = absMax[c] > 0 ? absMax[c] / 127.0 : 1.0;
-    scale = std::max(scale, floor);
-    if (!bounds.bias.empty() && std::isfinite(bounds.bias[c]))
-      scale = std::max(scale, std::fabs(bounds.bias[c]) /
-                                  (bounds.inputScale * std::ldexp(1.0, 30)));
-    scales.push_back(scale);
-  }
-  if (!perChannel) {
-    // One scale for all: the largest, which every channel's bias allows.
-    double all = 0.0;
-    for (double scale : scales)
-      all = std::max(all, scale);
-    scales.assign(channels, all);
-  }
   QuantizedWeights q;
-  for (double scale : scales) {
+  for (double a : absMax) {
+    double scale = a > 0 ? a / 127.0 : 1.0;
     if (powerOfTwo)
       scale = std::exp2(std::ceil(std::log2(scale)));
     q.scales.push_back(scale);

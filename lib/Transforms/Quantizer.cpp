@@ -51,13 +51,13 @@ Value Quantizer::createConstant(Location loc, RankedTensorType type,
   return nn::ConstantOp::create(builder, loc, type, elements);
 }
 
-FailureOr<Clamp> Quantizer::getActivationClamp(Operation *op) {
+FailureOr<RealBounds> Quantizer::getActivationBounds(Operation *op) {
   if (isa<nn::ReluOp>(op))
-    return Clamp{0.0, INFINITY};
+    return RealBounds{0.0, INFINITY};
   auto clip = dyn_cast<nn::ClipOp>(op);
   if (!clip)
     return failure();
-  Clamp clamp;
+  RealBounds clamp;
   auto bound = [&](Value v, double &out) {
     if (!v || nn::isNone(v))
       return true;
@@ -75,7 +75,7 @@ FailureOr<Clamp> Quantizer::getActivationClamp(Operation *op) {
   return clamp;
 }
 
-Value Quantizer::getFusedOutput(Operation *op, Clamp &clamp,
+Value Quantizer::getFusedOutput(Operation *op, RealBounds &bounds,
                                 Operation *&fused) {
   fused = nullptr;
   Value result = op->getResult(0);
@@ -84,10 +84,10 @@ Value Quantizer::getFusedOutput(Operation *op, Clamp &clamp,
   Operation *user = *result.getUsers().begin();
   if (user->getOperand(0) != result)
     return result;
-  auto activation = getActivationClamp(user);
+  auto activation = getActivationBounds(user);
   if (failed(activation))
     return result;
-  clamp = *activation;
+  bounds = *activation;
   fused = user;
   fusedOps.insert(user);
   return user->getResult(0);
@@ -129,48 +129,11 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
         return quantizeGlobalAveragePool(pool);
       })
       .Case([&](nn::ConcatOp concat) { return quantizeConcat(concat); })
-      .Case([&](nn::SigmoidOp) {
-        return quantizeLookupTable(
-            op, [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
-      })
-      .Case([&](nn::TanhOp) {
-        return quantizeLookupTable(op, [](double x) { return std::tanh(x); });
-      })
-      .Case([&](nn::ExpOp) {
-        return quantizeLookupTable(op, [](double x) { return std::exp(x); });
-      })
-      .Case([&](nn::PadOp pad) { return quantizePad(pad); })
-      .Case([&](nn::ErfOp) {
-        return quantizeLookupTable(op, [](double x) { return std::erf(x); });
-      })
-      .Case([&](nn::GeluOp gelu) {
-        if (gelu.getApproximate() == "tanh")
-          return quantizeLookupTable(op, [](double x) {
-            return 0.5 * x *
-                   (1.0 + std::tanh(0.7978845608028654 * // sqrt(2 / pi)
-                                    (x + 0.044715 * x * x * x)));
-          });
-        return quantizeLookupTable(op, [](double x) {
-          return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
-        });
-      })
-      .Case([&](nn::HardSigmoidOp hard) {
-        double alpha = hard.getAlpha().convertToDouble(),
-               beta = hard.getBeta().convertToDouble();
-        return quantizeLookupTable(op, [=](double x) {
-          return std::clamp(alpha * x + beta, 0.0, 1.0);
-        });
-      })
-      .Case([&](nn::HardSwishOp) {
-        return quantizeLookupTable(op, [](double x) {
-          return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0);
-        });
-      })
-      .Case([&](nn::LeakyReluOp leaky) {
-        double alpha = leaky.getAlpha().convertToDouble();
-        return quantizeLookupTable(
-            op, [=](double x) { return x >= 0 ? x : alpha * x; });
-      })
+      .Case<nn::SigmoidOp, nn::TanhOp, nn::ExpOp, nn::ErfOp, nn::GeluOp,
+            nn::HardSigmoidOp, nn::HardSwishOp, nn::LeakyReluOp>(
+          [&](Operation *) {
+            return quantizeLookupTable(op, *nn::getScalarFunction(op));
+          })
       .Case([&](nn::SoftmaxOp softmax) { return quantizeSoftmax(softmax); })
       .Case([&](nn::ResizeOp resize) {
         return nn::isDataMovement(resize) ? quantizeDataMovement(resize)
@@ -178,8 +141,8 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
       })
       .Case([&](func::ReturnOp ret) { return quantizeReturn(ret); })
       .Default([&](Operation *) {
-        // Concat and Pad matched above.
-        if (nn::isDataMovement(op))
+        // Concat matched above; Pad's value would need quantizing.
+        if (nn::isDataMovement(op) && !isa<nn::PadOp>(op))
           return quantizeDataMovement(op);
         bool touchesFloats = llvm::any_of(op->getResultTypes(), [](Type t) {
           return isa<FloatType>(getElementTypeOrSelf(t));
@@ -211,17 +174,15 @@ LogicalResult Quantizer::run() {
     auto params = getActivationParams(argument, func);
     if (failed(params))
       return failure();
-    SmallVector<NamedAttribute> attrs{
-        builder.getNamedAttr(
-            "scale", builder.getDenseF32ArrayAttr({float(params->scale)})),
-        builder.getNamedAttr(
-            "zero_point", builder.getDenseI32ArrayAttr({params->zeroPoint}))};
-    if (rounding == qnn::RoundingMode::half_away)
-      attrs.push_back(builder.getNamedAttr("rounding", getRounding()));
-    auto quantize = qnn::QuantizeOp::create(
-        builder, func.getLoc(),
-        TypeRange{withElementType(argument.getType(), builder.getI8Type())},
-        ValueRange{argument}, attrs);
+    // The input rounds half away from zero only in that mode; the other
+    // modes round inputs to nearest even.
+    qnn::RoundingMode inputRounding = rounding == qnn::RoundingMode::half_away
+                                          ? qnn::RoundingMode::half_away
+                                          : qnn::RoundingMode::nearest_even;
+    auto quantize =
+        qnn::buildQuantize(builder, func.getLoc(), argument,
+                           {float(params->scale)}, {params->zeroPoint},
+                           /*axis=*/1, inputRounding);
     // The quantize op rounds the float to the recorded scale: that scale
     // must be exactly the float32 one everybody else uses.
     params->scale = float(params->scale);

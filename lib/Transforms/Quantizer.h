@@ -16,8 +16,10 @@
 #ifndef WHITTLE_LIB_TRANSFORMS_QUANTIZER_H
 #define WHITTLE_LIB_TRANSFORMS_QUANTIZER_H
 
+#include "whittle/Dialect/NN/LayerName.h"
 #include "whittle/Dialect/NN/NNOps.h"
-#include "whittle/Dialect/QNN/QNNOps.h"
+#include "whittle/Dialect/NN/NNScalarFunctions.h"
+#include "whittle/Dialect/QNN/QNNBuilders.h"
 #include "whittle/Transforms/QuantizeReport.h"
 #include "whittle/Transforms/QuantizeSQNR.h"
 
@@ -34,39 +36,17 @@ using namespace mlir;
 
 enum class Scheme { FixedPoint, PowerOfTwo };
 
-/// Real value = scale * (q - zeroPoint).
-struct QParams {
-  double scale = 1.0;
-  int32_t zeroPoint = 0;
-};
+using qnn::QParams;
+using qnn::QValue;
+using qnn::Rescale;
 
-struct QValue {
-  Value value;
-  QParams params;
-};
-
-/// The clamp a fused activation puts on the output stage, in real values.
-struct Clamp {
+/// The bounds a fused Relu or Clip puts on a layer's output, in real
+/// values; getOutputStage turns them into the output stage's qnn::Clamp.
+struct RealBounds {
   double lo = -INFINITY, hi = INFINITY;
 };
 
-struct Rescale {
-  int32_t multiplier;
-  int32_t shift;
-};
-
-inline std::string getLayerName(Operation *op) {
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(op->getLoc()))
-    for (Location loc : fused.getLocations())
-      if (auto name = dyn_cast<NameLoc>(loc))
-        return name.getName().str();
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << op->getName() << " at " << op->getLoc();
-  return text;
-}
+inline std::string getLayerName(Operation *op) { return nn::describeLayer(op); }
 
 class Quantizer {
 public:
@@ -92,22 +72,22 @@ private:
   QParams getParamsForRange(double lo, double hi) const;
   double roundScale(double scale) const;
   FailureOr<Rescale> getRescale(double real, Operation *op) const;
-  std::pair<int32_t, int32_t> getClampBounds(QParams params, Clamp clamp) const;
-  qnn::RoundingModeAttr getRounding(bool powerOfTwoDivisor = true) const;
-  /// The output stage every rescaling qnn op ends with: rounding, output
-  /// zero point and clamp.
-  void setOutputStage(Operation *op, qnn::RoundingModeAttr rounding,
-                      int32_t zeroPoint, int32_t lo, int32_t hi);
+  qnn::Clamp getClamp(QParams params, RealBounds bounds) const;
+  qnn::RoundingMode getRounding(bool powerOfTwoDivisor = true) const;
+  /// The output stage of a layer whose output has `params`, with the bounds
+  /// of a fused activation; averages and softmax divide by counts that need
+  /// not be powers of two (`powerOfTwoDivisor` false).
+  qnn::OutputStage getOutputStage(QParams params, RealBounds bounds = {},
+                                  bool powerOfTwoDivisor = true) const;
 
   // Lookups and fusion.
   FailureOr<QValue> lookup(Value floatValue, Operation *user);
   FailureOr<QValue> lookupOrQuantizeConstant(Value floatValue, Operation *user,
                                              bool reciprocal);
-  LogicalResult quantizePad(nn::PadOp op);
   /// The op's result, or the result of the Relu/Clip that is its only use
   /// (then `clamp` is set and `fused` is that op).
-  Value getFusedOutput(Operation *op, Clamp &clamp, Operation *&fused);
-  FailureOr<Clamp> getActivationClamp(Operation *op);
+  Value getFusedOutput(Operation *op, RealBounds &bounds, Operation *&fused);
+  FailureOr<RealBounds> getActivationBounds(Operation *op);
 
   // Rewrites of each kind of op.
   LogicalResult quantizeConv(nn::ConvOp op);
@@ -120,8 +100,7 @@ private:
   LogicalResult quantizeAveragePool(nn::AveragePoolOp op);
   LogicalResult quantizeGlobalAveragePool(nn::GlobalAveragePoolOp op);
   LogicalResult quantizeConcat(nn::ConcatOp op);
-  LogicalResult quantizeLookupTable(Operation *op,
-                                    llvm::function_ref<double(double)> f);
+  LogicalResult quantizeLookupTable(Operation *op, nn::ScalarFunction f);
   LogicalResult quantizeSoftmax(nn::SoftmaxOp op);
   LogicalResult quantizeDataMovement(Operation *op);
   LogicalResult quantizeResize(nn::ResizeOp op);
@@ -139,6 +118,9 @@ private:
   RankedTensorType withElementType(Type type, Type element) const {
     return cast<RankedTensorType>(type).clone(element);
   }
+  static qnn::Operand operand(const QValue &value) {
+    return {value.value, value.params.zeroPoint};
+  }
   Value createConstant(Location loc, RankedTensorType type,
                        ArrayRef<int64_t> values, StringRef nameHint);
   void record(Value floatValue, Value value, QParams params) {
@@ -154,21 +136,6 @@ private:
   }
 
   func::FuncOp func;
-/// What a product's weight scales must leave room for: its float bias (one
-/// per output channel, empty without one) at scale `inputScale * s_w`, and
-/// its rescale `inputScale * s_w / outputScale`.
-struct WeightScaleBounds {
-  ArrayRef<double> bias;
-  double inputScale;
-  double outputScale;
-};
-
-/// The weights at their channels' scales: `max|w| / 127`, then raised to the
-/// floor `2^-31 * outputScale / inputScale` (below it, a whole i32
-/// accumulator moves the output by less than one step: a dead channel), then
-/// raised until the bias is at most 2^30 (half the i32 range, the other half
-/// for the products), then (pow2) rounded up to a power of two. Live
-/// channels meet both bounds already and keep `max|w| / 127`.
   OpBuilder builder;
   Scheme scheme;
   qnn::RoundingMode rounding;
@@ -188,8 +155,7 @@ struct QuantizedWeights {
 
 QuantizedWeights quantizeWeights(ArrayRef<double> weights,
                                  ArrayRef<int64_t> channelOf, int64_t channels,
-                                 bool perChannel, bool powerOfTwo,
-                                 const WeightScaleBounds &bounds);
+                                 bool perChannel, bool powerOfTwo);
 
 /// The bias at scale `inputScale * weightScales[c]`; `overflow` when a value
 /// does not fit in i32 (then saturated).

@@ -30,14 +30,15 @@ struct QuantizedLayerOutput {
 };
 
 /// Runs the samples of `data` (at most `limit`, all when negative) through
-/// a copy of `module` whose @main returns every float output and the
+/// a copy of `module` whose entry function `entry` returns every float
+/// output and the
 /// dequantized twin of each layer, and sets `sqnr[i]` to
 /// 10 log10(sum y^2 / sum (y - dequantize(q))^2) of layer i (+inf when
 /// exact). `module` holds both the float ops and their qnn twins (the float
 /// ops are still alive) and is not changed. Failures are diagnosed on
 /// `module`.
 mlir::LogicalResult
-measureLayerSQNR(mlir::ModuleOp module,
+measureLayerSQNR(mlir::ModuleOp module, llvm::StringRef entry,
                  llvm::ArrayRef<QuantizedLayerOutput> layers,
                  llvm::StringRef data, int64_t limit,
                  llvm::MutableArrayRef<std::optional<double>> sqnr);

@@ -27,17 +27,17 @@
 #include "whittle/Conversion/NNToQNN/NNToQNN.h"
 #include "whittle/Dialect/NN/NNOpKinds.h"
 #include "whittle/Dialect/NN/NNOps.h"
+#include "whittle/Dialect/NN/NNScalarFunctions.h"
 #include "whittle/Dialect/NN/NNShapes.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 #include "whittle/Dialect/QNN/QNNArithmetic.h"
-#include "whittle/Dialect/QNN/QNNOps.h"
+#include "whittle/Dialect/QNN/QNNBuilders.h"
 #include "whittle/Dialect/QNN/QNNResize.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 #include <cmath>
-#include <functional>
 
 namespace whittle {
 #define GEN_PASS_DEF_NNTOQNN
@@ -53,9 +53,11 @@ namespace {
 // Quantization parameters
 //===----------------------------------------------------------------------===//
 
-/// Constant scales and zero points of one quantized tensor, zero points in
-/// the signed (i8) form.
-struct Params {
+/// Constant scales and zero points of one quantized tensor as the ONNX model
+/// stores them (float32, per tensor or per channel along `axis`), zero
+/// points in the signed (i8) form. The ops are built from them through
+/// qnn's builders (QNNBuilders.h), as --whittle-quantize builds its own.
+struct ONNXParams {
   SmallVector<float> scales;
   SmallVector<int32_t> zeroPoints;
   int64_t axis = 1;
@@ -63,18 +65,13 @@ struct Params {
   bool isPerTensor() const { return scales.size() == 1; }
   float scale() const { return scales.front(); }
   int32_t zeroPoint() const { return zeroPoints.front(); }
-  bool operator==(const Params &other) const {
+  bool operator==(const ONNXParams &other) const {
     return scales == other.scales && zeroPoints == other.zeroPoints &&
            (isPerTensor() || axis == other.axis);
   }
 };
 
-/// The output clamp of a rescale, in i8.
-struct Clamp {
-  int32_t min = -128;
-  int32_t max = 127;
-  bool isFull() const { return min == -128 && max == 127; }
-};
+using qnn::Clamp;
 
 /// ONNX TensorProto data types, for nn.cast's `to`.
 constexpr int64_t kOnnxUInt8 = 2, kOnnxInt8 = 3, kOnnxInt32 = 6;
@@ -98,8 +95,9 @@ bool isConstantOrNone(Value value) {
 
 /// Reads constant scales (f32) and zero points (`none` meaning 0) of a tensor
 /// whose element type is `dataType`; a uint8 zero point becomes `z - 128`.
-std::optional<Params> readParams(Value scale, Value zeroPoint, Type dataType,
-                                 int64_t axis, int64_t rank) {
+std::optional<ONNXParams> readParams(Value scale, Value zeroPoint,
+                                     Type dataType, int64_t axis,
+                                     int64_t rank) {
   if (!getElementType(scale).isF32())
     return std::nullopt;
   ElementsAttr scaleAttr = nn::getConstantElements(scale);
@@ -108,7 +106,7 @@ std::optional<Params> readParams(Value scale, Value zeroPoint, Type dataType,
   std::optional<SmallVector<double>> scales = nn::readAsDoubles(scaleAttr);
   if (!scales || scales->empty())
     return std::nullopt;
-  Params params;
+  ONNXParams params;
   for (double s : *scales)
     params.scales.push_back(static_cast<float>(s));
   int32_t offset = dataType.isUnsignedInteger(8) ? 128 : 0;
@@ -142,6 +140,22 @@ int32_t quantizeScalar(float value, float scale, int32_t zeroPoint) {
   return static_cast<int32_t>(std::clamp(q, -128.0, 127.0));
 }
 
+/// The 31-bit fixed-point rescale of the real ratio `real`.
+std::optional<qnn::Rescale> getRescale(double real) {
+  std::optional<qnn::FixedPointMultiplier> fixed =
+      qnn::getFixedPointMultiplier(real);
+  if (!fixed)
+    return std::nullopt;
+  return qnn::Rescale{fixed->multiplier, fixed->shift};
+}
+
+/// The output stage of a rescale to `y` clamped by `clamp`.
+qnn::OutputStage
+getOutputStage(const ONNXParams &y, Clamp clamp,
+               qnn::RoundingMode rounding = qnn::RoundingMode::nearest_even) {
+  return {rounding, y.zeroPoint(), clamp};
+}
+
 std::optional<float> getScalarFloat(Value value) {
   ElementsAttr attr = nn::getConstantElements(value);
   if (!attr)
@@ -153,55 +167,33 @@ std::optional<float> getScalarFloat(Value value) {
 }
 
 /// The elementwise function of one float that `op` computes, if it is one
-/// whose quantized form is a lookup table.
-std::optional<std::function<float(float)>> getUnaryFunction(Operation *op) {
-  if (isa<nn::ReluOp>(op))
-    return [](float x) { return std::max(x, 0.0f); };
-  if (auto clip = dyn_cast<nn::ClipOp>(op)) {
-    float lo = -INFINITY, hi = INFINITY;
-    if (!nn::isNone(clip.getMin())) {
-      std::optional<float> v = getScalarFloat(clip.getMin());
-      if (!v)
-        return std::nullopt;
-      lo = *v;
-    }
-    if (!nn::isNone(clip.getMax())) {
-      std::optional<float> v = getScalarFloat(clip.getMax());
-      if (!v)
-        return std::nullopt;
-      hi = *v;
-    }
-    return [lo, hi](float x) { return std::min(std::max(x, lo), hi); };
+/// whose quantized form is a lookup table: the activations between
+/// DequantizeLinear and QuantizeLinear that ONNX Runtime's quantizer leaves
+/// in float.
+std::optional<nn::ScalarFunction> getUnaryFunction(Operation *op) {
+  using Kind = nn::ScalarFunction::Kind;
+  std::optional<nn::ScalarFunction> f = nn::getScalarFunction(op);
+  if (!f)
+    return std::nullopt;
+  switch (f->getKind()) {
+  case Kind::Identity:
+  case Kind::Relu:
+  case Kind::Clip:
+  case Kind::LeakyRelu:
+  case Kind::Sigmoid:
+  case Kind::Tanh:
+  case Kind::HardSigmoid:
+  case Kind::HardSwish:
+  case Kind::Exp:
+    return f;
+  default:
+    return std::nullopt;
   }
-  if (auto leaky = dyn_cast<nn::LeakyReluOp>(op)) {
-    float alpha = leaky.getAlpha().convertToFloat();
-    return [alpha](float x) { return x >= 0 ? x : alpha * x; };
-  }
-  if (isa<nn::SigmoidOp>(op))
-    return [](float x) { return 1.0f / (1.0f + std::exp(-x)); };
-  if (isa<nn::TanhOp>(op))
-    return [](float x) { return std::tanh(x); };
-  if (auto hard = dyn_cast<nn::HardSigmoidOp>(op)) {
-    float alpha = hard.getAlpha().convertToFloat();
-    float beta = hard.getBeta().convertToFloat();
-    return [alpha, beta](float x) {
-      return std::max(0.0f, std::min(1.0f, alpha * x + beta));
-    };
-  }
-  if (isa<nn::HardSwishOp>(op))
-    return [](float x) {
-      return x * std::max(0.0f, std::min(1.0f, x / 6.0f + 0.5f));
-    };
-  if (isa<nn::ExpOp>(op))
-    return [](float x) { return std::exp(x); };
-  if (isa<nn::IdentityOp>(op))
-    return [](float x) { return x; };
-  return std::nullopt;
 }
 
 /// A 256-entry table of `quantize(f(dequantize(q)))` for every i8 `q`.
-SmallVector<int8_t> buildTable(const std::function<float(float)> &f,
-                               const Params &x, const Params &y) {
+SmallVector<int8_t> buildTable(const nn::ScalarFunction &f, const ONNXParams &x,
+                               const ONNXParams &y) {
   SmallVector<int8_t> table;
   for (int32_t q = -128; q <= 127; ++q) {
     float real = static_cast<float>(q - x.zeroPoint()) * x.scale();
@@ -233,8 +225,13 @@ bool isFloatData(Value value) {
 /// An 8-bit operand in its i8 form with its parameters.
 struct QOperand {
   Value value;
-  Params params;
+  ONNXParams params;
 };
+
+/// A per-tensor operand as qnn's builders take it.
+qnn::Operand operand(const QOperand &q) {
+  return {q.value, q.params.zeroPoint()};
+}
 
 class Converter {
 public:
@@ -254,28 +251,28 @@ private:
 
   // Builders shared by the QDQ and QOperator forms.
   Value buildRequantize(Location loc, Value acc, ArrayRef<double> reals,
-                        int64_t axis, const Params &y, Clamp clamp);
+                        int64_t axis, const ONNXParams &y, Clamp clamp);
   Value buildConv(Location loc, const QOperand &x, const QOperand &w,
-                  Value bias, Operation *convLike, const Params &y,
+                  Value bias, Operation *convLike, const ONNXParams &y,
                   Clamp clamp);
   Value buildMatMul(Location loc, const QOperand &a, const QOperand &bOp,
-                    Value bias, double alpha, const Params &y, Clamp clamp);
+                    Value bias, double alpha, const ONNXParams &y, Clamp clamp);
   Value buildAdd(Location loc, const QOperand &a, const QOperand &bOp,
-                 const Params &y, Clamp clamp, bool isMul);
+                 const ONNXParams &y, Clamp clamp, bool isMul);
   Value buildAvgPool(Location loc, const QOperand &x, Operation *pool,
-                     const Params &y, Clamp clamp);
+                     const ONNXParams &y, Clamp clamp);
   Value buildConcat(Location loc, ArrayRef<QOperand> inputs, int64_t axis,
-                    const Params &y, Clamp clamp);
+                    const ONNXParams &y, Clamp clamp);
   Value buildSoftmax(Location loc, const QOperand &x, int64_t axis,
-                     const Params &y, Clamp clamp);
+                     const ONNXParams &y, Clamp clamp);
   Value buildReshape(Location loc, Value value, ArrayRef<int64_t> shape);
-  Value requantizeByTable(Location loc, Value value, const Params &x,
-                          const Params &y);
+  Value requantizeByTable(Location loc, Value value, const ONNXParams &x,
+                          const ONNXParams &y);
 
   // QDQ.
-  std::optional<Clamp> getActivationClamp(Operation *op, const Params &y);
-  Value fuse(Value x, const Params &y, Clamp clamp);
-  Value fuseGemm(nn::GemmOp gemm, const Params &y, Clamp clamp);
+  std::optional<Clamp> getActivationClamp(Operation *op, const ONNXParams &y);
+  Value fuse(Value x, const ONNXParams &y, Clamp clamp);
+  Value fuseGemm(nn::GemmOp gemm, const ONNXParams &y, Clamp clamp);
   void visitQuantize(nn::QuantizeLinearOp op);
   void visitDequantize(nn::DequantizeLinearOp op);
 
@@ -363,7 +360,7 @@ std::optional<QOperand> Converter::getOperand(Value data, Value scale,
   Value value = getSigned(data);
   if (!value)
     return std::nullopt;
-  std::optional<Params> params =
+  std::optional<ONNXParams> params =
       readParams(scale, zeroPoint, getElementType(data), axis,
                  cast<ShapedType>(data.getType()).getRank());
   if (!params)
@@ -391,7 +388,7 @@ FailureOr<Value> Converter::getBias(Value value, ArrayRef<double> expected) {
   if (!dq || !getElementType(dq.getX()).isSignlessInteger(32) ||
       cast<ShapedType>(dq.getX().getType()).getRank() != 1)
     return failure();
-  std::optional<Params> params =
+  std::optional<ONNXParams> params =
       readParams(dq.getXScale(), dq.getXZeroPoint(), getElementType(dq.getX()),
                  dq.getAxis(), 1);
   if (!params)
@@ -409,25 +406,20 @@ FailureOr<Value> Converter::getBias(Value value, ArrayRef<double> expected) {
 
 Value Converter::buildRequantize(Location loc, Value acc,
                                  ArrayRef<double> reals, int64_t axis,
-                                 const Params &y, Clamp clamp) {
-  SmallVector<int32_t> multipliers, shifts;
+                                 const ONNXParams &y, Clamp clamp) {
+  SmallVector<qnn::Rescale> rescales;
   for (double real : reals) {
-    std::optional<qnn::FixedPointMultiplier> fixed =
-        qnn::getFixedPointMultiplier(real);
-    if (!fixed)
+    std::optional<qnn::Rescale> rescale = getRescale(real);
+    if (!rescale)
       return {};
-    multipliers.push_back(fixed->multiplier);
-    shifts.push_back(fixed->shift);
+    rescales.push_back(*rescale);
   }
   // The ratios are float32 numbers, which the multipliers hold exactly:
   // float32 rounding then gives `round(float(acc) * ratio)` as ONNX's
   // float32 definition (and ONNX Runtime) evaluates it.
-  return qnn::RequantizeOp::create(
-      b, loc, acc, b.getDenseI32ArrayAttr(multipliers),
-      b.getDenseI32ArrayAttr(shifts), b.getI64IntegerAttr(axis),
-      qnn::RoundingModeAttr::get(b.getContext(), qnn::RoundingMode::float32),
-      b.getI32IntegerAttr(y.zeroPoint()), b.getI32IntegerAttr(clamp.min),
-      b.getI32IntegerAttr(clamp.max));
+  return qnn::buildRequantize(
+      b, loc, acc, rescales, axis,
+      getOutputStage(y, clamp, qnn::RoundingMode::float32));
 }
 
 /// Explicit strides, dilations and pads of a Conv, QLinearConv or
@@ -458,7 +450,7 @@ static int64_t getConvGroup(Operation *op) {
 }
 
 Value Converter::buildConv(Location loc, const QOperand &x, const QOperand &w,
-                           Value bias, Operation *convLike, const Params &y,
+                           Value bias, Operation *convLike, const ONNXParams &y,
                            Clamp clamp) {
   int64_t channels = cast<ShapedType>(w.value.getType()).getDimSize(0);
   if (!x.params.isPerTensor() || !y.isPerTensor() ||
@@ -469,13 +461,9 @@ Value Converter::buildConv(Location loc, const QOperand &x, const QOperand &w,
   FailureOr<nn::WindowGeometry> geometry = getConvGeometry(convLike);
   if (failed(geometry))
     return {};
-  Value acc = qnn::ConvOp::create(b, convLike->getLoc(), x.value, w.value, bias,
-                                  b.getDenseI64ArrayAttr(geometry->strides),
-                                  b.getDenseI64ArrayAttr(geometry->dilations),
-                                  b.getDenseI64ArrayAttr(geometry->pads),
-                                  b.getI64IntegerAttr(getConvGroup(convLike)),
-                                  b.getI32IntegerAttr(x.params.zeroPoint()),
-                                  b.getDenseI32ArrayAttr(w.params.zeroPoints));
+  Value acc = qnn::buildConv(b, convLike->getLoc(), operand(x), w.value,
+                             w.params.zeroPoints, bias, *geometry,
+                             getConvGroup(convLike));
   SmallVector<double> reals;
   for (float ws : w.params.scales)
     reals.push_back(ratio(x.params.scale(), ws, y.scale()));
@@ -485,7 +473,7 @@ Value Converter::buildConv(Location loc, const QOperand &x, const QOperand &w,
 /// `a` x `bOp` with `bOp`'s parameters per tensor or per column.
 Value Converter::buildMatMul(Location loc, const QOperand &a,
                              const QOperand &bOp, Value bias, double alpha,
-                             const Params &y, Clamp clamp) {
+                             const ONNXParams &y, Clamp clamp) {
   auto bType = cast<RankedTensorType>(bOp.value.getType());
   if (!a.params.isPerTensor() || !y.isPerTensor() || bType.getRank() < 2 ||
       (!bOp.params.isPerTensor() &&
@@ -495,10 +483,8 @@ Value Converter::buildMatMul(Location loc, const QOperand &a,
     return {};
   if (cast<ShapedType>(a.value.getType()).getRank() < 2)
     return {};
-  Value acc =
-      qnn::MatMulOp::create(b, loc, a.value, bOp.value, bias,
-                            b.getI32IntegerAttr(a.params.zeroPoint()),
-                            b.getDenseI32ArrayAttr(bOp.params.zeroPoints));
+  Value acc = qnn::buildMatMul(b, loc, operand(a), bOp.value,
+                               bOp.params.zeroPoints, bias);
   SmallVector<double> reals;
   for (float bs : bOp.params.scales)
     reals.push_back(static_cast<double>(
@@ -509,24 +495,16 @@ Value Converter::buildMatMul(Location loc, const QOperand &a,
 }
 
 Value Converter::buildAdd(Location loc, const QOperand &a, const QOperand &bOp,
-                          const Params &y, Clamp clamp, bool isMul) {
+                          const ONNXParams &y, Clamp clamp, bool isMul) {
   if (!a.params.isPerTensor() || !bOp.params.isPerTensor() || !y.isPerTensor())
     return {};
-  auto rounding = qnn::RoundingModeAttr::get(b.getContext(),
-                                             qnn::RoundingMode::nearest_even);
   if (isMul) {
-    std::optional<qnn::FixedPointMultiplier> fixed =
-        qnn::getFixedPointMultiplier(
-            ratio(a.params.scale(), bOp.params.scale(), y.scale()));
-    if (!fixed)
+    std::optional<qnn::Rescale> rescale =
+        getRescale(ratio(a.params.scale(), bOp.params.scale(), y.scale()));
+    if (!rescale)
       return {};
-    return qnn::MulOp::create(
-        b, loc, a.value, bOp.value, b.getI32IntegerAttr(a.params.zeroPoint()),
-        b.getI32IntegerAttr(bOp.params.zeroPoint()),
-        b.getI32IntegerAttr(fixed->multiplier),
-        b.getI32IntegerAttr(fixed->shift), rounding,
-        b.getI32IntegerAttr(y.zeroPoint()), b.getI32IntegerAttr(clamp.min),
-        b.getI32IntegerAttr(clamp.max));
+    return qnn::buildMul(b, loc, operand(a), operand(bOp), *rescale,
+                         getOutputStage(y, clamp));
   }
   // Both ratios share one shift; the larger gets a 31-bit multiplier.
   double ra = static_cast<float>(a.params.scale() / y.scale());
@@ -543,26 +521,20 @@ Value Converter::buildAdd(Location loc, const QOperand &a, const QOperand &bOp,
     ma = std::llround(std::ldexp(ra, shift));
     mb = std::llround(std::ldexp(rb, shift));
   }
-  return qnn::AddOp::create(
-      b, loc, a.value, bOp.value, b.getI32IntegerAttr(a.params.zeroPoint()),
-      b.getI32IntegerAttr(bOp.params.zeroPoint()),
-      b.getI32IntegerAttr(static_cast<int32_t>(ma)),
-      b.getI32IntegerAttr(static_cast<int32_t>(mb)), b.getI32IntegerAttr(shift),
-      rounding, b.getI32IntegerAttr(y.zeroPoint()),
-      b.getI32IntegerAttr(clamp.min), b.getI32IntegerAttr(clamp.max));
+  return qnn::buildAdd(b, loc, operand(a), operand(bOp),
+                       static_cast<int32_t>(ma), static_cast<int32_t>(mb),
+                       shift, getOutputStage(y, clamp));
 }
 
 /// AveragePool or GlobalAveragePool (`pool`, nn or com.microsoft form).
 Value Converter::buildAvgPool(Location loc, const QOperand &x, Operation *pool,
-                              const Params &y, Clamp clamp) {
+                              const ONNXParams &y, Clamp clamp) {
   if (!x.params.isPerTensor() || !y.isPerTensor())
     return {};
-  std::optional<qnn::FixedPointMultiplier> fixed =
-      qnn::getFixedPointMultiplier(ratio(x.params.scale(), 1.0f, y.scale()));
-  if (!fixed)
+  std::optional<qnn::Rescale> rescale =
+      getRescale(ratio(x.params.scale(), 1.0f, y.scale()));
+  if (!rescale)
     return {};
-  auto rounding = qnn::RoundingModeAttr::get(b.getContext(),
-                                             qnn::RoundingMode::nearest_even);
   if (auto channelsLast = pool->getAttrOfType<IntegerAttr>("channels_last"))
     if (channelsLast.getInt() != 0)
       return {};
@@ -570,12 +542,8 @@ Value Converter::buildAvgPool(Location loc, const QOperand &x, Operation *pool,
   if (!type.hasStaticShape() || type.getRank() < 3)
     return {};
   if (!pool->hasAttr("kernel_shape"))
-    return qnn::GlobalAvgPoolOp::create(
-        b, loc, x.value, b.getI32IntegerAttr(x.params.zeroPoint()),
-        b.getI32IntegerAttr(fixed->multiplier),
-        b.getI32IntegerAttr(fixed->shift), rounding,
-        b.getI32IntegerAttr(y.zeroPoint()), b.getI32IntegerAttr(clamp.min),
-        b.getI32IntegerAttr(clamp.max));
+    return qnn::buildGlobalAvgPool(b, loc, operand(x), *rescale,
+                                   getOutputStage(y, clamp));
   auto kernel = pool->getAttrOfType<DenseI64ArrayAttr>("kernel_shape");
   auto optional = [&](StringRef name) -> std::optional<ArrayRef<int64_t>> {
     if (auto attr = pool->getAttrOfType<DenseI64ArrayAttr>(name))
@@ -595,51 +563,34 @@ Value Converter::buildAvgPool(Location loc, const QOperand &x, Operation *pool,
       ceilMode && ceilMode.getInt() != 0);
   if (failed(geometry))
     return {};
-  return qnn::AvgPoolOp::create(
-      b, loc, x.value, b.getDenseI64ArrayAttr(geometry->kernel),
-      b.getDenseI64ArrayAttr(geometry->strides),
-      b.getDenseI64ArrayAttr(geometry->pads),
-      b.getBoolAttr(ceilMode && ceilMode.getInt() != 0),
-      b.getBoolAttr(includePad && includePad.getInt() != 0),
-      b.getI32IntegerAttr(x.params.zeroPoint()),
-      b.getI32IntegerAttr(fixed->multiplier), b.getI32IntegerAttr(fixed->shift),
-      rounding, b.getI32IntegerAttr(y.zeroPoint()),
-      b.getI32IntegerAttr(clamp.min), b.getI32IntegerAttr(clamp.max));
+  return qnn::buildAvgPool(b, loc, operand(x), *geometry,
+                           ceilMode && ceilMode.getInt() != 0,
+                           includePad && includePad.getInt() != 0, *rescale,
+                           getOutputStage(y, clamp));
 }
 
 Value Converter::buildConcat(Location loc, ArrayRef<QOperand> inputs,
-                             int64_t axis, const Params &y, Clamp clamp) {
+                             int64_t axis, const ONNXParams &y, Clamp clamp) {
   if (!y.isPerTensor())
     return {};
-  SmallVector<Value> values;
-  SmallVector<int32_t> zeroPoints, multipliers, shifts;
+  SmallVector<qnn::Operand> operands;
+  SmallVector<qnn::Rescale> rescales;
   for (const QOperand &input : inputs) {
     if (!input.params.isPerTensor())
       return {};
-    values.push_back(input.value);
-    zeroPoints.push_back(input.params.zeroPoint());
+    operands.push_back(operand(input));
     if (input.params == y) {
-      multipliers.push_back(1);
-      shifts.push_back(0);
+      rescales.push_back(qnn::Rescale{1, 0});
       continue;
     }
-    std::optional<qnn::FixedPointMultiplier> fixed =
-        qnn::getFixedPointMultiplier(
-            ratio(input.params.scale(), 1.0f, y.scale()));
-    if (!fixed)
+    std::optional<qnn::Rescale> rescale =
+        getRescale(ratio(input.params.scale(), 1.0f, y.scale()));
+    if (!rescale)
       return {};
-    multipliers.push_back(fixed->multiplier);
-    shifts.push_back(fixed->shift);
+    rescales.push_back(*rescale);
   }
-  int64_t rank = cast<ShapedType>(values.front().getType()).getRank();
-  return qnn::ConcatOp::create(
-      b, loc, values, b.getI64IntegerAttr(axis < 0 ? axis + rank : axis),
-      b.getDenseI32ArrayAttr(zeroPoints), b.getDenseI32ArrayAttr(multipliers),
-      b.getDenseI32ArrayAttr(shifts),
-      qnn::RoundingModeAttr::get(b.getContext(),
-                                 qnn::RoundingMode::nearest_even),
-      b.getI32IntegerAttr(y.zeroPoint()), b.getI32IntegerAttr(clamp.min),
-      b.getI32IntegerAttr(clamp.max));
+  return qnn::buildConcat(b, loc, operands, rescales, axis,
+                          getOutputStage(y, clamp));
 }
 
 //===----------------------------------------------------------------------===//
@@ -648,13 +599,12 @@ Value Converter::buildConcat(Location loc, ArrayRef<QOperand> inputs,
 
 /// `value` (i8 with per-tensor parameters `x`) in `y`'s parameters: itself
 /// when they agree, else a 256-entry table.
-Value Converter::requantizeByTable(Location loc, Value value, const Params &x,
-                                   const Params &y) {
+Value Converter::requantizeByTable(Location loc, Value value,
+                                   const ONNXParams &x, const ONNXParams &y) {
   if (x == y)
     return value;
-  return qnn::LookupTableOp::create(
-      b, loc, value,
-      b.getDenseI8ArrayAttr(buildTable([](float v) { return v; }, x, y)));
+  nn::ScalarFunction identity(nn::ScalarFunction::Kind::Identity);
+  return qnn::buildLookupTable(b, loc, value, buildTable(identity, x, y));
 }
 
 /// `value` reshaped to the static `shape` (nn.reshape, which reads its
@@ -673,28 +623,21 @@ Value Converter::buildReshape(Location loc, Value value,
 /// exact `1 / y_scale` (ONNX Runtime's QLinearSoftmax uses floor(1 /
 /// y_scale), a step lower when that is not an integer in float32).
 Value Converter::buildSoftmax(Location loc, const QOperand &x, int64_t axis,
-                              const Params &y, Clamp clamp) {
+                              const ONNXParams &y, Clamp clamp) {
   if (!x.params.isPerTensor() || !y.isPerTensor())
     return {};
-  std::optional<qnn::FixedPointMultiplier> fixed =
-      qnn::getFixedPointMultiplier(1.0 / static_cast<double>(y.scale()));
-  if (!fixed)
+  std::optional<qnn::Rescale> rescale =
+      getRescale(1.0 / static_cast<double>(y.scale()));
+  if (!rescale)
     return {};
-  auto type = cast<RankedTensorType>(x.value.getType());
-  return qnn::SoftmaxOp::create(
-      b, loc, type, x.value, b.getI64IntegerAttr(axis),
-      b.getDenseI32ArrayAttr(qnn::getSoftmaxExpTable(x.params.scale())),
-      b.getI32IntegerAttr(fixed->multiplier), b.getI32IntegerAttr(fixed->shift),
-      qnn::RoundingModeAttr::get(b.getContext(),
-                                 qnn::RoundingMode::nearest_even),
-      b.getI32IntegerAttr(y.zeroPoint()), b.getI32IntegerAttr(clamp.min),
-      b.getI32IntegerAttr(clamp.max));
+  return qnn::buildSoftmax(b, loc, x.value, x.params.scale(), axis, *rescale,
+                           getOutputStage(y, clamp));
 }
 
 /// The clamp a Relu or Clip before a QuantizeLinear becomes: exact, since
 /// rounding is monotone and maps 0 to 0.
 std::optional<Clamp> Converter::getActivationClamp(Operation *op,
-                                                   const Params &y) {
+                                                   const ONNXParams &y) {
   if (isa<nn::ReluOp>(op))
     return Clamp{std::max(-128, y.zeroPoint()), 127};
   auto clip = dyn_cast<nn::ClipOp>(op);
@@ -718,7 +661,7 @@ std::optional<Clamp> Converter::getActivationClamp(Operation *op,
   return clamp;
 }
 
-Value Converter::fuseGemm(nn::GemmOp gemm, const Params &y, Clamp clamp) {
+Value Converter::fuseGemm(nn::GemmOp gemm, const ONNXParams &y, Clamp clamp) {
   if (gemm.getTransA() != 0 || gemm.getBeta().convertToFloat() != 1.0f)
     return {};
   std::optional<QOperand> a = getDequantized(gemm.getA());
@@ -753,7 +696,7 @@ Value Converter::fuseGemm(nn::GemmOp gemm, const Params &y, Clamp clamp) {
 
 /// The qnn form of `quantize(x)` with `y`'s parameters, where `x` is computed
 /// by a float op on dequantized 8-bit tensors; null if there is none.
-Value Converter::fuse(Value x, const Params &y, Clamp clamp) {
+Value Converter::fuse(Value x, const ONNXParams &y, Clamp clamp) {
   Operation *def = x.getDefiningOp();
   if (!def)
     return {};
@@ -858,19 +801,15 @@ Value Converter::fuse(Value x, const Params &y, Clamp clamp) {
         pool.getAutoPad(), pool.getCeilMode() != 0);
     if (failed(geometry))
       return {};
-    return qnn::MaxPoolOp::create(b, loc, in->value,
-                                  b.getDenseI64ArrayAttr(geometry->kernel),
-                                  b.getDenseI64ArrayAttr(geometry->strides),
-                                  b.getDenseI64ArrayAttr(geometry->dilations),
-                                  b.getDenseI64ArrayAttr(geometry->pads),
-                                  b.getBoolAttr(pool.getCeilMode() != 0));
+    return qnn::buildMaxPool(b, loc, in->value, *geometry,
+                             pool.getCeilMode() != 0);
   }
   // Elementwise functions of one value, and a bare DequantizeLinear ->
   // QuantizeLinear (a change of scale), become lookup tables.
-  std::optional<std::function<float(float)>> f;
+  std::optional<nn::ScalarFunction> f;
   std::optional<QOperand> in;
   if (isa<nn::DequantizeLinearOp>(def)) {
-    f = [](float v) { return v; };
+    f = nn::ScalarFunction(nn::ScalarFunction::Kind::Identity);
     in = getDequantized(x);
   } else if (def->getNumOperands() >= 1 && def->getNumResults() == 1) {
     f = getUnaryFunction(def);
@@ -879,8 +818,8 @@ Value Converter::fuse(Value x, const Params &y, Clamp clamp) {
   }
   if (!f || !in || !in->params.isPerTensor() || !y.isPerTensor())
     return {};
-  return qnn::LookupTableOp::create(
-      b, loc, in->value, b.getDenseI8ArrayAttr(buildTable(*f, in->params, y)));
+  return qnn::buildLookupTable(b, loc, in->value,
+                               buildTable(*f, in->params, y));
 }
 
 void Converter::visitQuantize(nn::QuantizeLinearOp op) {
@@ -895,7 +834,7 @@ void Converter::visitQuantize(nn::QuantizeLinearOp op) {
     return;
   }
   int64_t rank = cast<ShapedType>(op.getX().getType()).getRank();
-  std::optional<Params> y =
+  std::optional<ONNXParams> y =
       readParams(op.getYScale(), op.getYZeroPoint(), type, op.getAxis(), rank);
   if (!y)
     return;
@@ -910,9 +849,9 @@ void Converter::visitQuantize(nn::QuantizeLinearOp op) {
       result = fuse(op.getX(), *y, Clamp());
   }
   if (!result)
-    result = qnn::QuantizeOp::create(
-        b, op.getLoc(), op.getX(), b.getDenseF32ArrayAttr(y->scales),
-        b.getDenseI32ArrayAttr(y->zeroPoints), b.getI64IntegerAttr(y->axis));
+    result =
+        qnn::buildQuantize(b, op.getLoc(), op.getX(), y->scales, y->zeroPoints,
+                           y->axis, qnn::RoundingMode::nearest_even);
   signedOf[op.getY()] = result;
 }
 
@@ -927,16 +866,15 @@ void Converter::visitDequantize(nn::DequantizeLinearOp op) {
   if (it == signedOf.end() || !getElementType(op.getY()).isF32())
     return;
   int64_t rank = cast<ShapedType>(op.getX().getType()).getRank();
-  std::optional<Params> params =
+  std::optional<ONNXParams> params =
       readParams(op.getXScale(), op.getXZeroPoint(), getElementType(op.getX()),
                  op.getAxis(), rank);
   if (!params)
     return;
   b.setInsertionPoint(op);
-  Value result = qnn::DequantizeOp::create(
-      b, op.getLoc(), it->second, b.getDenseF32ArrayAttr(params->scales),
-      b.getDenseI32ArrayAttr(params->zeroPoints),
-      b.getI64IntegerAttr(params->axis));
+  Value result =
+      qnn::buildDequantize(b, op.getLoc(), it->second, params->scales,
+                           params->zeroPoints, params->axis);
   op.getY().replaceAllUsesWith(result);
 }
 
@@ -984,12 +922,8 @@ void Converter::visitMaxPool(nn::MaxPoolOp op) {
   if (failed(geometry))
     return;
   b.setInsertionPoint(op);
-  signedOf[op.getY()] = qnn::MaxPoolOp::create(
-      b, op.getLoc(), it->second, b.getDenseI64ArrayAttr(geometry->kernel),
-      b.getDenseI64ArrayAttr(geometry->strides),
-      b.getDenseI64ArrayAttr(geometry->dilations),
-      b.getDenseI64ArrayAttr(geometry->pads),
-      b.getBoolAttr(op.getCeilMode() != 0));
+  signedOf[op.getY()] = qnn::buildMaxPool(b, op.getLoc(), it->second, *geometry,
+                                          op.getCeilMode() != 0);
 }
 
 void Converter::visitQLinearConv(nn::QLinearConvOp op) {
@@ -998,7 +932,7 @@ void Converter::visitQLinearConv(nn::QLinearConvOp op) {
       getOperand(op.getX(), op.getXScale(), op.getXZeroPoint());
   std::optional<QOperand> w =
       getOperand(op.getW(), op.getWScale(), op.getWZeroPoint(), 0);
-  std::optional<Params> y =
+  std::optional<ONNXParams> y =
       readParams(op.getYScale(), op.getYZeroPoint(), getElementType(op.getY()),
                  1, cast<ShapedType>(op.getY().getType()).getRank());
   if (!x || !w || !y)
@@ -1015,7 +949,7 @@ void Converter::visitQLinearMatMul(nn::QLinearMatMulOp op) {
       getOperand(op.getA(), op.getAScale(), op.getAZeroPoint());
   std::optional<QOperand> w =
       getOperand(op.getB(), op.getBScale(), op.getBZeroPoint(), bRank - 1);
-  std::optional<Params> y =
+  std::optional<ONNXParams> y =
       readParams(op.getYScale(), op.getYZeroPoint(), getElementType(op.getY()),
                  1, cast<ShapedType>(op.getY().getType()).getRank());
   if (!a || !w || !y)
@@ -1057,12 +991,8 @@ void Converter::visitConvInteger(nn::ConvIntegerOp op) {
   FailureOr<nn::WindowGeometry> geometry = getConvGeometry(op);
   if (!xZero || !wZero || xZero->size() != 1 || failed(geometry))
     return;
-  Value acc = qnn::ConvOp::create(
-      b, op.getLoc(), x, w, Value(), b.getDenseI64ArrayAttr(geometry->strides),
-      b.getDenseI64ArrayAttr(geometry->dilations),
-      b.getDenseI64ArrayAttr(geometry->pads),
-      b.getI64IntegerAttr(op.getGroup()), b.getI32IntegerAttr(xZero->front()),
-      b.getDenseI32ArrayAttr(*wZero));
+  Value acc = qnn::buildConv(b, op.getLoc(), {x, xZero->front()}, w, *wZero,
+                             Value(), *geometry, op.getGroup());
   op.getY().replaceAllUsesWith(acc);
 }
 
@@ -1082,9 +1012,8 @@ void Converter::visitMatMulInteger(nn::MatMulIntegerOp op) {
       (bZero->size() != 1 &&
        cast<ShapedType>(op.getBZeroPoint().getType()).getRank() != 1))
     return;
-  Value acc = qnn::MatMulOp::create(b, op.getLoc(), a, w, Value(),
-                                    b.getI32IntegerAttr(aZero->front()),
-                                    b.getDenseI32ArrayAttr(*bZero));
+  Value acc =
+      qnn::buildMatMul(b, op.getLoc(), {a, aZero->front()}, w, *bZero, Value());
   op.getY().replaceAllUsesWith(acc);
 }
 
@@ -1102,7 +1031,7 @@ void Converter::visitMicrosoftOp(Operation *op) {
         getOperand(op->getOperand(0), op->getOperand(1), op->getOperand(2));
     std::optional<QOperand> bOp =
         getOperand(op->getOperand(3), op->getOperand(4), op->getOperand(5));
-    std::optional<Params> y =
+    std::optional<ONNXParams> y =
         params(op->getResult(0), op->getOperand(6), op->getOperand(7));
     if (a && bOp && y)
       result = buildAdd(op->getLoc(), *a, *bOp, *y, Clamp(),
@@ -1111,28 +1040,26 @@ void Converter::visitMicrosoftOp(Operation *op) {
                  nn::MSQLinearSigmoidOp, nn::MSQLinearLeakyReluOp>(op)) {
     std::optional<QOperand> x =
         getOperand(op->getOperand(0), op->getOperand(1), op->getOperand(2));
-    std::optional<Params> y =
+    std::optional<ONNXParams> y =
         params(op->getResult(0), op->getOperand(3), op->getOperand(4));
     if (!x || !y || !x->params.isPerTensor() || !y->isPerTensor())
       return;
     if (isa<nn::MSQLinearSigmoidOp>(op)) {
-      auto sigmoid = [](float v) { return 1.0f / (1.0f + std::exp(-v)); };
-      result = qnn::LookupTableOp::create(
-          b, op->getLoc(), x->value,
-          b.getDenseI8ArrayAttr(buildTable(sigmoid, x->params, *y)));
+      nn::ScalarFunction sigmoid(nn::ScalarFunction::Kind::Sigmoid);
+      result = qnn::buildLookupTable(b, op->getLoc(), x->value,
+                                     buildTable(sigmoid, x->params, *y));
     } else if (auto leaky = dyn_cast<nn::MSQLinearLeakyReluOp>(op)) {
-      float alpha = leaky.getAlpha().convertToFloat();
-      auto f = [alpha](float v) { return v >= 0 ? v : alpha * v; };
-      result = qnn::LookupTableOp::create(
-          b, op->getLoc(), x->value,
-          b.getDenseI8ArrayAttr(buildTable(f, x->params, *y)));
+      nn::ScalarFunction f(nn::ScalarFunction::Kind::LeakyRelu,
+                           leaky.getAlpha().convertToDouble());
+      result = qnn::buildLookupTable(b, op->getLoc(), x->value,
+                                     buildTable(f, x->params, *y));
     } else {
       result = buildAvgPool(op->getLoc(), *x, op, *y, Clamp());
     }
   } else if (auto softmax = dyn_cast<nn::MSQLinearSoftmaxOp>(op)) {
     std::optional<QOperand> x = getOperand(softmax.getX(), softmax.getXScale(),
                                            softmax.getXZeroPoint());
-    std::optional<Params> y =
+    std::optional<ONNXParams> y =
         params(softmax.getY(), softmax.getYScale(), softmax.getYZeroPoint());
     int64_t rank = cast<ShapedType>(softmax.getX().getType()).getRank();
     auto axis = static_cast<int64_t>(softmax.getAxis());
@@ -1155,7 +1082,7 @@ void Converter::visitMicrosoftOp(Operation *op) {
     if (result && flatten)
       result = buildReshape(op->getLoc(), result, type.getShape());
   } else if (auto concat = dyn_cast<nn::MSQLinearConcatOp>(op)) {
-    std::optional<Params> y =
+    std::optional<ONNXParams> y =
         params(concat.getY(), concat.getYScale(), concat.getYZeroPoint());
     SmallVector<QOperand> inputs;
     ValueRange operands = concat.getInputs();
@@ -1176,7 +1103,7 @@ void Converter::visitMicrosoftOp(Operation *op) {
     std::optional<QOperand> w =
         getOperand(gemm.getB(), gemm.getBScale(), gemm.getBZeroPoint(),
                    gemm.getTransB() ? 0 : 1);
-    std::optional<Params> y =
+    std::optional<ONNXParams> y =
         params(gemm.getY(), gemm.getYScale(), gemm.getYZeroPoint());
     if (!a || !w || !y)
       return;

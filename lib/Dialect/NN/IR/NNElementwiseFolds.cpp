@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "whittle/Dialect/NN/NNOps.h"
+#include "whittle/Dialect/NN/NNScalarFunctions.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 
 #include "llvm/Support/MathExtras.h"
@@ -508,82 +509,22 @@ OpFoldResult ReluOp::fold(FoldAdaptor adaptor) {
   }));
 }
 
-OpFoldResult LeakyReluOp::fold(FoldAdaptor adaptor) {
-  double alpha = getAlpha().convertToDouble();
-  return foldElementwise(*this, adaptor.getOperands(), unary([alpha](auto x) {
-    return x < 0 ? alpha * x : x;
-  }));
+/// Folds a float activation through its scalar function (evaluated in
+/// double), the one the quantizers' lookup tables use.
+static OpFoldResult foldActivation(Operation *op,
+                                   ArrayRef<Attribute> operands) {
+  std::optional<ScalarFunction> f = getScalarFunction(op);
+  if (!f)
+    return {};
+  return foldElementwise(op, operands, [f](auto args) {
+    return (*f)(static_cast<double>(args[0]));
+  });
 }
 
 OpFoldResult PReluOp::fold(FoldAdaptor adaptor) {
   return foldElementwise(
       *this, adaptor.getOperands(),
       binary([](auto x, auto slope) { return x < 0 ? wrapMul(slope, x) : x; }));
-}
-
-OpFoldResult EluOp::fold(FoldAdaptor adaptor) {
-  double alpha = getAlpha().convertToDouble();
-  return foldElementwise(*this, adaptor.getOperands(), unary([alpha](auto x) {
-    return x < 0 ? alpha * (std::exp(x) - 1) : x;
-  }));
-}
-
-OpFoldResult SeluOp::fold(FoldAdaptor adaptor) {
-  double alpha = getAlpha().convertToDouble();
-  double gamma = getGamma().convertToDouble();
-  return foldElementwise(
-      *this, adaptor.getOperands(), unary([alpha, gamma](auto x) {
-        return x > 0 ? gamma * x : gamma * (alpha * std::exp(x) - alpha);
-      }));
-}
-
-OpFoldResult CeluOp::fold(FoldAdaptor adaptor) {
-  double alpha = getAlpha().convertToDouble();
-  return foldElementwise(*this, adaptor.getOperands(), unary([alpha](auto x) {
-    return std::max(0.0, static_cast<double>(x)) +
-           std::min(0.0, alpha * (std::exp(x / alpha) - 1));
-  }));
-}
-
-OpFoldResult SigmoidOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(), unary([](auto x) {
-    return 1 / (1 + std::exp(-static_cast<double>(x)));
-  }));
-}
-
-OpFoldResult HardSigmoidOp::fold(FoldAdaptor adaptor) {
-  double alpha = getAlpha().convertToDouble();
-  double beta = getBeta().convertToDouble();
-  return foldElementwise(*this, adaptor.getOperands(),
-                         unary([alpha, beta](auto x) {
-                           return std::clamp(alpha * x + beta, 0.0, 1.0);
-                         }));
-}
-
-OpFoldResult HardSwishOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(), unary([](auto x) {
-    return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0);
-  }));
-}
-
-OpFoldResult TanhOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         unary([](auto x) { return std::tanh(x); }));
-}
-
-OpFoldResult SoftplusOp::fold(FoldAdaptor adaptor) {
-  // ln(exp(x) + 1) without overflow for large x.
-  return foldElementwise(*this, adaptor.getOperands(), unary([](auto x) {
-    double v = x;
-    return v > 0 ? v + std::log1p(std::exp(-v)) : std::log1p(std::exp(v));
-  }));
-}
-
-OpFoldResult SoftsignOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(), unary([](auto x) {
-    double v = x;
-    return v / (1 + std::fabs(v));
-  }));
 }
 
 OpFoldResult ClipOp::fold(FoldAdaptor adaptor) {
@@ -606,21 +547,170 @@ OpFoldResult ClipOp::fold(FoldAdaptor adaptor) {
   });
 }
 
+OpFoldResult LeakyReluOp::fold(FoldAdaptor adaptor) {
+  return foldActivation(*this, adaptor.getOperands());
+}
+
+OpFoldResult EluOp::fold(FoldAdaptor adaptor) {
+  return foldActivation(*this, adaptor.getOperands());
+}
+
+OpFoldResult SeluOp::fold(FoldAdaptor adaptor) {
+  return foldActivation(*this, adaptor.getOperands());
+}
+
+OpFoldResult CeluOp::fold(FoldAdaptor adaptor) {
+  return foldActivation(*this, adaptor.getOperands());
+}
+
+OpFoldResult SigmoidOp::fold(FoldAdaptor adaptor) {
+  return foldActivation(*this, adaptor.getOperands());
+}
+
+OpFoldResult HardSigmoidOp::fold(FoldAdaptor adaptor) {
+  return foldActivation(*this, adaptor.getOperands());
+}
+
+OpFoldResult HardSwishOp::fold(FoldAdaptor adaptor) {
+  return foldActivation(*this, adaptor.getOperands());
+}
+
+OpFoldResult TanhOp::fold(FoldAdaptor adaptor) {
+  return foldActivation(*this, adaptor.getOperands());
+}
+
+OpFoldResult SoftplusOp::fold(FoldAdaptor adaptor) {
+  return foldActivation(*this, adaptor.getOperands());
+}
+
+OpFoldResult SoftsignOp::fold(FoldAdaptor adaptor) {
+  return foldActivation(*this, adaptor.getOperands());
+}
+
 OpFoldResult GeluOp::fold(FoldAdaptor adaptor) {
-  bool useTanh = getApproximate() == "tanh";
-  return foldElementwise(*this, adaptor.getOperands(), unary([useTanh](auto x) {
-    double v = x;
-    if (useTanh)
-      return 0.5 * v *
-             (1 + std::tanh(std::sqrt(2 / llvm::numbers::pi) *
-                            (v + 0.044715 * v * v * v)));
-    return 0.5 * v * (1 + std::erf(v / llvm::numbers::sqrt2));
-  }));
+  return foldActivation(*this, adaptor.getOperands());
 }
 
 OpFoldResult ThresholdedReluOp::fold(FoldAdaptor adaptor) {
-  double alpha = getAlpha().convertToDouble();
-  return foldElementwise(*this, adaptor.getOperands(), unary([alpha](auto x) {
-    return x > alpha ? x : decltype(x)(0);
-  }));
+  return foldActivation(*this, adaptor.getOperands());
+}
+
+//===----------------------------------------------------------------------===//
+// Scalar functions
+//===----------------------------------------------------------------------===//
+
+template <typename T> T ScalarFunction::evaluate(T x) const {
+  T a = static_cast<T>(alpha), b = static_cast<T>(beta);
+  switch (kind) {
+  case Kind::Identity:
+    return x;
+  case Kind::Relu:
+    return x > 0 ? x : T(0);
+  case Kind::Clip:
+    return std::min(std::max(x, a), b);
+  case Kind::LeakyRelu:
+    return x < 0 ? a * x : x;
+  case Kind::ThresholdedRelu:
+    return x > a ? x : T(0);
+  case Kind::Elu:
+    return x < 0 ? a * (std::exp(x) - 1) : x;
+  case Kind::Selu:
+    // beta holds gamma.
+    return x > 0 ? b * x : b * (a * std::exp(x) - a);
+  case Kind::Celu:
+    return std::max(T(0), x) + std::min(T(0), a * (std::exp(x / a) - 1));
+  case Kind::Sigmoid:
+    return 1 / (1 + std::exp(-x));
+  case Kind::HardSigmoid:
+    return std::clamp(a * x + b, T(0), T(1));
+  case Kind::HardSwish:
+    return x * std::clamp(x / T(6) + T(0.5), T(0), T(1));
+  case Kind::Tanh:
+    return std::tanh(x);
+  case Kind::Softplus:
+    // ln(exp(x) + 1) without overflow for large x.
+    return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+  case Kind::Softsign:
+    return x / (1 + std::fabs(x));
+  case Kind::Exp:
+    return std::exp(x);
+  case Kind::Erf:
+    return std::erf(x);
+  case Kind::Gelu:
+    return T(0.5) * x *
+           (1 + std::erf(x / static_cast<T>(llvm::numbers::sqrt2)));
+  case Kind::GeluTanh:
+    return T(0.5) * x *
+           (1 + std::tanh(static_cast<T>(std::sqrt(2 / llvm::numbers::pi)) *
+                          (x + T(0.044715) * x * x * x)));
+  }
+  llvm_unreachable("unknown scalar function");
+}
+
+double ScalarFunction::operator()(double x) const { return evaluate(x); }
+float ScalarFunction::operator()(float x) const { return evaluate(x); }
+
+/// The single constant value of `value`, if it has one.
+static std::optional<double> getScalarConstant(Value value) {
+  ElementsAttr attr = getConstantElements(value);
+  if (!attr)
+    return std::nullopt;
+  std::optional<SmallVector<double>> values = readAsDoubles(attr);
+  if (!values || values->size() != 1)
+    return std::nullopt;
+  return values->front();
+}
+
+std::optional<ScalarFunction> whittle::nn::getScalarFunction(Operation *op) {
+  using Kind = ScalarFunction::Kind;
+  auto alphaOf = [](auto op) { return op.getAlpha().convertToDouble(); };
+  if (isa<IdentityOp>(op))
+    return ScalarFunction(Kind::Identity);
+  if (isa<ReluOp>(op))
+    return ScalarFunction(Kind::Relu);
+  if (auto clip = dyn_cast<ClipOp>(op)) {
+    double lo = -INFINITY, hi = INFINITY;
+    for (auto [bound, out] :
+         {std::pair{clip.getMin(), &lo}, std::pair{clip.getMax(), &hi}}) {
+      if (isNone(bound))
+        continue;
+      std::optional<double> v = getScalarConstant(bound);
+      if (!v)
+        return std::nullopt;
+      *out = *v;
+    }
+    return ScalarFunction(Kind::Clip, lo, hi);
+  }
+  if (auto leaky = dyn_cast<LeakyReluOp>(op))
+    return ScalarFunction(Kind::LeakyRelu, alphaOf(leaky));
+  if (auto thresholded = dyn_cast<ThresholdedReluOp>(op))
+    return ScalarFunction(Kind::ThresholdedRelu, alphaOf(thresholded));
+  if (auto elu = dyn_cast<EluOp>(op))
+    return ScalarFunction(Kind::Elu, alphaOf(elu));
+  if (auto selu = dyn_cast<SeluOp>(op))
+    return ScalarFunction(Kind::Selu, alphaOf(selu),
+                          selu.getGamma().convertToDouble());
+  if (auto celu = dyn_cast<CeluOp>(op))
+    return ScalarFunction(Kind::Celu, alphaOf(celu));
+  if (isa<SigmoidOp>(op))
+    return ScalarFunction(Kind::Sigmoid);
+  if (auto hard = dyn_cast<HardSigmoidOp>(op))
+    return ScalarFunction(Kind::HardSigmoid, alphaOf(hard),
+                          hard.getBeta().convertToDouble());
+  if (isa<HardSwishOp>(op))
+    return ScalarFunction(Kind::HardSwish);
+  if (isa<TanhOp>(op))
+    return ScalarFunction(Kind::Tanh);
+  if (isa<SoftplusOp>(op))
+    return ScalarFunction(Kind::Softplus);
+  if (isa<SoftsignOp>(op))
+    return ScalarFunction(Kind::Softsign);
+  if (isa<ExpOp>(op))
+    return ScalarFunction(Kind::Exp);
+  if (isa<ErfOp>(op))
+    return ScalarFunction(Kind::Erf);
+  if (auto gelu = dyn_cast<GeluOp>(op))
+    return ScalarFunction(gelu.getApproximate() == "tanh" ? Kind::GeluTanh
+                                                          : Kind::Gelu);
+  return std::nullopt;
 }
