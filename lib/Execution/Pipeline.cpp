@@ -9,54 +9,88 @@
 #include "whittle/Conversion/Passes.h"
 #include "whittle/Dialect/NN/Passes.h"
 
-#include "mlir/InitAllPasses.h"
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
-#include "llvm/Support/ErrorHandling.h"
 
 using namespace mlir;
 
 namespace whittle {
 
-/// Everything after the nn lowering is upstream MLIR, spelled as a textual
-/// pipeline so that it reads like the documentation of each pass.
-static constexpr const char *kTensorToLLVM =
-    // Fuse producers into consumers (bias + ReLU + ...), then bufferize
-    // with caller-allocated outputs and free every temporary.
-    // Matrix products and convolutions become register-blocked vector
-    // kernels, then the layout changes they need fuse with their
-    // neighbours; the remaining reductions get a vector-friendly loop order.
-    "func.func(whittle-vectorize-contractions),canonicalize,"
-    "func.func(linalg-fuse-elementwise-ops),"
-    "canonicalize,cse,"
-    "func.func(whittle-linalg-loop-order),"
-    "one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map},"
-    "func.func(whittle-distinct-result-buffers),"
-    "buffer-results-to-out-params{hoist-static-allocs=true "
-    "modify-public-functions=true},"
-    "canonicalize,"
-    "buffer-deallocation-pipeline,"
-    "func.func(whittle-hoist-vector-transfers,whittle-lower-strided-copies),"
-    // Loops and vectors to LLVM.
-    "func.func(convert-linalg-to-loops),"
-    "convert-vector-to-scf{full-unroll=true},"
-    "lower-affine,convert-scf-to-cf,canonicalize,"
-    "convert-vector-to-llvm{vector-contract-lowering=outerproduct},expand-"
-    "strided-metadata,lower-affine,"
-    "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
-    "convert-arith-to-llvm,convert-index-to-llvm,"
-    "convert-func-to-llvm{use-bare-ptr-memref-call-conv=true},"
-    "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts";
+/// Everything after the nn lowering is upstream MLIR, built from each pass's
+/// typed options (a misspelled option is a compile error, not a run-time
+/// one).
+static void buildTensorToLLVMPipeline(OpPassManager &pm) {
+  // Matrix products and convolutions become register-blocked vector
+  // kernels; then producers fuse into consumers (bias + ReLU + ...) and the
+  // remaining reductions get a vector-friendly loop order.
+  pm.addNestedPass<func::FuncOp>(createVectorizeContractions());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createLinalgLoopOrder());
+
+  // Bufferize with caller-allocated outputs and free every temporary.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addNestedPass<func::FuncOp>(createDistinctResultBuffers());
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addNestedPass<func::FuncOp>(createHoistVectorTransfers());
+  pm.addNestedPass<func::FuncOp>(createLowerStridedCopies());
+
+  // Loops and vectors to LLVM.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll()));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createCanonicalizerPass());
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.vectorContractLowering =
+      vector::VectorContractLowering::OuterProduct;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcToLLVM;
+  funcToLLVM.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
 
 void buildLowerToLLVMPipeline(OpPassManager &pm) {
-  // The textual pipeline names upstream passes, which must be registered.
-  static const bool registered = [] {
-    registerAllPasses();
-    registerCodegenPasses();
-    return true;
-  }();
-  (void)registered;
   // Quantized ONNX models (QDQ, QOperator, com.microsoft ops) become qnn
   // before anything folds: the canonicalizer would fold the weights'
   // DequantizeLinear into float constants and lose the int8 weights. On a
@@ -70,8 +104,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createConvertNNToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  if (failed(parsePassPipeline(kTensorToLLVM, pm)))
-    llvm::report_fatal_error("whittle: malformed built-in pipeline");
+  buildTensorToLLVMPipeline(pm);
 }
 
 void registerLowerToLLVMPipeline() {
