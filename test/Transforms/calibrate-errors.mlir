@@ -10,7 +10,7 @@
 // SHAPE: error: whittle-calibrate: the samples of '{{.*}}.npy' are float32 4x1x5 but the model takes float32 2x1x16 (samples of shape 1x16)
 // MISSING: error: whittle-calibrate: {{.*}}missing.npy
 // BATCH: error: whittle-calibrate: batch=3 differs from the model's batch dimension 2; import the model with --batch-size 3 or leave batch at 0
-func.func @main(%x: tensor<2x1x16xf32>) -> tensor<2x1x16xf32> {
+func.func @relu(%x: tensor<2x1x16xf32>) -> tensor<2x1x16xf32> {
   %0 = nn.relu %x : (tensor<2x1x16xf32>) -> tensor<2x1x16xf32>
   return %0 : tensor<2x1x16xf32>
 }

@@ -9,7 +9,7 @@
 // RUN: whittle-opt %s --whittle-calibrate="data=%t.npy" | whittle-opt --whittle-quantize | FileCheck %s --check-prefix=REUSE
 
 // MINMAX: module attributes {whittle.calibration = {data = "{{.*}}.npy", method = "minmax", samples = 4 : i64}}
-// MINMAX: func.func @main(%arg0: tensor<2x1x16xf32> {whittle.range = array<f64: -1.000000e+00, 3.000000e+00>})
+// MINMAX: func.func @mul(%arg0: tensor<2x1x16xf32> {whittle.range = array<f64: -1.000000e+00, 3.000000e+00>})
 // MINMAX: nn.mul {{.*}}whittle.range = array<f64: -2.000000e+00, 6.000000e+00>
 // MINMAX: nn.relu {{.*}}whittle.range = array<f64: 0.000000e+00, 6.000000e+00>
 // MINMAX: nn.max_pool {{.*}}whittle.range = array<f64: 0.000000e+00, 6.000000e+00, 0x7FF8000000000000, 0x7FF8000000000000>
@@ -32,7 +32,7 @@
 // REUSE: qnn.requantize
 // REUSE: qnn.max_pool
 // REUSE: qnn.dequantize
-func.func @main(%x: tensor<2x1x16xf32>) -> tensor<2x1x8xf32> {
+func.func @mul(%x: tensor<2x1x16xf32>) -> tensor<2x1x8xf32> {
   %c = nn.constant dense<2.0> : tensor<f32>
   %0 = nn.mul %x, %c : (tensor<2x1x16xf32>, tensor<f32>) -> tensor<2x1x16xf32>
   %1 = nn.relu %0 : (tensor<2x1x16xf32>) -> tensor<2x1x16xf32>

@@ -7,7 +7,7 @@
 // one, zero point 0). Non-negative outputs ([0, 2.55], [0, 3.81]) are
 // unsigned: zero point -128. The expected tables were computed in numpy
 // (np.rint of f(x) / s_out, plus the zero point, clipped).
-// CHECK-LABEL: func.func @main
+// CHECK-LABEL: func.func @sigmoid
 // CHECK: %[[X:.*]] = qnn.quantize %arg0 {scale = array<f32: 0.00999999977>, zero_point = array<i32: 0>}
 // CHECK: qnn.lut %[[X]] {table = array<i8: -106, -106, -106, -106, -106, -105, -105, -105, -105, -105, -104, -104, -104, -104, -104, -104, -103, -103, -103, -103, -103, -102, -102, -102, -102, -102, -101, -101, -101, -101, -101, -101, -100, -100, -100, -100, -100, -99, -99, -99, -99, -98, -98, -98, -98, -98, -97, -97, -97, -97, -97, -96, -96, -96, -96, -95, -95, -95, -95, -95, -94, -94, -94, -94, -93, -93, -93, -93, -93, -92, -92, -92, -92, -91, -91, -91, -91, -90, -90, -90, -90, -90, -89, -89, -89, -89, -88, -88, -88, -88, -87, -87, -87, -87, -86, -86, -86, -86, -85, -85, -85, -85, -84, -84, -84, -84, -83, -83, -83, -83, -82, -82, -82, -82, -81, -81, -81, -81, -80, -80, -80, -80, -79, -79, -79, -79, -78, -78, -78, -78, -78, -77, -77, -77, -77, -76, -76, -76, -76, -75, -75, -75, -75, -74, -74, -74, -74, -73, -73, -73, -73, -72, -72, -72, -72, -71, -71, -71, -71, -70, -70, -70, -70, -69, -69, -69, -69, -68, -68, -68, -68, -67, -67, -67, -67, -66, -66, -66, -66, -66, -65, -65, -65, -65, -64, -64, -64, -64, -63, -63, -63, -63, -63, -62, -62, -62, -62, -61, -61, -61, -61, -61, -60, -60, -60, -60, -59, -59, -59, -59, -59, -58, -58, -58, -58, -58, -57, -57, -57, -57, -56, -56, -56, -56, -56, -55, -55, -55, -55, -55, -55, -54, -54, -54, -54, -54, -53, -53, -53, -53, -53, -52, -52, -52, -52, -52, -52, -51, -51, -51, -51, -51, -50, -50, -50, -50>} : (tensor<2x4xi8>) -> tensor<2x4xi8>
 // CHECK: qnn.lut %[[X]] {table = array<i8: -86, -85, -85, -85, -85, -84, -84, -84, -83, -83, -83, -82, -82, -82, -81, -81, -81, -80, -80, -80, -79, -79, -79, -78, -78, -77, -77, -77, -76, -76, -75, -75, -74, -74, -74, -73, -73, -72, -72, -71, -71, -70, -70, -69, -69, -68, -68, -67, -66, -66, -65, -65, -64, -64, -63, -62, -62, -61, -60, -60, -59, -58, -58, -57, -56, -56, -55, -54, -54, -53, -52, -52, -51, -50, -49, -49, -48, -47, -46, -45, -45, -44, -43, -42, -41, -41, -40, -39, -38, -37, -36, -35, -35, -34, -33, -32, -31, -30, -29, -28, -27, -26, -25, -24, -24, -23, -22, -21, -20, -19, -18, -17, -16, -15, -14, -13, -12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 35, 36, 37, 38, 39, 40, 41, 41, 42, 43, 44, 45, 45, 46, 47, 48, 49, 49, 50, 51, 52, 52, 53, 54, 54, 55, 56, 56, 57, 58, 58, 59, 60, 60, 61, 62, 62, 63, 64, 64, 65, 65, 66, 66, 67, 68, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 74, 74, 75, 75, 76, 76, 77, 77, 77, 78, 78, 79, 79, 79, 80, 80, 80, 81, 81, 81, 82, 82, 82, 83, 83, 83, 84, 84, 84, 85, 85, 85, 85>} : (tensor<2x4xi8>) -> tensor<2x4xi8>
@@ -22,7 +22,7 @@
 // POW2: qnn.quantize %arg0 {scale = array<f32: 1.562500e-02>
 // POW2-COUNT-8: qnn.lut
 
-func.func @main(%x: tensor<2x4xf32> {whittle.range = array<f64: -1.27, 1.27>}) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) {
+func.func @sigmoid(%x: tensor<2x4xf32> {whittle.range = array<f64: -1.27, 1.27>}) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) {
   %0 = nn.sigmoid %x {whittle.range = array<f64: 0.0, 2.55>} : (tensor<2x4xf32>) -> tensor<2x4xf32>
   %1 = nn.tanh %x {whittle.range = array<f64: -1.27, 1.27>} : (tensor<2x4xf32>) -> tensor<2x4xf32>
   %2 = nn.exp %x {whittle.range = array<f64: 0.0, 3.81>} : (tensor<2x4xf32>) -> tensor<2x4xf32>
@@ -40,7 +40,7 @@ func.func @main(%x: tensor<2x4xf32> {whittle.range = array<f64: -1.27, 1.27>}) -
 // (multiplier 1, shift -8) on the fixed output grid: scale 1/256, zero
 // point -128, whatever the calibrated range. The axis is normalized.
 // NITI's rounding is not allowed (the divisor is no power of two).
-// CHECK-LABEL: func.func @main
+// CHECK-LABEL: func.func @softmax
 // CHECK: %[[X:.*]] = qnn.quantize %arg0 {scale = array<f32: 0.00999999977>, zero_point = array<i32: 0>}
 // CHECK: %[[Y:.*]] = qnn.softmax %[[X]] {axis = 1 : i64, exp_table = array<i32: 16777216, 16610280, 16445005, 16281374, {{.*}}, 1323159, 1309993>, multiplier = 1 : i32, output_zero_point = -128 : i32, shift = -8 : i32} : (tensor<2x4xi8>) -> tensor<2x4xi8>
 // CHECK: qnn.dequantize %[[Y]] {scale = array<f32: 3.906250e-03>, zero_point = array<i32: -128>}
@@ -48,7 +48,7 @@ func.func @main(%x: tensor<2x4xf32> {whittle.range = array<f64: -1.27, 1.27>}) -
 // PSR: qnn.softmax
 // PSR-NOT: pseudo_stochastic
 // PSR-SAME: -> tensor<2x4xi8>
-func.func @main(%x: tensor<2x4xf32> {whittle.range = array<f64: -1.27, 1.27>}) -> tensor<2x4xf32> {
+func.func @softmax(%x: tensor<2x4xf32> {whittle.range = array<f64: -1.27, 1.27>}) -> tensor<2x4xf32> {
   %0 = nn.softmax %x {axis = -1 : i64, whittle.range = array<f64: 0.1, 0.4>} : (tensor<2x4xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
@@ -58,10 +58,10 @@ func.func @main(%x: tensor<2x4xf32> {whittle.range = array<f64: -1.27, 1.27>}) -
 // A ReLU after a table is folded into the entries: LeakyReLU then ReLU is
 // max(x, 0): the real 0 (-128 on the unsigned output grid of scale
 // 1.27/255) up to x = 0, then x / (1.27/255): 0.01 -> 2, 1.27 -> 255.
-// CHECK-LABEL: func.func @main
+// CHECK-LABEL: func.func @leaky_relu
 // CHECK: qnn.lut %{{.*}} {table = array<i8: -128, -128, {{(-128, )*}}-126, {{.*}}, 127>}
 // CHECK-NOT: qnn.requantize
-func.func @main(%x: tensor<2x4xf32> {whittle.range = array<f64: -1.27, 1.27>}) -> tensor<2x4xf32> {
+func.func @leaky_relu(%x: tensor<2x4xf32> {whittle.range = array<f64: -1.27, 1.27>}) -> tensor<2x4xf32> {
   %0 = nn.leaky_relu %x {alpha = 1.000000e-01 : f32, whittle.range = array<f64: -0.127, 1.27>} : (tensor<2x4xf32>) -> tensor<2x4xf32>
   %1 = nn.relu %0 {whittle.range = array<f64: 0.0, 1.27>} : (tensor<2x4xf32>) -> tensor<2x4xf32>
   return %1 : tensor<2x4xf32>

@@ -20,7 +20,7 @@
 // JSON-NEXT: 1082196480
 // JSON: "name": "fc"
 // JSON: "scheme": "fixed-point"
-func.func @main(%x: tensor<1x3xf32> {whittle.range = array<f64: -1.0, 1.0>}) -> tensor<1x2xf32> {
+func.func @matmul(%x: tensor<1x3xf32> {whittle.range = array<f64: -1.0, 1.0>}) -> tensor<1x2xf32> {
   %w = nn.constant dense<0.5> : tensor<3x2xf32>
   %0 = nn.matmul %x, %w {whittle.range = array<f64: -1.0, 1.0>} : (tensor<1x3xf32>, tensor<3x2xf32>) -> tensor<1x2xf32> loc("fc")
   return %0 : tensor<1x2xf32>
