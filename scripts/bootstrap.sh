@@ -20,6 +20,10 @@ packages=(
   python3 python3-venv ca-certificates
   # The fuzzers' smoke test (libFuzzer with ASan and UBSan).
   clang-22 libfuzzer-22-dev libclang-rt-22-dev
+  # The scripts that train and export fixtures and benchmark models
+  # (examples/train_fashion_models.py, test/**/make_*.py, bench/): PyTorch
+  # and torchvision, CPU, under /usr/bin/python3.
+  python3-torch python3-torchvision
 )
 missing=()
 for p in "${packages[@]}"; do
