@@ -14,7 +14,7 @@
 #ifndef WHITTLE_FUZZ_FUZZUTILS_H
 #define WHITTLE_FUZZ_FUZZUTILS_H
 
-#include "whittle/Execution/HostTensor.h"
+#include "whittle/Support/HostTensor.h"
 #include "llvm/Support/Error.h"
 
 #include <cstddef>

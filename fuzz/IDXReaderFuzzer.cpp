@@ -10,7 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FuzzUtils.h"
-#include "whittle/Execution/Dataset.h"
+#include "whittle/Support/Dataset.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static whittle::fuzz::MemoryFile file;

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FuzzUtils.h"
-#include "whittle/Execution/HostTensor.h"
+#include "whittle/Support/HostTensor.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static whittle::fuzz::MemoryFile file;

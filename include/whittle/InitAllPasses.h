@@ -8,10 +8,10 @@
 #define WHITTLE_INITALLPASSES_H
 
 #include "mlir/InitAllPasses.h"
-#include "whittle/Codegen/Passes.h"
 #include "whittle/Conversion/Passes.h"
 #include "whittle/Dialect/NN/Passes.h"
-#include "whittle/Execution/Pipeline.h"
+#include "whittle/Target/CPU/Passes.h"
+#include "whittle/Target/CPU/Pipeline.h"
 #include "whittle/Transforms/Passes.h"
 
 namespace whittle {
@@ -20,7 +20,7 @@ inline void registerAllPasses() {
   mlir::registerAllPasses();
   nn::registerNNPasses();
   registerConversionPasses();
-  registerCodegenPasses();
+  registerCPUPasses();
   registerLowerToLLVMPipeline();
   registerTransformsPasses();
 }

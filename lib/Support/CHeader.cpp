@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Execution/CHeader.h"
-#include "whittle/Execution/HostTensor.h"
+#include "whittle/Support/CHeader.h"
+#include "whittle/Support/HostTensor.h"
 
 #include "onnx/onnx_pb.h"
 #include "llvm/ADT/StringExtras.h"

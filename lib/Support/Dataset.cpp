@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Execution/Dataset.h"
+#include "whittle/Support/Dataset.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"

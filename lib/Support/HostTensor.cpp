@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Execution/HostTensor.h"
+#include "whittle/Support/HostTensor.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
 
 #include "onnx/onnx_pb.h"

@@ -4,9 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Execution/ModelSignature.h"
-#include "whittle/Execution/HostTensor.h"
+#include "whittle/Support/ModelSignature.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
+#include "whittle/Support/HostTensor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 

@@ -13,8 +13,8 @@
 #include "whittle/Transforms/QuantizeSQNR.h"
 
 #include "whittle/Dialect/QNN/QNNBuilders.h"
-#include "whittle/Execution/CompiledModel.h"
-#include "whittle/Execution/Dataset.h"
+#include "whittle/Support/Dataset.h"
+#include "whittle/Target/CPU/CompiledModel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"

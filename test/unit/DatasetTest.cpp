@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Execution/Dataset.h"
+#include "whittle/Support/Dataset.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"

@@ -11,8 +11,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "whittle/Dialect/QNN/QNNArithmetic.h"
-#include "whittle/Execution/CompiledModel.h"
 #include "whittle/InitAllDialects.h"
+#include "whittle/Target/CPU/CompiledModel.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"

@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Execution/CompiledModel.h"
 #include "whittle/InitAllDialects.h"
+#include "whittle/Target/CPU/CompiledModel.h"
 #include "whittle/Transforms/Passes.h"
 #include "whittle/Transforms/SparsifyMath.h"
 #include "whittle/Transforms/SparsityPattern.h"

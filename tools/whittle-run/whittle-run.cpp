@@ -24,10 +24,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "whittle/Dialect/QNN/QNNOps.h"
-#include "whittle/Execution/CompiledModel.h"
-#include "whittle/Execution/HostTensor.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
 #include "whittle/InitAllDialects.h"
+#include "whittle/Support/HostTensor.h"
+#include "whittle/Target/CPU/CompiledModel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"

@@ -6,7 +6,7 @@
 
 #include "Evaluation.h"
 
-#include "whittle/Execution/CompiledModel.h"
+#include "whittle/Target/CPU/CompiledModel.h"
 
 #include "llvm/Support/FormatVariadic.h"
 

@@ -14,7 +14,7 @@
 #ifndef WHITTLEC_EVALUATION_H
 #define WHITTLEC_EVALUATION_H
 
-#include "whittle/Execution/Dataset.h"
+#include "whittle/Support/Dataset.h"
 #include "whittle/Transforms/CompressionReport.h"
 
 #include "mlir/IR/BuiltinOps.h"

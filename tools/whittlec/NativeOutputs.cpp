@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "NativeOutputs.h"
-#include "whittle/Execution/CHeader.h"
+#include "whittle/Support/CHeader.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"

@@ -13,7 +13,7 @@
 #ifndef WHITTLEC_NATIVEOUTPUTS_H
 #define WHITTLEC_NATIVEOUTPUTS_H
 
-#include "whittle/Execution/ObjectEmitter.h"
+#include "whittle/Target/CPU/ObjectEmitter.h"
 
 #include "llvm/Support/Error.h"
 

@@ -11,10 +11,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_EXECUTION_CHEADER_H
-#define WHITTLE_EXECUTION_CHEADER_H
+#ifndef WHITTLE_SUPPORT_CHEADER_H
+#define WHITTLE_SUPPORT_CHEADER_H
 
-#include "whittle/Execution/ModelSignature.h"
+#include "whittle/Support/ModelSignature.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -40,4 +40,4 @@ void writeCHeader(llvm::raw_ostream &os, llvm::StringRef function,
 
 } // namespace whittle
 
-#endif // WHITTLE_EXECUTION_CHEADER_H
+#endif // WHITTLE_SUPPORT_CHEADER_H

@@ -11,10 +11,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_EXECUTION_DATASET_H
-#define WHITTLE_EXECUTION_DATASET_H
+#ifndef WHITTLE_SUPPORT_DATASET_H
+#define WHITTLE_SUPPORT_DATASET_H
 
-#include "whittle/Execution/HostTensor.h"
+#include "whittle/Support/HostTensor.h"
 
 #include "llvm/Support/Error.h"
 
@@ -58,4 +58,4 @@ llvm::Expected<HostTensor> readIDXFile(llvm::StringRef path);
 
 } // namespace whittle
 
-#endif // WHITTLE_EXECUTION_DATASET_H
+#endif // WHITTLE_SUPPORT_DATASET_H

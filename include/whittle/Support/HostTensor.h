@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_EXECUTION_HOSTTENSOR_H
-#define WHITTLE_EXECUTION_HOSTTENSOR_H
+#ifndef WHITTLE_SUPPORT_HOSTTENSOR_H
+#define WHITTLE_SUPPORT_HOSTTENSOR_H
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
@@ -55,4 +55,4 @@ llvm::Error writeNpyFile(const HostTensor &tensor, llvm::StringRef path);
 
 } // namespace whittle
 
-#endif // WHITTLE_EXECUTION_HOSTTENSOR_H
+#endif // WHITTLE_SUPPORT_HOSTTENSOR_H

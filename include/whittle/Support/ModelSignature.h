@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_EXECUTION_MODELSIGNATURE_H
-#define WHITTLE_EXECUTION_MODELSIGNATURE_H
+#ifndef WHITTLE_SUPPORT_MODELSIGNATURE_H
+#define WHITTLE_SUPPORT_MODELSIGNATURE_H
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/SmallVector.h"
@@ -40,4 +40,4 @@ getSignature(mlir::ModuleOp module, llvm::StringRef name);
 
 } // namespace whittle
 
-#endif // WHITTLE_EXECUTION_MODELSIGNATURE_H
+#endif // WHITTLE_SUPPORT_MODELSIGNATURE_H

@@ -92,7 +92,7 @@ def WhittleCalibrate : Pass<"whittle-calibrate", "::mlir::ModuleOp"> {
   let description = [{
     Runs the float model of `@main` (static shapes, one float input) on
     the samples of `data` (an IDX file such as Fashion-MNIST's, a `.pb` /
-    `.npy` tensor or a folder of them; see whittle/Execution/Dataset.h)
+    `.npy` tensor or a folder of them; see whittle/Support/Dataset.h)
     through the JIT, with every float activation (the input and each op's
     float results) made an extra result of a copy of the model, and stores
     the range `method` picks as `whittle.range` on the op producing each

@@ -4,9 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Execution/CompiledModel.h"
-#include "whittle/Execution/LowerModel.h"
-#include "whittle/Execution/TargetMachine.h"
+#include "whittle/Target/CPU/CompiledModel.h"
+#include "whittle/Target/CPU/LowerModel.h"
+#include "whittle/Target/CPU/TargetMachine.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"

@@ -4,14 +4,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Codegen/Passes.h"
+#include "whittle/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace whittle {
 #define GEN_PASS_DEF_DISTINCTRESULTBUFFERS
-#include "whittle/Codegen/Passes.h.inc"
+#include "whittle/Target/CPU/Passes.h.inc"
 } // namespace whittle
 
 using namespace mlir;

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Execution/ExternalConstants.h"
+#include "whittle/Target/CPU/ExternalConstants.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinAttributes.h"

@@ -4,13 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Codegen/Passes.h"
+#include "whittle/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 
 namespace whittle {
 #define GEN_PASS_DEF_HOISTVECTORTRANSFERS
-#include "whittle/Codegen/Passes.h.inc"
+#include "whittle/Target/CPU/Passes.h.inc"
 } // namespace whittle
 
 using namespace mlir;

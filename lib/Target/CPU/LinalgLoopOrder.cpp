@@ -4,14 +4,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Codegen/Passes.h"
+#include "whittle/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace whittle {
 #define GEN_PASS_DEF_LINALGLOOPORDER
-#include "whittle/Codegen/Passes.h.inc"
+#include "whittle/Target/CPU/Passes.h.inc"
 } // namespace whittle
 
 using namespace mlir;

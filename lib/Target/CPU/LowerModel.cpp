@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Execution/LowerModel.h"
-#include "whittle/Execution/Pipeline.h"
+#include "whittle/Target/CPU/LowerModel.h"
+#include "whittle/Target/CPU/Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

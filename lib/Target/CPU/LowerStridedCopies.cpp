@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Codegen/Passes.h"
+#include "whittle/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
@@ -12,7 +12,7 @@
 
 namespace whittle {
 #define GEN_PASS_DEF_LOWERSTRIDEDCOPIES
-#include "whittle/Codegen/Passes.h.inc"
+#include "whittle/Target/CPU/Passes.h.inc"
 } // namespace whittle
 
 using namespace mlir;

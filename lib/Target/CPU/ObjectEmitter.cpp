@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Execution/ObjectEmitter.h"
-#include "whittle/Execution/LowerModel.h"
+#include "whittle/Target/CPU/ObjectEmitter.h"
+#include "whittle/Target/CPU/LowerModel.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Target/LLVMIR/Export.h"

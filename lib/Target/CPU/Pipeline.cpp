@@ -4,10 +4,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Execution/Pipeline.h"
-#include "whittle/Codegen/Passes.h"
+#include "whittle/Target/CPU/Pipeline.h"
 #include "whittle/Conversion/Passes.h"
 #include "whittle/Dialect/NN/Passes.h"
+#include "whittle/Target/CPU/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Execution/TargetMachine.h"
+#include "whittle/Target/CPU/TargetMachine.h"
 
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/MC/MCSubtargetInfo.h"

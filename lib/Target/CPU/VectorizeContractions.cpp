@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Codegen/Passes.h"
+#include "whittle/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -18,7 +18,7 @@
 
 namespace whittle {
 #define GEN_PASS_DEF_VECTORIZECONTRACTIONS
-#include "whittle/Codegen/Passes.h.inc"
+#include "whittle/Target/CPU/Passes.h.inc"
 } // namespace whittle
 
 using namespace mlir;

@@ -10,11 +10,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_EXECUTION_COMPILEDMODEL_H
-#define WHITTLE_EXECUTION_COMPILEDMODEL_H
+#ifndef WHITTLE_TARGET_CPU_COMPILEDMODEL_H
+#define WHITTLE_TARGET_CPU_COMPILEDMODEL_H
 
-#include "whittle/Execution/HostTensor.h"
-#include "whittle/Execution/ModelSignature.h"
+#include "whittle/Support/HostTensor.h"
+#include "whittle/Support/ModelSignature.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -53,4 +53,4 @@ private:
 
 } // namespace whittle
 
-#endif // WHITTLE_EXECUTION_COMPILEDMODEL_H
+#endif // WHITTLE_TARGET_CPU_COMPILEDMODEL_H

@@ -13,8 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_EXECUTION_EXTERNALCONSTANTS_H
-#define WHITTLE_EXECUTION_EXTERNALCONSTANTS_H
+#ifndef WHITTLE_TARGET_CPU_EXTERNALCONSTANTS_H
+#define WHITTLE_TARGET_CPU_EXTERNALCONSTANTS_H
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -48,4 +48,4 @@ void defineConstants(llvm::Module &module,
 
 } // namespace whittle
 
-#endif // WHITTLE_EXECUTION_EXTERNALCONSTANTS_H
+#endif // WHITTLE_TARGET_CPU_EXTERNALCONSTANTS_H

@@ -10,11 +10,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_EXECUTION_LOWERMODEL_H
-#define WHITTLE_EXECUTION_LOWERMODEL_H
+#ifndef WHITTLE_TARGET_CPU_LOWERMODEL_H
+#define WHITTLE_TARGET_CPU_LOWERMODEL_H
 
-#include "whittle/Execution/ExternalConstants.h"
-#include "whittle/Execution/ModelSignature.h"
+#include "whittle/Support/ModelSignature.h"
+#include "whittle/Target/CPU/ExternalConstants.h"
 
 namespace whittle {
 
@@ -35,4 +35,4 @@ std::optional<LoweredModel> lowerModel(mlir::ModuleOp module,
 
 } // namespace whittle
 
-#endif // WHITTLE_EXECUTION_LOWERMODEL_H
+#endif // WHITTLE_TARGET_CPU_LOWERMODEL_H

@@ -12,11 +12,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_EXECUTION_OBJECTEMITTER_H
-#define WHITTLE_EXECUTION_OBJECTEMITTER_H
+#ifndef WHITTLE_TARGET_CPU_OBJECTEMITTER_H
+#define WHITTLE_TARGET_CPU_OBJECTEMITTER_H
 
-#include "whittle/Execution/ModelSignature.h"
-#include "whittle/Execution/TargetMachine.h"
+#include "whittle/Support/ModelSignature.h"
+#include "whittle/Target/CPU/TargetMachine.h"
 
 namespace whittle {
 
@@ -38,4 +38,4 @@ std::optional<NativeObject> emitObject(mlir::ModuleOp module,
 
 } // namespace whittle
 
-#endif // WHITTLE_EXECUTION_OBJECTEMITTER_H
+#endif // WHITTLE_TARGET_CPU_OBJECTEMITTER_H

@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_CODEGEN_PASSES_H
-#define WHITTLE_CODEGEN_PASSES_H
+#ifndef WHITTLE_TARGET_CPU_PASSES_H
+#define WHITTLE_TARGET_CPU_PASSES_H
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -19,11 +19,11 @@
 namespace whittle {
 
 #define GEN_PASS_DECL
-#include "whittle/Codegen/Passes.h.inc"
+#include "whittle/Target/CPU/Passes.h.inc"
 
 #define GEN_PASS_REGISTRATION
-#include "whittle/Codegen/Passes.h.inc"
+#include "whittle/Target/CPU/Passes.h.inc"
 
 } // namespace whittle
 
-#endif // WHITTLE_CODEGEN_PASSES_H
+#endif // WHITTLE_TARGET_CPU_PASSES_H

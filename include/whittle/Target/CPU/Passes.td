@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_CODEGEN_PASSES_TD
-#define WHITTLE_CODEGEN_PASSES_TD
+#ifndef WHITTLE_TARGET_CPU_PASSES_TD
+#define WHITTLE_TARGET_CPU_PASSES_TD
 
 include "mlir/Pass/PassBase.td"
 
@@ -105,4 +105,4 @@ def DistinctResultBuffers
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
-#endif // WHITTLE_CODEGEN_PASSES_TD
+#endif // WHITTLE_TARGET_CPU_PASSES_TD

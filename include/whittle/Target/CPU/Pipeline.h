@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_EXECUTION_PIPELINE_H
-#define WHITTLE_EXECUTION_PIPELINE_H
+#ifndef WHITTLE_TARGET_CPU_PIPELINE_H
+#define WHITTLE_TARGET_CPU_PIPELINE_H
 
 #include "mlir/Pass/PassManager.h"
 
@@ -22,4 +22,4 @@ void registerLowerToLLVMPipeline();
 
 } // namespace whittle
 
-#endif // WHITTLE_EXECUTION_PIPELINE_H
+#endif // WHITTLE_TARGET_CPU_PIPELINE_H

@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_EXECUTION_TARGETMACHINE_H
-#define WHITTLE_EXECUTION_TARGETMACHINE_H
+#ifndef WHITTLE_TARGET_CPU_TARGETMACHINE_H
+#define WHITTLE_TARGET_CPU_TARGETMACHINE_H
 
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CodeGen.h"
@@ -57,4 +57,4 @@ void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
 
 } // namespace whittle
 
-#endif // WHITTLE_EXECUTION_TARGETMACHINE_H
+#endif // WHITTLE_TARGET_CPU_TARGETMACHINE_H
