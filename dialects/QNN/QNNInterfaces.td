@@ -35,10 +35,16 @@ def QNN_OutputStageOpInterface : OpInterface<"OutputStageOpInterface"> {
     zero point and a non-empty clamp inside the result type's range.
   }];
   let methods = [
-    InterfaceMethod<"The multipliers `M` (see the description).",
-      "::llvm::SmallVector<int32_t>", "getOutputMultipliers">,
-    InterfaceMethod<"The shifts, one per multiplier or one for all.",
-      "::llvm::SmallVector<int32_t>", "getOutputShifts">,
+    InterfaceMethod<[{
+        The multipliers `M` (see the description); by default the op's one
+        `multiplier`.
+      }], "::llvm::SmallVector<int32_t>", "getOutputMultipliers", (ins), "",
+      "return {$_op.getMultiplier()};">,
+    InterfaceMethod<[{
+        The shifts, one per multiplier or one for all; by default the op's
+        one `shift`.
+      }], "::llvm::SmallVector<int32_t>", "getOutputShifts", (ins), "",
+      "return {$_op.getShift()};">,
     InterfaceMethod<"How the rescale rounds.",
       "::whittle::qnn::RoundingMode", "getRounding", (ins), [{
         return $_op.getRounding();

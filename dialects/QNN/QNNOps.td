@@ -161,7 +161,8 @@ def QNN_MatMulOp : QNN_InferredOp<"matmul"> {
 // Rescaling
 //===----------------------------------------------------------------------===//
 
-def QNN_RequantizeOp : QNN_RescalingOp<"requantize", ["canRoundAsFloat32"]> {
+def QNN_RequantizeOp : QNN_RescalingOp<"requantize", [
+    "getOutputMultipliers", "getOutputShifts", "canRoundAsFloat32"]> {
   let summary = "i32 accumulator to i8";
   let description = [{
     `y = clamp(round(x * multiplier / 2^shift) + output_zero_point, min,
@@ -179,7 +180,8 @@ def QNN_RequantizeOp : QNN_RescalingOp<"requantize", ["canRoundAsFloat32"]> {
   let hasFolder = 1;
 }
 
-def QNN_AddOp : QNN_BinaryRescalingOp<"add", ["hasSignedMultipliers"]> {
+def QNN_AddOp : QNN_BinaryRescalingOp<"add", [
+    "getOutputMultipliers", "getOutputShifts", "hasSignedMultipliers"]> {
   let summary = "Elementwise sum with rescale";
   let description = [{
     `y = clamp(round(((a - a_zero_point) * a_multiplier + (b - b_zero_point)
@@ -209,7 +211,8 @@ def QNN_MulOp : QNN_BinaryRescalingOp<"mul"> {
   let results = (outs QNN_I8Tensor:$y);
 }
 
-def QNN_ConcatOp : QNN_RescalingOp<"concat"> {
+def QNN_ConcatOp : QNN_RescalingOp<"concat", [
+    "getOutputMultipliers", "getOutputShifts"]> {
   let summary = "Concatenation with a rescale per input";
   let description = [{
     Input `i` contributes `clamp(round((x_i - input_zero_points[i]) *

@@ -63,54 +63,52 @@ Value buildScaledGeneric(
       });
 }
 
-struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// quantize: `clamp(round_even(x / scale) + zp, -128, 127)`, the zero
+/// point in i32.
+Value quantizeElement(OpBuilder &b, Location l, Value x, Value scale,
+                      Value zp) {
+  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  if (x.getType() != f32)
+    x = arith::ExtFOp::create(b, l, f32, x);
+  Value rounded =
+      math::RoundEvenOp::create(b, l, arith::DivFOp::create(b, l, x, scale));
+  // Beyond +-2^17 the result saturates whatever the zero point; clamping
+  // first keeps the conversion defined (NaN goes low).
+  rounded = arith::MaxNumFOp::create(b, l, rounded,
+                                     buildScalar(b, l, f32, -131072.0));
+  rounded =
+      arith::MinNumFOp::create(b, l, rounded, buildScalar(b, l, f32, 131072.0));
+  Value value = arith::AddIOp::create(
+      b, l, arith::FPToSIOp::create(b, l, i32, rounded), zp);
+  value = arith::MaxSIOp::create(b, l, value, buildInt(b, l, i32, -128));
+  value = arith::MinSIOp::create(b, l, value, buildInt(b, l, i32, 127));
+  return arith::TruncIOp::create(b, l, b.getI8Type(), value);
+}
+
+/// dequantize: `(x - zp) * scale`, the zero point in i64: exact for i32
+/// inputs too, one rounding to f32 after.
+Value dequantizeElement(OpBuilder &b, Location l, Value x, Value scale,
+                        Value zp) {
+  Value centered =
+      arith::SubIOp::create(b, l, buildExtend(b, l, x, b.getI64Type()), zp);
+  Value value = arith::SIToFPOp::create(b, l, b.getF32Type(), centered);
+  return arith::MulFOp::create(b, l, value, scale);
+}
+
+/// qnn.quantize and qnn.dequantize: a scaled generic computing `element`
+/// with zero points of `zeroPointBits` bits.
+template <typename OpTy, unsigned zeroPointBits,
+          Value (*element)(OpBuilder &, Location, Value, Value, Value)>
+struct ScaledLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
 
   LogicalResult
-  matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Value y = buildScaledGeneric(
-        rewriter, op, adaptor.getX(), rewriter.getI32Type(),
-        [](OpBuilder &b, Location l, Value x, Value scale, Value zp) {
-          Type f32 = b.getF32Type(), i32 = b.getI32Type();
-          if (x.getType() != f32)
-            x = arith::ExtFOp::create(b, l, f32, x);
-          Value rounded = math::RoundEvenOp::create(
-              b, l, arith::DivFOp::create(b, l, x, scale));
-          // Beyond +-2^17 the result saturates whatever the zero point;
-          // clamping first keeps the conversion defined (NaN goes low).
-          rounded = arith::MaxNumFOp::create(b, l, rounded,
-                                             buildScalar(b, l, f32, -131072.0));
-          rounded = arith::MinNumFOp::create(b, l, rounded,
-                                             buildScalar(b, l, f32, 131072.0));
-          Value value = arith::AddIOp::create(
-              b, l, arith::FPToSIOp::create(b, l, i32, rounded), zp);
-          value =
-              arith::MaxSIOp::create(b, l, value, buildInt(b, l, i32, -128));
-          value = arith::MinSIOp::create(b, l, value, buildInt(b, l, i32, 127));
-          return arith::TruncIOp::create(b, l, b.getI8Type(), value);
-        });
-    rewriter.replaceOp(op, y);
-    return success();
-  }
-};
-
-struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Value y = buildScaledGeneric(
-        rewriter, op, adaptor.getX(), rewriter.getI64Type(),
-        [](OpBuilder &b, Location l, Value x, Value scale, Value zp) {
-          // Exact in i64 for i32 inputs too; one rounding to f32 after.
-          Value centered = arith::SubIOp::create(
-              b, l, buildExtend(b, l, x, b.getI64Type()), zp);
-          Value value = arith::SIToFPOp::create(b, l, b.getF32Type(), centered);
-          return arith::MulFOp::create(b, l, value, scale);
-        });
-    rewriter.replaceOp(op, y);
+    rewriter.replaceOp(
+        op,
+        buildScaledGeneric(rewriter, op, adaptor.getX(),
+                           rewriter.getIntegerType(zeroPointBits), element));
     return success();
   }
 };
@@ -118,5 +116,7 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
 } // namespace
 
 void whittle::populateQNNBoundaryToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<QuantizeLowering, DequantizeLowering>(patterns.getContext());
+  patterns.add<ScaledLowering<QuantizeOp, 32, quantizeElement>,
+               ScaledLowering<DequantizeOp, 64, dequantizeElement>>(
+      patterns.getContext());
 }

@@ -335,9 +335,6 @@ SmallVector<int32_t> AddOp::getOutputMultipliers() {
 SmallVector<int32_t> AddOp::getOutputShifts() { return {getShift()}; }
 bool AddOp::hasSignedMultipliers() { return true; }
 
-SmallVector<int32_t> MulOp::getOutputMultipliers() { return {getMultiplier()}; }
-SmallVector<int32_t> MulOp::getOutputShifts() { return {getShift()}; }
-
 /// The zero points of a binary op's inputs (qnn.add, qnn.mul).
 static LogicalResult verifyInputZeroPoints(Operation *op, int32_t a,
                                            int32_t b) {
@@ -433,22 +430,6 @@ LogicalResult MaxPoolOp::verify() {
   return verifyConvLike(*this, getX().getType().getRank() - 2);
 }
 
-/// The averaging ops have one multiplier and one shift and divide by the
-/// number of positions they average.
-template <typename OpTy>
-static SmallVector<int32_t> getSingleMultiplier(OpTy op) {
-  return {op.getMultiplier()};
-}
-template <typename OpTy> static SmallVector<int32_t> getSingleShift(OpTy op) {
-  return {op.getShift()};
-}
-
-SmallVector<int32_t> AvgPoolOp::getOutputMultipliers() {
-  return getSingleMultiplier(*this);
-}
-SmallVector<int32_t> AvgPoolOp::getOutputShifts() {
-  return getSingleShift(*this);
-}
 bool AvgPoolOp::dividesByCount() { return true; }
 /// qnn.avg_pool has no dilations: its windows are dense.
 SmallVector<int64_t> AvgPoolOp::getWindowDilations() {
@@ -485,12 +466,6 @@ LogicalResult GlobalAvgPoolOp::inferReturnTypes(
   return success();
 }
 
-SmallVector<int32_t> GlobalAvgPoolOp::getOutputMultipliers() {
-  return getSingleMultiplier(*this);
-}
-SmallVector<int32_t> GlobalAvgPoolOp::getOutputShifts() {
-  return getSingleShift(*this);
-}
 bool GlobalAvgPoolOp::dividesByCount() { return true; }
 
 LogicalResult GlobalAvgPoolOp::verify() {
@@ -535,12 +510,6 @@ LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *context,
   return success();
 }
 
-SmallVector<int32_t> SoftmaxOp::getOutputMultipliers() {
-  return getSingleMultiplier(*this);
-}
-SmallVector<int32_t> SoftmaxOp::getOutputShifts() {
-  return getSingleShift(*this);
-}
 bool SoftmaxOp::dividesByCount() { return true; }
 
 LogicalResult SoftmaxOp::verify() {
