@@ -43,7 +43,11 @@ def NN_Dialect : Dialect {
   }];
   let dependentDialects = ["::mlir::quant::QuantDialect"];
   let hasConstantMaterializer = 1;
-  let useDefaultAttributePrinterParser = 0;
+  let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    /// Adds the attributes of NNAttrs.td (NNAttrs.cpp).
+    void registerAttributes();
+  }];
 }
 
 //===----------------------------------------------------------------------===//

@@ -77,8 +77,8 @@ CompressionReport whittle::buildCompressionReport(ModuleOp module) {
     if (!record && op->hasAttr(kCompressionRecordAttrName))
       op->emitWarning()
           << "'" << kCompressionRecordAttrName
-          << "' is not a complete compression record (see "
-             "CompressionRecord.h); the op is reported as uncompressed";
+          << "' is not a #nn.compression record; the op is reported as "
+             "uncompressed";
     int64_t macs = nn::countMACs(op);
     if (!record && macs == 0)
       return;

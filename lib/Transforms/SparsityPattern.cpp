@@ -25,29 +25,6 @@ static std::string formatNumber(double value) {
   return llvm::formatv("{0}", llvm::format("%g", value)).str();
 }
 
-StringRef whittle::stringifyGranularity(SparsityGranularity granularity) {
-  switch (granularity) {
-  case SparsityGranularity::Unstructured:
-    return "unstructured";
-  case SparsityGranularity::NM:
-    return "n:m";
-  case SparsityGranularity::Block:
-    return "block";
-  case SparsityGranularity::Channel:
-    return "channel";
-  }
-  llvm_unreachable("unknown granularity");
-}
-
-std::optional<SparsityGranularity> whittle::parseGranularity(StringRef text) {
-  return llvm::StringSwitch<std::optional<SparsityGranularity>>(text)
-      .Case("unstructured", SparsityGranularity::Unstructured)
-      .Case("n:m", SparsityGranularity::NM)
-      .Case("block", SparsityGranularity::Block)
-      .Case("channel", SparsityGranularity::Channel)
-      .Default(std::nullopt);
-}
-
 std::optional<WeightLayout> whittle::getWeightLayout(Operation *op) {
   auto rankOf = [&](unsigned operand) -> int64_t {
     if (op->getNumOperands() <= operand)
@@ -66,58 +43,31 @@ std::optional<WeightLayout> whittle::getWeightLayout(Operation *op) {
 
 void whittle::setSparsityPattern(Operation *op,
                                  const SparsityPattern &pattern) {
-  Builder b(op->getContext());
-  NamedAttrList fields;
-  fields.append("granularity",
-                b.getStringAttr(stringifyGranularity(pattern.granularity)));
-  if (pattern.granularity == SparsityGranularity::NM) {
-    fields.append("n", b.getI64IntegerAttr(pattern.n));
-    fields.append("m", b.getI64IntegerAttr(pattern.m));
-  }
-  if (pattern.granularity == SparsityGranularity::Block)
-    fields.append("block", b.getDenseI64ArrayAttr(pattern.block));
-  fields.append("sparsity", b.getF64FloatAttr(pattern.sparsity));
-  fields.append("weight_operand", b.getI64IntegerAttr(pattern.layout.operand));
-  fields.append("out_axis", b.getI64IntegerAttr(pattern.layout.outAxis));
-  fields.append("in_axis", b.getI64IntegerAttr(pattern.layout.inAxis));
-  op->setAttr(kSparsityAttrName, fields.getDictionary(b.getContext()));
+  bool isNM = pattern.granularity == SparsityGranularity::NM;
+  bool isBlock = pattern.granularity == SparsityGranularity::Block;
+  op->setAttr(
+      kSparsityAttrName,
+      nn::SparsityPatternAttr::get(
+          op->getContext(), pattern.granularity, isNM ? pattern.n : 0,
+          isNM ? pattern.m : 0,
+          isBlock ? ArrayRef<int64_t>(pattern.block) : ArrayRef<int64_t>(),
+          APFloat(pattern.sparsity), pattern.layout.operand,
+          pattern.layout.outAxis, pattern.layout.inAxis));
 }
 
 std::optional<SparsityPattern> whittle::getSparsityPattern(Operation *op) {
-  auto dict = op->getAttrOfType<DictionaryAttr>(kSparsityAttrName);
-  if (!dict)
-    return std::nullopt;
-  auto granularityAttr = dict.getAs<StringAttr>("granularity");
-  auto sparsity = dict.getAs<FloatAttr>("sparsity");
-  auto operand = dict.getAs<IntegerAttr>("weight_operand");
-  auto outAxis = dict.getAs<IntegerAttr>("out_axis");
-  auto inAxis = dict.getAs<IntegerAttr>("in_axis");
-  if (!granularityAttr || !sparsity || !operand || !outAxis || !inAxis)
-    return std::nullopt;
-  std::optional<SparsityGranularity> granularity =
-      parseGranularity(granularityAttr.getValue());
-  if (!granularity)
+  auto attr = op->getAttrOfType<nn::SparsityPatternAttr>(kSparsityAttrName);
+  if (!attr)
     return std::nullopt;
   SparsityPattern pattern;
-  pattern.granularity = *granularity;
-  pattern.sparsity = sparsity.getValueAsDouble();
-  pattern.layout.operand = operand.getInt();
-  pattern.layout.outAxis = outAxis.getInt();
-  pattern.layout.inAxis = inAxis.getInt();
-  if (*granularity == SparsityGranularity::NM) {
-    auto n = dict.getAs<IntegerAttr>("n");
-    auto m = dict.getAs<IntegerAttr>("m");
-    if (!n || !m)
-      return std::nullopt;
-    pattern.n = n.getInt();
-    pattern.m = m.getInt();
-  }
-  if (*granularity == SparsityGranularity::Block) {
-    auto block = dict.getAs<DenseI64ArrayAttr>("block");
-    if (!block)
-      return std::nullopt;
-    pattern.block.assign(block.asArrayRef().begin(), block.asArrayRef().end());
-  }
+  pattern.granularity = attr.getGranularity();
+  pattern.n = attr.getN();
+  pattern.m = attr.getM();
+  pattern.block.assign(attr.getBlock().begin(), attr.getBlock().end());
+  pattern.sparsity = attr.getSparsity().convertToDouble();
+  pattern.layout.operand = attr.getWeightOperand();
+  pattern.layout.outAxis = attr.getOutAxis();
+  pattern.layout.inAxis = attr.getInAxis();
   return pattern;
 }
 
@@ -215,9 +165,7 @@ LogicalResult whittle::verifySparsityPattern(Operation *op) {
   std::optional<SparsityPattern> pattern = getSparsityPattern(op);
   if (!pattern)
     return op->emitError() << "malformed '" << kSparsityAttrName
-                           << "' attribute: needs granularity, sparsity, "
-                              "weight_operand, out_axis, in_axis (and n, m "
-                              "for n:m, block for block)";
+                           << "' attribute: not a #nn.sparsity<...> pattern";
   if (pattern->layout.operand >= op->getNumOperands())
     return op->emitError() << "'" << kSparsityAttrName
                            << "' names weight operand "

@@ -49,7 +49,7 @@
 // JSON-NEXT:   "params_before": 126186,
 // JSON-NEXT:   "params_ratio": 0.2537
 
-// IR: nn.conv {{.*}}whittle.compression = {form = "channel-svd"
+// IR: nn.conv {{.*}}whittle.compression = #nn.compression<{{.*}}form = "channel-svd"
 // IR: nn.gemm
 module {
   func.func @main(%x: tensor<1x3x28x28xf32>) -> tensor<1x10xf32> {
@@ -63,12 +63,12 @@ module {
     %scale = nn.constant dense<2.0> : tensor<1x16x1x1xf32>
     %shape = nn.constant dense<[1, 12544]> : tensor<2xi64>
     %none = nn.none
-    %0 = nn.conv %x, %w1, %none {pads = array<i64: 1, 1, 1, 1>, whittle.compression = {form = "channel-svd", layer = "conv1", macs_after = 269696 : i64, macs_before = 338688 : i64, params_after = 344 : i64, params_before = 432 : i64, ranks = array<i64: 8>, relative_error = 1.250000e-01 : f64, sparsity = 0.000000e+00 : f64}} : (tensor<1x3x28x28xf32>, tensor<8x3x3x3xf32>, none) -> tensor<1x8x28x28xf32> loc("conv1_svd1")
-    %1 = nn.conv %0, %w2, %b2 {whittle.compression = {form = "channel-svd", layer = "conv1", macs_after = 269696 : i64, macs_before = 338688 : i64, params_after = 344 : i64, params_before = 432 : i64, ranks = array<i64: 8>, relative_error = 1.250000e-01 : f64, sparsity = 0.000000e+00 : f64}} : (tensor<1x8x28x28xf32>, tensor<16x8x1x1xf32>, tensor<16xf32>) -> tensor<1x16x28x28xf32> loc("conv1_svd2")
+    %0 = nn.conv %x, %w1, %none {pads = array<i64: 1, 1, 1, 1>, whittle.compression = #nn.compression<layer = "conv1", form = "channel-svd", ranks = [8], sparsity = 0.000000e+00, params_before = 432, params_after = 344, macs_before = 338688, macs_after = 269696, relative_error = 1.250000e-01>} : (tensor<1x3x28x28xf32>, tensor<8x3x3x3xf32>, none) -> tensor<1x8x28x28xf32> loc("conv1_svd1")
+    %1 = nn.conv %0, %w2, %b2 {whittle.compression = #nn.compression<layer = "conv1", form = "channel-svd", ranks = [8], sparsity = 0.000000e+00, params_before = 432, params_after = 344, macs_before = 338688, macs_after = 269696, relative_error = 1.250000e-01>} : (tensor<1x8x28x28xf32>, tensor<16x8x1x1xf32>, tensor<16xf32>) -> tensor<1x16x28x28xf32> loc("conv1_svd2")
     %2 = nn.conv %1, %w3, %b3 : (tensor<1x16x28x28xf32>, tensor<16x16x1x1xf32>, tensor<16xf32>) -> tensor<1x16x28x28xf32> loc("conv2")
     %3 = nn.mul %2, %scale : (tensor<1x16x28x28xf32>, tensor<1x16x1x1xf32>) -> tensor<1x16x28x28xf32>
     %4 = nn.reshape %3, %shape : (tensor<1x16x28x28xf32>, tensor<2xi64>) -> tensor<1x12544xf32>
-    %5 = nn.gemm %4, %wf, %bf {transB = 1 : i64, whittle.compression = {form = "mask-unstructured+mask-n:m", layer = "fc", macs_after = 31360 : i64, macs_before = 125440 : i64, params_after = 31360 : i64, params_before = 125440 : i64, ranks = array<i64>, relative_error = 5.000000e-02 : f64, sparsity = 7.500000e-01 : f64}} : (tensor<1x12544xf32>, tensor<10x12544xf32>, tensor<10xf32>) -> tensor<1x10xf32> loc("fc")
+    %5 = nn.gemm %4, %wf, %bf {transB = 1 : i64, whittle.compression = #nn.compression<layer = "fc", form = "mask-unstructured+mask-n:m", sparsity = 7.500000e-01, params_before = 125440, params_after = 31360, macs_before = 125440, macs_after = 31360, relative_error = 5.000000e-02>} : (tensor<1x12544xf32>, tensor<10x12544xf32>, tensor<10xf32>) -> tensor<1x10xf32> loc("fc")
     return %5 : tensor<1x10xf32>
   }
 }

@@ -7,8 +7,8 @@
 // CHECK-DAG: %[[P:.*]] = nn.constant dense<{{.*}}> : tensor<6x1xf32> loc("l/svd.0")
 // CHECK-DAG: %[[Q:.*]] = nn.constant dense<{{.*}}> : tensor<1x4xf32> loc("l/svd.1")
 // CHECK-DAG: %[[C:.*]] = nn.constant dense<1.000000e+00> : tensor<4xf32>
-// CHECK: %[[T:.*]] = nn.gemm %arg0, %[[P]], %{{.*}} {transA = 1 : i64, whittle.compression = {{.*}}} : (tensor<6x3xf32>, tensor<6x1xf32>, none) -> tensor<3x1xf32> loc("l/svd.0")
-// CHECK: %[[Y:.*]] = nn.gemm %[[T]], %[[Q]], %[[C]] {alpha = 5.000000e-01 : f32, beta = 2.000000e+00 : f32, whittle.compression = {form = "svd", layer = "l", macs_after = 30 : i64, macs_before = 72 : i64, params_after = 10 : i64, params_before = 24 : i64, ranks = array<i64: 1>{{.*}}} : (tensor<3x1xf32>, tensor<1x4xf32>, tensor<4xf32>) -> tensor<3x4xf32> loc("l/svd.1")
+// CHECK: %[[T:.*]] = nn.gemm %arg0, %[[P]], %{{.*}} {transA = 1 : i64, whittle.compression = #nn.compression<{{.*}}>} : (tensor<6x3xf32>, tensor<6x1xf32>, none) -> tensor<3x1xf32> loc("l/svd.0")
+// CHECK: %[[Y:.*]] = nn.gemm %[[T]], %[[Q]], %[[C]] {alpha = 5.000000e-01 : f32, beta = 2.000000e+00 : f32, whittle.compression = #nn.compression<layer = "l", form = "svd", ranks = [1]{{.*}}, params_before = 24, params_after = 10, macs_before = 72, macs_after = 30{{.*}}>} : (tensor<3x1xf32>, tensor<1x4xf32>, tensor<4xf32>) -> tensor<3x4xf32> loc("l/svd.1")
 // CHECK: return %[[Y]]
 func.func @gemm(%a: tensor<6x3xf32>) -> tensor<3x4xf32> {
   %b = nn.constant dense<[[1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 8.0], [3.0, 6.0, 9.0, 12.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0]]> : tensor<6x4xf32>
@@ -22,7 +22,7 @@ func.func @gemm(%a: tensor<6x3xf32>) -> tensor<3x4xf32> {
 // MatMul with batch dimensions on A: two matmuls, batch kept. The weight
 // is exactly rank 1: the recorded error is rounding.
 // CHECK-LABEL: func.func @matmul
-// CHECK: %[[T:.*]] = nn.matmul %arg0, %{{.*}} {whittle.compression = {form = "svd", layer = "l", macs_after = 100 : i64, macs_before = 240 : i64, params_after = 10 : i64, params_before = 24 : i64, ranks = array<i64: 1>, relative_error = {{[0-9.]+E-1[0-9]}} : f64{{.*}}} : (tensor<2x5x6xf32>, tensor<6x1xf32>) -> tensor<2x5x1xf32>
+// CHECK: %[[T:.*]] = nn.matmul %arg0, %{{.*}} {whittle.compression = #nn.compression<layer = "l", form = "svd", ranks = [1]{{.*}}, params_before = 24, params_after = 10, macs_before = 240, macs_after = 100, relative_error = {{[0-9.]+E-1[0-9]}}{{.*}}>} : (tensor<2x5x6xf32>, tensor<6x1xf32>) -> tensor<2x5x1xf32>
 // CHECK: nn.matmul %[[T]], %{{.*}} : (tensor<2x5x1xf32>, tensor<1x4xf32>) -> tensor<2x5x4xf32>
 func.func @matmul(%a: tensor<2x5x6xf32>) -> tensor<2x5x4xf32> {
   %b = nn.constant dense<[[1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 8.0], [3.0, 6.0, 9.0, 12.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0]]> : tensor<6x4xf32>
@@ -35,8 +35,8 @@ func.func @matmul(%a: tensor<2x5x6xf32>) -> tensor<2x5x4xf32> {
 // A strided, padded 1x1 conv: the first conv keeps the stride and pads,
 // the second is a plain 1x1 with the bias.
 // CHECK-LABEL: func.func @pointwise
-// CHECK: %[[T:.*]] = nn.conv %arg0, %{{.*}}, %{{.*}} {kernel_shape = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>, whittle.compression = {form = "svd", layer = "l", macs_after = 250 : i64, macs_before = 600 : i64, {{.*}}} : (tensor<1x6x8x8xf32>, tensor<1x6x1x1xf32>, none) -> tensor<1x1x5x5xf32> loc("l/svd.0")
-// CHECK: nn.conv %[[T]], %{{.*}}, %{{.*}} {kernel_shape = array<i64: 1, 1>, whittle.compression = {{.*}}} : (tensor<1x1x5x5xf32>, tensor<4x1x1x1xf32>, tensor<4xf32>) -> tensor<1x4x5x5xf32> loc("l/svd.1")
+// CHECK: %[[T:.*]] = nn.conv %arg0, %{{.*}}, %{{.*}} {kernel_shape = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>, whittle.compression = #nn.compression<layer = "l", form = "svd"{{.*}}, macs_before = 600, macs_after = 250{{.*}}>} : (tensor<1x6x8x8xf32>, tensor<1x6x1x1xf32>, none) -> tensor<1x1x5x5xf32> loc("l/svd.0")
+// CHECK: nn.conv %[[T]], %{{.*}}, %{{.*}} {kernel_shape = array<i64: 1, 1>, whittle.compression = #nn.compression<{{.*}}>} : (tensor<1x1x5x5xf32>, tensor<4x1x1x1xf32>, tensor<4xf32>) -> tensor<1x4x5x5xf32> loc("l/svd.1")
 func.func @pointwise(%x: tensor<1x6x8x8xf32>) -> tensor<1x4x5x5xf32> {
   %w = nn.constant dense<[[[[1.0]], [[2.0]], [[3.0]], [[1.0]], [[0.0]], [[1.0]]], [[[2.0]], [[4.0]], [[6.0]], [[2.0]], [[0.0]], [[2.0]]], [[[1.0]], [[2.0]], [[3.0]], [[1.0]], [[0.0]], [[1.0]]], [[[3.0]], [[6.0]], [[9.0]], [[3.0]], [[0.0]], [[3.0]]]]> : tensor<4x6x1x1xf32>
   %b = nn.constant dense<0.5> : tensor<4xf32>

@@ -9,10 +9,10 @@
 // blocks (4 of 16), not the other zeros.
 // L2: nn.constant dense<{{\[\[}}3.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00], [1.000000e+01,
 // L2: nn.gemm
-// L2-SAME: whittle.compression = {form = "mask-block", layer = "l", macs_after = 9 : i64, macs_before = 13 : i64, params_after = 9 : i64, params_before = 13 : i64
-// L2-SAME: whittle.sparsity = {block = array<i64: 2, 2>, granularity = "block", in_axis = 1 : i64, out_axis = 0 : i64, sparsity = 2.500000e-01 : f64, weight_operand = 1 : i64}
+// L2-SAME: whittle.compression = #nn.compression<layer = "l", form = "mask-block"{{.*}}, params_before = 13, params_after = 9, macs_before = 13, macs_after = 9
+// L2-SAME: whittle.sparsity = #nn.sparsity<block, block = [2, 2], sparsity = 2.500000e-01, weight_operand = 1, out_axis = 0, in_axis = 1>
 // L1: nn.constant dense<{{\[\[}}0.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00], [0.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00], [1.000000e+01,
-// L1: whittle.sparsity = {block = array<i64: 2, 2>, granularity = "block", in_axis = 1 : i64, out_axis = 0 : i64, sparsity = 2.500000e-01 : f64
+// L1: whittle.sparsity = #nn.sparsity<block, block = [2, 2], sparsity = 2.500000e-01{{.*}}, out_axis = 0, in_axis = 1
 func.func @blocks(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
   %none = nn.none
   %w = nn.constant dense<[[3.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, 1.0], [10.0, 10.0, 10.0, 10.0], [10.0, 10.0, 10.0, 10.0]]> : tensor<4x4xf32>

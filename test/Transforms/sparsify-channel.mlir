@@ -6,12 +6,12 @@
 // CHECK-LABEL: func.func @conv_relu_conv
 // CHECK-DAG: %[[W1:.*]] = nn.constant dense<{{\[\[\[\[}}1.000000e+00]]], {{\[\[\[}}2.000000e+00]]]]> : tensor<2x1x1x1xf32>
 // CHECK-DAG: %[[B1:.*]] = nn.constant dense<[1.000000e-01, 3.000000e-01]> : tensor<2xf32>
-// CHECK: %[[C1:.*]] = nn.conv %{{.*}}, %[[W1]], %[[B1]] {whittle.compression = {form = "mask-channel", layer = "conv1", macs_after = 8 : i64, macs_before = 16 : i64, params_after = 4 : i64, params_before = 8 : i64
-// CHECK-SAME: whittle.sparsity = {granularity = "channel", in_axis = 1 : i64, out_axis = 0 : i64, sparsity = 5.000000e-01 : f64
+// CHECK: %[[C1:.*]] = nn.conv %{{.*}}, %[[W1]], %[[B1]] {whittle.compression = #nn.compression<layer = "conv1", form = "mask-channel"{{.*}}, params_before = 8, params_after = 4, macs_before = 16, macs_after = 8
+// CHECK-SAME: whittle.sparsity = #nn.sparsity<channel, sparsity = 5.000000e-01{{.*}}, out_axis = 0, in_axis = 1
 // CHECK-SAME: -> tensor<1x2x2x2xf32>
 // CHECK: %[[R:.*]] = nn.relu %[[C1]] : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
 // CHECK: %[[W2:.*]] = nn.constant dense<{{\[\[\[\[}}1.000000e+00]], {{\[\[}}3.000000e+00]]], {{\[\[\[}}5.000000e+00]], {{\[\[}}7.000000e+00]]]]> : tensor<2x2x1x1xf32>
-// CHECK: nn.conv %[[R]], %[[W2]], %{{.*}} {whittle.compression = {form = "mask-channel", layer = "conv2", macs_after = 16 : i64, macs_before = 32 : i64, params_after = 6 : i64, params_before = 10 : i64
+// CHECK: nn.conv %[[R]], %[[W2]], %{{.*}} {whittle.compression = #nn.compression<layer = "conv2", form = "mask-channel"{{.*}}, params_before = 10, params_after = 6, macs_before = 32, macs_after = 16
 // CHECK-SAME: (tensor<1x2x2x2xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
 func.func @conv_relu_conv(%x: tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32> {
   %w1 = nn.constant dense<[[[[1.0]]], [[[0.1]]], [[[2.0]]], [[[-0.2]]]]> : tensor<4x1x1x1xf32>
@@ -63,7 +63,7 @@ func.func @conv_bn_relu_conv(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32> {
 // CHECK: nn.relu {{.*}} -> tensor<1x1x2x2xf32>
 // CHECK: nn.flatten {{.*}} -> tensor<1x4xf32>
 // CHECK: %[[B:.*]] = nn.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00], [9.000000e+00, 1.000000e+01, 1.100000e+01, 1.200000e+01]]> : tensor<2x4xf32>
-// CHECK: nn.gemm %{{.*}}, %[[B]], %{{.*}} {transB = 1 : i64, whittle.compression = {form = "mask-channel", layer = "fc", macs_after = 8 : i64, macs_before = 16 : i64
+// CHECK: nn.gemm %{{.*}}, %[[B]], %{{.*}} {transB = 1 : i64, whittle.compression = #nn.compression<layer = "fc", form = "mask-channel"{{.*}}, macs_before = 16, macs_after = 8
 // CHECK-SAME: (tensor<1x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<1x2xf32>
 func.func @conv_flatten_gemm(%x: tensor<1x1x2x2xf32>) -> tensor<1x2xf32> {
   %none = nn.none
@@ -89,7 +89,7 @@ func.func @conv_flatten_gemm(%x: tensor<1x1x2x2xf32>) -> tensor<1x2xf32> {
 // CHECK: nn.clip {{.*}} -> tensor<1x2x3x3xf32>
 // CHECK: %[[DW:.*]] = nn.constant dense<{{\[\[\[\[}}1.000000e+00, 1.000000e+00, 1.000000e+00], [1.000000e+00, 1.000000e+00, 1.000000e+00], [1.000000e+00, 1.000000e+00, 1.000000e+00]]], {{\[\[\[}}3.000000e+00, 3.000000e+00, 3.000000e+00], [3.000000e+00, 3.000000e+00, 3.000000e+00], [3.000000e+00, 3.000000e+00, 3.000000e+00]]]]> : tensor<2x1x3x3xf32>
 // CHECK: %[[DB:.*]] = nn.constant dense<[1.000000e-01, 3.000000e-01]> : tensor<2xf32>
-// CHECK: nn.conv %{{.*}}, %[[DW]], %[[DB]] {group = 2 : i64, pads = array<i64: 1, 1, 1, 1>, whittle.compression = {form = "mask-channel", layer = "dw"
+// CHECK: nn.conv %{{.*}}, %[[DW]], %[[DB]] {group = 2 : i64, pads = array<i64: 1, 1, 1, 1>, whittle.compression = #nn.compression<layer = "dw", form = "mask-channel"
 // CHECK-SAME: -> tensor<1x2x3x3xf32>
 // CHECK: nn.clip {{.*}} -> tensor<1x2x3x3xf32>
 // CHECK: nn.conv {{.*}} : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>, none) -> tensor<1x1x3x3xf32>

@@ -7,10 +7,10 @@
 // blocks, then unstructured; a dense weight gets nothing.
 // OFF-NOT: whittle.sparsity
 // CHECK-LABEL: func.func @trained_sparse
-// CHECK: nn.gemm {{.*}}whittle.sparsity = {granularity = "n:m", in_axis = 1 : i64, m = 4 : i64, n = 2 : i64, out_axis = 0 : i64, sparsity = 5.000000e-01 : f64
-// CHECK: nn.gemm {{.*}}whittle.sparsity = {granularity = "n:m", in_axis = 1 : i64, m = 4 : i64, n = 1 : i64, out_axis = 0 : i64, sparsity = 7.500000e-01 : f64
-// CHECK: nn.gemm {{.*}}whittle.sparsity = {block = array<i64: 2, 2>, granularity = "block", in_axis = 1 : i64, out_axis = 0 : i64, sparsity = 2.500000e-01 : f64
-// CHECK: nn.gemm {{.*}}whittle.sparsity = {granularity = "unstructured", in_axis = 1 : i64, out_axis = 0 : i64, sparsity = 1.250000e-01 : f64
+// CHECK: nn.gemm {{.*}}whittle.sparsity = #nn.sparsity<"n:m", n = 2, m = 4, sparsity = 5.000000e-01{{.*}}, out_axis = 0, in_axis = 1
+// CHECK: nn.gemm {{.*}}whittle.sparsity = #nn.sparsity<"n:m", n = 1, m = 4, sparsity = 7.500000e-01{{.*}}, out_axis = 0, in_axis = 1
+// CHECK: nn.gemm {{.*}}whittle.sparsity = #nn.sparsity<block, block = [2, 2], sparsity = 2.500000e-01{{.*}}, out_axis = 0, in_axis = 1
+// CHECK: nn.gemm {{.*}}whittle.sparsity = #nn.sparsity<unstructured, sparsity = 1.250000e-01{{.*}}, out_axis = 0, in_axis = 1
 // CHECK: nn.gemm %{{[a-z0-9]+}}, %{{[a-z0-9]+}}, %{{[a-z0-9]+}} {transB = 1 : i64} :
 // CHECK-NOT: whittle.compression
 func.func @trained_sparse(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {

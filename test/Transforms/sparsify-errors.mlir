@@ -25,7 +25,7 @@
 // In global mode a layer that cannot take the pattern stays dense with a
 // warning instead (fc reduces over 6, not a multiple of 4).
 // GLOBAL-SKIP: warning: {{.*}}layer 'fc' stays dense: its reduction (input-channel) length 6 is not a multiple of M = 4
-// GLOBAL-SKIP: nn.conv {{.*}}granularity = "n:m"
+// GLOBAL-SKIP: nn.conv {{.*}}#nn.sparsity<"n:m"
 func.func @model(%x: tensor<1x4x3x3xf32>) -> tensor<1x2xf32> {
   %none = nn.none
   %w = nn.constant dense<1.0> : tensor<6x4x1x1xf32>

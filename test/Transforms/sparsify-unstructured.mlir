@@ -8,8 +8,8 @@
 // CHECK-LABEL: func.func @gemm_rows
 // CHECK: %[[W:.*]] = nn.constant dense<{{\[\[}}0.000000e+00, -8.000000e+00, 3.000000e+00, 0.000000e+00, 0.000000e+00, 7.000000e+00, 0.000000e+00, 4.000000e+00], [0.000000e+00, 0.000000e+00, -2.000000e+00, 0.000000e+00, 5.000000e+00, -6.000000e+00, 0.000000e+00, 3.000000e+00]]> : tensor<2x8xf32>
 // CHECK: nn.gemm %{{.*}}, %[[W]], %{{.*}} {transB = 1 : i64,
-// CHECK-SAME: whittle.compression = {form = "mask-unstructured", layer = "fc", macs_after = 8 : i64, macs_before = 16 : i64, params_after = 10 : i64, params_before = 18 : i64, ranks = array<i64>, relative_error = {{.*}} : f64, sparsity = 5.000000e-01 : f64}
-// CHECK-SAME: whittle.sparsity = {granularity = "unstructured", in_axis = 1 : i64, out_axis = 0 : i64, sparsity = 5.000000e-01 : f64, weight_operand = 1 : i64}
+// CHECK-SAME: whittle.compression = #nn.compression<layer = "fc", form = "mask-unstructured", sparsity = 5.000000e-01, params_before = 18, params_after = 10, macs_before = 16, macs_after = 8, relative_error = {{[^>]*}}>
+// CHECK-SAME: whittle.sparsity = #nn.sparsity<unstructured, sparsity = 5.000000e-01, weight_operand = 1, out_axis = 0, in_axis = 1>
 // VERIFY-LABEL: func.func @gemm_rows
 func.func @gemm_rows(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
   %w = nn.constant dense<[[1.0, -8.0, 3.0, 0.5, -2.0, 7.0, 0.1, 4.0], [2.0, 2.0, -2.0, 1.0, 5.0, -6.0, 0.3, 3.0]]> : tensor<2x8xf32>
@@ -23,7 +23,7 @@ func.func @gemm_rows(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
 // Without transB the output channels are the columns of B [K, N].
 // CHECK-LABEL: func.func @gemm_columns
 // CHECK: nn.constant dense<{{\[\[}}0.000000e+00, 4.000000e+00], [-3.000000e+00, 0.000000e+00], [0.000000e+00, -5.000000e+00], [4.000000e+00, 0.000000e+00]]> : tensor<4x2xf32>
-// CHECK: whittle.sparsity = {granularity = "unstructured", in_axis = 0 : i64, out_axis = 1 : i64
+// CHECK: whittle.sparsity = #nn.sparsity<unstructured{{.*}}, out_axis = 1, in_axis = 0
 func.func @gemm_columns(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
   %none = nn.none
   %w = nn.constant dense<[[1.0, 4.0], [-3.0, 1.0], [2.0, -5.0], [4.0, 2.0]]> : tensor<4x2xf32>
@@ -38,7 +38,7 @@ func.func @gemm_columns(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
 // CHECK-LABEL: func.func @conv_filters
 // CHECK: nn.constant dense<{{\[\[\[\[}}0.000000e+00, 2.000000e+00], [0.000000e+00, -4.000000e+00]]], {{\[\[\[}}-8.000000e+00, 0.000000e+00], [6.000000e+00, 0.000000e+00]]]]> : tensor<2x1x2x2xf32>
 // CHECK: nn.conv
-// CHECK-SAME: whittle.sparsity = {granularity = "unstructured", in_axis = 1 : i64, out_axis = 0 : i64, sparsity = 5.000000e-01 : f64
+// CHECK-SAME: whittle.sparsity = #nn.sparsity<unstructured, sparsity = 5.000000e-01{{.*}}, out_axis = 0, in_axis = 1
 func.func @conv_filters(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x3x3xf32> {
   %none = nn.none
   %w = nn.constant dense<[[[[1.0, 2.0], [-0.5, -4.0]]], [[[-8.0, 0.25], [6.0, 1.0]]]]> : tensor<2x1x2x2xf32>
@@ -55,7 +55,7 @@ func.func @conv_filters(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x3x3xf32> {
 // CHECK: nn.constant dense<{{\[\[}}0.000000e+00, 1.000000e+00, 0.000000e+00, 2.000000e+00], [3.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00]]>
 // CHECK: nn.gemm
 // CHECK-NOT: whittle.compression
-// CHECK-SAME: whittle.sparsity = {granularity = "unstructured", in_axis = 1 : i64, out_axis = 0 : i64, sparsity = 5.000000e-01 : f64
+// CHECK-SAME: whittle.sparsity = #nn.sparsity<unstructured, sparsity = 5.000000e-01{{.*}}, out_axis = 0, in_axis = 1
 func.func @already_sparse(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
   %none = nn.none
   %w = nn.constant dense<[[0.0, 1.0, 0.0, 2.0], [3.0, 0.0, 0.0, 1.0]]> : tensor<2x4xf32>
@@ -72,16 +72,16 @@ func.func @already_sparse(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
 // the same layer updated too.
 // CHECK-LABEL: func.func @after_factorize
 // CHECK: nn.matmul
-// CHECK-SAME: whittle.compression = {form = "svd+mask-unstructured", layer = "fc", macs_after = 10 : i64, macs_before = 16 : i64, params_after = 10 : i64, params_before = 16 : i64, ranks = array<i64: 2>, relative_error = {{.*}} : f64, sparsity = 0.16666666666666666 : f64}
+// CHECK-SAME: whittle.compression = #nn.compression<layer = "fc", form = "svd+mask-unstructured", ranks = [2], sparsity = 0.16666666666666666, params_before = 16, params_after = 10, macs_before = 16, macs_after = 10, relative_error = {{[^>]*}}>
 // CHECK-NOT: whittle.sparsity
 // CHECK: nn.constant dense<{{\[\[}}0.000000e+00, 0.000000e+00], [3.000000e+00, 4.000000e+00]]>
 // CHECK: nn.matmul
-// CHECK-SAME: whittle.compression = {form = "svd+mask-unstructured", layer = "fc", macs_after = 10 : i64, macs_before = 16 : i64, params_after = 10 : i64, params_before = 16 : i64, ranks = array<i64: 2>
-// CHECK-SAME: whittle.sparsity = {granularity = "unstructured", in_axis = 0 : i64, out_axis = 1 : i64, sparsity = 5.000000e-01 : f64
+// CHECK-SAME: whittle.compression = #nn.compression<layer = "fc", form = "svd+mask-unstructured", ranks = [2]{{.*}}, params_before = 16, params_after = 10, macs_before = 16, macs_after = 10
+// CHECK-SAME: whittle.sparsity = #nn.sparsity<unstructured, sparsity = 5.000000e-01{{.*}}, out_axis = 1, in_axis = 0
 func.func @after_factorize(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
   %u = nn.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]]> : tensor<4x2xf32>
   %v = nn.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
-  %0 = nn.matmul %x, %u {whittle.compression = {form = "svd", layer = "fc", macs_after = 12 : i64, macs_before = 16 : i64, params_after = 12 : i64, params_before = 16 : i64, ranks = array<i64: 2>, relative_error = 0.1 : f64, sparsity = 0.0 : f64}} : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32> loc("fc_a")
-  %1 = nn.matmul %0, %v {whittle.compression = {form = "svd", layer = "fc", macs_after = 12 : i64, macs_before = 16 : i64, params_after = 12 : i64, params_before = 16 : i64, ranks = array<i64: 2>, relative_error = 0.1 : f64, sparsity = 0.0 : f64}} : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32> loc("fc")
+  %0 = nn.matmul %x, %u {whittle.compression = #nn.compression<layer = "fc", form = "svd", ranks = [2], sparsity = 0.0, params_before = 16, params_after = 12, macs_before = 16, macs_after = 12, relative_error = 0.1>} : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32> loc("fc_a")
+  %1 = nn.matmul %0, %v {whittle.compression = #nn.compression<layer = "fc", form = "svd", ranks = [2], sparsity = 0.0, params_before = 16, params_after = 12, macs_before = 16, macs_after = 12, relative_error = 0.1>} : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32> loc("fc")
   return %1 : tensor<1x2xf32>
 }

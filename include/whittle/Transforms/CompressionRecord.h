@@ -6,7 +6,8 @@
 //
 // Factorize and sparsify leave on every op they create or change a record of
 // what they did to the original layer, as the discardable attribute
-// `whittle.compression`. The compression report reads these records back,
+// `whittle.compression` (nn::CompressionRecordAttr, dialects/NN/NNAttrs.td,
+// whose verifier checks it). The compression report reads these records back,
 // grouping the ops of one factorized layer by `layer`, so the report needs
 // no knowledge of the passes and the IR alone says what was decided.
 //
@@ -47,6 +48,7 @@ constexpr llvm::StringLiteral kCompressionRecordAttrName =
     "whittle.compression";
 
 void setCompressionRecord(mlir::Operation *op, const CompressionRecord &record);
+/// nullopt if the attribute is absent or not an nn::CompressionRecordAttr.
 std::optional<CompressionRecord> getCompressionRecord(mlir::Operation *op);
 
 } // namespace whittle

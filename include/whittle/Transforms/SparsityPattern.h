@@ -13,11 +13,12 @@
 // weight (nn.conv, nn.gemm, nn.matmul, and the qnn integer conv/matmul after
 // quantization) additionally carries the discardable attribute
 //
-//   whittle.sparsity = {granularity = "n:m", n = 2, m = 4,
-//                       sparsity = 5.0e-01 : f64, weight_operand = 1,
-//                       out_axis = 0, in_axis = 1}
+//   whittle.sparsity = #nn.sparsity<"n:m", n = 2, m = 4,
+//       sparsity = 5.000000e-01, weight_operand = 1, out_axis = 0,
+//       in_axis = 1>
 //
-// that tells code generators which structure they may exploit:
+// (nn::SparsityPatternAttr, dialects/NN/NNAttrs.td, whose verifier checks it
+// on its own) that tells code generators which structure they may exploit:
 //   - "unstructured": any zeros (the Dynamic Sparse Training mask with one
 //     magnitude threshold per output channel). Only `sparsity` is meaningful.
 //   - "n:m": every group of `m` consecutive elements along `in_axis` (all
@@ -50,6 +51,8 @@
 #ifndef WHITTLE_TRANSFORMS_SPARSITYPATTERN_H
 #define WHITTLE_TRANSFORMS_SPARSITYPATTERN_H
 
+#include "whittle/Dialect/NN/NNAttrs.h"
+
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -61,14 +64,19 @@
 
 namespace whittle {
 
-enum class SparsityGranularity { Unstructured, NM, Block, Channel };
+using SparsityGranularity = nn::SparsityGranularity;
 
 /// The attribute name the pattern is stored under.
 constexpr llvm::StringLiteral kSparsityAttrName = "whittle.sparsity";
 
 /// "unstructured", "n:m", "block" or "channel".
-llvm::StringRef stringifyGranularity(SparsityGranularity granularity);
-std::optional<SparsityGranularity> parseGranularity(llvm::StringRef text);
+inline llvm::StringRef stringifyGranularity(SparsityGranularity granularity) {
+  return nn::stringifySparsityGranularity(granularity);
+}
+inline std::optional<SparsityGranularity>
+parseGranularity(llvm::StringRef text) {
+  return nn::symbolizeSparsityGranularity(text);
+}
 
 /// Where the weight of a weighted op is and how it is laid out.
 struct WeightLayout {
@@ -97,7 +105,7 @@ struct SparsityPattern {
 std::optional<WeightLayout> getWeightLayout(mlir::Operation *op);
 
 void setSparsityPattern(mlir::Operation *op, const SparsityPattern &pattern);
-/// nullopt if the attribute is absent or malformed.
+/// nullopt if the attribute is absent or not an nn::SparsityPatternAttr.
 std::optional<SparsityPattern> getSparsityPattern(mlir::Operation *op);
 
 /// Copies `from`'s pattern onto `to`, whose weight is operand

@@ -12,4 +12,6 @@
 
 #include "whittle/Dialect/NN/NNDialect.h.inc"
 
+#include "whittle/Dialect/NN/NNAttrs.h"
+
 #endif // WHITTLE_DIALECT_NN_NNDIALECT_H

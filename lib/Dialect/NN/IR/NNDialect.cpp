@@ -21,6 +21,7 @@ void NNDialect::initialize() {
 #define GET_OP_LIST
 #include "whittle/Dialect/NN/NNOps.cpp.inc"
       >();
+  registerAttributes();
 }
 
 Operation *NNDialect::materializeConstant(OpBuilder &builder, Attribute value,
