@@ -37,32 +37,85 @@ import onnx.parser
 from onnxruntime.quantization import (CalibrationDataReader, QuantFormat,
                                       QuantType, quantize_static)
 
+_OLD_SOFTMAX = ("old-opset Softmax/LogSoftmax/Hardmax (before opset 13) "
+                "import as nn.flatten to 2-D, the op, nn.reshape back, all "
+                "named after the ONNX node; ONNX Runtime puts its Q/DQ around "
+                "the whole node, and Converter::fuse looks only at the op "
+                "before each QuantizeLinear (the reshape, whose input is "
+                "not a DequantizeLinear), so the chain stays float. It "
+                "should see through the flatten/reshape (or the importer "
+                "should produce Softmax on the original axis)")
 # (side, nn op) -> why. side "quantize": whittlec --quantize refuses what
 # nn-to-qnn produces; side "nn-to-qnn": the reverse.
-# Found by this test (2026-12, first run); each wants its own fix.
-_NOT_YET = "left float by nn-to-qnn in this model; not yet investigated"
+# Found by this test (2026-12, first run); reasons traced 2026-12 from
+# lib/Conversion/NNToQNN (NNToQNN.cpp Converter::fuse, NNToQNNParams.cpp) and
+# ONNX Runtime 1.32's quantizer (onnxruntime/quantization). "ORT's side":
+# ONNX Runtime's quantize_static gives the op no Q/DQ, so nn-to-qnn is never
+# asked to convert it.
+_ORT_FLOAT_BIAS = ("ONNX Runtime quantizes a bias only when it is an "
+                   "initializer: a Constant-node bias stays float, and "
+                   "Converter::getBias takes only none or an int32 "
+                   "DequantizeLinear of scale x_scale * w_scale. nn-to-qnn "
+                   "should quantize a constant float bias itself (to i32 at "
+                   "x_scale * w_scale, as --whittle-quantize does)")
 KNOWN_GAPS = {
     ("nn-to-qnn", "nn.pad"): "nn-to-qnn keeps Pad out of the data movement "
-    "it converts (NNToQNN.cpp isDataMovement): the nn-to-qnn half of issue "
-    "13 item 7 (Pad with the zero point) is still to do",
-    ("nn-to-qnn", "nn.conv"): "the dead channel model, and the fixtures "
-    "when ONNX Runtime also quantizes their input normalization (Sub/Div by "
-    "constants): nn-to-qnn leaves the Convs and the Gemm float. " + _NOT_YET,
+    "it converts (NNToQNNParams.cpp isDataMovement): the nn-to-qnn half of "
+    "issue 13 item 7 (Pad with the zero point) is still to do",
+    ("nn-to-qnn", "nn.conv"): "the dead channel model, whose weights and "
+    "bias are Constant nodes: ONNX Runtime quantizes the weights at run time "
+    "(QuantizeLinear of the constant) and leaves the bias float; "
+    + _ORT_FLOAT_BIAS,
     ("nn-to-qnn", "nn.sub"): "a Sub by a constant (the fixtures' input "
-    "normalization); " + _NOT_YET,
+    "normalization): Converter::fuse has cases for Add and Mul only. By a "
+    "constant scalar it should be a lookup table of x - c (evaluated in "
+    "float32 with the dequantized constant, per input code, it matches ONNX "
+    "Runtime's float Sub then QuantizeLinear); between two tensors qnn.add "
+    "with the second multiplier negated",
     ("nn-to-qnn", "nn.div"): "a Div by a constant (the fixtures' input "
-    "normalization); " + _NOT_YET,
-    ("nn-to-qnn", "nn.gelu"): _NOT_YET,
-    ("nn-to-qnn", "nn.split"): _NOT_YET,
-    ("nn-to-qnn", "nn.clip"): "a Clip with no product before it; " + _NOT_YET,
-    ("nn-to-qnn", "nn.gemm"): _NOT_YET,
-    ("nn-to-qnn", "nn.resize"): "Upsample/Resize of old opsets; " + _NOT_YET,
-    ("nn-to-qnn", "nn.average_pool"): _NOT_YET,
-    ("nn-to-qnn", "nn.flatten"): "old-opset models; " + _NOT_YET,
-    ("nn-to-qnn", "nn.reshape"): "old-opset models; " + _NOT_YET,
-    ("nn-to-qnn", "nn.softmax"): "old-opset models; " + _NOT_YET,
-    ("nn-to-qnn", "nn.hardmax"): "old-opset models; " + _NOT_YET,
-    ("nn-to-qnn", "nn.relu"): "old-opset models; " + _NOT_YET,
+    "normalization): Converter::fuse has no Div case. By a constant scalar "
+    "it should be a lookup table of x / c, as for Sub",
+    ("nn-to-qnn", "nn.gelu"): "getUnaryFunction (NNToQNNParams.cpp) makes "
+    "tables only of Identity, Relu, Clip, LeakyRelu, Sigmoid, Tanh, "
+    "HardSigmoid, HardSwish and Exp; nn::getScalarFunction also has Gelu "
+    "and GeluTanh (and Erf, Elu, Selu, Celu, Softplus, Softsign, "
+    "ThresholdedRelu), all of which --whittle-quantize makes tables of "
+    "(Quantizer.cpp). DQ -> Gelu -> Q should be the same table",
+    ("nn-to-qnn", "nn.split"): "nn::isDataMovement includes Split, but "
+    "Converter::fuse's data-movement case takes only ops with one result, "
+    "so DQ -> Split -> Q, Q stays float. It should clone the Split once on "
+    "the i8 value and give each QuantizeLinear its result (a table where "
+    "the parameters differ)",
+    ("nn-to-qnn", "nn.clip"): "ORT's side: a Clip (or Relu) whose input is "
+    "not already quantized (here the graph input) gets no Q/DQ "
+    "(QDQRemovableActivation.quantize returns). nn-to-qnn makes a table of "
+    "DQ -> Clip -> Q (getUnaryFunction has Clip)",
+    ("nn-to-qnn", "nn.gemm"): "test/Import/ONNX/neural/gemm.onnxtext: (1) "
+    "beta = 2: ONNX Runtime folds beta into the bias's scale (x_scale * "
+    "w_scale * beta) and sets beta to 1, and Converter::getBias wants the "
+    "scale x_scale * w_scale exactly. It should take a scale k * x_scale * "
+    "w_scale and add the bias as C_q * k / alpha where that is an integer "
+    "(the requantization multiplies by alpha). (2) a Constant-node C: "
+    + _ORT_FLOAT_BIAS,
+    ("nn-to-qnn", "nn.resize"): "ORT's side: QDQResize.quantize gives no "
+    "Q/DQ to a Resize of a model below opset 11 (resize-opset10); the "
+    "opset-9 upsample.onnxtext, which quantize_static upgrades to opset 11, "
+    "also comes back without Q/DQ on its Resize (not traced further). "
+    "resize.onnxtext's Resize both refuse",
+    ("nn-to-qnn", "nn.average_pool"): "both refuse it: opset-21-features' "
+    "AveragePool has dilations 2, which qnn.avg_pool does not have "
+    "(Converter::buildAvgPool returns null, Quantizer::quantizeAveragePool "
+    "errors); only nn-to-qnn's refusal is seen because whittlec stops at "
+    "that model's first refused op (nn.reduce_mean)",
+    ("nn-to-qnn", "nn.flatten"): _OLD_SOFTMAX,
+    ("nn-to-qnn", "nn.reshape"): _OLD_SOFTMAX,
+    ("nn-to-qnn", "nn.softmax"): _OLD_SOFTMAX,
+    ("nn-to-qnn", "nn.hardmax"): "old-opset models: " + _OLD_SOFTMAX +
+    "; Hardmax has no qnn form on either side",
+    ("nn-to-qnn", "nn.relu"): "ORT's side: in hardmax-alone, "
+    "opset-6-upgrade and value-info-fixed-inputs the Relu reads the graph "
+    "input, which is not yet quantized, so it gets no Q/DQ (as for a lone "
+    "Clip)",
 }
 
 # Models one side cannot take for a reason other than a refused op.
@@ -275,7 +328,11 @@ def check_model(name, model, bin_dir, work):
     except Exception as e:  # noqa: BLE001 - reported as the model's result
         result["nn-to-qnn"] = f"error: quantize_static: {e}"[:200]
         return result
-    imported = run([translate, "--import-onnx", qdq] + debuginfo)
+    # Not --mlir-print-local-scope here: it leaves out the dialect_resources
+    # section, so whittle-opt would read every large weight as a
+    # dense_resource without data, and nn-to-qnn (which reads the weights)
+    # would leave those Convs and Gemms float.
+    imported = run([translate, "--import-onnx", qdq, "--mlir-print-debuginfo"])
     converted = run([os.path.join(bin_dir, "whittle-opt"), "--nn-to-qnn",
                      "--canonicalize"] + debuginfo, input=imported.stdout)
     if imported.returncode != 0 or converted.returncode != 0:
