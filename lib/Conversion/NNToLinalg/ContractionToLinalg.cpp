@@ -12,7 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LoweringUtils.h"
+#include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNShapes.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
@@ -154,63 +154,13 @@ struct MatMulLowering : OpConversionPattern<nn::MatMulOp> {
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "dynamic shape");
     Location loc = op.getLoc();
-    Value a = adaptor.getA(), b = adaptor.getB();
-    auto aType = cast<RankedTensorType>(a.getType());
-    auto bType = cast<RankedTensorType>(b.getType());
-    Type element = resultType.getElementType();
-    if (aType.getRank() == 1)
-      a = buildReshape(rewriter, loc, a, {1, aType.getDimSize(0)});
-    if (bType.getRank() == 1)
-      b = buildReshape(rewriter, loc, b, {bType.getDimSize(0), 1});
-    aType = cast<RankedTensorType>(a.getType());
-    bType = cast<RankedTensorType>(b.getType());
-    int64_t m = aType.getDimSize(aType.getRank() - 2);
-    int64_t k = aType.getDimSize(aType.getRank() - 1);
-    int64_t n = bType.getDimSize(bType.getRank() - 1);
-    ArrayRef<int64_t> aBatch = aType.getShape().drop_back(2);
-    ArrayRef<int64_t> bBatch = bType.getShape().drop_back(2);
-    auto product = [&](ArrayRef<int64_t> dims) {
-      int64_t count = 1;
-      for (int64_t d : dims)
-        count *= d;
-      return count;
-    };
-    Value zero = buildScalar(rewriter, loc, element, 0);
-
-    Value result;
-    if (product(bBatch) == 1) {
-      // Every batch shares B: one matmul over (batch * M) rows.
-      int64_t rows = product(aBatch) * m;
-      Value lhs = buildReshape(rewriter, loc, a, {rows, k});
-      Value rhs = buildReshape(rewriter, loc, b, {k, n});
-      auto type = RankedTensorType::get({rows, n}, element);
-      result =
-          linalg::MatmulOp::create(rewriter, loc, type, ValueRange{lhs, rhs},
-                                   buildFilled(rewriter, loc, type, zero))
-              .getResult(0);
-    } else {
-      FailureOr<SmallVector<int64_t>> batch =
-          broadcastShapes(loc, {aBatch, bBatch});
-      if (failed(batch))
-        return failure();
-      SmallVector<int64_t> aShape(*batch), bShape(*batch);
-      aShape.append({m, k});
-      bShape.append({k, n});
-      int64_t count = product(*batch);
-      Value lhs = buildReshape(rewriter, loc,
-                               buildBroadcastTo(rewriter, loc, a, aShape),
-                               {count, m, k});
-      Value rhs = buildReshape(rewriter, loc,
-                               buildBroadcastTo(rewriter, loc, b, bShape),
-                               {count, k, n});
-      auto type = RankedTensorType::get({count, m, n}, element);
-      result = linalg::BatchMatmulOp::create(
-                   rewriter, loc, type, ValueRange{lhs, rhs},
-                   buildFilled(rewriter, loc, type, zero))
-                   .getResult(0);
-    }
-    rewriter.replaceOp(
-        op, buildReshape(rewriter, loc, result, resultType.getShape()));
+    FailureOr<PromotedMatMul> operands =
+        promoteMatMulOperands(rewriter, loc, adaptor.getA(), adaptor.getB());
+    if (failed(operands))
+      return failure();
+    rewriter.replaceOp(op, buildPromotedMatMul(rewriter, loc, *operands,
+                                               resultType.getElementType(),
+                                               resultType.getShape()));
     return success();
   }
 };

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LoweringUtils.h"
+#include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 
@@ -38,6 +38,21 @@ Value buildEmpty(OpBuilder &b, Location loc, RankedTensorType type) {
 Value buildFilled(OpBuilder &b, Location loc, RankedTensorType type,
                   Value value) {
   return linalg::FillOp::create(b, loc, value, buildEmpty(b, loc, type))
+      .getResult(0);
+}
+
+Value buildMappedGeneric(OpBuilder &b, Location loc, ValueRange inputs,
+                         ArrayRef<AffineMap> maps, RankedTensorType resultType,
+                         ScalarBuilder body) {
+  int64_t rank = resultType.getRank();
+  SmallVector<AffineMap> allMaps(maps);
+  allMaps.push_back(AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
+  return linalg::GenericOp::create(
+             b, loc, resultType, inputs, buildEmpty(b, loc, resultType),
+             allMaps, getIteratorTypes(rank),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl, body(nb, nl, args.drop_back()));
+             })
       .getResult(0);
 }
 
@@ -508,6 +523,70 @@ Value buildSpreadTransposedInput(OpBuilder &b, Location loc, Value x,
   return tensor::ExtractSliceOp::create(
       b, loc, RankedTensorType::get(croppedShape, element), input, cropOffsets,
       cropSizes, unit);
+}
+
+FailureOr<PromotedMatMul> promoteMatMulOperands(OpBuilder &b, Location loc,
+                                                Value a, Value bValue) {
+  auto aType = cast<RankedTensorType>(a.getType());
+  auto bType = cast<RankedTensorType>(bValue.getType());
+  if (aType.getRank() == 1)
+    a = buildReshape(b, loc, a, {1, aType.getDimSize(0)});
+  if (bType.getRank() == 1)
+    bValue = buildReshape(b, loc, bValue, {bType.getDimSize(0), 1});
+  aType = cast<RankedTensorType>(a.getType());
+  bType = cast<RankedTensorType>(bValue.getType());
+  PromotedMatMul operands;
+  operands.a = a;
+  operands.b = bValue;
+  operands.m = aType.getDimSize(aType.getRank() - 2);
+  operands.k = aType.getDimSize(aType.getRank() - 1);
+  operands.n = bType.getDimSize(bType.getRank() - 1);
+  operands.aBatch = aType.getShape().drop_back(2);
+  operands.bBatch = bType.getShape().drop_back(2);
+  FailureOr<SmallVector<int64_t>> batch =
+      nn::broadcastShapes(loc, {operands.aBatch, operands.bBatch});
+  if (failed(batch))
+    return failure();
+  operands.batch = *batch;
+  operands.promoted = *batch;
+  operands.promoted.append({operands.m, operands.n});
+  return operands;
+}
+
+Value buildPromotedMatMul(OpBuilder &b, Location loc,
+                          const PromotedMatMul &operands, Type accumulator,
+                          ArrayRef<int64_t> resultShape, ValueMapper widenLhs) {
+  auto widen = [&](Value value) {
+    return widenLhs ? widenLhs(b, loc, value) : value;
+  };
+  int64_t m = operands.m, k = operands.k, n = operands.n;
+  Value zero = buildScalar(b, loc, accumulator, 0);
+  Value result;
+  if (ShapedType::getNumElements(operands.bBatch) == 1) {
+    // Every batch shares B: one matmul over (batch * M) rows.
+    int64_t rows = ShapedType::getNumElements(operands.aBatch) * m;
+    Value lhs = widen(buildReshape(b, loc, operands.a, {rows, k}));
+    Value rhs = buildReshape(b, loc, operands.b, {k, n});
+    auto type = RankedTensorType::get({rows, n}, accumulator);
+    result = linalg::MatmulOp::create(b, loc, type, ValueRange{lhs, rhs},
+                                      buildFilled(b, loc, type, zero))
+                 .getResult(0);
+  } else {
+    SmallVector<int64_t> aShape(operands.batch), bShape(operands.batch);
+    aShape.append({m, k});
+    bShape.append({k, n});
+    int64_t count = ShapedType::getNumElements(operands.batch);
+    Value lhs = buildReshape(
+        b, loc, buildBroadcastTo(b, loc, operands.a, aShape), {count, m, k});
+    Value rhs = buildReshape(
+        b, loc, buildBroadcastTo(b, loc, operands.b, bShape), {count, k, n});
+    auto type = RankedTensorType::get({count, m, n}, accumulator);
+    result =
+        linalg::BatchMatmulOp::create(b, loc, type, ValueRange{widen(lhs), rhs},
+                                      buildFilled(b, loc, type, zero))
+            .getResult(0);
+  }
+  return buildReshape(b, loc, result, resultShape);
 }
 
 } // namespace whittle

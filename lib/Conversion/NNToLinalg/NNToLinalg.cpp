@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LoweringUtils.h"
+#include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 #include "whittle/Conversion/Passes.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNTensorData.h"

@@ -20,7 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LoweringUtils.h"
+#include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNShapes.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
@@ -31,53 +31,10 @@ using namespace whittle::nn;
 
 namespace {
 
-/// Fails with an error if an operand or result of `op` has a `!quant`
-/// element type: those restate the scale and zero point operands, which the
-/// patterns read directly, so the lowering only takes plain integer tensors.
-LogicalResult rejectQuantTypes(Operation *op) {
-  auto check = [&](Type type) -> LogicalResult {
-    auto shaped = dyn_cast<ShapedType>(type);
-    if (!shaped)
-      return success();
-    Type element = shaped.getElementType();
-    if (getPlainElementType(element) == element)
-      return success();
-    return op->emitError() << "cannot lower '" << op->getName()
-                           << "' with the quantized element type " << element
-                           << "; the linalg lowering takes plain integer "
-                              "tensors (as imported, before "
-                              "--nn-materialize-quant-types)";
-  };
-  for (Type type : op->getOperandTypes())
-    if (failed(check(type)))
-      return failure();
-  for (Type type : op->getResultTypes())
-    if (failed(check(type)))
-      return failure();
-  return success();
-}
-
 /// A scalar or one-element 1-D tensor: per-tensor parameters.
 bool isPerTensor(Value value) {
   auto type = cast<RankedTensorType>(value.getType());
   return type.getRank() == 0 || type.getNumElements() == 1;
-}
-
-/// A `linalg.generic` over `resultType`'s iteration space (all parallel)
-/// reading `inputs` through `maps` and yielding `body`.
-Value buildMappedGeneric(OpBuilder &b, Location loc, ValueRange inputs,
-                         ArrayRef<AffineMap> maps, RankedTensorType resultType,
-                         ScalarBuilder body) {
-  int64_t rank = resultType.getRank();
-  SmallVector<AffineMap> allMaps(maps);
-  allMaps.push_back(AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
-  return linalg::GenericOp::create(
-             b, loc, resultType, inputs, buildEmpty(b, loc, resultType),
-             allMaps, getIteratorTypes(rank),
-             [&](OpBuilder &nb, Location nl, ValueRange args) {
-               linalg::YieldOp::create(nb, nl, body(nb, nl, args.drop_back()));
-             })
-      .getResult(0);
 }
 
 /// The map reading a parameter of `rank`-dimensional data that is indexed
@@ -184,8 +141,6 @@ struct QuantizeLinearLowering : OpConversionPattern<nn::QuantizeLinearOp> {
   LogicalResult
   matchAndRewrite(nn::QuantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(rejectQuantTypes(op)))
-      return failure();
     auto resultType = convertTensorType(*getTypeConverter(), op.getType());
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "dynamic shape");
@@ -237,8 +192,6 @@ struct DequantizeLinearLowering : OpConversionPattern<nn::DequantizeLinearOp> {
   LogicalResult
   matchAndRewrite(nn::DequantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(rejectQuantTypes(op)))
-      return failure();
     auto resultType = convertTensorType(*getTypeConverter(), op.getType());
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "dynamic shape");
@@ -430,8 +383,6 @@ struct ConvIntegerLowering : OpConversionPattern<nn::ConvIntegerOp> {
   LogicalResult
   matchAndRewrite(nn::ConvIntegerOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(rejectQuantTypes(op)))
-      return failure();
     auto resultType = convertTensorType(*getTypeConverter(), op.getType());
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "dynamic shape");
@@ -487,8 +438,6 @@ struct QLinearConvLowering : OpConversionPattern<nn::QLinearConvOp> {
   LogicalResult
   matchAndRewrite(nn::QLinearConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(rejectQuantTypes(op)))
-      return failure();
     auto resultType = convertTensorType(*getTypeConverter(), op.getType());
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "dynamic shape");
@@ -517,13 +466,6 @@ struct QLinearConvLowering : OpConversionPattern<nn::QLinearConvOp> {
 //===----------------------------------------------------------------------===//
 // Matrix products
 //===----------------------------------------------------------------------===//
-
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t count = 1;
-  for (int64_t d : dims)
-    count *= d;
-  return count;
-}
 
 /// A per-row parameter of A (1-D of M elements) reshaped to M x 1 so that
 /// it broadcasts NumPy-style against A or the product. The other forms
@@ -564,53 +506,11 @@ Value buildShiftedMatMulOperand(OpBuilder &b, Location loc, Value value,
 /// operand kept as 1 (the caller reshapes to the result type).
 FailureOr<Value> buildIntegerMatMul(OpBuilder &b, Location loc, Value a,
                                     Value bValue) {
-  auto aType = cast<RankedTensorType>(a.getType());
-  auto bType = cast<RankedTensorType>(bValue.getType());
-  if (aType.getRank() == 1)
-    a = buildReshape(b, loc, a, {1, aType.getDimSize(0)});
-  if (bType.getRank() == 1)
-    bValue = buildReshape(b, loc, bValue, {bType.getDimSize(0), 1});
-  aType = cast<RankedTensorType>(a.getType());
-  bType = cast<RankedTensorType>(bValue.getType());
-  int64_t m = aType.getDimSize(aType.getRank() - 2);
-  int64_t k = aType.getDimSize(aType.getRank() - 1);
-  int64_t n = bType.getDimSize(bType.getRank() - 1);
-  ArrayRef<int64_t> aBatch = aType.getShape().drop_back(2);
-  ArrayRef<int64_t> bBatch = bType.getShape().drop_back(2);
-  FailureOr<SmallVector<int64_t>> batch =
-      broadcastShapes(loc, {aBatch, bBatch});
-  if (failed(batch))
+  FailureOr<PromotedMatMul> operands = promoteMatMulOperands(b, loc, a, bValue);
+  if (failed(operands))
     return failure();
-  SmallVector<int64_t> promoted(*batch);
-  promoted.append({m, n});
-  Type i32 = b.getI32Type();
-  Value zero = buildScalar(b, loc, i32, 0);
-
-  Value result;
-  if (product(bBatch) == 1) {
-    // Every batch shares B: one matmul over (batch * M) rows.
-    int64_t rows = product(aBatch) * m;
-    Value lhs = buildReshape(b, loc, a, {rows, k});
-    Value rhs = buildReshape(b, loc, bValue, {k, n});
-    auto type = RankedTensorType::get({rows, n}, i32);
-    result = linalg::MatmulOp::create(b, loc, type, ValueRange{lhs, rhs},
-                                      buildFilled(b, loc, type, zero))
-                 .getResult(0);
-  } else {
-    SmallVector<int64_t> aShape(*batch), bShape(*batch);
-    aShape.append({m, k});
-    bShape.append({k, n});
-    int64_t count = product(*batch);
-    Value lhs = buildReshape(b, loc, buildBroadcastTo(b, loc, a, aShape),
-                             {count, m, k});
-    Value rhs = buildReshape(b, loc, buildBroadcastTo(b, loc, bValue, bShape),
-                             {count, k, n});
-    auto type = RankedTensorType::get({count, m, n}, i32);
-    result = linalg::BatchMatmulOp::create(b, loc, type, ValueRange{lhs, rhs},
-                                           buildFilled(b, loc, type, zero))
-                 .getResult(0);
-  }
-  return buildReshape(b, loc, result, promoted);
+  return buildPromotedMatMul(b, loc, *operands, b.getI32Type(),
+                             operands->promoted);
 }
 
 struct MatMulIntegerLowering : OpConversionPattern<nn::MatMulIntegerOp> {
@@ -619,8 +519,6 @@ struct MatMulIntegerLowering : OpConversionPattern<nn::MatMulIntegerOp> {
   LogicalResult
   matchAndRewrite(nn::MatMulIntegerOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(rejectQuantTypes(op)))
-      return failure();
     auto resultType = convertTensorType(*getTypeConverter(), op.getType());
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "dynamic shape");
@@ -665,8 +563,6 @@ struct QLinearMatMulLowering : OpConversionPattern<nn::QLinearMatMulOp> {
   LogicalResult
   matchAndRewrite(nn::QLinearMatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(rejectQuantTypes(op)))
-      return failure();
     auto resultType = convertTensorType(*getTypeConverter(), op.getType());
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "dynamic shape");

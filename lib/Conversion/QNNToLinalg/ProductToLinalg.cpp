@@ -345,13 +345,6 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
   }
 };
 
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t count = 1;
-  for (int64_t d : dims)
-    count *= d;
-  return count;
-}
-
 /// The map reading a tensor of shape `batch` + `tail` (its batch dimensions
 /// right-aligned with `promotedBatch`, size 1 broadcast) over the promoted
 /// product's [batch..., M, N] iteration space; `tail` lists the iteration
@@ -379,63 +372,25 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
     RankedTensorType resultType = op.getType();
-    Value a = adaptor.getA(), bValue = adaptor.getB();
+    FailureOr<PromotedMatMul> operands =
+        promoteMatMulOperands(rewriter, loc, adaptor.getA(), adaptor.getB());
+    if (failed(operands))
+      return failure();
+    Value a = operands->a, bValue = operands->b;
     auto aType = cast<RankedTensorType>(a.getType());
     auto bType = cast<RankedTensorType>(bValue.getType());
-    if (aType.getRank() == 1)
-      a = buildReshape(rewriter, loc, a, {1, aType.getDimSize(0)});
-    if (bType.getRank() == 1)
-      bValue = buildReshape(rewriter, loc, bValue, {bType.getDimSize(0), 1});
-    aType = cast<RankedTensorType>(a.getType());
-    bType = cast<RankedTensorType>(bValue.getType());
-    int64_t m = aType.getDimSize(aType.getRank() - 2);
-    int64_t k = aType.getDimSize(aType.getRank() - 1);
-    int64_t n = bType.getDimSize(bType.getRank() - 1);
-    ArrayRef<int64_t> aBatch = aType.getShape().drop_back(2);
-    ArrayRef<int64_t> bBatch = bType.getShape().drop_back(2);
-    FailureOr<SmallVector<int64_t>> batch =
-        nn::broadcastShapes(loc, {aBatch, bBatch});
-    if (failed(batch))
-      return failure();
-    SmallVector<int64_t> promoted(*batch);
-    promoted.append({m, n});
+    int64_t k = operands->k;
+    ArrayRef<int64_t> aBatch = operands->aBatch, bBatch = operands->bBatch;
+    ArrayRef<int64_t> batch = operands->batch, promoted = operands->promoted;
     Type i32 = rewriter.getI32Type();
-    Value zero = buildInt(rewriter, loc, i32, 0);
 
     // The byte product, i8 x i8 -> i32, with A (the register kernel's
     // broadcast scalars) widened to i32 and B (its vectors) left as bytes,
     // as for the convolutions (buildI8Convolution).
-    Value core;
-    if (product(bBatch) == 1) {
-      int64_t rows = product(aBatch) * m;
-      auto type = RankedTensorType::get({rows, n}, i32);
-      core = linalg::MatmulOp::create(
-                 rewriter, loc, type,
-                 ValueRange{
-                     buildWidened(rewriter, loc,
-                                  buildReshape(rewriter, loc, a, {rows, k})),
-                     buildReshape(rewriter, loc, bValue, {k, n})},
-                 buildFilled(rewriter, loc, type, zero))
-                 .getResult(0);
-    } else {
-      SmallVector<int64_t> aShape(*batch), bShape(*batch);
-      aShape.append({m, k});
-      bShape.append({k, n});
-      int64_t count = product(*batch);
-      Value lhs = buildReshape(rewriter, loc,
-                               buildBroadcastTo(rewriter, loc, a, aShape),
-                               {count, m, k});
-      Value rhs = buildReshape(rewriter, loc,
-                               buildBroadcastTo(rewriter, loc, bValue, bShape),
-                               {count, k, n});
-      auto type = RankedTensorType::get({count, m, n}, i32);
-      core = linalg::BatchMatmulOp::create(
-                 rewriter, loc, type,
-                 ValueRange{buildWidened(rewriter, loc, lhs), rhs},
-                 buildFilled(rewriter, loc, type, zero))
-                 .getResult(0);
-    }
-    core = buildReshape(rewriter, loc, core, promoted);
+    Value core = buildPromotedMatMul(rewriter, loc, *operands, i32, promoted,
+                                     [](OpBuilder &b, Location l, Value value) {
+                                       return buildWidened(b, l, value);
+                                     });
 
     // acc = core - zb[n] * rowsum(a) - za * colsum(b)[n] + K za zb[n]
     //       + bias[n].
@@ -458,12 +413,12 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     bool rowSums = !allZero(bZp), columnSums = aZp != 0;
     if (rowSums) {
       inputs.push_back(buildSumAlong(rewriter, loc, a, aType.getRank() - 1));
-      maps.push_back(batchMap(context, aBatch, *batch, {mDim}));
+      maps.push_back(batchMap(context, aBatch, batch, {mDim}));
     }
     if (columnSums) {
       inputs.push_back(
           buildSumAlong(rewriter, loc, bValue, bType.getRank() - 2));
-      maps.push_back(batchMap(context, bBatch, *batch, {nDim}));
+      maps.push_back(batchMap(context, bBatch, batch, {nDim}));
     }
     if (perColumnZp) {
       inputs.push_back(buildVector(

@@ -322,21 +322,6 @@ Value buildVector(OpBuilder &b, Location loc, ArrayRef<int64_t> values,
                                    DenseElementsAttr::get(tensorType, bits));
 }
 
-Value buildMappedGeneric(OpBuilder &b, Location loc, ValueRange inputs,
-                         ArrayRef<AffineMap> maps, RankedTensorType resultType,
-                         ScalarBuilder body) {
-  int64_t rank = resultType.getRank();
-  SmallVector<AffineMap> allMaps(maps);
-  allMaps.push_back(AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
-  return linalg::GenericOp::create(
-             b, loc, resultType, inputs, buildEmpty(b, loc, resultType),
-             allMaps, getIteratorTypes(rank),
-             [&](OpBuilder &nb, Location nl, ValueRange args) {
-               linalg::YieldOp::create(nb, nl, body(nb, nl, args.drop_back()));
-             })
-      .getResult(0);
-}
-
 Value buildElementwise(OpBuilder &b, Location loc, Value input,
                        Type elementType,
                        function_ref<Value(OpBuilder &, Location, Value)> body) {

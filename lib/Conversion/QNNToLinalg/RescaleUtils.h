@@ -15,7 +15,7 @@
 #ifndef WHITTLE_LIB_CONVERSION_QNNTOLINALG_RESCALEUTILS_H
 #define WHITTLE_LIB_CONVERSION_QNNTOLINALG_RESCALEUTILS_H
 
-#include "../NNToLinalg/LoweringUtils.h"
+#include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 #include "whittle/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "whittle/Dialect/QNN/QNNOps.h"
 
@@ -95,14 +95,6 @@ mlir::Value buildRescaleAndOutput(mlir::OpBuilder &b, mlir::Location loc,
 /// A constant 1-D tensor of `type` elements.
 mlir::Value buildVector(mlir::OpBuilder &b, mlir::Location loc,
                         llvm::ArrayRef<int64_t> values, mlir::Type type);
-
-/// An all-parallel `linalg.generic` over `resultType` reading `inputs`
-/// through `maps` (the output's identity map is added) and yielding `body`.
-mlir::Value buildMappedGeneric(mlir::OpBuilder &b, mlir::Location loc,
-                               mlir::ValueRange inputs,
-                               llvm::ArrayRef<mlir::AffineMap> maps,
-                               mlir::RankedTensorType resultType,
-                               ScalarBuilder body);
 
 /// `body` applied to every element of `input`, into a tensor of its shape
 /// with `elementType` elements.

@@ -3,9 +3,15 @@
 // Part of the whittle project.
 //
 //===----------------------------------------------------------------------===//
+//
+// Builders of linalg / tensor / arith IR that the nn lowerings
+// (WhittleNNToLinalg) and the qnn lowerings (WhittleQNNToLinalg, which links
+// it) share.
+//
+//===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_LIB_CONVERSION_NNTOLINALG_LOWERINGUTILS_H
-#define WHITTLE_LIB_CONVERSION_NNTOLINALG_LOWERINGUTILS_H
+#ifndef WHITTLE_CONVERSION_NNTOLINALG_LOWERINGUTILS_H
+#define WHITTLE_CONVERSION_NNTOLINALG_LOWERINGUTILS_H
 
 #include "whittle/Conversion/NNToLinalg/NNToLinalg.h"
 #include "whittle/Dialect/NN/NNShapes.h"
@@ -43,6 +49,14 @@ mlir::Value buildBroadcastGeneric(mlir::OpBuilder &b, mlir::Location loc,
                                   mlir::ValueRange inputs,
                                   mlir::RankedTensorType resultType,
                                   ScalarBuilder body);
+
+/// A `linalg.generic` over `resultType`'s iteration space (all parallel)
+/// reading `inputs` through `maps` and yielding `body`.
+mlir::Value buildMappedGeneric(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::ValueRange inputs,
+                               llvm::ArrayRef<mlir::AffineMap> maps,
+                               mlir::RankedTensorType resultType,
+                               ScalarBuilder body);
 
 /// `tensor.empty` of `type`.
 mlir::Value buildEmpty(mlir::OpBuilder &b, mlir::Location loc,
@@ -155,6 +169,38 @@ buildSpreadTransposedInput(mlir::OpBuilder &b, mlir::Location loc,
                            const nn::TransposedWindowGeometry &window,
                            mlir::Value fill);
 
+/// The operands of a NumPy matmul in the promoted shape: a 1-D A is 1 x K, a
+/// 1-D B is K x 1; the batch dimensions (all but the last two) broadcast.
+struct PromotedMatMul {
+  mlir::Value a, b;
+  int64_t m = 0, k = 0, n = 0;
+  llvm::ArrayRef<int64_t> aBatch, bBatch;
+  /// The broadcast batch, and it followed by M x N.
+  llvm::SmallVector<int64_t> batch, promoted;
+};
+
+/// Promotes `a` and `b` (reshaping 1-D operands); fails, with an error at
+/// `loc`, when the batch dimensions do not broadcast.
+mlir::FailureOr<PromotedMatMul> promoteMatMulOperands(mlir::OpBuilder &b,
+                                                      mlir::Location loc,
+                                                      mlir::Value a,
+                                                      mlir::Value bValue);
+
+using ValueMapper = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::Value)>;
+
+/// The product of promoted operands accumulated in `accumulator` elements:
+/// one `linalg.matmul` over (batch * M) rows when every batch shares B, else
+/// a `linalg.batch_matmul` over the broadcast operands. `widenLhs`, if given,
+/// converts the A operand just before the product (the integer lowerings
+/// widen i8 to i32 there). The result is reshaped to `resultShape`: the
+/// promoted shape, or the op's result shape (the same elements).
+mlir::Value buildPromotedMatMul(mlir::OpBuilder &b, mlir::Location loc,
+                                const PromotedMatMul &operands,
+                                mlir::Type accumulator,
+                                llvm::ArrayRef<int64_t> resultShape,
+                                ValueMapper widenLhs = nullptr);
+
 } // namespace whittle
 
-#endif // WHITTLE_LIB_CONVERSION_NNTOLINALG_LOWERINGUTILS_H
+#endif // WHITTLE_CONVERSION_NNTOLINALG_LOWERINGUTILS_H
