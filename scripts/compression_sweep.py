@@ -16,7 +16,6 @@ whittle-run.
       [--out docs/compression.md]
 """
 import argparse
-import gzip
 import json
 import os
 import subprocess
@@ -26,8 +25,10 @@ import time
 
 import numpy as np
 
-MODELS = ["fashion_cnn", "fashion_resnet18", "fashion_mobilenetv2"]
-DATA = "/usr/share/datasets/fashion-mnist"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "test", "models"))
+from fixtures import DATA, MODELS  # noqa: E402
+from idx import read_idx  # noqa: E402
 
 # (label, whittlec arguments)
 CONFIGS = [
@@ -45,16 +46,6 @@ CONFIGS = [
 ]
 # Configurations also measured after int8 fixed-point quantization.
 QUANTIZED = {"dense", "energy P=0.95", "unstructured 50%", "2:4"}
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big")
-            for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8,
-                         offset=4 + 4 * ndim).reshape(dims)
 
 
 def compress(args, model, extra, workdir):

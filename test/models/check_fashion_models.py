@@ -8,7 +8,6 @@
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -16,32 +15,12 @@ import time
 import numpy as np
 
 from idx import read_idx
-
-MODELS = ["fashion_cnn", "fashion_resnet18", "fashion_mobilenetv2"]
-
-
-def run_model(whittle_run, model, images, batch, workdir):
-    """Logits for all images, `batch` images per whittle-run call."""
-    outputs = []
-    for start in range(0, len(images), batch):
-        chunk = images[start:start + batch]
-        x = (chunk.astype(np.float32) / 255.0)[:, None, :, :]
-        path = os.path.join(workdir, "x.npy")
-        np.save(path, x)
-        out = os.path.join(workdir, "out")
-        subprocess.run([whittle_run, model, "--input", path, "--output-dir",
-                        out, "--output-format", "npy"], check=True)
-        outputs.append(np.load(os.path.join(out, "output_0.npy")))
-    return np.concatenate(outputs)
+from fixtures import MODELS, add_fixture_arguments, run_model
 
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--whittle-run", required=True)
-    ap.add_argument("--models", default=os.path.join(here, "..", "..",
-                                                     "examples"))
-    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    add_fixture_arguments(ap)
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--only", nargs="*", default=MODELS)
     args = ap.parse_args()

@@ -34,6 +34,7 @@ import onnxruntime as ort
 from check_ort_quantized import (MODELS, FORMATS, quantize,
                                  resolve_reduce_range, to_input)
 from idx import read_idx
+from fixtures import add_fixture_arguments
 
 EIGHT_BIT = (onnx.TensorProto.INT8, onnx.TensorProto.UINT8)
 
@@ -183,12 +184,8 @@ def check_model(whittle_run, path, x, min_exact, workdir):
 
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--whittle-run", required=True)
-    ap.add_argument("--models", default=os.path.join(here, "..", "..",
-                                                     "examples"))
-    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    add_fixture_arguments(ap)
     ap.add_argument("--limit", type=int, default=100,
                     help="test images to run (the first N)")
     ap.add_argument("--calibration", type=int, default=500)

@@ -41,8 +41,8 @@ from onnxruntime.quantization import (CalibrationDataReader, QuantFormat,
                                       QuantType, quantize_static)
 
 from idx import read_idx
+from fixtures import MODELS, add_fixture_arguments
 
-MODELS = ["fashion_cnn", "fashion_resnet18", "fashion_mobilenetv2"]
 FORMATS = {"qdq": (QuantFormat.QDQ, QuantType.QInt8),
            "qop": (QuantFormat.QOperator, QuantType.QUInt8)}
 
@@ -137,12 +137,8 @@ def run_ort(model, x, batch):
 
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--whittle-run", required=True)
-    ap.add_argument("--models", default=os.path.join(here, "..", "..",
-                                                     "examples"))
-    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    add_fixture_arguments(ap)
     ap.add_argument("--limit", type=int, default=10000,
                     help="test images to run (the first N)")
     ap.add_argument("--batch", type=int, default=2000,

@@ -18,8 +18,8 @@ import time
 import numpy as np
 
 from idx import read_idx
+from fixtures import MODELS, add_fixture_arguments, run_model
 
-MODELS = ["fashion_cnn", "fashion_resnet18", "fashion_mobilenetv2"]
 SCHEMES = ["fixed-point", "pow2"]
 
 
@@ -50,29 +50,10 @@ def quantize(args, name, scheme, workdir):
         return output, json.load(f)
 
 
-def run_model(whittle_run, model, images, batch, workdir):
-    """Logits for all images, `batch` images per whittle-run call."""
-    outputs = []
-    for start in range(0, len(images), batch):
-        chunk = images[start:start + batch]
-        x = (chunk.astype(np.float32) / 255.0)[:, None, :, :]
-        path = os.path.join(workdir, "x.npy")
-        np.save(path, x)
-        out = os.path.join(workdir, "out")
-        subprocess.run([whittle_run, model, "--input", path, "--output-dir",
-                        out, "--output-format", "npy"], check=True)
-        outputs.append(np.load(os.path.join(out, "output_0.npy")))
-    return np.concatenate(outputs)
-
-
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--whittlec", required=True)
-    ap.add_argument("--whittle-run", required=True)
-    ap.add_argument("--models", default=os.path.join(here, "..", "..",
-                                                     "examples"))
-    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    add_fixture_arguments(ap)
     ap.add_argument("--batch", type=int, default=2500,
                     help="test images per whittle-run call (10,000 must be "
                          "a multiple)")
