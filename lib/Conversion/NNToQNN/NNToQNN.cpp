@@ -276,6 +276,8 @@ Value Converter::buildAvgPool(Location loc, const QOperand &x, Operation *pool,
   if (!pool->hasAttr("kernel_shape"))
     return qnn::buildGlobalAvgPool(b, loc, operand(x), *rescale,
                                    getOutputStage(y, clamp));
+  // nn.average_pool and nn.ms.qlinear_average_pool share ONNX's pool
+  // attributes but no C++ class: they are read by name.
   auto kernel = pool->getAttrOfType<DenseI64ArrayAttr>("kernel_shape");
   auto optional = [&](StringRef name) -> std::optional<ArrayRef<int64_t>> {
     if (auto attr = pool->getAttrOfType<DenseI64ArrayAttr>(name))

@@ -180,7 +180,11 @@ FailureOr<nn::WindowGeometry> getConvGeometry(Operation *op) {
 }
 
 int64_t getConvGroup(Operation *op) {
-  return cast<IntegerAttr>(op->getAttr("group")).getInt();
+  if (auto conv = dyn_cast<nn::ConvOp>(op))
+    return conv.getGroup();
+  if (auto conv = dyn_cast<nn::QLinearConvOp>(op))
+    return conv.getGroup();
+  return cast<nn::ConvIntegerOp>(op).getGroup();
 }
 
 /// The zero points of an integer product's operand in the i8 form (one, or
