@@ -19,10 +19,10 @@
 #include "whittle/Import/ONNX/ImportONNX.h"
 
 #include "ONNXGraphImporter.h"
-#include "ONNXModelLoader.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNShapes.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
+#include "whittle/Import/ONNX/ONNXModelLoader.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -453,7 +453,7 @@ static const llvm::StringMap<NodeBuilder> &getNodeBuilders() {
   map[#onnxName] = [](NodeImporter &n) {                                       \
     return n.buildGeneric<whittle::nn::opClass>();                             \
   };
-#include "ONNXOps.def"
+#include "whittle/Import/ONNX/ONNXOps.def"
     map["Constant"] = [](NodeImporter &n) { return n.buildConstant(); };
     return map;
   }();

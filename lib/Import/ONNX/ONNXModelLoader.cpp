@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ONNXModelLoader.h"
+#include "whittle/Import/ONNX/ONNXModelLoader.h"
 
 #include "onnx/checker.h"
 #include "onnx/defs/parser.h"

@@ -13,8 +13,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "ONNXGraphImporter.h"
-#include "ONNXModelLoader.h"
 #include "whittle/Dialect/NN/NNShapes.h"
+#include "whittle/Import/ONNX/ONNXModelLoader.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"

@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_LIB_IMPORT_ONNX_ONNXMODELLOADER_H
-#define WHITTLE_LIB_IMPORT_ONNX_ONNXMODELLOADER_H
+#ifndef WHITTLE_IMPORT_ONNX_ONNXMODELLOADER_H
+#define WHITTLE_IMPORT_ONNX_ONNXMODELLOADER_H
 
 #include "onnx/onnx_pb.h"
 
@@ -63,4 +63,4 @@ std::optional<std::string> inferShapes(onnx::ModelProto &model,
 
 } // namespace whittle::onnx_import
 
-#endif // WHITTLE_LIB_IMPORT_ONNX_ONNXMODELLOADER_H
+#endif // WHITTLE_IMPORT_ONNX_ONNXMODELLOADER_H
