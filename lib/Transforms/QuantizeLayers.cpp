@@ -387,6 +387,46 @@ LogicalResult Quantizer::quantizeDataMovement(Operation *op) {
   return success();
 }
 
+/// Pad in every mode stays nn.pad, on i8 with the input's parameters:
+/// reflect, edge and wrap copy input elements, and constant padding fills
+/// with the pad value quantized at those parameters (0, the default, is the
+/// zero point), saturated to i8 as the calibrated range may not hold it (a
+/// -inf pad stays the smallest value).
+LogicalResult Quantizer::quantizePad(nn::PadOp op) {
+  auto x = lookup(op.getData(), op);
+  if (failed(x))
+    return failure();
+  double value = 0.0;
+  Value given = op.getConstantValue();
+  if (op.getMode() == "constant" && given && !nn::isNone(given)) {
+    ElementsAttr elements = nn::getConstantElements(given);
+    auto values = elements ? nn::readAsDoubles(elements) : std::nullopt;
+    if (!values)
+      return op.emitError() << "whittle-quantize: '" << getLayerName(op)
+                            << "' pads with a computed value; only a "
+                               "constant pad value can be quantized";
+    if (!values->empty())
+      value = values->front();
+  }
+  builder.setInsertionPoint(op);
+  Value padValue = given;
+  if (op.getMode() == "constant" || (given && !nn::isNone(given))) {
+    double q = std::isnan(value)
+                   ? x->params.zeroPoint
+                   : std::clamp(std::round(value / x->params.scale) +
+                                    x->params.zeroPoint,
+                                -128.0, 127.0);
+    padValue = createConstant(op.getLoc(),
+                              RankedTensorType::get({}, builder.getI8Type()),
+                              {static_cast<int64_t>(q)}, "pad_value");
+  }
+  auto pad = nn::PadOp::create(
+      builder, op.getLoc(), withElementType(op.getType(), builder.getI8Type()),
+      x->value, op.getPads(), padValue, op.getAxes(), op.getModeAttr());
+  record(op.getOutput(), pad, x->params);
+  return success();
+}
+
 /// Interpolation stays within the input's range: qnn.resize keeps its
 /// parameters.
 LogicalResult Quantizer::quantizeResize(nn::ResizeOp op) {

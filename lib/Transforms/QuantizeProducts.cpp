@@ -72,7 +72,8 @@ LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
   for (int64_t i = 0, e = wType.getNumElements(); i < e; ++i)
     channelOf.push_back(i / perChannelCount);
   QuantizedWeights qw = quantizeWeights(
-      *weights, channelOf, channels, perChannel, scheme == Scheme::PowerOfTwo);
+      *weights, channelOf, channels, perChannel, scheme == Scheme::PowerOfTwo,
+      {bias, x->params.scale, outParams->scale});
   bool biasOverflow;
   SmallVector<int32_t> qBias =
       quantizeBias(bias, x->params.scale, qw.scales, biasOverflow);
@@ -171,8 +172,9 @@ LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
   SmallVector<int64_t> channelOf;
   for (int64_t i = 0; i < k * n; ++i)
     channelOf.push_back(i % n);
-  QuantizedWeights qw = quantizeWeights(weights, channelOf, n, perChannel,
-                                        scheme == Scheme::PowerOfTwo);
+  QuantizedWeights qw = quantizeWeights(
+      weights, channelOf, n, perChannel, scheme == Scheme::PowerOfTwo,
+      {bias, a->params.scale, outParams->scale});
   bool biasOverflow;
   SmallVector<int32_t> qBias =
       quantizeBias(bias, a->params.scale, qw.scales, biasOverflow);

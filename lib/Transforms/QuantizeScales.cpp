@@ -163,17 +163,36 @@ FailureOr<QValue> Quantizer::lookupOrQuantizeConstant(Value floatValue,
 QuantizedWeights quantize::quantizeWeights(ArrayRef<double> weights,
                                            ArrayRef<int64_t> channelOf,
                                            int64_t channels, bool perChannel,
-                                           bool powerOfTwo) {
+                                           bool powerOfTwo,
+                                           const WeightScaleBounds &bounds) {
   SmallVector<double> absMax(channels, 0.0);
   for (auto [w, c] : llvm::zip(weights, channelOf))
     absMax[c] = std::max(absMax[c], std::fabs(w));
+  // Dead channels (weights ~1e-34 after training) would get scales whose
+  // rescale is beyond any multiplier or shift and whose bias is beyond i32.
+  double floor = std::ldexp(bounds.outputScale / bounds.inputScale, -31);
   if (!perChannel) {
     double all = *llvm::max_element(absMax);
     absMax.assign(channels, all);
   }
+  SmallVector<double> scales;
+  for (int64_t c = 0; c < channels; ++c) {
+    double scale = absMax[c] > 0 ? absMax[c] / 127.0 : 1.0;
+    scale = std::max(scale, floor);
+    if (!bounds.bias.empty() && std::isfinite(bounds.bias[c]))
+      scale = std::max(scale, std::fabs(bounds.bias[c]) /
+                                  (bounds.inputScale * std::ldexp(1.0, 30)));
+    scales.push_back(scale);
+  }
+  if (!perChannel) {
+    // One scale for all: the largest, which every channel's bias allows.
+    double all = 0.0;
+    for (double scale : scales)
+      all = std::max(all, scale);
+    scales.assign(channels, all);
+  }
   QuantizedWeights q;
-  for (double a : absMax) {
-    double scale = a > 0 ? a / 127.0 : 1.0;
+  for (double scale : scales) {
     if (powerOfTwo)
       scale = std::exp2(std::ceil(std::log2(scale)));
     q.scales.push_back(scale);

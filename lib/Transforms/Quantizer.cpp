@@ -139,10 +139,11 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
         return nn::isDataMovement(resize) ? quantizeDataMovement(resize)
                                           : quantizeResize(resize);
       })
+      .Case([&](nn::PadOp pad) { return quantizePad(pad); })
       .Case([&](func::ReturnOp ret) { return quantizeReturn(ret); })
       .Default([&](Operation *) {
-        // Concat matched above; Pad's value would need quantizing.
-        if (nn::isDataMovement(op) && !isa<nn::PadOp>(op))
+        // Concat and Pad matched above.
+        if (nn::isDataMovement(op))
           return quantizeDataMovement(op);
         bool touchesFloats = llvm::any_of(op->getResultTypes(), [](Type t) {
           return isa<FloatType>(getElementTypeOrSelf(t));

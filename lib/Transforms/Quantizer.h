@@ -103,6 +103,7 @@ private:
   LogicalResult quantizeLookupTable(Operation *op, nn::ScalarFunction f);
   LogicalResult quantizeSoftmax(nn::SoftmaxOp op);
   LogicalResult quantizeDataMovement(Operation *op);
+  LogicalResult quantizePad(nn::PadOp op);
   LogicalResult quantizeResize(nn::ResizeOp op);
   LogicalResult quantizeReturn(func::ReturnOp op);
   LogicalResult quantizeOp(Operation *op);
@@ -153,9 +154,25 @@ struct QuantizedWeights {
   SmallVector<double> scales;
 };
 
+/// What a product's weight scales must leave room for: its float bias (one
+/// per output channel, empty without one) at scale `inputScale * s_w`, and
+/// its rescale `inputScale * s_w / outputScale`.
+struct WeightScaleBounds {
+  ArrayRef<double> bias;
+  double inputScale;
+  double outputScale;
+};
+
+/// The weights at their channels' scales: `max|w| / 127`, then raised to the
+/// floor `2^-31 * outputScale / inputScale` (below it, a whole i32
+/// accumulator moves the output by less than one step: a dead channel), then
+/// raised until the bias is at most 2^30 (half the i32 range, the other half
+/// for the products), then (pow2) rounded up to a power of two. Live
+/// channels meet both bounds already and keep `max|w| / 127`.
 QuantizedWeights quantizeWeights(ArrayRef<double> weights,
                                  ArrayRef<int64_t> channelOf, int64_t channels,
-                                 bool perChannel, bool powerOfTwo);
+                                 bool perChannel, bool powerOfTwo,
+                                 const WeightScaleBounds &bounds);
 
 /// The bias at scale `inputScale * weightScales[c]`; `overflow` when a value
 /// does not fit in i32 (then saturated).
