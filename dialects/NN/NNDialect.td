@@ -30,18 +30,9 @@ def NN_Dialect : Dialect {
     produced by `nn.none`, so every op has ONNX's positional operand list.
     Quantized tensors are imported as in ONNX: plain integer tensors (`ui8`
     for uint8, signless `i8` for int8, likewise for 16 bits) next to their
-    scale and zero point operands. The quantized data operands and results
-    of the quantization ops (not the scales or zero points) may instead
-    have an upstream `quant` dialect element type, `!quant.uniform`
-    per-tensor or per-axis, whose storage is that integer type
-    (`!quant.uniform<u8:...>` for `ui8`, `!quant.uniform<i8:...>` for `i8`)
-    and which restates the scale and zero point operands; the verifiers
-    check that it agrees with them. `--nn-materialize-quant-types` sets
-    these types where the parameters are constants. Result type inference
-    yields the plain integer type, and a result whose quantized element
-    type has that storage type is accepted as a refinement of it.
+    scale and zero point operands, which are the only record of the
+    quantization (nn takes no upstream `quant` element types).
   }];
-  let dependentDialects = ["::mlir::quant::QuantDialect"];
   let hasConstantMaterializer = 1;
   let useDefaultAttributePrinterParser = 1;
   let extraClassDeclaration = [{

@@ -7,22 +7,10 @@
 // The quantized operators of the standard ONNX domain. As imported, their
 // operands are plain integer tensors with scales and zero points as
 // operands, exactly as in ONNX (a `tensor<...xui8>` next to its scale and
-// zero point tensors), so that import stays a one-to-one mapping.
-//
-// The quantized data (not the scales or zero points) may instead have a
-// `!quant.uniform` element type, per-tensor (`UniformQuantizedType`) or
-// per-axis (`UniformQuantizedPerAxisType`), whose storage is the integer
-// type the op expects: `!quant.uniform<u8:...>` stands for `ui8` and
-// `!quant.uniform<i8:...>` for (signless) `i8`, likewise for 16 and 32 bits.
-// The scale and zero point operands stay and remain the source of truth; the
-// type only restates them, and the verifiers check that it agrees with them:
-// its expressed type is the scale's element type, its granularity is the
-// operands' (per-tensor, or per-axis with the op's axis as quantized
-// dimension; blocked quantization has no quant type), its storage range is
-// the full range of the storage type (ONNX saturates to it), and its scales
-// and zero points equal the operands' where those are constants (scales
-// compared after rounding to the scale's float type).
-// --nn-materialize-quant-types introduces these types.
+// zero point tensors), so that import stays a one-to-one mapping. The
+// scale and zero point operands are the only record of the quantization:
+// the data has a plain integer element type, never an upstream `quant`
+// type (the type constraints below reject `!quant.uniform`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,36 +21,19 @@
 // Type constraints
 //===----------------------------------------------------------------------===//
 
-// A `!quant.uniform` element type, per-tensor or per-axis, with integer
-// storage of one of `widths` bits (signed or unsigned). The check lives in
-// C++ (QuantizeLinearOp::isUniformQuantizedOf) so that the generated code
-// needs no quant headers.
-class NN_UniformQuantOf<list<int> widths, string summary>
-    : Type<CPred<"::whittle::nn::QuantizeLinearOp::isUniformQuantizedOf("
-                 "$_self, {" # !interleave(widths, ", ") # "})">,
-           summary>;
-
 // Storage types of quantized tensors that whittle supports (ONNX's float8 and
-// 4-bit types are not imported). Zero points always have one of these plain
-// types; the quantized data may also have a quant type with such storage.
+// 4-bit types are not imported).
 def NN_QuantizedTensor : RankedTensorOf<[I8, UI8, I16, UI16]>;
 def NN_OptQuantizedTensor : AnyTypeOf<[NN_QuantizedTensor, NoneType],
     "8- or 16-bit integer tensor or none">;
-def NN_QuantizedDataTensor : RankedTensorOf<[I8, UI8, I16, UI16,
-    NN_UniformQuantOf<[8, 16], "!quant.uniform with 8- or 16-bit storage">]>;
 // DequantizeLinear also accepts int32 (typically a quantized bias).
 def NN_DequantizableTensor : RankedTensorOf<[I8, UI8, I16, UI16, I32]>;
 def NN_OptDequantizableTensor : AnyTypeOf<[NN_DequantizableTensor, NoneType],
     "8-, 16- or 32-bit integer tensor or none">;
-def NN_DequantizableDataTensor : RankedTensorOf<[I8, UI8, I16, UI16, I32,
-    NN_UniformQuantOf<[8, 16, 32],
-                      "!quant.uniform with 8-, 16- or 32-bit storage">]>;
 // The 8-bit operands of the integer layers.
 def NN_Int8Tensor : RankedTensorOf<[I8, UI8]>;
 def NN_OptInt8Tensor : AnyTypeOf<[NN_Int8Tensor, NoneType],
     "8-bit integer tensor or none">;
-def NN_Int8DataTensor : RankedTensorOf<[I8, UI8,
-    NN_UniformQuantOf<[8], "!quant.uniform with 8-bit storage">]>;
 def NN_I32Tensor : RankedTensorOf<[I32]>;
 def NN_OptI32Tensor : AnyTypeOf<[NN_I32Tensor, NoneType],
     "i32 tensor or none">;
@@ -94,25 +65,12 @@ def NN_QuantizeLinearOp : NN_InferredOp<"quantize_linear"> {
     2 = uint8, 3 = int8, 4 = uint16, 5 = int16) and by default uint8. A
     missing zero point (`none`) means 0. `saturate` only matters for float8
     outputs, which whittle does not support; it is kept for round-tripping.
+    Quantizing a constant of at most 1024 elements folds to a constant.
 
-    As imported, `y` is a plain integer tensor, as in ONNX. Unless the
-    quantization is blocked, `y`'s element type may instead be a
-    `!quant.uniform` type (per-tensor, or per-axis with quantized dimension
-    `axis`) that restates `y_scale` and `y_zero_point`: its storage is the
-    zero point's type (`u8` for `ui8`, `i8` for `i8`), its expressed type is
-    `x`'s float type, its storage range is the storage type's full range,
-    and its scales and zero points must equal the operands' where those are
-    constants (`none` as zero point means 0). `--nn-materialize-quant-types`
-    sets such types. Quantizing a constant of at most 1024 elements into a
-    plain integer tensor folds to a constant.
-
-    Examples:
+    Example:
     ```mlir
     %y = nn.quantize_linear %x, %scale, %zp
         : (tensor<2x3xf32>, tensor<f32>, tensor<ui8>) -> tensor<2x3xui8>
-    %q = nn.quantize_linear %x, %scale, %zp
-        : (tensor<2x3xf32>, tensor<f32>, tensor<ui8>)
-        -> tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>
     ```
   }];
   let arguments = (ins NN_QuantizeInputTensor:$x,
@@ -122,16 +80,9 @@ def NN_QuantizeLinearOp : NN_InferredOp<"quantize_linear"> {
       DefaultValuedAttr<I64Attr, "0">:$block_size,
       DefaultValuedAttr<I64Attr, "0">:$output_dtype,
       DefaultValuedAttr<I64Attr, "1">:$saturate);
-  let results = (outs NN_QuantizedDataTensor:$y);
+  let results = (outs NN_QuantizedTensor:$y);
   let hasVerifier = 1;
   let hasFolder = 1;
-  let extraClassDeclaration = [{
-    /// True if `type` is a `!quant.uniform` type (per-tensor or per-axis)
-    /// with integer storage of one of `widths` bits: the quant element types
-    /// that the quantized data of the nn quantization ops may have.
-    static bool isUniformQuantizedOf(::mlir::Type type,
-                                     ::llvm::ArrayRef<unsigned> widths);
-  }];
 }
 
 def NN_DequantizeLinearOp : NN_InferredOp<"dequantize_linear"> {
@@ -142,26 +93,16 @@ def NN_DequantizeLinearOp : NN_InferredOp<"dequantize_linear"> {
     `nn.quantize_linear` (per-tensor, per-axis along `axis`, or blocked with
     `block_size`); `x_zero_point` has `x`'s element type and `x_scale`'s
     shape, and a missing zero point (`none`) means 0. `x` may be int32
-    (a quantized bias).
+    (a quantized bias). Dequantizing a constant of at most 1024 elements
+    folds to a constant.
 
-    As imported, `x` is a plain integer tensor, as in ONNX. Unless the
-    quantization is blocked, `x`'s element type may instead be a
-    `!quant.uniform` type (per-tensor, or per-axis with quantized dimension
-    `axis`) with the storage of `x_zero_point`'s type, `x_scale`'s element
-    type as expressed type, the storage type's full range, and scales and
-    zero points equal to the operands' where those are constants.
-    Dequantizing a constant of at most 1024 elements folds to a constant.
-
-    Examples:
+    Example:
     ```mlir
     %y = nn.dequantize_linear %w, %scales, %zps {axis = 0 : i64}
         : (tensor<4x3xi8>, tensor<4xf32>, tensor<4xi8>) -> tensor<4x3xf32>
-    %z = nn.dequantize_linear %q, %scale, %zp
-        : (tensor<2x3x!quant.uniform<u8:f32, 0.5:128>>, tensor<f32>,
-           tensor<ui8>) -> tensor<2x3xf32>
     ```
   }];
-  let arguments = (ins NN_DequantizableDataTensor:$x,
+  let arguments = (ins NN_DequantizableTensor:$x,
       NN_ScaleTensor:$x_scale,
       NN_OptDequantizableTensor:$x_zero_point,
       DefaultValuedAttr<I64Attr, "1">:$axis,
@@ -181,10 +122,6 @@ def NN_DynamicQuantizeLinearOp : NN_InferredOp<"dynamic_quantize_linear"> {
     `y_zero_point = saturate(round(-min(0, min(x)) / y_scale))` and
     `y = saturate(round(x / y_scale) + y_zero_point)`, rounding half to even.
     `y` has `x`'s shape; `y_scale` and `y_zero_point` are scalars.
-
-    Results are plain integer tensors, as in ONNX (the scale and zero point
-    are only known at run time, so no `!quant.uniform` type can describe
-    `y`).
   }];
   let arguments = (ins NN_F32Tensor:$x);
   let results = (outs RankedTensorOf<[UI8]>:$y, 0DTensorOf<[F32]>:$y_scale,
@@ -208,14 +145,9 @@ def NN_QLinearConvOp : NN_InferredOp<"qlinear_conv"> {
     (scalars or one-element tensors); `w_scale` and `w_zero_point` are
     per-tensor or per output channel (1-D of length M). Each zero point has
     its tensor's element type and its scale's shape. Scales are f32.
-
-    `x`, `w` and `y` are plain integer tensors as imported; each may instead
-    have an 8-bit `!quant.uniform` element type that restates its scale and
-    zero point (per-tensor for `x` and `y`; per-tensor or per-axis with
-    quantized dimension 0 for `w`), as for `nn.dequantize_linear`.
   }];
-  let arguments = (ins NN_Int8DataTensor:$x, NN_F32Tensor:$x_scale,
-      NN_Int8Tensor:$x_zero_point, NN_Int8DataTensor:$w, NN_F32Tensor:$w_scale,
+  let arguments = (ins NN_Int8Tensor:$x, NN_F32Tensor:$x_scale,
+      NN_Int8Tensor:$x_zero_point, NN_Int8Tensor:$w, NN_F32Tensor:$w_scale,
       NN_Int8Tensor:$w_zero_point, NN_F32Tensor:$y_scale,
       NN_Int8Tensor:$y_zero_point, NN_OptI32Tensor:$B,
       DefaultValuedAttr<StrAttr, "\"NOTSET\"">:$auto_pad,
@@ -224,7 +156,7 @@ def NN_QLinearConvOp : NN_InferredOp<"qlinear_conv"> {
       OptionalAttr<DenseI64ArrayAttr>:$kernel_shape,
       OptionalAttr<DenseI64ArrayAttr>:$pads,
       OptionalAttr<DenseI64ArrayAttr>:$strides);
-  let results = (outs NN_Int8DataTensor:$y);
+  let results = (outs NN_Int8Tensor:$y);
   let hasVerifier = 1;
 }
 
@@ -236,14 +168,8 @@ def NN_ConvIntegerOp : NN_InferredOp<"conv_integer"> {
     missing zero point (`none`) means 0. `x_zero_point` is per-tensor (a
     scalar or one-element tensor); `w_zero_point` is per-tensor or per output
     channel (1-D of length M). Each zero point has its tensor's element type.
-
-    `x` and `w` are plain integer tensors as imported; each may instead have
-    an 8-bit `!quant.uniform` element type whose zero points equal its zero
-    point operand's (0 for `none`) where that is constant (per-tensor for
-    `x`; per-tensor or per-axis with quantized dimension 0 for `w`). The
-    type's scales do not affect the integer result.
   }];
-  let arguments = (ins NN_Int8DataTensor:$x, NN_Int8DataTensor:$w,
+  let arguments = (ins NN_Int8Tensor:$x, NN_Int8Tensor:$w,
       NN_OptInt8Tensor:$x_zero_point, NN_OptInt8Tensor:$w_zero_point,
       DefaultValuedAttr<StrAttr, "\"NOTSET\"">:$auto_pad,
       OptionalAttr<DenseI64ArrayAttr>:$dilations,
@@ -268,18 +194,12 @@ def NN_QLinearMatMulOp : NN_InferredOp<"qlinear_matmul"> {
     shape with a last dimension of 1); `b`'s is per-tensor or per column
     (N elements as a 1-D tensor, or `b`'s shape with dimension -2 of 1);
     `y`'s is per-tensor.
-
-    `a`, `b` and `y` are plain integer tensors as imported; each may instead
-    have an 8-bit `!quant.uniform` element type that restates its scale and
-    zero point as for `nn.dequantize_linear`: per-tensor, or per-axis with a
-    1-D scale (quantized dimension rank-2 for `a`'s rows, rank-1 for `b`'s
-    columns); `y`'s is per-tensor.
   }];
-  let arguments = (ins NN_Int8DataTensor:$a, NN_ScaleTensor:$a_scale,
-      NN_Int8Tensor:$a_zero_point, NN_Int8DataTensor:$b, NN_ScaleTensor:$b_scale,
+  let arguments = (ins NN_Int8Tensor:$a, NN_ScaleTensor:$a_scale,
+      NN_Int8Tensor:$a_zero_point, NN_Int8Tensor:$b, NN_ScaleTensor:$b_scale,
       NN_Int8Tensor:$b_zero_point, NN_ScaleTensor:$y_scale,
       NN_Int8Tensor:$y_zero_point);
-  let results = (outs NN_Int8DataTensor:$y);
+  let results = (outs NN_Int8Tensor:$y);
   let hasVerifier = 1;
 }
 
@@ -291,15 +211,8 @@ def NN_MatMulIntegerOp : NN_InferredOp<"matmul_integer"> {
     tensor's element type; `a_zero_point` is per-tensor or per row of `A`,
     `b_zero_point` per-tensor or per column of `B` (the shapes of
     `nn.qlinear_matmul`'s scales).
-
-    `A` and `B` are plain integer tensors as imported; each may instead have
-    an 8-bit `!quant.uniform` element type whose zero points equal its zero
-    point operand's (0 for `none`) where that is constant: per-tensor, or
-    per-axis with a 1-D zero point (quantized dimension rank-2 for `A`'s
-    rows, rank-1 for `B`'s columns). The type's scales do not affect the
-    integer result.
   }];
-  let arguments = (ins NN_Int8DataTensor:$A, NN_Int8DataTensor:$B,
+  let arguments = (ins NN_Int8Tensor:$A, NN_Int8Tensor:$B,
       NN_OptInt8Tensor:$a_zero_point, NN_OptInt8Tensor:$b_zero_point);
   let results = (outs NN_I32Tensor:$Y);
   let hasVerifier = 1;

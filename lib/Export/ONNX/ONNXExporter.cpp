@@ -16,15 +16,14 @@
 
 #include "whittle/Export/ONNX/ExportONNX.h"
 
+#include "ONNXModelLoader.h"
 #include "ONNXSchemas.h"
 #include "whittle/Dialect/NN/LayerName.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
-#include "whittle/Import/ONNX/ONNXModelLoader.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Operation.h"
@@ -48,7 +47,7 @@ static const llvm::StringMap<StringRef> &getOpTypes() {
     llvm::StringMap<StringRef> map;
 #define NN_ONNX_OP(onnxName, opClass)                                          \
   map[nn::opClass::getOperationName()] = #onnxName;
-#include "whittle/Import/ONNX/ONNXOps.def"
+#include "ONNXOps.def"
     return map;
   }();
   return table;
@@ -233,14 +232,6 @@ bool ModelExporter::isNonDefault(Operation *op, StringRef name,
 
 FailureOr<int32_t> ModelExporter::getDataType(Type elementType, Location loc,
                                               const Twine &what) {
-  // Quantized values are stored as their integer storage type in ONNX; the
-  // scale and zero point stay operands of the Q/DQ nodes.
-  if (auto quantized = dyn_cast<quant::QuantizedType>(elementType)) {
-    unsigned width = quantized.getStorageTypeIntegralWidth();
-    elementType = IntegerType::get(
-        elementType.getContext(), width,
-        quantized.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
-  }
   if (std::optional<int32_t> code = getONNXDataType(elementType))
     return *code;
   emitError(loc) << what << " has element type " << elementType
@@ -284,8 +275,6 @@ LogicalResult ModelExporter::fillTensor(onnx::TensorProto &tensor,
   for (int64_t d : type.getShape())
     tensor.add_dims(d);
   Type elementType = type.getElementType();
-  if (auto quantized = dyn_cast<quant::QuantizedType>(elementType))
-    elementType = quantized.getStorageType();
   size_t bytes = elementType.isInteger(1)
                      ? 1
                      : (elementType.getIntOrFloatBitWidth() + 7) / 8;

@@ -7,7 +7,6 @@
 #ifndef WHITTLE_DIALECT_NN_NNDIALECT_H
 #define WHITTLE_DIALECT_NN_NNDIALECT_H
 
-#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Dialect.h"
 
 #include "whittle/Dialect/NN/NNDialect.h.inc"

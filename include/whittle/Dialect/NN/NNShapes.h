@@ -39,17 +39,9 @@ broadcastShapes(std::optional<mlir::Location> location,
 /// Formats a shape for diagnostics: `[2,?,4]`.
 std::string shapeToString(llvm::ArrayRef<int64_t> shape);
 
-/// The plain element type that stands for `type` in ONNX terms: the integer
-/// storage of a quant type (`ui8` for `!quant.uniform<u8:...>`, signless
-/// `i8` for `!quant.uniform<i8:...>`), else `type` itself.
-mlir::Type getPlainElementType(mlir::Type type);
-
 /// True if each `inferred` type agrees with the `actual` one on element type,
 /// encoding and rank, and on every dimension both know statically: the
-/// result-type compatibility rule of every nn op with inferred types. An
-/// actual element type may also be a `quant` quantized type whose storage is
-/// the inferred integer type (`ui8` for `!quant.uniform<u8:...>`, signless
-/// `i8` for `!quant.uniform<i8:...>`, likewise for other widths).
+/// result-type compatibility rule of every nn op with inferred types.
 bool areRefinementsOf(mlir::TypeRange inferred, mlir::TypeRange actual);
 
 /// Checks that two tensors have the same element type.

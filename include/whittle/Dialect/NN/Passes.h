@@ -25,11 +25,6 @@ void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
 /// Transpose and Identity): BatchNorm folding and inference Dropout removal.
 void populatePrepareForQuantizePatterns(mlir::RewritePatternSet &patterns);
 
-/// The pattern giving nn.quantize_linear results with constant scale and
-/// zero point a `!quant.uniform` element type when all their users accept it
-/// (--nn-materialize-quant-types).
-void populateMaterializeQuantTypesPatterns(mlir::RewritePatternSet &patterns);
-
 #define GEN_PASS_REGISTRATION
 #include "whittle/Dialect/NN/Passes.h.inc"
 

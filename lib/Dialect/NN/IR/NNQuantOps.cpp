@@ -10,19 +10,14 @@
 // MatMulInteger). Type inference only computes what the result types need;
 // the consistency rules of scales and zero points are the verifiers'.
 //
-// The quantized data may have a `!quant.uniform` element type (per-tensor or
-// per-axis) instead of its plain integer storage type; such a type restates
-// the scale and zero point operands, and `verifyQuantType` checks that it
-// agrees with them.
-//
 //===----------------------------------------------------------------------===//
 
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNShapes.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 
-#include "mlir/Dialect/Quant/IR/QuantTypes.h"
-#include "llvm/ADT/APFloat.h"
+#include "mlir/IR/TypeUtilities.h"
+
 #include "llvm/Support/MathExtras.h"
 
 #include <cmath>
@@ -50,164 +45,6 @@ static bool isPerTensor(RankedTensorType type) {
          (type.getRank() == 1 && type.getDimSize(0) == 1);
 }
 
-/// The plain element type of the ranked tensor `value`.
-static Type plainElementTypeOf(Value value) {
-  return getPlainElementType(
-      cast<RankedTensorType>(value.getType()).getElementType());
-}
-
-/// `value` rounded to the float type `type` (to nearest, ties to even), as
-/// a double.
-static double roundToFloatType(double value, Type type) {
-  auto floatType = dyn_cast<FloatType>(type);
-  if (!floatType)
-    return value;
-  APFloat rounded(value);
-  bool losesInfo = false;
-  rounded.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
-                  &losesInfo);
-  return rounded.convertToDouble();
-}
-
-namespace {
-/// The quantization parameters that a quantized tensor's quant element type
-/// must restate.
-struct QuantParams {
-  /// The scale operand, or null for the integer layers (which have none).
-  Value scale;
-  StringRef scaleName;
-  /// The zero point operand (of type `none` when missing: zero point 0).
-  Value zeroPoint;
-  StringRef zeroPointName;
-  /// The quantized dimension that per-axis parameters are along, or nullopt
-  /// if the parameters must be per-tensor.
-  std::optional<int64_t> axis;
-  /// Blocked quantization, which no quant type expresses.
-  bool blocked = false;
-};
-} // namespace
-
-/// If `tensor` (named `name`) has a `!quant.uniform` element type, checks
-/// that the type agrees with its quantization parameters `params`: full
-/// storage range, expressed type = the scale's element type, granularity,
-/// and the scales (after rounding to the scale's float type) and zero points
-/// of constant parameters.
-static LogicalResult verifyQuantType(Operation *op, Value tensor,
-                                     StringRef name,
-                                     const QuantParams &params) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  auto quantType = dyn_cast<quant::QuantizedType>(type.getElementType());
-  if (!quantType)
-    return success();
-  auto error = [&]() {
-    InFlightDiagnostic diag = op->emitOpError();
-    diag << name << "'s quantized type " << quantType << " ";
-    return diag;
-  };
-  if (params.blocked)
-    return error() << "cannot express blocked quantization ('block_size' > "
-                      "0); use a plain integer type";
-  unsigned width = quantType.getStorageTypeIntegralWidth();
-  bool isSigned = quantType.isSigned();
-  if (quantType.getStorageTypeMin() !=
-          quant::QuantizedType::getDefaultMinimumForInteger(isSigned, width) ||
-      quantType.getStorageTypeMax() !=
-          quant::QuantizedType::getDefaultMaximumForInteger(isSigned, width))
-    return error() << "must use the full range of its storage type (ONNX "
-                      "saturates to it), got ["
-                   << quantType.getStorageTypeMin() << ", "
-                   << quantType.getStorageTypeMax() << "]";
-  Type scaleElement;
-  if (params.scale) {
-    scaleElement = cast<ShapedType>(params.scale.getType()).getElementType();
-    if (quantType.getExpressedType() != scaleElement)
-      return error() << "must have the element type of " << params.scaleName
-                     << " (" << scaleElement << ") as expressed type";
-  }
-
-  // Granularity: the parameters' shape against the type's.
-  Value param = params.scale ? params.scale : params.zeroPoint;
-  StringRef paramName = params.scale ? params.scaleName : params.zeroPointName;
-  RankedTensorType paramType = tensorTypeOf(param);
-  SmallVector<double> scales;
-  SmallVector<int64_t> zeroPoints;
-  if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(quantType)) {
-    if (paramType && !isPerTensor(paramType))
-      return error() << "is per-tensor but " << paramName
-                     << " is not: " << paramType;
-    scales.push_back(perTensor.getScale());
-    zeroPoints.push_back(perTensor.getZeroPoint());
-  } else {
-    auto perAxis = cast<quant::UniformQuantizedPerAxisType>(quantType);
-    if (!params.axis)
-      return error() << "must be per-tensor";
-    int64_t dim = perAxis.getQuantizedDimension();
-    if (dim != *params.axis)
-      return error() << "has quantized dimension " << dim
-                     << " but the parameters of " << name
-                     << " are along dimension " << *params.axis;
-    auto count = static_cast<int64_t>(perAxis.getScales().size());
-    int64_t extent = type.getDimSize(dim);
-    if (!ShapedType::isDynamic(extent) && extent != count)
-      return error() << "has " << count << " scales but dimension " << dim
-                     << " of " << name << " has " << extent << " elements";
-    if (paramType && !(paramType.getRank() == 0 && count == 1) &&
-        !(paramType.getRank() == 1 &&
-          (ShapedType::isDynamic(paramType.getDimSize(0)) ||
-           paramType.getDimSize(0) == count)))
-      return error() << "is per-axis with " << count << " scales but "
-                     << paramName << " is " << paramType;
-    llvm::append_range(scales, perAxis.getScales());
-    llvm::append_range(zeroPoints, perAxis.getZeroPoints());
-  }
-
-  // Values of constant parameters.
-  auto index = [&](size_t i, size_t size) {
-    return size == 1 ? std::string() : " at index " + std::to_string(i);
-  };
-  if (ElementsAttr attr = getConstantElements(params.scale)) {
-    std::optional<SmallVector<double>> values = readAsDoubles(attr);
-    if (values && (values->size() == 1 || values->size() == scales.size())) {
-      for (auto [i, scale] : llvm::enumerate(scales)) {
-        double expected = (*values)[values->size() == 1 ? 0 : i];
-        if (roundToFloatType(scale, scaleElement) != expected)
-          return error() << "has scale " << scale << index(i, scales.size())
-                         << " but " << params.scaleName << " is " << expected;
-      }
-    }
-  }
-  std::optional<SmallVector<int64_t>> expectedZeroPoints;
-  if (!tensorTypeOf(params.zeroPoint))
-    expectedZeroPoints = SmallVector<int64_t>{0};
-  else if (ElementsAttr attr = getConstantElements(params.zeroPoint))
-    expectedZeroPoints = readAsInts(attr);
-  if (expectedZeroPoints && (expectedZeroPoints->size() == 1 ||
-                             expectedZeroPoints->size() == zeroPoints.size())) {
-    for (auto [i, zeroPoint] : llvm::enumerate(zeroPoints)) {
-      int64_t expected =
-          (*expectedZeroPoints)[expectedZeroPoints->size() == 1 ? 0 : i];
-      if (zeroPoint != expected)
-        return error() << "has zero point " << zeroPoint
-                       << index(i, zeroPoints.size()) << " but "
-                       << (tensorTypeOf(params.zeroPoint)
-                               ? params.zeroPointName.str() + " is "
-                               : "the missing " + params.zeroPointName.str() +
-                                     " means ")
-                       << expected;
-    }
-  }
-  return success();
-}
-
-/// The normalized `axis` of per-axis (de)quantization of `tensor`, or
-/// nullopt if `axis` is out of range.
-static std::optional<int64_t> linearAxis(Value tensor, int64_t axis) {
-  int64_t rank = cast<RankedTensorType>(tensor.getType()).getRank();
-  if (axis < -rank || axis >= rank)
-    return std::nullopt;
-  return axis < 0 ? axis + rank : axis;
-}
-
 /// Checks that the zero point `zp` (if present) has the element type of the
 /// quantized tensor `tensor` and the shape of its scale `scale`.
 static LogicalResult verifyZeroPoint(Operation *op, Value zp, StringRef zpName,
@@ -216,7 +53,7 @@ static LogicalResult verifyZeroPoint(Operation *op, Value zp, StringRef zpName,
   RankedTensorType zpType = tensorTypeOf(zp);
   if (!zpType)
     return success();
-  Type element = plainElementTypeOf(tensor);
+  Type element = getElementTypeOrSelf(tensor);
   if (zpType.getElementType() != element)
     return op->emitOpError()
            << zpName << " must have the type of " << tensorName << " ("
@@ -404,10 +241,8 @@ static OpFoldResult foldLinearQuantization(bool quantize, Attribute x,
   auto scaleAttr = dyn_cast_or_null<ElementsAttr>(scale);
   auto zpAttr = dyn_cast_or_null<ElementsAttr>(zp);
   auto type = dyn_cast<RankedTensorType>(resultType);
-  // A quant-typed result has no constant form; it is left unfolded.
   if (!xAttr || !scaleAttr || (hasZeroPoint && !zpAttr) || !type ||
-      !type.hasStaticShape() || type.getNumElements() > kMaxFoldElements ||
-      isa<quant::QuantizedType>(type.getElementType()))
+      !type.hasStaticShape() || type.getNumElements() > kMaxFoldElements)
     return {};
   auto xType = cast<RankedTensorType>(xAttr.getType());
   auto scaleType = cast<RankedTensorType>(scaleAttr.getType());
@@ -511,16 +346,6 @@ static Type quantizedTypeFromONNX(MLIRContext *context, int64_t dtype) {
   }
 }
 
-bool QuantizeLinearOp::isUniformQuantizedOf(Type type,
-                                            ArrayRef<unsigned> widths) {
-  if (!isa<quant::UniformQuantizedType, quant::UniformQuantizedPerAxisType>(
-          type))
-    return false;
-  auto quantType = cast<quant::QuantizedType>(type);
-  return isa<IntegerType>(quantType.getStorageType()) &&
-         llvm::is_contained(widths, quantType.getStorageTypeIntegralWidth());
-}
-
 LogicalResult QuantizeLinearOp::inferReturnTypes(
     MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
     SmallVectorImpl<Type> &inferred) {
@@ -561,7 +386,7 @@ LogicalResult QuantizeLinearOp::verify() {
              << dtype
              << " is not a quantized type that whittle supports (2 = uint8, "
                 "3 = int8, 4 = uint16, 5 = int16)";
-    Type element = plainElementTypeOf(getY());
+    Type element = getElementTypeOrSelf(getY());
     if (fromDtype != element)
       return emitOpError("'output_dtype' ")
              << dtype << " (" << fromDtype
@@ -569,13 +394,8 @@ LogicalResult QuantizeLinearOp::verify() {
   }
   if (getSaturate() != 0 && getSaturate() != 1)
     return emitOpError("'saturate' must be 0 or 1, got ") << getSaturate();
-  if (failed(verifyLinearScale(*this, xType, "x", scaleType, "y_scale",
-                               getAxis(), getBlockSize())))
-    return failure();
-  return verifyQuantType(*this, getY(), "y",
-                         {getYScale(), "y_scale", getYZeroPoint(),
-                          "y_zero_point", linearAxis(getX(), getAxis()),
-                          getBlockSize() > 0});
+  return verifyLinearScale(*this, xType, "x", scaleType, "y_scale", getAxis(),
+                           getBlockSize());
 }
 
 OpFoldResult QuantizeLinearOp::fold(FoldAdaptor adaptor) {
@@ -605,15 +425,9 @@ LogicalResult DequantizeLinearOp::verify() {
   if (failed(verifyZeroPoint(*this, getXZeroPoint(), "x_zero_point", getX(),
                              "x", getXScale(), "x_scale")))
     return failure();
-  if (failed(verifyLinearScale(*this, cast<RankedTensorType>(getX().getType()),
-                               "x",
-                               cast<RankedTensorType>(getXScale().getType()),
-                               "x_scale", getAxis(), getBlockSize())))
-    return failure();
-  return verifyQuantType(*this, getX(), "x",
-                         {getXScale(), "x_scale", getXZeroPoint(),
-                          "x_zero_point", linearAxis(getX(), getAxis()),
-                          getBlockSize() > 0});
+  return verifyLinearScale(*this, getX().getType(), "x",
+                           cast<RankedTensorType>(getXScale().getType()),
+                           "x_scale", getAxis(), getBlockSize());
 }
 
 OpFoldResult DequantizeLinearOp::fold(FoldAdaptor adaptor) {
@@ -678,16 +492,7 @@ LogicalResult QLinearConvOp::verify() {
                              "y", getYScale(), "y_scale")) ||
       failed(verifyPerTensor(*this, getXScale(), "x_scale")) ||
       failed(verifyPerTensor(*this, getYScale(), "y_scale")) ||
-      failed(verifyPerChannel(*this, getWScale(), "w_scale", wType)) ||
-      failed(verifyQuantType(
-          *this, getX(), "x",
-          {getXScale(), "x_scale", getXZeroPoint(), "x_zero_point", {}})) ||
-      failed(verifyQuantType(
-          *this, getW(), "w",
-          {getWScale(), "w_scale", getWZeroPoint(), "w_zero_point", 0})) ||
-      failed(verifyQuantType(
-          *this, getY(), "y",
-          {getYScale(), "y_scale", getYZeroPoint(), "y_zero_point", {}})))
+      failed(verifyPerChannel(*this, getWScale(), "w_scale", wType)))
     return failure();
   if (RankedTensorType bType = tensorTypeOf(getB())) {
     int64_t m = wType.getDimSize(0);
@@ -726,7 +531,7 @@ static LogicalResult verifyZeroPointType(Operation *op, Value zp,
                                          StringRef zpName, Value tensor,
                                          StringRef tensorName) {
   RankedTensorType zpType = tensorTypeOf(zp);
-  Type element = plainElementTypeOf(tensor);
+  Type element = getElementTypeOrSelf(tensor);
   if (zpType && zpType.getElementType() != element)
     return op->emitOpError()
            << zpName << " must have the type of " << tensorName << " ("
@@ -743,11 +548,7 @@ LogicalResult ConvIntegerOp::verify() {
       failed(verifyZeroPointType(*this, getWZeroPoint(), "w_zero_point", getW(),
                                  "w")) ||
       failed(verifyPerTensor(*this, getXZeroPoint(), "x_zero_point")) ||
-      failed(verifyPerChannel(*this, getWZeroPoint(), "w_zero_point", wType)) ||
-      failed(verifyQuantType(*this, getX(), "x",
-                             {{}, {}, getXZeroPoint(), "x_zero_point", {}})) ||
-      failed(verifyQuantType(*this, getW(), "w",
-                             {{}, {}, getWZeroPoint(), "w_zero_point", 0})))
+      failed(verifyPerChannel(*this, getWZeroPoint(), "w_zero_point", wType)))
     return failure();
   return success();
 }
@@ -755,17 +556,6 @@ LogicalResult ConvIntegerOp::verify() {
 //===----------------------------------------------------------------------===//
 // QLinearMatMul and MatMulInteger
 //===----------------------------------------------------------------------===//
-
-/// The quantized dimension of per-row (`perRow`, the left operand) or
-/// per-column parameters of a matmul operand of type `operand`, or nullopt
-/// if it has no matrix dimensions.
-static std::optional<int64_t> matMulAxis(RankedTensorType operand,
-                                         bool perRow) {
-  int64_t rank = operand.getRank();
-  if (rank < 2)
-    return std::nullopt;
-  return perRow ? rank - 2 : rank - 1;
-}
 
 LogicalResult QLinearMatMulOp::inferReturnTypes(
     MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
@@ -801,16 +591,7 @@ LogicalResult QLinearMatMulOp::verify() {
       failed(verifyMatMulParam(*this,
                                cast<RankedTensorType>(getBScale().getType()),
                                "b_scale", bType, "b", /*perRow=*/false)) ||
-      failed(verifyPerTensor(*this, getYScale(), "y_scale")) ||
-      failed(verifyQuantType(*this, getA(), "a",
-                             {getAScale(), "a_scale", getAZeroPoint(),
-                              "a_zero_point", matMulAxis(aType, true)})) ||
-      failed(verifyQuantType(*this, getB(), "b",
-                             {getBScale(), "b_scale", getBZeroPoint(),
-                              "b_zero_point", matMulAxis(bType, false)})) ||
-      failed(verifyQuantType(
-          *this, getY(), "y",
-          {getYScale(), "y_scale", getYZeroPoint(), "y_zero_point", {}})))
+      failed(verifyPerTensor(*this, getYScale(), "y_scale")))
     return failure();
   return success();
 }
@@ -844,22 +625,9 @@ LogicalResult MatMulIntegerOp::verify() {
                                  /*perRow=*/true)))
       return failure();
   if (RankedTensorType zp = tensorTypeOf(getBZeroPoint()))
-    if (failed(verifyMatMulParam(*this, zp, "b_zero_point", bType, "B",
-                                 /*perRow=*/false)))
-      return failure();
-  return failure(
-      failed(verifyQuantType(*this, getA(), "A",
-                             {{},
-                              {},
-                              getAZeroPoint(),
-                              "a_zero_point",
-                              matMulAxis(aType, /*perRow=*/true)})) ||
-      failed(verifyQuantType(*this, getB(), "B",
-                             {{},
-                              {},
-                              getBZeroPoint(),
-                              "b_zero_point",
-                              matMulAxis(bType, /*perRow=*/false)})));
+    return verifyMatMulParam(*this, zp, "b_zero_point", bType, "B",
+                             /*perRow=*/false);
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -881,10 +649,10 @@ static LogicalResult verifyPerTensorParams(Operation *op, Value data,
   if (!isPerTensor(zpType))
     return op->emitOpError()
            << zpName << " must be a scalar or one-element tensor";
-  if (zpType.getElementType() != plainElementTypeOf(data))
-    return op->emitOpError()
-           << zpName << " must have the type of " << dataName << " ("
-           << plainElementTypeOf(data) << "), got " << zpType.getElementType();
+  if (zpType.getElementType() != getElementTypeOrSelf(data))
+    return op->emitOpError() << zpName << " must have the type of " << dataName
+                             << " (" << getElementTypeOrSelf(data) << "), got "
+                             << zpType.getElementType();
   return success();
 }
 
@@ -901,7 +669,7 @@ static LogicalResult inferSameAs(Value x, SmallVectorImpl<Type> &inferred) {
                                 adaptor.getB().getType(), Type(), inferred);   \
   }                                                                            \
   LogicalResult OpT::verify() {                                                \
-    if (plainElementTypeOf(getA()) != plainElementTypeOf(getB()))              \
+    if (getElementTypeOrSelf(getA()) != getElementTypeOrSelf(getB()))          \
       return emitOpError("A and B must have the same element type");           \
     if (failed(verifyPerTensorParams(*this, getA(), "A", getAScale(),          \
                                      "A_scale", getAZeroPoint(),               \
@@ -1024,7 +792,7 @@ LogicalResult MSQLinearConcatOp::verify() {
     return failure();
   ValueRange inputs = getInputs();
   for (size_t i = 0; i + 2 < inputs.size(); i += 3) {
-    if (!isa<IntegerType>(plainElementTypeOf(inputs[i])) ||
+    if (!isa<IntegerType>(getElementTypeOrSelf(inputs[i])) ||
         !cast<RankedTensorType>(inputs[i + 1].getType())
              .getElementType()
              .isF32())
@@ -1068,7 +836,7 @@ LogicalResult MSQGemmOp::verify() {
       !(bScale.getRank() == 1 && bScale.getDimSize(0) == columns))
     return emitOpError() << "b_scale must have one element or " << columns
                          << " (one per column)";
-  if (plainElementTypeOf(getBZeroPoint()) != plainElementTypeOf(getB()))
+  if (getElementTypeOrSelf(getBZeroPoint()) != getElementTypeOrSelf(getB()))
     return emitOpError("b_zero_point must have the type of B");
   if (auto yScale = dyn_cast<RankedTensorType>(getYScale().getType()))
     if (!isPerTensor(yScale))

@@ -6,7 +6,6 @@
 
 #include "whittle/Dialect/NN/NNShapes.h"
 
-#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MathExtras.h"
@@ -79,17 +78,6 @@ LogicalResult inferBroadcastResult(std::optional<Location> location, Type lhs,
   return success();
 }
 
-Type getPlainElementType(Type type) {
-  // `quant` keeps a signless storage type and a sign flag; ONNX (and nn)
-  // write unsigned storage as `ui8` and signed as signless `i8`.
-  auto quantType = dyn_cast<quant::QuantizedType>(type);
-  if (!quantType || !isa<IntegerType>(quantType.getStorageType()))
-    return type;
-  return IntegerType::get(
-      type.getContext(), quantType.getStorageTypeIntegralWidth(),
-      quantType.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
-}
-
 bool areRefinementsOf(TypeRange inferred, TypeRange actual) {
   if (inferred.size() != actual.size())
     return false;
@@ -100,8 +88,7 @@ bool areRefinementsOf(TypeRange inferred, TypeRange actual) {
     auto r = dyn_cast<RankedTensorType>(rhs);
     if (!l || !r)
       return false;
-    // A quantized actual element type refines its integer storage type.
-    if (l.getElementType() != getPlainElementType(r.getElementType()) ||
+    if (l.getElementType() != r.getElementType() ||
         l.getEncoding() != r.getEncoding() || l.getRank() != r.getRank())
       return false;
     for (auto [a, b] : llvm::zip(l.getShape(), r.getShape()))
