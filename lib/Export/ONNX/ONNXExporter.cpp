@@ -16,12 +16,12 @@
 
 #include "whittle/Export/ONNX/ExportONNX.h"
 
-#include "ONNXModelLoader.h"
 #include "ONNXSchemas.h"
 #include "whittle/Dialect/NN/LayerName.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
+#include "whittle/Import/ONNX/ONNXModelLoader.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -47,7 +47,7 @@ static const llvm::StringMap<StringRef> &getOpTypes() {
     llvm::StringMap<StringRef> map;
 #define NN_ONNX_OP(onnxName, opClass)                                          \
   map[nn::opClass::getOperationName()] = #onnxName;
-#include "ONNXOps.def"
+#include "whittle/Import/ONNX/ONNXOps.def"
     return map;
   }();
   return table;
