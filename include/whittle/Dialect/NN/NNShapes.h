@@ -98,6 +98,27 @@ inferConvShape(std::optional<mlir::Location> location, llvm::StringRef opName,
                std::optional<llvm::ArrayRef<int64_t>> pads,
                llvm::StringRef autoPad);
 
+/// The result type of an op with ONNX Conv's attributes (`kernel_shape`,
+/// `strides`, `dilations`, `pads`, `auto_pad`, read from `adaptor`): the
+/// shape of inferConvShape with `element` as element type. Shared by
+/// nn.conv, nn.qlinear_conv and nn.conv_integer.
+template <typename ConvAdaptor>
+mlir::LogicalResult
+inferConvResult(std::optional<mlir::Location> location, llvm::StringRef opName,
+                llvm::StringRef xName, llvm::StringRef wName,
+                mlir::RankedTensorType x, mlir::RankedTensorType w,
+                ConvAdaptor adaptor, mlir::Type element,
+                llvm::SmallVectorImpl<mlir::Type> &inferred) {
+  mlir::FailureOr<llvm::SmallVector<int64_t>> shape = inferConvShape(
+      location, opName, xName, wName, x.getShape(), w.getShape(),
+      adaptor.getKernelShape(), adaptor.getStrides(), adaptor.getDilations(),
+      adaptor.getPads(), adaptor.getAutoPad());
+  if (mlir::failed(shape))
+    return mlir::failure();
+  inferred.push_back(mlir::RankedTensorType::get(*shape, element));
+  return mlir::success();
+}
+
 /// Checks a Conv-like op's `group` against the input channels (dimension 1
 /// of `x`) and the weight's [M, C/group] dimensions.
 mlir::LogicalResult verifyConvGroups(mlir::Operation *op,

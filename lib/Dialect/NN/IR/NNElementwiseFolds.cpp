@@ -260,6 +260,19 @@ static OpFoldResult foldSingleOperand(Operation *op) {
   return {};
 }
 
+/// The folder of an op that computes `expr` of each element `x` (unary) or
+/// of each broadcast pair `a`, `b` (binary), and nothing else.
+#define NN_UNARY_FOLDER(OpT, expr)                                             \
+  OpFoldResult OpT::fold(FoldAdaptor adaptor) {                                \
+    return foldElementwise(*this, adaptor.getOperands(),                       \
+                           unary([](auto x) { return expr; }));                \
+  }
+#define NN_BINARY_FOLDER(OpT, expr)                                            \
+  OpFoldResult OpT::fold(FoldAdaptor adaptor) {                                \
+    return foldElementwise(*this, adaptor.getOperands(),                       \
+                           binary([](auto a, auto b) { return expr; }));       \
+  }
+
 //===----------------------------------------------------------------------===//
 // Binary arithmetic
 //===----------------------------------------------------------------------===//
@@ -325,10 +338,7 @@ OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
 // Unary arithmetic
 //===----------------------------------------------------------------------===//
 
-OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         unary([](auto x) { return wrapNeg(x); }));
-}
+NN_UNARY_FOLDER(NegOp, wrapNeg(x))
 
 OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
   return foldElementwise(*this, adaptor.getOperands(), unary([](auto x) {
@@ -339,46 +349,15 @@ OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
   }));
 }
 
-OpFoldResult SqrtOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         unary([](auto x) { return std::sqrt(x); }));
-}
-
-OpFoldResult ReciprocalOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         unary([](auto x) { return 1.0 / x; }));
-}
-
-OpFoldResult ExpOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         unary([](auto x) { return std::exp(x); }));
-}
-
-OpFoldResult LogOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         unary([](auto x) { return std::log(x); }));
-}
-
-OpFoldResult ErfOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         unary([](auto x) { return std::erf(x); }));
-}
-
-OpFoldResult FloorOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         unary([](auto x) { return std::floor(x); }));
-}
-
-OpFoldResult CeilOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         unary([](auto x) { return std::ceil(x); }));
-}
-
-OpFoldResult RoundOp::fold(FoldAdaptor adaptor) {
-  // Halves to even: the default rounding mode.
-  return foldElementwise(*this, adaptor.getOperands(),
-                         unary([](auto x) { return std::nearbyint(x); }));
-}
+NN_UNARY_FOLDER(SqrtOp, std::sqrt(x))
+NN_UNARY_FOLDER(ReciprocalOp, 1.0 / x)
+NN_UNARY_FOLDER(ExpOp, std::exp(x))
+NN_UNARY_FOLDER(LogOp, std::log(x))
+NN_UNARY_FOLDER(ErfOp, std::erf(x))
+NN_UNARY_FOLDER(FloorOp, std::floor(x))
+NN_UNARY_FOLDER(CeilOp, std::ceil(x))
+// Halves to even: the default rounding mode.
+NN_UNARY_FOLDER(RoundOp, std::nearbyint(x))
 
 OpFoldResult SignOp::fold(FoldAdaptor adaptor) {
   return foldElementwise(*this, adaptor.getOperands(), unary([](auto x) {
@@ -439,30 +418,11 @@ OpFoldResult MeanOp::fold(FoldAdaptor adaptor) {
 // Comparisons, selection and logic
 //===----------------------------------------------------------------------===//
 
-OpFoldResult EqualOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         binary([](auto a, auto b) { return a == b; }));
-}
-
-OpFoldResult GreaterOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         binary([](auto a, auto b) { return a > b; }));
-}
-
-OpFoldResult GreaterOrEqualOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         binary([](auto a, auto b) { return a >= b; }));
-}
-
-OpFoldResult LessOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         binary([](auto a, auto b) { return a < b; }));
-}
-
-OpFoldResult LessOrEqualOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         binary([](auto a, auto b) { return a <= b; }));
-}
+NN_BINARY_FOLDER(EqualOp, a == b)
+NN_BINARY_FOLDER(GreaterOp, a > b)
+NN_BINARY_FOLDER(GreaterOrEqualOp, a >= b)
+NN_BINARY_FOLDER(LessOp, a < b)
+NN_BINARY_FOLDER(LessOrEqualOp, a <= b)
 
 OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
   // Computed in X's element type; the i1 condition reads as 0 or 1.
@@ -476,28 +436,10 @@ OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
   return foldIdentity(*this, getY(), adaptor.getCondition(), 0);
 }
 
-OpFoldResult NotOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(*this, adaptor.getOperands(),
-                         unary([](auto x) { return x == 0; }));
-}
-
-OpFoldResult AndOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(
-      *this, adaptor.getOperands(),
-      binary([](auto a, auto b) { return a != 0 && b != 0; }));
-}
-
-OpFoldResult OrOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(
-      *this, adaptor.getOperands(),
-      binary([](auto a, auto b) { return a != 0 || b != 0; }));
-}
-
-OpFoldResult XorOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(
-      *this, adaptor.getOperands(),
-      binary([](auto a, auto b) { return (a != 0) != (b != 0); }));
-}
+NN_UNARY_FOLDER(NotOp, x == 0)
+NN_BINARY_FOLDER(AndOp, a != 0 && b != 0)
+NN_BINARY_FOLDER(OrOp, a != 0 || b != 0)
+NN_BINARY_FOLDER(XorOp, (a != 0) != (b != 0))
 
 //===----------------------------------------------------------------------===//
 // Activations
@@ -547,53 +489,27 @@ OpFoldResult ClipOp::fold(FoldAdaptor adaptor) {
   });
 }
 
-OpFoldResult LeakyReluOp::fold(FoldAdaptor adaptor) {
-  return foldActivation(*this, adaptor.getOperands());
-}
-
-OpFoldResult EluOp::fold(FoldAdaptor adaptor) {
-  return foldActivation(*this, adaptor.getOperands());
-}
-
-OpFoldResult SeluOp::fold(FoldAdaptor adaptor) {
-  return foldActivation(*this, adaptor.getOperands());
-}
-
-OpFoldResult CeluOp::fold(FoldAdaptor adaptor) {
-  return foldActivation(*this, adaptor.getOperands());
-}
-
-OpFoldResult SigmoidOp::fold(FoldAdaptor adaptor) {
-  return foldActivation(*this, adaptor.getOperands());
-}
-
-OpFoldResult HardSigmoidOp::fold(FoldAdaptor adaptor) {
-  return foldActivation(*this, adaptor.getOperands());
-}
-
-OpFoldResult HardSwishOp::fold(FoldAdaptor adaptor) {
-  return foldActivation(*this, adaptor.getOperands());
-}
-
-OpFoldResult TanhOp::fold(FoldAdaptor adaptor) {
-  return foldActivation(*this, adaptor.getOperands());
-}
-
-OpFoldResult SoftplusOp::fold(FoldAdaptor adaptor) {
-  return foldActivation(*this, adaptor.getOperands());
-}
-
-OpFoldResult SoftsignOp::fold(FoldAdaptor adaptor) {
-  return foldActivation(*this, adaptor.getOperands());
-}
-
-OpFoldResult GeluOp::fold(FoldAdaptor adaptor) {
-  return foldActivation(*this, adaptor.getOperands());
-}
-
-OpFoldResult ThresholdedReluOp::fold(FoldAdaptor adaptor) {
-  return foldActivation(*this, adaptor.getOperands());
-}
+/// The folder of an activation: the scalar function of nn::getScalarFunction
+/// on each element.
+#define NN_ACTIVATION_FOLDER(OpT)                                              \
+  OpFoldResult OpT::fold(FoldAdaptor adaptor) {                                \
+    return foldActivation(*this, adaptor.getOperands());                       \
+  }
+NN_ACTIVATION_FOLDER(LeakyReluOp)
+NN_ACTIVATION_FOLDER(EluOp)
+NN_ACTIVATION_FOLDER(SeluOp)
+NN_ACTIVATION_FOLDER(CeluOp)
+NN_ACTIVATION_FOLDER(SigmoidOp)
+NN_ACTIVATION_FOLDER(HardSigmoidOp)
+NN_ACTIVATION_FOLDER(HardSwishOp)
+NN_ACTIVATION_FOLDER(TanhOp)
+NN_ACTIVATION_FOLDER(SoftplusOp)
+NN_ACTIVATION_FOLDER(SoftsignOp)
+NN_ACTIVATION_FOLDER(GeluOp)
+NN_ACTIVATION_FOLDER(ThresholdedReluOp)
+#undef NN_ACTIVATION_FOLDER
+#undef NN_BINARY_FOLDER
+#undef NN_UNARY_FOLDER
 
 //===----------------------------------------------------------------------===//
 // Scalar functions

@@ -105,16 +105,8 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *context,
                                        SmallVectorImpl<Type> &inferred) {
   auto xType = cast<RankedTensorType>(adaptor.getX().getType());
   auto wType = cast<RankedTensorType>(adaptor.getW().getType());
-  FailureOr<SmallVector<int64_t>> shape =
-      inferConvShape(location, "Conv", "X", "W", xType.getShape(),
-                     wType.getShape(), optionalArray(adaptor.getKernelShape()),
-                     optionalArray(adaptor.getStrides()),
-                     optionalArray(adaptor.getDilations()),
-                     optionalArray(adaptor.getPads()), adaptor.getAutoPad());
-  if (failed(shape))
-    return failure();
-  inferred.push_back(RankedTensorType::get(*shape, xType.getElementType()));
-  return success();
+  return inferConvResult(location, "Conv", "X", "W", xType, wType, adaptor,
+                         xType.getElementType(), inferred);
 }
 
 LogicalResult ConvOp::verify() {

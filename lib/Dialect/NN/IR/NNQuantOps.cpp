@@ -34,11 +34,6 @@ static RankedTensorType tensorTypeOf(Value value) {
   return dyn_cast<RankedTensorType>(value.getType());
 }
 
-static std::optional<ArrayRef<int64_t>>
-optionalArray(std::optional<ArrayRef<int64_t>> attr) {
-  return attr;
-}
-
 /// A scalar or one-element 1-D tensor: per-tensor quantization parameters.
 static bool isPerTensor(RankedTensorType type) {
   return type.getRank() == 0 ||
@@ -229,18 +224,20 @@ static double roundHalfToEven(double v) {
   return r;
 }
 
-/// Folds QuantizeLinear (`quantize`) or DequantizeLinear of a constant `x`
-/// with constant scale and zero point (`zp` null: zero point 0) into the
-/// elements of `resultType`. Handles the per-tensor, per-axis and blocked
-/// forms; the operands are known to verify.
-static OpFoldResult foldLinearQuantization(bool quantize, Attribute x,
-                                           Attribute scale, Attribute zp,
-                                           bool hasZeroPoint, int64_t axis,
-                                           int64_t blockSize, Type resultType) {
-  auto xAttr = dyn_cast_or_null<ElementsAttr>(x);
-  auto scaleAttr = dyn_cast_or_null<ElementsAttr>(scale);
-  auto zpAttr = dyn_cast_or_null<ElementsAttr>(zp);
-  auto type = dyn_cast<RankedTensorType>(resultType);
+/// Folds QuantizeLinear (`quantize`) or DequantizeLinear `op` of a constant
+/// `x` with constant scale and zero point (a `none` zero point: 0), whose
+/// constant operands are `operands` (x, scale, zero point), into the elements
+/// of its result type. Handles the per-tensor, per-axis and blocked forms;
+/// the operands are known to verify.
+template <typename OpT>
+static OpFoldResult foldLinearQuantization(OpT op, bool quantize,
+                                           ArrayRef<Attribute> operands) {
+  bool hasZeroPoint = isa<RankedTensorType>(op->getOperand(2).getType());
+  int64_t axis = op.getAxis(), blockSize = op.getBlockSize();
+  auto xAttr = dyn_cast_or_null<ElementsAttr>(operands[0]);
+  auto scaleAttr = dyn_cast_or_null<ElementsAttr>(operands[1]);
+  auto zpAttr = dyn_cast_or_null<ElementsAttr>(operands[2]);
+  auto type = dyn_cast<RankedTensorType>(op.getType());
   if (!xAttr || !scaleAttr || (hasZeroPoint && !zpAttr) || !type ||
       !type.hasStaticShape() || type.getNumElements() > kMaxFoldElements)
     return {};
@@ -399,10 +396,8 @@ LogicalResult QuantizeLinearOp::verify() {
 }
 
 OpFoldResult QuantizeLinearOp::fold(FoldAdaptor adaptor) {
-  return foldLinearQuantization(
-      /*quantize=*/true, adaptor.getX(), adaptor.getYScale(),
-      adaptor.getYZeroPoint(), isa<RankedTensorType>(getYZeroPoint().getType()),
-      getAxis(), getBlockSize(), getY().getType());
+  return foldLinearQuantization(*this, /*quantize=*/true,
+                                adaptor.getOperands());
 }
 
 //===----------------------------------------------------------------------===//
@@ -431,10 +426,8 @@ LogicalResult DequantizeLinearOp::verify() {
 }
 
 OpFoldResult DequantizeLinearOp::fold(FoldAdaptor adaptor) {
-  return foldLinearQuantization(
-      /*quantize=*/false, adaptor.getX(), adaptor.getXScale(),
-      adaptor.getXZeroPoint(), isa<RankedTensorType>(getXZeroPoint().getType()),
-      getAxis(), getBlockSize(), getY().getType());
+  return foldLinearQuantization(*this, /*quantize=*/false,
+                                adaptor.getOperands());
 }
 
 //===----------------------------------------------------------------------===//
@@ -468,16 +461,8 @@ LogicalResult QLinearConvOp::inferReturnTypes(MLIRContext *context,
   if (!xType || !wType || !zpType)
     return emitOptionalError(location,
                              "x, w and y_zero_point must be ranked tensors");
-  FailureOr<SmallVector<int64_t>> shape =
-      inferConvShape(location, "QLinearConv", "x", "w", xType.getShape(),
-                     wType.getShape(), optionalArray(adaptor.getKernelShape()),
-                     optionalArray(adaptor.getStrides()),
-                     optionalArray(adaptor.getDilations()),
-                     optionalArray(adaptor.getPads()), adaptor.getAutoPad());
-  if (failed(shape))
-    return failure();
-  inferred.push_back(RankedTensorType::get(*shape, zpType.getElementType()));
-  return success();
+  return inferConvResult(location, "QLinearConv", "x", "w", xType, wType,
+                         adaptor, zpType.getElementType(), inferred);
 }
 
 LogicalResult QLinearConvOp::verify() {
@@ -512,17 +497,8 @@ LogicalResult ConvIntegerOp::inferReturnTypes(MLIRContext *context,
   auto wType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
   if (!xType || !wType)
     return emitOptionalError(location, "x and w must be ranked tensors");
-  FailureOr<SmallVector<int64_t>> shape =
-      inferConvShape(location, "ConvInteger", "x", "w", xType.getShape(),
-                     wType.getShape(), optionalArray(adaptor.getKernelShape()),
-                     optionalArray(adaptor.getStrides()),
-                     optionalArray(adaptor.getDilations()),
-                     optionalArray(adaptor.getPads()), adaptor.getAutoPad());
-  if (failed(shape))
-    return failure();
-  inferred.push_back(
-      RankedTensorType::get(*shape, IntegerType::get(context, 32)));
-  return success();
+  return inferConvResult(location, "ConvInteger", "x", "w", xType, wType,
+                         adaptor, IntegerType::get(context, 32), inferred);
 }
 
 /// Checks a zero point of an integer layer that has no scale to share a
@@ -557,21 +533,33 @@ LogicalResult ConvIntegerOp::verify() {
 // QLinearMatMul and MatMulInteger
 //===----------------------------------------------------------------------===//
 
-LogicalResult QLinearMatMulOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  auto aType = dyn_cast<RankedTensorType>(adaptor.getA().getType());
-  auto bType = dyn_cast<RankedTensorType>(adaptor.getB().getType());
-  auto zpType = dyn_cast<RankedTensorType>(adaptor.getYZeroPoint().getType());
-  if (!aType || !bType || !zpType)
-    return emitOptionalError(location,
-                             "a, b and y_zero_point must be ranked tensors");
+/// The numpy matmul result of the ranked tensors `a` and `b` with element
+/// type `element`; fails with `notRanked` if an operand is unranked or
+/// `element` is null (an unranked zero point).
+static LogicalResult inferIntegerMatMulResult(std::optional<Location> location,
+                                              Value a, Value b, Type element,
+                                              StringRef notRanked,
+                                              SmallVectorImpl<Type> &inferred) {
+  auto aType = dyn_cast<RankedTensorType>(a.getType());
+  auto bType = dyn_cast<RankedTensorType>(b.getType());
+  if (!aType || !bType || !element)
+    return emitOptionalError(location, notRanked);
   FailureOr<SmallVector<int64_t>> shape =
       inferMatMulShape(location, aType.getShape(), bType.getShape());
   if (failed(shape))
     return failure();
-  inferred.push_back(RankedTensorType::get(*shape, zpType.getElementType()));
+  inferred.push_back(RankedTensorType::get(*shape, element));
   return success();
+}
+
+LogicalResult QLinearMatMulOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  auto zpType = dyn_cast<RankedTensorType>(adaptor.getYZeroPoint().getType());
+  return inferIntegerMatMulResult(
+      location, adaptor.getA(), adaptor.getB(),
+      zpType ? zpType.getElementType() : Type(),
+      "a, b and y_zero_point must be ranked tensors", inferred);
 }
 
 LogicalResult QLinearMatMulOp::verify() {
@@ -599,17 +587,9 @@ LogicalResult QLinearMatMulOp::verify() {
 LogicalResult MatMulIntegerOp::inferReturnTypes(
     MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
     SmallVectorImpl<Type> &inferred) {
-  auto aType = dyn_cast<RankedTensorType>(adaptor.getA().getType());
-  auto bType = dyn_cast<RankedTensorType>(adaptor.getB().getType());
-  if (!aType || !bType)
-    return emitOptionalError(location, "A and B must be ranked tensors");
-  FailureOr<SmallVector<int64_t>> shape =
-      inferMatMulShape(location, aType.getShape(), bType.getShape());
-  if (failed(shape))
-    return failure();
-  inferred.push_back(
-      RankedTensorType::get(*shape, IntegerType::get(context, 32)));
-  return success();
+  return inferIntegerMatMulResult(location, adaptor.getA(), adaptor.getB(),
+                                  IntegerType::get(context, 32),
+                                  "A and B must be ranked tensors", inferred);
 }
 
 LogicalResult MatMulIntegerOp::verify() {
@@ -685,22 +665,34 @@ NN_MS_BINARY(MSQLinearAddOp)
 NN_MS_BINARY(MSQLinearMulOp)
 #undef NN_MS_BINARY
 
-#define NN_MS_UNARY(OpT, XScale, XZp, YScale, YZp)                             \
+/// Checks the per-tensor (scale, zero point) pairs of the input X and the
+/// output Y of a one-input com.microsoft op, named `xScale`, `xZp`, `yScale`
+/// and `yZp` in diagnostics.
+template <typename OpT>
+static LogicalResult verifyUnaryPerTensorParams(OpT op, StringRef xScale,
+                                                StringRef xZp, StringRef yScale,
+                                                StringRef yZp) {
+  if (failed(verifyPerTensorParams(op, op.getX(), "X", op.getXScale(), xScale,
+                                   op.getXZeroPoint(), xZp)))
+    return failure();
+  return verifyPerTensorParams(op, op.getY(), "Y", op.getYScale(), yScale,
+                               op.getYZeroPoint(), yZp);
+}
+
+// These name their parameters by the C++ accessor (as they always have).
+#define NN_MS_UNARY(OpT)                                                       \
   LogicalResult OpT::inferReturnTypes(MLIRContext *, std::optional<Location>,  \
                                       Adaptor adaptor,                         \
                                       SmallVectorImpl<Type> &inferred) {       \
     return inferSameAs(adaptor.getX(), inferred);                              \
   }                                                                            \
   LogicalResult OpT::verify() {                                                \
-    if (failed(verifyPerTensorParams(*this, getX(), "X", get##XScale(),        \
-                                     #XScale, get##XZp(), #XZp)))              \
-      return failure();                                                        \
-    return verifyPerTensorParams(*this, getY(), "Y", get##YScale(), #YScale,   \
-                                 get##YZp(), #YZp);                            \
+    return verifyUnaryPerTensorParams(*this, "XScale", "XZeroPoint", "YScale", \
+                                      "YZeroPoint");                           \
   }
-NN_MS_UNARY(MSQLinearSigmoidOp, XScale, XZeroPoint, YScale, YZeroPoint)
-NN_MS_UNARY(MSQLinearLeakyReluOp, XScale, XZeroPoint, YScale, YZeroPoint)
-NN_MS_UNARY(MSQLinearSoftmaxOp, XScale, XZeroPoint, YScale, YZeroPoint)
+NN_MS_UNARY(MSQLinearSigmoidOp)
+NN_MS_UNARY(MSQLinearLeakyReluOp)
+NN_MS_UNARY(MSQLinearSoftmaxOp)
 #undef NN_MS_UNARY
 
 LogicalResult MSQLinearGlobalAveragePoolOp::inferReturnTypes(
@@ -720,11 +712,8 @@ LogicalResult MSQLinearGlobalAveragePoolOp::inferReturnTypes(
 }
 
 LogicalResult MSQLinearGlobalAveragePoolOp::verify() {
-  if (failed(verifyPerTensorParams(*this, getX(), "X", getXScale(), "x_scale",
-                                   getXZeroPoint(), "x_zero_point")))
-    return failure();
-  return verifyPerTensorParams(*this, getY(), "Y", getYScale(), "y_scale",
-                               getYZeroPoint(), "y_zero_point");
+  return verifyUnaryPerTensorParams(*this, "x_scale", "x_zero_point", "y_scale",
+                                    "y_zero_point");
 }
 
 LogicalResult MSQLinearAveragePoolOp::inferReturnTypes(
@@ -750,11 +739,8 @@ LogicalResult MSQLinearAveragePoolOp::inferReturnTypes(
 }
 
 LogicalResult MSQLinearAveragePoolOp::verify() {
-  if (failed(verifyPerTensorParams(*this, getX(), "X", getXScale(), "x_scale",
-                                   getXZeroPoint(), "x_zero_point")))
-    return failure();
-  return verifyPerTensorParams(*this, getY(), "Y", getYScale(), "y_scale",
-                               getYZeroPoint(), "y_zero_point");
+  return verifyUnaryPerTensorParams(*this, "x_scale", "x_zero_point", "y_scale",
+                                    "y_zero_point");
 }
 
 LogicalResult MSQLinearConcatOp::inferReturnTypes(
