@@ -714,6 +714,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node) {
       return llvm::any_of(node.attribute(),
                           [&](const auto &a) { return a.name() == name; });
     };
+    // ONNX attributes by their ONNX names: the generic builder maps them
+    // onto the nn op's ODS attributes like those the node spells out.
     if (!hasAttribute("coordinate_transformation_mode"))
       importer.impliedAttributes.push_back(
           builder.getNamedAttr("coordinate_transformation_mode",
@@ -802,6 +804,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(onnx::ModelProto &model) {
     onnxTypes[info.name()] = &info.type();
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  // Discardable attributes of the builtin module and func ops (named with
+  // the dialect prefix, as MLIR requires), which have no ODS accessors.
   module->getOperation()->setAttr("nn.opset", builder.getI64IntegerAttr(opset));
   if (sourceOpset != opset)
     module->getOperation()->setAttr("nn.source_opset",

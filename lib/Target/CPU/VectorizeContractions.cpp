@@ -47,6 +47,8 @@ Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value weights,
     SmallVector<Attribute> mapAttrs;
     for (AffineMap map : maps)
       mapAttrs.push_back(AffineMapAttr::get(map));
+    // Upstream's BatchMatmulOp builder takes its optional indexing maps
+    // only as a named attribute.
     return linalg::BatchMatmulOp::create(
                builder, loc, output.getType(), ValueRange{weights, input},
                output,
