@@ -130,15 +130,16 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     for (auto [i, input] : llvm::enumerate(adaptor.getInputs())) {
       auto type = cast<RankedTensorType>(input.getType());
       int32_t inputZp = op.getInputZeroPoints()[i];
+      int32_t multiplier = multipliers[i], shift = shifts[i];
       Value part = input;
-      if (multipliers[i] != 1 || shifts[i] != 0 ||
+      if (multiplier != 1 || shift != 0 ||
           inputZp != stage.getOutputZeroPoint() || !fullClamp)
         // |x - zp| <= 255 times a multiplier below 2^31.
         part = buildElementwise(rewriter, loc, input, rewriter.getI8Type(),
                                 [&](OpBuilder &b, Location l, Value x) {
                                   return buildRescaleAndOutput(
                                       b, l, buildCentered(b, l, x, inputZp),
-                                      multipliers[i], shifts[i], stage);
+                                      multiplier, shift, stage);
                                 });
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), sizes,
           strides(rank, rewriter.getIndexAttr(1));
