@@ -13,8 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 #include "ResizeSampling.h"
+#include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNShapes.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
