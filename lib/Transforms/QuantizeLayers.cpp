@@ -202,56 +202,44 @@ LogicalResult Quantizer::quantizeAveragePool(nn::AveragePoolOp op) {
     return op.emitError() << "whittle-quantize: '" << getLayerName(op)
                           << "' is a dilated average pool, which qnn.avg_pool "
                              "does not have";
-  RealBounds bounds;
-  Operation *fused;
-  Value output = getFusedOutput(op, bounds, fused);
-  auto outParams = getActivationParams(output, op);
-  if (failed(outParams))
-    return failure();
-  auto r = getRescale(x->params.scale / outParams->scale, op);
-  if (failed(r))
-    return failure();
-  builder.setInsertionPoint(fused ? fused : op.getOperation());
-  auto pool = qnn::buildAvgPool(
-      builder, op.getLoc(), operand(*x), *geometry, op.getCeilMode() != 0,
-      op.getCountIncludePad() != 0, *r,
-      getOutputStage(*outParams, bounds, /*powerOfTwoDivisor=*/false));
-  record(output, pool, *outParams);
-  addLayer({getLayerName(op),
-            "avg_pool",
-            {x->params.scale, x->params.zeroPoint},
-            std::nullopt,
-            {outParams->scale, outParams->zeroPoint},
-            {},
-            {r->multiplier},
-            {r->shift},
-            0,
-            std::nullopt},
-           output);
-  return success();
+  return quantizeAverage(
+      op, *x, "avg_pool", [&](const Rescale &r, const qnn::OutputStage &stage) {
+        return qnn::buildAvgPool(builder, op.getLoc(), operand(*x), *geometry,
+                                 op.getCeilMode() != 0,
+                                 op.getCountIncludePad() != 0, r, stage);
+      });
 }
 
 LogicalResult Quantizer::quantizeGlobalAveragePool(nn::GlobalAveragePoolOp op) {
   auto x = lookup(op.getX(), op);
   if (failed(x))
     return failure();
+  return quantizeAverage(op, *x, "global_avg_pool",
+                         [&](const Rescale &r, const qnn::OutputStage &stage) {
+                           return qnn::buildGlobalAvgPool(
+                               builder, op.getLoc(), operand(*x), r, stage);
+                         });
+}
+
+LogicalResult Quantizer::quantizeAverage(
+    Operation *op, const QValue &x, StringRef kind,
+    function_ref<Value(const Rescale &, const qnn::OutputStage &)> buildPool) {
   RealBounds bounds;
   Operation *fused;
   Value output = getFusedOutput(op, bounds, fused);
   auto outParams = getActivationParams(output, op);
   if (failed(outParams))
     return failure();
-  auto r = getRescale(x->params.scale / outParams->scale, op);
+  auto r = getRescale(x.params.scale / outParams->scale, op);
   if (failed(r))
     return failure();
-  builder.setInsertionPoint(fused ? fused : op.getOperation());
-  auto pool = qnn::buildGlobalAvgPool(
-      builder, op.getLoc(), operand(*x), *r,
-      getOutputStage(*outParams, bounds, /*powerOfTwoDivisor=*/false));
+  builder.setInsertionPoint(fused ? fused : op);
+  Value pool = buildPool(
+      *r, getOutputStage(*outParams, bounds, /*powerOfTwoDivisor=*/false));
   record(output, pool, *outParams);
   addLayer({getLayerName(op),
-            "global_avg_pool",
-            {x->params.scale, x->params.zeroPoint},
+            kind.str(),
+            {x.params.scale, x.params.zeroPoint},
             std::nullopt,
             {outParams->scale, outParams->zeroPoint},
             {},

@@ -92,15 +92,11 @@ LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
                               channels, layer)))
     return failure();
 
-  SmallVector<Rescale> rescales;
-  for (int64_t c = 0; c < (perChannel ? channels : 1); ++c) {
-    auto r = getRescale(x->params.scale * qw.scales[c] / outParams->scale, op);
-    if (failed(r))
-      return failure();
-    rescales.push_back(*r);
-    layer.multipliers.push_back(r->multiplier);
-    layer.shifts.push_back(r->shift);
-  }
+  auto rescales =
+      getProductRescales(op, x->params.scale, qw.scales,
+                         perChannel ? channels : 1, outParams->scale, layer);
+  if (failed(rescales))
+    return failure();
 
   builder.setInsertionPoint(fused ? fused : op.getOperation());
   Location loc = op.getLoc();
@@ -113,7 +109,7 @@ LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
       "qbias");
   qnn::RequantizeOp requantize = qnn::buildRequantizedConv(
       builder, loc, operand(*x), w, /*weightZeroPoints=*/{0}, b, *geometry,
-      op.getGroup(), rescales, getOutputStage(*outParams, bounds));
+      op.getGroup(), *rescales, getOutputStage(*outParams, bounds));
   // The weights keep their zeros; the pattern tells the back ends so.
   transferSparsityPattern(op, requantize.getX().getDefiningOp(),
                           /*weightOperand=*/1);
@@ -191,15 +187,11 @@ LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
   if (failed(checkAccumulator(op, a->params, qw.values, channelOf, qBias, n,
                               layer)))
     return failure();
-  SmallVector<Rescale> rescales;
-  for (int64_t c = 0; c < (perChannel ? n : 1); ++c) {
-    auto r = getRescale(a->params.scale * qw.scales[c] / outParams->scale, op);
-    if (failed(r))
-      return failure();
-    rescales.push_back(*r);
-    layer.multipliers.push_back(r->multiplier);
-    layer.shifts.push_back(r->shift);
-  }
+  auto rescales =
+      getProductRescales(op, a->params.scale, qw.scales, perChannel ? n : 1,
+                         outParams->scale, layer);
+  if (failed(rescales))
+    return failure();
 
   builder.setInsertionPoint(fused ? fused : op);
   Location loc = op->getLoc();
@@ -215,7 +207,7 @@ LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
   }
   qnn::RequantizeOp requantize = qnn::buildRequantizedMatMul(
       builder, loc, operand(*a), w, /*weightZeroPoints=*/{0}, qBiasValue,
-      rescales, getOutputStage(*outParams, bounds));
+      *rescales, getOutputStage(*outParams, bounds));
   // The weight is now [K, N] whatever the Gemm's transB was.
   if (std::optional<SparsityPattern> pattern = getSparsityPattern(op)) {
     pattern->layout = WeightLayout{/*operand=*/1, /*outAxis=*/1, /*inAxis=*/0};

@@ -252,3 +252,19 @@ SmallVector<int32_t> quantize::quantizeBias(ArrayRef<double> bias,
   }
   return q;
 }
+
+FailureOr<SmallVector<Rescale>>
+Quantizer::getProductRescales(Operation *op, double inputScale,
+                              ArrayRef<double> weightScales, int64_t count,
+                              double outputScale, LayerReport &layer) const {
+  SmallVector<Rescale> rescales;
+  for (int64_t c = 0; c < count; ++c) {
+    auto r = getRescale(inputScale * weightScales[c] / outputScale, op);
+    if (failed(r))
+      return failure();
+    rescales.push_back(*r);
+    layer.multipliers.push_back(r->multiplier);
+    layer.shifts.push_back(r->shift);
+  }
+  return rescales;
+}

@@ -99,6 +99,11 @@ private:
   LogicalResult quantizeMaxPool(nn::MaxPoolOp op);
   LogicalResult quantizeAveragePool(nn::AveragePoolOp op);
   LogicalResult quantizeGlobalAveragePool(nn::GlobalAveragePoolOp op);
+  /// What both average pools share: the fused output, its parameters, the
+  /// rescale by the input's scale over the output's, and the report.
+  LogicalResult quantizeAverage(
+      Operation *op, const QValue &x, StringRef kind,
+      function_ref<Value(const Rescale &, const qnn::OutputStage &)> buildPool);
   LogicalResult quantizeConcat(nn::ConcatOp op);
   LogicalResult quantizeLookupTable(Operation *op, nn::ScalarFunction f);
   LogicalResult quantizeSoftmax(nn::SoftmaxOp op);
@@ -115,6 +120,13 @@ private:
                                  ArrayRef<int64_t> channelOf,
                                  ArrayRef<int32_t> bias, int64_t channels,
                                  LayerReport &layer);
+  // The rescales of a product's `count` output channels (one when per
+  // tensor), inputScale * weightScales[c] / outputScale each, recorded in
+  // `layer`.
+  FailureOr<SmallVector<Rescale>>
+  getProductRescales(Operation *op, double inputScale,
+                     ArrayRef<double> weightScales, int64_t count,
+                     double outputScale, LayerReport &layer) const;
 
   RankedTensorType withElementType(Type type, Type element) const {
     return cast<RankedTensorType>(type).clone(element);
