@@ -34,7 +34,6 @@ still measured and printed), 2 on a setup error.
 """
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -44,6 +43,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(REPO, "scripts", "pylib"))
+from whittle_testing import describe_exit_status, write_json  # noqa: E402
 OUT_DIR = os.path.join(HERE, "out")
 TORCH_PYTHON = "/usr/bin/python3"
 SEED = 0
@@ -128,16 +129,6 @@ def spawn(argv, stdout_path=None):
                 err.read().decode("utf-8", "replace"))
 
 
-def describe_rc(rc):
-    if rc < 0:
-        import signal
-        try:
-            return f"killed by {signal.Signals(-rc).name}"
-        except ValueError:
-            return f"killed by signal {-rc}"
-    return f"exit status {rc}"
-
-
 def generate(path, opset, regenerate):
     if os.path.isfile(path) and os.path.getsize(path) > 0 and not regenerate:
         log(f"using cached {os.path.relpath(path, REPO)}")
@@ -153,7 +144,8 @@ def generate(path, opset, regenerate):
     rc, wall, _, out, err = spawn(
         [TORCH_PYTHON, "-c", GENERATE, tmp, str(opset), str(SEED)])
     if rc != 0:
-        log(f"error: model generation failed ({describe_rc(rc)}):\n{err}")
+        log(f"error: model generation failed ({describe_exit_status(rc)}):"
+            f"\n{err}")
         sys.exit(2)
     os.replace(tmp, path)
     log(f"  done in {wall:.1f} s ({out.strip()})")
@@ -177,7 +169,8 @@ def weight_bytes(path):
 def measure_baseline(kind, path, python):
     rc, wall, rss, out, err = spawn([python, "-c", BASELINE, kind, path])
     if rc != 0:
-        log(f"error: baseline {kind} failed ({describe_rc(rc)}):\n{err}")
+        log(f"error: baseline {kind} failed ({describe_exit_status(rc)}):"
+            f"\n{err}")
         sys.exit(2)
     return float(out.strip().splitlines()[-1]), wall, rss
 
@@ -366,9 +359,7 @@ def main():
           "start-up excluded); 'process s' is the whole process.")
 
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
-            f.write("\n")
+        write_json(args.json, results)
 
     if whittle_errors:
         for name, rc, err, argv in whittle_errors:
@@ -377,7 +368,8 @@ def main():
             more = (f"\n    ... ({len(lines) - 20} more lines)"
                     if len(lines) > 20 else "")
             log(f"\nerror: whittle failed on {name} "
-                f"({describe_rc(rc)}):\n  {' '.join(argv)}\n{shown}{more}")
+                f"({describe_exit_status(rc)}):\n  {' '.join(argv)}\n"
+                f"{shown}{more}")
         return 1
     return 0
 

@@ -34,26 +34,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-
-
-def make_chain(path, nodes, opset, op):
-    from onnx import TensorProto, helper, save
-
-    graph_nodes = []
-    previous = "x"
-    for i in range(nodes):
-        output = "y" if i == nodes - 1 else f"t{i}"
-        inputs = [previous, "x"] if op == "Add" else [previous]
-        graph_nodes.append(helper.make_node(op, inputs, [output], name=f"n{i}"))
-        previous = output
-    graph = helper.make_graph(
-        graph_nodes, "chain",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 16])])
-    model = helper.make_model(graph,
-                              opset_imports=[helper.make_opsetid("", opset)])
-    model.ir_version = 8
-    save(model, path)
+sys.path[:0] = [os.path.join(REPO, "scripts", "pylib"),
+                # The chains of test/Import/ONNX/large-graphs.test.
+                os.path.join(REPO, "test", "Import", "ONNX", "Inputs")]
+from whittle_testing import missing_module  # noqa: E402
 
 
 def time_import(tool, path, runs):
@@ -80,12 +64,9 @@ def main():
     parser.add_argument("--opsets", default="13,18")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    try:
-        import onnx  # noqa: F401
-    except ImportError:
-        print("error: this script needs the onnx package (pip install onnx)",
-              file=sys.stderr)
+    if missing_module("onnx"):
         return 2
+    from make_large_graphs import chain
     if not os.access(args.whittle_translate, os.X_OK):
         print(f"error: {args.whittle_translate} is not an executable; build "
               "whittle first or pass --whittle-translate", file=sys.stderr)
@@ -103,7 +84,7 @@ def main():
             first = None
             for count in counts:
                 path = os.path.join(folder, f"chain_{opset}_{count}.onnx")
-                make_chain(path, count, opset, args.op)
+                chain(count, opset, args.op, path)
                 try:
                     seconds = time_import(args.whittle_translate, path,
                                           args.runs)

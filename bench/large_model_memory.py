@@ -49,6 +49,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(REPO, "scripts", "pylib"))
+from whittle_testing import missing_module, onnx_model  # noqa: E402
 K = 16384
 SHAPES = {"W0": (K, K), "W1": (K, K), "W2": (K, 1000)}
 TARGET = 1.5
@@ -107,12 +109,9 @@ def write_model(folder, opset, shapes, data_name="weights.bin"):
         [helper.make_tensor_value_info("y", TensorProto.FLOAT,
                                        [1, last_cols])],
         initializer=initializers)
-    model = helper.make_model(graph,
-                              opset_imports=[helper.make_opsetid("", opset)])
-    model.ir_version = 8
     path = os.path.join(folder, f"model_{opset}.onnx")
     with open(path, "wb") as f:
-        f.write(model.SerializeToString())
+        f.write(onnx_model(graph, opset).SerializeToString())
     weight_bytes = sum(r * c * 4 for r, c in shapes.values())
     return path, weight_bytes
 
@@ -152,11 +151,7 @@ def main():
     parser.add_argument("--keep", action="store_true",
                         help="keep the generated files")
     args = parser.parse_args()
-    try:
-        import onnx  # noqa: F401
-    except ImportError:
-        print("error: this script needs the onnx package (pip install onnx)",
-              file=sys.stderr)
+    if missing_module("onnx"):
         return 2
     for tool in commands(args.build, "m"):
         path = os.path.join(args.build, "bin", tool)

@@ -37,13 +37,15 @@ Example:
 
 import argparse
 import concurrent.futures
-import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts", "pylib"))
+from whittle_testing import describe_exit_status, write_json  # noqa: E402
 
 FOLDERS = ("node", "pytorch-converted", "pytorch-operator", "simple", "real")
 
@@ -98,15 +100,6 @@ def first_line(text):
     return ""
 
 
-def describe_status(rc):
-    if rc < 0:
-        try:
-            return f"killed by signal {signal.Signals(-rc).name}"
-        except ValueError:
-            return f"killed by signal {-rc}"
-    return f"exit status {rc}"
-
-
 def run_one(tool, model, timeout):
     cmd = [tool, "--import-onnx", model, "-o", os.devnull]
     start = time.monotonic()
@@ -137,8 +130,8 @@ def run_one(tool, model, timeout):
             result["status"] = "failed"
     else:
         result["status"] = "crash"
-        result["reason"] = describe_status(rc)
-        result["message"] = (describe_status(rc)
+        result["reason"] = describe_exit_status(rc)
+        result["message"] = (describe_exit_status(rc)
                              + (f"; {result['message']}"
                                 if result["message"] else ""))
     return result
@@ -299,9 +292,7 @@ def main():
                  "message": r["message"], "seconds": round(r["seconds"], 3)}
                 for m, r in ordered],
         }
-        with open(args.json, "w") as f:
-            json.dump(summary, f, indent=2)
-            f.write("\n")
+        write_json(args.json, summary)
 
     return exit_code
 

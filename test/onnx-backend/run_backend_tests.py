@@ -69,9 +69,11 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "scripts", "pylib")]
 # The import sweep owns the out-of-scope classification; share it.
 import import_testdata  # noqa: E402
+from whittle_testing import describe_exit_status, write_json  # noqa: E402
 
 DEFAULT_FOLDERS = ("node", "pytorch-converted", "pytorch-operator", "simple")
 STATUSES = ("pass", "fail", "unsupported")
@@ -307,7 +309,7 @@ def run_data_set(whittle_run, model, data_set, timeout):
                         "message": strip_location(message),
                         "input_error": bool(re.match(
                             r"error: input \d+: ", message))}
-            status = import_testdata.describe_status(rc)
+            status = describe_exit_status(rc)
             return {"status": "fail", "group": f"crash ({status})",
                     "message": status + (f"; {message}" if message else "")}
 
@@ -713,9 +715,7 @@ def main():
                    "generated": datetime.datetime.now(
                        datetime.timezone.utc).isoformat(timespec="seconds"),
                    "totals": totals, "counts": counts, "tests": results}
-        with open(args.json, "w") as f:
-            json.dump(summary, f, indent=1)
-            f.write("\n")
+        write_json(args.json, summary, indent=1)
     return exit_code
 
 

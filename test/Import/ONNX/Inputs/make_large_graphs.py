@@ -7,17 +7,19 @@
         y = Sum(x0, ..., x{N-1}), N graph inputs of 1x2 floats.
 """
 
+import os
 import sys
 
 from onnx import TensorProto, helper
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                *[".."] * 4, "scripts", "pylib"))
+from whittle_testing import onnx_model  # noqa: E402
+
 
 def save(graph, opset, path):
-    model = helper.make_model(graph,
-                              opset_imports=[helper.make_opsetid("", opset)])
-    model.ir_version = 8
     with open(path, "wb") as f:
-        f.write(model.SerializeToString())
+        f.write(onnx_model(graph, opset).SerializeToString())
 
 
 def chain(count, opset, op, path):
