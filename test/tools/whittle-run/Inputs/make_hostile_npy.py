@@ -12,6 +12,10 @@ import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                *[".."] * 4, "scripts", "pylib"))
+from whittle_testing import tensor_proto  # noqa: E402
+
 DATA = struct.pack("<12f", *range(12))
 
 
@@ -56,21 +60,6 @@ CASES = {
 }
 
 
-def tensor_proto(dims, **fields):
-    from onnx import TensorProto
-
-    t = TensorProto()
-    t.name = "x"
-    t.data_type = TensorProto.FLOAT
-    t.dims.extend(dims)
-    for field, value in fields.items():
-        if field == "raw_data":
-            t.raw_data = value
-        else:
-            getattr(t, field).extend(value)
-    return t.SerializeToString()
-
-
 PB_CASES = {
     "pb-float-short": dict(dims=[4, 3], float_data=list(range(11))),
     "pb-both": dict(dims=[4, 3], raw_data=DATA, float_data=list(range(12))),
@@ -87,9 +76,12 @@ def main():
     for name, data in CASES.items():
         with open(os.path.join(out_dir, name + ".npy"), "wb") as f:
             f.write(data)
+    from onnx import TensorProto
+
     for name, fields in PB_CASES.items():
         with open(os.path.join(out_dir, name + ".pb"), "wb") as f:
-            f.write(tensor_proto(**fields))
+            f.write(tensor_proto("x", TensorProto.FLOAT,
+                                 **fields).SerializeToString())
 
 
 if __name__ == "__main__":

@@ -15,18 +15,10 @@ import sys
 
 from onnx import TensorProto, helper
 
-
-def tensor(name, data_type, dims, **fields):
-    t = TensorProto()
-    t.name = name
-    t.data_type = data_type
-    t.dims.extend(dims)
-    for field, value in fields.items():
-        if field == "raw_data":
-            t.raw_data = value
-        else:
-            getattr(t, field).extend(value)
-    return t
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                *[".."] * 5, "scripts", "pylib"))
+from whittle_testing import onnx_model  # noqa: E402
+from whittle_testing import tensor_proto as tensor  # noqa: E402
 
 
 CASES = {
@@ -72,10 +64,7 @@ def make_model(name, hostile, opset):
          helper.make_tensor_value_info("w_out", hostile.data_type,
                                        list(hostile.dims))],
         initializer=initializers)
-    model = helper.make_model(graph,
-                              opset_imports=[helper.make_opsetid("", opset)])
-    model.ir_version = 8
-    return model
+    return onnx_model(graph, opset)
 
 
 def main():
@@ -93,11 +82,8 @@ def main():
             [helper.make_node("Relu", ["x"], ["y"])], name,
             [helper.make_tensor_value_info("x", TensorProto.FLOAT, dims)],
             [helper.make_tensor_value_info("y", TensorProto.FLOAT, dims)])
-        model = helper.make_model(
-            graph, opset_imports=[helper.make_opsetid("", opset)])
-        model.ir_version = 8
         with open(os.path.join(out_dir, name + ".onnx"), "wb") as f:
-            f.write(model.SerializeToString())
+            f.write(onnx_model(graph, opset).SerializeToString())
 
 
 if __name__ == "__main__":
