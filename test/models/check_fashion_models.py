@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from idx import read_idx
-from fixtures import MODELS, add_fixture_arguments, run_model
+from fixtures import MODELS, Verdict, add_fixture_arguments, run_model
 
 
 def main():
@@ -27,7 +27,7 @@ def main():
 
     images = read_idx(os.path.join(args.data, "t10k-images-idx3-ubyte.gz"))
     labels = read_idx(os.path.join(args.data, "t10k-labels-idx1-ubyte.gz"))
-    failed = False
+    verdict = Verdict()
     print(f"{'model':<22} {'max|diff|':>10} {'bound':>10} {'whittle acc':>12}"
           f" {'pytorch acc':>12} {'seconds':>8}")
     for name in args.only:
@@ -47,11 +47,10 @@ def main():
         ok = (logits.shape == reference.shape and diff <= bound
               and accuracy == reference_accuracy
               and abs(reference_accuracy - torch_accuracy) < 1e-9)
-        failed |= not ok
-        print(f"{name:<22} {diff:>10.3g} {bound:>10.3g} {accuracy:>12.4f}"
-              f" {torch_accuracy:>12.4f} {seconds:>8.1f}"
-              f"{'' if ok else '  FAIL'}")
-    return 1 if failed else 0
+        verdict.row(ok, f"{name:<22} {diff:>10.3g} {bound:>10.3g}"
+                    f" {accuracy:>12.4f} {torch_accuracy:>12.4f}"
+                    f" {seconds:>8.1f}")
+    return verdict.exit_status()
 
 
 if __name__ == "__main__":

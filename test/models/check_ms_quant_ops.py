@@ -20,6 +20,11 @@ import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts", "pylib"))
+from whittle_testing import (Verdict, lsb_distance, onnx_model,  # noqa: E402
+                             run_whittle)
+
 MS = "com.microsoft"
 
 
@@ -59,17 +64,21 @@ class Graph:
         scale, zero = self.params("y", out_lo, out_hi)
         self.nodes.append(helper.make_node(
             op, inputs + [scale, zero], ["yq"], domain=MS, **attrs))
+        return self.finish(op, out_shape, scale, zero)
+
+    def finish(self, name, out_shape, scale, zero, domains=((MS, 1),)):
+        """The model whose float output y dequantizes the last node's yq
+        with `scale` and `zero`, and that scale's value."""
         self.nodes.append(helper.make_node(
             "DequantizeLinear", ["yq", scale, zero], ["y"]))
         graph = helper.make_graph(
-            self.nodes, op, self.inputs,
+            self.nodes, name, self.inputs,
             [helper.make_tensor_value_info("y", TensorProto.FLOAT,
                                            list(out_shape))],
             self.inits)
-        model = helper.make_model(graph, opset_imports=[
-            helper.make_opsetid("", 17), helper.make_opsetid(MS, 1)])
-        model.ir_version = 8
-        return model, float(numpy_helper.to_array(self.inits[-2]))
+        value = next(t for t in self.inits if t.name == scale)
+        return (onnx_model(graph, 17, domains),
+                float(numpy_helper.to_array(value)))
 
 
 def binary(op):
@@ -101,16 +110,7 @@ def concat(g):
     g.nodes.append(helper.make_node("QLinearConcat",
                                     [scale, zero, *a, *b, *c], ["yq"],
                                     domain=MS, axis=1))
-    g.nodes.append(helper.make_node("DequantizeLinear", ["yq", scale, zero],
-                                    ["y"]))
-    graph = helper.make_graph(
-        g.nodes, "concat", g.inputs,
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
-                                       [2, 9, 4, 4])], g.inits)
-    model = helper.make_model(graph, opset_imports=[
-        helper.make_opsetid("", 17), helper.make_opsetid(MS, 1)])
-    model.ir_version = 8
-    return model, float(numpy_helper.to_array(g.inits[-2]))
+    return g.finish("concat", (2, 9, 4, 4), scale, zero)
 
 
 def average_pool(count_include_pad):
@@ -164,16 +164,8 @@ def qdq_softmax(g):
     g.nodes += [
         helper.make_node("DequantizeLinear", [xq, x_scale, x_zero], ["xf"]),
         helper.make_node("Softmax", ["xf"], ["sf"], axis=1),
-        helper.make_node("QuantizeLinear", ["sf", scale, zero], ["yq"]),
-        helper.make_node("DequantizeLinear", ["yq", scale, zero], ["y"])]
-    graph = helper.make_graph(
-        g.nodes, "qdq_softmax", g.inputs,
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 4, 7])],
-        g.inits)
-    model = helper.make_model(graph,
-                              opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    return model, float(numpy_helper.to_array(g.inits[-2]))
+        helper.make_node("QuantizeLinear", ["sf", scale, zero], ["yq"])]
+    return g.finish("qdq_softmax", (3, 4, 7), scale, zero, domains=())
 
 
 CASES = {
@@ -203,7 +195,7 @@ def main():
     ap.add_argument("--only", nargs="*", default=list(CASES))
     args = ap.parse_args()
     tools = os.path.dirname(os.path.abspath(args.whittle_run))
-    failed = False
+    verdict = Verdict()
     print(f"{'op':<32} {'type':<6} {'seed':>4} {'elements':>9} "
           f"{'<=1 LSB':>8} {'exact':>8} {'qnn':>4}")
     with tempfile.TemporaryDirectory() as workdir:
@@ -219,16 +211,8 @@ def main():
                     session = ort.InferenceSession(
                         path, providers=["CPUExecutionProvider"])
                     reference = session.run(None, g.feeds)[0]
-                    command = [args.whittle_run, path, "--output-dir",
-                               os.path.join(workdir, "out"),
-                               "--output-format", "npy"]
-                    for input_name, value in g.feeds.items():
-                        file = os.path.join(workdir, input_name + ".npy")
-                        np.save(file, value)
-                        command += ["--input", file]
-                    subprocess.run(command, check=True)
-                    ours = np.load(os.path.join(workdir, "out",
-                                                "output_0.npy"))
+                    ours = run_whittle(args.whittle_run, path,
+                                       list(g.feeds.values()), workdir)
                     ir = subprocess.run(
                         [os.path.join(tools, "whittle-translate"),
                          "--import-onnx", path], check=True,
@@ -238,17 +222,17 @@ def main():
                         input=ir, check=True, capture_output=True).stdout
                     converted = (b"= nn.ms." not in ir and b"= nn.softmax" not in ir
                                  and b"qnn." in ir)
-                    lsb = np.abs(ours.astype(np.float64) - reference) / scale
+                    lsb = lsb_distance(ours, reference, scale)
                     within = float(np.mean(lsb <= 1 + 1e-3))
                     exact = float(np.mean(lsb <= 1e-3))
                     ok = (ours.shape == reference.shape and within == 1.0
                           and converted)
-                    failed |= not ok
-                    print(f"{name:<32} {np.dtype(dtype).name:<6} {seed:>4}"
-                          f" {reference.size:>9} {100 * within:>7.2f}%"
-                          f" {100 * exact:>7.2f}% {'yes' if converted else 'NO':>4}"
-                          f"{'' if ok else '  FAIL'}", flush=True)
-    return 1 if failed else 0
+                    verdict.row(ok, f"{name:<32} {np.dtype(dtype).name:<6}"
+                                f" {seed:>4} {reference.size:>9}"
+                                f" {100 * within:>7.2f}%"
+                                f" {100 * exact:>7.2f}%"
+                                f" {'yes' if converted else 'NO':>4}")
+    return verdict.exit_status()
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@
 """check_ort_layerwise.py --whittle-run PATH [--limit N] [--only NAME.FMT.KIND...]"""
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -32,9 +31,9 @@ import onnx.utils
 import onnxruntime as ort
 
 from check_ort_quantized import (MODELS, FORMATS, quantize,
-                                 resolve_reduce_range, to_input)
+                                 resolve_reduce_range)
 from idx import read_idx
-from fixtures import add_fixture_arguments
+from fixtures import Verdict, add_fixture_arguments, run_whittle, to_input
 
 EIGHT_BIT = (onnx.TensorProto.INT8, onnx.TensorProto.UINT8)
 
@@ -103,17 +102,6 @@ def unit_inputs(name, producers, constants, graph_inputs, eight_bit):
             walk(i, False)
     walk(name, True)
     return found
-
-
-def run_whittle(whittle_run, path, feeds, workdir):
-    command = [whittle_run, path, "--output-dir",
-               os.path.join(workdir, "out"), "--output-format", "npy"]
-    for k, value in enumerate(feeds):
-        file = os.path.join(workdir, f"in{k}.npy")
-        np.save(file, value)
-        command += ["--input", file]
-    subprocess.run(command, check=True)
-    return np.load(os.path.join(workdir, "out", "output_0.npy"))
 
 
 def check_model(whittle_run, path, x, min_exact, workdir):
@@ -206,7 +194,7 @@ def main():
     reduce_range = resolve_reduce_range(args.reduce_range)
     print(f"{len(x)} test images, {args.calibration} calibration images, "
           f"reduce_range={reduce_range}")
-    failed = False
+    verdict = Verdict()
     with tempfile.TemporaryDirectory() as workdir:
         for spec in args.only:
             name, fmt, kind = spec.split(".")
@@ -216,11 +204,9 @@ def main():
                      reduce_range)
             bad, units, overall, max_steps = check_model(
                 args.whittle_run, model, x, args.min_exact, workdir)
-            failed |= bad
-            print(f"{spec:<40} {units:>4} units  exact {100 * overall:9.4f}%"
-                  f"  max {max_steps} step{'  FAIL' if bad else ''}",
-                  flush=True)
-    return 1 if failed else 0
+            verdict.row(not bad, f"{spec:<40} {units:>4} units  exact "
+                        f"{100 * overall:9.4f}%  max {max_steps} step")
+    return verdict.exit_status()
 
 
 if __name__ == "__main__":

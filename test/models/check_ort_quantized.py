@@ -28,7 +28,6 @@
 """check_ort_quantized.py --whittle-run PATH [--limit N] [--only NAME...]"""
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,14 +40,11 @@ from onnxruntime.quantization import (CalibrationDataReader, QuantFormat,
                                       QuantType, quantize_static)
 
 from idx import read_idx
-from fixtures import MODELS, add_fixture_arguments
+from fixtures import (MODELS, Verdict, add_fixture_arguments, lsb_distance,
+                      run_batches, to_input)
 
 FORMATS = {"qdq": (QuantFormat.QDQ, QuantType.QInt8),
            "qop": (QuantFormat.QOperator, QuantType.QUInt8)}
-
-
-def to_input(images):
-    return (images.astype(np.float32) / 255.0)[:, None, :, :]
 
 
 class Calibration(CalibrationDataReader):
@@ -114,18 +110,6 @@ def has_saturating_int8_kernels():
     return " avx2" in flags and "vnni" not in flags
 
 
-def run_whittle(whittle_run, model, x, batch, workdir):
-    outputs = []
-    for start in range(0, len(x), batch):
-        path = os.path.join(workdir, "x.npy")
-        np.save(path, x[start:start + batch])
-        out = os.path.join(workdir, "out")
-        subprocess.run([whittle_run, model, "--input", path, "--output-dir",
-                        out, "--output-format", "npy"], check=True)
-        outputs.append(np.load(os.path.join(out, "output_0.npy")))
-    return np.concatenate(outputs)
-
-
 def run_ort(model, x, batch):
     options = ort.SessionOptions()
     options.intra_op_num_threads = 2
@@ -164,7 +148,7 @@ def main():
     x = to_input(images[:args.limit])
     labels = labels[:args.limit]
     reduce_range = resolve_reduce_range(args.reduce_range)
-    failed = False
+    verdict = Verdict()
     print(f"{len(x)} test images, {args.calibration} calibration images, "
           f"reduce_range={reduce_range}")
     print(f"{'model':<22} {'format':<6} {'weights':<11} {'<=1 LSB':>9}"
@@ -185,11 +169,11 @@ def main():
                              train[:args.calibration], reduce_range)
                     scale = output_scale(model)
                     start = time.time()
-                    ours = run_whittle(args.whittle_run, model, x, args.batch,
+                    ours = run_batches(args.whittle_run, model, x, args.batch,
                                        workdir)
                     seconds = time.time() - start
                     theirs = run_ort(model, x, args.batch)
-                    lsb = np.abs(ours.astype(np.float64) - theirs) / scale
+                    lsb = lsb_distance(ours, theirs, scale)
                     agreement = float(np.mean(lsb <= 1.0 + 1e-3))
                     accuracy = float(np.mean(np.argmax(ours, 1) == labels))
                     ort_accuracy = float(
@@ -198,13 +182,12 @@ def main():
                           and agreement >= args.min_agreement
                           and abs(accuracy - ort_accuracy)
                           <= args.max_accuracy_gap + 1e-9)
-                    failed |= not ok
-                    print(f"{name:<22} {fmt:<6} {kind:<11}"
-                          f" {100 * agreement:>8.3f}% {lsb.max():>8.2f}"
-                          f" {100 * accuracy:>11.2f}%"
-                          f" {100 * ort_accuracy:>7.2f}% {seconds:>8.1f}"
-                          f"{'' if ok else '  FAIL'}", flush=True)
-    return 1 if failed else 0
+                    verdict.row(ok, f"{name:<22} {fmt:<6} {kind:<11}"
+                                f" {100 * agreement:>8.3f}% {lsb.max():>8.2f}"
+                                f" {100 * accuracy:>11.2f}%"
+                                f" {100 * ort_accuracy:>7.2f}%"
+                                f" {seconds:>8.1f}")
+    return verdict.exit_status()
 
 
 if __name__ == "__main__":

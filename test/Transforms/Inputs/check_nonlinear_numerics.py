@@ -17,6 +17,10 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                *[".."] * 3, "scripts", "pylib"))
+from whittle_testing import Verdict, onnx_model  # noqa: E402
+
 BATCH, WIDTH = 4, 16
 ERF = np.vectorize(math.erf)
 FUNCTIONS = [
@@ -51,9 +55,7 @@ def make_model(path):
     outputs.append(helper.make_tensor_value_info(
         "softmax", TensorProto.FLOAT, [BATCH, WIDTH]))
     graph = helper.make_graph(nodes, "nonlinear", [x], outputs)
-    model = helper.make_model(graph,
-                              opset_imports=[helper.make_opsetid("", 20)])
-    model.ir_version = 8
+    model = onnx_model(graph, 20)
     onnx.checker.check_model(model)
     onnx.save(model, path)
 
@@ -101,7 +103,7 @@ def main():
         layers = json.load(f)["layers"]
     assert len(layers) == len(FUNCTIONS) + 1, len(layers)
 
-    failed = False
+    verdict = Verdict(marks=(" ok", " FAIL"))
     for i, (op, _, f) in enumerate(FUNCTIONS + [("Softmax", None, None)]):
         layer = layers[i]
         s_in, z_in = layer["input_scale"], layer["input_zero_point"]
@@ -134,11 +136,10 @@ def main():
         bound = float(np.max(np.abs(exact - reference) +
                              1e-6 * np.maximum(1, np.abs(exact))))
         ok = mismatches == 0 and error <= bound
-        failed |= not ok
-        print(f"{layer['name']:<14} {layer['kind']:<8} mismatches "
-              f"{mismatches} max |error| {error:.4f} (s_out {s_out:.4f}) "
-              f"{'ok' if ok else 'FAIL'}")
-    return 1 if failed else 0
+        verdict.row(ok, f"{layer['name']:<14} {layer['kind']:<8} "
+                    f"mismatches {mismatches} max |error| {error:.4f} "
+                    f"(s_out {s_out:.4f})")
+    return verdict.exit_status()
 
 
 if __name__ == "__main__":
