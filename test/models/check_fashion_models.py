@@ -15,7 +15,8 @@ import time
 import numpy as np
 
 from idx import read_idx
-from fixtures import MODELS, Verdict, add_fixture_arguments, run_model
+from fixtures import (MODELS, Verdict, accuracy, add_fixture_arguments,
+                      run_model)
 
 
 def main():
@@ -42,13 +43,13 @@ def main():
         seconds = time.time() - start
         diff = float(np.max(np.abs(logits - reference)))
         bound = 1e-4 * float(np.max(np.abs(reference)))
-        accuracy = float(np.mean(np.argmax(logits, 1) == labels))
-        reference_accuracy = float(np.mean(np.argmax(reference, 1) == labels))
+        whittle_accuracy = accuracy(logits, labels)
+        reference_accuracy = accuracy(reference, labels)
         ok = (logits.shape == reference.shape and diff <= bound
-              and accuracy == reference_accuracy
+              and whittle_accuracy == reference_accuracy
               and abs(reference_accuracy - torch_accuracy) < 1e-9)
         verdict.row(ok, f"{name:<22} {diff:>10.3g} {bound:>10.3g}"
-                    f" {accuracy:>12.4f} {torch_accuracy:>12.4f}"
+                    f" {whittle_accuracy:>12.4f} {torch_accuracy:>12.4f}"
                     f" {seconds:>8.1f}")
     return verdict.exit_status()
 

@@ -40,8 +40,8 @@ from onnxruntime.quantization import (CalibrationDataReader, QuantFormat,
                                       QuantType, quantize_static)
 
 from idx import read_idx
-from fixtures import (MODELS, Verdict, add_fixture_arguments, lsb_distance,
-                      run_batches, to_input)
+from fixtures import (MODELS, Verdict, accuracy, add_fixture_arguments,
+                      lsb_distance, run_batches, to_input)
 
 FORMATS = {"qdq": (QuantFormat.QDQ, QuantType.QInt8),
            "qop": (QuantFormat.QOperator, QuantType.QUInt8)}
@@ -175,16 +175,15 @@ def main():
                     theirs = run_ort(model, x, args.batch)
                     lsb = lsb_distance(ours, theirs, scale)
                     agreement = float(np.mean(lsb <= 1.0 + 1e-3))
-                    accuracy = float(np.mean(np.argmax(ours, 1) == labels))
-                    ort_accuracy = float(
-                        np.mean(np.argmax(theirs, 1) == labels))
+                    whittle_accuracy = accuracy(ours, labels)
+                    ort_accuracy = accuracy(theirs, labels)
                     ok = (ours.shape == theirs.shape
                           and agreement >= args.min_agreement
-                          and abs(accuracy - ort_accuracy)
+                          and abs(whittle_accuracy - ort_accuracy)
                           <= args.max_accuracy_gap + 1e-9)
                     verdict.row(ok, f"{name:<22} {fmt:<6} {kind:<11}"
                                 f" {100 * agreement:>8.3f}% {lsb.max():>8.2f}"
-                                f" {100 * accuracy:>11.2f}%"
+                                f" {100 * whittle_accuracy:>11.2f}%"
                                 f" {100 * ort_accuracy:>7.2f}%"
                                 f" {seconds:>8.1f}")
     return verdict.exit_status()

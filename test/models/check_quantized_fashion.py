@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from idx import read_idx
-from fixtures import MODELS, add_fixture_arguments, run_model
+from fixtures import MODELS, accuracy, add_fixture_arguments, run_model
 
 SCHEMES = ["fixed-point", "pow2"]
 
@@ -87,7 +87,7 @@ def main():
     for name in args.only:
         reference = np.load(os.path.join(args.models,
                                          name + ".logits.npy"))[:args.limit]
-        float_accuracy = 100 * float(np.mean(np.argmax(reference, 1) == labels))
+        float_accuracy = 100 * accuracy(reference, labels)
         line = f"{name:<22} {float_accuracy:>9.2f}"
         start = time.time()
         for scheme in args.schemes:
@@ -95,16 +95,16 @@ def main():
                 model, report = quantize(args, name, scheme, workdir)
                 logits = run_model(args.whittle_run, model, images,
                                    args.batch, workdir)
-            accuracy = 100 * float(np.mean(np.argmax(logits, 1) == labels))
+            scheme_accuracy = 100 * accuracy(logits, labels)
             sqnr = sqnr_db(reference, logits)
             # null is an exact layer (infinite SQNR).
             layer_sqnrs = [layer["sqnr_db"] for layer in report["layers"]
                            if layer.get("sqnr_db") is not None]
             worst = f"{min(layer_sqnrs):.1f}" if layer_sqnrs else "-"
-            ok = float_accuracy - accuracy <= max_loss[scheme]
+            ok = float_accuracy - scheme_accuracy <= max_loss[scheme]
             failed |= not ok
-            line += (f" {accuracy:>14.2f}{' ' if ok else '!'} {sqnr:>8.1f}"
-                     f" {worst:>11}")
+            line += (f" {scheme_accuracy:>14.2f}{' ' if ok else '!'}"
+                     f" {sqnr:>8.1f} {worst:>11}")
         print(line + f" {time.time() - start:>8.0f}", flush=True)
     if failed:
         print("FAIL: '!' marks an accuracy loss above the threshold "

@@ -26,6 +26,11 @@ def add_fixture_arguments(ap):
     ap.add_argument("--data", default=DATA)
 
 
+def accuracy(logits, labels):
+    """The fraction of rows of `logits` whose largest entry is the label."""
+    return float(np.mean(np.argmax(logits, 1) == labels))
+
+
 def to_input(images):
     """The fixtures' input for uint8 images: N x 1 x H x W float32 in
     [0, 1]."""
