@@ -96,6 +96,15 @@ def run_once(whittle_run, text, x, w, dtype, repeat, tmp):
     return float(re.search(r"run: ([0-9.]+) ms", result.stderr).group(1))
 
 
+def timings(args, tmp, pair):
+    """The table's 'f32 ms | int8 ms | f32/int8 |' cells for a (float, int8)
+    pair of models from models() or matmul_models()."""
+    (ft, x, w, fd), (it, _, _, idt) = pair
+    f_ms = run(args.whittle_run, ft, x, w, fd, args.repeat, tmp, args.trials)
+    i_ms = run(args.whittle_run, it, x, w, idt, args.repeat, tmp, args.trials)
+    return f"{f_ms:.3f} | {i_ms:.3f} | {f_ms / i_ms:.2f} |"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--whittle-run", default="build/bin/whittle-run")
@@ -106,22 +115,11 @@ def main():
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for name, c, hw, m, k, s in LAYERS:
-            (ft, x, w, fd), (it, _, _, idt) = models(c, hw, m, k, s)
-            f_ms = run(args.whittle_run, ft, x, w, fd, args.repeat, tmp,
-                       args.trials)
-            i_ms = run(args.whittle_run, it, x, w, idt, args.repeat, tmp,
-                       args.trials)
-            print(f"| {name} | {c}, {hw}x{hw}, {m}, {k}, {s} | {f_ms:.3f} | "
-                  f"{i_ms:.3f} | {f_ms / i_ms:.2f} |")
+            print(f"| {name} | {c}, {hw}x{hw}, {m}, {k}, {s} | "
+                  + timings(args, tmp, models(c, hw, m, k, s)))
         for name, rows, depth, columns in MATMULS:
-            (ft, x, w, fd), (it, _, _, idt) = matmul_models(rows, depth,
-                                                            columns)
-            f_ms = run(args.whittle_run, ft, x, w, fd, args.repeat, tmp,
-                       args.trials)
-            i_ms = run(args.whittle_run, it, x, w, idt, args.repeat, tmp,
-                       args.trials)
             print(f"| {name} | M {rows}, K {depth}, N {columns} | "
-                  f"{f_ms:.3f} | {i_ms:.3f} | {f_ms / i_ms:.2f} |")
+                  + timings(args, tmp, matmul_models(rows, depth, columns)))
 
 
 if __name__ == "__main__":

@@ -213,26 +213,26 @@ class Normalized(nn.Module):
         return self.net((x - MEAN) / STD)
 
 
+# The training settings all three models share (the command line overrides
+# them); only the number of epochs differs.
+RECIPE = dict(batch_size=128, lr=0.01, weight_decay=1e-4, augment=False)
+
 MODELS = {
     "cnn": dict(
-        file="fashion_cnn",
-        build=FashionCNN,
+        RECIPE, epochs=4, file="fashion_cnn", build=FashionCNN,
         architecture="small CNN: 3x (conv3x3+BN+ReLU), maxpool after the "
-                     "first two, linear 3136->10",
-        epochs=4, batch_size=128, lr=0.01, weight_decay=1e-4, augment=False),
+                     "first two, linear 3136->10"),
     "resnet18": dict(
-        file="fashion_resnet18",
+        RECIPE, epochs=5, file="fashion_resnet18",
         build=lambda: Normalized(SlimResNet()),
         architecture="torchvision ResNet(BasicBlock, [2,2,2,2]), stage "
                      "widths 16,32,64,128, stem conv3x3 stride 1 (1->16), "
-                     "no max-pool, 10 classes",
-        epochs=5, batch_size=128, lr=0.01, weight_decay=1e-4, augment=False),
+                     "no max-pool, 10 classes"),
     "mobilenetv2": dict(
-        file="fashion_mobilenetv2",
+        RECIPE, epochs=5, file="fashion_mobilenetv2",
         build=lambda: Normalized(slim_mobilenet_v2()),
         architecture="torchvision mobilenet_v2(width_mult=0.5), first conv "
-                     "1->16 stride 1 (overall stride 16), 10 classes",
-        epochs=5, batch_size=128, lr=0.01, weight_decay=1e-4, augment=False),
+                     "1->16 stride 1 (overall stride 16), 10 classes"),
 }
 
 
