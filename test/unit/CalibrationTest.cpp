@@ -23,6 +23,18 @@ TensorStatistics collect(const std::vector<float> &values) {
   return stats;
 }
 
+/// `count` samples of N(0, 1) from a generator seeded with `seed`, then
+/// one far `outlier`.
+std::vector<float> normalWithOutlier(unsigned seed, int count, float outlier) {
+  std::mt19937 generator(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> values;
+  for (int i = 0; i < count; ++i)
+    values.push_back(normal(generator));
+  values.push_back(outlier);
+  return values;
+}
+
 /// The mean squared error of quantizing `values` to `levels` steps over
 /// [0, threshold] on |x|, clipping above: the quantity MSE calibration
 /// minimises, computed sample by sample.
@@ -80,13 +92,7 @@ TEST(Calibration, EntropyClipsOutliers) {
   std::vector<int64_t> uniform(2048, 10);
   EXPECT_DOUBLE_EQ(
       chooseThreshold(uniform, 1.0, CalibrationMethod::Entropy, 0, 128), 1.0);
-  std::mt19937 generator(7);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
-  std::vector<float> values;
-  for (int i = 0; i < 100000; ++i)
-    values.push_back(normal(generator));
-  values.push_back(40.0f);
-  TensorStatistics stats = collect(values);
+  TensorStatistics stats = collect(normalWithOutlier(7, 100000, 40.0f));
   auto [lo, hi] = chooseRange(stats, CalibrationMethod::Entropy, 0);
   EXPECT_GT(hi, 2.0);
   EXPECT_LT(hi, 10.0);
@@ -95,12 +101,7 @@ TEST(Calibration, EntropyClipsOutliers) {
 }
 
 TEST(Calibration, MSEMatchesBruteForce) {
-  std::mt19937 generator(11);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
-  std::vector<float> values;
-  for (int i = 0; i < 50000; ++i)
-    values.push_back(normal(generator));
-  values.push_back(30.0f);
+  std::vector<float> values = normalWithOutlier(11, 50000, 30.0f);
   TensorStatistics stats = collect(values);
   double chosen = chooseThreshold(stats.bins, stats.getAbsMax(),
                                   CalibrationMethod::MSE, 0, 127);
