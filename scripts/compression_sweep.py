@@ -27,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), "test", "models"))
-from fixtures import DATA, MODELS  # noqa: E402
+from fixtures import DATA, MODELS, run_whittle, to_input  # noqa: E402
 from idx import read_idx  # noqa: E402
 
 # (label, whittlec arguments)
@@ -74,15 +74,11 @@ def int8_accuracy(args, model, extra, images, labels, workdir):
     correct = 0
     for start in range(0, len(images), args.batch):
         chunk = images[start:start + args.batch]
+        # The model's batch is fixed: zeros fill the last one.
         x = np.zeros((args.batch, 1, 28, 28), np.float32)
-        x[:len(chunk), 0] = chunk.astype(np.float32) / 255.0
-        path = os.path.join(workdir, "x.npy")
-        np.save(path, x)
-        out = os.path.join(workdir, "out")
-        subprocess.run([os.path.join(args.bin, "whittle-run"), qnn,
-                        "--input", path, "--output-dir", out,
-                        "--output-format", "npy"], check=True)
-        logits = np.load(os.path.join(out, "output_0.npy"))[:len(chunk)]
+        x[:len(chunk)] = to_input(chunk)
+        logits = run_whittle(os.path.join(args.bin, "whittle-run"), qnn, [x],
+                             workdir)[:len(chunk)]
         correct += int((logits.argmax(1) ==
                         labels[start:start + len(chunk)]).sum())
     return correct / len(images)
