@@ -61,6 +61,13 @@ mlir::ElementsAttr getConstantElements(mlir::Value value);
 /// (shapes, axes, pads): nullopt if `value` is not a constant.
 std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value value);
 
+/// The value of a constant of exactly one element (a scalar or a
+/// one-element tensor) read as double or int64_t (as readAsDoubles and
+/// readAsInts do): nullopt if `value` is not such a constant.
+template <typename T> std::optional<T> getConstantScalar(mlir::Value value);
+extern template std::optional<double> getConstantScalar(mlir::Value value);
+extern template std::optional<int64_t> getConstantScalar(mlir::Value value);
+
 /// True if `value` is produced by `nn.none` (a missing optional input).
 bool isNone(mlir::Value value);
 

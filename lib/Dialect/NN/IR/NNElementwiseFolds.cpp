@@ -23,6 +23,7 @@
 #include "whittle/Dialect/NN/NNScalarFunctions.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
@@ -277,33 +278,34 @@ static OpFoldResult foldSingleOperand(Operation *op) {
 // Binary arithmetic
 //===----------------------------------------------------------------------===//
 
-OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+/// Folds a binary arithmetic op: `fn` on constant operands, else the
+/// identity `x op identity` (and `identity op x` if `commutative`).
+template <typename Fn>
+static OpFoldResult foldArithmetic(Operation *op, ArrayRef<Attribute> operands,
+                                   Fn fn, int64_t identity, bool commutative,
+                                   std::optional<Domain> domain = {}) {
+  if (OpFoldResult r = foldElementwise(op, operands, binary(fn), domain))
+    return r;
   if (OpFoldResult r =
-          foldElementwise(*this, adaptor.getOperands(),
-                          binary([](auto a, auto b) { return wrapAdd(a, b); })))
+          foldIdentity(op, op->getOperand(0), operands[1], identity))
     return r;
-  if (OpFoldResult r = foldIdentity(*this, getA(), adaptor.getB(), 0))
-    return r;
-  return foldIdentity(*this, getB(), adaptor.getA(), 0);
+  if (!commutative)
+    return {};
+  return foldIdentity(op, op->getOperand(1), operands[0], identity);
 }
 
-OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult r =
-          foldElementwise(*this, adaptor.getOperands(),
-                          binary([](auto a, auto b) { return wrapSub(a, b); })))
-    return r;
-  return foldIdentity(*this, getA(), adaptor.getB(), 0);
-}
-
-OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult r =
-          foldElementwise(*this, adaptor.getOperands(),
-                          binary([](auto a, auto b) { return wrapMul(a, b); })))
-    return r;
-  if (OpFoldResult r = foldIdentity(*this, getA(), adaptor.getB(), 1))
-    return r;
-  return foldIdentity(*this, getB(), adaptor.getA(), 1);
-}
+/// The folder of a binary arithmetic op that computes `expr` of each
+/// broadcast pair `a`, `b`; see foldArithmetic.
+#define NN_ARITHMETIC_FOLDER(OpT, expr, identity, commutative)                 \
+  OpFoldResult OpT::fold(FoldAdaptor adaptor) {                                \
+    return foldArithmetic(                                                     \
+        *this, adaptor.getOperands(), [](auto a, auto b) { return expr; },     \
+        identity, commutative);                                                \
+  }
+NN_ARITHMETIC_FOLDER(AddOp, wrapAdd(a, b), 0, /*commutative=*/true)
+NN_ARITHMETIC_FOLDER(SubOp, wrapSub(a, b), 0, /*commutative=*/false)
+NN_ARITHMETIC_FOLDER(MulOp, wrapMul(a, b), 1, /*commutative=*/true)
+#undef NN_ARITHMETIC_FOLDER
 
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
   auto divide = [](auto a, auto b) -> std::optional<decltype(a)> {
@@ -318,20 +320,17 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
     }
     return a / b;
   };
-  if (OpFoldResult r =
-          foldElementwise(*this, adaptor.getOperands(), binary(divide)))
-    return r;
-  return foldIdentity(*this, getA(), adaptor.getB(), 1);
+  return foldArithmetic(*this, adaptor.getOperands(), divide, 1,
+                        /*commutative=*/false);
 }
 
 OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
   // Computed in double whatever the types (the exponent's may differ); an
   // integer result truncates as ONNX Runtime's cast does.
-  if (OpFoldResult r = foldElementwise(
-          *this, adaptor.getOperands(),
-          binary([](auto a, auto b) { return std::pow(a, b); }), Domain::Float))
-    return r;
-  return foldIdentity(*this, getX(), adaptor.getY(), 1);
+  return foldArithmetic(
+      *this, adaptor.getOperands(),
+      [](auto a, auto b) { return std::pow(a, b); }, 1, /*commutative=*/false,
+      Domain::Float);
 }
 
 //===----------------------------------------------------------------------===//
@@ -370,49 +369,30 @@ OpFoldResult SignOp::fold(FoldAdaptor adaptor) {
 // Variadic
 //===----------------------------------------------------------------------===//
 
-OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult r = foldSingleOperand(*this))
-    return r;
-  return foldElementwise(*this, adaptor.getOperands(), [](auto args) {
-    ScalarOf<decltype(args)> m = args[0];
-    for (auto v : args.drop_front())
-      m = std::min(m, v);
-    return m;
-  });
+/// The sum of a kernel's scalars, in double (Sum and Mean take floats).
+template <typename Args> static double sumOf(Args args) {
+  double sum = 0;
+  for (auto v : args)
+    sum += v;
+  return sum;
 }
 
-OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult r = foldSingleOperand(*this))
-    return r;
-  return foldElementwise(*this, adaptor.getOperands(), [](auto args) {
-    ScalarOf<decltype(args)> m = args[0];
-    for (auto v : args.drop_front())
-      m = std::max(m, v);
-    return m;
-  });
-}
-
-OpFoldResult SumOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult r = foldSingleOperand(*this))
-    return r;
-  return foldElementwise(*this, adaptor.getOperands(), [](auto args) {
-    double sum = 0;
-    for (auto v : args)
-      sum += v;
-    return sum;
-  });
-}
-
-OpFoldResult MeanOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult r = foldSingleOperand(*this))
-    return r;
-  return foldElementwise(*this, adaptor.getOperands(), [](auto args) {
-    double sum = 0;
-    for (auto v : args)
-      sum += v;
-    return sum / args.size();
-  });
-}
+/// The folder of a variadic op that computes `expr` of each element's
+/// operand scalars `args` (an ArrayRef); a single operand of the result's
+/// type folds to itself.
+#define NN_VARIADIC_FOLDER(OpT, expr)                                          \
+  OpFoldResult OpT::fold(FoldAdaptor adaptor) {                                \
+    if (OpFoldResult r = foldSingleOperand(*this))                             \
+      return r;                                                                \
+    return foldElementwise(*this, adaptor.getOperands(),                       \
+                           [](auto args) { return expr; });                    \
+  }
+// The first least (greatest) scalar, as std::min (std::max) keeps it.
+NN_VARIADIC_FOLDER(MinOp, *llvm::min_element(args))
+NN_VARIADIC_FOLDER(MaxOp, *llvm::max_element(args))
+NN_VARIADIC_FOLDER(SumOp, sumOf(args))
+NN_VARIADIC_FOLDER(MeanOp, sumOf(args) / args.size())
+#undef NN_VARIADIC_FOLDER
 
 //===----------------------------------------------------------------------===//
 // Comparisons, selection and logic
@@ -566,67 +546,51 @@ template <typename T> T ScalarFunction::evaluate(T x) const {
 double ScalarFunction::operator()(double x) const { return evaluate(x); }
 float ScalarFunction::operator()(float x) const { return evaluate(x); }
 
-/// The single constant value of `value`, if it has one.
-static std::optional<double> getScalarConstant(Value value) {
-  ElementsAttr attr = getConstantElements(value);
-  if (!attr)
-    return std::nullopt;
-  std::optional<SmallVector<double>> values = readAsDoubles(attr);
-  if (!values || values->size() != 1)
-    return std::nullopt;
-  return values->front();
-}
-
 std::optional<ScalarFunction> whittle::nn::getScalarFunction(Operation *op) {
   using Kind = ScalarFunction::Kind;
   auto alphaOf = [](auto op) { return op.getAlpha().convertToDouble(); };
-  if (isa<IdentityOp>(op))
-    return ScalarFunction(Kind::Identity);
-  if (isa<ReluOp>(op))
-    return ScalarFunction(Kind::Relu);
   if (auto clip = dyn_cast<ClipOp>(op)) {
     double lo = -INFINITY, hi = INFINITY;
     for (auto [bound, out] :
          {std::pair{clip.getMin(), &lo}, std::pair{clip.getMax(), &hi}}) {
       if (isNone(bound))
         continue;
-      std::optional<double> v = getScalarConstant(bound);
+      std::optional<double> v = getConstantScalar<double>(bound);
       if (!v)
         return std::nullopt;
       *out = *v;
     }
     return ScalarFunction(Kind::Clip, lo, hi);
   }
-  if (auto leaky = dyn_cast<LeakyReluOp>(op))
-    return ScalarFunction(Kind::LeakyRelu, alphaOf(leaky));
-  if (auto thresholded = dyn_cast<ThresholdedReluOp>(op))
-    return ScalarFunction(Kind::ThresholdedRelu, alphaOf(thresholded));
-  if (auto elu = dyn_cast<EluOp>(op))
-    return ScalarFunction(Kind::Elu, alphaOf(elu));
-  if (auto selu = dyn_cast<SeluOp>(op))
-    return ScalarFunction(Kind::Selu, alphaOf(selu),
-                          selu.getGamma().convertToDouble());
-  if (auto celu = dyn_cast<CeluOp>(op))
-    return ScalarFunction(Kind::Celu, alphaOf(celu));
-  if (isa<SigmoidOp>(op))
-    return ScalarFunction(Kind::Sigmoid);
-  if (auto hard = dyn_cast<HardSigmoidOp>(op))
-    return ScalarFunction(Kind::HardSigmoid, alphaOf(hard),
-                          hard.getBeta().convertToDouble());
-  if (isa<HardSwishOp>(op))
-    return ScalarFunction(Kind::HardSwish);
-  if (isa<TanhOp>(op))
-    return ScalarFunction(Kind::Tanh);
-  if (isa<SoftplusOp>(op))
-    return ScalarFunction(Kind::Softplus);
-  if (isa<SoftsignOp>(op))
-    return ScalarFunction(Kind::Softsign);
-  if (isa<ExpOp>(op))
-    return ScalarFunction(Kind::Exp);
-  if (isa<ErfOp>(op))
-    return ScalarFunction(Kind::Erf);
-  if (auto gelu = dyn_cast<GeluOp>(op))
-    return ScalarFunction(gelu.getApproximate() == "tanh" ? Kind::GeluTanh
-                                                          : Kind::Gelu);
-  return std::nullopt;
+  return llvm::TypeSwitch<Operation *, std::optional<ScalarFunction>>(op)
+      .Case([](IdentityOp) { return ScalarFunction(Kind::Identity); })
+      .Case([](ReluOp) { return ScalarFunction(Kind::Relu); })
+      .Case([](SigmoidOp) { return ScalarFunction(Kind::Sigmoid); })
+      .Case([](HardSwishOp) { return ScalarFunction(Kind::HardSwish); })
+      .Case([](TanhOp) { return ScalarFunction(Kind::Tanh); })
+      .Case([](SoftplusOp) { return ScalarFunction(Kind::Softplus); })
+      .Case([](SoftsignOp) { return ScalarFunction(Kind::Softsign); })
+      .Case([](ExpOp) { return ScalarFunction(Kind::Exp); })
+      .Case([](ErfOp) { return ScalarFunction(Kind::Erf); })
+      .Case([&](LeakyReluOp op) {
+        return ScalarFunction(Kind::LeakyRelu, alphaOf(op));
+      })
+      .Case([&](ThresholdedReluOp op) {
+        return ScalarFunction(Kind::ThresholdedRelu, alphaOf(op));
+      })
+      .Case([&](EluOp op) { return ScalarFunction(Kind::Elu, alphaOf(op)); })
+      .Case([&](SeluOp op) {
+        return ScalarFunction(Kind::Selu, alphaOf(op),
+                              op.getGamma().convertToDouble());
+      })
+      .Case([&](CeluOp op) { return ScalarFunction(Kind::Celu, alphaOf(op)); })
+      .Case([&](HardSigmoidOp op) {
+        return ScalarFunction(Kind::HardSigmoid, alphaOf(op),
+                              op.getBeta().convertToDouble());
+      })
+      .Case([](GeluOp op) {
+        return ScalarFunction(op.getApproximate() == "tanh" ? Kind::GeluTanh
+                                                            : Kind::Gelu);
+      })
+      .Default([](Operation *) { return std::nullopt; });
 }

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 using namespace mlir;
 
@@ -236,38 +237,37 @@ std::optional<SmallVector<int64_t>> readAsInts(ElementsAttr attr) {
   });
 }
 
-template <typename T, typename Encode>
+/// The int64 that an integer element stores for `v`.
+static int64_t toStoredInt(double v) { return truncateToInt64(v); }
+static int64_t toStoredInt(int64_t v) { return v; }
+
+/// Encodes doubles or int64s as the elements of `type` (see
+/// createElementsFromDoubles).
+template <typename T>
 static ElementsAttr createFrom(RankedTensorType type, ArrayRef<T> values,
-                               StringRef nameHint, Encode encode) {
+                               StringRef nameHint) {
   ElementCodec codec(type.getElementType());
   SmallVector<char> raw(values.size() * codec.bytes);
-  for (auto [i, v] : llvm::enumerate(values))
-    encode(codec, v, raw.data() + i * codec.bytes);
+  for (auto [i, v] : llvm::enumerate(values)) {
+    char *out = raw.data() + i * codec.bytes;
+    if (isa<FloatType>(codec.type))
+      codec.encodeFloat(static_cast<double>(v), out);
+    else
+      codec.encodeInt(toStoredInt(v), out);
+  }
   return createElements(type, raw, nameHint);
 }
 
 ElementsAttr createElementsFromDoubles(RankedTensorType type,
                                        ArrayRef<double> values,
                                        StringRef nameHint) {
-  return createFrom(type, values, nameHint,
-                    [](const ElementCodec &codec, double v, char *out) {
-                      if (isa<FloatType>(codec.type))
-                        codec.encodeFloat(v, out);
-                      else
-                        codec.encodeInt(truncateToInt64(v), out);
-                    });
+  return createFrom(type, values, nameHint);
 }
 
 ElementsAttr createElementsFromInts(RankedTensorType type,
                                     ArrayRef<int64_t> values,
                                     StringRef nameHint) {
-  return createFrom(type, values, nameHint,
-                    [](const ElementCodec &codec, int64_t v, char *out) {
-                      if (isa<FloatType>(codec.type))
-                        codec.encodeFloat(static_cast<double>(v), out);
-                      else
-                        codec.encodeInt(v, out);
-                    });
+  return createFrom(type, values, nameHint);
 }
 
 ElementsAttr getConstantElements(Value value) {
@@ -284,6 +284,22 @@ std::optional<SmallVector<int64_t>> getConstantInts(Value value) {
     return std::nullopt;
   return readAsInts(attr);
 }
+
+template <typename T> std::optional<T> getConstantScalar(Value value) {
+  ElementsAttr attr = getConstantElements(value);
+  if (!attr)
+    return std::nullopt;
+  std::optional<SmallVector<T>> values;
+  if constexpr (std::is_same_v<T, double>)
+    values = readAsDoubles(attr);
+  else
+    values = readAsInts(attr);
+  if (!values || values->size() != 1)
+    return std::nullopt;
+  return values->front();
+}
+template std::optional<double> getConstantScalar(Value value);
+template std::optional<int64_t> getConstantScalar(Value value);
 
 bool isNone(Value value) { return isa<NoneType>(value.getType()); }
 

@@ -171,28 +171,29 @@ static std::optional<SmallVector<int64_t>> getInts(Attribute attr) {
 // Reshape-like ops
 //===----------------------------------------------------------------------===//
 
-OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult same = foldNoOp(getData(), getType()))
+/// Folds a reshape-like op whose data operand is `input` (folded to
+/// `data`): to `input` if it has the result type, else reshapes a constant.
+static OpFoldResult foldReshapeLikeOp(Value input, Attribute data,
+                                      Type resultType) {
+  if (OpFoldResult same = foldNoOp(input, resultType))
     return same;
-  return foldReshapeLike(adaptor.getData(), cast<RankedTensorType>(getType()));
+  return foldReshapeLike(data, cast<RankedTensorType>(resultType));
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  return foldReshapeLikeOp(getData(), adaptor.getData(), getType());
 }
 
 OpFoldResult FlattenOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult same = foldNoOp(getInput(), getType()))
-    return same;
-  return foldReshapeLike(adaptor.getInput(), cast<RankedTensorType>(getType()));
+  return foldReshapeLikeOp(getInput(), adaptor.getInput(), getType());
 }
 
 OpFoldResult SqueezeOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult same = foldNoOp(getData(), getType()))
-    return same;
-  return foldReshapeLike(adaptor.getData(), cast<RankedTensorType>(getType()));
+  return foldReshapeLikeOp(getData(), adaptor.getData(), getType());
 }
 
 OpFoldResult UnsqueezeOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult same = foldNoOp(getData(), getType()))
-    return same;
-  return foldReshapeLike(adaptor.getData(), cast<RankedTensorType>(getType()));
+  return foldReshapeLikeOp(getData(), adaptor.getData(), getType());
 }
 
 OpFoldResult IdentityOp::fold(FoldAdaptor) {
@@ -396,40 +397,39 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
                           });
 }
 
-OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult same = foldNoOp(getInput(), getType()))
+/// Folds an op whose result repeats `input` (folded to `data`) along each
+/// dimension, the input aligned to the result's trailing dimensions: Expand
+/// (a broadcast: a dimension of 1 repeats, others match) and Tile. Result
+/// element `coords` is the input element at `coords` modulo the input shape.
+static OpFoldResult foldRepeat(Value input, Attribute data, Type resultType) {
+  if (OpFoldResult same = foldNoOp(input, resultType))
     return same;
-  auto type = cast<RankedTensorType>(getType());
-  auto inType = cast<RankedTensorType>(getInput().getType());
+  auto type = cast<RankedTensorType>(resultType);
+  auto inType = cast<RankedTensorType>(input.getType());
   if (!inType.hasStaticShape())
     return {};
   SmallVector<int64_t> strides = getStrides(inType.getShape());
   int64_t offset = type.getRank() - inType.getRank();
-  return foldDataMovement(adaptor.getInput(), type,
-                          [&](ArrayRef<int64_t> coords) {
-                            int64_t index = 0;
-                            for (int64_t d = 0; d < inType.getRank(); ++d)
-                              if (inType.getDimSize(d) != 1)
-                                index += coords[d + offset] * strides[d];
-                            return index;
-                          });
+  // An empty input gives an empty result: no element is read.
+  return foldDataMovement(data, type, [&](ArrayRef<int64_t> coords) {
+    int64_t index = 0;
+    for (int64_t d = 0; d < inType.getRank(); ++d)
+      index += (coords[d + offset] % inType.getDimSize(d)) * strides[d];
+    return index;
+  });
+}
+
+OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
+  return foldRepeat(getInput(), adaptor.getInput(), getType());
 }
 
 OpFoldResult TileOp::fold(FoldAdaptor adaptor) {
-  if (OpFoldResult same = foldNoOp(getInput(), getType()))
-    return same;
-  auto type = cast<RankedTensorType>(getType());
-  auto inType = cast<RankedTensorType>(getInput().getType());
-  if (!inType.hasStaticShape() || inType.getNumElements() == 0)
+  // Tile leaves an empty input alone unless it is a no-op.
+  RankedTensorType inType = getInput().getType();
+  if (inType != getType() && inType.hasStaticShape() &&
+      inType.getNumElements() == 0)
     return {};
-  SmallVector<int64_t> strides = getStrides(inType.getShape());
-  return foldDataMovement(
-      adaptor.getInput(), type, [&](ArrayRef<int64_t> coords) {
-        int64_t index = 0;
-        for (int64_t d = 0; d < inType.getRank(); ++d)
-          index += (coords[d] % inType.getDimSize(d)) * strides[d];
-        return index;
-      });
+  return foldRepeat(getInput(), adaptor.getInput(), getType());
 }
 
 //===----------------------------------------------------------------------===//
