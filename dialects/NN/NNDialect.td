@@ -67,6 +67,14 @@ class NN_Op<string mnemonic, list<Trait> traits = []>
       "operands attr-dict `:` functional-type(operands, results)";
 }
 
+// The result-type compatibility rule of every op with inferred types.
+defvar NN_RefinementCompatibility = [{
+  bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange inferred,
+                                          ::mlir::TypeRange actual) {
+    return ::whittle::nn::areRefinementsOf(inferred, actual);
+  }
+}];
+
 // An op whose result types come from the adaptor-based inference hook that
 // the op implements in C++ (`inferReturnTypes`). Its results may be less
 // static than inference now says: folding shape arithmetic into constants
@@ -74,10 +82,29 @@ class NN_Op<string mnemonic, list<Trait> traits = []>
 class NN_InferredOp<string mnemonic, list<Trait> traits = []>
     : NN_Op<mnemonic, !listconcat(traits,
                                   [InferTypeOpAdaptorWithIsCompatible])> {
-  let extraClassDefinition = [{
-    bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange inferred,
-                                            ::mlir::TypeRange actual) {
-      return ::whittle::nn::areRefinementsOf(inferred, actual);
+  let extraClassDefinition = NN_RefinementCompatibility;
+}
+
+// An inferred op with one result, whose type the op computes in C++ in
+//   static FailureOr<Type> inferResultType(std::optional<Location>, Adaptor)
+// (reporting through the location, as inferReturnTypes does); the
+// interface's inferReturnTypes, written here once, appends that type.
+class NN_SingleResultInferredOp<string mnemonic, list<Trait> traits = []>
+    : NN_InferredOp<mnemonic, traits> {
+  let extraClassDeclaration = [{
+    static ::mlir::FailureOr<::mlir::Type>
+    inferResultType(std::optional<::mlir::Location> location,
+                    Adaptor adaptor);
+  }];
+  let extraClassDefinition = NN_RefinementCompatibility # [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      ::mlir::FailureOr<::mlir::Type> type = inferResultType(location, adaptor);
+      if (::mlir::failed(type))
+        return ::mlir::failure();
+      inferred.push_back(*type);
+      return ::mlir::success();
     }
   }];
 }
@@ -93,7 +120,7 @@ class NN_UnaryElementwiseOp<string mnemonic, list<Trait> traits = [],
 
 // Binary op with multidirectional (numpy) broadcasting.
 class NN_BinaryBroadcastOp<string mnemonic, list<Trait> traits = []>
-    : NN_InferredOp<mnemonic, traits> {
+    : NN_SingleResultInferredOp<mnemonic, traits> {
   let arguments = (ins NN_Tensor:$A, NN_Tensor:$B);
   let results = (outs NN_Tensor:$C);
   let hasVerifier = 1;

@@ -88,7 +88,8 @@ class NN_EW_BinaryOp<string mnemonic, Type operandType, Type resultType,
 // Variadic op with multidirectional broadcasting of all its operands, which
 // share one element type; `outName` is the ONNX result name.
 class NN_EW_VariadicOp<string mnemonic, Type type, string outName>
-    : NN_InferredOp<mnemonic, [ParamNativeOpTrait<"AtLeastNOperands", "1">]> {
+    : NN_SingleResultInferredOp<mnemonic,
+                                [ParamNativeOpTrait<"AtLeastNOperands", "1">]> {
   let arguments = (ins Variadic<type>:$data_0);
   let results = !dag(outs, [type], [outName]);
   let hasVerifier = 1;
@@ -135,7 +136,7 @@ def NN_DivOp : NN_EW_BinaryOp<"div", NN_EW_NumericTensor,
   }];
 }
 
-def NN_PowOp : NN_InferredOp<"pow"> {
+def NN_PowOp : NN_SingleResultInferredOp<"pow"> {
   let summary = "Elementwise power with broadcasting (ONNX Pow)";
   let description = [{
     `Z = X ^ Y` with ONNX multidirectional broadcasting. The exponent `Y`
@@ -284,7 +285,7 @@ def NN_LessOrEqualOp : NN_EW_BinaryOp<"less_or_equal", NN_EW_NumericTensor,
 // Selection and logic
 //===----------------------------------------------------------------------===//
 
-def NN_WhereOp : NN_InferredOp<"where"> {
+def NN_WhereOp : NN_SingleResultInferredOp<"where"> {
   let summary = "Elementwise selection with broadcasting (ONNX Where)";
   let description = [{
     `output = condition ? X : Y`, with ONNX multidirectional broadcasting of
@@ -335,7 +336,7 @@ def NN_LeakyReluOp : NN_EW_UnaryAttrOp<"leaky_relu", NN_EW_FloatTensor,
   let description = [{ `Y = X < 0 ? alpha * X : X`. }];
 }
 
-def NN_PReluOp : NN_InferredOp<"prelu"> {
+def NN_PReluOp : NN_SingleResultInferredOp<"prelu"> {
   let summary = "Parametric rectified linear unit (ONNX PRelu)";
   let description = [{
     `Y = X < 0 ? slope * X : X`, where `slope` broadcasts unidirectionally to
@@ -407,7 +408,7 @@ def NN_SoftsignOp : NN_EW_UnaryOp<"softsign", NN_EW_FloatNoBF16Tensor,
   let description = [{ `output = input / (1 + |input|)`. }];
 }
 
-def NN_ClipOp : NN_InferredOp<"clip"> {
+def NN_ClipOp : NN_SingleResultInferredOp<"clip"> {
   let summary = "Elementwise clamp to [min, max] (ONNX Clip)";
   let description = [{
     `output = min(max(input, min), max)`. `min` and `max` are optional

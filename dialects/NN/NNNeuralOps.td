@@ -16,7 +16,7 @@
 // Convolutions
 //===----------------------------------------------------------------------===//
 
-def NN_ConvOp : NN_InferredOp<"conv"> {
+def NN_ConvOp : NN_SingleResultInferredOp<"conv"> {
   let summary = "N-d convolution (ONNX Conv)";
   let description = [{
     Cross-correlation of `X` (N x C x D1 x ... x Dn) with the filters `W`
@@ -35,7 +35,7 @@ def NN_ConvOp : NN_InferredOp<"conv"> {
   let hasVerifier = 1;
 }
 
-def NN_ConvTransposeOp : NN_InferredOp<"conv_transpose"> {
+def NN_ConvTransposeOp : NN_SingleResultInferredOp<"conv_transpose"> {
   let summary = "N-d transposed convolution (ONNX ConvTranspose)";
   let description = [{
     The gradient of Conv with respect to its input: `X` is
@@ -62,7 +62,7 @@ def NN_ConvTransposeOp : NN_InferredOp<"conv_transpose"> {
 // Matrix products
 //===----------------------------------------------------------------------===//
 
-def NN_GemmOp : NN_InferredOp<"gemm"> {
+def NN_GemmOp : NN_SingleResultInferredOp<"gemm"> {
   let summary = "General matrix multiply (ONNX Gemm)";
   let description = [{
     `Y = alpha * A' * B' + beta * C` where `A'` is `A` (M x K) or its
@@ -79,7 +79,7 @@ def NN_GemmOp : NN_InferredOp<"gemm"> {
   let hasVerifier = 1;
 }
 
-def NN_MatMulOp : NN_InferredOp<"matmul"> {
+def NN_MatMulOp : NN_SingleResultInferredOp<"matmul"> {
   let summary = "Matrix product with numpy semantics (ONNX MatMul)";
   let description = [{
     As `numpy.matmul`: a 1-D `A` is treated as a row vector and a 1-D `B`
@@ -95,7 +95,7 @@ def NN_MatMulOp : NN_InferredOp<"matmul"> {
 // Normalizations
 //===----------------------------------------------------------------------===//
 
-def NN_BatchNormalizationOp : NN_InferredOp<"batch_normalization"> {
+def NN_BatchNormalizationOp : NN_SingleResultInferredOp<"batch_normalization"> {
   let summary = "Inference-mode batch normalization (ONNX "
                 "BatchNormalization)";
   let description = [{
@@ -114,7 +114,8 @@ def NN_BatchNormalizationOp : NN_InferredOp<"batch_normalization"> {
   let hasVerifier = 1;
 }
 
-def NN_InstanceNormalizationOp : NN_InferredOp<"instance_normalization"> {
+def NN_InstanceNormalizationOp
+    : NN_SingleResultInferredOp<"instance_normalization"> {
   let summary = "Instance normalization (ONNX InstanceNormalization)";
   let description = [{
     Normalizes each channel of each instance over its spatial dimensions:
@@ -144,7 +145,7 @@ def NN_LayerNormalizationOp : NN_InferredOp<"layer_normalization"> {
   let hasVerifier = 1;
 }
 
-def NN_LRNOp : NN_InferredOp<"lrn"> {
+def NN_LRNOp : NN_SingleResultInferredOp<"lrn"> {
   let summary = "Local response normalization across channels (ONNX LRN)";
   let description = [{
     `Y[n, c, ...] = X[n, c, ...] / (bias + alpha / size * square_sum) ^ beta`
@@ -183,7 +184,7 @@ def NN_MaxPoolOp : NN_InferredOp<"max_pool"> {
   let hasVerifier = 1;
 }
 
-def NN_AveragePoolOp : NN_InferredOp<"average_pool"> {
+def NN_AveragePoolOp : NN_SingleResultInferredOp<"average_pool"> {
   let summary = "N-d average pooling (ONNX AveragePool)";
   let description = [{
     Mean over windows of `kernel_shape` with `strides`, `dilations`, `pads`
@@ -202,7 +203,7 @@ def NN_AveragePoolOp : NN_InferredOp<"average_pool"> {
   let hasVerifier = 1;
 }
 
-def NN_GlobalAveragePoolOp : NN_InferredOp<"global_average_pool"> {
+def NN_GlobalAveragePoolOp : NN_SingleResultInferredOp<"global_average_pool"> {
   let summary = "Mean over all spatial dimensions (ONNX GlobalAveragePool)";
   let description = [{
     `X` is N x C x D1 x ... x Dn; the result is N x C x 1 x ... x 1.
@@ -211,7 +212,7 @@ def NN_GlobalAveragePoolOp : NN_InferredOp<"global_average_pool"> {
   let results = (outs NN_Tensor:$Y);
 }
 
-def NN_GlobalMaxPoolOp : NN_InferredOp<"global_max_pool"> {
+def NN_GlobalMaxPoolOp : NN_SingleResultInferredOp<"global_max_pool"> {
   let summary = "Maximum over all spatial dimensions (ONNX GlobalMaxPool)";
   let description = [{
     `X` is N x C x D1 x ... x Dn; the result is N x C x 1 x ... x 1.
@@ -225,7 +226,7 @@ def NN_GlobalMaxPoolOp : NN_InferredOp<"global_max_pool"> {
 //===----------------------------------------------------------------------===//
 
 class NN_SoftmaxLikeOp<string mnemonic, string onnxName, string formula>
-    : NN_InferredOp<mnemonic> {
+    : NN_SingleResultInferredOp<mnemonic> {
   let summary = "Opset 13 " # onnxName # " along one axis (ONNX " #
                 onnxName # ")";
   let description = [{
@@ -270,7 +271,7 @@ def NN_DropoutOp : NN_InferredOp<"dropout"> {
 // Resampling
 //===----------------------------------------------------------------------===//
 
-def NN_ResizeOp : NN_InferredOp<"resize"> {
+def NN_ResizeOp : NN_SingleResultInferredOp<"resize"> {
   let summary = "Resize with nearest, linear or cubic interpolation (ONNX "
                 "Resize)";
   let description = [{
@@ -299,7 +300,7 @@ def NN_ResizeOp : NN_InferredOp<"resize"> {
   let hasFolder = 1;
 }
 
-def NN_UpsampleOp : NN_InferredOp<"upsample"> {
+def NN_UpsampleOp : NN_SingleResultInferredOp<"upsample"> {
   let summary = "Opset 9 upsampling by constant factors (ONNX Upsample)";
   let description = [{
     Deprecated since opset 10 in favour of Resize. Each dimension grows by

@@ -47,7 +47,7 @@ def NN_QuantizeInputTensor : RankedTensorOf<[F32, F16, BF16, I32]>;
 // Linear (de)quantization
 //===----------------------------------------------------------------------===//
 
-def NN_QuantizeLinearOp : NN_InferredOp<"quantize_linear"> {
+def NN_QuantizeLinearOp : NN_SingleResultInferredOp<"quantize_linear"> {
   let summary = "Linear quantization (ONNX QuantizeLinear)";
   let description = [{
     Computes `y = saturate(round(x / y_scale) + y_zero_point)`, rounding
@@ -85,7 +85,7 @@ def NN_QuantizeLinearOp : NN_InferredOp<"quantize_linear"> {
   let hasFolder = 1;
 }
 
-def NN_DequantizeLinearOp : NN_InferredOp<"dequantize_linear"> {
+def NN_DequantizeLinearOp : NN_SingleResultInferredOp<"dequantize_linear"> {
   let summary = "Linear dequantization (ONNX DequantizeLinear)";
   let description = [{
     Computes `y = (x - x_zero_point) * x_scale`. `y` has `x`'s shape and
@@ -132,7 +132,7 @@ def NN_DynamicQuantizeLinearOp : NN_InferredOp<"dynamic_quantize_linear"> {
 // Quantized layers
 //===----------------------------------------------------------------------===//
 
-def NN_QLinearConvOp : NN_InferredOp<"qlinear_conv"> {
+def NN_QLinearConvOp : NN_SingleResultInferredOp<"qlinear_conv"> {
   let summary = "Quantized N-d convolution (ONNX QLinearConv)";
   let description = [{
     The convolution of `nn.conv` (same attributes and shape rules) on 8-bit
@@ -160,7 +160,7 @@ def NN_QLinearConvOp : NN_InferredOp<"qlinear_conv"> {
   let hasVerifier = 1;
 }
 
-def NN_ConvIntegerOp : NN_InferredOp<"conv_integer"> {
+def NN_ConvIntegerOp : NN_SingleResultInferredOp<"conv_integer"> {
   let summary = "Integer N-d convolution (ONNX ConvInteger)";
   let description = [{
     The convolution of `nn.conv` (same attributes and shape rules) of
@@ -181,7 +181,7 @@ def NN_ConvIntegerOp : NN_InferredOp<"conv_integer"> {
   let hasVerifier = 1;
 }
 
-def NN_QLinearMatMulOp : NN_InferredOp<"qlinear_matmul"> {
+def NN_QLinearMatMulOp : NN_SingleResultInferredOp<"qlinear_matmul"> {
   let summary = "Quantized matrix product (ONNX QLinearMatMul)";
   let description = [{
     numpy.matmul of the dequantized `a` and `b`, requantized with `y_scale`
@@ -203,7 +203,7 @@ def NN_QLinearMatMulOp : NN_InferredOp<"qlinear_matmul"> {
   let hasVerifier = 1;
 }
 
-def NN_MatMulIntegerOp : NN_InferredOp<"matmul_integer"> {
+def NN_MatMulIntegerOp : NN_SingleResultInferredOp<"matmul_integer"> {
   let summary = "Integer matrix product (ONNX MatMulInteger)";
   let description = [{
     numpy.matmul of `A - a_zero_point` and `B - b_zero_point`, accumulated in
@@ -229,7 +229,7 @@ def NN_MatMulIntegerOp : NN_InferredOp<"matmul_integer"> {
 // point (round half to even, saturating). A missing zero point (`none`)
 // means 0. The data and zero points share one 8-bit type.
 class NN_MSQuantOp<string mnemonic, string onnxName>
-    : NN_InferredOp<mnemonic> {
+    : NN_SingleResultInferredOp<mnemonic> {
   let summary = "ONNX Runtime's com.microsoft." # onnxName;
   let hasVerifier = 1;
 }

@@ -33,7 +33,7 @@ def NNT_OptIndexTensor : AnyTypeOf<[RankedTensorOf<[I32, I64]>, NoneType],
 // Reshaping
 //===----------------------------------------------------------------------===//
 
-def NN_ReshapeOp : NN_InferredOp<"reshape"> {
+def NN_ReshapeOp : NN_SingleResultInferredOp<"reshape"> {
   let summary = "Reshape with ONNX's 0 (copy) and -1 (infer) entries";
   let description = [{
     Reshapes `data` to `shape` (a 1-D i64 tensor). An entry 0 copies the
@@ -49,7 +49,7 @@ def NN_ReshapeOp : NN_InferredOp<"reshape"> {
   let hasCanonicalizer = 1;
 }
 
-def NN_FlattenOp : NN_InferredOp<"flatten"> {
+def NN_FlattenOp : NN_SingleResultInferredOp<"flatten"> {
   let summary = "Flattens a tensor into a 2-D matrix (ONNX Flatten)";
   let description = [{
     The result has shape `[d0 * ... * d(axis-1), d(axis) * ... * d(n-1)]`;
@@ -61,7 +61,7 @@ def NN_FlattenOp : NN_InferredOp<"flatten"> {
   let hasFolder = 1;
 }
 
-def NN_SqueezeOp : NN_InferredOp<"squeeze"> {
+def NN_SqueezeOp : NN_SingleResultInferredOp<"squeeze"> {
   let summary = "Removes dimensions of size 1 (ONNX Squeeze)";
   let description = [{
     Removes the dimensions listed in `axes` (a 1-D i64 tensor, each in
@@ -74,7 +74,7 @@ def NN_SqueezeOp : NN_InferredOp<"squeeze"> {
   let hasFolder = 1;
 }
 
-def NN_UnsqueezeOp : NN_InferredOp<"unsqueeze"> {
+def NN_UnsqueezeOp : NN_SingleResultInferredOp<"unsqueeze"> {
   let summary = "Inserts dimensions of size 1 (ONNX Unsqueeze)";
   let description = [{
     Inserts a dimension of size 1 at each position of `axes` (a 1-D i64
@@ -86,7 +86,7 @@ def NN_UnsqueezeOp : NN_InferredOp<"unsqueeze"> {
   let hasFolder = 1;
 }
 
-def NN_TransposeOp : NN_InferredOp<"transpose"> {
+def NN_TransposeOp : NN_SingleResultInferredOp<"transpose"> {
   let summary = "Permutes dimensions (ONNX Transpose)";
   let description = [{
     Output dimension i is input dimension `perm[i]`. Without `perm` the
@@ -98,7 +98,7 @@ def NN_TransposeOp : NN_InferredOp<"transpose"> {
   let hasFolder = 1;
 }
 
-def NN_DepthToSpaceOp : NN_InferredOp<"depth_to_space"> {
+def NN_DepthToSpaceOp : NN_SingleResultInferredOp<"depth_to_space"> {
   let summary = "Rearranges depth into spatial blocks (ONNX DepthToSpace)";
   let description = [{
     Maps an NCHW tensor `[N, C, H, W]` to `[N, C / (b*b), H * b, W * b]`
@@ -111,7 +111,7 @@ def NN_DepthToSpaceOp : NN_InferredOp<"depth_to_space"> {
   let results = (outs NN_Tensor:$output);
 }
 
-def NN_SpaceToDepthOp : NN_InferredOp<"space_to_depth"> {
+def NN_SpaceToDepthOp : NN_SingleResultInferredOp<"space_to_depth"> {
   let summary = "Rearranges spatial blocks into depth (ONNX SpaceToDepth)";
   let description = [{
     Maps an NCHW tensor `[N, C, H, W]` to `[N, C * b * b, H / b, W / b]`
@@ -125,7 +125,7 @@ def NN_SpaceToDepthOp : NN_InferredOp<"space_to_depth"> {
 // Joining, splitting and slicing
 //===----------------------------------------------------------------------===//
 
-def NN_ConcatOp : NN_InferredOp<"concat"> {
+def NN_ConcatOp : NN_SingleResultInferredOp<"concat"> {
   let summary = "Concatenates tensors along an axis (ONNX Concat)";
   let description = [{
     All inputs have the same element type and rank and agree on every
@@ -150,7 +150,7 @@ def NN_SplitOp : NN_InferredOp<"split"> {
   let results = (outs Variadic<NN_Tensor>:$outputs);
 }
 
-def NN_SliceOp : NN_InferredOp<"slice"> {
+def NN_SliceOp : NN_SingleResultInferredOp<"slice"> {
   let summary = "Strided slice (ONNX Slice)";
   let description = [{
     Takes `starts[i]:ends[i]:steps[i]` along `axes[i]`. Negative starts and
@@ -166,7 +166,7 @@ def NN_SliceOp : NN_InferredOp<"slice"> {
   let hasFolder = 1;
 }
 
-def NN_PadOp : NN_InferredOp<"pad"> {
+def NN_PadOp : NN_SingleResultInferredOp<"pad"> {
   let summary = "Pads a tensor (ONNX Pad)";
   let description = [{
     `pads` (1-D i64) holds the begin pads then the end pads of each axis in
@@ -183,7 +183,7 @@ def NN_PadOp : NN_InferredOp<"pad"> {
   let hasFolder = 1;
 }
 
-def NN_ExpandOp : NN_InferredOp<"expand"> {
+def NN_ExpandOp : NN_SingleResultInferredOp<"expand"> {
   let summary = "Broadcasts a tensor to a shape (ONNX Expand)";
   let description = [{
     The result shape is the multidirectional broadcast of the input shape
@@ -194,7 +194,7 @@ def NN_ExpandOp : NN_InferredOp<"expand"> {
   let hasFolder = 1;
 }
 
-def NN_TileOp : NN_InferredOp<"tile"> {
+def NN_TileOp : NN_SingleResultInferredOp<"tile"> {
   let summary = "Repeats a tensor along each axis (ONNX Tile)";
   let description = [{
     `repeats` (1-D i64, one non-negative entry per input dimension)
@@ -205,7 +205,7 @@ def NN_TileOp : NN_InferredOp<"tile"> {
   let hasFolder = 1;
 }
 
-def NN_GatherOp : NN_InferredOp<"gather"> {
+def NN_GatherOp : NN_SingleResultInferredOp<"gather"> {
   let summary = "Gathers slices along an axis (ONNX Gather)";
   let description = [{
     The result has shape `data.shape[:axis] + indices.shape +
@@ -223,14 +223,14 @@ def NN_GatherOp : NN_InferredOp<"gather"> {
 // Shape arithmetic and conversions
 //===----------------------------------------------------------------------===//
 
-def NN_IdentityOp : NN_InferredOp<"identity"> {
+def NN_IdentityOp : NN_SingleResultInferredOp<"identity"> {
   let summary = "Returns its input (ONNX Identity)";
   let arguments = (ins NN_Tensor:$input);
   let results = (outs NN_Tensor:$output);
   let hasFolder = 1;
 }
 
-def NN_ConstantOfShapeOp : NN_InferredOp<"constant_of_shape"> {
+def NN_ConstantOfShapeOp : NN_SingleResultInferredOp<"constant_of_shape"> {
   let summary = "Tensor of a given shape filled with one value";
   let description = [{
     ONNX ConstantOfShape: the result has the shape held by `input` (a 1-D
@@ -243,7 +243,7 @@ def NN_ConstantOfShapeOp : NN_InferredOp<"constant_of_shape"> {
   let hasFolder = 1;
 }
 
-def NN_ShapeOp : NN_InferredOp<"shape"> {
+def NN_ShapeOp : NN_SingleResultInferredOp<"shape"> {
   let summary = "Shape of a tensor as a 1-D i64 tensor (ONNX Shape)";
   let description = [{
     Returns dimensions `start` to `end` (exclusive, default: the rank) of
@@ -257,14 +257,14 @@ def NN_ShapeOp : NN_InferredOp<"shape"> {
   let hasFolder = 1;
 }
 
-def NN_SizeOp : NN_InferredOp<"size"> {
+def NN_SizeOp : NN_SingleResultInferredOp<"size"> {
   let summary = "Number of elements as an i64 scalar (ONNX Size)";
   let arguments = (ins NN_Tensor:$data);
   let results = (outs NN_I64Tensor:$size);
   let hasFolder = 1;
 }
 
-def NN_CastOp : NN_InferredOp<"cast"> {
+def NN_CastOp : NN_SingleResultInferredOp<"cast"> {
   let summary = "Converts the element type (ONNX Cast)";
   let description = [{
     `to` is an ONNX TensorProto data type: FLOAT (1) f32, UINT8 (2) ui8,
@@ -287,7 +287,7 @@ def NN_CastOp : NN_InferredOp<"cast"> {
 // empty constant axes) every axis is reduced, unless noop_with_empty_axes
 // is 1, which makes the op the identity.
 class NNT_ReduceOp<string mnemonic, string onnxName, string what>
-    : NN_InferredOp<mnemonic> {
+    : NN_SingleResultInferredOp<mnemonic> {
   let summary = "Reduces with " # what # " over axes (ONNX " # onnxName # ")";
   let description = [{
     Reduces `data` over the axes listed in `axes` (a 1-D i64 tensor, each in
@@ -311,7 +311,7 @@ def NN_ReduceL2Op : NNT_ReduceOp<"reduce_l2", "ReduceL2", "L2 norm">;
 
 // ArgMax/ArgMin: i64 indices of the extreme values along one axis.
 class NNT_ArgOp<string mnemonic, string onnxName, string what>
-    : NN_InferredOp<mnemonic> {
+    : NN_SingleResultInferredOp<mnemonic> {
   let summary = "Indices of the " # what # " along an axis (ONNX " #
                 onnxName # ")";
   let description = [{

@@ -25,16 +25,21 @@ namespace whittle::nn {
 
 /// Infers the result of ONNX multidirectional broadcasting of `lhs` and
 /// `rhs`. The result element type is `resultElement` if given, else lhs's.
-mlir::LogicalResult
+mlir::FailureOr<mlir::Type>
 inferBroadcastResult(std::optional<mlir::Location> location, mlir::Type lhs,
-                     mlir::Type rhs, mlir::Type resultElement,
-                     llvm::SmallVectorImpl<mlir::Type> &inferred);
+                     mlir::Type rhs, mlir::Type resultElement);
 
 /// Broadcast shape of several operands; fails with a diagnostic at
 /// `location` naming the incompatible dimensions.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 broadcastShapes(std::optional<mlir::Location> location,
                 llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes);
+
+/// True if `from` broadcasts unidirectionally to `to` (ONNX: trailing
+/// dimensions of `from` are 1 or equal to `to`'s; a dynamic size matches
+/// any). Gemm's C, LayerNormalization's scale and PRelu's slope.
+bool isUnidirectionallyBroadcastable(llvm::ArrayRef<int64_t> from,
+                                     llvm::ArrayRef<int64_t> to);
 
 /// Formats a shape for diagnostics: `[2,?,4]`.
 std::string shapeToString(llvm::ArrayRef<int64_t> shape);
@@ -83,6 +88,17 @@ resolveWindow(std::optional<mlir::Location> location,
 // nn.qlinear_conv, nn.matmul_integer, nn.qlinear_matmul and MatMul).
 //===----------------------------------------------------------------------===//
 
+/// True if a Conv-like op's input shape `x` (N x C x D1 ...) and weight
+/// shape `w` have the ranks it needs: at least 3, and the same.
+bool hasConvRanks(llvm::ArrayRef<int64_t> x, llvm::ArrayRef<int64_t> w);
+
+/// Checks hasConvRanks, naming the op and operands as inferConvShape does.
+mlir::LogicalResult checkConvRanks(std::optional<mlir::Location> location,
+                                   llvm::StringRef opName,
+                                   llvm::StringRef xName, llvm::StringRef wName,
+                                   llvm::ArrayRef<int64_t> x,
+                                   llvm::ArrayRef<int64_t> w);
+
 /// Result shape [N, M, spatial...] of an ONNX Conv-like op with input shape
 /// `x` and weight shape `w` ([M, C/group, k...]). Checks ranks, that
 /// `kernelShape` (if given) matches `w`, that the kernel is static, and the
@@ -103,20 +119,18 @@ inferConvShape(std::optional<mlir::Location> location, llvm::StringRef opName,
 /// shape of inferConvShape with `element` as element type. Shared by
 /// nn.conv, nn.qlinear_conv and nn.conv_integer.
 template <typename ConvAdaptor>
-mlir::LogicalResult
+mlir::FailureOr<mlir::Type>
 inferConvResult(std::optional<mlir::Location> location, llvm::StringRef opName,
                 llvm::StringRef xName, llvm::StringRef wName,
                 mlir::RankedTensorType x, mlir::RankedTensorType w,
-                ConvAdaptor adaptor, mlir::Type element,
-                llvm::SmallVectorImpl<mlir::Type> &inferred) {
+                ConvAdaptor adaptor, mlir::Type element) {
   mlir::FailureOr<llvm::SmallVector<int64_t>> shape = inferConvShape(
       location, opName, xName, wName, x.getShape(), w.getShape(),
       adaptor.getKernelShape(), adaptor.getStrides(), adaptor.getDilations(),
       adaptor.getPads(), adaptor.getAutoPad());
   if (mlir::failed(shape))
     return mlir::failure();
-  inferred.push_back(mlir::RankedTensorType::get(*shape, element));
-  return mlir::success();
+  return mlir::Type(mlir::RankedTensorType::get(*shape, element));
 }
 
 /// Checks a Conv-like op's `group` against the input channels (dimension 1

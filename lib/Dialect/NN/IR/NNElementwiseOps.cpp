@@ -27,9 +27,8 @@ using namespace whittle::nn;
 /// Infers the result of multidirectional broadcasting of `operands`; the
 /// result element type is `resultElement` if given, else the first
 /// operand's.
-static LogicalResult inferBroadcast(std::optional<Location> location,
-                                    TypeRange operands, Type resultElement,
-                                    SmallVectorImpl<Type> &inferred) {
+static FailureOr<Type> inferBroadcast(std::optional<Location> location,
+                                      TypeRange operands, Type resultElement) {
   if (operands.empty())
     return emitOptionalError(location, "requires at least one operand");
   SmallVector<ArrayRef<int64_t>> shapes;
@@ -45,8 +44,12 @@ static LogicalResult inferBroadcast(std::optional<Location> location,
     return failure();
   if (!resultElement)
     resultElement = cast<RankedTensorType>(operands.front()).getElementType();
-  inferred.push_back(RankedTensorType::get(*shape, resultElement));
-  return success();
+  return RankedTensorType::get(*shape, resultElement);
+}
+
+/// i1 in `value`'s context: the element type of comparisons and logic.
+static Type i1Like(Value value) {
+  return IntegerType::get(value.getContext(), 1);
 }
 
 /// Checks that all `types` have the element type of the first.
@@ -65,12 +68,11 @@ static LogicalResult verifySameElementTypes(Operation *op, TypeRange types) {
 /// and `B` of one element type) whose result element type is
 /// `RESULT_ELEMENT` (null: the operands').
 #define NN_BINARY_BROADCAST_OP(OP, RESULT_ELEMENT)                             \
-  LogicalResult OP::inferReturnTypes(                                          \
-      MLIRContext *context, std::optional<Location> location, Adaptor adaptor, \
-      SmallVectorImpl<Type> &inferred) {                                       \
+  FailureOr<Type> OP::inferResultType(std::optional<Location> location,        \
+                                      Adaptor adaptor) {                       \
     return inferBroadcast(                                                     \
         location, {adaptor.getA().getType(), adaptor.getB().getType()},        \
-        RESULT_ELEMENT, inferred);                                             \
+        RESULT_ELEMENT);                                                       \
   }                                                                            \
   LogicalResult OP::verify() {                                                 \
     return verifySameElementType(getOperation(), getA().getType(),             \
@@ -81,25 +83,22 @@ NN_BINARY_BROADCAST_OP(AddOp, Type())
 NN_BINARY_BROADCAST_OP(SubOp, Type())
 NN_BINARY_BROADCAST_OP(MulOp, Type())
 NN_BINARY_BROADCAST_OP(DivOp, Type())
-NN_BINARY_BROADCAST_OP(EqualOp, IntegerType::get(context, 1))
-NN_BINARY_BROADCAST_OP(GreaterOp, IntegerType::get(context, 1))
-NN_BINARY_BROADCAST_OP(GreaterOrEqualOp, IntegerType::get(context, 1))
-NN_BINARY_BROADCAST_OP(LessOp, IntegerType::get(context, 1))
-NN_BINARY_BROADCAST_OP(LessOrEqualOp, IntegerType::get(context, 1))
-NN_BINARY_BROADCAST_OP(AndOp, IntegerType::get(context, 1))
-NN_BINARY_BROADCAST_OP(OrOp, IntegerType::get(context, 1))
-NN_BINARY_BROADCAST_OP(XorOp, IntegerType::get(context, 1))
+NN_BINARY_BROADCAST_OP(EqualOp, i1Like(adaptor.getA()))
+NN_BINARY_BROADCAST_OP(GreaterOp, i1Like(adaptor.getA()))
+NN_BINARY_BROADCAST_OP(GreaterOrEqualOp, i1Like(adaptor.getA()))
+NN_BINARY_BROADCAST_OP(LessOp, i1Like(adaptor.getA()))
+NN_BINARY_BROADCAST_OP(LessOrEqualOp, i1Like(adaptor.getA()))
+NN_BINARY_BROADCAST_OP(AndOp, i1Like(adaptor.getA()))
+NN_BINARY_BROADCAST_OP(OrOp, i1Like(adaptor.getA()))
+NN_BINARY_BROADCAST_OP(XorOp, i1Like(adaptor.getA()))
 
 #undef NN_BINARY_BROADCAST_OP
 
-LogicalResult PowOp::inferReturnTypes(MLIRContext *context,
-                                      std::optional<Location> location,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> PowOp::inferResultType(std::optional<Location> location,
+                                       Adaptor adaptor) {
   // The exponent's element type may differ; the result has the base's.
-  return inferBroadcast(location,
-                        {adaptor.getX().getType(), adaptor.getY().getType()},
-                        Type(), inferred);
+  return inferBroadcast(
+      location, {adaptor.getX().getType(), adaptor.getY().getType()}, Type());
 }
 
 //===----------------------------------------------------------------------===//
@@ -107,11 +106,9 @@ LogicalResult PowOp::inferReturnTypes(MLIRContext *context,
 //===----------------------------------------------------------------------===//
 
 #define NN_VARIADIC_OP(OP)                                                     \
-  LogicalResult OP::inferReturnTypes(                                          \
-      MLIRContext *context, std::optional<Location> location, Adaptor adaptor, \
-      SmallVectorImpl<Type> &inferred) {                                       \
-    return inferBroadcast(location, adaptor.getData_0().getTypes(), Type(),    \
-                          inferred);                                           \
+  FailureOr<Type> OP::inferResultType(std::optional<Location> location,        \
+                                      Adaptor adaptor) {                       \
+    return inferBroadcast(location, adaptor.getData_0().getTypes(), Type());   \
   }                                                                            \
   LogicalResult OP::verify() {                                                 \
     return verifySameElementTypes(getOperation(), getData_0().getTypes());     \
@@ -128,17 +125,15 @@ NN_VARIADIC_OP(MeanOp)
 // WhereOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult WhereOp::inferReturnTypes(MLIRContext *context,
-                                        std::optional<Location> location,
-                                        Adaptor adaptor,
-                                        SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> WhereOp::inferResultType(std::optional<Location> location,
+                                         Adaptor adaptor) {
   Type x = adaptor.getX().getType();
   auto rankedX = dyn_cast<RankedTensorType>(x);
   if (!rankedX)
     return emitOptionalError(location, "'X' must be a ranked tensor, got ", x);
   return inferBroadcast(
       location, {adaptor.getCondition().getType(), x, adaptor.getY().getType()},
-      rankedX.getElementType(), inferred);
+      rankedX.getElementType());
 }
 
 LogicalResult WhereOp::verify() {
@@ -150,32 +145,19 @@ LogicalResult WhereOp::verify() {
 // PReluOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult PReluOp::inferReturnTypes(MLIRContext *context,
-                                        std::optional<Location> location,
-                                        Adaptor adaptor,
-                                        SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> PReluOp::inferResultType(std::optional<Location> location,
+                                         Adaptor adaptor) {
   auto x = dyn_cast<RankedTensorType>(adaptor.getX().getType());
   auto slope = dyn_cast<RankedTensorType>(adaptor.getSlope().getType());
   if (!x || !slope)
     return emitOptionalError(location, "'X' and 'slope' must be ranked "
                                        "tensors");
-  // Unidirectional broadcasting: slope's dimensions, aligned to the right,
-  // are 1 or X's.
-  ArrayRef<int64_t> xShape = x.getShape(), slopeShape = slope.getShape();
-  bool compatible = slopeShape.size() <= xShape.size();
-  for (size_t i = 0; compatible && i < slopeShape.size(); ++i) {
-    int64_t s = slopeShape[slopeShape.size() - 1 - i];
-    int64_t d = xShape[xShape.size() - 1 - i];
-    compatible = s == 1 || s == d || ShapedType::isDynamic(s) ||
-                 ShapedType::isDynamic(d);
-  }
-  if (!compatible)
+  if (!isUnidirectionallyBroadcastable(slope.getShape(), x.getShape()))
     return emitOptionalError(location, "'slope' of type ", slope,
                              " does not broadcast unidirectionally to 'X' of "
                              "type ",
                              x);
-  inferred.push_back(x);
-  return success();
+  return x;
 }
 
 LogicalResult PReluOp::verify() {
@@ -187,16 +169,13 @@ LogicalResult PReluOp::verify() {
 // ClipOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ClipOp::inferReturnTypes(MLIRContext *context,
-                                       std::optional<Location> location,
-                                       Adaptor adaptor,
-                                       SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> ClipOp::inferResultType(std::optional<Location> location,
+                                        Adaptor adaptor) {
   Type input = adaptor.getInput().getType();
   if (!isa<RankedTensorType>(input))
     return emitOptionalError(location, "'input' must be a ranked tensor, got ",
                              input);
-  inferred.push_back(input);
-  return success();
+  return input;
 }
 
 LogicalResult ClipOp::verify() {

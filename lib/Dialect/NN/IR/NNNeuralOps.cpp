@@ -33,6 +33,19 @@ optionalArray(std::optional<ArrayRef<int64_t>> attr) {
   return attr;
 }
 
+/// The type of the input `value` of `opName`, named `name`, which must have
+/// at least `minRank` dimensions, laid out as `layout`.
+static FailureOr<RankedTensorType>
+getInputOfRank(std::optional<Location> location, Value value, int64_t minRank,
+               StringRef opName, StringRef name, StringRef layout) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getRank() < minRank)
+    return emitOptionalError(location, opName, " expects ", name,
+                             " of rank >= ", minRank, " (", layout,
+                             "), got rank ", type.getRank());
+  return type;
+}
+
 /// Checks that an integer attribute used as a boolean is 0 or 1.
 static LogicalResult verifyFlag(Operation *op, StringRef name, int64_t value) {
   if (value != 0 && value != 1)
@@ -67,23 +80,6 @@ static LogicalResult verifyChannelVector(Operation *op, Value value,
   return success();
 }
 
-/// True if `from` broadcasts unidirectionally to `to` (ONNX: trailing
-/// dimensions of `from` are 1 or equal to `to`'s).
-static bool isUnidirectionallyBroadcastable(ArrayRef<int64_t> from,
-                                            ArrayRef<int64_t> to) {
-  if (from.size() > to.size())
-    return false;
-  size_t offset = to.size() - from.size();
-  for (auto [i, d] : llvm::enumerate(from)) {
-    int64_t t = to[offset + i];
-    if (d == 1 || d == t || ShapedType::isDynamic(d) ||
-        ShapedType::isDynamic(t))
-      continue;
-    return false;
-  }
-  return true;
-}
-
 /// Checks that an optional conv bias has one element per output channel.
 static LogicalResult verifyChannelBias(Operation *op, Value bias,
                                        int64_t channels) {
@@ -99,21 +95,19 @@ static LogicalResult verifyChannelBias(Operation *op, Value bias,
 // ConvOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConvOp::inferReturnTypes(MLIRContext *context,
-                                       std::optional<Location> location,
-                                       Adaptor adaptor,
-                                       SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> ConvOp::inferResultType(std::optional<Location> location,
+                                        Adaptor adaptor) {
   auto xType = cast<RankedTensorType>(adaptor.getX().getType());
   auto wType = cast<RankedTensorType>(adaptor.getW().getType());
   return inferConvResult(location, "Conv", "X", "W", xType, wType, adaptor,
-                         xType.getElementType(), inferred);
+                         xType.getElementType());
 }
 
 LogicalResult ConvOp::verify() {
   ArrayRef<int64_t> x = getX().getType().getShape();
   ArrayRef<int64_t> w = getW().getType().getShape();
   // Ranks are checked by type inference, which runs after this verifier.
-  if (x.size() < 3 || w.size() != x.size())
+  if (!hasConvRanks(x, w))
     return success();
   if (failed(verifyConvGroups(*this, x, w, getGroup())))
     return failure();
@@ -124,16 +118,14 @@ LogicalResult ConvOp::verify() {
 // ConvTransposeOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConvTransposeOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+FailureOr<Type>
+ConvTransposeOp::inferResultType(std::optional<Location> location,
+                                 Adaptor adaptor) {
   auto xType = cast<RankedTensorType>(adaptor.getX().getType());
   auto wType = cast<RankedTensorType>(adaptor.getW().getType());
-  if (xType.getRank() < 3 || wType.getRank() != xType.getRank())
-    return emitOptionalError(location,
-                             "ConvTranspose expects X of rank >= 3 and W of "
-                             "the same rank, got ranks ",
-                             xType.getRank(), " and ", wType.getRank());
+  if (failed(checkConvRanks(location, "ConvTranspose", "X", "W",
+                            xType.getShape(), wType.getShape())))
+    return failure();
   ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
   if (auto given = adaptor.getKernelShape()) {
     if (*given != kernel)
@@ -158,15 +150,14 @@ LogicalResult ConvTransposeOp::inferReturnTypes(
   SmallVector<int64_t> shape = {xType.getDimSize(0),
                                 wType.getDimSize(1) * group};
   shape.append(window->output);
-  inferred.push_back(RankedTensorType::get(shape, xType.getElementType()));
-  return success();
+  return RankedTensorType::get(shape, xType.getElementType());
 }
 
 LogicalResult ConvTransposeOp::verify() {
   auto xType = cast<RankedTensorType>(getX().getType());
   auto wType = cast<RankedTensorType>(getW().getType());
   // Ranks are checked by type inference, which runs after this verifier.
-  if (xType.getRank() < 3 || wType.getRank() != xType.getRank())
+  if (!hasConvRanks(xType.getShape(), wType.getShape()))
     return success();
   if (failed(verifySameElementType(*this, xType, wType)))
     return failure();
@@ -190,10 +181,8 @@ LogicalResult ConvTransposeOp::verify() {
 // GemmOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult GemmOp::inferReturnTypes(MLIRContext *context,
-                                       std::optional<Location> location,
-                                       Adaptor adaptor,
-                                       SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> GemmOp::inferResultType(std::optional<Location> location,
+                                        Adaptor adaptor) {
   auto aType = cast<RankedTensorType>(adaptor.getA().getType());
   auto bType = cast<RankedTensorType>(adaptor.getB().getType());
   if (aType.getRank() != 2 || bType.getRank() != 2)
@@ -210,8 +199,7 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *context,
     return emitOptionalError(location, "Gemm inner dimensions differ: A' is ",
                              shapeToString({m, k}), " and B' is ",
                              shapeToString({kB, n}));
-  inferred.push_back(RankedTensorType::get({m, n}, aType.getElementType()));
-  return success();
+  return RankedTensorType::get({m, n}, aType.getElementType());
 }
 
 LogicalResult GemmOp::verify() {
@@ -235,18 +223,15 @@ LogicalResult GemmOp::verify() {
 // MatMulOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult MatMulOp::inferReturnTypes(MLIRContext *context,
-                                         std::optional<Location> location,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> MatMulOp::inferResultType(std::optional<Location> location,
+                                          Adaptor adaptor) {
   auto aType = cast<RankedTensorType>(adaptor.getA().getType());
   auto bType = cast<RankedTensorType>(adaptor.getB().getType());
   FailureOr<SmallVector<int64_t>> shape =
       inferMatMulShape(location, aType.getShape(), bType.getShape());
   if (failed(shape))
     return failure();
-  inferred.push_back(RankedTensorType::get(*shape, aType.getElementType()));
-  return success();
+  return RankedTensorType::get(*shape, aType.getElementType());
 }
 
 LogicalResult MatMulOp::verify() {
@@ -257,17 +242,11 @@ LogicalResult MatMulOp::verify() {
 // BatchNormalizationOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult BatchNormalizationOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  auto xType = cast<RankedTensorType>(adaptor.getX().getType());
-  if (xType.getRank() < 2)
-    return emitOptionalError(location,
-                             "BatchNormalization expects X of rank >= 2 "
-                             "(N x C x ...), got rank ",
-                             xType.getRank());
-  inferred.push_back(xType);
-  return success();
+FailureOr<Type>
+BatchNormalizationOp::inferResultType(std::optional<Location> location,
+                                      Adaptor adaptor) {
+  return getInputOfRank(location, adaptor.getX(), 2, "BatchNormalization", "X",
+                        "N x C x ...");
 }
 
 LogicalResult BatchNormalizationOp::verify() {
@@ -294,17 +273,11 @@ LogicalResult BatchNormalizationOp::verify() {
 // InstanceNormalizationOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult InstanceNormalizationOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  auto type = cast<RankedTensorType>(adaptor.getInput().getType());
-  if (type.getRank() < 3)
-    return emitOptionalError(location,
-                             "InstanceNormalization expects input of rank >= 3 "
-                             "(N x C x D1 ...), got rank ",
-                             type.getRank());
-  inferred.push_back(type);
-  return success();
+FailureOr<Type>
+InstanceNormalizationOp::inferResultType(std::optional<Location> location,
+                                         Adaptor adaptor) {
+  return getInputOfRank(location, adaptor.getInput(), 3,
+                        "InstanceNormalization", "input", "N x C x D1 ...");
 }
 
 LogicalResult InstanceNormalizationOp::verify() {
@@ -387,18 +360,10 @@ LogicalResult LayerNormalizationOp::verify() {
 // LRNOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult LRNOp::inferReturnTypes(MLIRContext *context,
-                                      std::optional<Location> location,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &inferred) {
-  auto type = cast<RankedTensorType>(adaptor.getX().getType());
-  if (type.getRank() < 3)
-    return emitOptionalError(location,
-                             "LRN expects X of rank >= 3 (N x C x D1 ...), "
-                             "got rank ",
-                             type.getRank());
-  inferred.push_back(type);
-  return success();
+FailureOr<Type> LRNOp::inferResultType(std::optional<Location> location,
+                                       Adaptor adaptor) {
+  return getInputOfRank(location, adaptor.getX(), 3, "LRN", "X",
+                        "N x C x D1 ...");
 }
 
 LogicalResult LRNOp::verify() {
@@ -418,12 +383,10 @@ template <typename AdaptorT>
 static FailureOr<RankedTensorType>
 inferPoolType(std::optional<Location> location, AdaptorT adaptor,
               StringRef opName) {
-  auto xType = cast<RankedTensorType>(adaptor.getX().getType());
-  if (xType.getRank() < 3)
-    return emitOptionalError(location, opName,
-                             " expects X of rank >= 3 (N x C x D1 ...), got "
-                             "rank ",
-                             xType.getRank());
+  FailureOr<RankedTensorType> xType = getInputOfRank(
+      location, adaptor.getX(), 3, opName, "X", "N x C x D1 ...");
+  if (failed(xType))
+    return failure();
   DenseI64ArrayAttr kernel = adaptor.getKernelShapeAttr();
   if (!kernel)
     return emitOptionalError(location, opName,
@@ -433,15 +396,15 @@ inferPoolType(std::optional<Location> location, AdaptorT adaptor,
     return emitOptionalError(location, "'ceil_mode' must be 0 or 1, got ",
                              ceilMode);
   FailureOr<WindowGeometry> window = resolveWindow(
-      location, xType.getShape().drop_front(2), kernel.asArrayRef(),
+      location, xType->getShape().drop_front(2), kernel.asArrayRef(),
       optionalArray(adaptor.getStrides()),
       optionalArray(adaptor.getDilations()), optionalArray(adaptor.getPads()),
       adaptor.getAutoPad(), ceilMode == 1);
   if (failed(window))
     return failure();
-  SmallVector<int64_t> shape(xType.getShape().take_front(2));
+  SmallVector<int64_t> shape(xType->getShape().take_front(2));
   shape.append(window->output);
-  return RankedTensorType::get(shape, xType.getElementType());
+  return RankedTensorType::get(shape, xType->getElementType());
 }
 
 LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *context,
@@ -461,16 +424,9 @@ LogicalResult MaxPoolOp::verify() {
   return verifyFlag(*this, "storage_order", getStorageOrder());
 }
 
-LogicalResult AveragePoolOp::inferReturnTypes(MLIRContext *context,
-                                              std::optional<Location> location,
-                                              Adaptor adaptor,
-                                              SmallVectorImpl<Type> &inferred) {
-  FailureOr<RankedTensorType> type =
-      inferPoolType(location, adaptor, "AveragePool");
-  if (failed(type))
-    return failure();
-  inferred.push_back(*type);
-  return success();
+FailureOr<Type> AveragePoolOp::inferResultType(std::optional<Location> location,
+                                               Adaptor adaptor) {
+  return inferPoolType(location, adaptor, "AveragePool");
 }
 
 LogicalResult AveragePoolOp::verify() {
@@ -481,48 +437,39 @@ LogicalResult AveragePoolOp::verify() {
   return success();
 }
 
-static LogicalResult inferGlobalPool(std::optional<Location> location, Value x,
-                                     StringRef opName,
-                                     SmallVectorImpl<Type> &inferred) {
-  auto type = cast<RankedTensorType>(x.getType());
-  if (type.getRank() < 3)
-    return emitOptionalError(location, opName,
-                             " expects X of rank >= 3 (N x C x D1 ...), got "
-                             "rank ",
-                             type.getRank());
-  SmallVector<int64_t> shape(type.getShape().take_front(2));
-  shape.append(type.getRank() - 2, 1);
-  inferred.push_back(type.clone(shape));
-  return success();
+/// Result type of GlobalAveragePool and GlobalMaxPool.
+static FailureOr<Type> inferGlobalPool(std::optional<Location> location,
+                                       Value x, StringRef opName) {
+  FailureOr<RankedTensorType> type =
+      getInputOfRank(location, x, 3, opName, "X", "N x C x D1 ...");
+  if (failed(type))
+    return failure();
+  SmallVector<int64_t> shape(type->getShape().take_front(2));
+  shape.append(type->getRank() - 2, 1);
+  return type->clone(shape);
 }
 
-LogicalResult GlobalAveragePoolOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  return inferGlobalPool(location, adaptor.getX(), "GlobalAveragePool",
-                         inferred);
-}
-
-LogicalResult GlobalMaxPoolOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  return inferGlobalPool(location, adaptor.getX(), "GlobalMaxPool", inferred);
-}
+#define NN_GLOBAL_POOL_OP(OpT, onnxName)                                       \
+  FailureOr<Type> OpT::inferResultType(std::optional<Location> location,       \
+                                       Adaptor adaptor) {                      \
+    return inferGlobalPool(location, adaptor.getX(), onnxName);                \
+  }
+NN_GLOBAL_POOL_OP(GlobalAveragePoolOp, "GlobalAveragePool")
+NN_GLOBAL_POOL_OP(GlobalMaxPoolOp, "GlobalMaxPool")
+#undef NN_GLOBAL_POOL_OP
 
 //===----------------------------------------------------------------------===//
 // SoftmaxOp, LogSoftmaxOp
 //===----------------------------------------------------------------------===//
 
-static LogicalResult inferSoftmax(std::optional<Location> location, Value input,
-                                  int64_t axis,
-                                  SmallVectorImpl<Type> &inferred) {
+static FailureOr<Type> inferSoftmax(std::optional<Location> location,
+                                    Value input, int64_t axis) {
   auto type = cast<RankedTensorType>(input.getType());
   if (type.getRank() < 1)
     return emitOptionalError(location, "expects an input of rank >= 1");
   if (failed(normalizeAxis(location, axis, type.getRank())))
     return failure();
-  inferred.push_back(type);
-  return success();
+  return type;
 }
 
 static LogicalResult verifySoftmax(Operation *op, Type type) {
@@ -531,41 +478,19 @@ static LogicalResult verifySoftmax(Operation *op, Type type) {
   return success();
 }
 
-LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *context,
-                                          std::optional<Location> location,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &inferred) {
-  return inferSoftmax(location, adaptor.getInput(), adaptor.getAxis(),
-                      inferred);
-}
-
-LogicalResult SoftmaxOp::verify() {
-  return verifySoftmax(*this, getInput().getType());
-}
-
-LogicalResult LogSoftmaxOp::inferReturnTypes(MLIRContext *context,
-                                             std::optional<Location> location,
-                                             Adaptor adaptor,
-                                             SmallVectorImpl<Type> &inferred) {
-  return inferSoftmax(location, adaptor.getInput(), adaptor.getAxis(),
-                      inferred);
-}
-
-LogicalResult LogSoftmaxOp::verify() {
-  return verifySoftmax(*this, getInput().getType());
-}
-
-LogicalResult HardmaxOp::inferReturnTypes(MLIRContext *context,
-                                          std::optional<Location> location,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &inferred) {
-  return inferSoftmax(location, adaptor.getInput(), adaptor.getAxis(),
-                      inferred);
-}
-
-LogicalResult HardmaxOp::verify() {
-  return verifySoftmax(*this, getInput().getType());
-}
+/// Type inference and verifier of Softmax, LogSoftmax and Hardmax.
+#define NN_SOFTMAX_LIKE_OP(OpT)                                                \
+  FailureOr<Type> OpT::inferResultType(std::optional<Location> location,       \
+                                       Adaptor adaptor) {                      \
+    return inferSoftmax(location, adaptor.getInput(), adaptor.getAxis());      \
+  }                                                                            \
+  LogicalResult OpT::verify() {                                                \
+    return verifySoftmax(*this, getInput().getType());                         \
+  }
+NN_SOFTMAX_LIKE_OP(SoftmaxOp)
+NN_SOFTMAX_LIKE_OP(LogSoftmaxOp)
+NN_SOFTMAX_LIKE_OP(HardmaxOp)
+#undef NN_SOFTMAX_LIKE_OP
 
 //===----------------------------------------------------------------------===//
 // DropoutOp
@@ -586,13 +511,10 @@ LogicalResult DropoutOp::inferReturnTypes(MLIRContext *context,
 static std::optional<bool> getTrainingModeValue(Value trainingMode) {
   if (isNone(trainingMode))
     return false;
-  ElementsAttr attr = getConstantElements(trainingMode);
-  if (!attr)
+  std::optional<int64_t> value = getConstantScalar<int64_t>(trainingMode);
+  if (!value)
     return std::nullopt;
-  std::optional<SmallVector<int64_t>> values = readAsInts(attr);
-  if (!values || values->size() != 1)
-    return std::nullopt;
-  return (*values)[0] != 0;
+  return *value != 0;
 }
 
 LogicalResult DropoutOp::verify() {
@@ -601,12 +523,9 @@ LogicalResult DropoutOp::verify() {
     if (type.getRank() != 0 || !isa<FloatType>(type.getElementType()))
       return emitOpError("'ratio' must be a floating-point scalar, got ")
              << type;
-    if (ElementsAttr attr = getConstantElements(getRatio())) {
-      std::optional<SmallVector<double>> values = readAsDoubles(attr);
-      if (values && values->size() == 1 &&
-          ((*values)[0] < 0 || (*values)[0] >= 1))
-        return emitOpError("'ratio' must be in [0, 1), got ") << (*values)[0];
-    }
+    std::optional<double> ratio = getConstantScalar<double>(getRatio());
+    if (ratio && (*ratio < 0 || *ratio >= 1))
+      return emitOpError("'ratio' must be in [0, 1), got ") << *ratio;
   }
   if (!isNone(getTrainingMode())) {
     auto type = cast<RankedTensorType>(getTrainingMode().getType());
@@ -698,10 +617,8 @@ static FailureOr<int64_t> toOutputSize(std::optional<Location> location,
   return static_cast<int64_t>(size);
 }
 
-LogicalResult ResizeOp::inferReturnTypes(MLIRContext *context,
-                                         std::optional<Location> location,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> ResizeOp::inferResultType(std::optional<Location> location,
+                                          Adaptor adaptor) {
   auto xType = cast<RankedTensorType>(adaptor.getX().getType());
   int64_t rank = xType.getRank();
   if (rank < 1)
@@ -811,8 +728,7 @@ LogicalResult ResizeOp::inferReturnTypes(MLIRContext *context,
                                "not_smaller)");
     }
   }
-  inferred.push_back(RankedTensorType::get(shape, xType.getElementType()));
-  return success();
+  return RankedTensorType::get(shape, xType.getElementType());
 }
 
 LogicalResult ResizeOp::verify() {
@@ -874,10 +790,8 @@ OpFoldResult ResizeOp::fold(FoldAdaptor) {
 // UpsampleOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult UpsampleOp::inferReturnTypes(MLIRContext *context,
-                                           std::optional<Location> location,
-                                           Adaptor adaptor,
-                                           SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> UpsampleOp::inferResultType(std::optional<Location> location,
+                                            Adaptor adaptor) {
   auto xType = cast<RankedTensorType>(adaptor.getX().getType());
   auto sType = cast<RankedTensorType>(adaptor.getScales().getType());
   int64_t rank = xType.getRank();
@@ -904,8 +818,7 @@ LogicalResult UpsampleOp::inferReturnTypes(MLIRContext *context,
       shape[i] = *size;
     }
   }
-  inferred.push_back(RankedTensorType::get(shape, xType.getElementType()));
-  return success();
+  return RankedTensorType::get(shape, xType.getElementType());
 }
 
 LogicalResult UpsampleOp::verify() {

@@ -41,10 +41,12 @@ static bool isPerTensor(RankedTensorType type) {
 }
 
 /// Checks that the zero point `zp` (if present) has the element type of the
-/// quantized tensor `tensor` and the shape of its scale `scale`.
-static LogicalResult verifyZeroPoint(Operation *op, Value zp, StringRef zpName,
-                                     Value tensor, StringRef tensorName,
-                                     Value scale, StringRef scaleName) {
+/// quantized tensor `tensor` and the shape of its scale `scale`. ONNX names
+/// them `name`, `name_scale` and `name_zero_point`.
+static LogicalResult verifyZeroPoint(Operation *op, StringRef tensorName,
+                                     Value tensor, Value scale, Value zp) {
+  std::string zpName = (tensorName + "_zero_point").str();
+  std::string scaleName = (tensorName + "_scale").str();
   RankedTensorType zpType = tensorTypeOf(zp);
   if (!zpType)
     return success();
@@ -64,6 +66,23 @@ static LogicalResult verifyZeroPoint(Operation *op, Value zp, StringRef zpName,
     return op->emitOpError()
            << zpName << " must have the shape of " << scaleName << " ("
            << scaleType << "), got " << zpType;
+  return success();
+}
+
+/// A quantized operand or result `name` of a QLinear op, with its scale and
+/// zero point.
+struct QuantizedValue {
+  StringRef name;
+  Value tensor, scale, zeroPoint;
+};
+
+/// verifyZeroPoint for each of `values`, in order.
+static LogicalResult verifyZeroPoints(Operation *op,
+                                      ArrayRef<QuantizedValue> values) {
+  for (const QuantizedValue &value : values)
+    if (failed(verifyZeroPoint(op, value.name, value.tensor, value.scale,
+                               value.zeroPoint)))
+      return failure();
   return success();
 }
 
@@ -343,9 +362,9 @@ static Type quantizedTypeFromONNX(MLIRContext *context, int64_t dtype) {
   }
 }
 
-LogicalResult QuantizeLinearOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+FailureOr<Type>
+QuantizeLinearOp::inferResultType(std::optional<Location> location,
+                                  Adaptor adaptor) {
   auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
   if (!xType)
     return emitOptionalError(location, "x must be a ranked tensor");
@@ -354,17 +373,16 @@ LogicalResult QuantizeLinearOp::inferReturnTypes(
           dyn_cast<RankedTensorType>(adaptor.getYZeroPoint().getType())) {
     element = zpType.getElementType();
   } else if (int64_t dtype = adaptor.getOutputDtype()) {
-    element = quantizedTypeFromONNX(context, dtype);
+    element = quantizedTypeFromONNX(xType.getContext(), dtype);
     if (!element)
       return emitOptionalError(
           location, "'output_dtype' ", dtype,
           " is not a quantized type that whittle supports (2 = uint8, "
           "3 = int8, 4 = uint16, 5 = int16)");
   } else {
-    element = IntegerType::get(context, 8, IntegerType::Unsigned);
+    element = IntegerType::get(xType.getContext(), 8, IntegerType::Unsigned);
   }
-  inferred.push_back(RankedTensorType::get(xType.getShape(), element));
-  return success();
+  return RankedTensorType::get(xType.getShape(), element);
 }
 
 LogicalResult QuantizeLinearOp::verify() {
@@ -373,8 +391,7 @@ LogicalResult QuantizeLinearOp::verify() {
   if (scaleType.getElementType() != xType.getElementType())
     return emitOpError("y_scale must have the element type of x (")
            << xType.getElementType() << "), got " << scaleType.getElementType();
-  if (failed(verifyZeroPoint(*this, getYZeroPoint(), "y_zero_point", getY(),
-                             "y", getYScale(), "y_scale")))
+  if (failed(verifyZeroPoint(*this, "y", getY(), getYScale(), getYZeroPoint())))
     return failure();
   if (int64_t dtype = getOutputDtype()) {
     Type fromDtype = quantizedTypeFromONNX(getContext(), dtype);
@@ -404,21 +421,18 @@ OpFoldResult QuantizeLinearOp::fold(FoldAdaptor adaptor) {
 // DequantizeLinear
 //===----------------------------------------------------------------------===//
 
-LogicalResult DequantizeLinearOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+FailureOr<Type>
+DequantizeLinearOp::inferResultType(std::optional<Location> location,
+                                    Adaptor adaptor) {
   auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
   auto scaleType = dyn_cast<RankedTensorType>(adaptor.getXScale().getType());
   if (!xType || !scaleType)
     return emitOptionalError(location, "x and x_scale must be ranked tensors");
-  inferred.push_back(
-      RankedTensorType::get(xType.getShape(), scaleType.getElementType()));
-  return success();
+  return RankedTensorType::get(xType.getShape(), scaleType.getElementType());
 }
 
 LogicalResult DequantizeLinearOp::verify() {
-  if (failed(verifyZeroPoint(*this, getXZeroPoint(), "x_zero_point", getX(),
-                             "x", getXScale(), "x_scale")))
+  if (failed(verifyZeroPoint(*this, "x", getX(), getXScale(), getXZeroPoint())))
     return failure();
   return verifyLinearScale(*this, getX().getType(), "x",
                            cast<RankedTensorType>(getXScale().getType()),
@@ -451,10 +465,8 @@ LogicalResult DynamicQuantizeLinearOp::inferReturnTypes(
 // QLinearConv and ConvInteger
 //===----------------------------------------------------------------------===//
 
-LogicalResult QLinearConvOp::inferReturnTypes(MLIRContext *context,
-                                              std::optional<Location> location,
-                                              Adaptor adaptor,
-                                              SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> QLinearConvOp::inferResultType(std::optional<Location> location,
+                                               Adaptor adaptor) {
   auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
   auto wType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
   auto zpType = dyn_cast<RankedTensorType>(adaptor.getYZeroPoint().getType());
@@ -462,19 +474,17 @@ LogicalResult QLinearConvOp::inferReturnTypes(MLIRContext *context,
     return emitOptionalError(location,
                              "x, w and y_zero_point must be ranked tensors");
   return inferConvResult(location, "QLinearConv", "x", "w", xType, wType,
-                         adaptor, zpType.getElementType(), inferred);
+                         adaptor, zpType.getElementType());
 }
 
 LogicalResult QLinearConvOp::verify() {
   auto wType = cast<RankedTensorType>(getW().getType());
   if (failed(verifyConvGroups(*this, getX().getType().getShape(),
                               wType.getShape(), getGroup())) ||
-      failed(verifyZeroPoint(*this, getXZeroPoint(), "x_zero_point", getX(),
-                             "x", getXScale(), "x_scale")) ||
-      failed(verifyZeroPoint(*this, getWZeroPoint(), "w_zero_point", getW(),
-                             "w", getWScale(), "w_scale")) ||
-      failed(verifyZeroPoint(*this, getYZeroPoint(), "y_zero_point", getY(),
-                             "y", getYScale(), "y_scale")) ||
+      failed(verifyZeroPoints(*this,
+                              {{"x", getX(), getXScale(), getXZeroPoint()},
+                               {"w", getW(), getWScale(), getWZeroPoint()},
+                               {"y", getY(), getYScale(), getYZeroPoint()}})) ||
       failed(verifyPerTensor(*this, getXScale(), "x_scale")) ||
       failed(verifyPerTensor(*this, getYScale(), "y_scale")) ||
       failed(verifyPerChannel(*this, getWScale(), "w_scale", wType)))
@@ -489,16 +499,14 @@ LogicalResult QLinearConvOp::verify() {
   return success();
 }
 
-LogicalResult ConvIntegerOp::inferReturnTypes(MLIRContext *context,
-                                              std::optional<Location> location,
-                                              Adaptor adaptor,
-                                              SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> ConvIntegerOp::inferResultType(std::optional<Location> location,
+                                               Adaptor adaptor) {
   auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
   auto wType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
   if (!xType || !wType)
     return emitOptionalError(location, "x and w must be ranked tensors");
   return inferConvResult(location, "ConvInteger", "x", "w", xType, wType,
-                         adaptor, IntegerType::get(context, 32), inferred);
+                         adaptor, IntegerType::get(xType.getContext(), 32));
 }
 
 /// Checks a zero point of an integer layer that has no scale to share a
@@ -536,10 +544,9 @@ LogicalResult ConvIntegerOp::verify() {
 /// The numpy matmul result of the ranked tensors `a` and `b` with element
 /// type `element`; fails with `notRanked` if an operand is unranked or
 /// `element` is null (an unranked zero point).
-static LogicalResult inferIntegerMatMulResult(std::optional<Location> location,
-                                              Value a, Value b, Type element,
-                                              StringRef notRanked,
-                                              SmallVectorImpl<Type> &inferred) {
+static FailureOr<Type>
+inferIntegerMatMulResult(std::optional<Location> location, Value a, Value b,
+                         Type element, StringRef notRanked) {
   auto aType = dyn_cast<RankedTensorType>(a.getType());
   auto bType = dyn_cast<RankedTensorType>(b.getType());
   if (!aType || !bType || !element)
@@ -548,18 +555,17 @@ static LogicalResult inferIntegerMatMulResult(std::optional<Location> location,
       inferMatMulShape(location, aType.getShape(), bType.getShape());
   if (failed(shape))
     return failure();
-  inferred.push_back(RankedTensorType::get(*shape, element));
-  return success();
+  return RankedTensorType::get(*shape, element);
 }
 
-LogicalResult QLinearMatMulOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+FailureOr<Type>
+QLinearMatMulOp::inferResultType(std::optional<Location> location,
+                                 Adaptor adaptor) {
   auto zpType = dyn_cast<RankedTensorType>(adaptor.getYZeroPoint().getType());
   return inferIntegerMatMulResult(
       location, adaptor.getA(), adaptor.getB(),
       zpType ? zpType.getElementType() : Type(),
-      "a, b and y_zero_point must be ranked tensors", inferred);
+      "a, b and y_zero_point must be ranked tensors");
 }
 
 LogicalResult QLinearMatMulOp::verify() {
@@ -567,12 +573,10 @@ LogicalResult QLinearMatMulOp::verify() {
   auto bType = cast<RankedTensorType>(getB().getType());
   if (failed(verifySameScaleType(*this, {getAScale(), getBScale(), getYScale()},
                                  {"a_scale", "b_scale", "y_scale"})) ||
-      failed(verifyZeroPoint(*this, getAZeroPoint(), "a_zero_point", getA(),
-                             "a", getAScale(), "a_scale")) ||
-      failed(verifyZeroPoint(*this, getBZeroPoint(), "b_zero_point", getB(),
-                             "b", getBScale(), "b_scale")) ||
-      failed(verifyZeroPoint(*this, getYZeroPoint(), "y_zero_point", getY(),
-                             "y", getYScale(), "y_scale")) ||
+      failed(verifyZeroPoints(*this,
+                              {{"a", getA(), getAScale(), getAZeroPoint()},
+                               {"b", getB(), getBScale(), getBZeroPoint()},
+                               {"y", getY(), getYScale(), getYZeroPoint()}})) ||
       failed(verifyMatMulParam(*this,
                                cast<RankedTensorType>(getAScale().getType()),
                                "a_scale", aType, "a", /*perRow=*/true)) ||
@@ -584,12 +588,13 @@ LogicalResult QLinearMatMulOp::verify() {
   return success();
 }
 
-LogicalResult MatMulIntegerOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  return inferIntegerMatMulResult(location, adaptor.getA(), adaptor.getB(),
-                                  IntegerType::get(context, 32),
-                                  "A and B must be ranked tensors", inferred);
+FailureOr<Type>
+MatMulIntegerOp::inferResultType(std::optional<Location> location,
+                                 Adaptor adaptor) {
+  return inferIntegerMatMulResult(
+      location, adaptor.getA(), adaptor.getB(),
+      IntegerType::get(adaptor.getA().getContext(), 32),
+      "A and B must be ranked tensors");
 }
 
 LogicalResult MatMulIntegerOp::verify() {
@@ -636,17 +641,11 @@ static LogicalResult verifyPerTensorParams(Operation *op, Value data,
   return success();
 }
 
-static LogicalResult inferSameAs(Value x, SmallVectorImpl<Type> &inferred) {
-  inferred.push_back(x.getType());
-  return success();
-}
-
 #define NN_MS_BINARY(OpT)                                                      \
-  LogicalResult OpT::inferReturnTypes(                                         \
-      MLIRContext *, std::optional<Location> location, Adaptor adaptor,        \
-      SmallVectorImpl<Type> &inferred) {                                       \
+  FailureOr<Type> OpT::inferResultType(std::optional<Location> location,       \
+                                       Adaptor adaptor) {                      \
     return inferBroadcastResult(location, adaptor.getA().getType(),            \
-                                adaptor.getB().getType(), Type(), inferred);   \
+                                adaptor.getB().getType(), Type());             \
   }                                                                            \
   LogicalResult OpT::verify() {                                                \
     if (getElementTypeOrSelf(getA()) != getElementTypeOrSelf(getB()))          \
@@ -681,10 +680,9 @@ static LogicalResult verifyUnaryPerTensorParams(OpT op, StringRef xScale,
 
 // These name their parameters by the C++ accessor (as they always have).
 #define NN_MS_UNARY(OpT)                                                       \
-  LogicalResult OpT::inferReturnTypes(MLIRContext *, std::optional<Location>,  \
-                                      Adaptor adaptor,                         \
-                                      SmallVectorImpl<Type> &inferred) {       \
-    return inferSameAs(adaptor.getX(), inferred);                              \
+  FailureOr<Type> OpT::inferResultType(std::optional<Location>,                \
+                                       Adaptor adaptor) {                      \
+    return adaptor.getX().getType();                                           \
   }                                                                            \
   LogicalResult OpT::verify() {                                                \
     return verifyUnaryPerTensorParams(*this, "XScale", "XZeroPoint", "YScale", \
@@ -695,9 +693,9 @@ NN_MS_UNARY(MSQLinearLeakyReluOp)
 NN_MS_UNARY(MSQLinearSoftmaxOp)
 #undef NN_MS_UNARY
 
-LogicalResult MSQLinearGlobalAveragePoolOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+FailureOr<Type>
+MSQLinearGlobalAveragePoolOp::inferResultType(std::optional<Location> location,
+                                              Adaptor adaptor) {
   auto type = cast<RankedTensorType>(adaptor.getX().getType());
   if (type.getRank() < 3)
     return emitOptionalError(location, "X must have rank 3 or more");
@@ -707,18 +705,12 @@ LogicalResult MSQLinearGlobalAveragePoolOp::inferReturnTypes(
                e = channelsLast ? type.getRank() - 1 : type.getRank();
        d < e; ++d)
     shape[d] = 1;
-  inferred.push_back(RankedTensorType::get(shape, type.getElementType()));
-  return success();
+  return RankedTensorType::get(shape, type.getElementType());
 }
 
-LogicalResult MSQLinearGlobalAveragePoolOp::verify() {
-  return verifyUnaryPerTensorParams(*this, "x_scale", "x_zero_point", "y_scale",
-                                    "y_zero_point");
-}
-
-LogicalResult MSQLinearAveragePoolOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+FailureOr<Type>
+MSQLinearAveragePoolOp::inferResultType(std::optional<Location> location,
+                                        Adaptor adaptor) {
   auto type = cast<RankedTensorType>(adaptor.getX().getType());
   if (adaptor.getChannelsLast() != 0)
     return emitOptionalError(location,
@@ -734,18 +726,22 @@ LogicalResult MSQLinearAveragePoolOp::inferReturnTypes(
     return failure();
   SmallVector<int64_t> shape(type.getShape().take_front(2));
   llvm::append_range(shape, geometry->output);
-  inferred.push_back(RankedTensorType::get(shape, type.getElementType()));
-  return success();
+  return RankedTensorType::get(shape, type.getElementType());
 }
 
-LogicalResult MSQLinearAveragePoolOp::verify() {
-  return verifyUnaryPerTensorParams(*this, "x_scale", "x_zero_point", "y_scale",
-                                    "y_zero_point");
-}
+// The pools name their parameters by ONNX Runtime's input names.
+#define NN_MS_POOL_VERIFIER(OpT)                                               \
+  LogicalResult OpT::verify() {                                                \
+    return verifyUnaryPerTensorParams(*this, "x_scale", "x_zero_point",        \
+                                      "y_scale", "y_zero_point");              \
+  }
+NN_MS_POOL_VERIFIER(MSQLinearGlobalAveragePoolOp)
+NN_MS_POOL_VERIFIER(MSQLinearAveragePoolOp)
+#undef NN_MS_POOL_VERIFIER
 
-LogicalResult MSQLinearConcatOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+FailureOr<Type>
+MSQLinearConcatOp::inferResultType(std::optional<Location> location,
+                                   Adaptor adaptor) {
   ValueRange inputs = adaptor.getInputs();
   if (inputs.empty() || inputs.size() % 3 != 0)
     return emitOptionalError(location, "inputs must be (tensor, scale, zero "
@@ -766,10 +762,9 @@ LogicalResult MSQLinearConcatOp::inferReturnTypes(
             ? ShapedType::kDynamic
             : shape[*axis] + d;
   }
-  inferred.push_back(RankedTensorType::get(
+  return RankedTensorType::get(
       shape, cast<RankedTensorType>(adaptor.getYZeroPoint().getType())
-                 .getElementType()));
-  return success();
+                 .getElementType());
 }
 
 LogicalResult MSQLinearConcatOp::verify() {
@@ -792,23 +787,20 @@ LogicalResult MSQLinearConcatOp::verify() {
   return success();
 }
 
-LogicalResult MSQGemmOp::inferReturnTypes(MLIRContext *context,
-                                          std::optional<Location> location,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> MSQGemmOp::inferResultType(std::optional<Location> location,
+                                           Adaptor adaptor) {
   auto a = cast<RankedTensorType>(adaptor.getA().getType());
   auto b = cast<RankedTensorType>(adaptor.getB().getType());
   if (a.getRank() != 2 || b.getRank() != 2)
     return emitOptionalError(location, "A and B must be matrices");
   int64_t m = a.getDimSize(adaptor.getTransA() ? 1 : 0);
   int64_t n = b.getDimSize(adaptor.getTransB() ? 0 : 1);
-  Type element = Float32Type::get(context);
+  Type element = Float32Type::get(a.getContext());
   if (!isa<NoneType>(adaptor.getYScale().getType())) {
     auto zp = dyn_cast<RankedTensorType>(adaptor.getYZeroPoint().getType());
     element = zp ? zp.getElementType() : a.getElementType();
   }
-  inferred.push_back(RankedTensorType::get({m, n}, element));
-  return success();
+  return RankedTensorType::get({m, n}, element);
 }
 
 LogicalResult MSQGemmOp::verify() {

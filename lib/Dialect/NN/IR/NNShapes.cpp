@@ -14,6 +14,21 @@ using namespace mlir;
 
 namespace whittle::nn {
 
+bool isUnidirectionallyBroadcastable(ArrayRef<int64_t> from,
+                                     ArrayRef<int64_t> to) {
+  if (from.size() > to.size())
+    return false;
+  size_t offset = to.size() - from.size();
+  for (auto [i, d] : llvm::enumerate(from)) {
+    int64_t t = to[offset + i];
+    if (d == 1 || d == t || ShapedType::isDynamic(d) ||
+        ShapedType::isDynamic(t))
+      continue;
+    return false;
+  }
+  return true;
+}
+
 std::string shapeToString(ArrayRef<int64_t> shape) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -62,9 +77,8 @@ broadcastShapes(std::optional<Location> location,
   return result;
 }
 
-LogicalResult inferBroadcastResult(std::optional<Location> location, Type lhs,
-                                   Type rhs, Type resultElement,
-                                   SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> inferBroadcastResult(std::optional<Location> location, Type lhs,
+                                     Type rhs, Type resultElement) {
   auto lhsType = dyn_cast<RankedTensorType>(lhs);
   auto rhsType = dyn_cast<RankedTensorType>(rhs);
   if (!lhsType || !rhsType)
@@ -73,9 +87,8 @@ LogicalResult inferBroadcastResult(std::optional<Location> location, Type lhs,
       broadcastShapes(location, {lhsType.getShape(), rhsType.getShape()});
   if (failed(shape))
     return failure();
-  inferred.push_back(RankedTensorType::get(
-      *shape, resultElement ? resultElement : lhsType.getElementType()));
-  return success();
+  return RankedTensorType::get(
+      *shape, resultElement ? resultElement : lhsType.getElementType());
 }
 
 bool areRefinementsOf(TypeRange inferred, TypeRange actual) {
@@ -225,6 +238,20 @@ FailureOr<WindowGeometry> resolveWindow(
 // Conv-like and matmul-like result shapes
 //===----------------------------------------------------------------------===//
 
+bool hasConvRanks(ArrayRef<int64_t> x, ArrayRef<int64_t> w) {
+  return x.size() >= 3 && w.size() == x.size();
+}
+
+LogicalResult checkConvRanks(std::optional<Location> location, StringRef opName,
+                             StringRef xName, StringRef wName,
+                             ArrayRef<int64_t> x, ArrayRef<int64_t> w) {
+  if (!hasConvRanks(x, w))
+    return emitOptionalError(
+        location, opName, " expects ", xName, " of rank >= 3 and ", wName,
+        " of the same rank, got ranks ", x.size(), " and ", w.size());
+  return success();
+}
+
 FailureOr<SmallVector<int64_t>>
 inferConvShape(std::optional<Location> location, StringRef opName,
                StringRef xName, StringRef wName, ArrayRef<int64_t> x,
@@ -233,10 +260,8 @@ inferConvShape(std::optional<Location> location, StringRef opName,
                std::optional<ArrayRef<int64_t>> strides,
                std::optional<ArrayRef<int64_t>> dilations,
                std::optional<ArrayRef<int64_t>> pads, StringRef autoPad) {
-  if (x.size() < 3 || w.size() != x.size())
-    return emitOptionalError(
-        location, opName, " expects ", xName, " of rank >= 3 and ", wName,
-        " of the same rank, got ranks ", x.size(), " and ", w.size());
+  if (failed(checkConvRanks(location, opName, xName, wName, x, w)))
+    return failure();
   ArrayRef<int64_t> kernel = w.drop_front(2);
   if (kernelShape && *kernelShape != kernel)
     return emitOptionalError(location,

@@ -74,6 +74,47 @@ static FailureOr<int64_t> getListLength(std::optional<Location> location,
   return type.getDimSize(0);
 }
 
+/// A 1-D list operand: its number of entries (see getListLength) and, when
+/// it is a constant, the entries.
+struct ListOperand {
+  int64_t length;
+  std::optional<SmallVector<int64_t>> values;
+};
+
+static FailureOr<ListOperand> readList(std::optional<Location> location,
+                                       Value list, StringRef opName,
+                                       StringRef what) {
+  FailureOr<int64_t> length = getListLength(location, list, opName, what);
+  if (failed(length))
+    return failure();
+  return ListOperand{*length, getConstantInts(list)};
+}
+
+/// The dimensions that a shape operand (`what` of `opName`) gives: its
+/// constant entries, which must not be negative, else as many dynamic sizes.
+static FailureOr<SmallVector<int64_t>>
+readShapeList(std::optional<Location> location, Value list, StringRef opName,
+              StringRef what) {
+  FailureOr<ListOperand> shape = readList(location, list, opName, what);
+  if (failed(shape))
+    return failure();
+  if (!shape->values)
+    return SmallVector<int64_t>(shape->length, ShapedType::kDynamic);
+  for (int64_t d : *shape->values)
+    if (d < 0)
+      return emitOptionalError(location, opName, " shape ",
+                               listString(*shape->values),
+                               " has a negative entry");
+  return *shape->values;
+}
+
+/// A tensor of rank `rank` whose sizes are all unknown: the result when a
+/// list operand that shapes it is not a constant.
+static RankedTensorType getUnknownShape(int64_t rank, Type element) {
+  return RankedTensorType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
+                               element);
+}
+
 /// Normalizes a list of axes for a tensor of rank `rank`, rejecting
 /// out-of-range and duplicate axes.
 static FailureOr<SmallVector<int64_t>>
@@ -92,15 +133,17 @@ normalizeAxes(std::optional<Location> location, ArrayRef<int64_t> axes,
   return normalized;
 }
 
-/// Normalizes a single axis attribute in [-rank, rank) of a tensor that must
-/// have rank at least 1.
+/// Normalizes a single `axis` attribute in [-rank, rank) of a tensor that
+/// must have rank at least 1. `axis` is an I64Attr's value, which the
+/// getter returns as the attribute's bits unsigned.
 static FailureOr<int64_t> normalizeSingleAxis(std::optional<Location> location,
-                                              int64_t axis, int64_t rank,
+                                              uint64_t axis, int64_t rank,
                                               StringRef opName) {
   if (rank == 0)
     return emitOptionalError(location, opName,
                              " input must have rank at least 1");
-  return normalizeAxis(location, axis, rank, (opName + " axis").str());
+  return normalizeAxis(location, static_cast<int64_t>(axis), rank,
+                       (opName + " axis").str());
 }
 
 //===----------------------------------------------------------------------===//
@@ -171,29 +214,21 @@ resolveReshape(std::optional<Location> location, ArrayRef<int64_t> input,
   return shape;
 }
 
-LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *context,
-                                          std::optional<Location> location,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> ReshapeOp::inferResultType(std::optional<Location> location,
+                                           Adaptor adaptor) {
   auto dataType = tensorType(adaptor.getData());
-  FailureOr<int64_t> count =
-      getListLength(location, adaptor.getShape(), "Reshape", "shape");
-  if (failed(count))
+  FailureOr<ListOperand> target =
+      readList(location, adaptor.getShape(), "Reshape", "shape");
+  if (failed(target))
     return failure();
-  std::optional<SmallVector<int64_t>> target =
-      getConstantInts(adaptor.getShape());
-  if (!target) {
-    inferred.push_back(RankedTensorType::get(
-        SmallVector<int64_t>(*count, ShapedType::kDynamic),
-        dataType.getElementType()));
-    return success();
-  }
-  FailureOr<SmallVector<int64_t>> shape = resolveReshape(
-      location, dataType.getShape(), *target, adaptor.getAllowzero() != 0);
+  if (!target->values)
+    return getUnknownShape(target->length, dataType.getElementType());
+  FailureOr<SmallVector<int64_t>> shape =
+      resolveReshape(location, dataType.getShape(), *target->values,
+                     adaptor.getAllowzero() != 0);
   if (failed(shape))
     return failure();
-  inferred.push_back(RankedTensorType::get(*shape, dataType.getElementType()));
-  return success();
+  return RankedTensorType::get(*shape, dataType.getElementType());
 }
 
 LogicalResult ReshapeOp::verify() {
@@ -211,10 +246,8 @@ LogicalResult ReshapeOp::verify() {
 // FlattenOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
-                                          std::optional<Location> location,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> FlattenOp::inferResultType(std::optional<Location> location,
+                                           Adaptor adaptor) {
   auto type = tensorType(adaptor.getInput());
   int64_t rank = type.getRank();
   int64_t axis = static_cast<int64_t>(adaptor.getAxis());
@@ -225,20 +258,17 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
   if (axis < 0)
     axis += rank;
   ArrayRef<int64_t> shape = type.getShape();
-  inferred.push_back(RankedTensorType::get(
+  return RankedTensorType::get(
       {product(shape.take_front(axis)), product(shape.drop_front(axis))},
-      type.getElementType()));
-  return success();
+      type.getElementType());
 }
 
 //===----------------------------------------------------------------------===//
 // SqueezeOp / UnsqueezeOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *,
-                                          std::optional<Location> location,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> SqueezeOp::inferResultType(std::optional<Location> location,
+                                           Adaptor adaptor) {
   auto type = tensorType(adaptor.getData());
   ArrayRef<int64_t> shape = type.getShape();
   SmallVector<int64_t> result;
@@ -250,21 +280,19 @@ LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *,
     llvm::copy_if(shape, std::back_inserter(result),
                   [](int64_t d) { return d != 1; });
   } else {
-    FailureOr<int64_t> count =
-        getListLength(location, adaptor.getAxes(), "Squeeze", "axes");
-    if (failed(count))
+    FailureOr<ListOperand> axes =
+        readList(location, adaptor.getAxes(), "Squeeze", "axes");
+    if (failed(axes))
       return failure();
-    std::optional<SmallVector<int64_t>> axes =
-        getConstantInts(adaptor.getAxes());
-    if (!axes) {
-      if (*count > type.getRank())
-        return emitOptionalError(location, "Squeeze has ", *count,
+    if (!axes->values) {
+      if (axes->length > type.getRank())
+        return emitOptionalError(location, "Squeeze has ", axes->length,
                                  " axes but the input has rank ",
                                  type.getRank());
-      result.assign(type.getRank() - *count, ShapedType::kDynamic);
+      result.assign(type.getRank() - axes->length, ShapedType::kDynamic);
     } else {
       FailureOr<SmallVector<int64_t>> normalized =
-          normalizeAxes(location, *axes, type.getRank(), "Squeeze");
+          normalizeAxes(location, *axes->values, type.getRank(), "Squeeze");
       if (failed(normalized))
         return failure();
       for (auto [i, d] : llvm::enumerate(shape)) {
@@ -278,29 +306,21 @@ LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *,
       }
     }
   }
-  inferred.push_back(RankedTensorType::get(result, type.getElementType()));
-  return success();
+  return RankedTensorType::get(result, type.getElementType());
 }
 
-LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *,
-                                            std::optional<Location> location,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> UnsqueezeOp::inferResultType(std::optional<Location> location,
+                                             Adaptor adaptor) {
   auto type = tensorType(adaptor.getData());
-  FailureOr<int64_t> count =
-      getListLength(location, adaptor.getAxes(), "Unsqueeze", "axes");
-  if (failed(count))
+  FailureOr<ListOperand> axes =
+      readList(location, adaptor.getAxes(), "Unsqueeze", "axes");
+  if (failed(axes))
     return failure();
-  int64_t outRank = type.getRank() + *count;
-  std::optional<SmallVector<int64_t>> axes = getConstantInts(adaptor.getAxes());
-  if (!axes) {
-    inferred.push_back(RankedTensorType::get(
-        SmallVector<int64_t>(outRank, ShapedType::kDynamic),
-        type.getElementType()));
-    return success();
-  }
+  int64_t outRank = type.getRank() + axes->length;
+  if (!axes->values)
+    return getUnknownShape(outRank, type.getElementType());
   FailureOr<SmallVector<int64_t>> normalized =
-      normalizeAxes(location, *axes, outRank, "Unsqueeze");
+      normalizeAxes(location, *axes->values, outRank, "Unsqueeze");
   if (failed(normalized))
     return failure();
   SmallVector<int64_t> result;
@@ -313,18 +333,15 @@ LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *,
       rest = rest.drop_front();
     }
   }
-  inferred.push_back(RankedTensorType::get(result, type.getElementType()));
-  return success();
+  return RankedTensorType::get(result, type.getElementType());
 }
 
 //===----------------------------------------------------------------------===//
 // TransposeOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
-                                            std::optional<Location> location,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> TransposeOp::inferResultType(std::optional<Location> location,
+                                             Adaptor adaptor) {
   auto type = tensorType(adaptor.getData());
   int64_t rank = type.getRank();
   SmallVector<int64_t> perm;
@@ -348,8 +365,7 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
   SmallVector<int64_t> result;
   for (int64_t p : perm)
     result.push_back(type.getDimSize(p));
-  inferred.push_back(RankedTensorType::get(result, type.getElementType()));
-  return success();
+  return RankedTensorType::get(result, type.getElementType());
 }
 
 //===----------------------------------------------------------------------===//
@@ -393,12 +409,38 @@ static FailureOr<int64_t> scaleDim(std::optional<Location> location,
   return product;
 }
 
-/// The NCHW result type of DepthToSpace or SpaceToDepth: channels scaled by
-/// blocksize squared, height and width by blocksize, the other way round.
-static LogicalResult inferBlockOp(std::optional<Location> location,
-                                  RankedTensorType type, int64_t b,
-                                  bool toSpace, StringRef opName,
-                                  SmallVectorImpl<Type> &inferred) {
+/// The NCHW result type of DepthToSpace (`toSpace`, with its `mode`) or
+/// SpaceToDepth of `input`: channels scaled by blocksize squared, height and
+/// width by blocksize, the other way round; the scaled-down dimensions must
+/// divide.
+static FailureOr<Type> inferBlockOp(std::optional<Location> location,
+                                    Value input, uint64_t blocksize,
+                                    std::optional<StringRef> mode,
+                                    StringRef opName) {
+  auto type = tensorType(input);
+  int64_t b = static_cast<int64_t>(blocksize);
+  if (failed(checkBlockOp(location, type, b, opName)))
+    return failure();
+  bool toSpace = mode.has_value();
+  if (toSpace && *mode != "DCR" && *mode != "CRD")
+    return emitOptionalError(location, opName,
+                             " mode must be DCR or CRD, "
+                             "got '",
+                             *mode, "'");
+  if (toSpace) {
+    int64_t c = type.getDimSize(1);
+    if (!ShapedType::isDynamic(c) && c % (b * b) != 0)
+      return emitOptionalError(location, opName, " blocksize ", b,
+                               " squared does not divide the ", c, " channels");
+  } else {
+    for (int64_t i : {2, 3}) {
+      int64_t d = type.getDimSize(i);
+      if (!ShapedType::isDynamic(d) && d % b != 0)
+        return emitOptionalError(location, opName, " blocksize ", b,
+                                 " does not divide dimension ", i, " of size ",
+                                 d);
+    }
+  }
   FailureOr<int64_t> c =
       scaleDim(location, opName, type.getDimSize(1), b * b, !toSpace);
   FailureOr<int64_t> h =
@@ -407,64 +449,36 @@ static LogicalResult inferBlockOp(std::optional<Location> location,
       scaleDim(location, opName, type.getDimSize(3), b, toSpace);
   if (failed(c) || failed(h) || failed(w))
     return failure();
-  inferred.push_back(RankedTensorType::get({type.getDimSize(0), *c, *h, *w},
-                                           type.getElementType()));
-  return success();
+  return RankedTensorType::get({type.getDimSize(0), *c, *h, *w},
+                               type.getElementType());
 }
 
-LogicalResult DepthToSpaceOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  auto type = tensorType(adaptor.getInput());
-  int64_t b = static_cast<int64_t>(adaptor.getBlocksize());
-  if (failed(checkBlockOp(location, type, b, "DepthToSpace")))
-    return failure();
-  if (adaptor.getMode() != "DCR" && adaptor.getMode() != "CRD")
-    return emitOptionalError(location,
-                             "DepthToSpace mode must be DCR or CRD, "
-                             "got '",
-                             adaptor.getMode(), "'");
-  int64_t c = type.getDimSize(1);
-  if (!ShapedType::isDynamic(c) && c % (b * b) != 0)
-    return emitOptionalError(location, "DepthToSpace blocksize ", b,
-                             " squared does not divide the ", c, " channels");
-  return inferBlockOp(location, type, b, /*toSpace=*/true, "DepthToSpace",
-                      inferred);
+FailureOr<Type>
+DepthToSpaceOp::inferResultType(std::optional<Location> location,
+                                Adaptor adaptor) {
+  return inferBlockOp(location, adaptor.getInput(), adaptor.getBlocksize(),
+                      adaptor.getMode(), "DepthToSpace");
 }
 
-LogicalResult SpaceToDepthOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  auto type = tensorType(adaptor.getInput());
-  int64_t b = static_cast<int64_t>(adaptor.getBlocksize());
-  if (failed(checkBlockOp(location, type, b, "SpaceToDepth")))
-    return failure();
-  for (int64_t i : {2, 3}) {
-    int64_t d = type.getDimSize(i);
-    if (!ShapedType::isDynamic(d) && d % b != 0)
-      return emitOptionalError(location, "SpaceToDepth blocksize ", b,
-                               " does not divide dimension ", i, " of size ",
-                               d);
-  }
-  return inferBlockOp(location, type, b, /*toSpace=*/false, "SpaceToDepth",
-                      inferred);
+FailureOr<Type>
+SpaceToDepthOp::inferResultType(std::optional<Location> location,
+                                Adaptor adaptor) {
+  return inferBlockOp(location, adaptor.getInput(), adaptor.getBlocksize(),
+                      /*mode=*/std::nullopt, "SpaceToDepth");
 }
 
 //===----------------------------------------------------------------------===//
 // ConcatOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> location,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> ConcatOp::inferResultType(std::optional<Location> location,
+                                          Adaptor adaptor) {
   ValueRange inputs = adaptor.getInputs();
   if (inputs.empty())
     return emitOptionalError(location, "Concat needs at least one input");
   auto first = tensorType(inputs.front());
-  FailureOr<int64_t> axis =
-      normalizeSingleAxis(location, static_cast<int64_t>(adaptor.getAxis()),
-                          first.getRank(), "Concat");
+  FailureOr<int64_t> axis = normalizeSingleAxis(location, adaptor.getAxis(),
+                                                first.getRank(), "Concat");
   if (failed(axis))
     return failure();
   SmallVector<int64_t> result(first.getShape());
@@ -496,8 +510,7 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
       out = size;
     }
   }
-  inferred.push_back(RankedTensorType::get(result, first.getElementType()));
-  return success();
+  return RankedTensorType::get(result, first.getElementType());
 }
 
 //===----------------------------------------------------------------------===//
@@ -510,8 +523,7 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *,
                                         SmallVectorImpl<Type> &inferred) {
   auto type = tensorType(adaptor.getInput());
   FailureOr<int64_t> axis =
-      normalizeSingleAxis(location, static_cast<int64_t>(adaptor.getAxis()),
-                          type.getRank(), "Split");
+      normalizeSingleAxis(location, adaptor.getAxis(), type.getRank(), "Split");
   if (failed(axis))
     return failure();
   int64_t dim = type.getDimSize(*axis);
@@ -522,12 +534,11 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *,
     return emitOptionalError(location, "Split takes either the split input "
                                        "or num_outputs, not both");
   } else if (hasSplit) {
-    FailureOr<int64_t> count =
-        getListLength(location, adaptor.getSplit(), "Split", "split");
-    if (failed(count))
+    FailureOr<ListOperand> given =
+        readList(location, adaptor.getSplit(), "Split", "split");
+    if (failed(given))
       return failure();
-    if (std::optional<SmallVector<int64_t>> split =
-            getConstantInts(adaptor.getSplit())) {
+    if (std::optional<SmallVector<int64_t>> &split = given->values) {
       int64_t sum = 0;
       for (int64_t s : *split) {
         if (s < 0)
@@ -540,7 +551,7 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *,
                                  " has size ", dim);
       sizes = *split;
     } else {
-      sizes.assign(*count, ShapedType::kDynamic);
+      sizes.assign(given->length, ShapedType::kDynamic);
     }
   } else if (numOutputs) {
     int64_t n = static_cast<int64_t>(*numOutputs);
@@ -579,10 +590,8 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *,
 // SliceOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
-                                        std::optional<Location> location,
-                                        Adaptor adaptor,
-                                        SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> SliceOp::inferResultType(std::optional<Location> location,
+                                         Adaptor adaptor) {
   auto type = tensorType(adaptor.getData());
   int64_t rank = type.getRank();
   FailureOr<int64_t> n =
@@ -613,12 +622,8 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
   if (!isNone(adaptor.getAxes())) {
     std::optional<SmallVector<int64_t>> given =
         getConstantInts(adaptor.getAxes());
-    if (!given) {
-      inferred.push_back(RankedTensorType::get(
-          SmallVector<int64_t>(rank, ShapedType::kDynamic),
-          type.getElementType()));
-      return success();
-    }
+    if (!given)
+      return getUnknownShape(rank, type.getElementType());
     FailureOr<SmallVector<int64_t>> normalized =
         normalizeAxes(location, *given, rank, "Slice");
     if (failed(normalized))
@@ -644,18 +649,15 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
     result[axis] =
         resolveSliceRange((*starts)[i], (*ends)[i], (*steps)[i], dim).second;
   }
-  inferred.push_back(RankedTensorType::get(result, type.getElementType()));
-  return success();
+  return RankedTensorType::get(result, type.getElementType());
 }
 
 //===----------------------------------------------------------------------===//
 // PadOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult PadOp::inferReturnTypes(MLIRContext *,
-                                      std::optional<Location> location,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> PadOp::inferResultType(std::optional<Location> location,
+                                       Adaptor adaptor) {
   StringRef mode = adaptor.getMode();
   if (!llvm::is_contained({"constant", "reflect", "edge", "wrap"}, mode))
     return emitOptionalError(location,
@@ -671,20 +673,19 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
   SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
   bool knownAxes = true;
   if (!isNone(adaptor.getAxes())) {
-    FailureOr<int64_t> count =
-        getListLength(location, adaptor.getAxes(), "Pad", "axes");
-    if (failed(count))
+    FailureOr<ListOperand> given =
+        readList(location, adaptor.getAxes(), "Pad", "axes");
+    if (failed(given))
       return failure();
-    if (std::optional<SmallVector<int64_t>> given =
-            getConstantInts(adaptor.getAxes())) {
+    if (given->values) {
       FailureOr<SmallVector<int64_t>> normalized =
-          normalizeAxes(location, *given, rank, "Pad");
+          normalizeAxes(location, *given->values, rank, "Pad");
       if (failed(normalized))
         return failure();
       axes = *normalized;
     } else {
       knownAxes = false;
-      axes.assign(*count, 0);
+      axes.assign(given->length, 0);
     }
   }
   int64_t n = axes.size();
@@ -711,8 +712,7 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
       result[axis] = size;
     }
   }
-  inferred.push_back(RankedTensorType::get(result, type.getElementType()));
-  return success();
+  return RankedTensorType::get(result, type.getElementType());
 }
 
 LogicalResult PadOp::verify() {
@@ -735,48 +735,33 @@ LogicalResult PadOp::verify() {
 // ExpandOp / TileOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ExpandOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> location,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> ExpandOp::inferResultType(std::optional<Location> location,
+                                          Adaptor adaptor) {
   auto type = tensorType(adaptor.getInput());
-  FailureOr<int64_t> count =
-      getListLength(location, adaptor.getShape(), "Expand", "shape");
-  if (failed(count))
+  FailureOr<SmallVector<int64_t>> target =
+      readShapeList(location, adaptor.getShape(), "Expand", "shape");
+  if (failed(target))
     return failure();
-  SmallVector<int64_t> target(*count, ShapedType::kDynamic);
-  if (std::optional<SmallVector<int64_t>> shape =
-          getConstantInts(adaptor.getShape())) {
-    for (int64_t d : *shape)
-      if (d < 0)
-        return emitOptionalError(location, "Expand shape ", listString(*shape),
-                                 " has a negative entry");
-    target = *shape;
-  }
   FailureOr<SmallVector<int64_t>> result =
-      broadcastShapes(location, {type.getShape(), target});
+      broadcastShapes(location, {type.getShape(), *target});
   if (failed(result))
     return failure();
-  inferred.push_back(RankedTensorType::get(*result, type.getElementType()));
-  return success();
+  return RankedTensorType::get(*result, type.getElementType());
 }
 
-LogicalResult TileOp::inferReturnTypes(MLIRContext *,
-                                       std::optional<Location> location,
-                                       Adaptor adaptor,
-                                       SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> TileOp::inferResultType(std::optional<Location> location,
+                                        Adaptor adaptor) {
   auto type = tensorType(adaptor.getInput());
-  FailureOr<int64_t> count =
-      getListLength(location, adaptor.getRepeats(), "Tile", "repeats");
-  if (failed(count))
+  FailureOr<ListOperand> given =
+      readList(location, adaptor.getRepeats(), "Tile", "repeats");
+  if (failed(given))
     return failure();
-  if (*count != type.getRank())
-    return emitOptionalError(location, "Tile repeats has ", *count,
+  if (given->length != type.getRank())
+    return emitOptionalError(location, "Tile repeats has ", given->length,
                              " entries but the input has rank ",
                              type.getRank());
   SmallVector<int64_t> result(type.getRank(), ShapedType::kDynamic);
-  if (std::optional<SmallVector<int64_t>> repeats =
-          getConstantInts(adaptor.getRepeats())) {
+  if (std::optional<SmallVector<int64_t>> &repeats = given->values) {
     for (auto [i, r] : llvm::enumerate(*repeats)) {
       if (r < 0)
         return emitOptionalError(location, "Tile repeats ",
@@ -788,30 +773,25 @@ LogicalResult TileOp::inferReturnTypes(MLIRContext *,
       result[i] = *dim;
     }
   }
-  inferred.push_back(RankedTensorType::get(result, type.getElementType()));
-  return success();
+  return RankedTensorType::get(result, type.getElementType());
 }
 
 //===----------------------------------------------------------------------===//
 // GatherOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> location,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> GatherOp::inferResultType(std::optional<Location> location,
+                                          Adaptor adaptor) {
   auto type = tensorType(adaptor.getData());
-  FailureOr<int64_t> axis =
-      normalizeSingleAxis(location, static_cast<int64_t>(adaptor.getAxis()),
-                          type.getRank(), "Gather");
+  FailureOr<int64_t> axis = normalizeSingleAxis(location, adaptor.getAxis(),
+                                                type.getRank(), "Gather");
   if (failed(axis))
     return failure();
   ArrayRef<int64_t> shape = type.getShape();
   SmallVector<int64_t> result(shape.take_front(*axis));
   llvm::append_range(result, tensorType(adaptor.getIndices()).getShape());
   llvm::append_range(result, shape.drop_front(*axis + 1));
-  inferred.push_back(RankedTensorType::get(result, type.getElementType()));
-  return success();
+  return RankedTensorType::get(result, type.getElementType());
 }
 
 LogicalResult GatherOp::verify() {
@@ -834,18 +814,15 @@ LogicalResult GatherOp::verify() {
 // IdentityOp, ConstantOfShapeOp, ShapeOp, SizeOp, CastOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult IdentityOp::inferReturnTypes(MLIRContext *,
-                                           std::optional<Location>,
-                                           Adaptor adaptor,
-                                           SmallVectorImpl<Type> &inferred) {
-  inferred.push_back(adaptor.getInput().getType());
-  return success();
+FailureOr<Type> IdentityOp::inferResultType(std::optional<Location>,
+                                            Adaptor adaptor) {
+  return adaptor.getInput().getType();
 }
 
-LogicalResult ConstantOfShapeOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  Type elementType = Float32Type::get(context);
+FailureOr<Type>
+ConstantOfShapeOp::inferResultType(std::optional<Location> location,
+                                   Adaptor adaptor) {
+  Type elementType = Float32Type::get(adaptor.getInput().getContext());
   if (ElementsAttr value = adaptor.getValueAttr()) {
     if (value.getNumElements() != 1)
       return emitOptionalError(location,
@@ -854,43 +831,29 @@ LogicalResult ConstantOfShapeOp::inferReturnTypes(
                                value.getNumElements());
     elementType = value.getElementType();
   }
-  FailureOr<int64_t> count =
-      getListLength(location, adaptor.getInput(), "ConstantOfShape", "input");
-  if (failed(count))
+  FailureOr<SmallVector<int64_t>> shape =
+      readShapeList(location, adaptor.getInput(), "ConstantOfShape", "input");
+  if (failed(shape))
     return failure();
-  SmallVector<int64_t> shape(*count, ShapedType::kDynamic);
-  if (std::optional<SmallVector<int64_t>> given =
-          getConstantInts(adaptor.getInput())) {
-    for (int64_t d : *given)
-      if (d < 0)
-        return emitOptionalError(location, "ConstantOfShape shape ",
-                                 listString(*given), " has a negative entry");
-    shape = *given;
-  }
-  inferred.push_back(RankedTensorType::get(shape, elementType));
-  return success();
+  return RankedTensorType::get(*shape, elementType);
 }
 
-LogicalResult ShapeOp::inferReturnTypes(MLIRContext *context,
-                                        std::optional<Location>,
-                                        Adaptor adaptor,
-                                        SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> ShapeOp::inferResultType(std::optional<Location>,
+                                         Adaptor adaptor) {
   std::optional<int64_t> end;
   if (std::optional<uint64_t> given = adaptor.getEnd())
     end = static_cast<int64_t>(*given);
   auto [start, stop] =
       resolveShapeRange(tensorType(adaptor.getData()).getRank(),
                         static_cast<int64_t>(adaptor.getStart()), end);
-  inferred.push_back(
-      RankedTensorType::get({stop - start}, IntegerType::get(context, 64)));
-  return success();
+  return RankedTensorType::get(
+      {stop - start}, IntegerType::get(adaptor.getData().getContext(), 64));
 }
 
-LogicalResult SizeOp::inferReturnTypes(MLIRContext *context,
-                                       std::optional<Location>, Adaptor,
-                                       SmallVectorImpl<Type> &inferred) {
-  inferred.push_back(RankedTensorType::get({}, IntegerType::get(context, 64)));
-  return success();
+FailureOr<Type> SizeOp::inferResultType(std::optional<Location>,
+                                        Adaptor adaptor) {
+  return RankedTensorType::get(
+      {}, IntegerType::get(adaptor.getData().getContext(), 64));
 }
 
 /// The MLIR element type for an ONNX TensorProto data type, or null.
@@ -928,18 +891,15 @@ static Type getCastTarget(MLIRContext *context, int64_t to) {
   }
 }
 
-LogicalResult CastOp::inferReturnTypes(MLIRContext *context,
-                                       std::optional<Location> location,
-                                       Adaptor adaptor,
-                                       SmallVectorImpl<Type> &inferred) {
+FailureOr<Type> CastOp::inferResultType(std::optional<Location> location,
+                                        Adaptor adaptor) {
   int64_t to = static_cast<int64_t>(adaptor.getTo());
-  Type target = getCastTarget(context, to);
+  Type target = getCastTarget(adaptor.getInput().getContext(), to);
   if (!target)
     return emitOptionalError(location, "Cast to ONNX data type ", to,
                              " is not supported (supported: FLOAT, DOUBLE, "
                              "FLOAT16, BFLOAT16, INT8-64, UINT8-64, BOOL)");
-  inferred.push_back(tensorType(adaptor.getInput()).clone(target));
-  return success();
+  return tensorType(adaptor.getInput()).clone(target);
 }
 
 //===----------------------------------------------------------------------===//
@@ -947,33 +907,29 @@ LogicalResult CastOp::inferReturnTypes(MLIRContext *context,
 //===----------------------------------------------------------------------===//
 
 /// Result type of Reduce* over the optional axes operand.
-static LogicalResult inferReduceType(std::optional<Location> location,
-                                     StringRef opName, Value data, Value axes,
-                                     bool keepDims, bool noopWithEmptyAxes,
-                                     SmallVectorImpl<Type> &inferred) {
+static FailureOr<Type> inferReduceType(std::optional<Location> location,
+                                       StringRef opName, Value data, Value axes,
+                                       bool keepDims, bool noopWithEmptyAxes) {
   auto type = tensorType(data);
   int64_t rank = type.getRank();
   SmallVector<int64_t> reduced;
   bool allAxes = isNone(axes);
   if (!allAxes) {
-    FailureOr<int64_t> count = getListLength(location, axes, opName, "axes");
-    if (failed(count))
+    FailureOr<ListOperand> given = readList(location, axes, opName, "axes");
+    if (failed(given))
       return failure();
-    std::optional<SmallVector<int64_t>> given = getConstantInts(axes);
-    if (!given && *count > 0) {
+    int64_t count = given->length;
+    if (!given->values && count > 0) {
       // The reduced axes are unknown: only the rank is.
-      if (!keepDims && *count > rank)
-        return emitOptionalError(location, opName, " has ", *count,
+      if (!keepDims && count > rank)
+        return emitOptionalError(location, opName, " has ", count,
                                  " axes but the input has rank ", rank);
-      inferred.push_back(RankedTensorType::get(
-          SmallVector<int64_t>(keepDims ? rank : rank - *count,
-                               ShapedType::kDynamic),
-          type.getElementType()));
-      return success();
+      return getUnknownShape(keepDims ? rank : rank - count,
+                             type.getElementType());
     }
-    if (given) {
+    if (given->values) {
       FailureOr<SmallVector<int64_t>> normalized =
-          normalizeAxes(location, *given, rank, opName);
+          normalizeAxes(location, *given->values, rank, opName);
       if (failed(normalized))
         return failure();
       reduced = *normalized;
@@ -981,10 +937,8 @@ static LogicalResult inferReduceType(std::optional<Location> location,
     allAxes = reduced.empty();
   }
   if (allAxes) {
-    if (noopWithEmptyAxes) {
-      inferred.push_back(type);
-      return success();
-    }
+    if (noopWithEmptyAxes)
+      return type;
     reduced = llvm::to_vector(llvm::seq<int64_t>(0, rank));
   }
   SmallVector<int64_t> result;
@@ -994,17 +948,15 @@ static LogicalResult inferReduceType(std::optional<Location> location,
     else if (keepDims)
       result.push_back(1);
   }
-  inferred.push_back(RankedTensorType::get(result, type.getElementType()));
-  return success();
+  return RankedTensorType::get(result, type.getElementType());
 }
 
 #define NN_REDUCE_INFERENCE(OpClass, onnxName)                                 \
-  LogicalResult OpClass::inferReturnTypes(                                     \
-      MLIRContext *, std::optional<Location> location, Adaptor adaptor,        \
-      SmallVectorImpl<Type> &inferred) {                                       \
+  FailureOr<Type> OpClass::inferResultType(std::optional<Location> location,   \
+                                           Adaptor adaptor) {                  \
     return inferReduceType(location, onnxName, adaptor.getData(),              \
                            adaptor.getAxes(), adaptor.getKeepdims() != 0,      \
-                           adaptor.getNoopWithEmptyAxes() != 0, inferred);     \
+                           adaptor.getNoopWithEmptyAxes() != 0);               \
   }
 NN_REDUCE_INFERENCE(ReduceMeanOp, "ReduceMean")
 NN_REDUCE_INFERENCE(ReduceSumOp, "ReduceSum")
@@ -1015,10 +967,9 @@ NN_REDUCE_INFERENCE(ReduceL2Op, "ReduceL2")
 #undef NN_REDUCE_INFERENCE
 
 /// Result type of ArgMax/ArgMin.
-static LogicalResult inferArgReduceType(std::optional<Location> location,
-                                        StringRef opName, Value data,
-                                        int64_t axis, bool keepDims,
-                                        SmallVectorImpl<Type> &inferred) {
+static FailureOr<Type> inferArgReduceType(std::optional<Location> location,
+                                          StringRef opName, Value data,
+                                          uint64_t axis, bool keepDims) {
   auto type = tensorType(data);
   FailureOr<int64_t> normalized =
       normalizeSingleAxis(location, axis, type.getRank(), opName);
@@ -1029,25 +980,15 @@ static LogicalResult inferArgReduceType(std::optional<Location> location,
     result[*normalized] = 1;
   else
     result.erase(result.begin() + *normalized);
-  inferred.push_back(
-      RankedTensorType::get(result, IntegerType::get(data.getContext(), 64)));
-  return success();
+  return RankedTensorType::get(result, IntegerType::get(data.getContext(), 64));
 }
 
-LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> location,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
-  return inferArgReduceType(location, "ArgMax", adaptor.getData(),
-                            static_cast<int64_t>(adaptor.getAxis()),
-                            adaptor.getKeepdims() != 0, inferred);
-}
-
-LogicalResult ArgMinOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> location,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
-  return inferArgReduceType(location, "ArgMin", adaptor.getData(),
-                            static_cast<int64_t>(adaptor.getAxis()),
-                            adaptor.getKeepdims() != 0, inferred);
-}
+#define NN_ARG_REDUCE_INFERENCE(OpClass, onnxName)                             \
+  FailureOr<Type> OpClass::inferResultType(std::optional<Location> location,   \
+                                           Adaptor adaptor) {                  \
+    return inferArgReduceType(location, onnxName, adaptor.getData(),           \
+                              adaptor.getAxis(), adaptor.getKeepdims() != 0);  \
+  }
+NN_ARG_REDUCE_INFERENCE(ArgMaxOp, "ArgMax")
+NN_ARG_REDUCE_INFERENCE(ArgMinOp, "ArgMin")
+#undef NN_ARG_REDUCE_INFERENCE
