@@ -22,8 +22,48 @@ class QNN_Op<string mnemonic, list<Trait> traits = []>
   let hasVerifier = 1;
 }
 
+// The element types of qnn results, C++ in `context`.
+defvar QNN_I8 = "::mlir::IntegerType::get(context, 8)";
+defvar QNN_I32 = "::mlir::IntegerType::get(context, 32)";
+defvar QNN_F32 = "::mlir::Float32Type::get(context)";
+
+// The result shapes of qnn ops, C++ in `location` and `adaptor`: the op's
+// own inference in C++, or its input `x`'s shape.
+defvar QNN_InferredShape = "inferResultShape(location, adaptor)";
+defvar QNN_ShapeOfX = "getShapeOf(adaptor.getX())";
+
+// An op with one result of element type `resultElement` (i8 unless the op
+// says otherwise) and the shape `resultShape` (a FailureOr<SmallVector>),
+// by default the op's
+//   static FailureOr<SmallVector<int64_t>>
+//   inferResultShape(std::optional<Location>, Adaptor)
+// that reports through the location, as inferReturnTypes does. The
+// interface's inferReturnTypes is written here once. `extraDefinition` is
+// the op family's further C++.
 class QNN_InferredOp<string mnemonic, list<Trait> traits = []>
-    : QNN_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor])>;
+    : QNN_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor])> {
+  string resultElement = QNN_I8;
+  string resultShape = QNN_InferredShape;
+  code extraDefinition = "";
+  let extraClassDeclaration = !if(!eq(resultShape, QNN_InferredShape), [{
+    static ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    inferResultShape(std::optional<::mlir::Location> location,
+                     Adaptor adaptor);
+  }], "");
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *context, std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      ::mlir::FailureOr<::llvm::SmallVector<int64_t>> shape = }] #
+      resultShape # [{;
+      if (::mlir::failed(shape))
+        return ::mlir::failure();
+      types.push_back(::mlir::RankedTensorType::get(*shape, }] #
+      resultElement # [{));
+      return ::mlir::success();
+    }
+  }] # extraDefinition;
+}
 
 // An op ending with the output stage; `overrides` names the
 // OutputStageOpInterface methods whose defaults it replaces.
@@ -36,13 +76,9 @@ class QNN_RescalingOp<string mnemonic, list<string> overrides = [],
 // points, one shape rule and one zero-point check.
 class QNN_BinaryRescalingOp<string mnemonic, list<string> overrides = []>
     : QNN_RescalingOp<mnemonic, overrides> {
-  let extraClassDefinition = [{
-    ::llvm::LogicalResult $cppClass::inferReturnTypes(
-        ::mlir::MLIRContext *, ::std::optional<::mlir::Location> location,
-        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
-      return inferBroadcast(location, adaptor.getA().getType(),
-                            adaptor.getB().getType(), types);
-    }
+  let resultShape = "inferBroadcastShape(location, adaptor.getA().getType(), "
+                    "adaptor.getB().getType())";
+  let extraDefinition = [{
     ::llvm::LogicalResult $cppClass::verify() {
       return verifyInputZeroPoints(*this, getAZeroPoint(), getBZeroPoint());
     }
@@ -82,6 +118,7 @@ def QNN_QuantizeOp : QNN_InferredOp<"quantize"> {
       DenseF32ArrayAttr:$scale, DenseI32ArrayAttr:$zero_point,
       DefaultValuedAttr<QNN_SignedI64Attr, "1">:$axis), QNN_Rounding);
   let results = (outs QNN_I8Tensor:$y);
+  let resultShape = QNN_ShapeOfX;
 }
 
 def QNN_DequantizeOp : QNN_InferredOp<"dequantize"> {
@@ -95,6 +132,8 @@ def QNN_DequantizeOp : QNN_InferredOp<"dequantize"> {
       DenseF32ArrayAttr:$scale, DenseI32ArrayAttr:$zero_point,
       DefaultValuedAttr<QNN_SignedI64Attr, "1">:$axis);
   let results = (outs RankedTensorOf<[F32]>:$y);
+  let resultShape = QNN_ShapeOfX;
+  let resultElement = QNN_F32;
 }
 
 //===----------------------------------------------------------------------===//
@@ -120,6 +159,7 @@ def QNN_ConvOp : QNN_WindowOp<"conv", ["getWindowShape", "getWindowGroup"]> {
       DefaultValuedAttr<QNN_SignedI32Attr, "0">:$input_zero_point,
       DenseI32ArrayAttr:$weight_zero_point);
   let results = (outs QNN_I32Tensor:$y);
+  let resultElement = QNN_I32;
 }
 
 def QNN_ConvTransposeOp : QNN_WindowOp<"conv_transpose",
@@ -141,6 +181,7 @@ def QNN_ConvTransposeOp : QNN_WindowOp<"conv_transpose",
       DefaultValuedAttr<QNN_SignedI32Attr, "0">:$input_zero_point,
       DenseI32ArrayAttr:$weight_zero_point);
   let results = (outs QNN_I32Tensor:$y);
+  let resultElement = QNN_I32;
 }
 
 def QNN_MatMulOp : QNN_InferredOp<"matmul"> {
@@ -155,6 +196,7 @@ def QNN_MatMulOp : QNN_InferredOp<"matmul"> {
       DefaultValuedAttr<QNN_SignedI32Attr, "0">:$a_zero_point,
       DenseI32ArrayAttr:$b_zero_point);
   let results = (outs QNN_I32Tensor:$y);
+  let resultElement = QNN_I32;
 }
 
 //===----------------------------------------------------------------------===//
@@ -177,6 +219,7 @@ def QNN_RequantizeOp : QNN_RescalingOp<"requantize", [
       DefaultValuedAttr<QNN_SignedI64Attr, "1">:$axis), QNN_Rounding,
       QNN_OutputStage);
   let results = (outs QNN_I8Tensor:$y);
+  let resultShape = QNN_ShapeOfX;
   let hasFolder = 1;
 }
 

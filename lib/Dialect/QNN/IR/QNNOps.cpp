@@ -67,8 +67,10 @@ static LogicalResult verifyGranularity(Operation *op, ShapedType type,
   return success();
 }
 
-static RankedTensorType withElement(ShapedType type, Type element) {
-  return RankedTensorType::get(type.getShape(), element);
+/// The shape of `x`: the result shape of the ops that change only the
+/// element type (qnn.quantize, qnn.dequantize, qnn.requantize).
+static FailureOr<SmallVector<int64_t>> getShapeOf(Value x) {
+  return llvm::to_vector(cast<ShapedType>(x.getType()).getShape());
 }
 
 //===----------------------------------------------------------------------===//
@@ -83,15 +85,6 @@ static LogicalResult verifyScales(Operation *op, ArrayRef<float> scales) {
   return success();
 }
 
-LogicalResult QuantizeOp::inferReturnTypes(MLIRContext *context,
-                                           std::optional<Location>,
-                                           Adaptor adaptor,
-                                           SmallVectorImpl<Type> &types) {
-  types.push_back(withElement(cast<ShapedType>(adaptor.getX().getType()),
-                              IntegerType::get(context, 8)));
-  return success();
-}
-
 LogicalResult QuantizeOp::verify() {
   if (failed(verifyNotFloat32(*this, getRounding())) ||
       failed(verifyScales(*this, getScale())) ||
@@ -100,15 +93,6 @@ LogicalResult QuantizeOp::verify() {
   return verifyGranularity(*this, getX().getType(), getAxis(), "scale",
                            getScale().size(), "zero_point",
                            getZeroPoint().size());
-}
-
-LogicalResult DequantizeOp::inferReturnTypes(MLIRContext *context,
-                                             std::optional<Location>,
-                                             Adaptor adaptor,
-                                             SmallVectorImpl<Type> &types) {
-  types.push_back(withElement(cast<ShapedType>(adaptor.getX().getType()),
-                              Float32Type::get(context)));
-  return success();
 }
 
 LogicalResult DequantizeOp::verify() {
@@ -154,25 +138,19 @@ static LogicalResult verifyWeightZeroPoints(Operation *op,
   return success();
 }
 
-LogicalResult ConvOp::inferReturnTypes(MLIRContext *context,
-                                       std::optional<Location> location,
-                                       Adaptor adaptor,
-                                       SmallVectorImpl<Type> &types) {
+FailureOr<SmallVector<int64_t>>
+ConvOp::inferResultShape(std::optional<Location> location, Adaptor adaptor) {
   auto x = cast<ShapedType>(adaptor.getX().getType());
   auto w = cast<ShapedType>(adaptor.getW().getType());
-  auto shape =
-      nn::inferConvShape(location, "qnn.conv", "x", "w", x.getShape(),
-                         w.getShape(), std::nullopt, adaptor.getStrides(),
-                         adaptor.getDilations(), adaptor.getPads(), "NOTSET");
-  if (failed(shape))
-    return failure();
-  types.push_back(RankedTensorType::get(*shape, IntegerType::get(context, 32)));
-  return success();
+  return nn::inferConvShape(location, "qnn.conv", "x", "w", x.getShape(),
+                            w.getShape(), std::nullopt, adaptor.getStrides(),
+                            adaptor.getDilations(), adaptor.getPads(),
+                            "NOTSET");
 }
 
 LogicalResult ConvOp::verify() {
   ShapedType x = getX().getType(), w = getW().getType();
-  if (x.getRank() < 3 || w.getRank() != x.getRank())
+  if (!nn::hasConvRanks(x.getShape(), w.getShape()))
     return emitOpError("needs x (N x C x D...) and w (M x C/group x K...) of "
                        "the same rank, at least 3");
   if (failed(verifyConvLike(*this, x.getRank() - 2)) ||
@@ -186,12 +164,12 @@ LogicalResult ConvOp::verify() {
   return verifyBias(*this, getBias(), w.getDimSize(0));
 }
 
-LogicalResult ConvTransposeOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &types) {
+FailureOr<SmallVector<int64_t>>
+ConvTransposeOp::inferResultShape(std::optional<Location> location,
+                                  Adaptor adaptor) {
   auto x = cast<ShapedType>(adaptor.getX().getType());
   auto w = cast<ShapedType>(adaptor.getW().getType());
-  if (x.getRank() < 3 || w.getRank() != x.getRank())
+  if (!nn::hasConvRanks(x.getShape(), w.getShape()))
     return emitOptionalError(location,
                              "qnn.conv_transpose needs x (N x C x D...) and w "
                              "(C x M/group x K...) of the same rank, at least "
@@ -205,8 +183,7 @@ LogicalResult ConvTransposeOp::inferReturnTypes(
   SmallVector<int64_t> shape = {x.getDimSize(0),
                                 w.getDimSize(1) * adaptor.getGroup()};
   llvm::append_range(shape, window->output);
-  types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 32)));
-  return success();
+  return shape;
 }
 
 LogicalResult ConvTransposeOp::verify() {
@@ -241,17 +218,11 @@ SmallVector<int64_t> ConvTransposeOp::getWindowShape() {
 }
 int64_t ConvTransposeOp::getWindowGroup() { return getGroup(); }
 
-LogicalResult MatMulOp::inferReturnTypes(MLIRContext *context,
-                                         std::optional<Location> location,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &types) {
+FailureOr<SmallVector<int64_t>>
+MatMulOp::inferResultShape(std::optional<Location> location, Adaptor adaptor) {
   auto a = cast<ShapedType>(adaptor.getA().getType());
   auto b = cast<ShapedType>(adaptor.getB().getType());
-  auto shape = nn::inferMatMulShape(location, a.getShape(), b.getShape());
-  if (failed(shape))
-    return failure();
-  types.push_back(RankedTensorType::get(*shape, IntegerType::get(context, 32)));
-  return success();
+  return nn::inferMatMulShape(location, a.getShape(), b.getShape());
 }
 
 LogicalResult MatMulOp::verify() {
@@ -267,15 +238,6 @@ LogicalResult MatMulOp::verify() {
 //===----------------------------------------------------------------------===//
 // Rescaling
 //===----------------------------------------------------------------------===//
-
-LogicalResult RequantizeOp::inferReturnTypes(MLIRContext *context,
-                                             std::optional<Location>,
-                                             Adaptor adaptor,
-                                             SmallVectorImpl<Type> &types) {
-  types.push_back(withElement(cast<ShapedType>(adaptor.getX().getType()),
-                              IntegerType::get(context, 8)));
-  return success();
-}
 
 // The output stage (OutputStageOpInterface) verifies the values; the ops
 // verify how many there are.
@@ -317,16 +279,11 @@ OpFoldResult RequantizeOp::fold(FoldAdaptor adaptor) {
   return DenseIntElementsAttr::get(getType(), ArrayRef<int8_t>(values));
 }
 
-static LogicalResult inferBroadcast(std::optional<Location> location, Type lhs,
-                                    Type rhs, SmallVectorImpl<Type> &types) {
-  auto shape =
-      nn::broadcastShapes(location, {cast<ShapedType>(lhs).getShape(),
-                                     cast<ShapedType>(rhs).getShape()});
-  if (failed(shape))
-    return failure();
-  types.push_back(
-      RankedTensorType::get(*shape, IntegerType::get(lhs.getContext(), 8)));
-  return success();
+/// The broadcast shape of qnn.add's and qnn.mul's operands.
+static FailureOr<SmallVector<int64_t>>
+inferBroadcastShape(std::optional<Location> location, Type lhs, Type rhs) {
+  return nn::broadcastShapes(location, {cast<ShapedType>(lhs).getShape(),
+                                        cast<ShapedType>(rhs).getShape()});
 }
 
 SmallVector<int32_t> AddOp::getOutputMultipliers() {
@@ -343,10 +300,8 @@ static LogicalResult verifyInputZeroPoints(Operation *op, int32_t a,
   return verifyZeroPoints(op, "b_zero_point", b);
 }
 
-LogicalResult ConcatOp::inferReturnTypes(MLIRContext *context,
-                                         std::optional<Location> location,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &types) {
+FailureOr<SmallVector<int64_t>>
+ConcatOp::inferResultShape(std::optional<Location> location, Adaptor adaptor) {
   if (adaptor.getInputs().empty())
     return emitOptionalError(location, "qnn.concat needs at least one input");
   auto first = cast<ShapedType>(adaptor.getInputs().front().getType());
@@ -372,8 +327,7 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *context,
       }
     }
   }
-  types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 8)));
-  return success();
+  return shape;
 }
 
 SmallVector<int32_t> ConcatOp::getOutputMultipliers() {
@@ -397,11 +351,10 @@ LogicalResult ConcatOp::verify() {
 // Pools
 //===----------------------------------------------------------------------===//
 
-static LogicalResult
-inferPool(MLIRContext *context, std::optional<Location> location, Type input,
+static FailureOr<SmallVector<int64_t>>
+inferPool(std::optional<Location> location, Type input,
           ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-          ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads, bool ceilMode,
-          SmallVectorImpl<Type> &types) {
+          ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads, bool ceilMode) {
   auto x = cast<ShapedType>(input);
   if (x.getRank() < 3)
     return emitOptionalError(
@@ -412,18 +365,14 @@ inferPool(MLIRContext *context, std::optional<Location> location, Type input,
     return failure();
   SmallVector<int64_t> shape = {x.getDimSize(0), x.getDimSize(1)};
   llvm::append_range(shape, window->output);
-  types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 8)));
-  return success();
+  return shape;
 }
 
-LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *context,
-                                          std::optional<Location> location,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &types) {
-  return inferPool(context, location, adaptor.getX().getType(),
-                   adaptor.getKernelShape(), adaptor.getStrides(),
-                   adaptor.getDilations(), adaptor.getPads(),
-                   adaptor.getCeilMode(), types);
+FailureOr<SmallVector<int64_t>>
+MaxPoolOp::inferResultShape(std::optional<Location> location, Adaptor adaptor) {
+  return inferPool(location, adaptor.getX().getType(), adaptor.getKernelShape(),
+                   adaptor.getStrides(), adaptor.getDilations(),
+                   adaptor.getPads(), adaptor.getCeilMode());
 }
 
 LogicalResult MaxPoolOp::verify() {
@@ -436,14 +385,12 @@ SmallVector<int64_t> AvgPoolOp::getWindowDilations() {
   return SmallVector<int64_t>(getKernelShape().size(), 1);
 }
 
-LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *context,
-                                          std::optional<Location> location,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &types) {
+FailureOr<SmallVector<int64_t>>
+AvgPoolOp::inferResultShape(std::optional<Location> location, Adaptor adaptor) {
   SmallVector<int64_t> dilations(adaptor.getKernelShape().size(), 1);
-  return inferPool(context, location, adaptor.getX().getType(),
-                   adaptor.getKernelShape(), adaptor.getStrides(), dilations,
-                   adaptor.getPads(), adaptor.getCeilMode(), types);
+  return inferPool(location, adaptor.getX().getType(), adaptor.getKernelShape(),
+                   adaptor.getStrides(), dilations, adaptor.getPads(),
+                   adaptor.getCeilMode());
 }
 
 LogicalResult AvgPoolOp::verify() {
@@ -452,9 +399,9 @@ LogicalResult AvgPoolOp::verify() {
   return verifyZeroPoints(*this, "input_zero_point", getInputZeroPoint());
 }
 
-LogicalResult GlobalAvgPoolOp::inferReturnTypes(
-    MLIRContext *context, std::optional<Location> location, Adaptor adaptor,
-    SmallVectorImpl<Type> &types) {
+FailureOr<SmallVector<int64_t>>
+GlobalAvgPoolOp::inferResultShape(std::optional<Location> location,
+                                  Adaptor adaptor) {
   auto x = cast<ShapedType>(adaptor.getX().getType());
   if (x.getRank() < 3)
     return emitOptionalError(location, "qnn.global_avg_pool needs x of rank "
@@ -462,8 +409,7 @@ LogicalResult GlobalAvgPoolOp::inferReturnTypes(
   SmallVector<int64_t> shape(x.getRank(), 1);
   shape[0] = x.getDimSize(0);
   shape[1] = x.getDimSize(1);
-  types.push_back(RankedTensorType::get(shape, IntegerType::get(context, 8)));
-  return success();
+  return shape;
 }
 
 bool GlobalAvgPoolOp::dividesByCount() { return true; }
@@ -499,15 +445,12 @@ OpFoldResult LookupTableOp::fold(FoldAdaptor adaptor) {
   return DenseIntElementsAttr::get(getType(), ArrayRef<int8_t>(values));
 }
 
-LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *context,
-                                          std::optional<Location> location,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &types) {
+FailureOr<SmallVector<int64_t>>
+SoftmaxOp::inferResultShape(std::optional<Location> location, Adaptor adaptor) {
   auto x = cast<ShapedType>(adaptor.getX().getType());
   if (failed(nn::normalizeAxis(location, adaptor.getAxis(), x.getRank())))
     return failure();
-  types.push_back(withElement(x, IntegerType::get(context, 8)));
-  return success();
+  return llvm::to_vector(x.getShape());
 }
 
 bool SoftmaxOp::dividesByCount() { return true; }
