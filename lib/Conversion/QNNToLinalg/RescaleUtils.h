@@ -4,11 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The scalar builders every qnn lowering shares: the rounding shifts and
-// divisions of QNNArithmetic.h emitted as arith ops, the output stage, and
-// constant parameter tensors. Each builder states the range its operands
-// must stay in so that the fixed-width arithmetic is exact; the patterns
-// prove those ranges where they call them.
+// What every qnn lowering shares: the pattern that replaces an op by the
+// value its lowering function builds, and the scalar builders: the
+// rounding shifts and divisions of QNNArithmetic.h emitted as arith ops,
+// the output stage, and constant parameter tensors. Each builder states the
+// range its operands must stay in so that the fixed-width arithmetic is
+// exact; the lowerings prove those ranges where they call them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +21,25 @@
 #include "whittle/Dialect/QNN/QNNOps.h"
 
 namespace whittle::qnn {
+
+/// The pattern of a qnn op whose one result becomes the value `lower(op,
+/// adaptor, rewriter)` builds: a function returning `mlir::Value`, or
+/// `mlir::FailureOr<mlir::Value>` when it can decline (having reported
+/// why), which leaves the op in place.
+template <typename OpTy, auto lower>
+struct OpLowering : mlir::OpConversionPattern<OpTy> {
+  using mlir::OpConversionPattern<OpTy>::OpConversionPattern;
+
+  mlir::LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  mlir::ConversionPatternRewriter &rewriter) const override {
+    mlir::FailureOr<mlir::Value> result = lower(op, adaptor, rewriter);
+    if (mlir::failed(result))
+      return mlir::failure();
+    rewriter.replaceOp(op, *result);
+    return mlir::success();
+  }
+};
 
 /// An integer constant of `type` (any width, i128 included).
 mlir::Value buildInt(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
