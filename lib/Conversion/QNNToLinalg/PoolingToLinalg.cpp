@@ -83,29 +83,20 @@ Value buildWindowReduction(OpBuilder &b, Location loc, Value x, Value init,
       .getResult(0);
 }
 
-struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(MaxPoolOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    RankedTensorType resultType = op.getType();
-    Window window(cast<ConvLikeOpInterface>(op.getOperation()));
-    Value lowest = buildInt(rewriter, loc, rewriter.getI8Type(), -128);
-    Value x = padForWindows(rewriter, loc, adaptor.getX(), window,
-                            resultType.getShape().drop_front(2), lowest);
-    rewriter.replaceOp(
-        op,
-        buildWindowReduction(
-            rewriter, loc, x, buildFilled(rewriter, loc, resultType, lowest),
-            window,
-            [](OpBuilder &b, Location l, Value element, Value acc) -> Value {
-              return arith::MaxSIOp::create(b, l, acc, element);
-            }));
-    return success();
-  }
-};
+Value lowerMaxPool(MaxPoolOp op, MaxPoolOp::Adaptor adaptor,
+                   ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  RankedTensorType resultType = op.getType();
+  Window window(cast<ConvLikeOpInterface>(op.getOperation()));
+  Value lowest = buildInt(rewriter, loc, rewriter.getI8Type(), -128);
+  Value x = padForWindows(rewriter, loc, adaptor.getX(), window,
+                          resultType.getShape().drop_front(2), lowest);
+  return buildWindowReduction(
+      rewriter, loc, x, buildFilled(rewriter, loc, resultType, lowest), window,
+      [](OpBuilder &b, Location l, Value element, Value acc) -> Value {
+        return arith::MaxSIOp::create(b, l, acc, element);
+      });
+}
 
 /// `acc + (element - zeroPoint)` in i32: the step of an average's sum. A
 /// functor, as a temporary of which lives through the call that builds the
@@ -147,113 +138,98 @@ SmallVector<int64_t> getWindowCounts(AvgPoolOp op, const Window &window,
   return counts;
 }
 
-struct AvgPoolLowering : OpConversionPattern<AvgPoolOp> {
-  using OpConversionPattern::OpConversionPattern;
+Value lowerAvgPool(AvgPoolOp op, AvgPoolOp::Adaptor adaptor,
+                   ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  MLIRContext *context = rewriter.getContext();
+  RankedTensorType resultType = op.getType();
+  Window window(cast<ConvLikeOpInterface>(op.getOperation()));
+  ArrayRef<int64_t> output = resultType.getShape().drop_front(2);
+  int64_t spatial = window.kernel.size();
+  int32_t inputZp = op.getInputZeroPoint();
+  Value x =
+      padForWindows(rewriter, loc, adaptor.getX(), window, output,
+                    buildInt(rewriter, loc, rewriter.getI8Type(), inputZp));
+  auto sumType =
+      RankedTensorType::get(resultType.getShape(), rewriter.getI32Type());
+  Value sums = buildWindowReduction(
+      rewriter, loc, x,
+      buildFilled(rewriter, loc, sumType,
+                  buildInt(rewriter, loc, rewriter.getI32Type(), 0)),
+      window, CenteredSum{inputZp});
 
-  LogicalResult
-  matchAndRewrite(AvgPoolOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *context = rewriter.getContext();
-    RankedTensorType resultType = op.getType();
-    Window window(cast<ConvLikeOpInterface>(op.getOperation()));
-    ArrayRef<int64_t> output = resultType.getShape().drop_front(2);
-    int64_t spatial = window.kernel.size();
-    int32_t inputZp = op.getInputZeroPoint();
-    Value x =
-        padForWindows(rewriter, loc, adaptor.getX(), window, output,
-                      buildInt(rewriter, loc, rewriter.getI8Type(), inputZp));
-    auto sumType =
-        RankedTensorType::get(resultType.getShape(), rewriter.getI32Type());
-    Value sums = buildWindowReduction(
-        rewriter, loc, x,
-        buildFilled(rewriter, loc, sumType,
-                    buildInt(rewriter, loc, rewriter.getI32Type(), 0)),
-        window, CenteredSum{inputZp});
-
-    SmallVector<int64_t> counts = getWindowCounts(op, window, output);
-    bool uniform = llvm::all_equal(counts);
-    int64_t windowSize = 1;
-    for (int64_t k : window.kernel)
-      windowSize *= k;
-    // |x - zp| <= 255 over at most windowSize positions.
-    AverageRescale average(rewriter,
-                           cast<OutputStageOpInterface>(op.getOperation()),
-                           255 * windowSize, *llvm::max_element(counts));
-    int64_t rank = resultType.getRank();
-    SmallVector<Value> inputs = {sums};
-    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
-    if (!uniform) {
-      SmallVector<APInt> denominators;
-      for (int64_t count : counts)
-        denominators.push_back(average.getDenominator(count));
-      auto countsType = RankedTensorType::get(output, average.type);
-      inputs.push_back(arith::ConstantOp::create(
-          rewriter, loc, DenseElementsAttr::get(countsType, denominators)));
-      SmallVector<AffineExpr> exprs;
-      for (int64_t i = 0; i < spatial; ++i)
-        exprs.push_back(getAffineDimExpr(2 + i, context));
-      maps.push_back(AffineMap::get(rank, 0, exprs, context));
-    }
-    rewriter.replaceOp(
-        op,
-        buildMappedGeneric(
-            rewriter, loc, inputs, maps, resultType,
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              Value denominator =
-                  uniform
-                      ? arith::ConstantOp::create(
-                            b, l,
-                            b.getIntegerAttr(average.type,
-                                             average.getDenominator(counts[0])))
-                            .getResult()
-                      : args[1];
-              return average.build(b, l, args[0], denominator);
-            }));
-    return success();
+  SmallVector<int64_t> counts = getWindowCounts(op, window, output);
+  bool uniform = llvm::all_equal(counts);
+  int64_t windowSize = 1;
+  for (int64_t k : window.kernel)
+    windowSize *= k;
+  // |x - zp| <= 255 over at most windowSize positions.
+  AverageRescale average(rewriter,
+                         cast<OutputStageOpInterface>(op.getOperation()),
+                         255 * windowSize, *llvm::max_element(counts));
+  int64_t rank = resultType.getRank();
+  SmallVector<Value> inputs = {sums};
+  SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
+  if (!uniform) {
+    SmallVector<APInt> denominators;
+    for (int64_t count : counts)
+      denominators.push_back(average.getDenominator(count));
+    auto countsType = RankedTensorType::get(output, average.type);
+    inputs.push_back(arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(countsType, denominators)));
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < spatial; ++i)
+      exprs.push_back(getAffineDimExpr(2 + i, context));
+    maps.push_back(AffineMap::get(rank, 0, exprs, context));
   }
-};
+  return buildMappedGeneric(
+      rewriter, loc, inputs, maps, resultType,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        Value denominator =
+            uniform ? arith::ConstantOp::create(
+                          b, l,
+                          b.getIntegerAttr(average.type,
+                                           average.getDenominator(counts[0])))
+                          .getResult()
+                    : args[1];
+        return average.build(b, l, args[0], denominator);
+      });
+}
 
-struct GlobalAvgPoolLowering : OpConversionPattern<GlobalAvgPoolOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(GlobalAvgPoolOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto xType = cast<RankedTensorType>(adaptor.getX().getType());
-    int64_t rank = xType.getRank();
-    int64_t count = 1;
-    for (int64_t size : xType.getShape().drop_front(2))
-      count *= size;
-    SmallVector<bool> reduced(rank, true);
-    reduced[0] = reduced[1] = false;
-    // |x - zp| <= 255 over `count` positions: below 2^31 for any feature
-    // map under 2^23 elements.
-    Value sums =
-        buildReduction(rewriter, loc, adaptor.getX(), reduced,
-                       buildInt(rewriter, loc, rewriter.getI32Type(), 0),
-                       CenteredSum{op.getInputZeroPoint()});
-    AverageRescale average(rewriter,
-                           cast<OutputStageOpInterface>(op.getOperation()),
-                           255 * count, count);
-    APInt denominator = average.getDenominator(count);
-    Value y = buildElementwise(
-        rewriter, loc, sums, rewriter.getI8Type(),
-        [&](OpBuilder &b, Location l, Value sum) {
-          Value divisor = arith::ConstantOp::create(
-              b, l, b.getIntegerAttr(average.type, denominator));
-          return average.build(b, l, sum, divisor);
-        });
-    rewriter.replaceOp(op,
-                       buildReshape(rewriter, loc, y, op.getType().getShape()));
-    return success();
-  }
-};
+Value lowerGlobalAvgPool(GlobalAvgPoolOp op, GlobalAvgPoolOp::Adaptor adaptor,
+                         ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  auto xType = cast<RankedTensorType>(adaptor.getX().getType());
+  int64_t rank = xType.getRank();
+  int64_t count = 1;
+  for (int64_t size : xType.getShape().drop_front(2))
+    count *= size;
+  SmallVector<bool> reduced(rank, true);
+  reduced[0] = reduced[1] = false;
+  // |x - zp| <= 255 over `count` positions: below 2^31 for any feature
+  // map under 2^23 elements.
+  Value sums = buildReduction(rewriter, loc, adaptor.getX(), reduced,
+                              buildInt(rewriter, loc, rewriter.getI32Type(), 0),
+                              CenteredSum{op.getInputZeroPoint()});
+  AverageRescale average(rewriter,
+                         cast<OutputStageOpInterface>(op.getOperation()),
+                         255 * count, count);
+  APInt denominator = average.getDenominator(count);
+  Value y =
+      buildElementwise(rewriter, loc, sums, rewriter.getI8Type(),
+                       [&](OpBuilder &b, Location l, Value sum) {
+                         Value divisor = arith::ConstantOp::create(
+                             b, l, b.getIntegerAttr(average.type, denominator));
+                         return average.build(b, l, sum, divisor);
+                       });
+  return buildReshape(rewriter, loc, y, op.getType().getShape());
+}
 
 } // namespace
 
 void whittle::populateQNNPoolingToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MaxPoolLowering, AvgPoolLowering, GlobalAvgPoolLowering>(
+  patterns.add<OpLowering<MaxPoolOp, lowerMaxPool>,
+               OpLowering<AvgPoolOp, lowerAvgPool>,
+               OpLowering<GlobalAvgPoolOp, lowerGlobalAvgPool>>(
       patterns.getContext());
 }

@@ -277,73 +277,58 @@ Value buildZeroPointConv(OpBuilder &b, Location loc, Value x, Value w,
       });
 }
 
-struct ConvLowering : OpConversionPattern<ConvOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    RankedTensorType resultType = op.getType();
-    auto window = cast<ConvLikeOpInterface>(op.getOperation());
-    int64_t spatial = resultType.getRank() - 2;
-    ArrayRef<int64_t> pads = window.getPads();
-    SmallVector<int64_t> low(2, 0), high(2, 0);
-    low.append(pads.begin(), pads.begin() + spatial);
-    high.append(pads.begin() + spatial, pads.end());
-    // Padding holds the input zero point: the real value 0.
-    Value x = buildPad(
-        rewriter, loc, adaptor.getX(), low, high,
-        buildInt(rewriter, loc, rewriter.getI8Type(), op.getInputZeroPoint()));
-    rewriter.replaceOp(
-        op,
-        buildZeroPointConv(rewriter, loc, x, adaptor.getW(), adaptor.getBias(),
-                           op.getInputZeroPoint(), op.getWeightZeroPoint(),
-                           window.getStrides(), window.getWindowDilations(),
-                           window.getWindowGroup(), resultType));
-    return success();
-  }
-};
+Value lowerConv(ConvOp op, ConvOp::Adaptor adaptor,
+                ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  RankedTensorType resultType = op.getType();
+  auto window = cast<ConvLikeOpInterface>(op.getOperation());
+  int64_t spatial = resultType.getRank() - 2;
+  ArrayRef<int64_t> pads = window.getPads();
+  SmallVector<int64_t> low(2, 0), high(2, 0);
+  low.append(pads.begin(), pads.begin() + spatial);
+  high.append(pads.begin() + spatial, pads.end());
+  // Padding holds the input zero point: the real value 0.
+  Value x = buildPad(
+      rewriter, loc, adaptor.getX(), low, high,
+      buildInt(rewriter, loc, rewriter.getI8Type(), op.getInputZeroPoint()));
+  return buildZeroPointConv(rewriter, loc, x, adaptor.getW(), adaptor.getBias(),
+                            op.getInputZeroPoint(), op.getWeightZeroPoint(),
+                            window.getStrides(), window.getWindowDilations(),
+                            window.getWindowGroup(), resultType);
+}
 
 /// A transposed convolution is a stride-1 convolution of the input spread
 /// out by the strides (the gaps and the borders hold the input zero point,
 /// the real value 0) with the flipped, channel-swapped filter; the zero
 /// points then work as in a forward convolution.
-struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
-  using OpConversionPattern::OpConversionPattern;
+FailureOr<Value> lowerConvTranspose(ConvTransposeOp op,
+                                    ConvTransposeOp::Adaptor adaptor,
+                                    ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  RankedTensorType resultType = op.getType();
+  Value x = adaptor.getX(), w = adaptor.getW();
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t rank = xType.getRank(), spatial = rank - 2;
+  auto convLike = cast<ConvLikeOpInterface>(op.getOperation());
+  SmallVector<int64_t> kernel = convLike.getWindowShape();
+  FailureOr<nn::TransposedWindowGeometry> window = nn::resolveTransposedWindow(
+      loc, xType.getShape().drop_front(2), kernel, convLike.getStrides(),
+      convLike.getWindowDilations(), convLike.getPads(), "NOTSET",
+      op.getOutputPadding(), std::nullopt);
+  if (failed(window))
+    return failure();
+  Type i8 = rewriter.getI8Type();
+  Value fill = buildInt(rewriter, loc, i8, op.getInputZeroPoint());
 
-  LogicalResult
-  matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    RankedTensorType resultType = op.getType();
-    Value x = adaptor.getX(), w = adaptor.getW();
-    auto xType = cast<RankedTensorType>(x.getType());
-    int64_t rank = xType.getRank(), spatial = rank - 2;
-    auto convLike = cast<ConvLikeOpInterface>(op.getOperation());
-    SmallVector<int64_t> kernel = convLike.getWindowShape();
-    FailureOr<nn::TransposedWindowGeometry> window =
-        nn::resolveTransposedWindow(
-            loc, xType.getShape().drop_front(2), kernel, convLike.getStrides(),
-            convLike.getWindowDilations(), convLike.getPads(), "NOTSET",
-            op.getOutputPadding(), std::nullopt);
-    if (failed(window))
-      return failure();
-    Type i8 = rewriter.getI8Type();
-    Value fill = buildInt(rewriter, loc, i8, op.getInputZeroPoint());
-
-    Value input =
-        buildSpreadTransposedInput(rewriter, loc, x, kernel, *window, fill);
-    int64_t group = convLike.getWindowGroup();
-    Value filter = buildForwardFilter(rewriter, loc, w, group);
-    SmallVector<int64_t> ones(spatial, 1);
-    rewriter.replaceOp(
-        op, buildZeroPointConv(rewriter, loc, input, filter, adaptor.getBias(),
-                               op.getInputZeroPoint(), op.getWeightZeroPoint(),
-                               ones, window->dilations, group, resultType));
-    return success();
-  }
-};
+  Value input =
+      buildSpreadTransposedInput(rewriter, loc, x, kernel, *window, fill);
+  int64_t group = convLike.getWindowGroup();
+  Value filter = buildForwardFilter(rewriter, loc, w, group);
+  SmallVector<int64_t> ones(spatial, 1);
+  return buildZeroPointConv(rewriter, loc, input, filter, adaptor.getBias(),
+                            op.getInputZeroPoint(), op.getWeightZeroPoint(),
+                            ones, window->dilations, group, resultType);
+}
 
 /// The map reading a tensor of shape `batch` + `tail` (its batch dimensions
 /// right-aligned with `promotedBatch`, size 1 broadcast) over the promoted
@@ -363,104 +348,94 @@ AffineMap batchMap(MLIRContext *context, ArrayRef<int64_t> batch,
   return AffineMap::get(rank, 0, exprs, context);
 }
 
-struct MatMulLowering : OpConversionPattern<MatMulOp> {
-  using OpConversionPattern::OpConversionPattern;
+FailureOr<Value> lowerMatMul(MatMulOp op, MatMulOp::Adaptor adaptor,
+                             ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  MLIRContext *context = rewriter.getContext();
+  RankedTensorType resultType = op.getType();
+  FailureOr<PromotedMatMul> operands =
+      promoteMatMulOperands(rewriter, loc, adaptor.getA(), adaptor.getB());
+  if (failed(operands))
+    return failure();
+  Value a = operands->a, bValue = operands->b;
+  auto aType = cast<RankedTensorType>(a.getType());
+  auto bType = cast<RankedTensorType>(bValue.getType());
+  int64_t k = operands->k;
+  ArrayRef<int64_t> aBatch = operands->aBatch, bBatch = operands->bBatch;
+  ArrayRef<int64_t> batch = operands->batch, promoted = operands->promoted;
+  Type i32 = rewriter.getI32Type();
 
-  LogicalResult
-  matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *context = rewriter.getContext();
-    RankedTensorType resultType = op.getType();
-    FailureOr<PromotedMatMul> operands =
-        promoteMatMulOperands(rewriter, loc, adaptor.getA(), adaptor.getB());
-    if (failed(operands))
-      return failure();
-    Value a = operands->a, bValue = operands->b;
-    auto aType = cast<RankedTensorType>(a.getType());
-    auto bType = cast<RankedTensorType>(bValue.getType());
-    int64_t k = operands->k;
-    ArrayRef<int64_t> aBatch = operands->aBatch, bBatch = operands->bBatch;
-    ArrayRef<int64_t> batch = operands->batch, promoted = operands->promoted;
-    Type i32 = rewriter.getI32Type();
+  // The byte product, i8 x i8 -> i32, with A (the register kernel's
+  // broadcast scalars) widened to i32 and B (its vectors) left as bytes,
+  // as for the convolutions (buildI8Convolution).
+  Value core = buildPromotedMatMul(rewriter, loc, *operands, i32, promoted,
+                                   [](OpBuilder &b, Location l, Value value) {
+                                     return buildWidened(b, l, value);
+                                   });
 
-    // The byte product, i8 x i8 -> i32, with A (the register kernel's
-    // broadcast scalars) widened to i32 and B (its vectors) left as bytes,
-    // as for the convolutions (buildI8Convolution).
-    Value core = buildPromotedMatMul(rewriter, loc, *operands, i32, promoted,
-                                     [](OpBuilder &b, Location l, Value value) {
-                                       return buildWidened(b, l, value);
-                                     });
-
-    // acc = core - zb[n] * rowsum(a) - za * colsum(b)[n] + K za zb[n]
-    //       + bias[n].
-    int32_t aZp = op.getAZeroPoint();
-    ArrayRef<int32_t> bZp = op.getBZeroPoint();
-    bool perColumnZp = bZp.size() > 1;
-    Value bias = adaptor.getBias();
-    if (aZp == 0 && allZero(bZp) && !bias) {
-      rewriter.replaceOp(
-          op, buildReshape(rewriter, loc, core, resultType.getShape()));
-      return success();
-    }
-    int64_t rank = promoted.size();
-    unsigned mDim = rank - 2, nDim = rank - 1;
-    auto accType = RankedTensorType::get(promoted, i32);
-    SmallVector<Value> inputs = {core};
-    SmallVector<AffineMap> maps = {
-        AffineMap::getMultiDimIdentityMap(rank, context)};
-    AffineMap column = AffineMap::get(rank, 0, getAffineDimExpr(nDim, context));
-    bool rowSums = !allZero(bZp), columnSums = aZp != 0;
-    if (rowSums) {
-      inputs.push_back(buildSumAlong(rewriter, loc, a, aType.getRank() - 1));
-      maps.push_back(batchMap(context, aBatch, batch, {mDim}));
-    }
-    if (columnSums) {
-      inputs.push_back(
-          buildSumAlong(rewriter, loc, bValue, bType.getRank() - 2));
-      maps.push_back(batchMap(context, bBatch, batch, {nDim}));
-    }
-    if (perColumnZp) {
-      inputs.push_back(buildVector(
-          rewriter, loc, SmallVector<int64_t>(bZp.begin(), bZp.end()), i32));
-      maps.push_back(column);
-    }
-    if (bias) {
-      inputs.push_back(bias);
-      maps.push_back(column);
-    }
-    Value acc = buildMappedGeneric(
-        rewriter, loc, inputs, maps, accType,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          unsigned next = 1;
-          Value rowSum = rowSums ? args[next++] : Value();
-          Value columnSum = columnSums ? args[next++] : Value();
-          Value zb = perColumnZp ? args[next++] : buildInt(b, l, i32, bZp[0]);
-          Value value = args[0];
-          if (rowSums)
-            value = arith::SubIOp::create(
-                b, l, value, arith::MulIOp::create(b, l, zb, rowSum));
-          if (columnSums) {
-            Value za = buildInt(b, l, i32, aZp);
-            value = arith::SubIOp::create(
-                b, l, value, arith::MulIOp::create(b, l, za, columnSum));
-            value = arith::AddIOp::create(
-                b, l, value,
-                arith::MulIOp::create(b, l, buildInt(b, l, i32, k * aZp), zb));
-          }
-          if (bias)
-            value = arith::AddIOp::create(b, l, value, args[next++]);
-          return value;
-        });
-    rewriter.replaceOp(op,
-                       buildReshape(rewriter, loc, acc, resultType.getShape()));
-    return success();
+  // acc = core - zb[n] * rowsum(a) - za * colsum(b)[n] + K za zb[n]
+  //       + bias[n].
+  int32_t aZp = op.getAZeroPoint();
+  ArrayRef<int32_t> bZp = op.getBZeroPoint();
+  bool perColumnZp = bZp.size() > 1;
+  Value bias = adaptor.getBias();
+  if (aZp == 0 && allZero(bZp) && !bias)
+    return buildReshape(rewriter, loc, core, resultType.getShape());
+  int64_t rank = promoted.size();
+  unsigned mDim = rank - 2, nDim = rank - 1;
+  auto accType = RankedTensorType::get(promoted, i32);
+  SmallVector<Value> inputs = {core};
+  SmallVector<AffineMap> maps = {
+      AffineMap::getMultiDimIdentityMap(rank, context)};
+  AffineMap column = AffineMap::get(rank, 0, getAffineDimExpr(nDim, context));
+  bool rowSums = !allZero(bZp), columnSums = aZp != 0;
+  if (rowSums) {
+    inputs.push_back(buildSumAlong(rewriter, loc, a, aType.getRank() - 1));
+    maps.push_back(batchMap(context, aBatch, batch, {mDim}));
   }
-};
+  if (columnSums) {
+    inputs.push_back(buildSumAlong(rewriter, loc, bValue, bType.getRank() - 2));
+    maps.push_back(batchMap(context, bBatch, batch, {nDim}));
+  }
+  if (perColumnZp) {
+    inputs.push_back(buildVector(
+        rewriter, loc, SmallVector<int64_t>(bZp.begin(), bZp.end()), i32));
+    maps.push_back(column);
+  }
+  if (bias) {
+    inputs.push_back(bias);
+    maps.push_back(column);
+  }
+  Value acc = buildMappedGeneric(
+      rewriter, loc, inputs, maps, accType,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        unsigned next = 1;
+        Value rowSum = rowSums ? args[next++] : Value();
+        Value columnSum = columnSums ? args[next++] : Value();
+        Value zb = perColumnZp ? args[next++] : buildInt(b, l, i32, bZp[0]);
+        Value value = args[0];
+        if (rowSums)
+          value = arith::SubIOp::create(
+              b, l, value, arith::MulIOp::create(b, l, zb, rowSum));
+        if (columnSums) {
+          Value za = buildInt(b, l, i32, aZp);
+          value = arith::SubIOp::create(
+              b, l, value, arith::MulIOp::create(b, l, za, columnSum));
+          value = arith::AddIOp::create(
+              b, l, value,
+              arith::MulIOp::create(b, l, buildInt(b, l, i32, k * aZp), zb));
+        }
+        if (bias)
+          value = arith::AddIOp::create(b, l, value, args[next++]);
+        return value;
+      });
+  return buildReshape(rewriter, loc, acc, resultType.getShape());
+}
 
 } // namespace
 
 void whittle::populateQNNProductToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConvLowering, ConvTransposeLowering, MatMulLowering>(
-      patterns.getContext());
+  patterns.add<OpLowering<ConvOp, lowerConv>,
+               OpLowering<ConvTransposeOp, lowerConvTranspose>,
+               OpLowering<MatMulOp, lowerMatMul>>(patterns.getContext());
 }
