@@ -12,6 +12,7 @@
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -140,11 +141,9 @@ void rewriteConvAsMatmul(RewriterBase &rewriter,
 Value buildTranspose(OpBuilder &builder, Location loc, Value value,
                      ArrayRef<int64_t> permutation) {
   auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<int64_t> shape;
-  for (int64_t dim : permutation)
-    shape.push_back(type.getDimSize(dim));
-  Value empty =
-      tensor::EmptyOp::create(builder, loc, shape, type.getElementType());
+  Value empty = tensor::EmptyOp::create(
+      builder, loc, applyPermutation(type.getShape(), permutation),
+      type.getElementType());
   // A generic, not linalg.transpose, so that elementwise fusion merges it
   // into its producer or consumer.
   SmallVector<AffineExpr> inputDims(permutation.size());
