@@ -88,31 +88,18 @@ Expected<HostTensor> whittle::readIDXFile(StringRef path) {
   const auto *data = reinterpret_cast<const uint8_t *>(header.data());
   if (header.size() < 4 || data[0] != 0 || data[1] != 0)
     return datasetError(path, "not an IDX file (bad magic number)");
-  HostTensor tensor;
-  size_t elementSize;
-  switch (data[2]) {
-  case 0x08:
-    tensor.dataType = kUInt8, elementSize = 1;
-    break;
-  case 0x09:
-    tensor.dataType = kInt8, elementSize = 1;
-    break;
-  case 0x0B:
-    tensor.dataType = kInt16, elementSize = 2;
-    break;
-  case 0x0C:
-    tensor.dataType = kInt32, elementSize = 4;
-    break;
-  case 0x0D:
-    tensor.dataType = kFloat, elementSize = 4;
-    break;
-  case 0x0E:
-    tensor.dataType = kDouble, elementSize = 8;
-    break;
-  default:
+  // IDX's element type codes and the ONNX data types they hold.
+  static constexpr std::pair<uint8_t, int32_t> kIDXTypes[] = {
+      {0x08, kUInt8}, {0x09, kInt8},  {0x0B, kInt16},
+      {0x0C, kInt32}, {0x0D, kFloat}, {0x0E, kDouble}};
+  const auto *idxType = llvm::find_if(
+      kIDXTypes, [&](const auto &entry) { return entry.first == data[2]; });
+  if (idxType == std::end(kIDXTypes))
     return datasetError(path, "unknown IDX element type code " +
                                   Twine(static_cast<int>(data[2])));
-  }
+  HostTensor tensor;
+  tensor.dataType = idxType->second;
+  size_t elementSize = getONNXElementSize(tensor.dataType);
   unsigned rank = data[3];
   if (rank == 0)
     return datasetError(path, "IDX header declares no dimensions");

@@ -45,6 +45,17 @@ using lowrank::Vector;
 
 namespace {
 
+/// The values of an Eigen matrix (or expression), row-major, as the weights
+/// of an ONNX conv are stored.
+template <typename MatrixExpr>
+std::vector<double> toRowMajor(const MatrixExpr &m) {
+  std::vector<double> values(m.rows() * m.cols());
+  for (Eigen::Index i = 0; i < m.rows(); ++i)
+    for (Eigen::Index j = 0; j < m.cols(); ++j)
+      values[i * m.cols() + j] = m(i, j);
+  return values;
+}
+
 enum class Form { Tucker2, ChannelSVD, MatrixSVD };
 
 StringRef formName(Form form) {
@@ -496,13 +507,9 @@ void FactorizePass::rewrite(Layer &layer, ArrayRef<int64_t> r) {
       int64_t r3 = r[0], r4 = r[1];
       lowrank::Tucker2Factors factors = lowrank::tucker2(
           layer.weight, layer.t, layer.s, layer.d, r3, r4, hooiIterations);
-      std::vector<double> first(r3 * layer.s), last(layer.t * r4);
-      for (int64_t i = 0; i < r3; ++i)
-        for (int64_t j = 0; j < layer.s; ++j)
-          first[i * layer.s + j] = factors.inFactor(j, i);
-      for (int64_t i = 0; i < layer.t; ++i)
-        for (int64_t j = 0; j < r4; ++j)
-          last[i * r4 + j] = factors.outFactor(i, j);
+      // The first 1x1 conv is U3^T [R3, S], the last U4 [T, R4].
+      std::vector<double> first = toRowMajor(factors.inFactor.transpose()),
+                          last = toRowMajor(factors.outFactor);
       weights.push_back(makeConstant(b, locOf(0), element,
                                      shapeWith(r3, layer.s, ones), first,
                                      blobPrefix + "0.weight"));
@@ -520,13 +527,9 @@ void FactorizePass::rewrite(Layer &layer, ArrayRef<int64_t> r) {
       lowrank::LowRankFactors factors =
           lowrank::truncatedSVD(layer.matrix, r[0]);
       int64_t rank = factors.right.rows();
-      std::vector<double> first(rank * layer.s * layer.d), last(layer.t * rank);
-      for (int64_t i = 0; i < rank; ++i)
-        for (int64_t j = 0; j < layer.s * layer.d; ++j)
-          first[i * layer.s * layer.d + j] = factors.right(i, j);
-      for (int64_t i = 0; i < layer.t; ++i)
-        for (int64_t j = 0; j < rank; ++j)
-          last[i * rank + j] = factors.left(i, j);
+      // The first conv is right [rank, S * D], the 1x1 after it left [T, rank].
+      std::vector<double> first = toRowMajor(factors.right),
+                          last = toRowMajor(factors.left);
       weights.push_back(makeConstant(b, locOf(0), element,
                                      shapeWith(rank, layer.s, kernel), first,
                                      blobPrefix + "0.weight"));

@@ -39,14 +39,11 @@ LogicalResult Quantizer::quantizeAddSub(Operation *op, bool subtract) {
   auto b = lookupOrQuantizeConstant(op->getOperand(1), op, false);
   if (failed(b))
     return failure();
-  RealBounds bounds;
-  Operation *fused;
-  Value output = getFusedOutput(op, bounds, fused);
-  auto outParams = getActivationParams(output, op);
-  if (failed(outParams))
+  auto out = getLayerOutput(op);
+  if (failed(out))
     return failure();
-  double ra = a->params.scale / outParams->scale;
-  double rb = b->params.scale / outParams->scale;
+  double ra = a->params.scale / out->params.scale;
+  double rb = b->params.scale / out->params.scale;
   int64_t ma, mb, shift;
   if (scheme == Scheme::PowerOfTwo) {
     int32_t sa = *qnn::getPowerOfTwoShift(ra),
@@ -76,17 +73,17 @@ LogicalResult Quantizer::quantizeAddSub(Operation *op, bool subtract) {
   layer.kind = subtract ? "sub" : "add";
   layer.input = {a->params.scale, a->params.zeroPoint};
   layer.input2 = {{b->params.scale, b->params.zeroPoint}};
-  layer.output = {outParams->scale, outParams->zeroPoint};
+  layer.output = {out->params.scale, out->params.zeroPoint};
   layer.multipliers = {static_cast<int32_t>(ma), static_cast<int32_t>(mb)};
   layer.shifts = {static_cast<int32_t>(shift)};
 
-  builder.setInsertionPoint(fused ? fused : op);
+  builder.setInsertionPoint(out->insertionPoint);
   auto add = qnn::buildAdd(builder, op->getLoc(), operand(*a), operand(*b),
                            static_cast<int32_t>(ma), static_cast<int32_t>(mb),
                            static_cast<int32_t>(shift),
-                           getOutputStage(*outParams, bounds));
-  record(output, add, *outParams);
-  addLayer(std::move(layer), output);
+                           getOutputStage(out->params, out->bounds));
+  record(out->value, add, out->params);
+  addLayer(std::move(layer), out->value);
   return success();
 }
 
@@ -116,13 +113,11 @@ LogicalResult Quantizer::quantizeMulDiv(Operation *op, bool divide) {
   auto b = lookupOrQuantizeConstant(rhs, op, divide);
   if (failed(b))
     return failure();
-  RealBounds bounds;
-  Operation *fused;
-  Value output = getFusedOutput(op, bounds, fused);
-  auto outParams = getActivationParams(output, op);
-  if (failed(outParams))
+  auto out = getLayerOutput(op);
+  if (failed(out))
     return failure();
-  auto r = getRescale(a->params.scale * b->params.scale / outParams->scale, op);
+  auto r =
+      getRescale(a->params.scale * b->params.scale / out->params.scale, op);
   if (failed(r))
     return failure();
   LayerReport layer;
@@ -130,14 +125,14 @@ LogicalResult Quantizer::quantizeMulDiv(Operation *op, bool divide) {
   layer.kind = "mul";
   layer.input = {a->params.scale, a->params.zeroPoint};
   layer.input2 = {{b->params.scale, b->params.zeroPoint}};
-  layer.output = {outParams->scale, outParams->zeroPoint};
+  layer.output = {out->params.scale, out->params.zeroPoint};
   layer.multipliers = {r->multiplier};
   layer.shifts = {r->shift};
-  builder.setInsertionPoint(fused ? fused : op);
+  builder.setInsertionPoint(out->insertionPoint);
   auto mul = qnn::buildMul(builder, op->getLoc(), operand(*a), operand(*b), *r,
-                           getOutputStage(*outParams, bounds));
-  record(output, mul, *outParams);
-  addLayer(std::move(layer), output);
+                           getOutputStage(out->params, out->bounds));
+  record(out->value, mul, out->params);
+  addLayer(std::move(layer), out->value);
   return success();
 }
 
@@ -165,6 +160,16 @@ LogicalResult Quantizer::quantizeStandaloneClamp(Operation *op) {
 // Pools, concatenation, data movement
 //===----------------------------------------------------------------------===//
 
+/// A pool's window over the spatial dimensions of its input.
+template <typename PoolOp>
+static FailureOr<nn::WindowGeometry> resolvePoolWindow(PoolOp op) {
+  auto xType = cast<RankedTensorType>(op.getX().getType());
+  return nn::resolveWindow(op.getLoc(), xType.getShape().drop_front(2),
+                           op.getKernelShape(), op.getStrides(),
+                           op.getDilations(), op.getPads(), op.getAutoPad(),
+                           op.getCeilMode() != 0);
+}
+
 LogicalResult Quantizer::quantizeMaxPool(nn::MaxPoolOp op) {
   if (!op.getIndices().use_empty())
     return op.emitError() << "whittle-quantize: '" << getLayerName(op)
@@ -173,11 +178,7 @@ LogicalResult Quantizer::quantizeMaxPool(nn::MaxPoolOp op) {
   auto x = lookup(op.getX(), op);
   if (failed(x))
     return failure();
-  auto xType = cast<RankedTensorType>(op.getX().getType());
-  auto geometry =
-      nn::resolveWindow(op.getLoc(), xType.getShape().drop_front(2),
-                        op.getKernelShape(), op.getStrides(), op.getDilations(),
-                        op.getPads(), op.getAutoPad(), op.getCeilMode() != 0);
+  auto geometry = resolvePoolWindow(op);
   if (failed(geometry))
     return failure();
   builder.setInsertionPoint(op);
@@ -191,11 +192,7 @@ LogicalResult Quantizer::quantizeAveragePool(nn::AveragePoolOp op) {
   auto x = lookup(op.getX(), op);
   if (failed(x))
     return failure();
-  auto xType = cast<RankedTensorType>(op.getX().getType());
-  auto geometry =
-      nn::resolveWindow(op.getLoc(), xType.getShape().drop_front(2),
-                        op.getKernelShape(), op.getStrides(), op.getDilations(),
-                        op.getPads(), op.getAutoPad(), op.getCeilMode() != 0);
+  auto geometry = resolvePoolWindow(op);
   if (failed(geometry))
     return failure();
   if (llvm::any_of(geometry->dilations, [](int64_t d) { return d != 1; }))
@@ -224,39 +221,33 @@ LogicalResult Quantizer::quantizeGlobalAveragePool(nn::GlobalAveragePoolOp op) {
 LogicalResult Quantizer::quantizeAverage(
     Operation *op, const QValue &x, StringRef kind,
     function_ref<Value(const Rescale &, const qnn::OutputStage &)> buildPool) {
-  RealBounds bounds;
-  Operation *fused;
-  Value output = getFusedOutput(op, bounds, fused);
-  auto outParams = getActivationParams(output, op);
-  if (failed(outParams))
+  auto out = getLayerOutput(op);
+  if (failed(out))
     return failure();
-  auto r = getRescale(x.params.scale / outParams->scale, op);
+  auto r = getRescale(x.params.scale / out->params.scale, op);
   if (failed(r))
     return failure();
-  builder.setInsertionPoint(fused ? fused : op);
-  Value pool = buildPool(
-      *r, getOutputStage(*outParams, bounds, /*powerOfTwoDivisor=*/false));
-  record(output, pool, *outParams);
+  builder.setInsertionPoint(out->insertionPoint);
+  Value pool = buildPool(*r, getOutputStage(out->params, out->bounds,
+                                            /*powerOfTwoDivisor=*/false));
+  record(out->value, pool, out->params);
   addLayer({getLayerName(op),
             kind.str(),
             {x.params.scale, x.params.zeroPoint},
             std::nullopt,
-            {outParams->scale, outParams->zeroPoint},
+            {out->params.scale, out->params.zeroPoint},
             {},
             {r->multiplier},
             {r->shift},
             0,
             std::nullopt},
-           output);
+           out->value);
   return success();
 }
 
 LogicalResult Quantizer::quantizeConcat(nn::ConcatOp op) {
-  RealBounds bounds;
-  Operation *fused;
-  Value output = getFusedOutput(op, bounds, fused);
-  auto outParams = getActivationParams(output, op);
-  if (failed(outParams))
+  auto out = getLayerOutput(op);
+  if (failed(out))
     return failure();
   SmallVector<qnn::Operand> inputs;
   SmallVector<Rescale> rescales;
@@ -265,20 +256,20 @@ LogicalResult Quantizer::quantizeConcat(nn::ConcatOp op) {
     if (failed(x))
       return failure();
     inputs.push_back(operand(*x));
-    if (x->params.scale == outParams->scale) {
+    if (x->params.scale == out->params.scale) {
       rescales.push_back(Rescale{1, 0});
       continue;
     }
-    auto r = getRescale(x->params.scale / outParams->scale, op);
+    auto r = getRescale(x->params.scale / out->params.scale, op);
     if (failed(r))
       return failure();
     rescales.push_back(*r);
   }
-  builder.setInsertionPoint(fused ? fused : op.getOperation());
+  builder.setInsertionPoint(out->insertionPoint);
   auto concat = qnn::buildConcat(builder, op.getLoc(), inputs, rescales,
                                  static_cast<int64_t>(op.getAxis()),
-                                 getOutputStage(*outParams, bounds));
-  record(output, concat, *outParams);
+                                 getOutputStage(out->params, out->bounds));
+  record(out->value, concat, out->params);
   return success();
 }
 
@@ -291,11 +282,8 @@ LogicalResult Quantizer::quantizeLookupTable(Operation *op,
   auto x = lookup(op->getOperand(0), op);
   if (failed(x))
     return failure();
-  RealBounds bounds;
-  Operation *fused;
-  Value output = getFusedOutput(op, bounds, fused);
-  auto outParams = getActivationParams(output, op);
-  if (failed(outParams))
+  auto out = getLayerOutput(op);
+  if (failed(out))
     return failure();
   // Every input integer's real value through f (and the fused clamp), in
   // double, rounded once to the output grid.
@@ -303,25 +291,25 @@ LogicalResult Quantizer::quantizeLookupTable(Operation *op,
   SmallVector<int8_t> table;
   for (int i = -128; i <= 127; ++i) {
     double real = f(x->params.scale * (i - x->params.zeroPoint));
-    real = std::clamp(real, bounds.lo, bounds.hi);
-    double q = real / outParams->scale;
+    real = std::clamp(real, out->bounds.lo, out->bounds.hi);
+    double q = real / out->params.scale;
     q = halfAway ? std::round(q) : std::nearbyint(q);
     if (std::isnan(q))
       return op->emitError() << "whittle-quantize: '" << getLayerName(op)
                              << "' is not defined at the input value "
                              << x->params.scale * (i - x->params.zeroPoint);
     table.push_back(static_cast<int8_t>(
-        std::clamp(q + outParams->zeroPoint, -128.0, 127.0)));
+        std::clamp(q + out->params.zeroPoint, -128.0, 127.0)));
   }
-  builder.setInsertionPoint(fused ? fused : op);
+  builder.setInsertionPoint(out->insertionPoint);
   auto lut = qnn::buildLookupTable(builder, op->getLoc(), x->value, table);
-  record(output, lut, *outParams);
+  record(out->value, lut, out->params);
   LayerReport layer;
   layer.name = getLayerName(op);
   layer.kind = "lut";
   layer.input = {x->params.scale, x->params.zeroPoint};
-  layer.output = {outParams->scale, outParams->zeroPoint};
-  addLayer(std::move(layer), output);
+  layer.output = {out->params.scale, out->params.zeroPoint};
+  addLayer(std::move(layer), out->value);
   return success();
 }
 

@@ -29,6 +29,40 @@ using namespace mlir;
 using namespace whittle;
 using namespace whittle::quantize;
 
+FailureOr<QuantizedProduct>
+Quantizer::quantizeProduct(Operation *op, StringRef kind, const QValue &x,
+                           const LayerOutput &out, ArrayRef<double> weights,
+                           ArrayRef<int64_t> channelOf, int64_t channels,
+                           ArrayRef<double> bias) {
+  QuantizedProduct product;
+  product.weights = quantizeWeights(weights, channelOf, channels, perChannel,
+                                    scheme == Scheme::PowerOfTwo,
+                                    {bias, x.params.scale, out.params.scale});
+  ArrayRef<double> weightScales = product.weights.scales;
+  bool biasOverflow;
+  product.bias = quantizeBias(bias, x.params.scale, weightScales, biasOverflow);
+  if (biasOverflow)
+    return op->emitError() << "whittle-quantize: the bias of '"
+                           << getLayerName(op)
+                           << "' does not fit in i32 at scale s_x * s_w";
+  LayerReport &layer = product.layer;
+  layer.name = getLayerName(op);
+  layer.kind = kind.str();
+  layer.input = {x.params.scale, x.params.zeroPoint};
+  layer.output = {out.params.scale, out.params.zeroPoint};
+  layer.weightScales.assign(weightScales.begin(), weightScales.end());
+  if (failed(checkAccumulator(op, x.params, product.weights.values, channelOf,
+                              product.bias, channels, layer)))
+    return failure();
+  auto rescales =
+      getProductRescales(op, x.params.scale, weightScales,
+                         perChannel ? channels : 1, out.params.scale, layer);
+  if (failed(rescales))
+    return failure();
+  product.rescales = std::move(*rescales);
+  return product;
+}
+
 LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
   auto x = lookup(op.getX(), op);
   if (failed(x))
@@ -60,45 +94,22 @@ LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
   if (failed(geometry))
     return failure();
 
-  RealBounds bounds;
-  Operation *fused;
-  Value output = getFusedOutput(op, bounds, fused);
-  auto outParams = getActivationParams(output, op);
-  if (failed(outParams))
+  auto out = getLayerOutput(op);
+  if (failed(out))
     return failure();
 
   int64_t perChannelCount = wType.getNumElements() / channels;
   SmallVector<int64_t> channelOf;
   for (int64_t i = 0, e = wType.getNumElements(); i < e; ++i)
     channelOf.push_back(i / perChannelCount);
-  QuantizedWeights qw = quantizeWeights(
-      *weights, channelOf, channels, perChannel, scheme == Scheme::PowerOfTwo,
-      {bias, x->params.scale, outParams->scale});
-  bool biasOverflow;
-  SmallVector<int32_t> qBias =
-      quantizeBias(bias, x->params.scale, qw.scales, biasOverflow);
-  if (biasOverflow)
-    return op.emitError() << "whittle-quantize: the bias of '"
-                          << getLayerName(op)
-                          << "' does not fit in i32 at scale s_x * s_w";
-
-  LayerReport layer;
-  layer.name = getLayerName(op);
-  layer.kind = "conv";
-  layer.input = {x->params.scale, x->params.zeroPoint};
-  layer.output = {outParams->scale, outParams->zeroPoint};
-  layer.weightScales = qw.scales;
-  if (failed(checkAccumulator(op, x->params, qw.values, channelOf, qBias,
-                              channels, layer)))
+  auto product = quantizeProduct(op, "conv", *x, *out, *weights, channelOf,
+                                 channels, bias);
+  if (failed(product))
     return failure();
+  const QuantizedWeights &qw = product->weights;
+  ArrayRef<int32_t> qBias = product->bias;
 
-  auto rescales =
-      getProductRescales(op, x->params.scale, qw.scales,
-                         perChannel ? channels : 1, outParams->scale, layer);
-  if (failed(rescales))
-    return failure();
-
-  builder.setInsertionPoint(fused ? fused : op.getOperation());
+  builder.setInsertionPoint(out->insertionPoint);
   Location loc = op.getLoc();
   SmallVector<int64_t> wInts(qw.values.begin(), qw.values.end());
   Value w = createConstant(loc, withElementType(wType, builder.getI8Type()),
@@ -109,12 +120,13 @@ LogicalResult Quantizer::quantizeConv(nn::ConvOp op) {
       "qbias");
   qnn::RequantizeOp requantize = qnn::buildRequantizedConv(
       builder, loc, operand(*x), w, /*weightZeroPoints=*/{0}, b, *geometry,
-      op.getGroup(), *rescales, getOutputStage(*outParams, bounds));
+      op.getGroup(), product->rescales,
+      getOutputStage(out->params, out->bounds));
   // The weights keep their zeros; the pattern tells the back ends so.
   transferSparsityPattern(op, requantize.getX().getDefiningOp(),
                           /*weightOperand=*/1);
-  record(output, requantize, *outParams);
-  addLayer(std::move(layer), output);
+  record(out->value, requantize, out->params);
+  addLayer(std::move(product->layer), out->value);
   return success();
 }
 
@@ -158,42 +170,21 @@ LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
       bias[j] = beta * (*values)[values->size() == 1 ? 0 : j];
   }
 
-  RealBounds bounds;
-  Operation *fused;
-  Value output = getFusedOutput(op, bounds, fused);
-  auto outParams = getActivationParams(output, op);
-  if (failed(outParams))
+  auto out = getLayerOutput(op);
+  if (failed(out))
     return failure();
 
   SmallVector<int64_t> channelOf;
   for (int64_t i = 0; i < k * n; ++i)
     channelOf.push_back(i % n);
-  QuantizedWeights qw = quantizeWeights(
-      weights, channelOf, n, perChannel, scheme == Scheme::PowerOfTwo,
-      {bias, a->params.scale, outParams->scale});
-  bool biasOverflow;
-  SmallVector<int32_t> qBias =
-      quantizeBias(bias, a->params.scale, qw.scales, biasOverflow);
-  if (biasOverflow)
-    return op->emitError() << "whittle-quantize: the bias of '"
-                           << getLayerName(op)
-                           << "' does not fit in i32 at scale s_x * s_w";
-  LayerReport layer;
-  layer.name = getLayerName(op);
-  layer.kind = "matmul";
-  layer.input = {a->params.scale, a->params.zeroPoint};
-  layer.output = {outParams->scale, outParams->zeroPoint};
-  layer.weightScales = qw.scales;
-  if (failed(checkAccumulator(op, a->params, qw.values, channelOf, qBias, n,
-                              layer)))
+  auto product =
+      quantizeProduct(op, "matmul", *a, *out, weights, channelOf, n, bias);
+  if (failed(product))
     return failure();
-  auto rescales =
-      getProductRescales(op, a->params.scale, qw.scales, perChannel ? n : 1,
-                         outParams->scale, layer);
-  if (failed(rescales))
-    return failure();
+  const QuantizedWeights &qw = product->weights;
+  ArrayRef<int32_t> qBias = product->bias;
 
-  builder.setInsertionPoint(fused ? fused : op);
+  builder.setInsertionPoint(out->insertionPoint);
   Location loc = op->getLoc();
   SmallVector<int64_t> wInts(qw.values.begin(), qw.values.end());
   Value w =
@@ -207,13 +198,13 @@ LogicalResult Quantizer::quantizeMatrixProduct(Operation *op, Value aFloat,
   }
   qnn::RequantizeOp requantize = qnn::buildRequantizedMatMul(
       builder, loc, operand(*a), w, /*weightZeroPoints=*/{0}, qBiasValue,
-      *rescales, getOutputStage(*outParams, bounds));
+      product->rescales, getOutputStage(out->params, out->bounds));
   // The weight is now [K, N] whatever the Gemm's transB was.
   if (std::optional<SparsityPattern> pattern = getSparsityPattern(op)) {
     pattern->layout = WeightLayout{/*operand=*/1, /*outAxis=*/1, /*inAxis=*/0};
     setSparsityPattern(requantize.getX().getDefiningOp(), *pattern);
   }
-  record(output, requantize, *outParams);
-  addLayer(std::move(layer), output);
+  record(out->value, requantize, out->params);
+  addLayer(std::move(product->layer), out->value);
   return success();
 }

@@ -93,6 +93,18 @@ Value Quantizer::getFusedOutput(Operation *op, RealBounds &bounds,
   return user->getResult(0);
 }
 
+FailureOr<LayerOutput> Quantizer::getLayerOutput(Operation *op) {
+  LayerOutput out;
+  Operation *fused;
+  out.value = getFusedOutput(op, out.bounds, fused);
+  auto params = getActivationParams(out.value, op);
+  if (failed(params))
+    return failure();
+  out.params = *params;
+  out.insertionPoint = fused ? fused : op;
+  return out;
+}
+
 //===----------------------------------------------------------------------===//
 // The walk
 //===----------------------------------------------------------------------===//

@@ -48,6 +48,33 @@ struct RealBounds {
 
 inline std::string getLayerName(Operation *op) { return nn::describeLayer(op); }
 
+/// Where a layer's integer result goes: the float value it stands for (the
+/// layer's own result, or that of the Relu/Clip fused into it), the bounds of
+/// that activation, the parameters calibration chose for it, and the op
+/// before which the integer layer is built (the last one it replaces).
+struct LayerOutput {
+  Value value;
+  RealBounds bounds;
+  QParams params;
+  Operation *insertionPoint;
+};
+
+/// Symmetric int8 weights in [-127, 127], one scale per channel (or one for
+/// all when per tensor).
+struct QuantizedWeights {
+  SmallVector<int8_t> values;
+  SmallVector<double> scales;
+};
+
+/// A product's integer form: its weights, bias at scale s_x * s_w, the
+/// rescales of its output channels and its report entry.
+struct QuantizedProduct {
+  QuantizedWeights weights;
+  SmallVector<int32_t> bias;
+  SmallVector<Rescale> rescales;
+  LayerReport layer;
+};
+
 class Quantizer {
 public:
   Quantizer(func::FuncOp func, Scheme scheme, qnn::RoundingMode rounding,
@@ -87,6 +114,8 @@ private:
   /// The op's result, or the result of the Relu/Clip that is its only use
   /// (then `clamp` is set and `fused` is that op).
   Value getFusedOutput(Operation *op, RealBounds &bounds, Operation *&fused);
+  /// The fused output of `op` and its calibrated parameters.
+  FailureOr<LayerOutput> getLayerOutput(Operation *op);
   FailureOr<RealBounds> getActivationBounds(Operation *op);
 
   // Rewrites of each kind of op.
@@ -113,6 +142,14 @@ private:
   LogicalResult quantizeReturn(func::ReturnOp op);
   LogicalResult quantizeOp(Operation *op);
 
+  /// What conv and matmul share once their float weights ([channels,
+  /// reduction] after `channelOf`) and bias are read: the int8 weights, the
+  /// i32 bias, the accumulator check, the rescales and the report entry.
+  FailureOr<QuantizedProduct>
+  quantizeProduct(Operation *op, StringRef kind, const QValue &x,
+                  const LayerOutput &out, ArrayRef<double> weights,
+                  ArrayRef<int64_t> channelOf, int64_t channels,
+                  ArrayRef<double> bias);
   // Checks the i32 accumulator of a product with int8 weights `weights`
   // ([channels, reduction] row-major after `channelOf`).
   LogicalResult checkAccumulator(Operation *op, QParams input,
@@ -157,13 +194,6 @@ private:
   DenseSet<Operation *> fusedOps;
   std::vector<LayerReport> report;
   std::vector<QuantizedLayerOutput> layerOutputs;
-};
-
-/// Symmetric int8 weights in [-127, 127], one scale per channel (or one for
-/// all when per tensor).
-struct QuantizedWeights {
-  SmallVector<int8_t> values;
-  SmallVector<double> scales;
 };
 
 /// What a product's weight scales must leave room for: its float bias (one
