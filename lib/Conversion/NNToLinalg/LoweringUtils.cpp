@@ -56,6 +56,13 @@ Value buildMappedGeneric(OpBuilder &b, Location loc, ValueRange inputs,
       .getResult(0);
 }
 
+Value buildMappedCopy(OpBuilder &b, Location loc, Value input, AffineMap map,
+                      RankedTensorType resultType) {
+  return buildMappedGeneric(
+      b, loc, input, map, resultType,
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+}
+
 Value buildScalar(OpBuilder &b, Location loc, Type type, double value) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, value));
@@ -98,24 +105,28 @@ SmallVector<utils::IteratorType> getIteratorTypes(int64_t parallelCount,
   return types;
 }
 
+AffineMap getBroadcastMap(RankedTensorType type, ArrayRef<int64_t> shape) {
+  MLIRContext *context = type.getContext();
+  int64_t rank = shape.size();
+  int64_t offset = rank - type.getRank();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    if (type.getDimSize(i) == 1 && shape[i + offset] != 1)
+      exprs.push_back(getAffineConstantExpr(0, context));
+    else
+      exprs.push_back(getAffineDimExpr(i + offset, context));
+  }
+  return AffineMap::get(rank, 0, exprs, context);
+}
+
 Value buildBroadcastGeneric(OpBuilder &b, Location loc, ValueRange inputs,
                             RankedTensorType resultType, ScalarBuilder body) {
   int64_t rank = resultType.getRank();
-  MLIRContext *context = b.getContext();
   SmallVector<AffineMap> maps;
-  for (Value input : inputs) {
-    auto type = cast<RankedTensorType>(input.getType());
-    int64_t offset = rank - type.getRank();
-    SmallVector<AffineExpr> exprs;
-    for (int64_t i = 0; i < type.getRank(); ++i) {
-      if (type.getDimSize(i) == 1 && resultType.getDimSize(i + offset) != 1)
-        exprs.push_back(getAffineConstantExpr(0, context));
-      else
-        exprs.push_back(getAffineDimExpr(i + offset, context));
-    }
-    maps.push_back(AffineMap::get(rank, 0, exprs, context));
-  }
-  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, context));
+  for (Value input : inputs)
+    maps.push_back(getBroadcastMap(cast<RankedTensorType>(input.getType()),
+                                   resultType.getShape()));
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
   auto generic = linalg::GenericOp::create(
       b, loc, resultType, inputs, buildEmpty(b, loc, resultType), maps,
       getIteratorTypes(rank),
@@ -224,34 +235,44 @@ Value buildScalarCast(OpBuilder &b, Location loc, Value value,
   return arith::ExtSIOp::create(b, loc, to.type, value);
 }
 
-Value buildAdd(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+/// `FloatOp` on floats, else `IntOp`.
+template <typename FloatOp, typename IntOp>
+static Value buildFloatOrInt(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   if (isa<FloatType>(lhs.getType()))
-    return arith::AddFOp::create(b, loc, lhs, rhs);
-  return arith::AddIOp::create(b, loc, lhs, rhs);
+    return FloatOp::create(b, loc, lhs, rhs);
+  return IntOp::create(b, loc, lhs, rhs);
+}
+
+/// `FloatOp` on floats, `UnsignedOp` on unsigned integers and booleans,
+/// else `SignedOp`.
+template <typename FloatOp, typename UnsignedOp, typename SignedOp>
+static Value buildBySignedness(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                               bool isUnsigned) {
+  if (isa<FloatType>(lhs.getType()))
+    return FloatOp::create(b, loc, lhs, rhs);
+  if (isUnsigned || lhs.getType().isInteger(1))
+    return UnsignedOp::create(b, loc, lhs, rhs);
+  return SignedOp::create(b, loc, lhs, rhs);
+}
+
+Value buildAdd(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return buildFloatOrInt<arith::AddFOp, arith::AddIOp>(b, loc, lhs, rhs);
 }
 
 Value buildMul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  if (isa<FloatType>(lhs.getType()))
-    return arith::MulFOp::create(b, loc, lhs, rhs);
-  return arith::MulIOp::create(b, loc, lhs, rhs);
+  return buildFloatOrInt<arith::MulFOp, arith::MulIOp>(b, loc, lhs, rhs);
 }
 
 Value buildMax(OpBuilder &b, Location loc, Value lhs, Value rhs,
                bool isUnsigned) {
-  if (isa<FloatType>(lhs.getType()))
-    return arith::MaximumFOp::create(b, loc, lhs, rhs);
-  if (isUnsigned || lhs.getType().isInteger(1))
-    return arith::MaxUIOp::create(b, loc, lhs, rhs);
-  return arith::MaxSIOp::create(b, loc, lhs, rhs);
+  return buildBySignedness<arith::MaximumFOp, arith::MaxUIOp, arith::MaxSIOp>(
+      b, loc, lhs, rhs, isUnsigned);
 }
 
 Value buildMin(OpBuilder &b, Location loc, Value lhs, Value rhs,
                bool isUnsigned) {
-  if (isa<FloatType>(lhs.getType()))
-    return arith::MinimumFOp::create(b, loc, lhs, rhs);
-  if (isUnsigned || lhs.getType().isInteger(1))
-    return arith::MinUIOp::create(b, loc, lhs, rhs);
-  return arith::MinSIOp::create(b, loc, lhs, rhs);
+  return buildBySignedness<arith::MinimumFOp, arith::MinUIOp, arith::MinSIOp>(
+      b, loc, lhs, rhs, isUnsigned);
 }
 
 } // namespace whittle
@@ -456,17 +477,9 @@ Value buildForwardFilter(OpBuilder &b, Location loc, Value w, int64_t group) {
     resultShape.push_back(size);
   }
   auto resultType = RankedTensorType::get(resultShape, type.getElementType());
-  SmallVector<AffineMap> maps = {
-      AffineMap::get(numLoops, 0, inputExprs, context),
-      AffineMap::getMultiDimIdentityMap(numLoops, context)};
-  Value flipped =
-      linalg::GenericOp::create(
-          b, loc, resultType, grouped, buildEmpty(b, loc, resultType), maps,
-          getIteratorTypes(numLoops),
-          [](OpBuilder &nb, Location nl, ValueRange args) {
-            linalg::YieldOp::create(nb, nl, args[0]);
-          })
-          .getResult(0);
+  Value flipped = buildMappedCopy(
+      b, loc, grouped, AffineMap::get(numLoops, 0, inputExprs, context),
+      resultType);
   SmallVector<int64_t> forwardShape = {group * perGroupOut, perGroupIn};
   forwardShape.append(resultShape.begin() + 3, resultShape.end());
   return tensor::CollapseShapeOp::create(

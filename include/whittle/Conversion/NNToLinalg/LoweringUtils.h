@@ -42,6 +42,12 @@ mlir::RankedTensorType convertTensorType(const mlir::TypeConverter &converter,
 using ScalarBuilder = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
 
+/// The map reading a tensor of `type` over the iteration space `shape`
+/// NumPy-style: right-aligned, a size-1 dimension read at index 0 where
+/// `shape` is larger.
+mlir::AffineMap getBroadcastMap(mlir::RankedTensorType type,
+                                llvm::ArrayRef<int64_t> shape);
+
 /// A `linalg.generic` computing `body` elementwise over `inputs`, which
 /// broadcast to `resultType` NumPy-style (right-aligned; size-1 dimensions
 /// are read at index 0).
@@ -57,6 +63,12 @@ mlir::Value buildMappedGeneric(mlir::OpBuilder &b, mlir::Location loc,
                                llvm::ArrayRef<mlir::AffineMap> maps,
                                mlir::RankedTensorType resultType,
                                ScalarBuilder body);
+
+/// A `linalg.generic` over `resultType` copying `input` read through `map`
+/// (a broadcast, a reversed or strided read, a tiling).
+mlir::Value buildMappedCopy(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value input, mlir::AffineMap map,
+                            mlir::RankedTensorType resultType);
 
 /// `tensor.empty` of `type`.
 mlir::Value buildEmpty(mlir::OpBuilder &b, mlir::Location loc,
@@ -139,6 +151,18 @@ using ReductionBuilder = llvm::function_ref<mlir::Value(
 mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value input, llvm::ArrayRef<bool> reduced,
                            mlir::Value identity, ReductionBuilder combine);
+
+/// The reductions ONNX's Reduce* ops name; the global pools and the
+/// normalizations reduce with them too.
+enum class ReductionKind { Sum, Mean, Max, Min, Prod, L2 };
+
+/// `input` (of elements `element`) reduced by `kind` over the dimensions
+/// marked in `reduced`, which the result drops: Mean divides the sum by the
+/// count (integer division for integers), L2 takes the square root of the
+/// sum of squares (through f64 for integers).
+mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value input, llvm::ArrayRef<bool> reduced,
+                           ReductionKind kind, const ElementKind &element);
 
 /// The i64 index of the largest (`isMax`) or smallest element of `data` along
 /// `axis`, the first one or (`selectLast`) the last one; the result drops
