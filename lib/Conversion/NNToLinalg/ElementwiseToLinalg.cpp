@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "StaticResultLowering.h"
 #include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
@@ -305,96 +306,74 @@ Value emitScalar(nn::CastOp, ScalarContext &c, ValueRange a) {
 
 /// One elementwise op: present operands (a missing optional one is
 /// `nn.none`) broadcast to the result; `emitScalar` builds the body.
-template <typename OpT> struct ElementwiseLowering : OpConversionPattern<OpT> {
-  using OpConversionPattern<OpT>::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*this->getTypeConverter(),
-                                        op->getResult(0).getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    SmallVector<Value> inputs;
-    for (auto [original, lowered] :
-         llvm::zip(op->getOperands(), adaptor.getOperands()))
-      if (!nn::isNone(original))
-        inputs.push_back(lowered);
-    ElementKind in = getElementKind(op->getOperand(0).getType());
-    ElementKind out = getElementKind(op->getResult(0).getType());
-    Value result =
-        buildBroadcastGeneric(rewriter, op.getLoc(), inputs, resultType,
-                              [&](OpBuilder &b, Location loc, ValueRange args) {
-                                ScalarContext context{b, loc, in, out};
-                                return emitScalar(op, context, args);
-                              });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
+template <typename OpT>
+FailureOr<Value> lowerElementwise(OpT op, typename OpT::Adaptor adaptor,
+                                  RankedTensorType resultType,
+                                  ConversionPatternRewriter &rewriter) {
+  SmallVector<Value> inputs;
+  for (auto [original, lowered] :
+       llvm::zip(op->getOperands(), adaptor.getOperands()))
+    if (!nn::isNone(original))
+      inputs.push_back(lowered);
+  ElementKind in = getElementKind(op->getOperand(0).getType());
+  ElementKind out = getElementKind(op->getResult(0).getType());
+  return buildBroadcastGeneric(
+      rewriter, op.getLoc(), inputs, resultType,
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        ScalarContext context{b, loc, in, out};
+        return emitScalar(op, context, args);
+      });
+}
 
 /// Clip's bounds are optional; each present one is a broadcast scalar.
-struct ClipLowering : OpConversionPattern<nn::ClipOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::ClipOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    bool hasMin = !nn::isNone(op.getMin());
-    bool hasMax = !nn::isNone(op.getMax());
-    SmallVector<Value> inputs = {adaptor.getInput()};
-    if (hasMin)
-      inputs.push_back(adaptor.getMin());
-    if (hasMax)
-      inputs.push_back(adaptor.getMax());
-    ElementKind kind = getElementKind(op.getType());
-    Value result = buildBroadcastGeneric(
-        rewriter, op.getLoc(), inputs, resultType,
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          Value x = args[0];
-          if (hasMin)
-            x = buildMax(b, loc, x, args[1], kind.isUnsigned);
-          if (hasMax)
-            x = buildMin(b, loc, x, args.back(), kind.isUnsigned);
-          return x;
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
+FailureOr<Value> lowerClip(nn::ClipOp op, nn::ClipOp::Adaptor adaptor,
+                           RankedTensorType resultType,
+                           ConversionPatternRewriter &rewriter) {
+  bool hasMin = !nn::isNone(op.getMin());
+  bool hasMax = !nn::isNone(op.getMax());
+  SmallVector<Value> inputs = {adaptor.getInput()};
+  if (hasMin)
+    inputs.push_back(adaptor.getMin());
+  if (hasMax)
+    inputs.push_back(adaptor.getMax());
+  ElementKind kind = getElementKind(op.getType());
+  return buildBroadcastGeneric(
+      rewriter, op.getLoc(), inputs, resultType,
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value x = args[0];
+        if (hasMin)
+          x = buildMax(b, loc, x, args[1], kind.isUnsigned);
+        if (hasMax)
+          x = buildMin(b, loc, x, args.back(), kind.isUnsigned);
+        return x;
+      });
+}
 
 } // namespace
 
+/// A lowering of each op in `OpTs` through `lowerElementwise`.
+template <typename... OpTs>
+static void addElementwiseLowerings(const TypeConverter &converter,
+                                    RewritePatternSet &patterns) {
+  addStaticResultLowerings<lowerElementwise<OpTs>...>(converter, patterns);
+}
+
 void whittle::populateNNElementwiseToLinalgPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<
-      ElementwiseLowering<nn::AddOp>, ElementwiseLowering<nn::SubOp>,
-      ElementwiseLowering<nn::MulOp>, ElementwiseLowering<nn::DivOp>,
-      ElementwiseLowering<nn::PowOp>, ElementwiseLowering<nn::NegOp>,
-      ElementwiseLowering<nn::AbsOp>, ElementwiseLowering<nn::SqrtOp>,
-      ElementwiseLowering<nn::ReciprocalOp>, ElementwiseLowering<nn::ExpOp>,
-      ElementwiseLowering<nn::LogOp>, ElementwiseLowering<nn::ErfOp>,
-      ElementwiseLowering<nn::FloorOp>, ElementwiseLowering<nn::CeilOp>,
-      ElementwiseLowering<nn::RoundOp>, ElementwiseLowering<nn::SignOp>,
-      ElementwiseLowering<nn::MinOp>, ElementwiseLowering<nn::MaxOp>,
-      ElementwiseLowering<nn::SumOp>, ElementwiseLowering<nn::MeanOp>,
-      ElementwiseLowering<nn::EqualOp>, ElementwiseLowering<nn::GreaterOp>,
-      ElementwiseLowering<nn::GreaterOrEqualOp>,
-      ElementwiseLowering<nn::LessOp>, ElementwiseLowering<nn::LessOrEqualOp>,
-      ElementwiseLowering<nn::WhereOp>, ElementwiseLowering<nn::NotOp>,
-      ElementwiseLowering<nn::AndOp>, ElementwiseLowering<nn::OrOp>,
-      ElementwiseLowering<nn::XorOp>, ElementwiseLowering<nn::ReluOp>,
-      ElementwiseLowering<nn::LeakyReluOp>, ElementwiseLowering<nn::PReluOp>,
-      ElementwiseLowering<nn::EluOp>, ElementwiseLowering<nn::SeluOp>,
-      ElementwiseLowering<nn::CeluOp>, ElementwiseLowering<nn::SigmoidOp>,
-      ElementwiseLowering<nn::HardSigmoidOp>,
-      ElementwiseLowering<nn::HardSwishOp>, ElementwiseLowering<nn::TanhOp>,
-      ElementwiseLowering<nn::SoftplusOp>, ElementwiseLowering<nn::SoftsignOp>,
-      ElementwiseLowering<nn::GeluOp>,
-      ElementwiseLowering<nn::ThresholdedReluOp>,
-      ElementwiseLowering<nn::CastOp>, ClipLowering>(converter,
-                                                     patterns.getContext());
+  addElementwiseLowerings<
+      // Arithmetic.
+      nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp, nn::PowOp, nn::NegOp,
+      nn::AbsOp, nn::SqrtOp, nn::ReciprocalOp, nn::ExpOp, nn::LogOp, nn::ErfOp,
+      nn::FloorOp, nn::CeilOp, nn::RoundOp, nn::SignOp,
+      // Variadic.
+      nn::MinOp, nn::MaxOp, nn::SumOp, nn::MeanOp,
+      // Comparison and logic.
+      nn::EqualOp, nn::GreaterOp, nn::GreaterOrEqualOp, nn::LessOp,
+      nn::LessOrEqualOp, nn::WhereOp, nn::NotOp, nn::AndOp, nn::OrOp, nn::XorOp,
+      // Activations.
+      nn::ReluOp, nn::LeakyReluOp, nn::PReluOp, nn::EluOp, nn::SeluOp,
+      nn::CeluOp, nn::SigmoidOp, nn::HardSigmoidOp, nn::HardSwishOp, nn::TanhOp,
+      nn::SoftplusOp, nn::SoftsignOp, nn::GeluOp, nn::ThresholdedReluOp,
+      nn::CastOp>(converter, patterns);
+  addStaticResultLowerings<lowerClip>(converter, patterns);
 }

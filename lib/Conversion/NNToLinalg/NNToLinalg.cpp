@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "StaticResultLowering.h"
 #include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 #include "whittle/Conversion/Passes.h"
 #include "whittle/Dialect/NN/NNOps.h"
@@ -54,29 +55,23 @@ namespace {
 
 /// `nn.constant` becomes `arith.constant`; unsigned payloads are
 /// reinterpreted as signless of the same width (same bytes).
-struct ConstantLowering : OpConversionPattern<nn::ConstantOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::ConstantOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto type = convertTensorType(*getTypeConverter(), op.getType());
-    if (!type)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    ElementsAttr value = op.getValue();
-    if (value.getType() != type) {
-      if (auto dense = dyn_cast<DenseIntOrFPElementsAttr>(value))
-        value = dense.bitcast(type.getElementType());
-      else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
-        value = DenseResourceElementsAttr::get(type, resource.getRawHandle());
-      else
-        return rewriter.notifyMatchFailure(op, "unsupported constant");
-    }
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, type,
-                                                   cast<TypedAttr>(value));
-    return success();
+FailureOr<Value> lowerConstant(nn::ConstantOp op,
+                               nn::ConstantOp::Adaptor adaptor,
+                               RankedTensorType type,
+                               ConversionPatternRewriter &rewriter) {
+  ElementsAttr value = op.getValue();
+  if (value.getType() != type) {
+    if (auto dense = dyn_cast<DenseIntOrFPElementsAttr>(value))
+      value = dense.bitcast(type.getElementType());
+    else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+      value = DenseResourceElementsAttr::get(type, resource.getRawHandle());
+    else
+      return rewriter.notifyMatchFailure(op, "unsupported constant");
   }
-};
+  return arith::ConstantOp::create(rewriter, op.getLoc(), type,
+                                   cast<TypedAttr>(value))
+      .getResult();
+}
 
 /// `nn.identity` forwards its operand.
 struct IdentityLowering : OpConversionPattern<nn::IdentityOp> {
@@ -132,8 +127,9 @@ struct ConvertNNToLinalgPass
 
 void whittle::populateNNConstantToLinalgPatterns(const TypeConverter &converter,
                                                  RewritePatternSet &patterns) {
-  patterns.add<ConstantLowering, IdentityLowering, DropoutLowering>(
-      converter, patterns.getContext());
+  addStaticResultLowerings<lowerConstant>(converter, patterns);
+  patterns.add<IdentityLowering, DropoutLowering>(converter,
+                                                  patterns.getContext());
 }
 
 /// The lowering needs static shapes; this names the first op without them.

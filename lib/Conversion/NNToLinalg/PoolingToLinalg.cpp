@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "StaticResultLowering.h"
 #include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNShapes.h"
@@ -45,11 +46,19 @@ Value padForWindow(OpBuilder &b, Location loc, Value x,
   return buildPad(b, loc, x, low, high, padValue);
 }
 
-/// The window reduction over the padded `x` into `resultType`.
-Value buildPool(OpBuilder &b, Location loc, Value x,
-                RankedTensorType resultType, const WindowGeometry &window,
-                PoolKind kind, const ElementKind &element) {
-  int64_t spatial = resultType.getRank() - 2;
+/// How a window reduction reads its operands: over the loops
+/// `n, c, o_1..o_s, k_1..k_s`, X at `[n, c, o*s + k*d]`, the shape-only
+/// kernel operand (whose extent sets the `k` loops) at `[k]` and the result
+/// at `[n, c, o]`.
+struct WindowAccess {
+  SmallVector<AffineMap> maps; // X, kernel, result.
+  Value kernel;
+};
+
+WindowAccess buildWindowAccess(OpBuilder &b, Location loc,
+                               const WindowGeometry &window,
+                               const ElementKind &element) {
+  int64_t spatial = window.kernel.size();
   MLIRContext *context = b.getContext();
   int64_t numLoops = 2 + 2 * spatial;
   auto dim = [&](int64_t i) { return getAffineDimExpr(i, context); };
@@ -61,16 +70,26 @@ Value buildPool(OpBuilder &b, Location loc, Value x,
     kExprs.push_back(k);
     yExprs.push_back(o);
   }
-  SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, xExprs, context),
-                                 AffineMap::get(numLoops, 0, kExprs, context),
-                                 AffineMap::get(numLoops, 0, yExprs, context)};
-  Value kernel = tensor::EmptyOp::create(b, loc, window.kernel, element.type);
+  WindowAccess access;
+  access.maps = {AffineMap::get(numLoops, 0, xExprs, context),
+                 AffineMap::get(numLoops, 0, kExprs, context),
+                 AffineMap::get(numLoops, 0, yExprs, context)};
+  access.kernel = tensor::EmptyOp::create(b, loc, window.kernel, element.type);
+  return access;
+}
+
+/// The window reduction over the padded `x` into `resultType`.
+Value buildPool(OpBuilder &b, Location loc, Value x,
+                RankedTensorType resultType, const WindowGeometry &window,
+                PoolKind kind, const ElementKind &element) {
+  int64_t spatial = resultType.getRank() - 2;
+  WindowAccess access = buildWindowAccess(b, loc, window, element);
   Value identity = kind == PoolKind::Max ? buildLowest(b, loc, element)
                                          : buildScalar(b, loc, element.type, 0);
   Value init = buildFilled(b, loc, resultType, identity);
   return linalg::GenericOp::create(
-             b, loc, resultType, ValueRange{x, kernel}, init, maps,
-             getIteratorTypes(2 + spatial, spatial),
+             b, loc, resultType, ValueRange{x, access.kernel}, init,
+             access.maps, getIteratorTypes(2 + spatial, spatial),
              [&](OpBuilder &nb, Location nl, ValueRange args) {
                Value result =
                    kind == PoolKind::Max
@@ -92,22 +111,10 @@ std::pair<Value, Value> buildMaxPoolWithIndices(OpBuilder &b, Location loc,
                                                 const ElementKind &element,
                                                 bool columnMajor) {
   int64_t spatial = resultType.getRank() - 2;
-  MLIRContext *context = b.getContext();
-  int64_t numLoops = 2 + 2 * spatial;
-  auto dim = [&](int64_t i) { return getAffineDimExpr(i, context); };
-  SmallVector<AffineExpr> xExprs = {dim(0), dim(1)}, kExprs,
-                          yExprs = {dim(0), dim(1)};
-  for (int64_t i = 0; i < spatial; ++i) {
-    AffineExpr o = dim(2 + i), k = dim(2 + spatial + i);
-    xExprs.push_back(o * window.strides[i] + k * window.dilations[i]);
-    kExprs.push_back(k);
-    yExprs.push_back(o);
-  }
-  AffineMap yMap = AffineMap::get(numLoops, 0, yExprs, context);
-  SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, xExprs, context),
-                                 AffineMap::get(numLoops, 0, kExprs, context),
-                                 yMap, yMap};
-  Value kernel = tensor::EmptyOp::create(b, loc, window.kernel, element.type);
+  WindowAccess access = buildWindowAccess(b, loc, window, element);
+  // The index result is read like the value result.
+  AffineMap resultMap = access.maps.back();
+  access.maps.push_back(resultMap);
   auto indexType = resultType.clone(b.getI64Type());
   Value valueInit =
       buildFilled(b, loc, resultType, buildLowest(b, loc, element));
@@ -116,8 +123,8 @@ std::pair<Value, Value> buildMaxPoolWithIndices(OpBuilder &b, Location loc,
   ArrayRef<int64_t> sizes = xType.getShape().drop_front(2);
   int64_t channels = xType.getDimSize(1);
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType, indexType}, ValueRange{x, kernel},
-      ValueRange{valueInit, indexInit}, maps,
+      b, loc, TypeRange{resultType, indexType}, ValueRange{x, access.kernel},
+      ValueRange{valueInit, indexInit}, access.maps,
       getIteratorTypes(2 + spatial, spatial),
       [&](OpBuilder &nb, Location nl, ValueRange args) {
         auto constant = [&](int64_t v) -> Value {
@@ -176,40 +183,36 @@ std::pair<Value, Value> buildMaxPoolWithIndices(OpBuilder &b, Location loc,
   return {generic.getResult(0), generic.getResult(1)};
 }
 
-struct MaxPoolLowering : OpConversionPattern<nn::MaxPoolOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// The window of a MaxPool or AveragePool over its input of `xType`.
+template <typename OpT>
+FailureOr<WindowGeometry> resolvePoolWindow(OpT op, RankedTensorType xType) {
+  return resolveWindow(op.getLoc(), xType.getShape().drop_front(2),
+                       op.getKernelShape(), op.getStrides(), op.getDilations(),
+                       op.getPads(), op.getAutoPad(), op.getCeilMode());
+}
 
-  LogicalResult
-  matchAndRewrite(nn::MaxPoolOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType =
-        convertTensorType(*getTypeConverter(), op.getY().getType());
-    auto xType = cast<RankedTensorType>(adaptor.getX().getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    FailureOr<WindowGeometry> window =
-        resolveWindow(loc, xType.getShape().drop_front(2), op.getKernelShape(),
-                      op.getStrides(), op.getDilations(), op.getPads(),
-                      op.getAutoPad(), op.getCeilMode());
-    if (failed(window))
-      return failure();
-    ElementKind element = getElementKind(op.getX().getType());
-    Value x = padForWindow(rewriter, loc, adaptor.getX(), *window,
-                           buildLowest(rewriter, loc, element));
-    if (!op.getIndices().use_empty()) {
-      auto [y, indices] =
-          buildMaxPoolWithIndices(rewriter, loc, x, xType, resultType, *window,
-                                  element, op.getStorageOrder() != 0);
-      rewriter.replaceOp(op, {y, indices});
-      return success();
-    }
-    Value y = buildPool(rewriter, loc, x, resultType, *window, PoolKind::Max,
-                        element);
-    rewriter.replaceOp(op, {y, Value()});
-    return success();
+/// MaxPool, with the indices only when they are used.
+FailureOr<SmallVector<Value>>
+lowerMaxPool(nn::MaxPoolOp op, nn::MaxPoolOp::Adaptor adaptor,
+             RankedTensorType resultType, ConversionPatternRewriter &rewriter) {
+  auto xType = cast<RankedTensorType>(adaptor.getX().getType());
+  Location loc = op.getLoc();
+  FailureOr<WindowGeometry> window = resolvePoolWindow(op, xType);
+  if (failed(window))
+    return failure();
+  ElementKind element = getElementKind(op.getX().getType());
+  Value x = padForWindow(rewriter, loc, adaptor.getX(), *window,
+                         buildLowest(rewriter, loc, element));
+  if (!op.getIndices().use_empty()) {
+    auto [y, indices] =
+        buildMaxPoolWithIndices(rewriter, loc, x, xType, resultType, *window,
+                                element, op.getStorageOrder() != 0);
+    return SmallVector<Value>{y, indices};
   }
-};
+  Value y =
+      buildPool(rewriter, loc, x, resultType, *window, PoolKind::Max, element);
+  return SmallVector<Value>{y, Value()};
+}
 
 /// The number of window positions that count for output `o` along one
 /// dimension: inside the input, or inside input plus pads when padding
@@ -228,114 +231,86 @@ int64_t countWindow(int64_t o, int64_t size, int64_t kernel, int64_t stride,
   return count;
 }
 
-struct AveragePoolLowering : OpConversionPattern<nn::AveragePoolOp> {
-  using OpConversionPattern::OpConversionPattern;
+FailureOr<Value> lowerAveragePool(nn::AveragePoolOp op,
+                                  nn::AveragePoolOp::Adaptor adaptor,
+                                  RankedTensorType resultType,
+                                  ConversionPatternRewriter &rewriter) {
+  auto xType = cast<RankedTensorType>(adaptor.getX().getType());
+  Location loc = op.getLoc();
+  FailureOr<WindowGeometry> window = resolvePoolWindow(op, xType);
+  if (failed(window))
+    return failure();
+  ElementKind element = getElementKind(op.getX().getType());
+  Value zero = buildScalar(rewriter, loc, element.type, 0);
+  Value x = padForWindow(rewriter, loc, adaptor.getX(), *window, zero);
+  Value sum =
+      buildPool(rewriter, loc, x, resultType, *window, PoolKind::Sum, element);
 
-  LogicalResult
-  matchAndRewrite(nn::AveragePoolOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    auto xType = cast<RankedTensorType>(adaptor.getX().getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    FailureOr<WindowGeometry> window =
-        resolveWindow(loc, xType.getShape().drop_front(2), op.getKernelShape(),
-                      op.getStrides(), op.getDilations(), op.getPads(),
-                      op.getAutoPad(), op.getCeilMode());
-    if (failed(window))
-      return failure();
-    ElementKind element = getElementKind(op.getX().getType());
-    Value zero = buildScalar(rewriter, loc, element.type, 0);
-    Value x = padForWindow(rewriter, loc, adaptor.getX(), *window, zero);
-    Value sum = buildPool(rewriter, loc, x, resultType, *window, PoolKind::Sum,
-                          element);
-
-    // Divisors per output position: the window is a box, so the count is
-    // the product of the per-dimension counts.
-    int64_t spatial = resultType.getRank() - 2;
-    ArrayRef<int64_t> outputs = resultType.getShape().drop_front(2);
-    SmallVector<double> divisors(1, 1.0);
-    for (int64_t i = 0; i < spatial; ++i) {
-      SmallVector<double> next;
-      for (double prefix : divisors)
-        for (int64_t o = 0; o < outputs[i]; ++o)
-          next.push_back(prefix *
-                         countWindow(o, xType.getDimSize(2 + i),
-                                     window->kernel[i], window->strides[i],
-                                     window->dilations[i], window->pads[i],
-                                     window->pads[spatial + i],
-                                     op.getCountIncludePad()));
-      divisors = std::move(next);
-    }
-    auto divisorType = RankedTensorType::get(outputs, element.type);
-    Value divisor =
-        arith::ConstantOp::create(rewriter, loc,
-                                  cast<TypedAttr>(nn::createElementsFromDoubles(
-                                      divisorType, divisors, "pool_counts")));
-    Value average = buildBroadcastGeneric(
-        rewriter, loc, ValueRange{sum, divisor}, resultType,
-        [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-          return arith::DivFOp::create(nb, nl, args[0], args[1]);
-        });
-    rewriter.replaceOp(op, average);
-    return success();
+  // Divisors per output position: the window is a box, so the count is
+  // the product of the per-dimension counts.
+  int64_t spatial = resultType.getRank() - 2;
+  ArrayRef<int64_t> outputs = resultType.getShape().drop_front(2);
+  SmallVector<double> divisors(1, 1.0);
+  for (int64_t i = 0; i < spatial; ++i) {
+    SmallVector<double> next;
+    for (double prefix : divisors)
+      for (int64_t o = 0; o < outputs[i]; ++o)
+        next.push_back(
+            prefix * countWindow(o, xType.getDimSize(2 + i), window->kernel[i],
+                                 window->strides[i], window->dilations[i],
+                                 window->pads[i], window->pads[spatial + i],
+                                 op.getCountIncludePad()));
+    divisors = std::move(next);
   }
-};
+  auto divisorType = RankedTensorType::get(outputs, element.type);
+  Value divisor =
+      arith::ConstantOp::create(rewriter, loc,
+                                cast<TypedAttr>(nn::createElementsFromDoubles(
+                                    divisorType, divisors, "pool_counts")));
+  return buildBroadcastGeneric(
+      rewriter, loc, ValueRange{sum, divisor}, resultType,
+      [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+        return arith::DivFOp::create(nb, nl, args[0], args[1]);
+      });
+}
 
 /// GlobalAveragePool / GlobalMaxPool: reduce all spatial dimensions to 1.
 template <typename OpT, PoolKind kind>
-struct GlobalPoolLowering : OpConversionPattern<OpT> {
-  using OpConversionPattern<OpT>::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType =
-        convertTensorType(*this->getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    Value x = adaptor.getX();
-    auto xType = cast<RankedTensorType>(x.getType());
-    ElementKind element = getElementKind(op.getX().getType());
-    Value identity = kind == PoolKind::Max
-                         ? buildLowest(rewriter, loc, element)
-                         : buildScalar(rewriter, loc, element.type, 0);
-    // Keep N and C, reduce every spatial dimension.
-    SmallVector<bool> spatial(xType.getRank(), true);
-    spatial[0] = spatial[1] = false;
-    Value reduced = buildReduction(
-        rewriter, loc, x, spatial, identity,
-        [&](OpBuilder &nb, Location nl, Value value, Value accumulator) {
-          return kind == PoolKind::Max
-                     ? buildMax(nb, nl, accumulator, value, element.isUnsigned)
-                     : buildAdd(nb, nl, accumulator, value);
+FailureOr<Value> lowerGlobalPool(OpT op, typename OpT::Adaptor adaptor,
+                                 RankedTensorType resultType,
+                                 ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  Value x = adaptor.getX();
+  auto xType = cast<RankedTensorType>(x.getType());
+  ElementKind element = getElementKind(op.getX().getType());
+  // Keep N and C, reduce every spatial dimension.
+  SmallVector<bool> spatial(xType.getRank(), true);
+  spatial[0] = spatial[1] = false;
+  Value reduced = buildReduction(
+      rewriter, loc, x, spatial,
+      kind == PoolKind::Max ? ReductionKind::Max : ReductionKind::Sum, element);
+  if (kind == PoolKind::Sum) {
+    // ONNX defines the average for floats only: a float division (not
+    // ReductionKind::Mean, which also divides integers).
+    int64_t count = 1;
+    for (int64_t d : xType.getShape().drop_front(2))
+      count *= d;
+    reduced = buildBroadcastGeneric(
+        rewriter, loc, reduced, cast<RankedTensorType>(reduced.getType()),
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          return arith::DivFOp::create(
+              nb, nl, args[0], buildScalar(nb, nl, element.type, count));
         });
-    auto reducedType = cast<RankedTensorType>(reduced.getType());
-    if (kind == PoolKind::Sum) {
-      int64_t count = 1;
-      for (int64_t d : xType.getShape().drop_front(2))
-        count *= d;
-      reduced = buildBroadcastGeneric(
-          rewriter, loc, reduced, reducedType,
-          [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-            return arith::DivFOp::create(
-                nb, nl, args[0], buildScalar(nb, nl, element.type, count));
-          });
-    }
-    rewriter.replaceOp(
-        op, buildReshape(rewriter, loc, reduced, resultType.getShape()));
-    return success();
   }
-};
+  return buildReshape(rewriter, loc, reduced, resultType.getShape());
+}
 
 } // namespace
 
 void whittle::populateNNPoolingToLinalgPatterns(const TypeConverter &converter,
                                                 RewritePatternSet &patterns) {
-  patterns.add<MaxPoolLowering, AveragePoolLowering,
-               GlobalPoolLowering<nn::GlobalAveragePoolOp, PoolKind::Sum>,
-               GlobalPoolLowering<nn::GlobalMaxPoolOp, PoolKind::Max>>(
-      converter, patterns.getContext());
+  addStaticResultLowerings<
+      lowerMaxPool, lowerAveragePool,
+      lowerGlobalPool<nn::GlobalAveragePoolOp, PoolKind::Sum>,
+      lowerGlobalPool<nn::GlobalMaxPoolOp, PoolKind::Max>>(converter, patterns);
 }

@@ -20,6 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "StaticResultLowering.h"
 #include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNShapes.h"
@@ -135,195 +136,159 @@ Value presentOrNull(Value original, Value converted) {
 // QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear
 //===----------------------------------------------------------------------===//
 
-struct QuantizeLinearLowering : OpConversionPattern<nn::QuantizeLinearOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::QuantizeLinearOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    MLIRContext *context = rewriter.getContext();
-    int64_t rank = resultType.getRank();
-    // The getter returns the attribute's bits unsigned.
-    auto axis = static_cast<int64_t>(op.getAxis());
-    if (axis < 0)
-      axis += rank;
-    ElementKind in = getElementKind(op.getX().getType());
-    ElementKind out = getElementKind(op.getY().getType());
-    // The reference divides in x's type; int32 x divides as numpy does,
-    // in double.
-    ElementKind compute =
-        in.isFloat() ? in : ElementKind{rewriter.getF64Type()};
-    Value zp = presentOrNull(op.getYZeroPoint(), adaptor.getYZeroPoint());
-
-    SmallVector<Value> inputs = {adaptor.getX(), adaptor.getYScale()};
-    SmallVector<AffineMap> maps = {
-        AffineMap::getMultiDimIdentityMap(rank, context),
-        linearParamMap(context, rank, adaptor.getYScale(), axis,
-                       op.getBlockSize())};
-    if (zp) {
-      inputs.push_back(zp);
-      maps.push_back(
-          linearParamMap(context, rank, zp, axis, op.getBlockSize()));
-    }
-    Value y = buildMappedGeneric(
-        rewriter, loc, inputs, maps, resultType,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = buildScalarCast(b, l, args[0], in, compute);
-          Value scale = buildScalarCast(b, l, args[1], in, compute);
-          Value rounded = math::RoundEvenOp::create(
-              b, l, arith::DivFOp::create(b, l, x, scale));
-          Value shift = args.size() > 2
-                            ? buildScalarCast(b, l, args[2], out, i32Kind(b))
-                            : Value();
-          return buildSaturate(b, l, rounded, shift, out);
-        });
-    rewriter.replaceOp(op, y);
-    return success();
+/// QuantizeLinear or DequantizeLinear `op` as one generic over `resultType`
+/// yielding `body(x, scale[, zp])` per element; `zp` may be null. The
+/// parameters are read per tensor, per axis or per block after `op`'s axis
+/// and block size.
+template <typename OpT>
+Value buildLinearQuantization(OpBuilder &b, OpT op, Value x, Value scale,
+                              Value zp, RankedTensorType resultType,
+                              ScalarBuilder body) {
+  MLIRContext *context = b.getContext();
+  int64_t rank = resultType.getRank();
+  // The getter returns the attribute's bits unsigned.
+  auto axis = static_cast<int64_t>(op.getAxis());
+  if (axis < 0)
+    axis += rank;
+  SmallVector<Value> inputs = {x, scale};
+  SmallVector<AffineMap> maps = {
+      AffineMap::getMultiDimIdentityMap(rank, context),
+      linearParamMap(context, rank, scale, axis, op.getBlockSize())};
+  if (zp) {
+    inputs.push_back(zp);
+    maps.push_back(linearParamMap(context, rank, zp, axis, op.getBlockSize()));
   }
-};
+  return buildMappedGeneric(b, op.getLoc(), inputs, maps, resultType, body);
+}
 
-struct DequantizeLinearLowering : OpConversionPattern<nn::DequantizeLinearOp> {
-  using OpConversionPattern::OpConversionPattern;
+FailureOr<Value> lowerQuantizeLinear(nn::QuantizeLinearOp op,
+                                     nn::QuantizeLinearOp::Adaptor adaptor,
+                                     RankedTensorType resultType,
+                                     ConversionPatternRewriter &rewriter) {
+  ElementKind in = getElementKind(op.getX().getType());
+  ElementKind out = getElementKind(op.getY().getType());
+  // The reference divides in x's type; int32 x divides as numpy does,
+  // in double.
+  ElementKind compute = in.isFloat() ? in : ElementKind{rewriter.getF64Type()};
+  Value zp = presentOrNull(op.getYZeroPoint(), adaptor.getYZeroPoint());
+  return buildLinearQuantization(
+      rewriter, op, adaptor.getX(), adaptor.getYScale(), zp, resultType,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        Value x = buildScalarCast(b, l, args[0], in, compute);
+        Value scale = buildScalarCast(b, l, args[1], in, compute);
+        Value rounded = math::RoundEvenOp::create(
+            b, l, arith::DivFOp::create(b, l, x, scale));
+        Value shift = args.size() > 2
+                          ? buildScalarCast(b, l, args[2], out, i32Kind(b))
+                          : Value();
+        return buildSaturate(b, l, rounded, shift, out);
+      });
+}
 
-  LogicalResult
-  matchAndRewrite(nn::DequantizeLinearOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    MLIRContext *context = rewriter.getContext();
-    int64_t rank = resultType.getRank();
-    // The getter returns the attribute's bits unsigned.
-    auto axis = static_cast<int64_t>(op.getAxis());
-    if (axis < 0)
-      axis += rank;
-    ElementKind in = getElementKind(op.getX().getType());
-    ElementKind scaleKind = getElementKind(op.getXScale().getType());
-    Value zp = presentOrNull(op.getXZeroPoint(), adaptor.getXZeroPoint());
-    // The reference computes `float32(x) - zp` and multiplies by the scale
-    // in f32, which is exact up to the final rounding for 8- and 16-bit
-    // data. An int32 zero point makes numpy go through double instead.
-    bool viaDouble = zp && in.type.getIntOrFloatBitWidth() == 32;
-    ElementKind f32{rewriter.getF32Type()};
-    ElementKind compute = viaDouble ? ElementKind{rewriter.getF64Type()} : f32;
-
-    SmallVector<Value> inputs = {adaptor.getX(), adaptor.getXScale()};
-    SmallVector<AffineMap> maps = {
-        AffineMap::getMultiDimIdentityMap(rank, context),
-        linearParamMap(context, rank, adaptor.getXScale(), axis,
-                       op.getBlockSize())};
-    if (zp) {
-      inputs.push_back(zp);
-      maps.push_back(
-          linearParamMap(context, rank, zp, axis, op.getBlockSize()));
-    }
-    Value y = buildMappedGeneric(
-        rewriter, loc, inputs, maps, resultType,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = buildScalarCast(
-              b, l, buildScalarCast(b, l, args[0], in, f32), f32, compute);
-          if (args.size() > 2) {
-            Value shift = buildScalarCast(b, l, args[2], in, compute);
-            x = arith::SubFOp::create(b, l, x, shift);
-          }
-          Value scale = buildScalarCast(b, l, args[1], scaleKind, compute);
-          Value product = arith::MulFOp::create(b, l, x, scale);
-          return buildScalarCast(b, l, product, compute, scaleKind);
-        });
-    rewriter.replaceOp(op, y);
-    return success();
-  }
-};
+FailureOr<Value> lowerDequantizeLinear(nn::DequantizeLinearOp op,
+                                       nn::DequantizeLinearOp::Adaptor adaptor,
+                                       RankedTensorType resultType,
+                                       ConversionPatternRewriter &rewriter) {
+  ElementKind in = getElementKind(op.getX().getType());
+  ElementKind scaleKind = getElementKind(op.getXScale().getType());
+  Value zp = presentOrNull(op.getXZeroPoint(), adaptor.getXZeroPoint());
+  // The reference computes `float32(x) - zp` and multiplies by the scale
+  // in f32, which is exact up to the final rounding for 8- and 16-bit
+  // data. An int32 zero point makes numpy go through double instead.
+  bool viaDouble = zp && in.type.getIntOrFloatBitWidth() == 32;
+  ElementKind f32{rewriter.getF32Type()};
+  ElementKind compute = viaDouble ? ElementKind{rewriter.getF64Type()} : f32;
+  return buildLinearQuantization(
+      rewriter, op, adaptor.getX(), adaptor.getXScale(), zp, resultType,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        Value x = buildScalarCast(b, l, buildScalarCast(b, l, args[0], in, f32),
+                                  f32, compute);
+        if (args.size() > 2) {
+          Value shift = buildScalarCast(b, l, args[2], in, compute);
+          x = arith::SubFOp::create(b, l, x, shift);
+        }
+        Value scale = buildScalarCast(b, l, args[1], scaleKind, compute);
+        Value product = arith::MulFOp::create(b, l, x, scale);
+        return buildScalarCast(b, l, product, compute, scaleKind);
+      });
+}
 
 /// uint8 quantization with the scale and zero point of x's range extended
 /// to 0, computed as the reference does (all in f32).
-struct DynamicQuantizeLinearLowering
-    : OpConversionPattern<nn::DynamicQuantizeLinearOp> {
-  using OpConversionPattern::OpConversionPattern;
+FailureOr<SmallVector<Value>>
+lowerDynamicQuantizeLinear(nn::DynamicQuantizeLinearOp op,
+                           nn::DynamicQuantizeLinearOp::Adaptor adaptor,
+                           RankedTensorType yType,
+                           ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  MLIRContext *context = rewriter.getContext();
+  Value x = adaptor.getX();
+  int64_t rank = yType.getRank();
+  Type f32 = rewriter.getF32Type();
 
-  LogicalResult
-  matchAndRewrite(nn::DynamicQuantizeLinearOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto yType = convertTensorType(*getTypeConverter(), op.getY().getType());
-    if (!yType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    MLIRContext *context = rewriter.getContext();
-    Value x = adaptor.getX();
-    int64_t rank = yType.getRank();
-    Type f32 = rewriter.getF32Type();
+  // max(0, max(x)) and min(0, min(x)) in one pass: starting both
+  // accumulators at 0 includes 0 in the range.
+  auto scalarType = RankedTensorType::get({}, f32);
+  Value zero = buildScalar(rewriter, loc, f32, 0);
+  Value maxInit = buildFilled(rewriter, loc, scalarType, zero);
+  Value minInit = buildFilled(rewriter, loc, scalarType, zero);
+  AffineMap toScalar = AffineMap::get(rank, 0, {}, context);
+  auto reduce = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{scalarType, scalarType}, x,
+      ValueRange{maxInit, minInit},
+      {AffineMap::getMultiDimIdentityMap(rank, context), toScalar, toScalar},
+      getIteratorTypes(0, rank),
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        linalg::YieldOp::create(
+            b, l,
+            ValueRange{arith::MaximumFOp::create(b, l, args[1], args[0]),
+                       arith::MinimumFOp::create(b, l, args[2], args[0])});
+      });
+  Value maxX = tensor::ExtractOp::create(rewriter, loc, reduce.getResult(0),
+                                         ValueRange{});
+  Value minX = tensor::ExtractOp::create(rewriter, loc, reduce.getResult(1),
+                                         ValueRange{});
 
-    // max(0, max(x)) and min(0, min(x)) in one pass: starting both
-    // accumulators at 0 includes 0 in the range.
-    auto scalarType = RankedTensorType::get({}, f32);
-    Value zero = buildScalar(rewriter, loc, f32, 0);
-    Value maxInit = buildFilled(rewriter, loc, scalarType, zero);
-    Value minInit = buildFilled(rewriter, loc, scalarType, zero);
-    AffineMap toScalar = AffineMap::get(rank, 0, {}, context);
-    auto reduce = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{scalarType, scalarType}, x,
-        ValueRange{maxInit, minInit},
-        {AffineMap::getMultiDimIdentityMap(rank, context), toScalar, toScalar},
-        getIteratorTypes(0, rank),
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(
-              b, l,
-              ValueRange{arith::MaximumFOp::create(b, l, args[1], args[0]),
-                         arith::MinimumFOp::create(b, l, args[2], args[0])});
-        });
-    Value maxX = tensor::ExtractOp::create(rewriter, loc, reduce.getResult(0),
-                                           ValueRange{});
-    Value minX = tensor::ExtractOp::create(rewriter, loc, reduce.getResult(1),
-                                           ValueRange{});
+  // scale = (max == min ? 1 : max - min) / 255.
+  Value same = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OEQ,
+                                     maxX, minX);
+  Value range = arith::SelectOp::create(
+      rewriter, loc, same, buildScalar(rewriter, loc, f32, 1),
+      arith::SubFOp::create(rewriter, loc, maxX, minX));
+  Value scale = arith::DivFOp::create(rewriter, loc, range,
+                                      buildScalar(rewriter, loc, f32, 255));
+  // zero point = round(clamp(0 - min / scale, 0, 255)).
+  Value initialZp = arith::SubFOp::create(
+      rewriter, loc, zero, arith::DivFOp::create(rewriter, loc, minX, scale));
+  Value zpFloat = math::RoundEvenOp::create(
+      rewriter, loc,
+      arith::MaximumFOp::create(
+          rewriter, loc, zero,
+          arith::MinimumFOp::create(
+              rewriter, loc, buildScalar(rewriter, loc, f32, 255), initialZp)));
 
-    // scale = (max == min ? 1 : max - min) / 255.
-    Value same = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OEQ,
-                                       maxX, minX);
-    Value range = arith::SelectOp::create(
-        rewriter, loc, same, buildScalar(rewriter, loc, f32, 1),
-        arith::SubFOp::create(rewriter, loc, maxX, minX));
-    Value scale = arith::DivFOp::create(rewriter, loc, range,
-                                        buildScalar(rewriter, loc, f32, 255));
-    // zero point = round(clamp(0 - min / scale, 0, 255)).
-    Value initialZp = arith::SubFOp::create(
-        rewriter, loc, zero, arith::DivFOp::create(rewriter, loc, minX, scale));
-    Value zpFloat = math::RoundEvenOp::create(
-        rewriter, loc,
-        arith::MaximumFOp::create(
-            rewriter, loc, zero,
-            arith::MinimumFOp::create(rewriter, loc,
-                                      buildScalar(rewriter, loc, f32, 255),
-                                      initialZp)));
-
-    // y = clamp(round(x / scale) + zp, 0, 255), exact in f32 while it
-    // matters (beyond 2^24 it saturates anyway).
-    Type i8 = rewriter.getI8Type();
-    Value y = buildMappedGeneric(
-        rewriter, loc, x, AffineMap::getMultiDimIdentityMap(rank, context),
-        yType, [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value rounded = math::RoundEvenOp::create(
-              b, l, arith::DivFOp::create(b, l, args[0], scale));
-          Value value = arith::AddFOp::create(b, l, rounded, zpFloat);
-          value =
-              arith::MaxNumFOp::create(b, l, value, buildScalar(b, l, f32, 0));
-          value = arith::MinNumFOp::create(b, l, value,
-                                           buildScalar(b, l, f32, 255));
-          return arith::FPToUIOp::create(b, l, i8, value);
-        });
-    Value scaleTensor =
-        tensor::FromElementsOp::create(rewriter, loc, scalarType, scale);
-    Value zpTensor = tensor::FromElementsOp::create(
-        rewriter, loc, RankedTensorType::get({}, i8),
-        ValueRange{arith::FPToUIOp::create(rewriter, loc, i8, zpFloat)});
-    rewriter.replaceOp(op, {y, scaleTensor, zpTensor});
-    return success();
-  }
-};
+  // y = clamp(round(x / scale) + zp, 0, 255), exact in f32 while it
+  // matters (beyond 2^24 it saturates anyway).
+  Type i8 = rewriter.getI8Type();
+  Value y = buildMappedGeneric(
+      rewriter, loc, x, AffineMap::getMultiDimIdentityMap(rank, context), yType,
+      [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+        Value rounded = math::RoundEvenOp::create(
+            b, l, arith::DivFOp::create(b, l, args[0], scale));
+        Value value = arith::AddFOp::create(b, l, rounded, zpFloat);
+        value =
+            arith::MaxNumFOp::create(b, l, value, buildScalar(b, l, f32, 0));
+        value =
+            arith::MinNumFOp::create(b, l, value, buildScalar(b, l, f32, 255));
+        return arith::FPToUIOp::create(b, l, i8, value);
+      });
+  Value scaleTensor =
+      tensor::FromElementsOp::create(rewriter, loc, scalarType, scale);
+  Value zpTensor = tensor::FromElementsOp::create(
+      rewriter, loc, RankedTensorType::get({}, i8),
+      ValueRange{arith::FPToUIOp::create(rewriter, loc, i8, zpFloat)});
+  return SmallVector<Value>{y, scaleTensor, zpTensor};
+}
 
 //===----------------------------------------------------------------------===//
 // Convolutions
@@ -367,37 +332,26 @@ FailureOr<Value> buildIntegerConv(OpBuilder &b, OpT op, Value x, Value xZp,
   auto accType = RankedTensorType::get(accShape, i32);
   Value init;
   if (bias)
-    init = buildMappedGeneric(
+    init = buildMappedCopy(
         b, loc, bias, AffineMap::get(rank, 0, getAffineDimExpr(1, context)),
-        accType,
-        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+        accType);
   else
     init = buildFilled(b, loc, accType, zero);
   return buildConvolution(b, loc, x32, w32, init, window->strides,
                           window->dilations, op.getGroup());
 }
 
-struct ConvIntegerLowering : OpConversionPattern<nn::ConvIntegerOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::ConvIntegerOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    FailureOr<Value> y = buildIntegerConv(
-        rewriter, op, adaptor.getX(),
-        presentOrNull(op.getXZeroPoint(), adaptor.getXZeroPoint()),
-        adaptor.getW(),
-        presentOrNull(op.getWZeroPoint(), adaptor.getWZeroPoint()), Value(),
-        resultType.getShape());
-    if (failed(y))
-      return failure();
-    rewriter.replaceOp(op, *y);
-    return success();
-  }
-};
+FailureOr<Value> lowerConvInteger(nn::ConvIntegerOp op,
+                                  nn::ConvIntegerOp::Adaptor adaptor,
+                                  RankedTensorType resultType,
+                                  ConversionPatternRewriter &rewriter) {
+  return buildIntegerConv(
+      rewriter, op, adaptor.getX(),
+      presentOrNull(op.getXZeroPoint(), adaptor.getXZeroPoint()),
+      adaptor.getW(),
+      presentOrNull(op.getWZeroPoint(), adaptor.getWZeroPoint()), Value(),
+      resultType.getShape());
+}
 
 /// The requantization of an int32 accumulator `acc`:
 /// `saturate(round(acc * ((aScale * bScale) / yScale) + yZp))`, the
@@ -432,36 +386,27 @@ Value buildRequantize(OpBuilder &b, Location loc, Value acc, Value aScale,
       });
 }
 
-struct QLinearConvLowering : OpConversionPattern<nn::QLinearConvOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::QLinearConvOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    FailureOr<Value> acc = buildIntegerConv(
-        rewriter, op, adaptor.getX(), adaptor.getXZeroPoint(), adaptor.getW(),
-        adaptor.getWZeroPoint(), presentOrNull(op.getB(), adaptor.getB()),
-        resultType.getShape());
-    if (failed(acc))
-      return failure();
-    MLIRContext *context = rewriter.getContext();
-    int64_t rank = resultType.getRank();
-    // w_scale is per-tensor or per output channel (dimension 1 of y).
-    rewriter.replaceOp(
-        op, buildRequantize(rewriter, loc, *acc, adaptor.getXScale(),
-                            paramMap(context, rank, adaptor.getXScale(), 0),
-                            adaptor.getWScale(),
-                            paramMap(context, rank, adaptor.getWScale(), 1),
-                            adaptor.getYScale(), adaptor.getYZeroPoint(),
-                            paramMap(context, rank, adaptor.getYScale(), 0),
-                            resultType, getElementKind(op.getY().getType())));
-    return success();
-  }
-};
+FailureOr<Value> lowerQLinearConv(nn::QLinearConvOp op,
+                                  nn::QLinearConvOp::Adaptor adaptor,
+                                  RankedTensorType resultType,
+                                  ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  FailureOr<Value> acc = buildIntegerConv(
+      rewriter, op, adaptor.getX(), adaptor.getXZeroPoint(), adaptor.getW(),
+      adaptor.getWZeroPoint(), presentOrNull(op.getB(), adaptor.getB()),
+      resultType.getShape());
+  if (failed(acc))
+    return failure();
+  MLIRContext *context = rewriter.getContext();
+  int64_t rank = resultType.getRank();
+  // w_scale is per-tensor or per output channel (dimension 1 of y).
+  return buildRequantize(
+      rewriter, loc, *acc, adaptor.getXScale(),
+      paramMap(context, rank, adaptor.getXScale(), 0), adaptor.getWScale(),
+      paramMap(context, rank, adaptor.getWScale(), 1), adaptor.getYScale(),
+      adaptor.getYZeroPoint(), paramMap(context, rank, adaptor.getYScale(), 0),
+      resultType, getElementKind(op.getY().getType()));
+}
 
 //===----------------------------------------------------------------------===//
 // Matrix products
@@ -513,97 +458,64 @@ FailureOr<Value> buildIntegerMatMul(OpBuilder &b, Location loc, Value a,
                              operands->promoted);
 }
 
-struct MatMulIntegerLowering : OpConversionPattern<nn::MatMulIntegerOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::MatMulIntegerOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    Value a = buildShiftedMatMulOperand(
-        rewriter, loc, adaptor.getA(),
-        presentOrNull(op.getAZeroPoint(), adaptor.getAZeroPoint()),
-        /*perRow=*/true, getElementKind(op.getA().getType()));
-    Value b = buildShiftedMatMulOperand(
-        rewriter, loc, adaptor.getB(),
-        presentOrNull(op.getBZeroPoint(), adaptor.getBZeroPoint()),
-        /*perRow=*/false, getElementKind(op.getB().getType()));
-    FailureOr<Value> y = buildIntegerMatMul(rewriter, loc, a, b);
-    if (failed(y))
-      return failure();
-    rewriter.replaceOp(op,
-                       buildReshape(rewriter, loc, *y, resultType.getShape()));
-    return success();
-  }
-};
-
-/// The map reading a (normalized) matmul parameter over the promoted
-/// product shape, NumPy-style: right-aligned, size-1 dimensions at 0.
-AffineMap broadcastMap(MLIRContext *context, Value param,
-                       ArrayRef<int64_t> shape) {
-  auto type = cast<RankedTensorType>(param.getType());
-  int64_t rank = shape.size();
-  int64_t offset = rank - type.getRank();
-  SmallVector<AffineExpr> exprs;
-  for (int64_t i = 0; i < type.getRank(); ++i) {
-    if (type.getDimSize(i) == 1 && shape[i + offset] != 1)
-      exprs.push_back(getAffineConstantExpr(0, context));
-    else
-      exprs.push_back(getAffineDimExpr(i + offset, context));
-  }
-  return AffineMap::get(rank, 0, exprs, context);
+FailureOr<Value> lowerMatMulInteger(nn::MatMulIntegerOp op,
+                                    nn::MatMulIntegerOp::Adaptor adaptor,
+                                    RankedTensorType resultType,
+                                    ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  Value a = buildShiftedMatMulOperand(
+      rewriter, loc, adaptor.getA(),
+      presentOrNull(op.getAZeroPoint(), adaptor.getAZeroPoint()),
+      /*perRow=*/true, getElementKind(op.getA().getType()));
+  Value b = buildShiftedMatMulOperand(
+      rewriter, loc, adaptor.getB(),
+      presentOrNull(op.getBZeroPoint(), adaptor.getBZeroPoint()),
+      /*perRow=*/false, getElementKind(op.getB().getType()));
+  FailureOr<Value> y = buildIntegerMatMul(rewriter, loc, a, b);
+  if (failed(y))
+    return failure();
+  return buildReshape(rewriter, loc, *y, resultType.getShape());
 }
 
-struct QLinearMatMulLowering : OpConversionPattern<nn::QLinearMatMulOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::QLinearMatMulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    MLIRContext *context = rewriter.getContext();
-    Value a = buildShiftedMatMulOperand(
-        rewriter, loc, adaptor.getA(), adaptor.getAZeroPoint(),
-        /*perRow=*/true, getElementKind(op.getA().getType()));
-    Value b = buildShiftedMatMulOperand(
-        rewriter, loc, adaptor.getB(), adaptor.getBZeroPoint(),
-        /*perRow=*/false, getElementKind(op.getB().getType()));
-    FailureOr<Value> acc = buildIntegerMatMul(rewriter, loc, a, b);
-    if (failed(acc))
-      return failure();
-    auto accType = cast<RankedTensorType>(acc->getType());
-    ArrayRef<int64_t> shape = accType.getShape();
-    Value aScale =
-        normalizeMatMulParam(rewriter, loc, adaptor.getAScale(), true);
-    Value bScale =
-        normalizeMatMulParam(rewriter, loc, adaptor.getBScale(), false);
-    // y's parameters are per-tensor.
-    Value yScale = adaptor.getYScale(), yZp = adaptor.getYZeroPoint();
-    Value y = buildRequantize(
-        rewriter, loc, *acc, aScale, broadcastMap(context, aScale, shape),
-        bScale, broadcastMap(context, bScale, shape), yScale, yZp,
-        broadcastMap(context, yScale, shape),
-        RankedTensorType::get(shape, resultType.getElementType()),
-        getElementKind(op.getY().getType()));
-    rewriter.replaceOp(op,
-                       buildReshape(rewriter, loc, y, resultType.getShape()));
-    return success();
-  }
-};
+FailureOr<Value> lowerQLinearMatMul(nn::QLinearMatMulOp op,
+                                    nn::QLinearMatMulOp::Adaptor adaptor,
+                                    RankedTensorType resultType,
+                                    ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  Value a = buildShiftedMatMulOperand(
+      rewriter, loc, adaptor.getA(), adaptor.getAZeroPoint(),
+      /*perRow=*/true, getElementKind(op.getA().getType()));
+  Value b = buildShiftedMatMulOperand(
+      rewriter, loc, adaptor.getB(), adaptor.getBZeroPoint(),
+      /*perRow=*/false, getElementKind(op.getB().getType()));
+  FailureOr<Value> acc = buildIntegerMatMul(rewriter, loc, a, b);
+  if (failed(acc))
+    return failure();
+  auto accType = cast<RankedTensorType>(acc->getType());
+  ArrayRef<int64_t> shape = accType.getShape();
+  Value aScale = normalizeMatMulParam(rewriter, loc, adaptor.getAScale(), true);
+  Value bScale =
+      normalizeMatMulParam(rewriter, loc, adaptor.getBScale(), false);
+  // y's parameters are per-tensor.
+  Value yScale = adaptor.getYScale(), yZp = adaptor.getYZeroPoint();
+  // Each parameter is read over the promoted product shape.
+  auto map = [&](Value param) {
+    return getBroadcastMap(cast<RankedTensorType>(param.getType()), shape);
+  };
+  Value y =
+      buildRequantize(rewriter, loc, *acc, aScale, map(aScale), bScale,
+                      map(bScale), yScale, yZp, map(yScale),
+                      RankedTensorType::get(shape, resultType.getElementType()),
+                      getElementKind(op.getY().getType()));
+  return buildReshape(rewriter, loc, y, resultType.getShape());
+}
 
 } // namespace
 
 void whittle::populateNNQuantToLinalgPatterns(const TypeConverter &converter,
                                               RewritePatternSet &patterns) {
-  patterns
-      .add<QuantizeLinearLowering, DequantizeLinearLowering,
-           DynamicQuantizeLinearLowering, ConvIntegerLowering,
-           QLinearConvLowering, MatMulIntegerLowering, QLinearMatMulLowering>(
-          converter, patterns.getContext());
+  addStaticResultLowerings<lowerQuantizeLinear, lowerDequantizeLinear,
+                           lowerDynamicQuantizeLinear, lowerConvInteger,
+                           lowerQLinearConv, lowerMatMulInteger,
+                           lowerQLinearMatMul>(converter, patterns);
 }

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "StaticResultLowering.h"
 #include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNShapes.h"
@@ -84,6 +85,70 @@ Value whittle::buildArgExtreme(OpBuilder &b, Location loc, Value data,
   return generic.getResult(1);
 }
 
+Value whittle::buildReduction(OpBuilder &b, Location loc, Value input,
+                              ArrayRef<bool> reduced, ReductionKind kind,
+                              const ElementKind &element) {
+  Value identity;
+  switch (kind) {
+  case ReductionKind::Max:
+    identity = buildLowest(b, loc, element);
+    break;
+  case ReductionKind::Min:
+    identity = buildHighest(b, loc, element);
+    break;
+  case ReductionKind::Prod:
+    identity = buildScalar(b, loc, element.type, 1);
+    break;
+  default:
+    identity = buildScalar(b, loc, element.type, 0);
+  }
+  Value result = buildReduction(
+      b, loc, input, reduced, identity,
+      [&](OpBuilder &nb, Location l, Value x, Value acc) -> Value {
+        switch (kind) {
+        case ReductionKind::Max:
+          return buildMax(nb, l, acc, x, element.isUnsigned);
+        case ReductionKind::Min:
+          return buildMin(nb, l, acc, x, element.isUnsigned);
+        case ReductionKind::Prod:
+          return buildMul(nb, l, acc, x);
+        case ReductionKind::L2:
+          return buildAdd(nb, l, acc, buildMul(nb, l, x, x));
+        default:
+          return buildAdd(nb, l, acc, x);
+        }
+      });
+  if (kind != ReductionKind::Mean && kind != ReductionKind::L2)
+    return result;
+
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t count = 1;
+  for (int64_t i = 0; i < inputType.getRank(); ++i)
+    if (reduced[i])
+      count *= inputType.getDimSize(i);
+  auto reducedType = cast<RankedTensorType>(result.getType());
+  return buildBroadcastGeneric(
+      b, loc, result, reducedType,
+      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        Value value = args[0];
+        if (kind == ReductionKind::Mean) {
+          Value divisor = buildScalar(nb, l, element.type, count);
+          if (element.isFloat())
+            return arith::DivFOp::create(nb, l, value, divisor);
+          if (element.isUnsigned)
+            return arith::DivUIOp::create(nb, l, value, divisor);
+          return arith::DivSIOp::create(nb, l, value, divisor);
+        }
+        if (element.isFloat())
+          return math::SqrtOp::create(nb, l, value);
+        // Integer L2: the square root in double, truncated back.
+        ElementKind f64{nb.getF64Type()};
+        Value wide = buildScalarCast(nb, l, value, element, f64);
+        return buildScalarCast(nb, l, math::SqrtOp::create(nb, l, wide), f64,
+                               element);
+      });
+}
+
 namespace {
 
 /// The constant axes list, from the nn constant or, once that is converted,
@@ -98,182 +163,86 @@ std::optional<SmallVector<int64_t>> getConstantAxes(Value original,
   return std::nullopt;
 }
 
-enum class ReduceKind { Mean, Sum, Max, Min, Prod, L2 };
+/// Reduce*: the axes from the constant operand or, when it is not constant,
+/// from the static shapes; keepdims is a reshape of the result.
+template <typename OpT, ReductionKind kind>
+FailureOr<Value> lowerReduce(OpT op, typename OpT::Adaptor adaptor,
+                             RankedTensorType resultType,
+                             ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  Value data = adaptor.getData();
+  auto dataType = cast<RankedTensorType>(data.getType());
+  int64_t rank = dataType.getRank();
 
-template <typename OpT> struct ReduceTraits;
-template <> struct ReduceTraits<nn::ReduceMeanOp> {
-  static constexpr ReduceKind kind = ReduceKind::Mean;
-};
-template <> struct ReduceTraits<nn::ReduceSumOp> {
-  static constexpr ReduceKind kind = ReduceKind::Sum;
-};
-template <> struct ReduceTraits<nn::ReduceMaxOp> {
-  static constexpr ReduceKind kind = ReduceKind::Max;
-};
-template <> struct ReduceTraits<nn::ReduceMinOp> {
-  static constexpr ReduceKind kind = ReduceKind::Min;
-};
-template <> struct ReduceTraits<nn::ReduceProdOp> {
-  static constexpr ReduceKind kind = ReduceKind::Prod;
-};
-template <> struct ReduceTraits<nn::ReduceL2Op> {
-  static constexpr ReduceKind kind = ReduceKind::L2;
-};
-
-template <typename OpT> struct ReduceLowering : OpConversionPattern<OpT> {
-  using OpConversionPattern<OpT>::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    constexpr ReduceKind kind = ReduceTraits<OpT>::kind;
-    auto resultType =
-        convertTensorType(*this->getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    Value data = adaptor.getData();
-    auto dataType = cast<RankedTensorType>(data.getType());
-    int64_t rank = dataType.getRank();
-
-    // The original (nn) operand keeps the constant producer visible.
-    SmallVector<int64_t> axes;
-    bool inferFromShape = false;
-    if (!nn::isNone(op.getAxes())) {
-      auto axesType = cast<RankedTensorType>(adaptor.getAxes().getType());
-      std::optional<SmallVector<int64_t>> constant =
-          getConstantAxes(op.getAxes(), adaptor.getAxes());
-      if (constant)
-        axes = std::move(*constant);
-      else if (axesType.hasStaticShape() && axesType.getNumElements() != 0)
-        inferFromShape = true;
-    }
-    SmallVector<bool> reduced(rank, axes.empty());
-    if (inferFromShape) {
-      // Axes only known at run time: with keepdims the static result shape
-      // says which dimensions shrink to 1. Whether a size-1 dimension is
-      // reduced does not matter, except for L2 (|x|), which stays ambiguous.
-      bool ambiguous = !op.getKeepdims() || resultType.getRank() != rank;
-      for (int64_t i = 0; i < rank && !ambiguous; ++i) {
-        reduced[i] = resultType.getDimSize(i) != dataType.getDimSize(i);
-        ambiguous |= kind == ReduceKind::L2 && dataType.getDimSize(i) == 1;
-      }
-      if (ambiguous)
-        return op.emitError("cannot lower '")
-               << op->getName()
-               << "' with non-constant axes that the shapes do not determine";
-    } else if (axes.empty() && op.getNoopWithEmptyAxes()) {
-      rewriter.replaceOp(op, data);
-      return success();
-    }
-    for (int64_t axis : axes) {
-      FailureOr<int64_t> normalized = nn::normalizeAxis(loc, axis, rank);
-      if (failed(normalized))
-        return failure();
-      reduced[*normalized] = true;
-    }
-
-    ElementKind element = getElementKind(op.getData().getType());
-    Value identity;
-    switch (kind) {
-    case ReduceKind::Max:
-      identity = buildLowest(rewriter, loc, element);
-      break;
-    case ReduceKind::Min:
-      identity = buildHighest(rewriter, loc, element);
-      break;
-    case ReduceKind::Prod:
-      identity = buildScalar(rewriter, loc, element.type, 1);
-      break;
-    default:
-      identity = buildScalar(rewriter, loc, element.type, 0);
-    }
-    Value result = buildReduction(
-        rewriter, loc, data, reduced, identity,
-        [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-          switch (kind) {
-          case ReduceKind::Max:
-            return buildMax(b, l, acc, x, element.isUnsigned);
-          case ReduceKind::Min:
-            return buildMin(b, l, acc, x, element.isUnsigned);
-          case ReduceKind::Prod:
-            return buildMul(b, l, acc, x);
-          case ReduceKind::L2:
-            return buildAdd(b, l, acc, buildMul(b, l, x, x));
-          default:
-            return buildAdd(b, l, acc, x);
-          }
-        });
-
-    if (kind == ReduceKind::Mean || kind == ReduceKind::L2) {
-      int64_t count = 1;
-      for (int64_t i = 0; i < rank; ++i)
-        if (reduced[i])
-          count *= dataType.getDimSize(i);
-      auto reducedType = cast<RankedTensorType>(result.getType());
-      result = buildBroadcastGeneric(
-          rewriter, loc, result, reducedType,
-          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-            Value value = args[0];
-            if (kind == ReduceKind::Mean) {
-              Value divisor = buildScalar(b, l, element.type, count);
-              if (element.isFloat())
-                return arith::DivFOp::create(b, l, value, divisor);
-              if (element.isUnsigned)
-                return arith::DivUIOp::create(b, l, value, divisor);
-              return arith::DivSIOp::create(b, l, value, divisor);
-            }
-            if (element.isFloat())
-              return math::SqrtOp::create(b, l, value);
-            // Integer L2: the square root in double, truncated back.
-            ElementKind f64{b.getF64Type()};
-            Value wide = buildScalarCast(b, l, value, element, f64);
-            return buildScalarCast(b, l, math::SqrtOp::create(b, l, wide), f64,
-                                   element);
-          });
-    }
-    rewriter.replaceOp(
-        op, buildReshape(rewriter, loc, result, resultType.getShape()));
-    return success();
+  // The original (nn) operand keeps the constant producer visible.
+  SmallVector<int64_t> axes;
+  bool inferFromShape = false;
+  if (!nn::isNone(op.getAxes())) {
+    auto axesType = cast<RankedTensorType>(adaptor.getAxes().getType());
+    std::optional<SmallVector<int64_t>> constant =
+        getConstantAxes(op.getAxes(), adaptor.getAxes());
+    if (constant)
+      axes = std::move(*constant);
+    else if (axesType.hasStaticShape() && axesType.getNumElements() != 0)
+      inferFromShape = true;
   }
-};
+  SmallVector<bool> reduced(rank, axes.empty());
+  if (inferFromShape) {
+    // Axes only known at run time: with keepdims the static result shape
+    // says which dimensions shrink to 1. Whether a size-1 dimension is
+    // reduced does not matter, except for L2 (|x|), which stays ambiguous.
+    bool ambiguous = !op.getKeepdims() || resultType.getRank() != rank;
+    for (int64_t i = 0; i < rank && !ambiguous; ++i) {
+      reduced[i] = resultType.getDimSize(i) != dataType.getDimSize(i);
+      ambiguous |= kind == ReductionKind::L2 && dataType.getDimSize(i) == 1;
+    }
+    if (ambiguous)
+      return op.emitError("cannot lower '")
+             << op->getName()
+             << "' with non-constant axes that the shapes do not determine";
+  } else if (axes.empty() && op.getNoopWithEmptyAxes()) {
+    return data;
+  }
+  for (int64_t axis : axes) {
+    FailureOr<int64_t> normalized = nn::normalizeAxis(loc, axis, rank);
+    if (failed(normalized))
+      return failure();
+    reduced[*normalized] = true;
+  }
+
+  Value result = buildReduction(rewriter, loc, data, reduced, kind,
+                                getElementKind(op.getData().getType()));
+  return buildReshape(rewriter, loc, result, resultType.getShape());
+}
 
 /// ArgMax/ArgMin: the index of the extreme along the axis (buildArgExtreme),
 /// reshaped to keepdims' form when asked.
 template <typename OpT, bool isMax>
-struct ArgLowering : OpConversionPattern<OpT> {
-  using OpConversionPattern<OpT>::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType =
-        convertTensorType(*this->getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    Value data = adaptor.getData();
-    int64_t rank = cast<RankedTensorType>(data.getType()).getRank();
-    FailureOr<int64_t> axis = nn::normalizeAxis(loc, op.getAxis(), rank);
-    if (failed(axis))
-      return failure();
-    Value index = buildArgExtreme(rewriter, loc, data, *axis,
-                                  getElementKind(op.getData().getType()), isMax,
-                                  op.getSelectLastIndex() != 0);
-    rewriter.replaceOp(
-        op, buildReshape(rewriter, loc, index, resultType.getShape()));
-    return success();
-  }
-};
+FailureOr<Value> lowerArg(OpT op, typename OpT::Adaptor adaptor,
+                          RankedTensorType resultType,
+                          ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  Value data = adaptor.getData();
+  int64_t rank = cast<RankedTensorType>(data.getType()).getRank();
+  FailureOr<int64_t> axis = nn::normalizeAxis(loc, op.getAxis(), rank);
+  if (failed(axis))
+    return failure();
+  Value index = buildArgExtreme(rewriter, loc, data, *axis,
+                                getElementKind(op.getData().getType()), isMax,
+                                op.getSelectLastIndex() != 0);
+  return buildReshape(rewriter, loc, index, resultType.getShape());
+}
 
 } // namespace
 
 void whittle::populateNNReductionToLinalgPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns
-      .add<ReduceLowering<nn::ReduceMeanOp>, ReduceLowering<nn::ReduceSumOp>,
-           ReduceLowering<nn::ReduceMaxOp>, ReduceLowering<nn::ReduceMinOp>,
-           ReduceLowering<nn::ReduceProdOp>, ReduceLowering<nn::ReduceL2Op>,
-           ArgLowering<nn::ArgMaxOp, true>, ArgLowering<nn::ArgMinOp, false>>(
-          converter, patterns.getContext());
+  addStaticResultLowerings<lowerReduce<nn::ReduceMeanOp, ReductionKind::Mean>,
+                           lowerReduce<nn::ReduceSumOp, ReductionKind::Sum>,
+                           lowerReduce<nn::ReduceMaxOp, ReductionKind::Max>,
+                           lowerReduce<nn::ReduceMinOp, ReductionKind::Min>,
+                           lowerReduce<nn::ReduceProdOp, ReductionKind::Prod>,
+                           lowerReduce<nn::ReduceL2Op, ReductionKind::L2>,
+                           lowerArg<nn::ArgMaxOp, true>,
+                           lowerArg<nn::ArgMinOp, false>>(converter, patterns);
 }

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ResizeSampling.h"
+#include "StaticResultLowering.h"
 #include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNShapes.h"
@@ -28,22 +29,13 @@ using namespace whittle::nn;
 namespace {
 
 /// Reshape, Flatten, Squeeze, Unsqueeze: same elements, new static shape.
-template <typename OpT> struct ReshapeLikeLowering : OpConversionPattern<OpT> {
-  using OpConversionPattern<OpT>::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*this->getTypeConverter(),
-                                        op->getResult(0).getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Value data = adaptor.getOperands()[0];
-    rewriter.replaceOp(
-        op, buildReshape(rewriter, op.getLoc(), data, resultType.getShape()));
-    return success();
-  }
-};
+template <typename OpT>
+FailureOr<Value> lowerReshapeLike(OpT op, typename OpT::Adaptor adaptor,
+                                  RankedTensorType resultType,
+                                  ConversionPatternRewriter &rewriter) {
+  Value data = adaptor.getOperands()[0];
+  return buildReshape(rewriter, op.getLoc(), data, resultType.getShape());
+}
 
 struct TransposeLowering : OpConversionPattern<nn::TransposeOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -64,37 +56,26 @@ struct TransposeLowering : OpConversionPattern<nn::TransposeOp> {
   }
 };
 
-struct ConcatLowering : OpConversionPattern<nn::ConcatOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::ConcatOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    FailureOr<int64_t> axis =
-        nn::normalizeAxis(op.getLoc(), op.getAxis(), resultType.getRank());
-    if (failed(axis))
-      return failure();
-    // Empty inputs contribute nothing and tensor.concat rejects none.
-    SmallVector<Value> inputs;
-    for (Value input : adaptor.getInputs())
-      if (cast<RankedTensorType>(input.getType()).getDimSize(*axis) != 0)
-        inputs.push_back(input);
-    if (inputs.empty()) {
-      rewriter.replaceOp(op, buildEmpty(rewriter, op.getLoc(), resultType));
-      return success();
-    }
-    if (inputs.size() == 1) {
-      rewriter.replaceOp(op, inputs.front());
-      return success();
-    }
-    rewriter.replaceOpWithNewOp<tensor::ConcatOp>(op, resultType, *axis,
-                                                  inputs);
-    return success();
-  }
-};
+FailureOr<Value> lowerConcat(nn::ConcatOp op, nn::ConcatOp::Adaptor adaptor,
+                             RankedTensorType resultType,
+                             ConversionPatternRewriter &rewriter) {
+  FailureOr<int64_t> axis =
+      nn::normalizeAxis(op.getLoc(), op.getAxis(), resultType.getRank());
+  if (failed(axis))
+    return failure();
+  // Empty inputs contribute nothing and tensor.concat rejects none.
+  SmallVector<Value> inputs;
+  for (Value input : adaptor.getInputs())
+    if (cast<RankedTensorType>(input.getType()).getDimSize(*axis) != 0)
+      inputs.push_back(input);
+  if (inputs.empty())
+    return buildEmpty(rewriter, op.getLoc(), resultType);
+  if (inputs.size() == 1)
+    return inputs.front();
+  return tensor::ConcatOp::create(rewriter, op.getLoc(), resultType, *axis,
+                                  inputs)
+      .getResult();
+}
 
 /// The constant integers of an optional operand of the original op, or
 /// `fallback` when it is absent. Shapes are static here, which the importer
@@ -159,16 +140,8 @@ static Value buildStridedCopy(OpBuilder &b, Location loc, Value value,
   SmallVector<AffineExpr> exprs;
   for (int64_t i = 0; i < rank; ++i)
     exprs.push_back(getAffineDimExpr(i, context) * steps[i] + offsets[i]);
-  SmallVector<AffineMap> maps = {
-      AffineMap::get(rank, 0, exprs, context),
-      AffineMap::getMultiDimIdentityMap(rank, context)};
-  return linalg::GenericOp::create(
-             b, loc, resultType, value, buildEmpty(b, loc, resultType), maps,
-             getIteratorTypes(rank),
-             [](OpBuilder &nb, Location nl, ValueRange args) {
-               linalg::YieldOp::create(nb, nl, args[0]);
-             })
-      .getResult(0);
+  return buildMappedCopy(b, loc, value, AffineMap::get(rank, 0, exprs, context),
+                         resultType);
 }
 
 /// Static `tensor.extract_slice` with unit strides.
@@ -194,68 +167,56 @@ static Value buildSlice(OpBuilder &b, Location loc, Value value,
 /// Slice: `tensor.extract_slice` for positive steps; a negative step reads
 /// backwards, which extract_slice cannot say, so those become one generic
 /// with the affine access `first + step * i` per dimension.
-struct SliceLowering : OpConversionPattern<nn::SliceOp> {
-  using OpConversionPattern::OpConversionPattern;
+FailureOr<Value> lowerSlice(nn::SliceOp op, nn::SliceOp::Adaptor adaptor,
+                            RankedTensorType resultType,
+                            ConversionPatternRewriter &rewriter) {
+  auto type = cast<RankedTensorType>(adaptor.getData().getType());
+  int64_t rank = type.getRank();
+  auto starts = getStaticInts(op, op.getStarts(), "starts");
+  auto ends = getStaticInts(op, op.getEnds(), "ends");
+  if (failed(starts) || failed(ends))
+    return failure();
+  SmallVector<int64_t> defaultAxes, defaultSteps(starts->size(), 1);
+  for (size_t i = 0; i < starts->size(); ++i)
+    defaultAxes.push_back(i);
+  auto axes = getStaticInts(op, op.getAxes(), "axes", defaultAxes);
+  auto steps = getStaticInts(op, op.getSteps(), "steps", defaultSteps);
+  if (failed(axes) || failed(steps))
+    return failure();
+  if (axes->size() != starts->size() || ends->size() != starts->size() ||
+      steps->size() != starts->size())
+    return op.emitOpError("'starts', 'ends', 'axes' and 'steps' must have "
+                          "the same length");
 
-  LogicalResult
-  matchAndRewrite(nn::SliceOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    auto type = cast<RankedTensorType>(adaptor.getData().getType());
-    int64_t rank = type.getRank();
-    auto starts = getStaticInts(op, op.getStarts(), "starts");
-    auto ends = getStaticInts(op, op.getEnds(), "ends");
-    if (failed(starts) || failed(ends))
+  SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape()),
+      strides(rank, 1);
+  for (size_t i = 0; i < axes->size(); ++i) {
+    FailureOr<int64_t> axis = normalizeAxis(op.getLoc(), (*axes)[i], rank);
+    if (failed(axis))
       return failure();
-    SmallVector<int64_t> defaultAxes, defaultSteps(starts->size(), 1);
-    for (size_t i = 0; i < starts->size(); ++i)
-      defaultAxes.push_back(i);
-    auto axes = getStaticInts(op, op.getAxes(), "axes", defaultAxes);
-    auto steps = getStaticInts(op, op.getSteps(), "steps", defaultSteps);
-    if (failed(axes) || failed(steps))
-      return failure();
-    if (axes->size() != starts->size() || ends->size() != starts->size() ||
-        steps->size() != starts->size())
-      return op.emitOpError("'starts', 'ends', 'axes' and 'steps' must have "
-                            "the same length");
-
-    SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape()),
-        strides(rank, 1);
-    for (size_t i = 0; i < axes->size(); ++i) {
-      FailureOr<int64_t> axis = normalizeAxis(op.getLoc(), (*axes)[i], rank);
-      if (failed(axis))
-        return failure();
-      int64_t step = (*steps)[i];
-      if (step == 0)
-        return op.emitOpError("'steps' must not be 0");
-      auto [first, count] = resolveSliceRange((*starts)[i], (*ends)[i], step,
-                                              type.getDimSize(*axis));
-      offsets[*axis] = first;
-      sizes[*axis] = count;
-      strides[*axis] = step;
-    }
-    if (ArrayRef<int64_t>(sizes) != resultType.getShape())
-      return op.emitOpError("slice of ")
-             << shapeToString(sizes) << " disagrees with the result type "
-             << resultType;
-
-    Location loc = op.getLoc();
-    if (resultType.getNumElements() == 0) {
-      rewriter.replaceOp(op, buildEmpty(rewriter, loc, resultType));
-      return success();
-    }
-    if (llvm::all_of(strides, [](int64_t s) { return s > 0; })) {
-      rewriter.replaceOp(op, buildSlice(rewriter, loc, adaptor.getData(),
-                                        offsets, sizes, strides));
-      return success();
-    }
-    rewriter.replaceOp(op, buildStridedCopy(rewriter, loc, adaptor.getData(),
-                                            resultType, offsets, strides));
-    return success();
+    int64_t step = (*steps)[i];
+    if (step == 0)
+      return op.emitOpError("'steps' must not be 0");
+    auto [first, count] = resolveSliceRange((*starts)[i], (*ends)[i], step,
+                                            type.getDimSize(*axis));
+    offsets[*axis] = first;
+    sizes[*axis] = count;
+    strides[*axis] = step;
   }
-};
+  if (ArrayRef<int64_t>(sizes) != resultType.getShape())
+    return op.emitOpError("slice of ")
+           << shapeToString(sizes) << " disagrees with the result type "
+           << resultType;
+
+  Location loc = op.getLoc();
+  if (resultType.getNumElements() == 0)
+    return buildEmpty(rewriter, loc, resultType);
+  if (llvm::all_of(strides, [](int64_t s) { return s > 0; }))
+    return buildSlice(rewriter, loc, adaptor.getData(), offsets, sizes,
+                      strides);
+  return buildStridedCopy(rewriter, loc, adaptor.getData(), resultType, offsets,
+                          strides);
+}
 
 /// Split: consecutive slices along the axis, sized by the result types
 /// (which already encode `split` or `num_outputs`).
@@ -293,268 +254,208 @@ struct SplitLowering : OpConversionPattern<nn::SplitOp> {
 /// Pad: negative pads crop first (a slice); then `constant` is a tensor.pad
 /// and the other modes a generic that maps each result index back into the
 /// input (clamped for edge, periodic for wrap, mirrored for reflect).
-struct PadLowering : OpConversionPattern<nn::PadOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::PadOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(adaptor.getData().getType());
-    int64_t rank = type.getRank();
-    auto pads = getStaticInts(op, op.getPads(), "pads");
-    if (failed(pads))
+FailureOr<Value> lowerPad(nn::PadOp op, nn::PadOp::Adaptor adaptor,
+                          RankedTensorType resultType,
+                          ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  auto type = cast<RankedTensorType>(adaptor.getData().getType());
+  int64_t rank = type.getRank();
+  auto pads = getStaticInts(op, op.getPads(), "pads");
+  if (failed(pads))
+    return failure();
+  SmallVector<int64_t> defaultAxes;
+  for (int64_t i = 0; i < rank; ++i)
+    defaultAxes.push_back(i);
+  auto axes = getStaticInts(op, op.getAxes(), "axes", defaultAxes);
+  if (failed(axes))
+    return failure();
+  int64_t count = axes->size();
+  if ((int64_t)pads->size() != 2 * count)
+    return op.emitOpError("'pads' must hold two entries per axis");
+  SmallVector<int64_t> low(rank, 0), high(rank, 0);
+  for (int64_t i = 0; i < count; ++i) {
+    FailureOr<int64_t> axis = normalizeAxis(loc, (*axes)[i], rank);
+    if (failed(axis))
       return failure();
-    SmallVector<int64_t> defaultAxes;
-    for (int64_t i = 0; i < rank; ++i)
-      defaultAxes.push_back(i);
-    auto axes = getStaticInts(op, op.getAxes(), "axes", defaultAxes);
-    if (failed(axes))
-      return failure();
-    int64_t count = axes->size();
-    if ((int64_t)pads->size() != 2 * count)
-      return op.emitOpError("'pads' must hold two entries per axis");
-    SmallVector<int64_t> low(rank, 0), high(rank, 0);
-    for (int64_t i = 0; i < count; ++i) {
-      FailureOr<int64_t> axis = normalizeAxis(loc, (*axes)[i], rank);
-      if (failed(axis))
-        return failure();
-      low[*axis] = (*pads)[i];
-      high[*axis] = (*pads)[count + i];
-    }
-
-    // Crop the negative pads away, leaving only growth.
-    SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape());
-    for (int64_t i = 0; i < rank; ++i) {
-      if (low[i] < 0) {
-        offsets[i] = -low[i];
-        sizes[i] += low[i];
-        low[i] = 0;
-      }
-      if (high[i] < 0) {
-        sizes[i] += high[i];
-        high[i] = 0;
-      }
-      if (sizes[i] < 0)
-        return op.emitOpError("pads crop more than the dimension");
-    }
-    Value data = buildSlice(rewriter, loc, adaptor.getData(), offsets, sizes);
-
-    StringRef mode = op.getMode();
-    ElementKind kind = getElementKind(op.getType());
-    if (mode == "constant") {
-      Value padValue;
-      Value given = adaptor.getConstantValue();
-      auto givenType = isNone(op.getConstantValue())
-                           ? RankedTensorType()
-                           : cast<RankedTensorType>(given.getType());
-      if (givenType && givenType.getNumElements() > 0) {
-        SmallVector<Value> zeros(givenType.getRank(),
-                                 buildIndex(rewriter, loc, 0));
-        padValue = tensor::ExtractOp::create(rewriter, loc, given, zeros);
-      } else {
-        padValue = buildScalar(rewriter, loc, kind.type, 0);
-      }
-      rewriter.replaceOp(op,
-                         buildPad(rewriter, loc, data, low, high, padValue));
-      return success();
-    }
-    if (mode != "reflect" && mode != "edge" && mode != "wrap")
-      return op.emitOpError("unsupported mode '") << mode << "'";
-    for (int64_t i = 0; i < rank; ++i)
-      if (sizes[i] == 0 && (low[i] > 0 || high[i] > 0))
-        return op.emitOpError("cannot pad an empty dimension in mode '")
-               << mode << "'";
-    if (resultType.getNumElements() == 0 ||
-        (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
-         llvm::all_of(high, [](int64_t p) { return p == 0; }))) {
-      rewriter.replaceOp(op, resultType.getNumElements() == 0
-                                 ? buildEmpty(rewriter, loc, resultType)
-                                 : data);
-      return success();
-    }
-    Value result = buildIndexedGeneric(
-        rewriter, loc, resultType,
-        [&](OpBuilder &b, Location l, ValueRange indices) -> Value {
-          SmallVector<Value> source;
-          for (int64_t i = 0; i < rank; ++i) {
-            Value index = indices[i];
-            int64_t n = sizes[i];
-            if (low[i] == 0 && high[i] == 0) {
-              source.push_back(index);
-              continue;
-            }
-            Value j =
-                arith::SubIOp::create(b, l, index, buildIndex(b, l, low[i]));
-            if (mode == "edge") {
-              j = arith::MaxSIOp::create(b, l, j, buildIndex(b, l, 0));
-              j = arith::MinSIOp::create(b, l, j, buildIndex(b, l, n - 1));
-            } else if (mode == "wrap") {
-              j = buildPositiveMod(b, l, j, n);
-            } else if (n == 1) {
-              j = buildIndex(b, l, 0);
-            } else {
-              // Reflection is periodic with period 2(n-1); the second half
-              // of a period runs backwards.
-              int64_t period = 2 * (n - 1);
-              j = buildPositiveMod(b, l, j, period);
-              Value back = arith::CmpIOp::create(
-                  b, l, arith::CmpIPredicate::sge, j, buildIndex(b, l, n));
-              Value mirrored =
-                  arith::SubIOp::create(b, l, buildIndex(b, l, period), j);
-              j = arith::SelectOp::create(b, l, back, mirrored, j);
-            }
-            source.push_back(j);
-          }
-          return tensor::ExtractOp::create(b, l, data, source);
-        });
-    rewriter.replaceOp(op, result);
-    return success();
+    low[*axis] = (*pads)[i];
+    high[*axis] = (*pads)[count + i];
   }
-};
+
+  // Crop the negative pads away, leaving only growth.
+  SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape());
+  for (int64_t i = 0; i < rank; ++i) {
+    if (low[i] < 0) {
+      offsets[i] = -low[i];
+      sizes[i] += low[i];
+      low[i] = 0;
+    }
+    if (high[i] < 0) {
+      sizes[i] += high[i];
+      high[i] = 0;
+    }
+    if (sizes[i] < 0)
+      return op.emitOpError("pads crop more than the dimension");
+  }
+  Value data = buildSlice(rewriter, loc, adaptor.getData(), offsets, sizes);
+
+  StringRef mode = op.getMode();
+  ElementKind kind = getElementKind(op.getType());
+  if (mode == "constant") {
+    Value padValue;
+    Value given = adaptor.getConstantValue();
+    auto givenType = isNone(op.getConstantValue())
+                         ? RankedTensorType()
+                         : cast<RankedTensorType>(given.getType());
+    if (givenType && givenType.getNumElements() > 0) {
+      SmallVector<Value> zeros(givenType.getRank(),
+                               buildIndex(rewriter, loc, 0));
+      padValue = tensor::ExtractOp::create(rewriter, loc, given, zeros);
+    } else {
+      padValue = buildScalar(rewriter, loc, kind.type, 0);
+    }
+    return buildPad(rewriter, loc, data, low, high, padValue);
+  }
+  if (mode != "reflect" && mode != "edge" && mode != "wrap")
+    return op.emitOpError("unsupported mode '") << mode << "'";
+  for (int64_t i = 0; i < rank; ++i)
+    if (sizes[i] == 0 && (low[i] > 0 || high[i] > 0))
+      return op.emitOpError("cannot pad an empty dimension in mode '")
+             << mode << "'";
+  if (resultType.getNumElements() == 0)
+    return buildEmpty(rewriter, loc, resultType);
+  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(high, [](int64_t p) { return p == 0; }))
+    return data;
+  return buildIndexedGeneric(
+      rewriter, loc, resultType,
+      [&](OpBuilder &b, Location l, ValueRange indices) -> Value {
+        SmallVector<Value> source;
+        for (int64_t i = 0; i < rank; ++i) {
+          Value index = indices[i];
+          int64_t n = sizes[i];
+          if (low[i] == 0 && high[i] == 0) {
+            source.push_back(index);
+            continue;
+          }
+          Value j =
+              arith::SubIOp::create(b, l, index, buildIndex(b, l, low[i]));
+          if (mode == "edge") {
+            j = arith::MaxSIOp::create(b, l, j, buildIndex(b, l, 0));
+            j = arith::MinSIOp::create(b, l, j, buildIndex(b, l, n - 1));
+          } else if (mode == "wrap") {
+            j = buildPositiveMod(b, l, j, n);
+          } else if (n == 1) {
+            j = buildIndex(b, l, 0);
+          } else {
+            // Reflection is periodic with period 2(n-1); the second half
+            // of a period runs backwards.
+            int64_t period = 2 * (n - 1);
+            j = buildPositiveMod(b, l, j, period);
+            Value back = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
+                                               j, buildIndex(b, l, n));
+            Value mirrored =
+                arith::SubIOp::create(b, l, buildIndex(b, l, period), j);
+            j = arith::SelectOp::create(b, l, back, mirrored, j);
+          }
+          source.push_back(j);
+        }
+        return tensor::ExtractOp::create(b, l, data, source);
+      });
+}
 
 /// Expand: a broadcast to the (static) result shape.
-struct ExpandLowering : OpConversionPattern<nn::ExpandOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::ExpandOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    if (resultType.getNumElements() == 0) {
-      rewriter.replaceOp(op, buildEmpty(rewriter, op.getLoc(), resultType));
-      return success();
-    }
-    rewriter.replaceOp(op, buildBroadcastTo(rewriter, op.getLoc(),
-                                            adaptor.getInput(),
-                                            resultType.getShape()));
-    return success();
-  }
-};
+FailureOr<Value> lowerExpand(nn::ExpandOp op, nn::ExpandOp::Adaptor adaptor,
+                             RankedTensorType resultType,
+                             ConversionPatternRewriter &rewriter) {
+  if (resultType.getNumElements() == 0)
+    return buildEmpty(rewriter, op.getLoc(), resultType);
+  return buildBroadcastTo(rewriter, op.getLoc(), adaptor.getInput(),
+                          resultType.getShape());
+}
 
 /// Tile: broadcast `[n0, n1, ...]` to `[r0, n0, r1, n1, ...]` and merge
 /// each pair, so that the repeat is the outer index.
-struct TileLowering : OpConversionPattern<nn::TileOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::TileOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    Value input = adaptor.getInput();
-    auto type = cast<RankedTensorType>(input.getType());
-    int64_t rank = type.getRank();
-    if (resultType.getNumElements() == 0) {
-      rewriter.replaceOp(op, buildEmpty(rewriter, loc, resultType));
-      return success();
-    }
-    if (resultType == type) {
-      rewriter.replaceOp(op, input);
-      return success();
-    }
-    MLIRContext *context = rewriter.getContext();
-    SmallVector<int64_t> pairs;
-    SmallVector<AffineExpr> exprs;
-    SmallVector<ReassociationIndices> groups;
-    for (int64_t i = 0; i < rank; ++i) {
-      int64_t n = type.getDimSize(i);
-      pairs.push_back(resultType.getDimSize(i) / n);
-      pairs.push_back(n);
-      exprs.push_back(getAffineDimExpr(2 * i + 1, context));
-      groups.push_back({2 * i, 2 * i + 1});
-    }
-    auto pairType = RankedTensorType::get(pairs, type.getElementType());
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(2 * rank, 0, exprs, context),
-        AffineMap::getMultiDimIdentityMap(2 * rank, context)};
-    Value tiled =
-        linalg::GenericOp::create(
-            rewriter, loc, pairType, input, buildEmpty(rewriter, loc, pairType),
-            maps, getIteratorTypes(2 * rank),
-            [](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(b, l, args[0]);
-            })
-            .getResult(0);
-    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, resultType, tiled,
-                                                         groups);
-    return success();
+FailureOr<Value> lowerTile(nn::TileOp op, nn::TileOp::Adaptor adaptor,
+                           RankedTensorType resultType,
+                           ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  Value input = adaptor.getInput();
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  if (resultType.getNumElements() == 0)
+    return buildEmpty(rewriter, loc, resultType);
+  if (resultType == type)
+    return input;
+  MLIRContext *context = rewriter.getContext();
+  SmallVector<int64_t> pairs;
+  SmallVector<AffineExpr> exprs;
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t n = type.getDimSize(i);
+    pairs.push_back(resultType.getDimSize(i) / n);
+    pairs.push_back(n);
+    exprs.push_back(getAffineDimExpr(2 * i + 1, context));
+    groups.push_back({2 * i, 2 * i + 1});
   }
-};
+  auto pairType = RankedTensorType::get(pairs, type.getElementType());
+  Value tiled =
+      buildMappedCopy(rewriter, loc, input,
+                      AffineMap::get(2 * rank, 0, exprs, context), pairType);
+  return tensor::CollapseShapeOp::create(rewriter, loc, resultType, tiled,
+                                         groups)
+      .getResult();
+}
 
 /// Gather: a generic over the result reading the index tensor at the
 /// gathered positions and `tensor.extract`ing from data. Negative indices
 /// wrap; out-of-range ones (invalid in ONNX) are clamped so that a bad
 /// index cannot read outside the buffer.
-struct GatherLowering : OpConversionPattern<nn::GatherOp> {
-  using OpConversionPattern::OpConversionPattern;
+FailureOr<Value> lowerGather(nn::GatherOp op, nn::GatherOp::Adaptor adaptor,
+                             RankedTensorType resultType,
+                             ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  Value data = adaptor.getData();
+  Value indices = adaptor.getIndices();
+  auto dataType = cast<RankedTensorType>(data.getType());
+  auto indicesType = cast<RankedTensorType>(indices.getType());
+  FailureOr<int64_t> axis =
+      normalizeAxis(loc, op.getAxis(), dataType.getRank());
+  if (failed(axis))
+    return failure();
+  if (resultType.getNumElements() == 0)
+    return buildEmpty(rewriter, loc, resultType);
+  int64_t rank = resultType.getRank();
+  int64_t q = indicesType.getRank();
+  int64_t n = dataType.getDimSize(*axis);
+  MLIRContext *context = rewriter.getContext();
+  SmallVector<AffineExpr> indexExprs;
+  for (int64_t i = 0; i < q; ++i)
+    indexExprs.push_back(getAffineDimExpr(*axis + i, context));
+  return buildMappedGeneric(
+      rewriter, loc, indices, AffineMap::get(rank, 0, indexExprs, context),
+      resultType, [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+        Value index =
+            arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+        Value negative = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
+                                               index, buildIndex(b, l, 0));
+        Value wrapped = arith::AddIOp::create(b, l, index, buildIndex(b, l, n));
+        index = arith::SelectOp::create(b, l, negative, wrapped, index);
+        index = arith::MaxSIOp::create(b, l, index, buildIndex(b, l, 0));
+        index = arith::MinSIOp::create(b, l, index, buildIndex(b, l, n - 1));
+        SmallVector<Value> source;
+        for (int64_t i = 0; i < *axis; ++i)
+          source.push_back(linalg::IndexOp::create(b, l, i));
+        source.push_back(index);
+        for (int64_t i = *axis + 1; i < dataType.getRank(); ++i)
+          source.push_back(linalg::IndexOp::create(b, l, i + q - 1));
+        return tensor::ExtractOp::create(b, l, data, source);
+      });
+}
 
-  LogicalResult
-  matchAndRewrite(nn::GatherOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    Value data = adaptor.getData();
-    Value indices = adaptor.getIndices();
-    auto dataType = cast<RankedTensorType>(data.getType());
-    auto indicesType = cast<RankedTensorType>(indices.getType());
-    FailureOr<int64_t> axis =
-        normalizeAxis(loc, op.getAxis(), dataType.getRank());
-    if (failed(axis))
-      return failure();
-    if (resultType.getNumElements() == 0) {
-      rewriter.replaceOp(op, buildEmpty(rewriter, loc, resultType));
-      return success();
-    }
-    int64_t rank = resultType.getRank();
-    int64_t q = indicesType.getRank();
-    int64_t n = dataType.getDimSize(*axis);
-    MLIRContext *context = rewriter.getContext();
-    SmallVector<AffineExpr> indexExprs;
-    for (int64_t i = 0; i < q; ++i)
-      indexExprs.push_back(getAffineDimExpr(*axis + i, context));
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(rank, 0, indexExprs, context),
-        AffineMap::getMultiDimIdentityMap(rank, context)};
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, resultType, indices,
-        buildEmpty(rewriter, loc, resultType), maps, getIteratorTypes(rank),
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value index =
-              arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value negative = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::slt, index, buildIndex(b, l, 0));
-          Value wrapped =
-              arith::AddIOp::create(b, l, index, buildIndex(b, l, n));
-          index = arith::SelectOp::create(b, l, negative, wrapped, index);
-          index = arith::MaxSIOp::create(b, l, index, buildIndex(b, l, 0));
-          index = arith::MinSIOp::create(b, l, index, buildIndex(b, l, n - 1));
-          SmallVector<Value> source;
-          for (int64_t i = 0; i < *axis; ++i)
-            source.push_back(linalg::IndexOp::create(b, l, i));
-          source.push_back(index);
-          for (int64_t i = *axis + 1; i < dataType.getRank(); ++i)
-            source.push_back(linalg::IndexOp::create(b, l, i + q - 1));
-          linalg::YieldOp::create(
-              b, l, tensor::ExtractOp::create(b, l, data, source).getResult());
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
-    return success();
-  }
-};
-
-/// Splits dimension 1 of `value` into `parts` (a row-major factorization),
-/// permutes, and merges into `resultType`: the shape of DepthToSpace and
-/// SpaceToDepth, which differ only in the factorizations and permutation.
+/// Splits dimensions of `value` into `expandedShape` (row-major
+/// factorizations), permutes, and merges into `resultType`: the shape of
+/// DepthToSpace and SpaceToDepth, which differ only in the factorizations
+/// and the permutation.
 static Value buildBlockShuffle(OpBuilder &b, Location loc, Value value,
                                ArrayRef<int64_t> expandedShape,
                                ArrayRef<ReassociationIndices> expandGroups,
@@ -570,115 +471,82 @@ static Value buildBlockShuffle(OpBuilder &b, Location loc, Value value,
                                          collapseGroups);
 }
 
-struct DepthToSpaceLowering : OpConversionPattern<nn::DepthToSpaceOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::DepthToSpaceOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    auto type = cast<RankedTensorType>(adaptor.getInput().getType());
-    int64_t bs = op.getBlocksize();
-    int64_t n = type.getDimSize(0), c = type.getDimSize(1),
-            h = type.getDimSize(2), w = type.getDimSize(3);
-    int64_t depth = c / (bs * bs);
-    SmallVector<ReassociationIndices> expandGroups = {{0}, {1, 2, 3}, {4}, {5}};
-    SmallVector<ReassociationIndices> collapseGroups = {
-        {0}, {1}, {2, 3}, {4, 5}};
-    Value result;
-    if (op.getMode() == "CRD") {
-      // Channels are [depth, bh, bw].
-      result = buildBlockShuffle(
-          rewriter, op.getLoc(), adaptor.getInput(), {n, depth, bs, bs, h, w},
-          expandGroups, {0, 1, 4, 2, 5, 3}, collapseGroups, resultType);
-    } else if (op.getMode() == "DCR") {
-      // Channels are [bh, bw, depth].
-      result = buildBlockShuffle(
-          rewriter, op.getLoc(), adaptor.getInput(), {n, bs, bs, depth, h, w},
-          expandGroups, {0, 3, 4, 1, 5, 2}, collapseGroups, resultType);
-    } else {
-      return op.emitOpError("unsupported mode '") << op.getMode() << "'";
-    }
-    rewriter.replaceOp(op, result);
-    return success();
+FailureOr<Value> lowerDepthToSpace(nn::DepthToSpaceOp op,
+                                   nn::DepthToSpaceOp::Adaptor adaptor,
+                                   RankedTensorType resultType,
+                                   ConversionPatternRewriter &rewriter) {
+  auto type = cast<RankedTensorType>(adaptor.getInput().getType());
+  int64_t bs = op.getBlocksize();
+  int64_t n = type.getDimSize(0), c = type.getDimSize(1),
+          h = type.getDimSize(2), w = type.getDimSize(3);
+  int64_t depth = c / (bs * bs);
+  SmallVector<ReassociationIndices> expandGroups = {{0}, {1, 2, 3}, {4}, {5}};
+  SmallVector<ReassociationIndices> collapseGroups = {{0}, {1}, {2, 3}, {4, 5}};
+  if (op.getMode() == "CRD") {
+    // Channels are [depth, bh, bw].
+    return buildBlockShuffle(rewriter, op.getLoc(), adaptor.getInput(),
+                             {n, depth, bs, bs, h, w}, expandGroups,
+                             {0, 1, 4, 2, 5, 3}, collapseGroups, resultType);
   }
-};
-
-struct SpaceToDepthLowering : OpConversionPattern<nn::SpaceToDepthOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::SpaceToDepthOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    auto type = cast<RankedTensorType>(adaptor.getInput().getType());
-    int64_t bs = op.getBlocksize();
-    int64_t n = type.getDimSize(0), c = type.getDimSize(1),
-            h = type.getDimSize(2), w = type.getDimSize(3);
-    // [n, c, h/b, bh, w/b, bw] -> [n, bh, bw, c, h/b, w/b].
-    Value expanded = tensor::ExpandShapeOp::create(
-        rewriter, op.getLoc(),
-        RankedTensorType::get({n, c, h / bs, bs, w / bs, bs},
-                              type.getElementType()),
-        adaptor.getInput(),
-        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4, 5}});
-    Value transposed =
-        buildTranspose(rewriter, op.getLoc(), expanded, {0, 3, 5, 1, 2, 4});
-    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
-        op, resultType, transposed,
-        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
-    return success();
+  if (op.getMode() == "DCR") {
+    // Channels are [bh, bw, depth].
+    return buildBlockShuffle(rewriter, op.getLoc(), adaptor.getInput(),
+                             {n, bs, bs, depth, h, w}, expandGroups,
+                             {0, 3, 4, 1, 5, 2}, collapseGroups, resultType);
   }
-};
+  return op.emitOpError("unsupported mode '") << op.getMode() << "'";
+}
+
+FailureOr<Value> lowerSpaceToDepth(nn::SpaceToDepthOp op,
+                                   nn::SpaceToDepthOp::Adaptor adaptor,
+                                   RankedTensorType resultType,
+                                   ConversionPatternRewriter &rewriter) {
+  auto type = cast<RankedTensorType>(adaptor.getInput().getType());
+  int64_t bs = op.getBlocksize();
+  int64_t n = type.getDimSize(0), c = type.getDimSize(1),
+          h = type.getDimSize(2), w = type.getDimSize(3);
+  // [n, c, h/b, bh, w/b, bw] -> [n, bh, bw, c, h/b, w/b].
+  return buildBlockShuffle(rewriter, op.getLoc(), adaptor.getInput(),
+                           {n, c, h / bs, bs, w / bs, bs},
+                           {{0}, {1}, {2, 3}, {4, 5}}, {0, 3, 5, 1, 2, 4},
+                           {{0}, {1, 2, 3}, {4}, {5}}, resultType);
+}
 
 /// ConstantOfShape: a fill, which stays cheap however large the result.
-struct ConstantOfShapeLowering : OpConversionPattern<nn::ConstantOfShapeOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::ConstantOfShapeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    Location loc = op.getLoc();
-    Type element = resultType.getElementType();
-    if (resultType.getNumElements() == 0) {
-      rewriter.replaceOp(op, buildEmpty(rewriter, loc, resultType));
-      return success();
+FailureOr<Value> lowerConstantOfShape(nn::ConstantOfShapeOp op,
+                                      nn::ConstantOfShapeOp::Adaptor adaptor,
+                                      RankedTensorType resultType,
+                                      ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  Type element = resultType.getElementType();
+  if (resultType.getNumElements() == 0)
+    return buildEmpty(rewriter, loc, resultType);
+  TypedAttr scalar;
+  if (auto floatType = dyn_cast<FloatType>(element)) {
+    double value = 0;
+    if (ElementsAttr attr = op.getValueAttr()) {
+      std::optional<SmallVector<double>> values = readAsDoubles(attr);
+      if (!values || values->size() != 1)
+        return op.emitOpError("'value' must hold one number");
+      value = values->front();
     }
-    TypedAttr scalar;
-    if (auto floatType = dyn_cast<FloatType>(element)) {
-      double value = 0;
-      if (ElementsAttr attr = op.getValueAttr()) {
-        std::optional<SmallVector<double>> values = readAsDoubles(attr);
-        if (!values || values->size() != 1)
-          return op.emitOpError("'value' must hold one number");
-        value = values->front();
-      }
-      scalar = rewriter.getFloatAttr(floatType, value);
-    } else {
-      int64_t value = 0;
-      if (ElementsAttr attr = op.getValueAttr()) {
-        std::optional<SmallVector<int64_t>> values = readAsInts(attr);
-        if (!values || values->size() != 1)
-          return op.emitOpError("'value' must hold one number");
-        value = values->front();
-      }
-      unsigned width = element.getIntOrFloatBitWidth();
-      scalar = rewriter.getIntegerAttr(
-          element, APInt(width, static_cast<uint64_t>(value),
-                         /*isSigned=*/true, /*implicitTrunc=*/true));
+    scalar = rewriter.getFloatAttr(floatType, value);
+  } else {
+    int64_t value = 0;
+    if (ElementsAttr attr = op.getValueAttr()) {
+      std::optional<SmallVector<int64_t>> values = readAsInts(attr);
+      if (!values || values->size() != 1)
+        return op.emitOpError("'value' must hold one number");
+      value = values->front();
     }
-    Value fill = arith::ConstantOp::create(rewriter, loc, scalar);
-    rewriter.replaceOp(op, buildFilled(rewriter, loc, resultType, fill));
-    return success();
+    unsigned width = element.getIntOrFloatBitWidth();
+    scalar = rewriter.getIntegerAttr(
+        element, APInt(width, static_cast<uint64_t>(value),
+                       /*isSigned=*/true, /*implicitTrunc=*/true));
   }
-};
+  Value fill = arith::ConstantOp::create(rewriter, loc, scalar);
+  return buildFilled(rewriter, loc, resultType, fill);
+}
 
 /// An i64 tensor constant of `type` holding `values`.
 static Value buildI64Constant(OpBuilder &b, Location loc, RankedTensorType type,
@@ -687,41 +555,29 @@ static Value buildI64Constant(OpBuilder &b, Location loc, RankedTensorType type,
                                    DenseIntElementsAttr::get(type, values));
 }
 
+/// The values of Shape (the dimensions in [start, end)) and Size (the
+/// element count) of a tensor of the static `type`.
+static SmallVector<int64_t> getShapeQuery(nn::ShapeOp op,
+                                          RankedTensorType type) {
+  auto [first, last] =
+      resolveShapeRange(type.getRank(), op.getStart(), op.getEnd());
+  return SmallVector<int64_t>(type.getShape().slice(first, last - first));
+}
+static SmallVector<int64_t> getShapeQuery(nn::SizeOp, RankedTensorType type) {
+  return {type.getNumElements()};
+}
+
 /// Shape and Size are known once shapes are static.
-struct ShapeLowering : OpConversionPattern<nn::ShapeOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::ShapeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    auto type = dyn_cast<RankedTensorType>(adaptor.getData().getType());
-    if (!resultType || !type || !type.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    auto [first, last] =
-        resolveShapeRange(type.getRank(), op.getStart(), op.getEnd());
-    rewriter.replaceOp(
-        op, buildI64Constant(rewriter, op.getLoc(), resultType,
-                             type.getShape().slice(first, last - first)));
-    return success();
-  }
-};
-
-struct SizeLowering : OpConversionPattern<nn::SizeOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::SizeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    auto type = dyn_cast<RankedTensorType>(adaptor.getData().getType());
-    if (!resultType || !type || !type.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    rewriter.replaceOp(op, buildI64Constant(rewriter, op.getLoc(), resultType,
-                                            {type.getNumElements()}));
-    return success();
-  }
-};
+template <typename OpT>
+FailureOr<Value> lowerShapeQuery(OpT op, typename OpT::Adaptor adaptor,
+                                 RankedTensorType resultType,
+                                 ConversionPatternRewriter &rewriter) {
+  auto type = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+  if (!type || !type.hasStaticShape())
+    return rewriter.notifyMatchFailure(op, "dynamic shape");
+  return buildI64Constant(rewriter, op.getLoc(), resultType,
+                          getShapeQuery(op, type));
+}
 
 /// Resamples `value` along `axis` to `out` elements with `sampling`: one
 /// generic over the result reading per-position tap and weight tables.
@@ -843,149 +699,124 @@ static std::optional<SmallVector<double>> getStaticDoubles(Value value) {
   return std::nullopt;
 }
 
-struct ResizeLowering : OpConversionPattern<nn::ResizeOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::ResizeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    if (op.getAntialias() != 0)
-      return op.emitOpError("antialias is not supported");
-    auto type = cast<RankedTensorType>(adaptor.getX().getType());
-    int64_t rank = type.getRank();
-    SmallVector<int64_t> axes;
-    if (auto given = op.getAxes()) {
-      for (int64_t axis : *given) {
-        FailureOr<int64_t> normalized = normalizeAxis(op.getLoc(), axis, rank);
-        if (failed(normalized))
-          return failure();
-        axes.push_back(*normalized);
-      }
-    } else {
-      for (int64_t i = 0; i < rank; ++i)
-        axes.push_back(i);
+FailureOr<Value> lowerResize(nn::ResizeOp op, nn::ResizeOp::Adaptor adaptor,
+                             RankedTensorType resultType,
+                             ConversionPatternRewriter &rewriter) {
+  if (op.getAntialias() != 0)
+    return op.emitOpError("antialias is not supported");
+  auto type = cast<RankedTensorType>(adaptor.getX().getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> axes;
+  if (auto given = op.getAxes()) {
+    for (int64_t axis : *given) {
+      FailureOr<int64_t> normalized = normalizeAxis(op.getLoc(), axis, rank);
+      if (failed(normalized))
+        return failure();
+      axes.push_back(*normalized);
     }
-    int64_t count = axes.size();
-
-    // Per-dimension scales (used by the coordinate mapping) and unrounded
-    // output widths, as the ONNX reference derives them.
-    SmallVector<double> scales(rank, 1.0), outWidths(type.getShape());
-    if (isGiven(op.getScales())) {
-      std::optional<SmallVector<double>> given =
-          getStaticDoubles(op.getScales());
-      if (!given)
-        return op.emitOpError("can only be lowered with constant 'scales'");
-      if ((int64_t)given->size() != count)
-        return op.emitOpError("'scales' needs one value per axis");
-      for (auto [i, axis] : llvm::enumerate(axes)) {
-        scales[axis] = (*given)[i];
-        outWidths[axis] = scales[axis] * type.getDimSize(axis);
-      }
-    } else {
-      StringRef policy = op.getKeepAspectRatioPolicy();
-      if (policy == "stretch") {
-        for (int64_t axis : axes) {
-          scales[axis] = static_cast<double>(resultType.getDimSize(axis)) /
-                         type.getDimSize(axis);
-          outWidths[axis] = resultType.getDimSize(axis);
-        }
-      } else {
-        std::optional<SmallVector<int64_t>> sizes =
-            getConstantInts(op.getSizes());
-        if (!sizes || (int64_t)sizes->size() != count)
-          return op.emitOpError("can only be lowered with constant 'sizes'");
-        double scale = policy == "not_larger" ? HUGE_VAL : 0;
-        for (auto [i, axis] : llvm::enumerate(axes)) {
-          double s = static_cast<double>((*sizes)[i]) / type.getDimSize(axis);
-          scale =
-              policy == "not_larger" ? std::min(scale, s) : std::max(scale, s);
-        }
-        for (int64_t axis : axes) {
-          scales[axis] = scale;
-          outWidths[axis] = scale * type.getDimSize(axis);
-        }
-      }
-    }
-
-    ResizeConfig config;
-    config.mode = op.getMode();
-    config.coordinateMode = op.getCoordinateTransformationMode();
-    config.nearestMode = op.getNearestMode();
-    config.cubicA = op.getCubicCoeffAAttr().getValueAsDouble();
-    config.excludeOutside = op.getExcludeOutside() != 0;
-    config.extrapolationValue =
-        op.getExtrapolationValueAttr().getValueAsDouble();
-
-    SmallVector<double> roi;
-    if (config.coordinateMode == "tf_crop_and_resize") {
-      std::optional<SmallVector<double>> given = getStaticDoubles(op.getRoi());
-      if (!given || (int64_t)given->size() != 2 * count)
-        return op.emitOpError("can only be lowered with a constant 'roi' of ")
-               << 2 * count << " values";
-      roi.assign(rank, 0.0);
-      roi.append(rank, 1.0);
-      for (auto [i, axis] : llvm::enumerate(axes)) {
-        roi[axis] = (*given)[i];
-        roi[rank + axis] = (*given)[count + i];
-      }
-    }
-
-    FailureOr<Value> result =
-        buildResize(rewriter, op.getLoc(), op, adaptor.getX(), resultType,
-                    scales, outWidths, roi, config);
-    if (failed(result))
-      return failure();
-    rewriter.replaceOp(op, *result);
-    return success();
+  } else {
+    for (int64_t i = 0; i < rank; ++i)
+      axes.push_back(i);
   }
-};
+  int64_t count = axes.size();
+
+  // Per-dimension scales (used by the coordinate mapping) and unrounded
+  // output widths, as the ONNX reference derives them.
+  SmallVector<double> scales(rank, 1.0), outWidths(type.getShape());
+  if (isGiven(op.getScales())) {
+    std::optional<SmallVector<double>> given = getStaticDoubles(op.getScales());
+    if (!given)
+      return op.emitOpError("can only be lowered with constant 'scales'");
+    if ((int64_t)given->size() != count)
+      return op.emitOpError("'scales' needs one value per axis");
+    for (auto [i, axis] : llvm::enumerate(axes)) {
+      scales[axis] = (*given)[i];
+      outWidths[axis] = scales[axis] * type.getDimSize(axis);
+    }
+  } else {
+    StringRef policy = op.getKeepAspectRatioPolicy();
+    if (policy == "stretch") {
+      for (int64_t axis : axes) {
+        scales[axis] = static_cast<double>(resultType.getDimSize(axis)) /
+                       type.getDimSize(axis);
+        outWidths[axis] = resultType.getDimSize(axis);
+      }
+    } else {
+      std::optional<SmallVector<int64_t>> sizes =
+          getConstantInts(op.getSizes());
+      if (!sizes || (int64_t)sizes->size() != count)
+        return op.emitOpError("can only be lowered with constant 'sizes'");
+      double scale = policy == "not_larger" ? HUGE_VAL : 0;
+      for (auto [i, axis] : llvm::enumerate(axes)) {
+        double s = static_cast<double>((*sizes)[i]) / type.getDimSize(axis);
+        scale =
+            policy == "not_larger" ? std::min(scale, s) : std::max(scale, s);
+      }
+      for (int64_t axis : axes) {
+        scales[axis] = scale;
+        outWidths[axis] = scale * type.getDimSize(axis);
+      }
+    }
+  }
+
+  ResizeConfig config;
+  config.mode = op.getMode();
+  config.coordinateMode = op.getCoordinateTransformationMode();
+  config.nearestMode = op.getNearestMode();
+  config.cubicA = op.getCubicCoeffAAttr().getValueAsDouble();
+  config.excludeOutside = op.getExcludeOutside() != 0;
+  config.extrapolationValue = op.getExtrapolationValueAttr().getValueAsDouble();
+
+  SmallVector<double> roi;
+  if (config.coordinateMode == "tf_crop_and_resize") {
+    std::optional<SmallVector<double>> given = getStaticDoubles(op.getRoi());
+    if (!given || (int64_t)given->size() != 2 * count)
+      return op.emitOpError("can only be lowered with a constant 'roi' of ")
+             << 2 * count << " values";
+    roi.assign(rank, 0.0);
+    roi.append(rank, 1.0);
+    for (auto [i, axis] : llvm::enumerate(axes)) {
+      roi[axis] = (*given)[i];
+      roi[rank + axis] = (*given)[count + i];
+    }
+  }
+
+  return buildResize(rewriter, op.getLoc(), op, adaptor.getX(), resultType,
+                     scales, outWidths, roi, config);
+}
 
 /// Upsample (opset 9) samples as Resize with asymmetric coordinates: the
 /// nearest input is the one at or below the source coordinate.
-struct UpsampleLowering : OpConversionPattern<nn::UpsampleOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::UpsampleOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto resultType = convertTensorType(*getTypeConverter(), op.getType());
-    if (!resultType)
-      return rewriter.notifyMatchFailure(op, "dynamic shape");
-    auto type = cast<RankedTensorType>(adaptor.getX().getType());
-    std::optional<SmallVector<double>> scales =
-        getStaticDoubles(op.getScales());
-    if (!scales || (int64_t)scales->size() != type.getRank())
-      return op.emitOpError("can only be lowered with constant 'scales'");
-    SmallVector<double> outWidths;
-    for (int64_t i = 0; i < type.getRank(); ++i)
-      outWidths.push_back((*scales)[i] * type.getDimSize(i));
-    ResizeConfig config;
-    config.mode = op.getMode();
-    config.coordinateMode = "asymmetric";
-    config.nearestMode = "floor";
-    FailureOr<Value> result =
-        buildResize(rewriter, op.getLoc(), op, adaptor.getX(), resultType,
-                    *scales, outWidths, {}, config);
-    if (failed(result))
-      return failure();
-    rewriter.replaceOp(op, *result);
-    return success();
-  }
-};
+FailureOr<Value> lowerUpsample(nn::UpsampleOp op,
+                               nn::UpsampleOp::Adaptor adaptor,
+                               RankedTensorType resultType,
+                               ConversionPatternRewriter &rewriter) {
+  auto type = cast<RankedTensorType>(adaptor.getX().getType());
+  std::optional<SmallVector<double>> scales = getStaticDoubles(op.getScales());
+  if (!scales || (int64_t)scales->size() != type.getRank())
+    return op.emitOpError("can only be lowered with constant 'scales'");
+  SmallVector<double> outWidths;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    outWidths.push_back((*scales)[i] * type.getDimSize(i));
+  ResizeConfig config;
+  config.mode = op.getMode();
+  config.coordinateMode = "asymmetric";
+  config.nearestMode = "floor";
+  return buildResize(rewriter, op.getLoc(), op, adaptor.getX(), resultType,
+                     *scales, outWidths, {}, config);
+}
 
 } // namespace
 
 void whittle::populateNNTensorToLinalgPatterns(const TypeConverter &converter,
                                                RewritePatternSet &patterns) {
-  patterns.add<
-      ReshapeLikeLowering<nn::ReshapeOp>, ReshapeLikeLowering<nn::FlattenOp>,
-      ReshapeLikeLowering<nn::SqueezeOp>, ReshapeLikeLowering<nn::UnsqueezeOp>,
-      TransposeLowering, ConcatLowering, SliceLowering, SplitLowering,
-      PadLowering, ExpandLowering, TileLowering, GatherLowering,
-      DepthToSpaceLowering, SpaceToDepthLowering, ConstantOfShapeLowering,
-      ShapeLowering, SizeLowering, ResizeLowering, UpsampleLowering>(
-      converter, patterns.getContext());
+  addStaticResultLowerings<
+      lowerReshapeLike<nn::ReshapeOp>, lowerReshapeLike<nn::FlattenOp>,
+      lowerReshapeLike<nn::SqueezeOp>, lowerReshapeLike<nn::UnsqueezeOp>,
+      lowerConcat, lowerSlice, lowerPad, lowerExpand, lowerTile, lowerGather,
+      lowerDepthToSpace, lowerSpaceToDepth, lowerConstantOfShape,
+      lowerShapeQuery<nn::ShapeOp>, lowerShapeQuery<nn::SizeOp>, lowerResize,
+      lowerUpsample>(converter, patterns);
+  patterns.add<TransposeLowering, SplitLowering>(converter,
+                                                 patterns.getContext());
 }
