@@ -52,6 +52,8 @@ constexpr qnn::RoundingMode kDivisionModes[] = {qnn::RoundingMode::nearest_even,
 
 /// Random numbers of a random bit width: uniform over magnitudes' widths
 /// first, so that 3 and 2^61 are both drawn often.
+struct Rescale;
+
 class Random {
 public:
   explicit Random(uint64_t seed) : generator(seed) {}
@@ -71,19 +73,37 @@ public:
   template <size_t n> qnn::RoundingMode pick(const qnn::RoundingMode (&m)[n]) {
     return m[uniform(0, n - 1)];
   }
-  /// An output stage: a zero point and a non-empty clamp inside i8.
-  void outputStage(int32_t &zeroPoint, int32_t &min, int32_t &max) {
-    zeroPoint = static_cast<int32_t>(uniform(-128, 127));
-    min = static_cast<int32_t>(uniform(-128, 127));
-    max = static_cast<int32_t>(uniform(min, 127));
-    if (uniform(0, 1)) { // the full clamp, the common case
-      min = -128;
-      max = 127;
-    }
-  }
+  template <size_t n> Rescale rescale(const qnn::RoundingMode (&modes)[n]);
 
   std::mt19937_64 generator;
 };
+
+/// The parameters of a rescaling op's output: a positive multiplier, a
+/// shift in [-31, 62], a rounding mode, the output zero point and a
+/// non-empty clamp inside i8.
+struct Rescale {
+  int32_t multiplier, shift;
+  qnn::RoundingMode mode;
+  int32_t zp, min, max;
+  hls::RoundingMode hlsMode() const { return toHls(mode); }
+};
+
+/// A random Rescale with a mode out of `modes`.
+template <size_t n>
+Rescale Random::rescale(const qnn::RoundingMode (&modes)[n]) {
+  Rescale r;
+  r.multiplier = static_cast<int32_t>(std::max<int64_t>(1, wide(31, false)));
+  r.shift = static_cast<int32_t>(uniform(-31, 62));
+  r.mode = pick(modes);
+  r.zp = static_cast<int32_t>(uniform(-128, 127));
+  r.min = static_cast<int32_t>(uniform(-128, 127));
+  r.max = static_cast<int32_t>(uniform(r.min, 127));
+  if (uniform(0, 1)) { // the full clamp, the common case
+    r.min = -128;
+    r.max = 127;
+  }
+  return r;
+}
 
 /// Shifts worth testing one by one: both ends of [-31, 62], 0 and 1, and
 /// the 31/32 boundary of a 31-bit multiplier.
@@ -341,15 +361,10 @@ TEST(HLSArith, RequantizeRandom) {
   for (int i = 0; i < kRandomCases; ++i) {
     int64_t acc =
         i % 4 == 0 ? random.uniform(INT32_MIN, INT32_MAX) : random.wide(31);
-    auto multiplier =
-        static_cast<int32_t>(std::max<int64_t>(1, random.wide(31, false)));
-    if (i % 3 == 0)
-      multiplier = static_cast<int32_t>(random.uniform(1 << 30, INT32_MAX));
-    auto shift = static_cast<int32_t>(random.uniform(-31, 62));
-    int32_t zp, min, max;
-    random.outputStage(zp, min, max);
-    expectRequantize(acc, multiplier, shift, random.pick(kAllModes), zp, min,
-                     max);
+    Rescale r = random.rescale(kAllModes);
+    if (i % 3 == 0) // gemmlowp's normalized multipliers
+      r.multiplier = static_cast<int32_t>(random.uniform(1 << 30, INT32_MAX));
+    expectRequantize(acc, r.multiplier, r.shift, r.mode, r.zp, r.min, r.max);
   }
 }
 
@@ -368,9 +383,13 @@ int64_t referenceQuotient(int64_t dividend, int64_t divisor, int32_t multiplier,
   return qnn::roundingDivide(numerator, denominator, mode);
 }
 
-int8_t referenceOutput(int64_t value, int32_t zp, int32_t min, int32_t max) {
+/// An average's or a softmax entry's output: the reference quotient, then
+/// the output stage.
+int8_t referenceDivision(int64_t dividend, int64_t divisor, const Rescale &r) {
+  int64_t value =
+      referenceQuotient(dividend, divisor, r.multiplier, r.shift, r.mode);
   return static_cast<int8_t>(std::clamp<int64_t>(
-      std::clamp<int64_t>(value, INT32_MIN, INT32_MAX) + zp, min, max));
+      std::clamp<int64_t>(value, INT32_MIN, INT32_MAX) + r.zp, r.min, r.max));
 }
 
 void expectScaledDivide(int64_t dividend, int64_t divisor, int32_t multiplier,
@@ -418,11 +437,8 @@ TEST(HLSArith, ScaledDivideRandom) {
     int64_t divisor = std::max<int64_t>(1, random.wide(62, false));
     if (i % 2 == 0) // small divisors: pool windows
       divisor = random.uniform(1, 64);
-    auto multiplier =
-        static_cast<int32_t>(std::max<int64_t>(1, random.wide(31, false)));
-    auto shift = static_cast<int32_t>(random.uniform(-31, 62));
-    expectScaledDivide(dividend, divisor, multiplier, shift,
-                       random.pick(kDivisionModes));
+    Rescale r = random.rescale(kDivisionModes);
+    expectScaledDivide(dividend, divisor, r.multiplier, r.shift, r.mode);
   }
 }
 
@@ -433,20 +449,14 @@ TEST(HLSArith, AvgPoolRandom) {
     auto sum = static_cast<int32_t>(random.uniform(-255 * count, 255 * count));
     if (i % 16 == 0) // windows of -128s or 127s against an extreme zp
       sum = static_cast<int32_t>((i % 32 ? 255 : -255) * count);
-    auto multiplier =
-        static_cast<int32_t>(std::max<int64_t>(1, random.wide(31, false)));
-    auto shift = static_cast<int32_t>(random.uniform(-31, 62));
-    qnn::RoundingMode mode = random.pick(kDivisionModes);
-    int32_t zp, min, max;
-    random.outputStage(zp, min, max);
-    int8_t expected = referenceOutput(
-        referenceQuotient(sum, count, multiplier, shift, mode), zp, min, max);
-    ASSERT_EQ(
-        hls::avgPool(sum, count, multiplier, shift, toHls(mode), zp, min, max),
-        expected)
+    Rescale r = random.rescale(kDivisionModes);
+    int8_t expected = referenceDivision(sum, count, r);
+    ASSERT_EQ(hls::avgPool(sum, count, r.multiplier, r.shift, r.hlsMode(), r.zp,
+                           r.min, r.max),
+              expected)
         << sum << " / " << count;
-    ASSERT_EQ(hls::globalAvgPool(sum, count, multiplier, shift, toHls(mode), zp,
-                                 min, max),
+    ASSERT_EQ(hls::globalAvgPool(sum, count, r.multiplier, r.shift, r.hlsMode(),
+                                 r.zp, r.min, r.max),
               expected)
         << sum << " / " << count;
   }
@@ -490,19 +500,13 @@ TEST(HLSArith, SoftmaxRandom) {
       ASSERT_EQ(hls::softmaxExp(table, maximum, x), table[maximum - x]);
       sum += hls::softmaxExp(table, maximum, x);
     }
-    auto multiplier =
-        static_cast<int32_t>(std::max<int64_t>(1, random.wide(31, false)));
-    auto shift = static_cast<int32_t>(random.uniform(-31, 62));
-    qnn::RoundingMode mode = random.pick(kDivisionModes);
-    int32_t zp, min, max;
-    random.outputStage(zp, min, max);
+    Rescale r = random.rescale(kDivisionModes);
     for (int8_t x : row) {
       int32_t e = table[maximum - x];
-      ASSERT_EQ(
-          hls::softmax(e, sum, multiplier, shift, toHls(mode), zp, min, max),
-          referenceOutput(referenceQuotient(e, sum, multiplier, shift, mode),
-                          zp, min, max))
-          << e << " / " << sum << " * " << multiplier << " >> " << shift;
+      ASSERT_EQ(hls::softmax(e, sum, r.multiplier, r.shift, r.hlsMode(), r.zp,
+                             r.min, r.max),
+                referenceDivision(e, sum, r))
+          << e << " / " << sum << " * " << r.multiplier << " >> " << r.shift;
     }
     cases += row.size();
   }
@@ -525,23 +529,24 @@ TEST(HLSArith, AddMulConcatRandom) {
     auto bm = static_cast<int32_t>(random.wide(31));
     if (i % 64 == 0)
       am = INT32_MIN, bm = i % 128 ? INT32_MIN : INT32_MAX;
-    auto m = static_cast<int32_t>(std::max<int64_t>(1, random.wide(31, false)));
-    auto shift = static_cast<int32_t>(random.uniform(-31, 62));
-    qnn::RoundingMode mode = random.pick(kShiftModes);
-    int32_t zp, min, max;
-    random.outputStage(zp, min, max);
+    Rescale r = random.rescale(kShiftModes);
+    // qnn.requantize's reference of `value` with multiplier `m`.
+    auto reference = [&](int64_t value, int32_t m) {
+      return static_cast<int8_t>(
+          qnn::requantize(value, m, r.shift, r.mode, r.zp, r.min, r.max));
+    };
     int64_t av = int64_t(a) - az, bv = int64_t(b) - bz;
-    ASSERT_EQ(hls::add(a, b, az, bz, am, bm, shift, toHls(mode), zp, min, max),
-              static_cast<int8_t>(qnn::requantize(av * am + bv * bm, 1, shift,
-                                                  mode, zp, min, max)))
+    ASSERT_EQ(hls::add(a, b, az, bz, am, bm, r.shift, r.hlsMode(), r.zp, r.min,
+                       r.max),
+              reference(av * am + bv * bm, 1))
         << int(a) << " + " << int(b);
-    ASSERT_EQ(hls::mul(a, b, az, bz, m, shift, toHls(mode), zp, min, max),
-              static_cast<int8_t>(
-                  qnn::requantize(av * bv, m, shift, mode, zp, min, max)))
+    ASSERT_EQ(hls::mul(a, b, az, bz, r.multiplier, r.shift, r.hlsMode(), r.zp,
+                       r.min, r.max),
+              reference(av * bv, r.multiplier))
         << int(a) << " * " << int(b);
-    ASSERT_EQ(
-        hls::concat(a, az, m, shift, toHls(mode), zp, min, max),
-        static_cast<int8_t>(qnn::requantize(av, m, shift, mode, zp, min, max)))
+    ASSERT_EQ(hls::concat(a, az, r.multiplier, r.shift, r.hlsMode(), r.zp,
+                          r.min, r.max),
+              reference(av, r.multiplier))
         << int(a);
   }
   // A concat input already on the output's scale passes through.

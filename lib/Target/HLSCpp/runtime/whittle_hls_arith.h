@@ -398,6 +398,20 @@ inline int64_t scaledDivide(int64_t dividend, int64_t divisor,
   return detail::fromMagnitude(negative, quotient + (up ? 1 : 0));
 }
 
+namespace detail {
+/// The output of the ops that divide (averages and softmax): scaledDivide,
+/// then the output stage.
+inline int8_t divideToOutput(int64_t dividend, int64_t divisor,
+                             int32_t multiplier, int32_t shift,
+                             RoundingMode mode, int32_t outputZeroPoint,
+                             int32_t min, int32_t max) {
+  WHITTLE_HLS_PRAGMA(HLS INLINE)
+  return static_cast<int8_t>(
+      outputStage(scaledDivide(dividend, divisor, multiplier, shift, mode),
+                  outputZeroPoint, min, max));
+}
+} // namespace detail
+
 /// qnn.avg_pool of one window: `clamp(round(sum * multiplier / (count *
 /// 2^shift)) + outputZeroPoint, min, max)`, where `sum` is the window's
 /// i32 sum of `x - input_zero_point` (padding adds 0) and `count` its size
@@ -407,9 +421,8 @@ inline int8_t avgPool(int32_t sum, int64_t count, int32_t multiplier,
                       int32_t shift, RoundingMode mode, int32_t outputZeroPoint,
                       int32_t min, int32_t max) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
-  return static_cast<int8_t>(
-      outputStage(scaledDivide(sum, count, multiplier, shift, mode),
-                  outputZeroPoint, min, max));
+  return detail::divideToOutput(sum, count, multiplier, shift, mode,
+                                outputZeroPoint, min, max);
 }
 
 /// qnn.global_avg_pool of one channel: avgPool with `count` the number of
@@ -438,9 +451,8 @@ inline int8_t softmax(int32_t exponential, int64_t sum, int32_t multiplier,
                       int32_t shift, RoundingMode mode, int32_t outputZeroPoint,
                       int32_t min, int32_t max) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
-  return static_cast<int8_t>(
-      outputStage(scaledDivide(exponential, sum, multiplier, shift, mode),
-                  outputZeroPoint, min, max));
+  return detail::divideToOutput(exponential, sum, multiplier, shift, mode,
+                                outputZeroPoint, min, max);
 }
 
 /// qnn.lut of one value: `table[x + 128]`.
