@@ -16,13 +16,14 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
+#include "whittle/Dialect/HLSCpp/HLSCppDialect.h"
 #include "whittle/Dialect/NN/NNDialect.h"
 #include "whittle/Dialect/QNN/QNNDialect.h"
 
 namespace whittle {
 
 inline void registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<nn::NNDialect, qnn::QNNDialect>();
+  registry.insert<nn::NNDialect, qnn::QNNDialect, hlscpp::HLSCppDialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
 }

@@ -12,6 +12,7 @@
 #include "whittle/Dialect/NN/Passes.h"
 #include "whittle/Target/CPU/Passes.h"
 #include "whittle/Target/CPU/Pipeline.h"
+#include "whittle/Target/HLSCpp/Passes.h"
 #include "whittle/Transforms/Passes.h"
 
 namespace whittle {
@@ -22,6 +23,7 @@ inline void registerAllPasses() {
   registerConversionPasses();
   registerCPUPasses();
   registerLowerToLLVMPipeline();
+  hlscpp::registerHLSCppPasses();
   registerTransformsPasses();
 }
 
