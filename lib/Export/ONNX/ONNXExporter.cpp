@@ -275,9 +275,7 @@ LogicalResult ModelExporter::fillTensor(onnx::TensorProto &tensor,
   for (int64_t d : type.getShape())
     tensor.add_dims(d);
   Type elementType = type.getElementType();
-  size_t bytes = elementType.isInteger(1)
-                     ? 1
-                     : (elementType.getIntOrFloatBitWidth() + 7) / 8;
+  size_t bytes = nn::getStorageBytes(elementType);
   std::string *raw = tensor.mutable_raw_data();
 
   // Resource blobs (imported weights) hold the bytes exactly as ONNX's

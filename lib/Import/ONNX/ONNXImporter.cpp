@@ -178,9 +178,7 @@ FailureOr<ElementsAttr> GraphImporter::convertTensor(onnx::TensorProto &tensor,
   FailureOr<Type> elementType = convertElementType(tensor.data_type(), what);
   if (failed(elementType))
     return failure();
-  size_t bytes = elementType->isInteger(1)
-                     ? 1
-                     : (elementType->getIntOrFloatBitWidth() + 7) / 8;
+  size_t bytes = nn::getStorageBytes(*elementType);
   // Sizes are checked against the data before anything is allocated: the
   // file's dimensions alone must not decide how much memory is taken.
   std::string typeName;
@@ -615,8 +613,7 @@ GraphImporter::convertValueType(const onnx::ValueInfoProto &info,
                                         : ShapedType::kDynamic);
   // Every size computation downstream (type inference, buffers) assumes the
   // byte size fits in int64_t.
-  int64_t bytes =
-      element->isInteger(1) ? 1 : (element->getIntOrFloatBitWidth() + 7) / 8;
+  int64_t bytes = nn::getStorageBytes(*element);
   for (int64_t d : shape) {
     if (ShapedType::isDynamic(d) || !llvm::MulOverflow(bytes, d, bytes))
       continue;

@@ -14,6 +14,7 @@
 
 #include "ONNXGraphImporter.h"
 #include "whittle/Dialect/NN/NNShapes.h"
+#include "whittle/Dialect/NN/NNTensorData.h"
 #include "whittle/Import/ONNX/ONNXModelLoader.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -108,9 +109,7 @@ GraphImporter::readExternalData(const onnx::TensorProto &tensor,
   FailureOr<Type> elementType = convertElementType(tensor.data_type(), what);
   if (failed(elementType))
     return failure();
-  size_t elementBytes = elementType->isInteger(1)
-                            ? 1
-                            : (elementType->getIntOrFloatBitWidth() + 7) / 8;
+  size_t elementBytes = nn::getStorageBytes(*elementType);
   llvm::Expected<int64_t> expected = getTensorByteSize(tensor, elementBytes);
   if (!expected) {
     emitFileError() << what << " " << llvm::toString(expected.takeError())
@@ -397,9 +396,7 @@ LogicalResult GraphImporter::applyInputShapes(onnx::GraphProto &graph) {
 /// them (bools take one byte each).
 static std::string packElements(DenseElementsAttr value) {
   Type elementType = value.getElementType();
-  size_t bytes = elementType.isInteger(1)
-                     ? 1
-                     : (elementType.getIntOrFloatBitWidth() + 7) / 8;
+  size_t bytes = nn::getStorageBytes(elementType);
   std::string packed;
   packed.reserve(value.getNumElements() * bytes);
   auto append = [&](const APInt &bits) {

@@ -22,6 +22,11 @@
 
 namespace whittle::nn {
 
+/// The bytes one element of `elementType` (an integer or float type) takes
+/// in raw tensor data, as ONNX and MLIR's dense elements store it: whole
+/// bytes, and one for i1.
+size_t getStorageBytes(mlir::Type elementType);
+
 /// Tensors of at least this many bytes are stored as resource blobs.
 constexpr size_t kResourceThresholdBytes = 256;
 

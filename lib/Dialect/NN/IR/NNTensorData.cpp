@@ -22,7 +22,7 @@ using namespace mlir;
 
 namespace whittle::nn {
 
-static size_t storageBytes(Type elementType) {
+size_t getStorageBytes(Type elementType) {
   if (elementType.isInteger(1))
     return 1;
   return (elementType.getIntOrFloatBitWidth() + 7) / 8;
@@ -47,7 +47,7 @@ ElementsAttr createElements(RankedTensorType type, ArrayRef<char> rawData,
     if (DenseElementsAttr::isValidRawBuffer(type, rawData, detectedSplat))
       return DenseElementsAttr::getFromRawBuffer(type, rawData);
   }
-  size_t align = std::max<size_t>(storageBytes(elementType), 1);
+  size_t align = std::max<size_t>(getStorageBytes(elementType), 1);
   AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
       rawData, align, /*dataIsMutable=*/true);
   return DenseResourceElementsAttr::get(type, nameHint, std::move(blob));
@@ -55,7 +55,7 @@ ElementsAttr createElements(RankedTensorType type, ArrayRef<char> rawData,
 
 ElementsAttr createElementsFromBuffer(RankedTensorType type,
                                       std::string *buffer, StringRef nameHint) {
-  size_t align = std::max<size_t>(storageBytes(type.getElementType()), 1);
+  size_t align = std::max<size_t>(getStorageBytes(type.getElementType()), 1);
   bool aligned = reinterpret_cast<uintptr_t>(buffer->data()) % align == 0;
   if (type.getElementType().isInteger(1) ||
       buffer->size() < kResourceThresholdBytes || !aligned) {
@@ -77,7 +77,7 @@ struct ElementCodec {
   Type type;
   size_t bytes;
 
-  explicit ElementCodec(Type type) : type(type), bytes(storageBytes(type)) {}
+  explicit ElementCodec(Type type) : type(type), bytes(getStorageBytes(type)) {}
 
   bool isSigned() const {
     return !type.isUnsignedInteger() && !type.isInteger(1);
