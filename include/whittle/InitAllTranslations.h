@@ -14,9 +14,15 @@ void registerImportONNXTranslation();
 /// Registers `--export-onnx` (nn to a binary ONNX model).
 void registerExportONNXTranslation();
 
+namespace hlscpp {
+/// Registers `--emit-hls` (a planned qnn model to Vitis HLS C++).
+void registerEmitHLSTranslation();
+} // namespace hlscpp
+
 inline void registerAllTranslations() {
   registerImportONNXTranslation();
   registerExportONNXTranslation();
+  hlscpp::registerEmitHLSTranslation();
 }
 
 } // namespace whittle
