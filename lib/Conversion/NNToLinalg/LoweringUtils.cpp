@@ -70,31 +70,30 @@ Value buildScalar(OpBuilder &b, Location loc, Type type, double value) {
       b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
 }
 
-Value buildLowest(OpBuilder &b, Location loc, const ElementKind &kind) {
+/// The lowest (`lowest`) or highest value of `kind`: an infinity for floats.
+static Value buildLimit(OpBuilder &b, Location loc, const ElementKind &kind,
+                        bool lowest) {
   if (auto floatType = dyn_cast<FloatType>(kind.type))
     return arith::ConstantOp::create(
         b, loc,
         b.getFloatAttr(floatType,
-                       APFloat::getInf(floatType.getFloatSemantics(), true)));
+                       APFloat::getInf(floatType.getFloatSemantics(), lowest)));
   unsigned width = kind.type.getIntOrFloatBitWidth();
-  APInt lowest = kind.isUnsigned || width == 1
-                     ? APInt::getZero(width)
-                     : APInt::getSignedMinValue(width);
-  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(kind.type, lowest));
+  APInt limit;
+  if (kind.isUnsigned || width == 1)
+    limit = lowest ? APInt::getZero(width) : APInt::getMaxValue(width);
+  else
+    limit = lowest ? APInt::getSignedMinValue(width)
+                   : APInt::getSignedMaxValue(width);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(kind.type, limit));
+}
+
+Value buildLowest(OpBuilder &b, Location loc, const ElementKind &kind) {
+  return buildLimit(b, loc, kind, /*lowest=*/true);
 }
 
 Value buildHighest(OpBuilder &b, Location loc, const ElementKind &kind) {
-  if (auto floatType = dyn_cast<FloatType>(kind.type))
-    return arith::ConstantOp::create(
-        b, loc,
-        b.getFloatAttr(floatType,
-                       APFloat::getInf(floatType.getFloatSemantics(), false)));
-  unsigned width = kind.type.getIntOrFloatBitWidth();
-  APInt highest = kind.isUnsigned || width == 1
-                      ? APInt::getMaxValue(width)
-                      : APInt::getSignedMaxValue(width);
-  return arith::ConstantOp::create(b, loc,
-                                   b.getIntegerAttr(kind.type, highest));
+  return buildLimit(b, loc, kind, /*lowest=*/false);
 }
 
 SmallVector<utils::IteratorType> getIteratorTypes(int64_t parallelCount,

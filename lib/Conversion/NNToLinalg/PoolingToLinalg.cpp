@@ -78,15 +78,22 @@ WindowAccess buildWindowAccess(OpBuilder &b, Location loc,
   return access;
 }
 
+/// What pads and starts a `kind` window reduction: the lowest value for
+/// max, zero for sums.
+Value buildPoolIdentity(OpBuilder &b, Location loc, PoolKind kind,
+                        const ElementKind &element) {
+  return kind == PoolKind::Max ? buildLowest(b, loc, element)
+                               : buildScalar(b, loc, element.type, 0);
+}
+
 /// The window reduction over the padded `x` into `resultType`.
 Value buildPool(OpBuilder &b, Location loc, Value x,
                 RankedTensorType resultType, const WindowGeometry &window,
                 PoolKind kind, const ElementKind &element) {
   int64_t spatial = resultType.getRank() - 2;
   WindowAccess access = buildWindowAccess(b, loc, window, element);
-  Value identity = kind == PoolKind::Max ? buildLowest(b, loc, element)
-                                         : buildScalar(b, loc, element.type, 0);
-  Value init = buildFilled(b, loc, resultType, identity);
+  Value init =
+      buildFilled(b, loc, resultType, buildPoolIdentity(b, loc, kind, element));
   return linalg::GenericOp::create(
              b, loc, resultType, ValueRange{x, access.kernel}, init,
              access.maps, getIteratorTypes(2 + spatial, spatial),
@@ -183,34 +190,51 @@ std::pair<Value, Value> buildMaxPoolWithIndices(OpBuilder &b, Location loc,
   return {generic.getResult(0), generic.getResult(1)};
 }
 
-/// The window of a MaxPool or AveragePool over its input of `xType`.
+/// The input X of a MaxPool or AveragePool (of `type`, elements `element`)
+/// resolved against the op's window and padded for it with `kind`'s
+/// identity.
+struct PoolInput {
+  Value padded;
+  RankedTensorType type;
+  ElementKind element;
+  WindowGeometry window;
+};
+
 template <typename OpT>
-FailureOr<WindowGeometry> resolvePoolWindow(OpT op, RankedTensorType xType) {
-  return resolveWindow(op.getLoc(), xType.getShape().drop_front(2),
-                       op.getKernelShape(), op.getStrides(), op.getDilations(),
-                       op.getPads(), op.getAutoPad(), op.getCeilMode());
+FailureOr<PoolInput> padPoolInput(OpBuilder &b, OpT op,
+                                  typename OpT::Adaptor adaptor,
+                                  PoolKind kind) {
+  PoolInput input;
+  input.type = cast<RankedTensorType>(adaptor.getX().getType());
+  Location loc = op.getLoc();
+  FailureOr<WindowGeometry> window =
+      resolveWindow(loc, input.type.getShape().drop_front(2),
+                    op.getKernelShape(), op.getStrides(), op.getDilations(),
+                    op.getPads(), op.getAutoPad(), op.getCeilMode());
+  if (failed(window))
+    return failure();
+  input.window = std::move(*window);
+  input.element = getElementKind(op.getX().getType());
+  input.padded = padForWindow(b, loc, adaptor.getX(), input.window,
+                              buildPoolIdentity(b, loc, kind, input.element));
+  return input;
 }
 
 /// MaxPool, with the indices only when they are used.
 FailureOr<SmallVector<Value>>
 lowerMaxPool(nn::MaxPoolOp op, nn::MaxPoolOp::Adaptor adaptor,
              RankedTensorType resultType, ConversionPatternRewriter &rewriter) {
-  auto xType = cast<RankedTensorType>(adaptor.getX().getType());
-  Location loc = op.getLoc();
-  FailureOr<WindowGeometry> window = resolvePoolWindow(op, xType);
-  if (failed(window))
+  FailureOr<PoolInput> x = padPoolInput(rewriter, op, adaptor, PoolKind::Max);
+  if (failed(x))
     return failure();
-  ElementKind element = getElementKind(op.getX().getType());
-  Value x = padForWindow(rewriter, loc, adaptor.getX(), *window,
-                         buildLowest(rewriter, loc, element));
   if (!op.getIndices().use_empty()) {
-    auto [y, indices] =
-        buildMaxPoolWithIndices(rewriter, loc, x, xType, resultType, *window,
-                                element, op.getStorageOrder() != 0);
+    auto [y, indices] = buildMaxPoolWithIndices(
+        rewriter, op.getLoc(), x->padded, x->type, resultType, x->window,
+        x->element, op.getStorageOrder() != 0);
     return SmallVector<Value>{y, indices};
   }
-  Value y =
-      buildPool(rewriter, loc, x, resultType, *window, PoolKind::Max, element);
+  Value y = buildPool(rewriter, op.getLoc(), x->padded, resultType, x->window,
+                      PoolKind::Max, x->element);
   return SmallVector<Value>{y, Value()};
 }
 
@@ -235,16 +259,12 @@ FailureOr<Value> lowerAveragePool(nn::AveragePoolOp op,
                                   nn::AveragePoolOp::Adaptor adaptor,
                                   RankedTensorType resultType,
                                   ConversionPatternRewriter &rewriter) {
-  auto xType = cast<RankedTensorType>(adaptor.getX().getType());
-  Location loc = op.getLoc();
-  FailureOr<WindowGeometry> window = resolvePoolWindow(op, xType);
-  if (failed(window))
+  FailureOr<PoolInput> x = padPoolInput(rewriter, op, adaptor, PoolKind::Sum);
+  if (failed(x))
     return failure();
-  ElementKind element = getElementKind(op.getX().getType());
-  Value zero = buildScalar(rewriter, loc, element.type, 0);
-  Value x = padForWindow(rewriter, loc, adaptor.getX(), *window, zero);
-  Value sum =
-      buildPool(rewriter, loc, x, resultType, *window, PoolKind::Sum, element);
+  Location loc = op.getLoc();
+  Value sum = buildPool(rewriter, loc, x->padded, resultType, x->window,
+                        PoolKind::Sum, x->element);
 
   // Divisors per output position: the window is a box, so the count is
   // the product of the per-dimension counts.
@@ -255,14 +275,15 @@ FailureOr<Value> lowerAveragePool(nn::AveragePoolOp op,
     SmallVector<double> next;
     for (double prefix : divisors)
       for (int64_t o = 0; o < outputs[i]; ++o)
-        next.push_back(
-            prefix * countWindow(o, xType.getDimSize(2 + i), window->kernel[i],
-                                 window->strides[i], window->dilations[i],
-                                 window->pads[i], window->pads[spatial + i],
-                                 op.getCountIncludePad()));
+        next.push_back(prefix *
+                       countWindow(o, x->type.getDimSize(2 + i),
+                                   x->window.kernel[i], x->window.strides[i],
+                                   x->window.dilations[i], x->window.pads[i],
+                                   x->window.pads[spatial + i],
+                                   op.getCountIncludePad()));
     divisors = std::move(next);
   }
-  auto divisorType = RankedTensorType::get(outputs, element.type);
+  auto divisorType = RankedTensorType::get(outputs, x->element.type);
   Value divisor =
       arith::ConstantOp::create(rewriter, loc,
                                 cast<TypedAttr>(nn::createElementsFromDoubles(

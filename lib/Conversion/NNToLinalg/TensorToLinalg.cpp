@@ -37,24 +37,20 @@ FailureOr<Value> lowerReshapeLike(OpT op, typename OpT::Adaptor adaptor,
   return buildReshape(rewriter, op.getLoc(), data, resultType.getShape());
 }
 
-struct TransposeLowering : OpConversionPattern<nn::TransposeOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(nn::TransposeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(adaptor.getData().getType());
-    SmallVector<int64_t> permutation;
-    if (auto perm = op.getPerm())
-      permutation.assign(perm->begin(), perm->end());
-    else
-      for (int64_t i = type.getRank() - 1; i >= 0; --i)
-        permutation.push_back(i);
-    rewriter.replaceOp(op, buildTranspose(rewriter, op.getLoc(),
-                                          adaptor.getData(), permutation));
-    return success();
-  }
-};
+/// Transpose: `perm`, or the dimensions reversed.
+FailureOr<Value> lowerTranspose(nn::TransposeOp op,
+                                nn::TransposeOp::Adaptor adaptor,
+                                RankedTensorType resultType,
+                                ConversionPatternRewriter &rewriter) {
+  int64_t rank = cast<RankedTensorType>(adaptor.getData().getType()).getRank();
+  SmallVector<int64_t> permutation;
+  if (auto perm = op.getPerm())
+    permutation.assign(perm->begin(), perm->end());
+  else
+    for (int64_t i = rank - 1; i >= 0; --i)
+      permutation.push_back(i);
+  return buildTranspose(rewriter, op.getLoc(), adaptor.getData(), permutation);
+}
 
 FailureOr<Value> lowerConcat(nn::ConcatOp op, nn::ConcatOp::Adaptor adaptor,
                              RankedTensorType resultType,
@@ -452,64 +448,83 @@ FailureOr<Value> lowerGather(nn::GatherOp op, nn::GatherOp::Adaptor adaptor,
       });
 }
 
-/// Splits dimensions of `value` into `expandedShape` (row-major
-/// factorizations), permutes, and merges into `resultType`: the shape of
-/// DepthToSpace and SpaceToDepth, which differ only in the factorizations
-/// and the permutation.
-static Value buildBlockShuffle(OpBuilder &b, Location loc, Value value,
-                               ArrayRef<int64_t> expandedShape,
-                               ArrayRef<ReassociationIndices> expandGroups,
-                               ArrayRef<int64_t> permutation,
-                               ArrayRef<ReassociationIndices> collapseGroups,
-                               RankedTensorType resultType) {
-  auto type = cast<RankedTensorType>(value.getType());
-  Value expanded = tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get(expandedShape, type.getElementType()),
-      value, expandGroups);
-  Value transposed = buildTranspose(b, loc, expanded, permutation);
-  return tensor::CollapseShapeOp::create(b, loc, resultType, transposed,
-                                         collapseGroups);
-}
+/// How DepthToSpace and SpaceToDepth move the blocks of their N x C x H x W
+/// input: expanded to `expandedShape` (row-major factorizations of C, H and
+/// W), transposed by `permutation`, and collapsed into the result.
+struct BlockShuffle {
+  SmallVector<int64_t> expandedShape;
+  SmallVector<ReassociationIndices> expandGroups;
+  SmallVector<int64_t> permutation;
+  SmallVector<ReassociationIndices> collapseGroups;
+};
 
-FailureOr<Value> lowerDepthToSpace(nn::DepthToSpaceOp op,
-                                   nn::DepthToSpaceOp::Adaptor adaptor,
-                                   RankedTensorType resultType,
-                                   ConversionPatternRewriter &rewriter) {
-  auto type = cast<RankedTensorType>(adaptor.getInput().getType());
-  int64_t bs = op.getBlocksize();
-  int64_t n = type.getDimSize(0), c = type.getDimSize(1),
-          h = type.getDimSize(2), w = type.getDimSize(3);
+FailureOr<BlockShuffle> getBlockShuffle(nn::DepthToSpaceOp op, int64_t n,
+                                        int64_t c, int64_t h, int64_t w,
+                                        int64_t bs) {
   int64_t depth = c / (bs * bs);
-  SmallVector<ReassociationIndices> expandGroups = {{0}, {1, 2, 3}, {4}, {5}};
-  SmallVector<ReassociationIndices> collapseGroups = {{0}, {1}, {2, 3}, {4, 5}};
+  BlockShuffle shuffle;
+  shuffle.expandGroups = {{0}, {1, 2, 3}, {4}, {5}};
+  shuffle.collapseGroups = {{0}, {1}, {2, 3}, {4, 5}};
   if (op.getMode() == "CRD") {
     // Channels are [depth, bh, bw].
-    return buildBlockShuffle(rewriter, op.getLoc(), adaptor.getInput(),
-                             {n, depth, bs, bs, h, w}, expandGroups,
-                             {0, 1, 4, 2, 5, 3}, collapseGroups, resultType);
-  }
-  if (op.getMode() == "DCR") {
+    shuffle.expandedShape = {n, depth, bs, bs, h, w};
+    shuffle.permutation = {0, 1, 4, 2, 5, 3};
+  } else if (op.getMode() == "DCR") {
     // Channels are [bh, bw, depth].
-    return buildBlockShuffle(rewriter, op.getLoc(), adaptor.getInput(),
-                             {n, bs, bs, depth, h, w}, expandGroups,
-                             {0, 3, 4, 1, 5, 2}, collapseGroups, resultType);
+    shuffle.expandedShape = {n, bs, bs, depth, h, w};
+    shuffle.permutation = {0, 3, 4, 1, 5, 2};
+  } else {
+    return op.emitOpError("unsupported mode '") << op.getMode() << "'";
   }
-  return op.emitOpError("unsupported mode '") << op.getMode() << "'";
+  return shuffle;
 }
 
-FailureOr<Value> lowerSpaceToDepth(nn::SpaceToDepthOp op,
-                                   nn::SpaceToDepthOp::Adaptor adaptor,
+FailureOr<BlockShuffle> getBlockShuffle(nn::SpaceToDepthOp, int64_t n,
+                                        int64_t c, int64_t h, int64_t w,
+                                        int64_t bs) {
+  // [n, c, h/b, bh, w/b, bw] -> [n, bh, bw, c, h/b, w/b].
+  return BlockShuffle{{n, c, h / bs, bs, w / bs, bs},
+                      {{0}, {1}, {2, 3}, {4, 5}},
+                      {0, 3, 5, 1, 2, 4},
+                      {{0}, {1, 2, 3}, {4}, {5}}};
+}
+
+/// DepthToSpace and SpaceToDepth: an expand, a transpose and a collapse.
+template <typename OpT>
+FailureOr<Value> lowerBlockShuffle(OpT op, typename OpT::Adaptor adaptor,
                                    RankedTensorType resultType,
                                    ConversionPatternRewriter &rewriter) {
-  auto type = cast<RankedTensorType>(adaptor.getInput().getType());
-  int64_t bs = op.getBlocksize();
-  int64_t n = type.getDimSize(0), c = type.getDimSize(1),
-          h = type.getDimSize(2), w = type.getDimSize(3);
-  // [n, c, h/b, bh, w/b, bw] -> [n, bh, bw, c, h/b, w/b].
-  return buildBlockShuffle(rewriter, op.getLoc(), adaptor.getInput(),
-                           {n, c, h / bs, bs, w / bs, bs},
-                           {{0}, {1}, {2, 3}, {4, 5}}, {0, 3, 5, 1, 2, 4},
-                           {{0}, {1, 2, 3}, {4}, {5}}, resultType);
+  Value input = adaptor.getInput();
+  auto type = cast<RankedTensorType>(input.getType());
+  FailureOr<BlockShuffle> shuffle = getBlockShuffle(
+      op, type.getDimSize(0), type.getDimSize(1), type.getDimSize(2),
+      type.getDimSize(3), op.getBlocksize());
+  if (failed(shuffle))
+    return failure();
+  Location loc = op.getLoc();
+  Value expanded = tensor::ExpandShapeOp::create(
+      rewriter, loc,
+      RankedTensorType::get(shuffle->expandedShape, type.getElementType()),
+      input, shuffle->expandGroups);
+  Value transposed =
+      buildTranspose(rewriter, loc, expanded, shuffle->permutation);
+  return tensor::CollapseShapeOp::create(rewriter, loc, resultType, transposed,
+                                         shuffle->collapseGroups)
+      .getResult();
+}
+
+/// ConstantOfShape's one `value` read by `read` (readAsDoubles or
+/// readAsInts); 0 when the attribute is absent.
+template <typename T>
+FailureOr<T> getFillValue(nn::ConstantOfShapeOp op,
+                          std::optional<SmallVector<T>> (*read)(ElementsAttr)) {
+  ElementsAttr attr = op.getValueAttr();
+  if (!attr)
+    return T(0);
+  std::optional<SmallVector<T>> values = read(attr);
+  if (!values || values->size() != 1)
+    return op.emitOpError("'value' must hold one number");
+  return values->front();
 }
 
 /// ConstantOfShape: a fill, which stays cheap however large the result.
@@ -523,25 +538,17 @@ FailureOr<Value> lowerConstantOfShape(nn::ConstantOfShapeOp op,
     return buildEmpty(rewriter, loc, resultType);
   TypedAttr scalar;
   if (auto floatType = dyn_cast<FloatType>(element)) {
-    double value = 0;
-    if (ElementsAttr attr = op.getValueAttr()) {
-      std::optional<SmallVector<double>> values = readAsDoubles(attr);
-      if (!values || values->size() != 1)
-        return op.emitOpError("'value' must hold one number");
-      value = values->front();
-    }
-    scalar = rewriter.getFloatAttr(floatType, value);
+    FailureOr<double> value = getFillValue(op, readAsDoubles);
+    if (failed(value))
+      return failure();
+    scalar = rewriter.getFloatAttr(floatType, *value);
   } else {
-    int64_t value = 0;
-    if (ElementsAttr attr = op.getValueAttr()) {
-      std::optional<SmallVector<int64_t>> values = readAsInts(attr);
-      if (!values || values->size() != 1)
-        return op.emitOpError("'value' must hold one number");
-      value = values->front();
-    }
+    FailureOr<int64_t> value = getFillValue(op, readAsInts);
+    if (failed(value))
+      return failure();
     unsigned width = element.getIntOrFloatBitWidth();
     scalar = rewriter.getIntegerAttr(
-        element, APInt(width, static_cast<uint64_t>(value),
+        element, APInt(width, static_cast<uint64_t>(*value),
                        /*isSigned=*/true, /*implicitTrunc=*/true));
   }
   Value fill = arith::ConstantOp::create(rewriter, loc, scalar);
@@ -813,10 +820,10 @@ void whittle::populateNNTensorToLinalgPatterns(const TypeConverter &converter,
   addStaticResultLowerings<
       lowerReshapeLike<nn::ReshapeOp>, lowerReshapeLike<nn::FlattenOp>,
       lowerReshapeLike<nn::SqueezeOp>, lowerReshapeLike<nn::UnsqueezeOp>,
-      lowerConcat, lowerSlice, lowerPad, lowerExpand, lowerTile, lowerGather,
-      lowerDepthToSpace, lowerSpaceToDepth, lowerConstantOfShape,
+      lowerTranspose, lowerConcat, lowerSlice, lowerPad, lowerExpand, lowerTile,
+      lowerGather, lowerBlockShuffle<nn::DepthToSpaceOp>,
+      lowerBlockShuffle<nn::SpaceToDepthOp>, lowerConstantOfShape,
       lowerShapeQuery<nn::ShapeOp>, lowerShapeQuery<nn::SizeOp>, lowerResize,
       lowerUpsample>(converter, patterns);
-  patterns.add<TransposeLowering, SplitLowering>(converter,
-                                                 patterns.getContext());
+  patterns.add<SplitLowering>(converter, patterns.getContext());
 }
