@@ -299,4 +299,31 @@ Error writeNpyFile(const HostTensor &tensor, StringRef path) {
   return writeFile(path, contents);
 }
 
+HostTensor sliceLeading(const HostTensor &tensor, int64_t begin,
+                        int64_t count) {
+  HostTensor slice;
+  slice.name = tensor.name;
+  slice.dataType = tensor.dataType;
+  slice.shape = tensor.shape;
+  slice.shape[0] = count;
+  size_t rowBytes = tensor.shape[0] ? tensor.data.size() / tensor.shape[0] : 0;
+  auto first = tensor.data.begin() + begin * rowBytes;
+  slice.data.assign(first, first + count * rowBytes);
+  return slice;
+}
+
+HostTensor concatLeading(llvm::ArrayRef<HostTensor> tensors) {
+  HostTensor result;
+  result.name = tensors.front().name;
+  result.dataType = tensors.front().dataType;
+  result.shape = tensors.front().shape;
+  result.shape[0] = 0;
+  for (const HostTensor &tensor : tensors) {
+    result.shape[0] += tensor.shape[0];
+    result.data.insert(result.data.end(), tensor.data.begin(),
+                       tensor.data.end());
+  }
+  return result;
+}
+
 } // namespace whittle

@@ -19,7 +19,9 @@
 // qnn models (.mlir) run with float inputs and outputs at their edges;
 // --integer-io drops the input qnn.quantize and output qnn.dequantize ops,
 // so the inputs are int8 .pb/.npy tensors of the quantized values and the
-// outputs the int8 (or int32) tensors the model computes.
+// outputs the int8 (or int32) tensors the model computes. Their shapes are
+// fixed: inputs holding k times the model's leading dimension (k batches of
+// samples) run as k batches, and the outputs are stacked the same way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -122,6 +124,26 @@ static std::optional<std::string> checkInput(const HostTensor &tensor,
     return where + " has shape " + formatShape(tensor.shape) +
            " but the model expects " + formatShape(spec.shape);
   return std::nullopt;
+}
+
+/// How many batches of an .mlir model's fixed shapes `inputs` hold: k when
+/// every input is k copies of the expected shape stacked along the leading
+/// dimension, else 1 (and checkInput explains any mismatch).
+static int64_t countBatches(ArrayRef<HostTensor> inputs,
+                            ArrayRef<TensorSpec> expected) {
+  int64_t batches = 0;
+  for (auto [tensor, spec] : llvm::zip(inputs, expected)) {
+    if (spec.shape.empty() || tensor.shape.size() != spec.shape.size() ||
+        spec.shape[0] <= 0 || tensor.shape[0] % spec.shape[0] != 0 ||
+        ArrayRef<int64_t>(tensor.shape).drop_front() !=
+            ArrayRef<int64_t>(spec.shape).drop_front())
+      return 1;
+    int64_t k = tensor.shape[0] / spec.shape[0];
+    if (batches != 0 && k != batches)
+      return 1;
+    batches = k;
+  }
+  return std::max<int64_t>(batches, 1);
 }
 
 /// The entry function's arguments as the tensors the model takes, or
@@ -389,9 +411,16 @@ int main(int argc, char **argv) {
                 " input(s) (" + llvm::join(names, ", ") + ") but " +
                 llvm::Twine(inputs.size()) + " --input file(s) were given");
   }
-  for (auto [i, tensor] : llvm::enumerate(inputs))
-    if (auto error = checkInput(tensor, (*expected)[i], i, inputFiles[i]))
+  // An .mlir model has fixed shapes; inputs with k times its leading
+  // dimension run as k batches, one after another.
+  int64_t batches = isMLIR ? countBatches(inputs, *expected) : 1;
+  for (auto [i, tensor] : llvm::enumerate(inputs)) {
+    TensorSpec spec = (*expected)[i];
+    if (batches > 1)
+      spec.shape[0] *= batches;
+    if (auto error = checkInput(tensor, spec, i, inputFiles[i]))
       return fail(*error);
+  }
 
   if (!isMLIR) {
     // Compile in the inputs asked for and those the output shapes depend
@@ -445,9 +474,27 @@ int main(int argc, char **argv) {
   std::vector<double> times;
   for (unsigned run = 0; run < repeat; ++run) {
     auto start = Clock::now();
-    if (llvm::Error error = model->run(inputs, outputs))
-      return fail("running the model failed: " +
-                  llvm::toString(std::move(error)));
+    std::vector<std::vector<HostTensor>> batchOutputs(batches);
+    for (int64_t batch = 0; batch < batches; ++batch) {
+      std::vector<HostTensor> batchInputs;
+      for (const HostTensor &tensor : inputs)
+        batchInputs.push_back(
+            batches == 1
+                ? tensor
+                : sliceLeading(tensor, batch * tensor.shape[0] / batches,
+                               tensor.shape[0] / batches));
+      if (llvm::Error error = model->run(batchInputs, batchOutputs[batch]))
+        return fail("running the model failed: " +
+                    llvm::toString(std::move(error)));
+    }
+    outputs.clear();
+    for (size_t i = 0; i < batchOutputs[0].size(); ++i) {
+      SmallVector<HostTensor> parts;
+      for (std::vector<HostTensor> &batch : batchOutputs)
+        parts.push_back(std::move(batch[i]));
+      outputs.push_back(batches == 1 ? std::move(parts[0])
+                                     : concatLeading(parts));
+    }
     times.push_back(millisecondsSince(start));
   }
   if (timing) {

@@ -53,6 +53,14 @@ llvm::Error writeTensorProtoFile(const HostTensor &tensor,
                                  llvm::StringRef path);
 llvm::Error writeNpyFile(const HostTensor &tensor, llvm::StringRef path);
 
+/// Rows [begin, begin + count) of `tensor` along its leading dimension (a
+/// batch of samples), with the same name and type.
+HostTensor sliceLeading(const HostTensor &tensor, int64_t begin, int64_t count);
+
+/// `tensors` (same type and trailing dimensions) stacked along their
+/// leading dimension, named after the first.
+HostTensor concatLeading(llvm::ArrayRef<HostTensor> tensors);
+
 } // namespace whittle
 
 #endif // WHITTLE_SUPPORT_HOSTTENSOR_H
