@@ -505,8 +505,8 @@ int64_t DesignEmitter::appendWeights(ArrayRef<int8_t> bytes) {
 /// `value` slides a window over it (so it should stream channels last).
 static bool feedsWindow(Value value) {
   for (Operation *user : value.getUsers()) {
-    if (isa<qnn::ConvOp, qnn::MaxPoolOp, qnn::AvgPoolOp, qnn::GlobalAvgPoolOp>(
-            user))
+    if (isa<qnn::ConvOp, qnn::MaxPoolOp, qnn::AvgPoolOp, qnn::GlobalAvgPoolOp,
+            nn::PadOp>(user))
       return true;
     if (isa<qnn::AddOp, qnn::MulOp, qnn::RequantizeOp, qnn::LookupTableOp>(
             user) &&
@@ -563,8 +563,8 @@ LogicalResult DesignEmitter::emit(Design &design) {
       edges.insert(port.dequantize);
 
   for (Operation &op : func.getBody().front()) {
-    if (isa<nn::ConstantOp, func::ReturnOp>(op) || edges.contains(&op) ||
-        fused.contains(&op))
+    if (isa<nn::ConstantOp, nn::NoneOp, func::ReturnOp>(op) ||
+        edges.contains(&op) || fused.contains(&op))
       continue;
     if (!isStage(&op))
       return op.emitOpError()

@@ -17,6 +17,7 @@
 #define WHITTLE_LIB_TARGET_HLSCPP_EMITDESIGN_H
 
 #include "whittle/Dialect/HLSCpp/HLSCppAttrs.h"
+#include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/QNN/QNNOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -249,6 +250,7 @@ private:
   mlir::LogicalResult printLookupTable(qnn::LookupTableOp op);
   mlir::LogicalResult printSoftmax(qnn::SoftmaxOp op);
   mlir::LogicalResult printConcat(qnn::ConcatOp op);
+  mlir::LogicalResult printPad(nn::PadOp op);
   mlir::LogicalResult printRelabel(mlir::Operation *op);
   mlir::LogicalResult printTranspose(mlir::Operation *op,
                                      llvm::ArrayRef<int64_t> perm);

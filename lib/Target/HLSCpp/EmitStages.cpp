@@ -838,6 +838,56 @@ LogicalResult DesignEmitter::printTranspose(Operation *op,
   return success();
 }
 
+LogicalResult DesignEmitter::printPad(nn::PadOp op) {
+  auto type = cast<RankedTensorType>(op.getData().getType());
+  int64_t rank = type.getRank();
+  std::optional<SmallVector<int64_t>> pads = nn::getConstantInts(op.getPads());
+  std::optional<int64_t> value =
+      nn::isNone(op.getConstantValue())
+          ? std::optional<int64_t>(0)
+          : nn::getConstantScalar<int64_t>(op.getConstantValue());
+  SmallVector<int64_t> axes;
+  if (nn::isNone(op.getAxes()))
+    axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  else if (std::optional<SmallVector<int64_t>> given =
+               nn::getConstantInts(op.getAxes()))
+    for (int64_t axis : *given)
+      axes.push_back(axis < 0 ? axis + rank : axis);
+  if (op.getMode() != "constant" || !pads || !value ||
+      pads->size() != 2 * axes.size() || (rank != 3 && rank != 4))
+    return op.emitOpError() << "is not a constant padding of a feature map "
+                               "with constant pads; the HLS stage pads the "
+                               "spatial dimensions of N x C x [H x] W";
+  SmallVector<int64_t> begin(rank, 0), end(rank, 0);
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    begin[axis] = (*pads)[i];
+    end[axis] = (*pads)[axes.size() + i];
+  }
+  if (begin[0] || end[0] || begin[1] || end[1] ||
+      llvm::any_of(begin, [](int64_t p) { return p < 0; }) ||
+      llvm::any_of(end, [](int64_t p) { return p < 0; }))
+    return op.emitOpError() << "pads the batch or channel dimension or crops; "
+                               "the HLS stage pads the spatial dimensions";
+  ArrayRef<int64_t> in = getFrameShape(op.getData());
+  ArrayRef<int64_t> out = getFrameShape(op.getOutput());
+  int64_t channels = in[0];
+  int64_t width = std::gcd(getStage(op).getSimd(), channels);
+  StreamLayout order = StreamLayout::channelsLast(in);
+  FailureOr<Taken> x = take(op.getData(), op, 0, width, &order);
+  if (failed(x))
+    return failure();
+  bool oneD = rank == 3;
+  std::string stream =
+      declareStream(getStageName(op) + "_out", "int8_t", width);
+  bodyOS << "  pad<" << channels << ", " << (oneD ? 1 : in[1]) << ", "
+         << in.back() << ", " << (oneD ? 0 : begin[2]) << ", "
+         << begin[rank - 1] << ", " << (oneD ? 1 : out[1]) << ", " << out.back()
+         << ", " << width << ">(" << x->stream << ", " << stream << ", "
+         << *value << ", frames);\n";
+  define(op.getOutput(), stream, width, StreamLayout::channelsLast(out));
+  return success();
+}
+
 LogicalResult DesignEmitter::printStage(Operation *op) {
   return TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](qnn::ConvOp conv) { return printConv(conv); })
@@ -856,6 +906,7 @@ LogicalResult DesignEmitter::printStage(Operation *op) {
       .Case<nn::FlattenOp, nn::ReshapeOp, nn::SqueezeOp, nn::UnsqueezeOp,
             nn::IdentityOp>(
           [&](Operation *relabel) { return printRelabel(relabel); })
+      .Case([&](nn::PadOp pad) { return printPad(pad); })
       .Case([&](nn::TransposeOp transpose) {
         SmallVector<int64_t> perm;
         if (std::optional<ArrayRef<int64_t>> given = transpose.getPerm())

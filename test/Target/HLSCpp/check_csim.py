@@ -115,12 +115,21 @@ def plan(mlir, planned, args):
         text = f.read()
     if "hlscpp.stage" in text:
         how = "stages as given"
-    elif not args.stand_in and has_pass("hlscpp-plan-dataflow"):
-        run([tool("whittle-opt"), mlir, "--hlscpp-attach-device=device=zu3eg",
-             "--hlscpp-plan-dataflow", "-o", planned])
-        return "planned (zu3eg)"
     else:
         how = f"stand-in (simd = pe = {args.simd}, weights {args.weights})"
+        if not args.stand_in and has_pass("hlscpp-plan-dataflow"):
+            try:
+                run([tool("whittle-opt"), mlir,
+                     "--hlscpp-attach-device=device=zu3eg",
+                     f"--hlscpp-plan-dataflow=time-limit={args.plan_seconds}",
+                     "-o", planned])
+                return "planned (zu3eg)"
+            except RuntimeError as error:
+                # Report it, and still check the emitter on the stand-in.
+                reason = [line for line in str(error).splitlines()
+                          if "error:" in line]
+                how += " after the planner failed: " + \
+                    (reason[0].split("error: ")[-1] if reason else "?")
     with open(planned, "w") as f:
         f.write(attach_stages(text, args.simd, args.weights))
     return how
@@ -266,6 +275,8 @@ def main():
     ap.add_argument("--weights", default="onchip",
                     choices=["onchip", "streamed"],
                     help="weight placement of the stand-in planner")
+    ap.add_argument("--plan-seconds", type=float, default=30,
+                    help="the planner's time limit")
     ap.add_argument("--stand-in", action="store_true",
                     help="use the stand-in planner even where the planning "
                          "passes exist")

@@ -567,19 +567,19 @@ template <int C, int PIXELS, int KK, int SIMD>
 void max_pool(hls::stream<Vec<int8_t, SIMD>> &in,
               hls::stream<Vec<int8_t, SIMD>> &out, int frames) {
   constexpr int CF = C / SIMD;
-  Vec<int8_t, SIMD> best[CF];
   auto larger = [](int8_t acc, int8_t x, bool first) {
     return first || x > acc ? x : acc;
   };
   for (int f = 0; f < frames; ++f)
     for (int p = 0; p < PIXELS; ++p) {
-      int8_t maxima[CF][SIMD];
+      int8_t maxima[CF][SIMD] = {};
       reduce_window<CF, KK, SIMD>(in, maxima, larger);
       for (int c = 0; c < CF; ++c) {
 #pragma HLS PIPELINE II=1
+        Vec<int8_t, SIMD> y;
         for (int s = 0; s < SIMD; ++s)
-          best[c].v[s] = maxima[c][s];
-        out.write(best[c]);
+          y.v[s] = maxima[c][s];
+        out.write(y);
       }
     }
 }
@@ -604,7 +604,7 @@ void average(hls::stream<Vec<int8_t, SIMD>> &in,
              int count) {
 #pragma HLS INLINE
   constexpr int CF = C / SIMD;
-  int32_t sums[CF][SIMD];
+  int32_t sums[CF][SIMD] = {};
   auto sum = [&](int32_t acc, int8_t x, bool first) {
     int32_t centered = x - p.input_zero_point;
     return first ? centered : acc + centered;
