@@ -164,13 +164,15 @@ def integer_io_applies(mlir):
         not re.search(r"= nn\.\w+ %arg0", text)
 
 
-def make_input(mlir):
-    """Pseudo-random values for the entry function's (one) input: floats
-    in [-1, 2), or every int8."""
+def make_input(mlir, stack):
+    """Pseudo-random values for the entry function's (one) input, `stack`
+    batches of it along the leading dimension: floats in [-1, 2), or every
+    int8."""
     with open(mlir) as f:
         text = f.read()
     m = re.search(r"func\.func @main\(%\w+: tensor<([0-9x]+)x(f32|i8)>", text)
     shape = [int(d) for d in m.group(1).split("x")]
+    shape[0] *= stack
     rng = np.random.RandomState(7)
     if m.group(2) == "i8":
         return rng.randint(-128, 128, shape).astype(np.int8)
@@ -283,6 +285,13 @@ def main():
     ap.add_argument("--mlir", help="check this qnn module instead")
     ap.add_argument("--input", help="its input (.npy), with --mlir; "
                     "default: pseudo-random values of the input's type")
+    ap.add_argument("--stack", type=int, default=1,
+                    help="with --mlir and no --input: inputs of this many "
+                         "of the model's batches")
+    ap.add_argument("--model-batch", type=int, default=0,
+                    help="the fixtures' qnn IR at this batch size, the "
+                         "images stacked in batches of it (default: all "
+                         "images in one batch)")
     ap.add_argument("--workdir", help="keep the work here")
     args = ap.parse_args()
     if args.tools:
@@ -296,7 +305,8 @@ def main():
         if args.mlir:
             work = os.path.join(work_root, "module")
             os.makedirs(work, exist_ok=True)
-            x = np.load(args.input) if args.input else make_input(args.mlir)
+            x = np.load(args.input) if args.input else \
+                make_input(args.mlir, args.stack)
             bad += check_design(args.mlir, x, work, args,
                                 os.path.basename(args.mlir))
         else:
@@ -308,8 +318,9 @@ def main():
                     work = os.path.join(work_root, label)
                     os.makedirs(work, exist_ok=True)
                     try:
-                        mlir = make_fixture_ir(name, variant, args.images,
-                                               work)
+                        mlir = make_fixture_ir(
+                            name, variant, args.model_batch or args.images,
+                            work)
                         bad += check_design(mlir, x, work, args, label)
                     except (RuntimeError, OSError) as error:
                         print(f"{label}: FAILED\n{error}", flush=True)

@@ -9,12 +9,13 @@
 //   csim --random N
 //
 // Takes what `whittle-run model.qnn.mlir` takes: one .npy file per model
-// input (float32, or int8 with --integer-io), of the model's shapes; runs the
-// design over the leading dimension, `--frames-per-call` frames per call of
-// whittle_top (16 by default); writes output_0.npy, output_1.npy, ... in the
-// model's output order, with the dtypes and shapes whittle-run writes. The
-// design's weights come from weights.bin beside this program unless
-// --weights names another file.
+// input (float32, or int8 with --integer-io), of the model's shapes or
+// stacking k of its batches along the leading dimension; runs the design
+// over the leading dimension (one frame per element), `--frames-per-call`
+// frames per call of whittle_top (16 by default); writes output_0.npy,
+// output_1.npy, ... in the model's output order, with the dtypes and shapes
+// whittle-run writes. The design's weights come from weights.bin beside this
+// program unless --weights names another file.
 //
 // `--random N` runs N frames of pseudo-random int8 inputs and prints a
 // checksum of the outputs: the self-test Vitis HLS's csim and cosim steps run.
@@ -26,6 +27,7 @@
 
 #include "model_io.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -90,18 +92,44 @@ std::vector<long long> shape_of(const TensorSpec &spec) {
   return std::vector<long long>(spec.shape, spec.shape + spec.rank);
 }
 
-/// Checks an input file against the model's input, as whittle-run does.
-void check_input(const Array &array, const TensorSpec &spec, int index,
-                 const std::string &file) {
+/// How many batches of the model's fixed shapes the inputs hold, as
+/// whittle-run counts them: k when every input stacks k copies of its
+/// expected shape along the leading dimension, else 1 (and check_input
+/// explains any mismatch).
+long long count_batches(const std::vector<Array> &arrays,
+                        const TensorSpec *specs) {
+  long long batches = 0;
+  for (size_t i = 0; i < arrays.size(); ++i) {
+    std::vector<long long> shape = shape_of(specs[i]);
+    const std::vector<long long> &given = arrays[i].shape;
+    if (shape.empty() || given.size() != shape.size() || shape[0] <= 0 ||
+        given[0] % shape[0] != 0 ||
+        !std::equal(shape.begin() + 1, shape.end(), given.begin() + 1))
+      return 1;
+    long long k = given[0] / shape[0];
+    if (batches != 0 && k != batches)
+      return 1;
+    batches = k;
+  }
+  return batches > 1 ? batches : 1;
+}
+
+/// Checks an input file against the model's input (its leading dimension
+/// times `batches`), as whittle-run does.
+void check_input(const Array &array, const TensorSpec &spec, long long batches,
+                 int index, const std::string &file) {
   std::string where = "input " + std::to_string(index) + " ('" + spec.name +
                       "', from '" + file + "')";
   std::string dtype = array.dtype == "<i1" ? "|i1" : array.dtype;
   if (dtype != spec.dtype)
     fail(where + " has element type " + dtype_name(dtype) +
          " but the model expects " + dtype_name(spec.dtype));
-  if (array.shape != shape_of(spec))
+  std::vector<long long> shape = shape_of(spec);
+  if (!shape.empty())
+    shape[0] *= batches;
+  if (array.shape != shape)
     fail(where + " has shape " + format_shape(array.shape) +
-         " but the model expects " + format_shape(shape_of(spec)));
+         " but the model expects " + format_shape(shape));
 }
 
 /// Runs the design over `frames` frames of `inputs` into `outputs`.
@@ -250,16 +278,23 @@ int main(int argc, char **argv) {
     std::string error;
     if (!read_npy(input_files[i], in[i], error))
       fail("input " + std::to_string(i) + ": " + error);
-    check_input(in[i], input_specs[i], i, input_files[i]);
+  }
+  // Inputs stacking k of the model's batches run as k batches, one frame
+  // (element of the leading dimension) after another, as in whittle-run.
+  long long batches = count_batches(in, input_specs);
+  for (int i = 0; i < kNumModelInputs; ++i) {
+    check_input(in[i], input_specs[i], batches, i, input_files[i]);
     inputs.push_back(in[i].data.data());
   }
   for (int i = 0; i < kNumModelOutputs; ++i) {
     out[i].dtype = output_specs[i].dtype;
     out[i].shape = shape_of(output_specs[i]);
+    if (!out[i].shape.empty())
+      out[i].shape[0] *= batches;
     out[i].data.assign(out[i].elements() * element_size(out[i].dtype), 0);
     outputs.push_back(out[i].data.data());
   }
-  run(inputs, outputs, integer_io, kFrames, per_call, weights.data());
+  run(inputs, outputs, integer_io, kFrames * batches, per_call, weights.data());
 
   if (!make_directories(output_dir))
     fail("cannot create output directory '" + output_dir + "'");
