@@ -264,6 +264,12 @@ private:
                                            const Taken &input,
                                            const WindowSpec &window,
                                            int32_t padValue);
+  /// Prints `stage(inputs..., <op>_out, arguments, frames);`, the call of
+  /// a stage template that writes one i8 stream of `width`-element beats,
+  /// and makes that stream `op`'s result, in `layout`.
+  void printStageCall(mlir::Operation *op, llvm::StringRef stage,
+                      llvm::ArrayRef<std::string> inputs, int64_t width,
+                      llvm::StringRef arguments, const StreamLayout &layout);
   /// A pool's input taken channels last and slid into windows.
   struct PoolWindows {
     WindowSpec window;

@@ -73,6 +73,35 @@ static SmallVector<int64_t> toInt64(ArrayRef<int32_t> values) {
   return SmallVector<int64_t>(values.begin(), values.end());
 }
 
+/// `name<params...>`: a stage template's instantiation.
+template <typename... Params>
+static std::string instantiate(StringRef name, const Params &...params) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << name << "<";
+  StringRef separator = "";
+  ((os << separator << params, separator = ", "), ...);
+  os << ">";
+  return text;
+}
+
+static StringRef formatBool(bool value) { return value ? "true" : "false"; }
+
+void DesignEmitter::printStageCall(Operation *op, StringRef stage,
+                                   ArrayRef<std::string> inputs, int64_t width,
+                                   StringRef arguments,
+                                   const StreamLayout &layout) {
+  std::string out = declareStream(getStageName(op) + "_out", "int8_t", width);
+  bodyOS << "  " << stage << "(";
+  for (const std::string &input : inputs)
+    bodyOS << input << ", ";
+  bodyOS << out << ", ";
+  if (!arguments.empty())
+    bodyOS << arguments << ", ";
+  bodyOS << "frames);\n";
+  define(op->getResult(0), out, width, layout);
+}
+
 /// The window of a convolution or pool over `x` (N x C x [H x] W) with
 /// result `y`: one or two spatial dimensions, as H x W.
 static FailureOr<WindowSpec> getWindowSpec(Operation *op, Value x, Value y,
@@ -439,12 +468,11 @@ LogicalResult DesignEmitter::printBinary(OpTy op, StringRef paramsType,
     FailureOr<Taken> y = take(b, op, 1, width, &order);
     if (failed(y))
       return failure();
-    std::string out = declareStream(name + "_out", "int8_t", width);
     globalsOS << "\n";
-    bodyOS << "  binary<" << paramsType << ", " << order.getNumElements()
-           << ", " << width << ">(" << x->stream << ", " << y->stream << ", "
-           << out << ", " << name << "_params, frames);\n";
-    define(op.getY(), out, width, order.reshaped(getFrameShape(op.getY())));
+    printStageCall(
+        op, instantiate("binary", paramsType, order.getNumElements(), width),
+        {x->stream, y->stream}, width, name + "_params",
+        order.reshaped(getFrameShape(op.getY())));
     return success();
   }
   bool constantFirst = !isActivation(a);
@@ -474,14 +502,13 @@ LogicalResult DesignEmitter::printBinary(OpTy op, StringRef paramsType,
   globalsOS << "static const int8_t " << name << "_constant["
             << constant->values.size() << "] = " << formatList(constant->values)
             << ";\n\n";
-  std::string out = declareStream(name + "_out", "int8_t", width);
-  bodyOS << "  binary_constant<" << paramsType << ", "
-         << x->layout.getNumElements() << ", " << width << ", "
-         << constant->values.size() << ", " << inner << ", "
-         << (constantFirst ? "true" : "false") << ">(" << x->stream << ", "
-         << out << ", " << name << "_constant, " << name
-         << "_params, frames);\n";
-  define(op.getY(), out, width, x->layout.reshaped(getFrameShape(op.getY())));
+  printStageCall(op,
+                 instantiate("binary_constant", paramsType,
+                             x->layout.getNumElements(), width,
+                             constant->values.size(), inner,
+                             formatBool(constantFirst)),
+                 {x->stream}, width, name + "_constant, " + name + "_params",
+                 x->layout.reshaped(getFrameShape(op.getY())));
   return success();
 }
 
@@ -536,12 +563,12 @@ LogicalResult DesignEmitter::printRequantize(qnn::RequantizeOp op) {
   std::string type = getElementTypeOrSelf(op.getX().getType()).isInteger(32)
                          ? "int32_t"
                          : "int8_t";
-  std::string out = declareStream(name + "_out", "int8_t", width);
-  bodyOS << "  requantize_stage<" << type << ", " << x->layout.getNumElements()
-         << ", " << width << ", " << channels << ", " << inner << ">("
-         << x->stream << ", " << out << ", " << name
-         << "_requantize, frames);\n";
-  define(op.getY(), out, width, x->layout.reshaped(getFrameShape(op.getY())));
+  printStageCall(op,
+                 instantiate("requantize_stage", type,
+                             x->layout.getNumElements(), width, channels,
+                             inner),
+                 {x->stream}, width, name + "_requantize",
+                 x->layout.reshaped(getFrameShape(op.getY())));
   return success();
 }
 
@@ -555,10 +582,8 @@ LogicalResult DesignEmitter::printLookupTable(qnn::LookupTableOp op) {
   globalsOS << "// " << name << ": qnn.lut.\n"
             << "static const int8_t " << name
             << "_table[256] = " << formatList(table) << ";\n\n";
-  std::string out = declareStream(name + "_out", "int8_t", width);
-  bodyOS << "  lookup<" << x->layout.getNumElements() << ", " << width << ">("
-         << x->stream << ", " << out << ", " << name << "_table, frames);\n";
-  define(op.getY(), out, width, x->layout);
+  printStageCall(op, instantiate("lookup", x->layout.getNumElements(), width),
+                 {x->stream}, width, name + "_table", x->layout);
   return success();
 }
 
@@ -600,11 +625,11 @@ LogicalResult DesignEmitter::printSoftmax(qnn::SoftmaxOp op) {
             << "_exp_table[256] = " << formatList(table) << ";\n"
             << "static const DivideParams " << name
             << "_params = " << formatDivide(stage, 0) << ";\n\n";
-  std::string out = declareStream(name + "_out", "int8_t", width);
-  bodyOS << "  softmax<" << x->layout.getNumElements() / length << ", "
-         << length << ", " << width << ">(" << x->stream << ", " << out << ", "
-         << name << "_exp_table, " << name << "_params, frames);\n";
-  define(op.getY(), out, width, x->layout);
+  printStageCall(op,
+                 instantiate("softmax", x->layout.getNumElements() / length,
+                             length, width),
+                 {x->stream}, width, name + "_exp_table, " + name + "_params",
+                 x->layout);
   return success();
 }
 
@@ -724,14 +749,12 @@ LogicalResult DesignEmitter::printMaxPool(qnn::MaxPoolOp op) {
   if (failed(pool))
     return failure();
   const WindowSpec &window = pool->window;
-  std::string out =
-      declareStream(getStageName(op) + "_out", "int8_t", pool->width);
-  bodyOS << "  max_pool<" << window.channels << ", "
-         << window.output[0] * window.output[1] << ", "
-         << window.kernel[0] * window.kernel[1] << ", " << pool->width << ">("
-         << pool->stream << ", " << out << ", frames);\n";
-  define(op.getY(), out, pool->width,
-         StreamLayout::channelsLast(getFrameShape(op.getY())));
+  printStageCall(op,
+                 instantiate("max_pool", window.channels,
+                             window.output[0] * window.output[1],
+                             window.kernel[0] * window.kernel[1], pool->width),
+                 {pool->stream}, pool->width, "",
+                 StreamLayout::channelsLast(getFrameShape(op.getY())));
   return success();
 }
 
@@ -748,19 +771,16 @@ LogicalResult DesignEmitter::printAvgPool(qnn::AvgPoolOp op) {
             << "static const DivideParams " << name
             << "_params = " << formatDivide(stage, op.getInputZeroPoint())
             << ";\n\n";
-  std::string out = declareStream(name + "_out", "int8_t", pool->width);
-  bodyOS << "  avg_pool<" << window.channels << ", " << window.input[0] << ", "
-         << window.input[1] << ", " << window.kernel[0] << ", "
-         << window.kernel[1] << ", " << window.strides[0] << ", "
-         << window.strides[1] << ", " << window.padsBegin[0] << ", "
-         << window.padsBegin[1] << ", " << window.padsEnd[0] << ", "
-         << window.padsEnd[1] << ", " << window.output[0] << ", "
-         << window.output[1] << ", "
-         << (op.getCountIncludePad() ? "true" : "false") << ", " << pool->width
-         << ">(" << pool->stream << ", " << out << ", " << name
-         << "_params, frames);\n";
-  define(op.getY(), out, pool->width,
-         StreamLayout::channelsLast(getFrameShape(op.getY())));
+  printStageCall(
+      op,
+      instantiate("avg_pool", window.channels, window.input[0], window.input[1],
+                  window.kernel[0], window.kernel[1], window.strides[0],
+                  window.strides[1], window.padsBegin[0], window.padsBegin[1],
+                  window.padsEnd[0], window.padsEnd[1], window.output[0],
+                  window.output[1], formatBool(op.getCountIncludePad()),
+                  pool->width),
+      {pool->stream}, pool->width, name + "_params",
+      StreamLayout::channelsLast(getFrameShape(op.getY())));
   return success();
 }
 
@@ -779,12 +799,9 @@ LogicalResult DesignEmitter::printGlobalAvgPool(qnn::GlobalAvgPoolOp op) {
             << "static const DivideParams " << name
             << "_params = " << formatDivide(stage, op.getInputZeroPoint())
             << ";\n\n";
-  std::string out = declareStream(name + "_out", "int8_t", width);
-  bodyOS << "  global_avg_pool<" << channels << ", " << pixels << ", " << width
-         << ">(" << x->stream << ", " << out << ", " << name
-         << "_params, frames);\n";
-  define(op.getY(), out, width,
-         StreamLayout::channelsLast(getFrameShape(op.getY())));
+  printStageCall(op, instantiate("global_avg_pool", channels, pixels, width),
+                 {x->stream}, width, name + "_params",
+                 StreamLayout::channelsLast(getFrameShape(op.getY())));
   return success();
 }
 
@@ -877,14 +894,12 @@ LogicalResult DesignEmitter::printPad(nn::PadOp op) {
   if (failed(x))
     return failure();
   bool oneD = rank == 3;
-  std::string stream =
-      declareStream(getStageName(op) + "_out", "int8_t", width);
-  bodyOS << "  pad<" << channels << ", " << (oneD ? 1 : in[1]) << ", "
-         << in.back() << ", " << (oneD ? 0 : begin[2]) << ", "
-         << begin[rank - 1] << ", " << (oneD ? 1 : out[1]) << ", " << out.back()
-         << ", " << width << ">(" << x->stream << ", " << stream << ", "
-         << *value << ", frames);\n";
-  define(op.getOutput(), stream, width, StreamLayout::channelsLast(out));
+  printStageCall(op,
+                 instantiate("pad", channels, oneD ? 1 : in[1], in.back(),
+                             oneD ? 0 : begin[2], begin[rank - 1],
+                             oneD ? 1 : out[1], out.back(), width),
+                 {x->stream}, width, std::to_string(*value),
+                 StreamLayout::channelsLast(out));
   return success();
 }
 
