@@ -8,17 +8,14 @@
 //   maximise   sum value_{l,c} x_{l,c}
 //   subject to sum_c x_{l,c} = 1                for every group l
 //              sum cost_{l,c} x_{l,c} <= capacity
-// solved by CBC with no allowed gap, so the answer is the optimum and not
-// only a good solution.
+// solved by CBC (IntegerProgram) with no allowed gap, so the answer is the
+// optimum and not only a good solution.
 //
 //===----------------------------------------------------------------------===//
 
 #include "whittle/Transforms/RankSelection.h"
 
-#include "CbcModel.hpp"
-#include "CoinPackedMatrix.hpp"
-#include "CoinPackedVector.hpp"
-#include "OsiClpSolverInterface.hpp"
+#include "whittle/Support/IntegerProgram.h"
 
 #include <algorithm>
 #include <cmath>
@@ -48,67 +45,39 @@ std::vector<int64_t> paretoChoices(const std::vector<KnapsackChoice> &group) {
   return kept;
 }
 
-/// One CBC solve with the given capacity; nullopt if CBC finds the problem
-/// infeasible.
+/// One MILP solve with the given capacity; nullopt if the solver finds the
+/// problem infeasible.
 std::optional<KnapsackSolution>
 solveOnce(llvm::ArrayRef<std::vector<KnapsackChoice>> groups,
           const std::vector<std::vector<int64_t>> &kept, int64_t capacity) {
-  int numColumns = 0;
-  for (const auto &group : kept)
-    numColumns += group.size();
-  std::vector<double> columnLower(numColumns, 0.0);
-  std::vector<double> columnUpper(numColumns, 1.0);
-  std::vector<double> objective(numColumns);
-  std::vector<double> rowLower, rowUpper;
-  CoinPackedMatrix matrix(/*colordered=*/false, 0, 0);
-  matrix.setDimensions(0, numColumns);
-
-  CoinPackedVector budgetRow;
-  int column = 0;
+  IntegerProgram program;
+  std::vector<std::pair<int, double>> budgetRow;
   for (size_t l = 0; l < kept.size(); ++l) {
-    CoinPackedVector oneOf;
+    std::vector<std::pair<int, double>> oneOf;
     for (int64_t index : kept[l]) {
       const KnapsackChoice &choice = groups[l][index];
-      // CBC minimises: the negated value.
-      objective[column] = -choice.value;
-      oneOf.insert(column, 1.0);
-      budgetRow.insert(column, double(choice.cost));
-      ++column;
+      // The program minimises: the negated value.
+      int column = program.addBinary(-choice.value);
+      oneOf.push_back({column, 1.0});
+      budgetRow.push_back({column, double(choice.cost)});
     }
-    matrix.appendRow(oneOf);
-    rowLower.push_back(1.0);
-    rowUpper.push_back(1.0);
+    program.addConstraint(oneOf, 1.0, 1.0);
   }
-  matrix.appendRow(budgetRow);
-  rowLower.push_back(-COIN_DBL_MAX);
-  rowUpper.push_back(double(capacity));
+  program.addConstraint(budgetRow, -IntegerProgram::kInfinity,
+                        double(capacity));
 
-  OsiClpSolverInterface solver;
-  solver.messageHandler()->setLogLevel(0);
-  solver.loadProblem(matrix, columnLower.data(), columnUpper.data(),
-                     objective.data(), rowLower.data(), rowUpper.data());
-  for (int j = 0; j < numColumns; ++j)
-    solver.setInteger(j);
-
-  CbcModel model(solver);
-  model.setLogLevel(0);
-  model.messageHandler()->setLogLevel(0);
-  model.setAllowableGap(0.0);
-  model.setAllowableFractionGap(0.0);
-  model.setAllowablePercentageGap(0.0);
-  model.branchAndBound();
-  if (!model.isProvenOptimal() || !model.bestSolution())
+  IntegerProgram::Result result = program.solve({});
+  if (result.status != IntegerProgram::Status::Optimal)
     return std::nullopt;
 
-  const double *x = model.bestSolution();
   KnapsackSolution solution;
-  column = 0;
+  int column = 0;
   for (size_t l = 0; l < kept.size(); ++l) {
     int64_t chosen = -1;
     double largest = -1;
     for (int64_t index : kept[l]) {
-      if (x[column] > largest) {
-        largest = x[column];
+      if (result.values[column] > largest) {
+        largest = result.values[column];
         chosen = index;
       }
       ++column;

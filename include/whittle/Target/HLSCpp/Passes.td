@@ -39,4 +39,39 @@ def HLSCppAttachDevice : Pass<"hlscpp-attach-device", "mlir::ModuleOp"> {
   let dependentDialects = ["::whittle::hlscpp::HLSCppDialect"];
 }
 
+def HLSCppPlanDataflow : Pass<"hlscpp-plan-dataflow", "mlir::ModuleOp"> {
+  let summary = "Choose every stage's configuration with an integer program";
+  let description = [{
+    Plans the dataflow accelerator of the module's entry function for the
+    device in `hlscpp.device` (see `--hlscpp-attach-device`). Every stage
+    (every qnn op and every nn op on i8 tensors, a requantize fused into the
+    product before it) offers its candidate configurations (SIMD x PE,
+    DSP or LUT multipliers, weights on chip in BRAM/URAM/LUTRAM or streamed
+    from DDR) with the cost model's cycles and resources; CBC picks one per
+    stage:
+
+      throughput: minimise T subject to T >= cycles(stage) for every stage
+      latency:    minimise sum of the stages' cycles + T
+      both:       every resource <= cap x budget; DDR bytes per frame <=
+                  bandwidth x T / f_clk; one candidate per stage.
+
+    Writes `hlscpp.stage` on every stage (with the FIFO depths the
+    schedule needs: a residual add's skip input holds what its fork emits
+    before the long path's first output) and `hlscpp.plan` on the module.
+    When no configuration fits, an error names the resource and by how
+    much, and the module is left unchanged. With `time-limit` the best
+    solution found so far is kept, with its gap.
+  }];
+  let options = [
+    Option<"objective", "objective", "std::string", /*default=*/"\"throughput\"",
+           "What to minimise: throughput (the slowest stage's cycles) or "
+           "latency (the sum of the stages' cycles)">,
+    Option<"timeLimit", "time-limit", "double", /*default=*/"0",
+           "Seconds the solver may search (0: until proven optimal)">,
+    Option<"costsFile", "costs-file", "std::string", /*default=*/"\"\"",
+           "Write every stage's shape and candidates as JSON to this file">,
+  ];
+  let dependentDialects = ["::whittle::hlscpp::HLSCppDialect"];
+}
+
 #endif // WHITTLE_TARGET_HLSCPP_PASSES_TD
