@@ -371,7 +371,8 @@ static void addActivations(StageShape &shape, Operation *op) {
       continue;
     shape.activationOperands.push_back(operand.getOperandNumber());
     int64_t elements = numElements(operand.get());
-    shape.inElements += elements;
+    // Operands stream in parallel: the busiest one bounds the cycles.
+    shape.inElements = std::max(shape.inElements, elements);
     shape.firstOutputNeed.push_back(1);
     shape.inputsPerOutput.push_back(double(elements) / double(out));
   }
@@ -556,8 +557,9 @@ FailureOr<StageShape> hlscpp::analyzeStage(Operation *op) {
           })
           .Case([&](qnn::ConcatOp concat) {
             addRescale(shape, op, 9, 1);
-            // Channel-wise concatenation: the first input's channels of a
-            // pixel come before the next input's.
+            // The inputs are read one after the other (a pixel's channels
+            // of the first input, then the next input's).
+            shape.inElements = shape.outElements;
             return true;
           })
           .Case([&](qnn::RequantizeOp) {
@@ -612,6 +614,8 @@ FailureOr<StageShape> hlscpp::analyzeStage(Operation *op) {
               return false;
             // i8 data movement: reshapes stream through; transposes and
             // channel/space reorders hold the whole tensor.
+            if (name == "nn.concat")
+              shape.inElements = shape.outElements;
             if (llvm::is_contained({"nn.flatten", "nn.reshape", "nn.squeeze",
                                     "nn.unsqueeze", "nn.identity", "nn.dropout",
                                     "nn.pad", "nn.slice", "nn.concat",

@@ -324,9 +324,16 @@ struct PlanDataflowPass
     if (!costsFile.empty() &&
         failed(writeCosts(costsFile, graph.stages, module)))
       return signalPassFailure();
-    if (std::optional<std::string> why = explainInfeasible(problem)) {
-      emitError(module.getLoc())
-          << "the design does not fit " << deviceAttr.getName() << ": " << *why;
+    std::optional<size_t> culprit;
+    if (std::optional<std::string> why = explainInfeasible(problem, &culprit)) {
+      if (culprit) {
+        Operation *op = graph.stages[*culprit].op;
+        op->emitOpError() << "does not fit " << deviceAttr.getName() << ": "
+                          << *why;
+      } else {
+        emitError(module.getLoc()) << "the design does not fit "
+                                   << deviceAttr.getName() << ": " << *why;
+      }
       return signalPassFailure();
     }
 

@@ -89,7 +89,8 @@ static bool fitsCaps(const PlanProblem &problem,
 }
 
 std::optional<std::string>
-hlscpp::explainInfeasible(const PlanProblem &problem) {
+hlscpp::explainInfeasible(const PlanProblem &problem,
+                          std::optional<size_t> *culprit) {
   // Only candidates within every cap on their own can be part of a design.
   std::vector<std::vector<const Candidate *>> fitting(problem.stages.size());
   for (auto [s, stage] : llvm::enumerate(problem.stages)) {
@@ -101,7 +102,9 @@ hlscpp::explainInfeasible(const PlanProblem &problem) {
     if (!fitting[s].empty() || stage.empty())
       continue;
     // The stage alone exceeds a cap: name the resource of its smallest
-    // configuration that is furthest over.
+    // configuration that is over.
+    if (culprit)
+      *culprit = s;
     for (Resource resource : kResources) {
       int64_t least = INT64_MAX;
       for (const Candidate &candidate : stage)
@@ -109,15 +112,14 @@ hlscpp::explainInfeasible(const PlanProblem &problem) {
       int64_t capacity = getCapacity(problem, resource);
       if (least > capacity)
         return std::string(llvm::formatv(
-            "stage {0} alone needs at least {1} {2} at its smallest "
-            "configuration, the cap leaves {3} ({4}% of {5}, less the "
+            "needs at least {0} {1} on its own at its smallest "
+            "configuration, the cap leaves {2} ({3}% of {4}, less the "
             "design's interfaces)",
-            s, least, getResourceName(resource), capacity,
+            least, getResourceName(resource), capacity,
             getCapPercent(problem.device, resource),
             getBudget(problem.device, resource)));
     }
-    return std::string(llvm::formatv(
-        "stage {0} has no configuration within every cap at once", s));
+    return std::string("has no configuration within every cap at once");
   }
   // The resource whose smallest possible total exceeds its cap by the
   // largest factor.

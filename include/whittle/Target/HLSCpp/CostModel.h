@@ -65,7 +65,9 @@ struct StageShape {
   int64_t inH = 1, inW = 1, outH = 1, outW = 1;
   /// For transposed convolutions: the kernel scatters from every input pixel.
   bool scatters = false;
-  /// Activation elements read (all operands) and written per frame.
+  /// Activation elements read and written per frame; reads count the
+  /// busiest operand (operands stream in parallel) except for
+  /// concatenations, which read their inputs one after the other.
   int64_t inElements = 0, outElements = 0;
   /// Bits per output element (8, or 32 for an unfused product's i32).
   int64_t outBits = 8;

@@ -61,8 +61,11 @@ double getObjective(const PlanProblem &problem, Objective objective,
                     llvm::ArrayRef<int64_t> choice);
 
 /// When even the smallest configuration of every stage exceeds a cap, the
-/// message naming the resource and by how much; nullopt otherwise.
-std::optional<std::string> explainInfeasible(const PlanProblem &problem);
+/// message naming the resource and by how much; nullopt otherwise. When one
+/// stage alone exceeds a cap, `stage` receives its index.
+std::optional<std::string>
+explainInfeasible(const PlanProblem &problem,
+                  std::optional<size_t> *stage = nullptr);
 
 /// Solves the planning problem with CBC (the candidates are pruned first
 /// without losing the optimum; the indices refer to the given lists).
