@@ -12,24 +12,29 @@
 
 #include "Evaluation.h"
 #include "NativeOutputs.h"
+#include "whittle/Conversion/Passes.h"
 #include "whittle/Dialect/NN/ModelSummary.h"
 #include "whittle/Dialect/NN/Passes.h"
+#include "whittle/Dialect/QNN/QNNDialect.h"
 #include "whittle/Import/ONNX/ImportONNX.h"
 #include "whittle/InitAllDialects.h"
 #include "whittle/InitAllPasses.h"
 #include "whittle/Support/CHeader.h"
+#include "whittle/Target/HLSCpp/CompileToHLS.h"
 #include "whittle/Transforms/Calibration.h"
 #include "whittle/Transforms/CompressionReport.h"
 #include "whittle/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -59,7 +64,40 @@ static llvm::cl::opt<std::string> outputFile(
 
 namespace {
 enum class EmitKind { Summary, Object, SharedLibrary };
+enum class Target { CPU, HLS };
 } // namespace
+
+static llvm::cl::opt<Target> target(
+    "target", llvm::cl::desc("What to compile the model for"),
+    llvm::cl::values(
+        clEnumValN(Target::CPU, "cpu",
+                   "This machine's CPU: a summary, or with --emit an object "
+                   "or shared library (default)"),
+        clEnumValN(Target::HLS, "hls",
+                   "An FPGA dataflow design: -o OUTDIR gets the Vitis HLS "
+                   "C++, its C-simulation testbench, scripts, the qnn IR it "
+                   "implements and report.json/report.txt")),
+    llvm::cl::init(Target::CPU), llvm::cl::cat(compileCategory));
+static llvm::cl::OptionCategory hlsCategory("FPGA target (--target hls)");
+static llvm::cl::opt<std::string> hlsDevice(
+    "device",
+    llvm::cl::desc("The FPGA: zu3eg, zu7ev, zu9eg, vu9p, u250, or a JSON "
+                   "device file"),
+    llvm::cl::init("zu3eg"), llvm::cl::cat(hlsCategory));
+static llvm::cl::opt<int64_t>
+    hlsClockMhz("clock-mhz",
+                llvm::cl::desc("Target clock in MHz (default: the device's)"),
+                llvm::cl::init(0), llvm::cl::cat(hlsCategory));
+static llvm::cl::opt<std::string> hlsObjective(
+    "objective",
+    llvm::cl::desc("What the planner minimises: throughput (the slowest "
+                   "stage's cycles) or latency (the sum over stages)"),
+    llvm::cl::init("throughput"), llvm::cl::cat(hlsCategory));
+static llvm::cl::opt<double> hlsTimeLimit(
+    "solver-time-limit",
+    llvm::cl::desc("Seconds the integer program may take; the best design "
+                   "found is kept with its gap (default: no limit)"),
+    llvm::cl::init(0), llvm::cl::cat(hlsCategory));
 
 static llvm::cl::opt<EmitKind> emitKind(
     "emit", llvm::cl::desc("What to produce"),
@@ -318,11 +356,30 @@ static std::optional<std::string> getEntrySymbol() {
   return entryName.getValue();
 }
 
+/// Plans the design for --device and writes the project to -o, then prints
+/// the design report.
+static LogicalResult compileHLSDesign(ModuleOp module) {
+  whittle::hlscpp::CompileToHLSOptions options;
+  options.device = hlsDevice;
+  options.clockMhz = hlsClockMhz;
+  options.objective = hlsObjective;
+  options.timeLimit = hlsTimeLimit;
+  if (failed(whittle::hlscpp::compileToHLS(module, options, outputFile)))
+    return failure();
+  llvm::outs() << "model: " << inputFile << "\nhls project: " << outputFile
+               << "\n\n";
+  auto report = llvm::MemoryBuffer::getFile(outputFile + "/report.txt");
+  if (report)
+    llvm::outs() << (*report)->getBuffer();
+  return success();
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   whittle::registerAllPasses();
   // --help lists whittlec's options, not every LLVM backend's.
-  llvm::cl::HideUnrelatedOptions({&compileCategory, &quantizeCategory});
+  llvm::cl::HideUnrelatedOptions(
+      {&compileCategory, &quantizeCategory, &hlsCategory});
   llvm::cl::ParseCommandLineOptions(argc, argv, "whittle compiler driver\n");
 
   DialectRegistry registry;
@@ -366,10 +423,36 @@ int main(int argc, char **argv) {
       return 1;
   }
 
+  bool hls = target == Target::HLS;
+  bool qnnInput = StringRef(inputFile).ends_with(".mlir");
+  if (hls) {
+    if (outputFile.empty() || outputFile == "-") {
+      llvm::errs() << "error: --target hls writes a project folder: give "
+                      "-o OUTDIR\n";
+      return 1;
+    }
+    if (emitKind != EmitKind::Summary) {
+      llvm::errs() << "error: --emit applies to --target cpu\n";
+      return 1;
+    }
+    // A dataflow design takes one frame at a time.
+    if (batchSize == 0)
+      options.batchSize = 1;
+  }
+  if (qnnInput && (!hls || !quantizeScheme.empty())) {
+    llvm::errs() << "error: an .mlir model (qnn, already quantized) is "
+                    "compiled with --target hls and without --quantize\n";
+    return 1;
+  }
+
   OwningOpRef<ModuleOp> module =
-      whittle::importONNXFile(inputFile, &context, options);
+      qnnInput
+          ? parseSourceFile<ModuleOp>(inputFile.getValue(), sourceMgr, &context)
+          : whittle::importONNXFile(inputFile, &context, options);
   if (!module)
     return 1;
+  if (qnnInput)
+    return failed(compileHLSDesign(*module)) ? 1 : 0;
 
   PassManager pm(&context);
   pm.addPass(createCanonicalizerPass());
@@ -449,6 +532,28 @@ int main(int argc, char **argv) {
   if (!quantizeScheme.empty() &&
       failed(quantizeModel(*module, context, options, addCompression)))
     return 1;
+  if (hls) {
+    if (quantizeScheme.empty()) {
+      // An ONNX Runtime-quantized model (QDQ, QOperator): its own scales.
+      PassManager toQNN(&context);
+      toQNN.addPass(whittle::createNNToQNN());
+      toQNN.addPass(createCanonicalizerPass());
+      if (failed(toQNN.run(*module)))
+        return 1;
+      bool hasQNN = false;
+      module->walk([&](Operation *op) {
+        hasQNN |= isa<whittle::qnn::QNNDialect>(op->getDialect());
+      });
+      if (!hasQNN) {
+        llvm::errs() << "error: '" << inputFile
+                     << "' is a float model: --target hls needs an integer "
+                        "one; give --quantize=fixed-point (or pow2) and "
+                        "--calibration-data PATH\n";
+        return 1;
+      }
+    }
+    return failed(compileHLSDesign(*module)) ? 1 : 0;
+  }
 
   if (native) {
     whittle::TargetSpec target{targetTriple, targetCPU, targetFeatures};
