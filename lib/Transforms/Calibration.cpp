@@ -8,7 +8,6 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "llvm/ADT/StringSwitch.h"
 
 #include <algorithm>
 #include <cmath>
@@ -18,26 +17,24 @@ using namespace mlir;
 
 namespace whittle {
 
+/// Each method and its name in pass options and reports.
+static constexpr std::pair<CalibrationMethod, const char *> kMethodNames[] = {
+    {CalibrationMethod::MinMax, "minmax"},
+    {CalibrationMethod::Percentile, "percentile"},
+    {CalibrationMethod::Entropy, "entropy"},
+    {CalibrationMethod::MSE, "mse"}};
+
 std::optional<CalibrationMethod> parseCalibrationMethod(StringRef name) {
-  return llvm::StringSwitch<std::optional<CalibrationMethod>>(name)
-      .Case("minmax", CalibrationMethod::MinMax)
-      .Case("percentile", CalibrationMethod::Percentile)
-      .Case("entropy", CalibrationMethod::Entropy)
-      .Case("mse", CalibrationMethod::MSE)
-      .Default(std::nullopt);
+  for (auto [method, methodName] : kMethodNames)
+    if (name == methodName)
+      return method;
+  return std::nullopt;
 }
 
 StringRef stringifyCalibrationMethod(CalibrationMethod method) {
-  switch (method) {
-  case CalibrationMethod::MinMax:
-    return "minmax";
-  case CalibrationMethod::Percentile:
-    return "percentile";
-  case CalibrationMethod::Entropy:
-    return "entropy";
-  case CalibrationMethod::MSE:
-    return "mse";
-  }
+  for (auto [known, name] : kMethodNames)
+    if (known == method)
+      return name;
   return "";
 }
 
