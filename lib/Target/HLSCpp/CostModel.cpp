@@ -310,9 +310,10 @@ readWeightView(Value weight, ArrayRef<int32_t> zeroPoints, bool matmul) {
 
 /// Counts the all-zero tiles of `pe` outputs x `simd` inputs (MVAU: inputs
 /// within one group at one kernel position) or of `pe` channels x `simd`
-/// kernel positions (VVAU).
-static int64_t countZeroTiles(const WeightView &view, int64_t groups,
-                              bool depthwise, int64_t simd, int64_t pe) {
+/// kernel positions (VVAU). PE divides a group's outputs, so no tile
+/// straddles two groups.
+static int64_t countZeroTiles(const WeightView &view, bool depthwise,
+                              int64_t simd, int64_t pe) {
   int64_t zero = 0;
   auto at = [&](int64_t o, int64_t i, int64_t k) {
     return view.nonzero[(o * view.inCount + i) * view.positions + k];
@@ -321,21 +322,23 @@ static int64_t countZeroTiles(const WeightView &view, int64_t groups,
     for (int64_t o0 = 0; o0 < view.outCount; o0 += pe)
       for (int64_t k0 = 0; k0 < view.positions; k0 += simd) {
         bool allZero = true;
-        for (int64_t o = o0; o < o0 + pe && allZero; ++o)
-          for (int64_t k = k0; k < k0 + simd && allZero; ++k)
+        for (int64_t o = o0; o < std::min(o0 + pe, view.outCount) && allZero;
+             ++o)
+          for (int64_t k = k0;
+               k < std::min(k0 + simd, view.positions) && allZero; ++k)
             allZero = !at(o, 0, k);
         zero += allZero;
       }
     return zero;
   }
-  int64_t outPerGroup = view.outCount / groups;
   for (int64_t o0 = 0; o0 < view.outCount; o0 += pe) {
-    (void)outPerGroup;
     for (int64_t k = 0; k < view.positions; ++k)
       for (int64_t i0 = 0; i0 < view.inCount; i0 += simd) {
         bool allZero = true;
-        for (int64_t o = o0; o < o0 + pe && allZero; ++o)
-          for (int64_t i = i0; i < i0 + simd && allZero; ++i)
+        for (int64_t o = o0; o < std::min(o0 + pe, view.outCount) && allZero;
+             ++o)
+          for (int64_t i = i0; i < std::min(i0 + simd, view.inCount) && allZero;
+               ++i)
             allZero = !at(o, i, k);
         zero += allZero;
       }
@@ -354,10 +357,9 @@ static void addZeroTiles(StageShape &shape, Operation *op, Value weight,
   std::optional<WeightView> view = readWeightView(weight, zeroPoints, matmul);
   if (!view)
     return;
-  int64_t groups = shape.groups;
   auto shared = std::make_shared<WeightView>(std::move(*view));
-  shape.zeroTiles = [shared, groups, depthwise](int64_t simd, int64_t pe) {
-    return countZeroTiles(*shared, groups, depthwise, simd, pe);
+  shape.zeroTiles = [shared, depthwise](int64_t simd, int64_t pe) {
+    return countZeroTiles(*shared, depthwise, simd, pe);
   };
 }
 
@@ -690,8 +692,8 @@ static int64_t inputWidth(const StageShape &shape, int64_t simd, int64_t pe) {
 Candidate hlscpp::costCandidate(const StageShape &shape, int64_t simd,
                                 int64_t pe, Multiplier multiplier,
                                 WeightPlacement weights, WeightMemory memory,
-                                int64_t rowTile,
-                                ArrayRef<int64_t> fifoElements) {
+                                int64_t rowTile, ArrayRef<int64_t> fifoElements,
+                                int64_t pixels) {
   Candidate c;
   c.simd = simd;
   c.pe = pe;
@@ -705,35 +707,40 @@ Candidate hlscpp::costCandidate(const StageShape &shape, int64_t simd,
   // Cycles per frame at II = 1: the MVAU's (MH/PE)(MW/SIMD) per input
   // vector, the VVAU's C*K/(PE*SIMD) per pixel (FINN), a pool's window
   // element per channel lane, one element per lane elsewhere; never less
-  // than reading every input and writing every output once.
+  // than reading every input and writing every output once. Parallelism
+  // that does not divide its extent rounds up (a partial last tile), and
+  // `pixels` output pixels may be computed at once (the DPU's pixel
+  // parallelism; 1 in every dataflow stage).
   int64_t tiles = 0, compute = 0;
   switch (shape.kind) {
   case StageKind::MatrixVector: {
-    tiles = shape.groups * (shape.outChannels / pe) *
-            (shape.inChannels * kernel / simd);
+    tiles = shape.groups * ceilDiv(shape.outChannels, pe) * kernel *
+            ceilDiv(shape.inChannels, simd);
     if (shape.zeroTiles)
       tiles -= shape.zeroTiles(simd, pe);
     int64_t vectors =
         shape.scatters ? shape.inH * shape.inW : shape.outH * shape.outW;
-    compute = tiles * vectors;
+    compute = tiles * ceilDiv(vectors, pixels);
     break;
   }
   case StageKind::Depthwise:
-    tiles = shape.inChannels * kernel / (pe * simd);
+    tiles = ceilDiv(shape.inChannels, pe) * ceilDiv(kernel, simd);
     if (shape.zeroTiles)
       tiles -= shape.zeroTiles(simd, pe);
-    compute = tiles * shape.outH * shape.outW;
+    compute = tiles * ceilDiv(shape.outH * shape.outW, pixels);
     break;
   case StageKind::Pool:
-    compute = shape.outChannels / pe * shape.outH * shape.outW * kernel;
+    compute = ceilDiv(shape.outChannels, pe) *
+              ceilDiv(shape.outH * shape.outW, pixels) * kernel;
     break;
   case StageKind::Elementwise:
-    compute = ceilDiv(shape.outElements, pe);
+    compute = ceilDiv(shape.outElements, pe * pixels);
     compute *= shape.passes;
     break;
   }
-  int64_t perFrame = std::max({compute, ceilDiv(shape.inElements, inWidth),
-                               ceilDiv(shape.outElements, pe), int64_t(1)});
+  int64_t perFrame =
+      std::max({compute, ceilDiv(shape.inElements, inWidth * pixels),
+                ceilDiv(shape.outElements, pe * pixels), int64_t(1)});
   c.cycles = perFrame * shape.frames;
 
   // Multipliers of the MACs.

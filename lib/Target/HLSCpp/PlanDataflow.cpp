@@ -34,6 +34,7 @@
 
 namespace whittle::hlscpp {
 #define GEN_PASS_DEF_HLSCPPPLANDATAFLOW
+#define GEN_PASS_DEF_HLSCPPPRINTCOSTS
 #include "whittle/Target/HLSCpp/Passes.h.inc"
 } // namespace whittle::hlscpp
 
@@ -377,6 +378,75 @@ struct PlanDataflowPass
                       llvm::APFloat(solution.seconds), solution.variables,
                       solution.constraints, int64_t(std::ceil(period)),
                       graph.getLatency(cycles, period)));
+  }
+};
+} // namespace
+
+namespace {
+struct PrintCostsPass
+    : whittle::hlscpp::impl::HLSCppPrintCostsBase<PrintCostsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    func::FuncOp func = getEntryFunction(module, "hlscpp-print-costs");
+    if (!func)
+      return signalPassFailure();
+    DataflowGraph graph;
+    if (failed(graph.build(func)))
+      return signalPassFailure();
+    if (simd < 1 || pe < 1 || pixels < 1 || depthwisePe < 0) {
+      emitError(module.getLoc()) << "simd, pe and pixels must be at least 1";
+      return signalPassFailure();
+    }
+    llvm::json::Array array;
+    for (const Stage &stage : graph.stages) {
+      const StageShape &shape = stage.shape;
+      int64_t stageSimd = simd, stagePe = pe;
+      if (shape.kind == StageKind::Depthwise) {
+        stageSimd = 1;
+        stagePe = depthwisePe ? depthwisePe : simd;
+      }
+      SmallVector<int64_t> noFifos(stage.inputs.size(), 0);
+      Candidate cost = costCandidate(
+          shape, stageSimd, stagePe, Multiplier::dsp,
+          shape.hasWeights ? WeightPlacement::onchip : WeightPlacement::none,
+          shape.hasWeights ? WeightMemory::bram : WeightMemory::none, 0,
+          noFifos, pixels);
+      int64_t kernel = shape.kernelH * shape.kernelW;
+      int64_t vectors =
+          shape.scatters ? shape.inH * shape.inW : shape.outH * shape.outW;
+      int64_t macs = 0;
+      if (shape.kind == StageKind::MatrixVector)
+        macs = shape.groups * shape.outChannels * shape.inChannels * kernel *
+               vectors * shape.frames;
+      else if (shape.kind == StageKind::Depthwise)
+        macs = shape.inChannels * kernel * vectors * shape.frames;
+      static constexpr const char *kinds[] = {"matrix_vector", "depthwise",
+                                              "pool", "elementwise"};
+      array.push_back(llvm::json::Object{
+          {"op", stage.op->getName().getStringRef()},
+          {"kind", kinds[int(shape.kind)]},
+          {"cycles", cost.cycles},
+          {"macs", macs},
+          {"weight_bytes", shape.weightElements},
+          {"in_bytes", shape.inElements * shape.frames},
+          {"out_bytes", shape.outElements * shape.frames * shape.outBits / 8}});
+    }
+    std::string text =
+        llvm::formatv("{0:2}", llvm::json::Value(std::move(array))).str();
+    if (file == "-") {
+      llvm::outs() << text << "\n";
+      return;
+    }
+    std::error_code error;
+    llvm::raw_fd_ostream os(file, error, llvm::sys::fs::OF_Text);
+    if (error) {
+      emitError(module.getLoc())
+          << "cannot write '" << file << "': " << error.message();
+      return signalPassFailure();
+    }
+    os << text << "\n";
   }
 };
 } // namespace

@@ -139,12 +139,15 @@ mlir::Operation *getFusedRequantize(mlir::Operation *op);
 /// implement it.
 mlir::FailureOr<StageShape> analyzeStage(mlir::Operation *op);
 
-/// The cost of one configuration; fifoDepths (elements, per activation
-/// operand) size the input streams the stage owns.
+/// The cost of one configuration; fifoElements (per activation operand)
+/// size the input streams the stage owns. `pixels` output pixels computed at
+/// once model a layer-sequential engine such as Xilinx's DPU (a dataflow
+/// stage computes one).
 Candidate costCandidate(const StageShape &shape, int64_t simd, int64_t pe,
                         Multiplier multiplier, WeightPlacement weights,
                         WeightMemory memory, int64_t rowTile,
-                        llvm::ArrayRef<int64_t> fifoElements);
+                        llvm::ArrayRef<int64_t> fifoElements,
+                        int64_t pixels = 1);
 
 /// Every configuration worth considering on `device`: not dominated by
 /// another in cycles, every resource and DDR bytes, and with `withinCaps`

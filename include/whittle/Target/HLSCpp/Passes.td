@@ -74,4 +74,33 @@ def HLSCppPlanDataflow : Pass<"hlscpp-plan-dataflow", "mlir::ModuleOp"> {
   let dependentDialects = ["::whittle::hlscpp::HLSCppDialect"];
 }
 
+def HLSCppPrintCosts : Pass<"hlscpp-print-costs", "mlir::ModuleOp"> {
+  let summary = "Print every stage's cost at one fixed parallelism (JSON)";
+  let description = [{
+    Evaluates the cost model's per-stage cycle formulas with the same
+    parallelism for every stage, as a layer-sequential engine such as
+    Xilinx's DPU runs a network: matrix-vector stages (convolutions, matrix
+    products) with SIMD = `simd` input channels, PE = `pe` output channels
+    and `pixels` output pixels per cycle; depthwise convolutions with
+    `depthwise-pe` channels (default `simd`) and `pixels` pixels, one kernel
+    position per cycle; every other stage with `pe` x `pixels` lanes. A
+    parallelism that does not divide its extent rounds up. Writes a JSON
+    array to `file` (default stdout), one object per stage: `op`, `kind`,
+    `cycles`, `macs`, `weight_bytes`, `in_bytes`, `out_bytes`. The IR is not
+    changed. bench/hls_dpu_validation.py reads it.
+  }];
+  let options = [
+    Option<"simd", "simd", "int64_t", /*default=*/"1",
+           "Input channels per cycle">,
+    Option<"pe", "pe", "int64_t", /*default=*/"1",
+           "Output channels per cycle">,
+    Option<"pixels", "pixels", "int64_t", /*default=*/"1",
+           "Output pixels per cycle">,
+    Option<"depthwisePe", "depthwise-pe", "int64_t", /*default=*/"0",
+           "Channels per cycle of depthwise convolutions (0: simd)">,
+    Option<"file", "file", "std::string", /*default=*/"\"-\"",
+           "Where to write the JSON (- for stdout)">,
+  ];
+}
+
 #endif // WHITTLE_TARGET_HLSCPP_PASSES_TD
