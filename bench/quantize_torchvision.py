@@ -58,6 +58,7 @@ Exit status: 0 when every model and scheme quantized and ran,
 """
 
 import argparse
+import contextlib
 import logging
 import os
 import shutil
@@ -121,6 +122,58 @@ def export(name, path, bn_batches):
                          f"failed (exit {proc.returncode})")
     log(f"exported {name} ({proc.stdout.strip()}) in "
         f"{time.perf_counter() - t:.1f} s")
+
+
+def add_common_arguments(parser, calibration_samples):
+    """The options of the scripts that export these models (this one and
+    hls_torchvision.py): tools, models, calibration samples, BatchNorm
+    statistics, working folder, timeout."""
+    parser.add_argument("--bin", default=os.path.join(REPO, "build", "bin"))
+    parser.add_argument("--models", default="mobilenet_v2,resnet50",
+                        help="torchvision.models constructors")
+    parser.add_argument("--calibration-samples", type=int,
+                        default=calibration_samples)
+    parser.add_argument("--bn-batches", type=int, default=2,
+                        help="batches of 8 random normal images that set the "
+                        "BatchNorm statistics before export; 0 keeps "
+                        "torchvision's initial ones (mean 0, variance 1)")
+    parser.add_argument("--workdir",
+                        help="keep models and outputs here (default: a "
+                        "temporary folder, removed at the end)")
+    parser.add_argument("--timeout", type=int, default=1800,
+                        help="seconds per whittlec or whittle-run process")
+
+
+def missing_tool(bin_dir):
+    """Says on stderr which tool is missing and returns True, or False when
+    whittlec, whittle-run and the exporting Python are there."""
+    for tool in ("whittlec", "whittle-run"):
+        if not os.access(os.path.join(bin_dir, tool), os.X_OK):
+            log(f"error: {tool} not found in {bin_dir}")
+            return True
+    if not os.access(TORCH_PYTHON, os.X_OK):
+        log(f"error: {TORCH_PYTHON} (with torch, torchvision) not found")
+        return True
+    return False
+
+
+@contextlib.contextmanager
+def working_folder(path, prefix):
+    """Yields `path` (made if absent), or a temporary folder that is removed
+    at the end when `path` is None."""
+    folder = path or tempfile.mkdtemp(prefix=prefix)
+    os.makedirs(folder, exist_ok=True)
+    try:
+        yield folder
+    finally:
+        if not path:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def describe_models(bn_batches):
+    """How the exported models were made, for the table's heading."""
+    return (f"opset {OPSET}; random init weights (seed {SEED}), BatchNorm "
+            f"statistics from {bn_batches} batches of 8 random images")
 
 
 def sample(rng, shape, distribution):
@@ -228,42 +281,23 @@ def run_scheme(args, name, model, scheme, cal, inputs, refs, workdir):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--bin", default=os.path.join(REPO, "build", "bin"))
-    parser.add_argument("--models", default="mobilenet_v2,resnet50",
-                        help="torchvision.models constructors")
+    add_common_arguments(parser, calibration_samples=16)
     parser.add_argument("--schemes", default="fixed-point,pow2")
-    parser.add_argument("--calibration-samples", type=int, default=16)
     parser.add_argument("--inputs", type=int, default=3,
                         help="test inputs per model (one whittle-run each)")
     parser.add_argument("--distribution", choices=("normal", "uniform"),
                         default="normal")
-    parser.add_argument("--bn-batches", type=int, default=2,
-                        help="batches of 8 random normal images that set the "
-                        "BatchNorm statistics before export; 0 keeps "
-                        "torchvision's initial ones (mean 0, variance 1)")
     parser.add_argument("--no-ort-baseline", dest="ort_baseline",
                         action="store_false",
                         help="skip ONNX Runtime's own int8 model")
-    parser.add_argument("--workdir",
-                        help="keep models and outputs here (default: a "
-                        "temporary folder, removed at the end)")
-    parser.add_argument("--timeout", type=int, default=1800,
-                        help="seconds per whittlec or whittle-run process")
     args = parser.parse_args()
     logging.getLogger().setLevel(logging.ERROR)  # the quantizer's advice
 
-    for tool in ("whittlec", "whittle-run"):
-        if not os.access(os.path.join(args.bin, tool), os.X_OK):
-            log(f"error: {tool} not found in {args.bin}")
-            return 2
-    if not os.access(TORCH_PYTHON, os.X_OK):
-        log(f"error: {TORCH_PYTHON} (with torch, torchvision) not found")
+    if missing_tool(args.bin):
         return 2
 
-    workdir = args.workdir or tempfile.mkdtemp(prefix="whittle-tv-")
-    os.makedirs(workdir, exist_ok=True)
     rows = []
-    try:
+    with working_folder(args.workdir, "whittle-tv-") as workdir:
         rng = np.random.default_rng(SEED)
         cal = os.path.join(workdir, f"calibration_{args.distribution}.npy")
         np.save(cal, sample(rng, (args.calibration_samples, 3, 224, 224),
@@ -293,14 +327,10 @@ def main():
                                  workdir)
                 rows.append(row)
                 log(f"  {row}")
-    finally:
-        if not args.workdir:
-            shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"calibration: {args.calibration_samples} samples, "
-          f"{args.distribution}; {args.inputs} test inputs; opset {OPSET}; "
-          f"random init weights (seed {SEED}), BatchNorm statistics from "
-          f"{args.bn_batches} batches of 8 random images")
+          f"{args.distribution}; {args.inputs} test inputs; "
+          + describe_models(args.bn_batches))
     print("| model | scheme | quantize s | compile+run s (median per "
           "input) | SQNR dB | top-1 agreement |")
     print("|---|---|---|---|---|---|")
