@@ -84,8 +84,12 @@ IntegerProgram::Result IntegerProgram::solve(const Options &options) const {
   model.setAllowableGap(0.0);
   model.setAllowableFractionGap(options.relativeGap);
   model.setAllowablePercentageGap(options.relativeGap * 100.0);
-  if (options.timeLimitSeconds > 0)
+  if (options.timeLimitSeconds > 0) {
+    // Wall-clock seconds, as the caller measures them (CBC counts CPU time
+    // by default).
+    model.setUseElapsedTime(true);
     model.setMaximumSeconds(options.timeLimitSeconds);
+  }
   if (options.defaultStrategy) {
     CbcStrategyDefault strategy(/*cutsOnlyAtRoot=*/1);
     model.setStrategy(strategy);

@@ -107,6 +107,37 @@ TEST(HLSPlanner, IntegerProgramMatchesExhaustiveSearch) {
   EXPECT_GT(infeasible, 0);
 }
 
+TEST(HLSPlanner, TimeLimitKeepsTheBestSolution) {
+  // A program too large to prove in a millisecond: the greedy start (or
+  // better) comes back, with its gap.
+  std::mt19937 random(7);
+  std::uniform_int_distribution<int64_t> cycles(1000, 100000), use(0, 50);
+  PlanProblem problem;
+  problem.device = makeDevice(1500, 1500, 150000, 100000);
+  for (int s = 0; s < 60; ++s) {
+    std::vector<Candidate> stage;
+    for (int k = 0; k < 40; ++k) {
+      Candidate candidate;
+      candidate.cycles = cycles(random);
+      candidate.dsp = use(random);
+      candidate.bram18 = use(random);
+      candidate.lut = 100 * use(random);
+      stage.push_back(candidate);
+    }
+    problem.stages.push_back(stage);
+  }
+  PlanSolution solution = solvePlan(problem, Objective::latency, 0.001);
+  ASSERT_EQ(solution.choice.size(), problem.stages.size());
+  EXPECT_TRUE(solution.status == IntegerProgram::Status::Optimal ||
+              solution.status == IntegerProgram::Status::Feasible);
+  if (solution.status == IntegerProgram::Status::Feasible) {
+    EXPECT_GT(solution.gap, 0.0);
+  }
+  EXPECT_GE(solution.gap, 0.0);
+  EXPECT_DOUBLE_EQ(solution.objective,
+                   getObjective(problem, Objective::latency, solution.choice));
+}
+
 TEST(HLSPlanner, DdrBandwidthBoundsThePeriod) {
   // One stage, two candidates: fast but streaming 10,000 bytes a frame, or
   // slow with its weights on chip. At 100 bytes/cycle the fast one's frame
