@@ -18,6 +18,9 @@ packages=(
   libonnx-testdata dataset-fashion-mnist
   # The tests' Python (numpy, onnx, onnxruntime from PyPI, in build/venv).
   python3 python3-venv ca-certificates
+  # The FPGA back end's C simulation: `make csim` in every emitted project
+  # (test/Target/HLSCpp, the hls-csim-fixtures test, bench/hls_*.py).
+  make
   # The fuzzers' smoke test (libFuzzer with ASan and UBSan).
   clang-22 libfuzzer-22-dev libclang-rt-22-dev
   # The scripts that train and export fixtures and benchmark models
