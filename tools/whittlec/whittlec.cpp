@@ -453,6 +453,27 @@ int main(int argc, char **argv) {
     return 1;
   if (qnnInput)
     return failed(compileHLSDesign(*module)) ? 1 : 0;
+  if (hls && quantizeScheme.empty()) {
+    // An ONNX Runtime-quantized model (QDQ, QOperator) keeps its own
+    // scales. nn-to-qnn runs before anything folds: the canonicalizer would
+    // fold the weights' DequantizeLinear into float constants.
+    PassManager toQNN(&context);
+    toQNN.addPass(whittle::createNNToQNN());
+    toQNN.addPass(createCanonicalizerPass());
+    if (failed(toQNN.run(*module)))
+      return 1;
+    bool hasQNN = false;
+    module->walk([&](Operation *op) {
+      hasQNN |= isa<whittle::qnn::QNNDialect>(op->getDialect());
+    });
+    if (!hasQNN) {
+      llvm::errs() << "error: '" << inputFile
+                   << "' is a float model: --target hls needs an integer "
+                      "one; give --quantize=fixed-point (or pow2) and "
+                      "--calibration-data PATH\n";
+      return 1;
+    }
+  }
 
   PassManager pm(&context);
   pm.addPass(createCanonicalizerPass());
@@ -532,28 +553,8 @@ int main(int argc, char **argv) {
   if (!quantizeScheme.empty() &&
       failed(quantizeModel(*module, context, options, addCompression)))
     return 1;
-  if (hls) {
-    if (quantizeScheme.empty()) {
-      // An ONNX Runtime-quantized model (QDQ, QOperator): its own scales.
-      PassManager toQNN(&context);
-      toQNN.addPass(whittle::createNNToQNN());
-      toQNN.addPass(createCanonicalizerPass());
-      if (failed(toQNN.run(*module)))
-        return 1;
-      bool hasQNN = false;
-      module->walk([&](Operation *op) {
-        hasQNN |= isa<whittle::qnn::QNNDialect>(op->getDialect());
-      });
-      if (!hasQNN) {
-        llvm::errs() << "error: '" << inputFile
-                     << "' is a float model: --target hls needs an integer "
-                        "one; give --quantize=fixed-point (or pow2) and "
-                        "--calibration-data PATH\n";
-        return 1;
-      }
-    }
+  if (hls)
     return failed(compileHLSDesign(*module)) ? 1 : 0;
-  }
 
   if (native) {
     whittle::TargetSpec target{targetTriple, targetCPU, targetFeatures};

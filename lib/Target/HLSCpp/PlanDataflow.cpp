@@ -98,6 +98,17 @@ LogicalResult DataflowGraph::build(func::FuncOp func) {
   int64_t position = 0;
   for (BlockArgument argument : func.getArguments())
     order[argument] = position++;
+  // Values the host computes before the input's qnn.quantize: the inputs
+  // and float ops on them and on constants only (ONNX Runtime-quantized
+  // models normalise their input in float). The testbench and host code do
+  // that work; it takes no stage.
+  llvm::DenseSet<Value> hostValues(func.getArguments().begin(),
+                                   func.getArguments().end());
+  auto isHostOperand = [&](Value value) {
+    Operation *def = value.getDefiningOp();
+    return hostValues.contains(value) ||
+           (def && isEdgeOrConstant(def) && !isa<qnn::DequantizeOp>(def));
+  };
   for (Operation &op : func.getBody().front()) {
     for (Value result : op.getResults())
       order[result] = position++;
@@ -140,6 +151,10 @@ LogicalResult DataflowGraph::build(func::FuncOp func) {
     bool onFloats = llvm::any_of(op.getResultTypes(), [](Type type) {
       return isa<FloatType>(getElementTypeOrSelf(type));
     });
+    if (onFloats && llvm::all_of(op.getOperands(), isHostOperand)) {
+      hostValues.insert(op.result_begin(), op.result_end());
+      continue;
+    }
     if (onFloats)
       return op.emitError()
              << "'" << op.getName()
