@@ -108,68 +108,43 @@ void formulas::fifoCost(int64_t widthBits, int64_t depth, int64_t &lut,
 // Resources
 //===----------------------------------------------------------------------===//
 
+namespace {
+/// Where each resource is counted: in a candidate, in the device's budget
+/// and in its utilisation cap, with its name in messages.
+struct ResourceFields {
+  const char *name;
+  int64_t Candidate::*usage;
+  int64_t DeviceModel::*budget;
+  int64_t DeviceModel::*capPercent;
+};
+} // namespace
+
+static const ResourceFields &getFields(Resource resource) {
+  // In the order of Resource.
+  static const ResourceFields fields[] = {
+      {"DSP48E2", &Candidate::dsp, &DeviceModel::dsp, &DeviceModel::capDsp},
+      {"BRAM18", &Candidate::bram18, &DeviceModel::bram18,
+       &DeviceModel::capBram},
+      {"URAM", &Candidate::uram, &DeviceModel::uram, &DeviceModel::capUram},
+      {"LUT", &Candidate::lut, &DeviceModel::lut, &DeviceModel::capLut},
+      {"FF", &Candidate::ff, &DeviceModel::ff, &DeviceModel::capFf}};
+  return fields[static_cast<int>(resource)];
+}
+
 int64_t hlscpp::getUsage(const Candidate &candidate, Resource resource) {
-  switch (resource) {
-  case Resource::DSP:
-    return candidate.dsp;
-  case Resource::BRAM18:
-    return candidate.bram18;
-  case Resource::URAM:
-    return candidate.uram;
-  case Resource::LUT:
-    return candidate.lut;
-  case Resource::FF:
-    return candidate.ff;
-  }
-  llvm_unreachable("unknown resource");
+  return candidate.*getFields(resource).usage;
 }
 
 StringRef hlscpp::getResourceName(Resource resource) {
-  switch (resource) {
-  case Resource::DSP:
-    return "DSP48E2";
-  case Resource::BRAM18:
-    return "BRAM18";
-  case Resource::URAM:
-    return "URAM";
-  case Resource::LUT:
-    return "LUT";
-  case Resource::FF:
-    return "FF";
-  }
-  llvm_unreachable("unknown resource");
+  return getFields(resource).name;
 }
 
 int64_t hlscpp::getBudget(const DeviceModel &device, Resource resource) {
-  switch (resource) {
-  case Resource::DSP:
-    return device.dsp;
-  case Resource::BRAM18:
-    return device.bram18;
-  case Resource::URAM:
-    return device.uram;
-  case Resource::LUT:
-    return device.lut;
-  case Resource::FF:
-    return device.ff;
-  }
-  llvm_unreachable("unknown resource");
+  return device.*getFields(resource).budget;
 }
 
 int64_t hlscpp::getCapPercent(const DeviceModel &device, Resource resource) {
-  switch (resource) {
-  case Resource::DSP:
-    return device.capDsp;
-  case Resource::BRAM18:
-    return device.capBram;
-  case Resource::URAM:
-    return device.capUram;
-  case Resource::LUT:
-    return device.capLut;
-  case Resource::FF:
-    return device.capFf;
-  }
-  llvm_unreachable("unknown resource");
+  return device.*getFields(resource).capPercent;
 }
 
 //===----------------------------------------------------------------------===//
