@@ -151,15 +151,14 @@ int64_t hlscpp::getCapPercent(const DeviceModel &device, Resource resource) {
 // Which ops are stages
 //===----------------------------------------------------------------------===//
 
-Operation *hlscpp::getFusedRequantize(Operation *op) {
+qnn::RequantizeOp hlscpp::getFusedRequantize(Operation *op) {
   if (!isa<qnn::ConvOp, qnn::ConvTransposeOp, qnn::MatMulOp>(op) ||
       !op->getResult(0).hasOneUse())
     return nullptr;
-  Operation *user = *op->getResult(0).getUsers().begin();
-  return isa<qnn::RequantizeOp>(user) ? user : nullptr;
+  return dyn_cast<qnn::RequantizeOp>(*op->getResult(0).getUsers().begin());
 }
 
-static bool isFusedRequantize(Operation *op) {
+bool hlscpp::isFusedRequantize(Operation *op) {
   if (!isa<qnn::RequantizeOp>(op))
     return false;
   Operation *producer = op->getOperand(0).getDefiningOp();

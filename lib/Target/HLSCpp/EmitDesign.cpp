@@ -19,6 +19,7 @@
 #include "whittle/Dialect/HLSCpp/HLSCppDialect.h"
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Support/CHeader.h"
+#include "whittle/Target/HLSCpp/CostModel.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -301,32 +302,7 @@ LogicalResult DesignEmitter::findPorts() {
   return success();
 }
 
-bool DesignEmitter::isStage(Operation *op) const {
-  if (isa<qnn::QNNDialect>(op->getDialect()))
-    return !isa<qnn::QuantizeOp, qnn::DequantizeOp>(op) && !fused.contains(op);
-  if (!isa<nn::NNDialect>(op->getDialect()) || isa<nn::ConstantOp>(op))
-    return false;
-  auto isI8 = [](Type type) { return getElementTypeOrSelf(type).isInteger(8); };
-  return llvm::any_of(op->getOperandTypes(), isI8) ||
-         llvm::any_of(op->getResultTypes(), isI8);
-}
-
-qnn::RequantizeOp DesignEmitter::getFusedRequantize(Operation *op) const {
-  if (op->getNumResults() != 1 || !op->getResult(0).hasOneUse())
-    return nullptr;
-  auto requantize =
-      dyn_cast<qnn::RequantizeOp>(*op->getResult(0).getUsers().begin());
-  return requantize && fused.contains(requantize) ? requantize : nullptr;
-}
-
 LogicalResult DesignEmitter::checkStages() {
-  func.walk([&](qnn::RequantizeOp requantize) {
-    Operation *producer = requantize.getX().getDefiningOp();
-    if (producer &&
-        isa<qnn::ConvOp, qnn::ConvTransposeOp, qnn::MatMulOp>(producer) &&
-        producer->getResult(0).hasOneUse())
-      fused.insert(requantize);
-  });
   for (Operation &op : func.getBody().front()) {
     if (!isStage(&op))
       continue;
@@ -564,7 +540,7 @@ LogicalResult DesignEmitter::emit(Design &design) {
 
   for (Operation &op : func.getBody().front()) {
     if (isa<nn::ConstantOp, nn::NoneOp, func::ReturnOp>(op) ||
-        edges.contains(&op) || fused.contains(&op))
+        edges.contains(&op) || isFusedRequantize(&op))
       continue;
     if (!isStage(&op))
       return op.emitOpError()

@@ -202,8 +202,6 @@ public:
 
   /// The frame of `value` (its shape without the batch dimension).
   llvm::ArrayRef<int64_t> getFrameShape(mlir::Value value) const;
-  /// The qnn.requantize fused into product `op`, if any.
-  qnn::RequantizeOp getFusedRequantize(mlir::Operation *op) const;
 
   /// The testbench's view of the edges.
   llvm::ArrayRef<InputPort> getInputs() const { return inputs; }
@@ -233,7 +231,6 @@ private:
   mlir::LogicalResult findPorts();
   mlir::LogicalResult checkStages();
   mlir::LogicalResult printStage(mlir::Operation *op);
-  bool isStage(mlir::Operation *op) const;
   unsigned countReaders(mlir::Value value) const;
   void printModelCpp(llvm::raw_ostream &os);
   void printModelH(llvm::raw_ostream &os);
@@ -289,7 +286,6 @@ private:
   llvm::SmallVector<InputPort> inputs;
   llvm::SmallVector<OutputPort> outputs;
   llvm::SmallVector<StreamLayout> inputLayouts, outputLayouts;
-  llvm::DenseSet<mlir::Operation *> fused;
   llvm::DenseMap<mlir::Value, Activation> active;
   llvm::DenseMap<mlir::Operation *, std::string> stageNames;
   std::vector<StreamDecl> streams;

@@ -19,6 +19,7 @@
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 #include "whittle/Dialect/QNN/QNNInterfaces.h"
+#include "whittle/Target/HLSCpp/CostModel.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 

@@ -19,6 +19,7 @@
 #define WHITTLE_TARGET_HLSCPP_COSTMODEL_H
 
 #include "whittle/Dialect/HLSCpp/HLSCppDialect.h"
+#include "whittle/Dialect/QNN/QNNOps.h"
 
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LLVM.h"
@@ -133,7 +134,10 @@ int64_t getCapPercent(const DeviceModel &device, Resource resource);
 /// into its product).
 bool isStage(mlir::Operation *op);
 /// The requantize fused into a product `op`, if any.
-mlir::Operation *getFusedRequantize(mlir::Operation *op);
+qnn::RequantizeOp getFusedRequantize(mlir::Operation *op);
+/// Whether `op` is a requantize fused into the product that feeds it (part
+/// of that product's stage).
+bool isFusedRequantize(mlir::Operation *op);
 
 /// Reads a stage's shape; an error on the op when the FPGA back end does not
 /// implement it.
