@@ -12,7 +12,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "whittle/InitAllDialects.h"
+#include "ParsedModuleTest.h"
+
 #include "whittle/Target/HLSCpp/CostModel.h"
 #include "whittle/Target/HLSCpp/PlanDataflow.h"
 
@@ -208,15 +209,10 @@ func.func @stages(%x: tensor<1x16x8x8xi8>, %y: tensor<1x4x6x6xi8>) -> (tensor<1x
 }
 )mlir";
 
-class HLSCostModelOnIR : public ::testing::Test {
+class HLSCostModelOnIR : public ParsedModuleTest {
 protected:
   void SetUp() override {
-    DialectRegistry registry;
-    whittle::registerAllDialects(registry);
-    context.appendDialectRegistry(registry);
-    context.loadAllAvailableDialects();
-    module = parseSourceString<ModuleOp>(kModel, &context);
-    ASSERT_TRUE(module);
+    ASSERT_NO_FATAL_FAILURE(parse(kModel));
     module->walk([&](Operation *op) {
       if (op->getName().getStringRef() == "qnn.conv")
         convs.push_back(op);
@@ -224,8 +220,6 @@ protected:
     ASSERT_EQ(convs.size(), 2u);
   }
 
-  MLIRContext context;
-  OwningOpRef<ModuleOp> module;
   std::vector<Operation *> convs;
 };
 

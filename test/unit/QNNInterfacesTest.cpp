@@ -11,8 +11,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ParsedModuleTest.h"
+
 #include "whittle/Dialect/QNN/QNNOps.h"
-#include "whittle/InitAllDialects.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -71,18 +72,9 @@ struct Stage {
   bool float32, dividesByCount, signedMultipliers;
 };
 
-class QNNInterfacesTest : public ::testing::Test {
+class QNNInterfacesTest : public ParsedModuleTest {
 protected:
-  void SetUp() override {
-    DialectRegistry registry;
-    whittle::registerAllDialects(registry);
-    context.appendDialectRegistry(registry);
-    context.loadAllAvailableDialects();
-    module = parseSourceString<ModuleOp>(kModel, &context);
-    ASSERT_TRUE(module);
-  }
-  MLIRContext context;
-  OwningOpRef<ModuleOp> module;
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(parse(kModel)); }
 };
 
 TEST_F(QNNInterfacesTest, WalksEveryOutputStage) {
