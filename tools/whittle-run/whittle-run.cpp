@@ -470,32 +470,35 @@ int main(int argc, char **argv) {
     return 1;
   double compileTime = millisecondsSince(compileStart);
 
-  std::vector<HostTensor> outputs;
+  // The inputs of each batch, sliced once (with one batch, the inputs
+  // themselves) so that --repeat times the runs alone.
+  std::vector<std::vector<HostTensor>> batchInputs;
+  if (batches == 1)
+    batchInputs.push_back(std::move(inputs));
+  for (int64_t batch = 0; batches > 1 && batch < batches; ++batch) {
+    std::vector<HostTensor> &slices = batchInputs.emplace_back();
+    for (const HostTensor &tensor : inputs)
+      slices.push_back(sliceLeading(tensor, batch * tensor.shape[0] / batches,
+                                    tensor.shape[0] / batches));
+  }
+  std::vector<std::vector<HostTensor>> batchOutputs(batches);
   std::vector<double> times;
   for (unsigned run = 0; run < repeat; ++run) {
     auto start = Clock::now();
-    std::vector<std::vector<HostTensor>> batchOutputs(batches);
-    for (int64_t batch = 0; batch < batches; ++batch) {
-      std::vector<HostTensor> batchInputs;
-      for (const HostTensor &tensor : inputs)
-        batchInputs.push_back(
-            batches == 1
-                ? tensor
-                : sliceLeading(tensor, batch * tensor.shape[0] / batches,
-                               tensor.shape[0] / batches));
-      if (llvm::Error error = model->run(batchInputs, batchOutputs[batch]))
+    for (int64_t batch = 0; batch < batches; ++batch)
+      if (llvm::Error error =
+              model->run(batchInputs[batch], batchOutputs[batch]))
         return fail("running the model failed: " +
                     llvm::toString(std::move(error)));
-    }
-    outputs.clear();
-    for (size_t i = 0; i < batchOutputs[0].size(); ++i) {
-      SmallVector<HostTensor> parts;
-      for (std::vector<HostTensor> &batch : batchOutputs)
-        parts.push_back(std::move(batch[i]));
-      outputs.push_back(batches == 1 ? std::move(parts[0])
-                                     : concatLeading(parts));
-    }
     times.push_back(millisecondsSince(start));
+  }
+  std::vector<HostTensor> outputs;
+  for (size_t i = 0; i < batchOutputs[0].size(); ++i) {
+    SmallVector<HostTensor> parts;
+    for (std::vector<HostTensor> &batch : batchOutputs)
+      parts.push_back(std::move(batch[i]));
+    outputs.push_back(batches == 1 ? std::move(parts[0])
+                                   : concatLeading(parts));
   }
   if (timing) {
     std::sort(times.begin(), times.end());
