@@ -148,7 +148,10 @@ def HLSCpp_StageAttr : HLSCpp_Attr<"Stage", "stage"> {
     DSP48E2 slices or LUTs, weights absent, on chip (in BRAM, URAM or
     LUTRAM) or streamed from off-chip memory, and what the cost model
     predicts for that choice: cycles per frame, DSPs, BRAM18s, URAMs, LUTs,
-    flip-flops and off-chip bytes per frame. `fifo_depths` are the depths of
+    flip-flops and off-chip bytes per frame. Streamed weights pass once per
+    tile of `row_tile` output rows (the stage buffers the input rows the
+    tile's windows span); `row_tile` is absent (0) for every other stage.
+    `fifo_depths` are the depths of
     the streams feeding the op's activation operands, in operand order
     (constants skipped); a residual add's skip input is as deep as the
     schedule needs for the dataflow never to deadlock.
@@ -166,6 +169,7 @@ def HLSCpp_StageAttr : HLSCpp_Attr<"Stage", "stage"> {
     EnumParameter<HLSCpp_Multiplier>:$multiplier,
     EnumParameter<HLSCpp_WeightPlacement>:$weights,
     EnumParameter<HLSCpp_WeightMemory>:$memory,
+    DefaultValuedParameter<"int64_t", "0">:$row_tile,
     "int64_t":$cycles,
     "int64_t":$dsp,
     "int64_t":$bram18,

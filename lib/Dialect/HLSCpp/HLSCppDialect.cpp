@@ -89,9 +89,9 @@ LogicalResult PlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult StageAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 int64_t simd, int64_t pe, Multiplier multiplier,
                                 WeightPlacement weights, WeightMemory memory,
-                                int64_t cycles, int64_t dsp, int64_t bram18,
-                                int64_t uram, int64_t lut, int64_t ff,
-                                int64_t ddrBytes,
+                                int64_t rowTile, int64_t cycles, int64_t dsp,
+                                int64_t bram18, int64_t uram, int64_t lut,
+                                int64_t ff, int64_t ddrBytes,
                                 ArrayRef<int64_t> fifoDepths) {
   if (simd < 1 || pe < 1)
     return emitError() << "simd and pe must be at least 1, got simd = " << simd
@@ -103,6 +103,16 @@ LogicalResult StageAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "weights = " << stringifyWeightPlacement(weights)
                        << " cannot be held in memory = "
                        << stringifyWeightMemory(memory);
+  // Row tiles say how often streamed weights pass; nothing else has them.
+  bool streamed = weights == WeightPlacement::streamed;
+  if (streamed && rowTile < 1)
+    return emitError() << "weights = streamed needs row_tile >= 1 (output "
+                          "rows per pass over the weights), got "
+                       << rowTile;
+  if (!streamed && rowTile != 0)
+    return emitError() << "row_tile = " << rowTile
+                       << " is for streamed weights, not weights = "
+                       << stringifyWeightPlacement(weights);
   if (failed(verifyNonNegative(emitError, {{"cycles", cycles},
                                            {"dsp", dsp},
                                            {"bram18", bram18},

@@ -371,6 +371,13 @@ static LogicalResult analyzeWindow(StageShape &shape, Operation *op,
   shape.inH = h;
   shape.inW = w;
   getNCHW(output, n, outC, shape.outH, shape.outW);
+  // A 1-D window is a 2-D one of height 1 (as the emitted stages see it):
+  // its one spatial dimension is the width.
+  if (kernel.size() == 1) {
+    std::swap(shape.inH, shape.inW);
+    std::swap(shape.outH, shape.outW);
+    w = shape.inW;
+  }
   shape.kernelH = kernel.size() == 2 ? kernel[0] : 1;
   shape.kernelW = kernel.back();
   shape.strideH = strides.size() == 2 ? strides[0] : 1;
@@ -428,6 +435,7 @@ FailureOr<StageShape> hlscpp::analyzeStage(Operation *op) {
   std::optional<LogicalResult> result =
       llvm::TypeSwitch<Operation *, std::optional<LogicalResult>>(op)
           .Case([&](qnn::ConvOp conv) -> std::optional<LogicalResult> {
+            shape.tilesRows = true;
             return analyzeProduct(conv.getX(), conv.getW(), conv.getGroup(),
                                   conv.getWeightZeroPoint());
           })
@@ -956,7 +964,7 @@ hlscpp::enumerateCandidates(const StageShape &shape, const DeviceModel &device,
     placements.push_back({WeightPlacement::onchip, WeightMemory::lutram, 0});
     // Streamed weights pass once per tile of rows: 1, 4, 16, ... rows or
     // the whole frame (once per frame).
-    int64_t rows = shape.scatters ? shape.inH : shape.outH;
+    int64_t rows = shape.tilesRows ? shape.outH : 1;
     for (int64_t tile = 1; tile < rows; tile *= 4)
       placements.push_back(
           {WeightPlacement::streamed, WeightMemory::none, tile});

@@ -62,6 +62,8 @@ static std::string getConfiguration(StageAttr stage) {
                           stage.getWeights() == WeightPlacement::streamed
                               ? StringRef("streamed")
                               : stringifyWeightMemory(stage.getMemory()));
+  if (stage.getRowTile() > 0)
+    text += llvm::formatv(" row_tile={0}", stage.getRowTile());
   return text;
 }
 
@@ -148,6 +150,8 @@ LogicalResult whittle::hlscpp::writeDesignReport(ModuleOp module,
             out.attribute("weights",
                           stringifyWeightPlacement(stage.getWeights()));
             out.attribute("memory", stringifyWeightMemory(stage.getMemory()));
+            if (stage.getRowTile() > 0)
+              out.attribute("row_tile", stage.getRowTile());
             out.attributeArray("fifo_depths", [&] {
               for (int64_t depth : stage.getFifoDepths())
                 out.value(depth);

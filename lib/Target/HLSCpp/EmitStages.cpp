@@ -174,8 +174,23 @@ LogicalResult DesignEmitter::printProduct(Operation *op, ProductSpec &spec) {
                                 spec.inputOrder ? &*spec.inputOrder : nullptr);
   if (failed(input))
     return failure();
+  bool streamed = stage.getWeights() == WeightPlacement::streamed;
+  // A convolution with streamed weights reads its input rows itself and
+  // passes over the weights once per tile of `row_tile` output rows.
+  bool rowTiles = streamed && spec.window;
+  int64_t rowTile = 0, passes = spec.pixels;
+  if (streamed && !spec.window && stage.getRowTile() != 1)
+    return op->emitOpError()
+           << "has row_tile = " << stage.getRowTile()
+           << "; a matrix product's unit reads streamed weights once per "
+              "row of its input (row_tile = 1)";
+  if (rowTiles) {
+    rowTile =
+        std::clamp<int64_t>(stage.getRowTile(), 1, spec.window->output[0]);
+    passes = (spec.window->output[0] + rowTile - 1) / rowTile;
+  }
   std::string vector = input->stream;
-  if (spec.window) {
+  if (spec.window && !rowTiles) {
     FailureOr<std::string> window =
         printWindow(op, *input, *spec.window, spec.inputZeroPoint);
     if (failed(window))
@@ -195,7 +210,6 @@ LogicalResult DesignEmitter::printProduct(Operation *op, ProductSpec &spec) {
 
   // The weights as the unit reads them: PE banks of tiles of SIMD values
   // on chip, tile after tile (all PE lanes of a tile together) off chip.
-  bool streamed = stage.getWeights() == WeightPlacement::streamed;
   std::vector<int8_t> packed(spec.weights.size());
   for (int64_t nf = 0; nf < spec.outputs / pe; ++nf)
     for (int64_t lane = 0; lane < pe; ++lane)
@@ -222,14 +236,16 @@ LogicalResult DesignEmitter::printProduct(Operation *op, ProductSpec &spec) {
             << " channels in " << spec.groups << " group(s), "
             << spec.windowSize << " window position(s), " << spec.pixels
             << " vector(s) per frame; simd " << simd << ", pe " << pe << ".\n";
-  std::string weightsArg;
+  std::string weightsArg, weightStream;
   if (streamed) {
-    std::string weightStream =
-        declareStream(name + "_weight_stream", "int8_t", pe * simd);
-    globalsOS << "// Weights streamed from weights.bin at offset " << offset
-              << " for every vector.\n";
+    weightStream = declareStream(name + "_weight_stream", "int8_t", pe * simd);
+    globalsOS << "// Weights streamed from weights.bin at offset " << offset;
+    if (rowTiles)
+      globalsOS << " once per tile of " << rowTile << " output row(s).\n";
+    else
+      globalsOS << " for every vector.\n";
     bodyOS << "  stream_weights<" << tiles << ", " << pe << ", " << simd << ", "
-           << spec.pixels << ">(weights + " << offset << ", " << weightStream
+           << passes << ">(weights + " << offset << ", " << weightStream
            << ", frames);\n";
     weightsArg = "StreamedWeights<" + std::to_string(pe) + ", " +
                  std::to_string(simd) + ">{" + weightStream + "}";
@@ -274,6 +290,23 @@ LogicalResult DesignEmitter::printProduct(Operation *op, ProductSpec &spec) {
 
   std::string type = spec.requantize ? "int8_t" : "int32_t";
   std::string out = declareStream(name + "_out", type, pe);
+  if (rowTiles) {
+    const WindowSpec &window = *spec.window;
+    bodyOS << "  mvu_row_tiles<" << type << ", " << window.channels << ", "
+           << window.input[0] << ", " << window.input[1] << ", "
+           << window.kernel[0] << ", " << window.kernel[1] << ", "
+           << window.strides[0] << ", " << window.strides[1] << ", "
+           << window.dilations[0] << ", " << window.dilations[1] << ", "
+           << window.padsBegin[0] << ", " << window.padsBegin[1] << ", "
+           << window.output[0] << ", " << window.output[1] << ", "
+           << spec.outputs << ", " << spec.groups << ", " << inWidth << ", "
+           << simd << ", " << pe << ", " << rowTile << ", "
+           << formatBool(bool(spec.requantize)) << ">(" << vector << ", " << out
+           << ", " << weightStream << ", " << name << "_accumulate, " << name
+           << "_requantize, frames);\n";
+    define(spec.result, out, pe, spec.outputLayout);
+    return success();
+  }
   bodyOS << "  mvu<" << type << ", " << spec.pixels << ", " << spec.windowSize
          << ", " << spec.channels << ", " << spec.outputs << ", " << spec.groups
          << ", " << inWidth << ", " << simd << ", " << pe << ", "

@@ -379,8 +379,8 @@ struct PlanDataflowPass
         depths.push_back((elements + inWidth - 1) / inWidth + 2);
       stage.op->setAttr(HLSCppDialect::kStageAttrName,
                         StageAttr::get(context, c.simd, c.pe, c.multiplier,
-                                       c.weights, c.memory, c.cycles, c.dsp,
-                                       c.bram18, c.uram, c.lut, c.ff,
+                                       c.weights, c.memory, c.rowTile, c.cycles,
+                                       c.dsp, c.bram18, c.uram, c.lut, c.ff,
                                        c.ddrBytes, depths));
     }
     double period = getFramePeriod(problem, solution.choice);

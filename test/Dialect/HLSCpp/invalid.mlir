@@ -32,6 +32,16 @@ func.func @streamed_in_bram() attributes {hlscpp.stage = #hlscpp.stage<simd = 1,
 
 // -----
 
+// expected-error @+1 {{weights = streamed needs row_tile >= 1 (output rows per pass over the weights), got 0}}
+func.func @streamed_without_row_tile() attributes {hlscpp.stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = dsp, weights = streamed, memory = none, cycles = 1, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = []>} { return }
+
+// -----
+
+// expected-error @+1 {{row_tile = 4 is for streamed weights, not weights = onchip}}
+func.func @row_tile_on_chip() attributes {hlscpp.stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = dsp, weights = onchip, memory = bram, row_tile = 4, cycles = 1, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = []>} { return }
+
+// -----
+
 // expected-error @+1 {{fifo depths must be at least 1, got 0}}
 func.func @empty_fifo() attributes {hlscpp.stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = dsp, weights = none, memory = none, cycles = 1, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [0]>} { return }
 

@@ -43,8 +43,12 @@ DEVICE = ('#hlscpp.device<name = "zu3eg", part = "xczu3eg-sbva484-1-e", '
 
 def stage_attr(simd, weights):
     memory = "bram" if weights == "onchip" else "none"
+    # Streamed weights pass once per output row (convolutions) or per row
+    # of a matrix product.
+    row_tile = ", row_tile = 1" if weights == "streamed" else ""
     return (f"#hlscpp.stage<simd = {simd}, pe = {simd}, multiplier = dsp, "
-            f"weights = {weights}, memory = {memory}, cycles = 0, dsp = 0, "
+            f"weights = {weights}, memory = {memory}{row_tile}, cycles = 0, "
+            f"dsp = 0, "
             f"bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, "
             f"fifo_depths = [2, 2]>")
 

@@ -94,3 +94,14 @@ module {
     return %x : tensor<1x4xi8>
   }
 }
+
+// -----
+
+// A matrix product's unit reads streamed weights once per row of a.
+#stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = dsp, weights = streamed, memory = none, row_tile = 2, cycles = 0, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [2]>
+func.func @main(%a: tensor<4x3xi8>) -> tensor<4x2xi32> {
+  %b = nn.constant dense<1> : tensor<3x2xi8>
+  // expected-error @+1 {{'qnn.matmul' op has row_tile = 2; a matrix product's unit reads streamed weights once per row of its input (row_tile = 1)}}
+  %y = qnn.matmul %a, %b {a_zero_point = 0 : i32, b_zero_point = array<i32: 0>, hlscpp.stage = #stage} : (tensor<4x3xi8>, tensor<3x2xi8>) -> tensor<4x2xi32>
+  return %y : tensor<4x2xi32>
+}

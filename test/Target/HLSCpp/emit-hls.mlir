@@ -8,7 +8,7 @@
 #conv = #hlscpp.stage<simd = 1, pe = 2, multiplier = dsp, weights = onchip, memory = bram, cycles = 576, dsp = 1, bram18 = 1, uram = 0, lut = 100, ff = 100, ddr_bytes = 0, fifo_depths = [3]>
 #pool = #hlscpp.stage<simd = 2, pe = 2, multiplier = dsp, weights = none, memory = none, cycles = 32, dsp = 0, bram18 = 0, uram = 0, lut = 10, ff = 10, ddr_bytes = 0, fifo_depths = [4]>
 #flat = #hlscpp.stage<simd = 2, pe = 2, multiplier = dsp, weights = none, memory = none, cycles = 0, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [5]>
-#fc = #hlscpp.stage<simd = 4, pe = 5, multiplier = lut, weights = streamed, memory = none, cycles = 32, dsp = 0, bram18 = 0, uram = 0, lut = 900, ff = 500, ddr_bytes = 640, fifo_depths = [8]>
+#fc = #hlscpp.stage<simd = 4, pe = 5, multiplier = lut, weights = streamed, memory = none, row_tile = 1, cycles = 32, dsp = 0, bram18 = 0, uram = 0, lut = 900, ff = 500, ddr_bytes = 640, fifo_depths = [8]>
 module attributes {hlscpp.device = #hlscpp.device<name = "zu3eg", part = "xczu3eg-sbva484-1-e", clock_mhz = 300, dsp = 360, bram18 = 432, uram = 0, lut = 70560, ff = 141120, ddr_mbps = 8532, cap_dsp = 80, cap_bram = 80, cap_uram = 80, cap_lut = 70, cap_ff = 50>} {
   func.func @main(%arg0: tensor<3x1x8x8xf32> {nn.name = "image"}) -> (tensor<3x10xf32> {nn.name = "logits"}) {
     %w = nn.constant dense<[[[[1, -2, 3], [4, 5, -6], [7, 8, 9]]], [[[-1, 2, -3], [4, -5, 6], [-7, 8, -9]]], [[[1, 1, 1], [1, 1, 1], [1, 1, 1]]], [[[0, 2, 0], [2, -8, 2], [0, 2, 0]]]]> : tensor<4x1x3x3xi8>

@@ -66,6 +66,10 @@ struct StageShape {
   int64_t inH = 1, inW = 1, outH = 1, outW = 1;
   /// For transposed convolutions: the kernel scatters from every input pixel.
   bool scatters = false;
+  /// Whether streamed weights may pass once per tile of several output rows
+  /// (convolutions, whose unit buffers the rows a tile spans); other
+  /// products read them once per input vector.
+  bool tilesRows = false;
   /// Activation elements read and written per frame; reads count the
   /// busiest operand (operands stream in parallel) except for
   /// concatenations, which read their inputs one after the other.

@@ -436,6 +436,118 @@ void mvu(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
     }
 }
 
+/// The matrix-vector unit of a qnn.conv whose weights stream from off chip
+/// (hlscpp.stage `weights = streamed`), `RT` output rows per pass over the
+/// weights (`row_tile`) rather than one pass per pixel: it reads the
+/// channels-last `H` x `W` x `C` input itself (no sliding_window in front),
+/// keeping the input rows a tile of rows spans, then for each block of `PE`
+/// output channels takes each weight beat once (stream_weights with
+/// `REPEAT` = ceil(OH / RT)) and applies it to every pixel of the tile, and
+/// writes the tile's outputs pixel by pixel, `PE` channels per beat. The
+/// window (strides, dilations, leading pads; outside positions contribute
+/// nothing, as the input zero point does in sliding_window), the groups and
+/// the reduction order (window position, then the group's channels) are
+/// mvu's, and so is every integer result.
+template <typename TO, int C, int H, int W, int KH, int KW, int SH, int SW,
+          int DH, int DW, int PT, int PL, int OH, int OW, int M, int G, int IW,
+          int SIMD, int PE, int RT, bool REQUANT>
+void mvu_row_tiles(hls::stream<Vec<int8_t, IW>> &in,
+                   hls::stream<Vec<TO, PE>> &out,
+                   hls::stream<Vec<int8_t, PE * SIMD>> &weights,
+                   const Accumulate<M> &acc, const Requantize<M> &rq,
+                   int frames) {
+  constexpr int CG = C / G;  // input channels per group
+  constexpr int MG = M / G;  // output channels per group
+  constexpr int KK = KH * KW;
+  constexpr int R = KK * CG; // reduction length
+  constexpr int SF = R / SIMD;
+  constexpr int NF = M / PE;
+  constexpr int ROWS = (RT - 1) * SH + (KH - 1) * DH + 1; // rows a tile spans
+  constexpr int PIXELS = RT * OW;
+  static_assert(C % G == 0 && M % G == 0, "groups divide the channels");
+  static_assert(C % IW == 0, "the input is a whole number of beats");
+  static_assert(R % SIMD == 0 && M % PE == 0, "SIMD and PE fold evenly");
+  int8_t lines[ROWS][W][C];
+#pragma HLS ARRAY_PARTITION variable=lines cyclic factor=SIMD dim=3
+  int32_t sums[PIXELS][PE];
+#pragma HLS ARRAY_PARTITION variable=sums complete dim=2
+  TO tile[PIXELS][M];
+#pragma HLS ARRAY_PARTITION variable=tile cyclic factor=PE dim=2
+  for (int f = 0; f < frames; ++f) {
+    int next = 0; // the next input row to read
+    for (int oy0 = 0; oy0 < OH; oy0 += RT) {
+      int rows = OH - oy0 < RT ? OH - oy0 : RT;
+      int last = (oy0 + rows - 1) * SH - PT + (KH - 1) * DH;
+      if (last > H - 1)
+        last = H - 1;
+      for (; next <= last; ++next)
+        for (int x = 0; x < W; ++x)
+          for (int i = 0; i < C / IW; ++i) {
+#pragma HLS PIPELINE II=1
+            Vec<int8_t, IW> beat = in.read();
+            for (int k = 0; k < IW; ++k)
+              lines[next % ROWS][x][i * IW + k] = beat.v[k];
+          }
+      for (int nf = 0; nf < NF; ++nf) {
+        for (int p = 0; p < rows * OW; ++p)
+          for (int pe = 0; pe < PE; ++pe)
+            sums[p][pe] = acc.bias[nf * PE + pe];
+        for (int sf = 0; sf < SF; ++sf) {
+          Vec<int8_t, PE * SIMD> w = weights.read();
+          for (int p = 0; p < rows * OW; ++p) {
+#pragma HLS PIPELINE II=1
+            int oy = oy0 + p / OW, ox = p % OW;
+            for (int pe = 0; pe < PE; ++pe) {
+#pragma HLS UNROLL
+              int m = nf * PE + pe;
+              int32_t wzp = acc.weight_zero_point[m];
+              int32_t sum = 0;
+              for (int s = 0; s < SIMD; ++s) {
+#pragma HLS UNROLL
+                int r = sf * SIMD + s;
+                int k = r / CG;
+                int c = (m / MG) * CG + r % CG;
+                int iy = oy * SH - PT + (k / KW) * DH;
+                int ix = ox * SW - PL + (k % KW) * DW;
+                bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
+                int32_t x = inside ? lines[iy % ROWS][ix][c] -
+                                         acc.input_zero_point
+                                   : 0;
+                sum += x * (w.v[pe * SIMD + s] - wzp);
+              }
+              sums[p][pe] += sum;
+            }
+          }
+        }
+        for (int p = 0; p < rows * OW; ++p)
+          for (int pe = 0; pe < PE; ++pe) {
+#pragma HLS PIPELINE II=1
+            int m = nf * PE + pe;
+            if (REQUANT)
+              tile[p][m] = static_cast<TO>(
+                  requantize(sums[p][pe], rq.multiplier[m], rq.shift[m],
+                             rq.rounding, rq.zero_point, rq.min, rq.max));
+            else
+              tile[p][m] = static_cast<TO>(sums[p][pe]);
+          }
+      }
+      for (int p = 0; p < rows * OW; ++p)
+        for (int nf = 0; nf < NF; ++nf) {
+#pragma HLS PIPELINE II=1
+          Vec<TO, PE> beat;
+          for (int pe = 0; pe < PE; ++pe)
+            beat.v[pe] = tile[p][nf * PE + pe];
+          out.write(beat);
+        }
+    }
+    for (; next < H; ++next)
+      for (int i = 0; i < W * (C / IW); ++i) {
+#pragma HLS PIPELINE II=1
+        in.read();
+      }
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
