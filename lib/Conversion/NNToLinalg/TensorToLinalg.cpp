@@ -13,10 +13,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ResizeSampling.h"
 #include "StaticResultLowering.h"
 #include "whittle/Conversion/NNToLinalg/LoweringUtils.h"
 #include "whittle/Dialect/NN/NNOps.h"
+#include "whittle/Dialect/NN/NNResizeSampling.h"
 #include "whittle/Dialect/NN/NNShapes.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 

@@ -15,10 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "../NNToLinalg/ResizeSampling.h"
 #include "RescaleUtils.h"
-
-#include <cmath>
+#include "whittle/Dialect/QNN/QNNResize.h"
 
 using namespace mlir;
 using namespace whittle;
@@ -122,49 +120,6 @@ Value lowerSoftmax(SoftmaxOp op, SoftmaxOp::Adaptor adaptor,
             buildRoundingDivide(b, l, numerator, denominator, mode);
         return buildOutputStage(b, l, quotient, stage);
       });
-}
-
-/// The sampling of one spatial axis of a qnn.resize with integer weights
-/// of `fractionBits` bits: per tap, the input index and the weight of each
-/// output position. The last tap takes what rounding left of 2^bits, so
-/// the weights of a position sum to one exactly.
-struct IntegerAxisSampling {
-  SmallVector<SmallVector<int64_t>> indices; // [tap][output]
-  SmallVector<SmallVector<int64_t>> weights; // [tap][output]
-};
-
-IntegerAxisSampling getIntegerAxisSampling(ResizeOp op, int64_t axis) {
-  int64_t in = op.getX().getType().getDimSize(axis);
-  int64_t out = op.getType().getDimSize(axis);
-  double scale = static_cast<double>(out) / in, outWidth = out;
-  if (std::optional<ArrayRef<float>> scales = op.getScales()) {
-    scale = (*scales)[axis];
-    outWidth = scale * in;
-  }
-  ResizeConfig config;
-  config.mode = op.getMode();
-  config.coordinateMode = op.getCoordinateTransformationMode();
-  config.nearestMode = op.getNearestMode();
-  AxisSampling sampling =
-      getAxisSampling(config, in, out, scale, outWidth, 0.0, 1.0);
-  int64_t one = int64_t(1) << op.getFractionBits();
-  IntegerAxisSampling result;
-  result.indices.resize(sampling.taps);
-  result.weights.resize(sampling.taps);
-  for (int64_t i = 0; i < out; ++i) {
-    int64_t rest = one;
-    for (int64_t t = 0; t < sampling.taps; ++t) {
-      int64_t weight =
-          t + 1 == sampling.taps
-              ? rest
-              : static_cast<int64_t>(std::nearbyint(
-                    std::ldexp(sampling.weights[i][t], op.getFractionBits())));
-      rest -= weight;
-      result.indices[t].push_back(sampling.indices[i][t]);
-      result.weights[t].push_back(weight);
-    }
-  }
-  return result;
 }
 
 Value lowerResize(ResizeOp op, ResizeOp::Adaptor adaptor,

@@ -21,6 +21,17 @@ mlir::FailureOr<ResizeOp> buildResize(mlir::OpBuilder &b, nn::ResizeOp resize,
                                       mlir::Value x, RoundingMode rounding,
                                       std::string &reason);
 
+/// How qnn.resize `op` samples spatial axis `axis` with integer weights of
+/// its `fraction_bits` bits: per tap, the input index and the weight of each
+/// output position. The last tap takes what rounding left of 2^bits, so the
+/// weights of a position sum to one exactly. The one definition of the
+/// op's taps: the CPU lowering and the HLS emitter both read it.
+struct IntegerAxisSampling {
+  llvm::SmallVector<llvm::SmallVector<int64_t>> indices; // [tap][output]
+  llvm::SmallVector<llvm::SmallVector<int64_t>> weights; // [tap][output]
+};
+IntegerAxisSampling getIntegerAxisSampling(ResizeOp op, int64_t axis);
+
 } // namespace whittle::qnn
 
 #endif // WHITTLE_DIALECT_QNN_QNNRESIZE_H

@@ -5,7 +5,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "whittle/Dialect/QNN/QNNResize.h"
+#include "whittle/Dialect/NN/NNResizeSampling.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace whittle;
@@ -63,4 +66,39 @@ FailureOr<qnn::ResizeOp> qnn::buildResize(OpBuilder &b, nn::ResizeOp resize,
       x, b.getStringAttr(mode), b.getStringAttr(transform),
       b.getStringAttr(resize.getNearestMode()), scalesAttr,
       b.getI64IntegerAttr(10), RoundingModeAttr::get(b.getContext(), rounding));
+}
+
+qnn::IntegerAxisSampling qnn::getIntegerAxisSampling(ResizeOp op,
+                                                     int64_t axis) {
+  int64_t in = op.getX().getType().getDimSize(axis);
+  int64_t out = op.getType().getDimSize(axis);
+  double scale = static_cast<double>(out) / in, outWidth = out;
+  if (std::optional<ArrayRef<float>> scales = op.getScales()) {
+    scale = (*scales)[axis];
+    outWidth = scale * in;
+  }
+  ResizeConfig config;
+  config.mode = op.getMode();
+  config.coordinateMode = op.getCoordinateTransformationMode();
+  config.nearestMode = op.getNearestMode();
+  AxisSampling sampling =
+      getAxisSampling(config, in, out, scale, outWidth, 0.0, 1.0);
+  int64_t one = int64_t(1) << op.getFractionBits();
+  IntegerAxisSampling result;
+  result.indices.resize(sampling.taps);
+  result.weights.resize(sampling.taps);
+  for (int64_t i = 0; i < out; ++i) {
+    int64_t rest = one;
+    for (int64_t t = 0; t < sampling.taps; ++t) {
+      int64_t weight =
+          t + 1 == sampling.taps
+              ? rest
+              : static_cast<int64_t>(std::nearbyint(
+                    std::ldexp(sampling.weights[i][t], op.getFractionBits())));
+      rest -= weight;
+      result.indices[t].push_back(sampling.indices[i][t]);
+      result.weights[t].push_back(weight);
+    }
+  }
+  return result;
 }

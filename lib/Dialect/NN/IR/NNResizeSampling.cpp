@@ -1,10 +1,10 @@
-//===- ResizeSampling.cpp - where Resize samples its input ----------------===//
+//===- NNResizeSampling.cpp - where Resize samples its input --------------===//
 //
 // Part of the whittle project.
 //
 //===----------------------------------------------------------------------===//
 
-#include "ResizeSampling.h"
+#include "whittle/Dialect/NN/NNResizeSampling.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-//===- ResizeSampling.h - where Resize samples its input --------*- C++ -*-===//
+//===- NNResizeSampling.h - where Resize samples its input ------*- C++ -*-===//
 //
 // Part of the whittle project.
 //
@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef WHITTLE_LIB_CONVERSION_NNTOLINALG_RESIZESAMPLING_H
-#define WHITTLE_LIB_CONVERSION_NNTOLINALG_RESIZESAMPLING_H
+#ifndef WHITTLE_DIALECT_NN_NNRESIZESAMPLING_H
+#define WHITTLE_DIALECT_NN_NNRESIZESAMPLING_H
 
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
@@ -49,4 +49,4 @@ AxisSampling getAxisSampling(const ResizeConfig &config, int64_t in,
 
 } // namespace whittle
 
-#endif // WHITTLE_LIB_CONVERSION_NNTOLINALG_RESIZESAMPLING_H
+#endif // WHITTLE_DIALECT_NN_NNRESIZESAMPLING_H
