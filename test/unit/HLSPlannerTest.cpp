@@ -241,9 +241,10 @@ TEST_F(HLSCostModelOnIR, DenseConvolutionByHand) {
   // Pairs of the 8 PEs share each activation: 4 SIMD x 4 DSP48E2.
   EXPECT_EQ(c.dsp, 4 * 4);
   // Weights: 144 words of 4*8*8 = 256 bits in 2K x 9 BRAM18s: 29; the
-  // line buffer ((3-1) rows x 8 x 16 = 256 bytes, 64 words of 32 bits)
-  // fits LUTRAM.
-  EXPECT_EQ(c.bram18, 29);
+  // line buffer (the 3 rows a window spans x 8 x 16 = 384 bytes, 96 words
+  // of 32 bits) in 4 BRAM18s side by side (9 bits each); mvu's window
+  // (9 x 16 = 144 bytes, 36 words) fits LUTRAM.
+  EXPECT_EQ(c.bram18, 29 + 4);
 
   Candidate streamed =
       costCandidate(*shape, 4, 8, Multiplier::lut, WeightPlacement::streamed,

@@ -383,8 +383,13 @@ static LogicalResult analyzeWindow(StageShape &shape, Operation *op,
   shape.strideH = strides.size() == 2 ? strides[0] : 1;
   int64_t dilationH = dilations.size() == 2 ? dilations[0] : 1;
   int64_t dilationW = dilations.back();
+  shape.dilationH = dilationH;
   int64_t padTop = kernel.size() == 2 ? pads[0] : 0;
   int64_t padLeft = pads[kernel.size() - 1];
+  auto isOne = [](int64_t v) { return v == 1; };
+  shape.pointwise = llvm::all_of(kernel, isOne) &&
+                    llvm::all_of(strides, isOne) &&
+                    llvm::all_of(pads, [](int64_t v) { return v == 0; });
   shape.outElements = numElements(output) / std::max<int64_t>(1, n);
   addActivations(shape, op);
   shape.inElements /= std::max<int64_t>(1, n);
@@ -802,7 +807,8 @@ Candidate hlscpp::costCandidate(const StageShape &shape, int64_t simd,
     formulas::fifoCost(weightWidth, kBurstWords, burstLut, burstBram);
     c.lut += burstLut;
     c.bram18 += burstBram;
-    rowsIn = (rowTile - 1) * shape.strideH + shape.kernelH;
+    rowsIn = (rowTile - 1) * shape.strideH +
+             (shape.kernelH - 1) * shape.dilationH + 1;
     int64_t inRowBytes = shape.inW * shape.inChannels * shape.groups;
     c.bram18 += placeMemory(8, inWidth * 8, rowsIn * inRowBytes * 8, c.lut);
     int64_t tileOutputs =
@@ -813,16 +819,24 @@ Candidate hlscpp::costCandidate(const StageShape &shape, int64_t simd,
                     rowTile * shape.outW * pe * kAccumulatorBits, c.lut);
   }
 
-  // Line buffer: (K - 1) rows of the input (algorithms.md), for windows
-  // whose weights are not streamed (those hold their rows above).
-  if (weights != WeightPlacement::streamed && shape.kernelH > 1 &&
-      !shape.scatters) {
-    int64_t channels = shape.kind == StageKind::MatrixVector
-                           ? shape.inChannels * shape.groups
-                           : shape.inChannels;
-    int64_t bytes = (shape.kernelH - 1) * shape.inW * channels;
+  // The sliding window's line buffer: the (K - 1) D + 1 input rows one
+  // window spans (runtime sliding_window), unless the window is one pixel
+  // (the stream is its own window) or the unit holds its rows itself
+  // (mvu_row_tiles, above). Then the matrix-vector unit keeps the window
+  // it reduces (mvu's vector, K x K x C values), which every PE block
+  // reads again.
+  bool ownRows = weights == WeightPlacement::streamed && shape.tilesRows;
+  int64_t channels = shape.kind == StageKind::MatrixVector
+                         ? shape.inChannels * shape.groups
+                         : shape.inChannels;
+  if (!ownRows && !shape.pointwise && !shape.scatters) {
+    int64_t rows = (shape.kernelH - 1) * shape.dilationH + 1;
+    int64_t bytes = rows * shape.inW * channels;
     c.bram18 += placeMemory(8, inWidth * 8, bytes * 8, c.lut);
   }
+  if (!ownRows && (shape.kind == StageKind::MatrixVector ||
+                   shape.kind == StageKind::Depthwise))
+    c.bram18 += placeMemory(8, simd * 8, kernel * channels * 8, c.lut);
   // A transposed convolution accumulates K rows of its output (i32).
   if (shape.scatters)
     c.bram18 += placeMemory(kAccumulatorBits, pe * kAccumulatorBits,

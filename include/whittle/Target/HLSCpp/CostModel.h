@@ -61,7 +61,10 @@ struct StageShape {
   /// the other in one unit), and the number of groups.
   int64_t inChannels = 1, outChannels = 1, groups = 1;
   /// The window (1 x 1 for matrix products and elementwise stages).
-  int64_t kernelH = 1, kernelW = 1, strideH = 1;
+  int64_t kernelH = 1, kernelW = 1, strideH = 1, dilationH = 1;
+  /// Whether every window is one input pixel (1 x 1, strides 1, no pads):
+  /// then the input stream is its own window, with no line buffer.
+  bool pointwise = true;
   /// Spatial extent of the input and output (matrix products: rows x 1).
   int64_t inH = 1, inW = 1, outH = 1, outW = 1;
   /// For transposed convolutions: the kernel scatters from every input pixel.

@@ -383,7 +383,9 @@ void mvu(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
   static_assert(C % G == 0 && M % G == 0, "groups divide the channels");
   static_assert((KK * C) % IW == 0, "the input is a whole number of beats");
   static_assert(R % SIMD == 0 && M % PE == 0, "SIMD and PE fold evenly");
-  int16_t vector[KK * C];
+  // The vector as it came (8 bits a value, as the cost model counts it);
+  // the zero point comes off at the multiplier.
+  int8_t vector[KK * C];
 #pragma HLS ARRAY_PARTITION variable=vector cyclic factor=SIMD
   for (int f = 0; f < frames; ++f)
     for (int p = 0; p < PIXELS; ++p) {
@@ -391,8 +393,7 @@ void mvu(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
 #pragma HLS PIPELINE II=1
         Vec<int8_t, IW> beat = in.read();
         for (int k = 0; k < IW; ++k)
-          vector[i * IW + k] =
-              static_cast<int16_t>(beat.v[k] - acc.input_zero_point);
+          vector[i * IW + k] = beat.v[k];
       }
       for (int nf = 0; nf < NF; ++nf) {
         int32_t sums[PE];
@@ -415,7 +416,8 @@ void mvu(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
                 index = r;
               else
                 index = (r / CG) * C + (m / MG) * CG + r % CG;
-              sum += vector[index] * (w.v[pe * SIMD + s] - wzp);
+              sum += (vector[index] - acc.input_zero_point) *
+                     (w.v[pe * SIMD + s] - wzp);
             }
             sums[pe] += sum;
           }
