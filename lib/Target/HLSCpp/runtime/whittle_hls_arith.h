@@ -22,6 +22,14 @@
 // exceptions, no heap; every loop has a constant trip count. Builds with
 // g++ -std=c++17 -Wall -Werror and with Vitis HLS.
 //
+// The CUDA back end's kernels (lib/Target/CUDA/runtime) include this same
+// header for their fused epilogues, so that both targets carry one copy of
+// the arithmetic: every function is WHITTLE_ARITH_FN, `__host__ __device__`
+// under nvcc, and uses only what device code has (the <cmath> functions
+// called here, std::fmin/fmax/nearbyint/ldexp/exp, have device overloads in
+// CUDA's math headers; test/Target/CUDA/arith-device.test compiles every
+// function for sm_80 with warnings as errors).
+//
 // Tested by test/unit/HLSArithTest.cpp (ctest -R unit-hls-arith): every
 // function against QNNArithmetic.h or the CPU lowering's formula, on the
 // edge cases (saturation, -128, ties in every rounding mode, shifts 0, 1,
@@ -46,6 +54,16 @@
 #endif
 #endif
 
+/// Every function's specifiers: callable from CUDA kernels and the host
+/// alike under nvcc (__CUDACC__), plain `inline` for g++ and Vitis HLS.
+#ifndef WHITTLE_ARITH_FN
+#ifdef __CUDACC__
+#define WHITTLE_ARITH_FN __host__ __device__ inline
+#else
+#define WHITTLE_ARITH_FN inline
+#endif
+#endif
+
 namespace whittle_hls {
 
 /// How a rescale rounds the discarded fraction (qnn::RoundingMode: the
@@ -60,7 +78,7 @@ enum class RoundingMode {
 namespace detail {
 
 /// |value| (2^63 for INT64_MIN).
-inline uint64_t magnitude(int64_t value) {
+WHITTLE_ARITH_FN uint64_t magnitude(int64_t value) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   return value < 0 ? uint64_t(0) - static_cast<uint64_t>(value)
                    : static_cast<uint64_t>(value);
@@ -68,7 +86,7 @@ inline uint64_t magnitude(int64_t value) {
 
 /// The value of sign `negative` and magnitude `magnitude`, saturated to
 /// int64 (QNNArithmetic's saturateToInt64).
-inline int64_t fromMagnitude(bool negative, uint64_t magnitude) {
+WHITTLE_ARITH_FN int64_t fromMagnitude(bool negative, uint64_t magnitude) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   const uint64_t top = uint64_t(1) << 63;
   if (negative)
@@ -80,7 +98,7 @@ inline int64_t fromMagnitude(bool negative, uint64_t magnitude) {
 /// nearest, ties to even or away from zero; float32 rounds to nearest
 /// even), given the sign of twice the discarded remainder minus the
 /// divisor: `half` < 0, = 0 or > 0.
-inline bool roundsUp(RoundingMode mode, int half, uint64_t quotient) {
+WHITTLE_ARITH_FN bool roundsUp(RoundingMode mode, int half, uint64_t quotient) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   if (mode == RoundingMode::half_away)
     return half >= 0;
@@ -89,7 +107,7 @@ inline bool roundsUp(RoundingMode mode, int half, uint64_t quotient) {
 
 /// The sign of 2 * remainder - divisor for remainder < divisor, compared
 /// as remainder against divisor - remainder so that nothing overflows.
-inline int compareWithHalf(uint64_t remainder, uint64_t divisor) {
+WHITTLE_ARITH_FN int compareWithHalf(uint64_t remainder, uint64_t divisor) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   uint64_t rest = divisor - remainder;
   return remainder > rest ? 1 : remainder < rest ? -1 : 0;
@@ -98,7 +116,7 @@ inline int compareWithHalf(uint64_t remainder, uint64_t divisor) {
 /// NITI's pseudo-stochastic rounding of a magnitude whose low `shift` bits
 /// `remainder` are discarded: up when the upper ceil(shift/2) bits, read as
 /// a number, exceed the lower floor(shift/2) bits (doubled for odd shifts).
-inline bool pseudoStochasticRoundsUp(uint64_t remainder, int shift) {
+WHITTLE_ARITH_FN bool pseudoStochasticRoundsUp(uint64_t remainder, int shift) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   int lowBits = shift / 2;
   uint64_t high = remainder >> lowBits;
@@ -110,7 +128,8 @@ inline bool pseudoStochasticRoundsUp(uint64_t remainder, int shift) {
 
 /// round(value / 2^shift) by `mode` for `shift` in [1, 63]; float32 rounds
 /// to nearest even. Range: any int64 (the magnitude is at most 2^63).
-inline int64_t roundingShiftRight(int64_t value, int shift, RoundingMode mode) {
+WHITTLE_ARITH_FN int64_t roundingShiftRight(int64_t value, int shift,
+                                            RoundingMode mode) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   bool negative = value < 0;
   uint64_t mag = magnitude(value);
@@ -128,7 +147,7 @@ inline int64_t roundingShiftRight(int64_t value, int shift, RoundingMode mode) {
 }
 
 /// The number of significant bits of `value` (0 for 0).
-inline int bitWidth(uint64_t value) {
+WHITTLE_ARITH_FN int bitWidth(uint64_t value) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   int bits = 0;
   for (int i = 0; i < 64; ++i) {
@@ -150,8 +169,8 @@ inline int bitWidth(uint64_t value) {
 /// Range: every int64 numerator and positive int64 denominator (the
 /// quotient's magnitude never exceeds the numerator's), equal to
 /// QNNArithmetic's roundingDivide on those.
-inline int64_t roundingDivide(int64_t numerator, int64_t denominator,
-                              RoundingMode mode) {
+WHITTLE_ARITH_FN int64_t roundingDivide(int64_t numerator, int64_t denominator,
+                                        RoundingMode mode) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   bool negative = numerator < 0;
   uint64_t mag = detail::magnitude(numerator);
@@ -174,7 +193,7 @@ inline int64_t roundingDivide(int64_t numerator, int64_t denominator,
 /// Range: |value| < 2^63 - 2^38 (larger magnitudes round to 2^63, which
 /// int64 cannot hold; INT64_MIN stays itself). rescale calls it on
 /// |value| <= 2^62 only.
-inline int64_t roundToFloat32Precision(int64_t value) {
+WHITTLE_ARITH_FN int64_t roundToFloat32Precision(int64_t value) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   bool negative = value < 0;
   uint64_t mag = detail::magnitude(value);
@@ -203,8 +222,8 @@ inline int64_t roundToFloat32Precision(int64_t value) {
 /// 2^31 is below 2^62; add's sum of two (|x - zp| <= 255) * |m| <= 2^31
 /// terms is below 2^40 (multiplier 1); mul's |(a - za)(b - zb)| <= 2^16
 /// times m < 2^31 is below 2^47; concat's 255 * m is below 2^39.
-inline int64_t rescale(int64_t value, int64_t multiplier, int32_t shift,
-                       RoundingMode mode) {
+WHITTLE_ARITH_FN int64_t rescale(int64_t value, int64_t multiplier,
+                                 int32_t shift, RoundingMode mode) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   int64_t product =
       mode == RoundingMode::float32
@@ -224,8 +243,8 @@ inline int64_t rescale(int64_t value, int64_t multiplier, int32_t shift,
 
 /// The output stage of every rescaling op: `clamp(value + zeroPoint, min,
 /// max)` with `value` first saturated to int32 (as requantize does).
-inline int32_t outputStage(int64_t value, int32_t zeroPoint, int32_t min,
-                           int32_t max) {
+WHITTLE_ARITH_FN int32_t outputStage(int64_t value, int32_t zeroPoint,
+                                     int32_t min, int32_t max) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   value = value < INT32_MIN ? INT32_MIN : value > INT32_MAX ? INT32_MAX : value;
   value += zeroPoint;
@@ -235,9 +254,10 @@ inline int32_t outputStage(int64_t value, int32_t zeroPoint, int32_t min,
 /// qnn.requantize of one accumulator:
 /// `clamp(rescale(acc, multiplier, shift) + zeroPoint, min, max)`.
 /// Range: rescale's (every i32 `acc` with the verifiers' multipliers).
-inline int32_t requantize(int64_t acc, int32_t multiplier, int32_t shift,
-                          RoundingMode mode, int32_t zeroPoint,
-                          int32_t min = -128, int32_t max = 127) {
+WHITTLE_ARITH_FN int32_t requantize(int64_t acc, int32_t multiplier,
+                                    int32_t shift, RoundingMode mode,
+                                    int32_t zeroPoint, int32_t min = -128,
+                                    int32_t max = 127) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   return outputStage(rescale(acc, multiplier, shift, mode), zeroPoint, min,
                      max);
@@ -247,7 +267,8 @@ inline int32_t requantize(int64_t acc, int32_t multiplier, int32_t shift,
 /// (QNNArithmetic's getSoftmaxExpTable): entry `d` is `exp(-d *
 /// inputScale)` in units of 2^-24. In double precision: for the host and
 /// the testbench, not for synthesis (a design reads the op's table).
-inline void getSoftmaxExpTable(double inputScale, int32_t table[256]) {
+WHITTLE_ARITH_FN void getSoftmaxExpTable(double inputScale,
+                                         int32_t table[256]) {
   for (int d = 0; d < 256; ++d)
     table[d] = static_cast<int32_t>(
         std::nearbyint(std::ldexp(std::exp(-d * inputScale), 24)));
@@ -261,7 +282,7 @@ inline void getSoftmaxExpTable(double inputScale, int32_t table[256]) {
 /// round_half_even(x / scale) + zeroPoint, -128, 127)`, the division in
 /// float32, NaN to the low end. (The lowering rounds half to even whatever
 /// the op's `rounding` attribute says; so does this.)
-inline int8_t quantize(float x, float scale, int32_t zeroPoint) {
+WHITTLE_ARITH_FN int8_t quantize(float x, float scale, int32_t zeroPoint) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   float scaled = x / scale;
   // Beyond +-2^17 the result saturates whatever the zero point; clamping
@@ -281,7 +302,7 @@ inline int8_t quantize(float x, float scale, int32_t zeroPoint) {
 /// qnn.dequantize of one value: `(x - zeroPoint) * scale`, the difference
 /// exact in int64 (i32 inputs too), then one rounding to float32 and the
 /// float32 product.
-inline float dequantize(int32_t x, float scale, int32_t zeroPoint) {
+WHITTLE_ARITH_FN float dequantize(int32_t x, float scale, int32_t zeroPoint) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   return static_cast<float>(int64_t(x) - int64_t(zeroPoint)) * scale;
 }
@@ -289,10 +310,11 @@ inline float dequantize(int32_t x, float scale, int32_t zeroPoint) {
 /// qnn.add of one (broadcast) element pair: `clamp(round(((a - aZeroPoint)
 /// * aMultiplier + (b - bZeroPoint) * bMultiplier) / 2^shift) +
 /// outputZeroPoint, min, max)`. Range: |sum| < 2^40 (see rescale).
-inline int8_t add(int8_t a, int8_t b, int32_t aZeroPoint, int32_t bZeroPoint,
-                  int32_t aMultiplier, int32_t bMultiplier, int32_t shift,
-                  RoundingMode mode, int32_t outputZeroPoint, int32_t min,
-                  int32_t max) {
+WHITTLE_ARITH_FN int8_t add(int8_t a, int8_t b, int32_t aZeroPoint,
+                            int32_t bZeroPoint, int32_t aMultiplier,
+                            int32_t bMultiplier, int32_t shift,
+                            RoundingMode mode, int32_t outputZeroPoint,
+                            int32_t min, int32_t max) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   int64_t sum = (int64_t(a) - aZeroPoint) * aMultiplier +
                 (int64_t(b) - bZeroPoint) * bMultiplier;
@@ -303,9 +325,10 @@ inline int8_t add(int8_t a, int8_t b, int32_t aZeroPoint, int32_t bZeroPoint,
 /// qnn.mul of one (broadcast) element pair: `clamp(round((a - aZeroPoint)
 /// * (b - bZeroPoint) * multiplier / 2^shift) + outputZeroPoint, min,
 /// max)`. Range: |product| <= 2^16 (see rescale).
-inline int8_t mul(int8_t a, int8_t b, int32_t aZeroPoint, int32_t bZeroPoint,
-                  int32_t multiplier, int32_t shift, RoundingMode mode,
-                  int32_t outputZeroPoint, int32_t min, int32_t max) {
+WHITTLE_ARITH_FN int8_t mul(int8_t a, int8_t b, int32_t aZeroPoint,
+                            int32_t bZeroPoint, int32_t multiplier,
+                            int32_t shift, RoundingMode mode,
+                            int32_t outputZeroPoint, int32_t min, int32_t max) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   int64_t product = (int64_t(a) - aZeroPoint) * (int64_t(b) - bZeroPoint);
   return static_cast<int8_t>(
@@ -316,9 +339,10 @@ inline int8_t mul(int8_t a, int8_t b, int32_t aZeroPoint, int32_t bZeroPoint,
 /// `multiplier` and `shift`: `clamp(round((x - inputZeroPoint) *
 /// multiplier / 2^shift) + outputZeroPoint, min, max)` (the identity for
 /// an input on the output's scale and zero point with the full clamp).
-inline int8_t concat(int8_t x, int32_t inputZeroPoint, int32_t multiplier,
-                     int32_t shift, RoundingMode mode, int32_t outputZeroPoint,
-                     int32_t min, int32_t max) {
+WHITTLE_ARITH_FN int8_t concat(int8_t x, int32_t inputZeroPoint,
+                               int32_t multiplier, int32_t shift,
+                               RoundingMode mode, int32_t outputZeroPoint,
+                               int32_t min, int32_t max) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   return static_cast<int8_t>(requantize(int64_t(x) - inputZeroPoint, multiplier,
                                         shift, mode, outputZeroPoint, min,
@@ -344,9 +368,9 @@ inline int8_t concat(int8_t x, int32_t inputZeroPoint, int32_t multiplier,
 /// - shift < 0 (k = -shift <= 31): N = q0 d + r0, and r0 2^k / d is long
 ///   division, one bit per step (2r < 2d < 2^63), leaving the quotient
 ///   q0 2^k + f and the remainder r.
-inline int64_t scaledDivide(int64_t dividend, int64_t divisor,
-                            int32_t multiplier, int32_t shift,
-                            RoundingMode mode) {
+WHITTLE_ARITH_FN int64_t scaledDivide(int64_t dividend, int64_t divisor,
+                                      int32_t multiplier, int32_t shift,
+                                      RoundingMode mode) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   int64_t numerator = dividend * multiplier;
   bool negative = numerator < 0;
@@ -401,10 +425,11 @@ inline int64_t scaledDivide(int64_t dividend, int64_t divisor,
 namespace detail {
 /// The output of the ops that divide (averages and softmax): scaledDivide,
 /// then the output stage.
-inline int8_t divideToOutput(int64_t dividend, int64_t divisor,
-                             int32_t multiplier, int32_t shift,
-                             RoundingMode mode, int32_t outputZeroPoint,
-                             int32_t min, int32_t max) {
+WHITTLE_ARITH_FN int8_t divideToOutput(int64_t dividend, int64_t divisor,
+                                       int32_t multiplier, int32_t shift,
+                                       RoundingMode mode,
+                                       int32_t outputZeroPoint, int32_t min,
+                                       int32_t max) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   return static_cast<int8_t>(
       outputStage(scaledDivide(dividend, divisor, multiplier, shift, mode),
@@ -417,9 +442,10 @@ inline int8_t divideToOutput(int64_t dividend, int64_t divisor,
 /// i32 sum of `x - input_zero_point` (padding adds 0) and `count` its size
 /// (with count_include_pad) or its positions inside the input.
 /// Range: scaledDivide's.
-inline int8_t avgPool(int32_t sum, int64_t count, int32_t multiplier,
-                      int32_t shift, RoundingMode mode, int32_t outputZeroPoint,
-                      int32_t min, int32_t max) {
+WHITTLE_ARITH_FN int8_t avgPool(int32_t sum, int64_t count, int32_t multiplier,
+                                int32_t shift, RoundingMode mode,
+                                int32_t outputZeroPoint, int32_t min,
+                                int32_t max) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   return detail::divideToOutput(sum, count, multiplier, shift, mode,
                                 outputZeroPoint, min, max);
@@ -427,9 +453,11 @@ inline int8_t avgPool(int32_t sum, int64_t count, int32_t multiplier,
 
 /// qnn.global_avg_pool of one channel: avgPool with `count` the number of
 /// spatial positions.
-inline int8_t globalAvgPool(int32_t sum, int64_t count, int32_t multiplier,
-                            int32_t shift, RoundingMode mode,
-                            int32_t outputZeroPoint, int32_t min, int32_t max) {
+WHITTLE_ARITH_FN int8_t globalAvgPool(int32_t sum, int64_t count,
+                                      int32_t multiplier, int32_t shift,
+                                      RoundingMode mode,
+                                      int32_t outputZeroPoint, int32_t min,
+                                      int32_t max) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   return avgPool(sum, count, multiplier, shift, mode, outputZeroPoint, min,
                  max);
@@ -437,8 +465,8 @@ inline int8_t globalAvgPool(int32_t sum, int64_t count, int32_t multiplier,
 
 /// qnn.softmax's exponential of `x` in a row whose maximum is `maximum`:
 /// `expTable[maximum - x]` (maximum - x in [0, 255]).
-inline int32_t softmaxExp(const int32_t expTable[256], int8_t maximum,
-                          int8_t x) {
+WHITTLE_ARITH_FN int32_t softmaxExp(const int32_t expTable[256], int8_t maximum,
+                                    int8_t x) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   return expTable[int32_t(maximum) - int32_t(x)];
 }
@@ -447,16 +475,17 @@ inline int32_t softmaxExp(const int32_t expTable[256], int8_t maximum,
 /// exponentials sum to `sum` (in int64): `clamp(round(exponential * multiplier
 /// / (sum * 2^shift)) + outputZeroPoint, min, max)`. Range: scaledDivide's
 /// (entries below 2^31, rows shorter than 2^31).
-inline int8_t softmax(int32_t exponential, int64_t sum, int32_t multiplier,
-                      int32_t shift, RoundingMode mode, int32_t outputZeroPoint,
-                      int32_t min, int32_t max) {
+WHITTLE_ARITH_FN int8_t softmax(int32_t exponential, int64_t sum,
+                                int32_t multiplier, int32_t shift,
+                                RoundingMode mode, int32_t outputZeroPoint,
+                                int32_t min, int32_t max) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   return detail::divideToOutput(exponential, sum, multiplier, shift, mode,
                                 outputZeroPoint, min, max);
 }
 
 /// qnn.lut of one value: `table[x + 128]`.
-inline int8_t lut(const int8_t table[256], int8_t x) {
+WHITTLE_ARITH_FN int8_t lut(const int8_t table[256], int8_t x) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   return table[int32_t(x) + 128];
 }
@@ -466,8 +495,9 @@ inline int8_t lut(const int8_t table[256], int8_t x) {
 /// nearest (ties to even), the last tap taking what is left of
 /// 2^fractionBits, so that they sum to one exactly. For the host (double
 /// precision); a design reads the weights whittle computed.
-inline void resizeWeights(const double *weights, int32_t taps,
-                          int32_t fractionBits, int64_t *integerWeights) {
+WHITTLE_ARITH_FN void resizeWeights(const double *weights, int32_t taps,
+                                    int32_t fractionBits,
+                                    int64_t *integerWeights) {
   int64_t rest = int64_t(1) << fractionBits;
   for (int32_t t = 0; t < taps; ++t) {
     int64_t weight = t + 1 == taps ? rest
@@ -485,7 +515,8 @@ inline void resizeWeights(const double *weights, int32_t taps,
 /// convex combination of i8 values stays in range).
 /// Range: |weightedSum| <= 2^(7 + shift), exact in int64 for shift <= 55
 /// (as the CPU lowering's i64 accumulator).
-inline int8_t resize(int64_t weightedSum, int32_t shift, RoundingMode mode) {
+WHITTLE_ARITH_FN int8_t resize(int64_t weightedSum, int32_t shift,
+                               RoundingMode mode) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
   if (shift > 0)
     weightedSum = detail::roundingShiftRight(weightedSum, shift, mode);
