@@ -482,7 +482,7 @@ int64_t DesignEmitter::appendWeights(ArrayRef<int8_t> bytes) {
 static bool feedsWindow(Value value) {
   for (Operation *user : value.getUsers()) {
     if (isa<qnn::ConvOp, qnn::MaxPoolOp, qnn::AvgPoolOp, qnn::GlobalAvgPoolOp,
-            nn::PadOp>(user))
+            nn::PadOp, qnn::ResizeOp>(user))
       return true;
     if (isa<qnn::AddOp, qnn::MulOp, qnn::RequantizeOp, qnn::LookupTableOp>(
             user) &&

@@ -246,11 +246,23 @@ private:
   mlir::LogicalResult printGlobalAvgPool(qnn::GlobalAvgPoolOp op);
   mlir::LogicalResult printLookupTable(qnn::LookupTableOp op);
   mlir::LogicalResult printSoftmax(qnn::SoftmaxOp op);
+
+  // The data movement printers (EmitDataMovement.cpp).
   mlir::LogicalResult printConcat(qnn::ConcatOp op);
+  mlir::LogicalResult printNNConcat(nn::ConcatOp op);
+  mlir::LogicalResult printSplit(nn::SplitOp op);
+  mlir::LogicalResult printSlice(nn::SliceOp op);
   mlir::LogicalResult printPad(nn::PadOp op);
+  mlir::LogicalResult printResize(qnn::ResizeOp op);
   mlir::LogicalResult printRelabel(mlir::Operation *op);
   mlir::LogicalResult printTranspose(mlir::Operation *op,
                                      llvm::ArrayRef<int64_t> perm);
+  /// nn.depth_to_space and nn.space_to_depth: relabels.
+  mlir::LogicalResult printBlockRearrange(mlir::Operation *op);
+  /// A binary op (qnn.mul) one of whose operands is a stream broadcast
+  /// over the other; its parameters are printed.
+  mlir::LogicalResult printBroadcastBinary(mlir::Operation *op,
+                                           llvm::StringRef paramsType);
 
   // Shared by the printers.
   template <typename OpTy>
@@ -279,6 +291,22 @@ private:
                                                 int32_t padValue);
   mlir::FailureOr<Taken> takeElementwise(mlir::Operation *op, mlir::Value value,
                                          unsigned index, int64_t &width);
+  /// Relabels `op`'s result as its input's frame seen as `view` (the same
+  /// elements) and transposed by `framePerm`.
+  mlir::LogicalResult printFrameTranspose(mlir::Operation *op,
+                                          llvm::ArrayRef<int64_t> view,
+                                          llvm::ArrayRef<int64_t> framePerm);
+  /// Concatenates `inputs` along tensor axis `axis` into `result`, pairwise:
+  /// `inputParams` (ConcatInput of each input), `passThrough` (the part
+  /// already concatenated) and `outputStage` (the rest of ConcatParams).
+  mlir::LogicalResult
+  printConcatenation(mlir::Operation *op, mlir::ValueRange inputs, int64_t axis,
+                     mlir::Value result,
+                     llvm::ArrayRef<std::string> inputParams,
+                     llvm::StringRef passThrough, llvm::StringRef outputStage);
+  /// Whether `value` streams channels last (else it is read row-major by
+  /// slices, splits and concatenations).
+  bool streamsChannelsLast(mlir::Value value) const;
 
   mlir::ModuleOp module;
   mlir::func::FuncOp func;
@@ -296,6 +324,24 @@ private:
   llvm::raw_string_ostream globalsOS{globalsText}, loadsOS{loadsText},
       arrayPragmasOS{arrayPragmasText}, bodyOS{bodyText};
 };
+
+/// `name<params...>`: a stage template's instantiation.
+template <typename... Params>
+std::string instantiate(llvm::StringRef name, const Params &...params) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << name << "<";
+  llvm::StringRef separator = "";
+  ((os << separator << params, separator = ", "), ...);
+  os << ">";
+  return text;
+}
+
+/// Tensor axis `axis` (negative: from the end) of a rank-`rank` tensor as an
+/// axis of its frames; fails for the batch dimension, which `op` (which
+/// `verb`s along it) cannot split.
+mlir::FailureOr<int64_t> getFrameAxis(mlir::Operation *op, int64_t axis,
+                                      int64_t rank, llvm::StringRef verb);
 
 /// Checks that the testbench can compute the float ops before each input's
 /// qnn.quantize (EmitTestbench.cpp).

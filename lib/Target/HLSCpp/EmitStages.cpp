@@ -49,11 +49,10 @@ static std::optional<SmallVector<int64_t>> readConstant(Value value) {
   return nn::readAsInts(elements);
 }
 
-/// Tensor axis `axis` (negative: from the end) of a rank-`rank` tensor as an
-/// axis of its frames; fails for the batch dimension, which `op` (which
-/// `verb`s along it) cannot split.
-static FailureOr<int64_t> getFrameAxis(Operation *op, int64_t axis,
-                                       int64_t rank, StringRef verb) {
+FailureOr<int64_t> whittle::hlscpp::detail::getFrameAxis(Operation *op,
+                                                         int64_t axis,
+                                                         int64_t rank,
+                                                         StringRef verb) {
   if (axis < 0)
     axis += rank;
   if (axis == 0)
@@ -72,18 +71,6 @@ static SmallVector<int64_t> expand(ArrayRef<int64_t> values, int64_t count) {
 
 static SmallVector<int64_t> toInt64(ArrayRef<int32_t> values) {
   return SmallVector<int64_t>(values.begin(), values.end());
-}
-
-/// `name<params...>`: a stage template's instantiation.
-template <typename... Params>
-static std::string instantiate(StringRef name, const Params &...params) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << name << "<";
-  StringRef separator = "";
-  ((os << separator << params, separator = ", "), ...);
-  os << ">";
-  return text;
 }
 
 static StringRef formatBool(bool value) { return value ? "true" : "false"; }
@@ -189,8 +176,11 @@ LogicalResult DesignEmitter::printProduct(Operation *op, ProductSpec &spec) {
         std::clamp<int64_t>(stage.getRowTile(), 1, spec.window->output[0]);
     passes = (spec.window->output[0] + rowTile - 1) / rowTile;
   }
+  // A convolution with a window (not pointwise) and its weights on chip
+  // reads its input rows itself too (mvu_rows), with no sliding_window.
+  bool ownRows = rowTiles || (spec.window && !spec.window->isPointwise());
   std::string vector = input->stream;
-  if (spec.window && !rowTiles) {
+  if (spec.window && !ownRows) {
     FailureOr<std::string> window =
         printWindow(op, *input, *spec.window, spec.inputZeroPoint);
     if (failed(window))
@@ -290,20 +280,22 @@ LogicalResult DesignEmitter::printProduct(Operation *op, ProductSpec &spec) {
 
   std::string type = spec.requantize ? "int8_t" : "int32_t";
   std::string out = declareStream(name + "_out", type, pe);
-  if (rowTiles) {
+  if (ownRows) {
     const WindowSpec &window = *spec.window;
-    bodyOS << "  mvu_row_tiles<" << type << ", " << window.channels << ", "
-           << window.input[0] << ", " << window.input[1] << ", "
-           << window.kernel[0] << ", " << window.kernel[1] << ", "
-           << window.strides[0] << ", " << window.strides[1] << ", "
-           << window.dilations[0] << ", " << window.dilations[1] << ", "
-           << window.padsBegin[0] << ", " << window.padsBegin[1] << ", "
-           << window.output[0] << ", " << window.output[1] << ", "
-           << spec.outputs << ", " << spec.groups << ", " << inWidth << ", "
-           << simd << ", " << pe << ", " << rowTile << ", "
-           << formatBool(bool(spec.requantize)) << ">(" << vector << ", " << out
-           << ", " << weightStream << ", " << name << "_accumulate, " << name
-           << "_requantize, frames);\n";
+    bodyOS << (rowTiles ? "  mvu_row_tiles<" : "  mvu_rows<") << type << ", "
+           << window.channels << ", " << window.input[0] << ", "
+           << window.input[1] << ", " << window.kernel[0] << ", "
+           << window.kernel[1] << ", " << window.strides[0] << ", "
+           << window.strides[1] << ", " << window.dilations[0] << ", "
+           << window.dilations[1] << ", " << window.padsBegin[0] << ", "
+           << window.padsBegin[1] << ", " << window.output[0] << ", "
+           << window.output[1] << ", " << spec.outputs << ", " << spec.groups
+           << ", " << inWidth << ", " << simd << ", " << pe << ", ";
+    if (rowTiles)
+      bodyOS << rowTile << ", ";
+    bodyOS << formatBool(bool(spec.requantize)) << ">(" << vector << ", "
+           << out << ", " << (rowTiles ? weightStream : weightsArg) << ", "
+           << name << "_accumulate, " << name << "_requantize, frames);\n";
     define(spec.result, out, pe, spec.outputLayout);
     return success();
   }
@@ -490,6 +482,11 @@ LogicalResult DesignEmitter::printBinary(OpTy op, StringRef paramsType,
             << "static const " << paramsType << " " << name
             << "_params = " << params << ";\n";
   if (isActivation(a) && isActivation(b)) {
+    // qnn.mul scales a feature map by a per-channel stream (squeeze and
+    // excitation), which the planner lets it buffer.
+    if ((a.getType() != resultType || b.getType() != resultType) &&
+        isa<qnn::MulOp>(op.getOperation()))
+      return printBroadcastBinary(op, paramsType);
     if (a.getType() != resultType || b.getType() != resultType)
       return op.emitOpError()
              << "broadcasts one stream over another; the HLS stage combines "
@@ -667,91 +664,6 @@ LogicalResult DesignEmitter::printSoftmax(qnn::SoftmaxOp op) {
   return success();
 }
 
-LogicalResult DesignEmitter::printConcat(qnn::ConcatOp op) {
-  std::string name = getStageName(op);
-  FailureOr<int64_t> axis =
-      getFrameAxis(op, op.getAxis(), op.getType().getRank(), "concatenates");
-  if (failed(axis))
-    return failure();
-  for (Value input : op.getInputs())
-    if (!isActivation(input))
-      return op.emitOpError() << "concatenates a constant; the HLS stage "
-                                 "concatenates streams";
-  // Every input in the order of the first: channels last or row-major.
-  ArrayRef<int64_t> firstFrame = getFrameShape(op.getInputs().front());
-  bool channelsLast =
-      firstFrame.size() >= 2 &&
-      active.find(op.getInputs().front())
-          ->second.layout.sameOrder(StreamLayout::channelsLast(firstFrame));
-  auto orderOf = [&](ArrayRef<int64_t> frame) {
-    return channelsLast ? StreamLayout::channelsLast(frame)
-                        : StreamLayout::rowMajor(frame);
-  };
-  // The frame dimensions in stream order; the concatenated one splits
-  // each frame into `outer` runs of `chunk` elements per input.
-  SmallVector<int64_t> order;
-  for (size_t d = channelsLast ? 1 : 0; d < firstFrame.size(); ++d)
-    order.push_back(d);
-  if (channelsLast)
-    order.push_back(0);
-  int64_t position = llvm::find(order, *axis) - order.begin();
-  int64_t outer = 1;
-  for (int64_t i = 0; i < position; ++i)
-    outer *= firstFrame[order[i]];
-  SmallVector<int64_t> chunks;
-  int64_t width = getStage(op).getSimd();
-  for (Value input : op.getInputs()) {
-    ArrayRef<int64_t> frame = getFrameShape(input);
-    int64_t chunk = 1;
-    for (size_t i = position; i < order.size(); ++i)
-      chunk *= frame[order[i]];
-    chunks.push_back(chunk);
-    width = std::gcd(width, chunk);
-  }
-  SmallVector<Taken> taken;
-  for (auto [i, input] : llvm::enumerate(op.getInputs())) {
-    StreamLayout required = orderOf(getFrameShape(input));
-    FailureOr<Taken> x = take(input, op, i, width, &required);
-    if (failed(x))
-      return failure();
-    taken.push_back(*x);
-  }
-  // Pairwise: the part already concatenated passes through unchanged.
-  auto stage = cast<qnn::OutputStageOpInterface>(op.getOperation());
-  SmallVector<int32_t> multipliers = stage.getOutputMultipliers();
-  SmallVector<int32_t> shifts = stage.getOutputShifts();
-  ArrayRef<int32_t> zeroPoints = op.getInputZeroPoints();
-  std::string current = taken[0].stream;
-  int64_t done = chunks[0];
-  for (size_t i = 1; i < taken.size(); ++i) {
-    std::string params = name + "_params" + std::to_string(i);
-    std::string first =
-        i == 1 ? "{" + std::to_string(zeroPoints[0]) + ", " +
-                     std::to_string(multipliers[0]) + ", " +
-                     std::to_string(shifts[0]) + "}"
-               : "{" + std::to_string(op.getOutputZeroPoint()) + ", 1, 0}";
-    globalsOS << "static const ConcatParams " << params << " = {" << first
-              << ", {" << zeroPoints[i] << ", " << multipliers[i] << ", "
-              << shifts[i] << "}, " << formatRounding(op.getRounding()) << ", "
-              << op.getOutputZeroPoint() << ", " << op.getMin() << ", "
-              << op.getMax() << "};\n";
-    std::string out =
-        declareStream(name + "_out" + std::to_string(i), "int8_t", width);
-    bodyOS << "  concat<" << outer << ", " << done << ", " << chunks[i] << ", "
-           << width << ">(" << current << ", " << taken[i].stream << ", " << out
-           << ", " << params << ", frames);\n";
-    current = out;
-    done += chunks[i];
-  }
-  globalsOS << "\n";
-  if (taken.size() == 1) {
-    // One input: still the rescale of concat.
-    return op.emitOpError() << "concatenates one input; fold it first";
-  }
-  define(op.getY(), current, width, orderOf(getFrameShape(op.getY())));
-  return success();
-}
-
 //===----------------------------------------------------------------------===//
 // Pools
 //===----------------------------------------------------------------------===//
@@ -839,104 +751,6 @@ LogicalResult DesignEmitter::printGlobalAvgPool(qnn::GlobalAvgPoolOp op) {
   return success();
 }
 
-//===----------------------------------------------------------------------===//
-// Data movement
-//===----------------------------------------------------------------------===//
-
-LogicalResult DesignEmitter::printRelabel(Operation *op) {
-  Value input = op->getOperand(0), result = op->getResult(0);
-  if (product(getFrameShape(input)) != product(getFrameShape(result)))
-    return op->emitOpError() << "moves elements between frames (the leading "
-                                "dimension); the design's frames are "
-                                "independent";
-  FailureOr<Taken> x = take(input, op, 0, 0);
-  if (failed(x))
-    return failure();
-  bodyOS << "  // The stream is relabelled (" << op->getName()
-         << "): no element moves.\n";
-  define(result, x->stream, x->width,
-         x->layout.reshaped(getFrameShape(result)));
-  return success();
-}
-
-LogicalResult DesignEmitter::printTranspose(Operation *op,
-                                            ArrayRef<int64_t> perm) {
-  Value input = op->getOperand(0), result = op->getResult(0);
-  if (perm.empty() || perm.front() != 0)
-    return op->emitOpError() << "moves the batch dimension; the design's "
-                                "frames are independent";
-  SmallVector<int64_t> framePerm;
-  for (int64_t d : perm.drop_front())
-    framePerm.push_back(d - 1);
-  const Activation &activation = active.find(input)->second;
-  StreamLayout layout = activation.layout.reshaped(getFrameShape(input));
-  std::optional<StreamLayout> transposed = layout.transposed(framePerm);
-  FailureOr<Taken> x;
-  if (transposed) {
-    x = take(input, op, 0, 0);
-  } else {
-    // The stream's loops do not map onto whole frame dimensions: reorder
-    // to row-major first.
-    StreamLayout rowMajor = StreamLayout::rowMajor(getFrameShape(input));
-    x = take(input, op, 0, 0, &rowMajor);
-    transposed = rowMajor.transposed(framePerm);
-  }
-  if (failed(x))
-    return failure();
-  bodyOS << "  // The stream is relabelled (" << op->getName()
-         << "): no element moves.\n";
-  define(result, x->stream, x->width, *transposed);
-  return success();
-}
-
-LogicalResult DesignEmitter::printPad(nn::PadOp op) {
-  auto type = cast<RankedTensorType>(op.getData().getType());
-  int64_t rank = type.getRank();
-  std::optional<SmallVector<int64_t>> pads = nn::getConstantInts(op.getPads());
-  std::optional<int64_t> value =
-      nn::isNone(op.getConstantValue())
-          ? std::optional<int64_t>(0)
-          : nn::getConstantScalar<int64_t>(op.getConstantValue());
-  SmallVector<int64_t> axes;
-  if (nn::isNone(op.getAxes()))
-    axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
-  else if (std::optional<SmallVector<int64_t>> given =
-               nn::getConstantInts(op.getAxes()))
-    for (int64_t axis : *given)
-      axes.push_back(axis < 0 ? axis + rank : axis);
-  if (op.getMode() != "constant" || !pads || !value ||
-      pads->size() != 2 * axes.size() || (rank != 3 && rank != 4))
-    return op.emitOpError() << "is not a constant padding of a feature map "
-                               "with constant pads; the HLS stage pads the "
-                               "spatial dimensions of N x C x [H x] W";
-  SmallVector<int64_t> begin(rank, 0), end(rank, 0);
-  for (auto [i, axis] : llvm::enumerate(axes)) {
-    begin[axis] = (*pads)[i];
-    end[axis] = (*pads)[axes.size() + i];
-  }
-  if (begin[0] || end[0] || begin[1] || end[1] ||
-      llvm::any_of(begin, [](int64_t p) { return p < 0; }) ||
-      llvm::any_of(end, [](int64_t p) { return p < 0; }))
-    return op.emitOpError() << "pads the batch or channel dimension or crops; "
-                               "the HLS stage pads the spatial dimensions";
-  ArrayRef<int64_t> in = getFrameShape(op.getData());
-  ArrayRef<int64_t> out = getFrameShape(op.getOutput());
-  int64_t channels = in[0];
-  int64_t width = std::gcd(getStage(op).getSimd(), channels);
-  StreamLayout order = StreamLayout::channelsLast(in);
-  FailureOr<Taken> x = take(op.getData(), op, 0, width, &order);
-  if (failed(x))
-    return failure();
-  bool oneD = rank == 3;
-  printStageCall(op,
-                 instantiate("pad", channels, oneD ? 1 : in[1], in.back(),
-                             oneD ? 0 : begin[2], begin[rank - 1],
-                             oneD ? 1 : out[1], out.back(), width),
-                 {x->stream}, width, std::to_string(*value),
-                 StreamLayout::channelsLast(out));
-  return success();
-}
-
 LogicalResult DesignEmitter::printStage(Operation *op) {
   return TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](qnn::ConvOp conv) { return printConv(conv); })
@@ -955,7 +769,20 @@ LogicalResult DesignEmitter::printStage(Operation *op) {
       .Case<nn::FlattenOp, nn::ReshapeOp, nn::SqueezeOp, nn::UnsqueezeOp,
             nn::IdentityOp>(
           [&](Operation *relabel) { return printRelabel(relabel); })
+      .Case([&](nn::DropoutOp dropout) -> LogicalResult {
+        if (!dropout.getMask().use_empty())
+          return dropout.emitOpError()
+                 << "has a mask that is read; the HLS design passes only "
+                    "the data through";
+        return printRelabel(dropout);
+      })
       .Case([&](nn::PadOp pad) { return printPad(pad); })
+      .Case([&](nn::SliceOp slice) { return printSlice(slice); })
+      .Case([&](nn::SplitOp split) { return printSplit(split); })
+      .Case([&](nn::ConcatOp concat) { return printNNConcat(concat); })
+      .Case([&](qnn::ResizeOp resize) { return printResize(resize); })
+      .Case<nn::DepthToSpaceOp, nn::SpaceToDepthOp>(
+          [&](Operation *rearrange) { return printBlockRearrange(rearrange); })
       .Case([&](nn::TransposeOp transpose) {
         SmallVector<int64_t> perm;
         if (std::optional<ArrayRef<int64_t>> given = transpose.getPerm())

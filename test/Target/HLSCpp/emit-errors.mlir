@@ -13,10 +13,11 @@ func.func @main(%x: tensor<1x2x4x4xi8>) -> tensor<1x2x2x2xi8> {
 // -----
 
 #stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = dsp, weights = none, memory = none, cycles = 0, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [2]>
-func.func @main(%x: tensor<1x2x4x4xi8>) -> tensor<1x2x8x8xi8> {
-  // expected-error @+1 {{'qnn.resize' op has no HLS stage template; the FPGA back end cannot emit it}}
-  %y = qnn.resize %x {hlscpp.stage = #stage} : (tensor<1x2x4x4xi8>) -> tensor<1x2x8x8xi8>
-  return %y : tensor<1x2x8x8xi8>
+func.func @main(%x: tensor<1x4x3xi8>) -> tensor<1x2x3xi8> {
+  %i = nn.constant dense<[3, 0]> : tensor<2xi64>
+  // expected-error @+1 {{'nn.gather' op has no HLS stage template; the FPGA back end cannot emit it}}
+  %y = nn.gather %x, %i {axis = 1 : i64, hlscpp.stage = #stage} : (tensor<1x4x3xi8>, tensor<2xi64>) -> tensor<1x2x3xi8>
+  return %y : tensor<1x2x3xi8>
 }
 
 // -----
@@ -104,4 +105,41 @@ func.func @main(%a: tensor<4x3xi8>) -> tensor<4x2xi32> {
   // expected-error @+1 {{'qnn.matmul' op has row_tile = 2; a matrix product's unit reads streamed weights once per row of its input (row_tile = 1)}}
   %y = qnn.matmul %a, %b {a_zero_point = 0 : i32, b_zero_point = array<i32: 0>, hlscpp.stage = #stage} : (tensor<4x3xi8>, tensor<3x2xi8>) -> tensor<4x2xi32>
   return %y : tensor<4x2xi32>
+}
+
+// -----
+
+// A slice that reverses a dimension would need the whole frame.
+#stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = dsp, weights = none, memory = none, cycles = 0, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [2]>
+func.func @main(%x: tensor<1x2x4xi8>) -> tensor<1x2x2xi8> {
+  %start = nn.constant dense<3> : tensor<1xi64>
+  %end = nn.constant dense<0> : tensor<1xi64>
+  %axis = nn.constant dense<2> : tensor<1xi64>
+  %step = nn.constant dense<-2> : tensor<1xi64>
+  // expected-error @+1 {{'nn.slice' op slices with step -2; the HLS stage keeps the stream's order (steps >= 1)}}
+  %y = nn.slice %x, %start, %end, %axis, %step {hlscpp.stage = #stage} : (tensor<1x2x4xi8>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<1x2x2xi8>
+  return %y : tensor<1x2x2xi8>
+}
+
+// -----
+
+#stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = dsp, weights = none, memory = none, cycles = 0, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [2, 2]>
+func.func @main(%a: tensor<1x2x3x3xi8>) -> tensor<1x2x3x3xi8> {
+  %start = nn.constant dense<0> : tensor<1xi64>
+  %end = nn.constant dense<1> : tensor<1xi64>
+  %axis = nn.constant dense<3> : tensor<1xi64>
+  %none = nn.none
+  %b = nn.slice %a, %start, %end, %axis, %none {hlscpp.stage = #stage} : (tensor<1x2x3x3xi8>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, none) -> tensor<1x2x3x1xi8>
+  // expected-error @+1 {{'qnn.mul' op broadcasts a stream of type 'tensor<1x2x3x1xi8>' that varies along more than one axis; the HLS stage broadcasts a scalar or per-channel stream}}
+  %y = qnn.mul %a, %b {multiplier = 1 : i32, shift = 0 : i32, hlscpp.stage = #stage} : (tensor<1x2x3x3xi8>, tensor<1x2x3x1xi8>) -> tensor<1x2x3x3xi8>
+  return %y : tensor<1x2x3x3xi8>
+}
+
+// -----
+
+#stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = dsp, weights = none, memory = none, cycles = 0, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [2]>
+func.func @main(%x: tensor<1x2x2x2x2xi8>) -> tensor<1x2x4x4x4xi8> {
+  // expected-error @+1 {{'qnn.resize' op resizes 3 spatial dimensions; the HLS stage resizes one or two}}
+  %y = qnn.resize %x {hlscpp.stage = #stage} : (tensor<1x2x2x2x2xi8>) -> tensor<1x2x4x4x4xi8>
+  return %y : tensor<1x2x4x4x4xi8>
 }

@@ -804,6 +804,168 @@ void softmax(hls::stream<Vec<int8_t, W>> &in, hls::stream<Vec<int8_t, W>> &out,
     }
 }
 
+//===----------------------------------------------------------------------===//
+// Resampling, slicing and stream broadcasts
+//===----------------------------------------------------------------------===//
+
+/// qnn.resize of a channels-last `H` x `W` x `C` frame to `OH` x `OW` (a
+/// 1-D resize is one of height 1). Output pixel (oy, ox) sums, over `TH`
+/// row taps and `TW` column taps, the input at (rows[th][oy], cols[tw][ox])
+/// times row_weights[th][oy] * col_weights[tw][ox], exactly, and rounds
+/// once by 2^SHIFT (whittle_hls::resize): the tables are the op's integer
+/// sampling, as the CPU lowering reads it. A line buffer holds the last
+/// `ROWS` input rows read, which the emitter sizes to hold every output
+/// row's taps; rows no output reads are read and dropped.
+template <int C, int H, int W, int OH, int OW, int TH, int TW, int ROWS,
+          int SHIFT, int SIMD>
+void resize_stage(hls::stream<Vec<int8_t, SIMD>> &in,
+                  hls::stream<Vec<int8_t, SIMD>> &out,
+                  const int32_t (&rows)[TH][OH],
+                  const int32_t (&row_weights)[TH][OH],
+                  const int32_t (&cols)[TW][OW],
+                  const int32_t (&col_weights)[TW][OW], RoundingMode rounding,
+                  int frames) {
+  static_assert(C % SIMD == 0, "the channels are a whole number of beats");
+  constexpr int CF = C / SIMD;
+  Vec<int8_t, SIMD> lines[ROWS][W][CF];
+#pragma HLS ARRAY_PARTITION variable=lines complete dim=1
+  for (int f = 0; f < frames; ++f) {
+    int next = 0; // the next input row to read
+    for (int oy = 0; oy < OH; ++oy) {
+      int last = 0;
+      for (int th = 0; th < TH; ++th)
+        last = rows[th][oy] > last ? rows[th][oy] : last;
+      for (; next <= last; ++next)
+        for (int x = 0; x < W; ++x)
+          for (int c = 0; c < CF; ++c) {
+#pragma HLS PIPELINE II=1
+            lines[next % ROWS][x][c] = in.read();
+          }
+      for (int ox = 0; ox < OW; ++ox)
+        for (int c = 0; c < CF; ++c) {
+#pragma HLS PIPELINE II=1
+          Vec<int8_t, SIMD> y;
+          for (int s = 0; s < SIMD; ++s) {
+#pragma HLS UNROLL
+            int64_t sum = 0;
+            for (int th = 0; th < TH; ++th)
+              for (int tw = 0; tw < TW; ++tw)
+                sum += int64_t(lines[rows[th][oy] % ROWS][cols[tw][ox]][c]
+                                   .v[s]) *
+                       row_weights[th][oy] * col_weights[tw][ox];
+            y.v[s] = whittle_hls::resize(sum, SHIFT, rounding);
+          }
+          out.write(y);
+        }
+    }
+    for (; next < H; ++next)
+      for (int i = 0; i < W * CF; ++i) {
+#pragma HLS PIPELINE II=1
+        in.read();
+      }
+  }
+}
+
+/// nn.slice with positive steps: of a frame of `N` elements streamed as a
+/// nest of `D` loops over its dimensions (outermost first), keeps the
+/// elements whose coordinate along every loop `d` is `dims[d][1] + k *
+/// dims[d][2]` below `dims[d][3]` (`{size, start, step, end}`), in stream
+/// order: `M` elements, so the result streams in the same nest. Beats of
+/// `IW` elements in, `OW` out.
+template <int N, int M, int IW, int OW, int D>
+void slice(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<int8_t, OW>> &out,
+           const int (&dims)[D][4], int frames) {
+  static_assert(N % IW == 0 && M % OW == 0, "frames are whole beats");
+  for (int f = 0; f < frames; ++f) {
+    int coord[D];
+    int skip[D]; // steps left before the next kept coordinate along d
+    for (int d = 0; d < D; ++d) {
+      coord[d] = 0;
+      skip[d] = dims[d][1];
+    }
+    Vec<int8_t, OW> beat;
+    int filled = 0;
+    for (int i = 0; i < N / IW; ++i) {
+#pragma HLS PIPELINE II=1
+      Vec<int8_t, IW> x = in.read();
+      for (int k = 0; k < IW; ++k) {
+        bool keep = true;
+        for (int d = 0; d < D; ++d)
+          keep = keep && skip[d] == 0 && coord[d] < dims[d][3];
+        if (keep) {
+          beat.v[filled++] = x.v[k];
+          if (filled == OW) {
+            out.write(beat);
+            filled = 0;
+          }
+        }
+        // The innermost loop advances; a loop that wraps advances the next.
+        for (int d = D - 1; d >= 0; --d) {
+          if (++coord[d] < dims[d][0]) {
+            skip[d] = skip[d] == 0 ? dims[d][2] - 1 : skip[d] - 1;
+            break;
+          }
+          coord[d] = 0;
+          skip[d] = dims[d][1];
+        }
+      }
+    }
+  }
+}
+
+/// nn.split into two along a stream dimension: for each of `OUTER`
+/// positions, `CA` elements go to `a` and the next `CB` to `b`. Splits into
+/// more parts chain this (the second part splitting again).
+template <int OUTER, int CA, int CB, int W>
+void split(hls::stream<Vec<int8_t, W>> &in, hls::stream<Vec<int8_t, W>> &a,
+           hls::stream<Vec<int8_t, W>> &b, int frames) {
+  static_assert(CA % W == 0 && CB % W == 0, "parts are whole beats");
+  for (int f = 0; f < frames; ++f)
+    for (int o = 0; o < OUTER; ++o)
+      for (int i = 0; i < (CA + CB) / W; ++i) {
+#pragma HLS PIPELINE II=1
+        Vec<int8_t, W> x = in.read();
+        if (i < CA / W)
+          a.write(x);
+        else
+          b.write(x);
+      }
+}
+
+/// qnn.mul (`op`) of a stream of `N` elements per frame and a stream that
+/// broadcasts over it (squeeze-and-excitation's per-channel scale): the
+/// `CB` elements of each of the small stream's frames (`SW` per beat) are
+/// held, then element `i` of the large frame (in stream order) meets
+/// small[(i / INNER) % CB]. `SMALL_FIRST`: the small stream is the op's
+/// first operand.
+template <typename Op, int N, int W, int CB, int SW, int INNER,
+          bool SMALL_FIRST>
+void binary_broadcast(hls::stream<Vec<int8_t, W>> &large,
+                      hls::stream<Vec<int8_t, SW>> &small,
+                      hls::stream<Vec<int8_t, W>> &out, const Op &op,
+                      int frames) {
+  static_assert(N % W == 0 && CB % SW == 0, "frames are whole beats");
+  int8_t held[CB];
+  for (int f = 0; f < frames; ++f) {
+    for (int i = 0; i < CB / SW; ++i) {
+#pragma HLS PIPELINE II=1
+      Vec<int8_t, SW> x = small.read();
+      for (int k = 0; k < SW; ++k)
+        held[i * SW + k] = x.v[k];
+    }
+    for (int i = 0; i < N / W; ++i) {
+#pragma HLS PIPELINE II=1
+      Vec<int8_t, W> x = large.read(), y;
+      for (int k = 0; k < W; ++k) {
+#pragma HLS UNROLL
+        int8_t c = held[((i * W + k) / INNER) % CB];
+        y.v[k] = SMALL_FIRST ? op(c, x.v[k]) : op(x.v[k], c);
+      }
+      out.write(y);
+    }
+  }
+}
+
 #ifndef __SYNTHESIS__
 /// C simulation: fails when a stream still holds beats after the dataflow
 /// region ran (a stage read less than its producer wrote).
