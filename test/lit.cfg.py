@@ -7,7 +7,7 @@ import lit.util
 
 config.name = "whittle"
 config.test_format = lit.formats.ShTest(not lit.util.which("bash"))
-config.suffixes = [".mlir", ".onnxtext", ".test"]
+config.suffixes = [".mlir", ".onnxtext", ".test", ".cu"]
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
                    "Inputs", "onnx-backend", "unit"]
 config.test_source_root = os.path.dirname(__file__)
@@ -33,3 +33,47 @@ if "address" in config.whittle_sanitize:
     config.environment["ASAN_OPTIONS"] = ":".join(
         filter(None, [config.environment.get("ASAN_OPTIONS", ""),
                       "max_allocation_size_mb=1000"]))
+
+# The CUDA toolkit, for the tests that compile the CUDA back end's kernels
+# (test/Target/CUDA): `nvcc` when nvcc is on PATH or in /usr/local/cuda/bin,
+# and `cuobjdump` when cuobjdump and the nvdisasm it runs are there or in
+# the tests' Python environment (PyPI's nvidia-cuda-cuobjdump and
+# nvidia-cuda-nvdisasm, scripts/requirements.txt), for the tests that read
+# the SASS. Without them those tests are UNSUPPORTED, not failed.
+import glob
+
+cuda_bin_dirs = [os.path.join(os.sep, "usr", "local", "cuda", "bin")] + sorted(
+    glob.glob(os.path.join(os.path.dirname(config.python_executable), "..",
+                           "lib", "python3*", "site-packages", "nvidia", "*",
+                           "bin")))
+
+
+def find_cuda_tool(name):
+    found = lit.util.which(name, config.environment["PATH"])
+    for directory in cuda_bin_dirs:
+        if found:
+            break
+        candidate = os.path.join(directory, name)
+        if os.access(candidate, os.X_OK):
+            found = candidate
+    return found
+
+
+nvcc = find_cuda_tool("nvcc")
+if nvcc:
+    config.available_features.add("nvcc")
+    runtime = os.path.join(config.whittle_src_root, "lib", "Target")
+    config.substitutions.append(("%nvcc", nvcc))
+    # Warnings are errors in the host and the device code alike, and the
+    # runtime headers are found as an emitted project finds them.
+    config.substitutions.append(
+        ("%cuda_flags",
+         "-std=c++17 -Werror all-warnings -Xcompiler -Wall,-Werror "
+         "-I" + os.path.join(runtime, "CUDA", "runtime") + " "
+         "-I" + os.path.join(runtime, "HLSCpp", "runtime")))
+cuobjdump, nvdisasm = find_cuda_tool("cuobjdump"), find_cuda_tool("nvdisasm")
+if cuobjdump and nvdisasm:
+    config.available_features.add("cuobjdump")
+    # cuobjdump -sass runs nvdisasm, found through NVDISASM_PATH.
+    config.environment["NVDISASM_PATH"] = os.path.dirname(nvdisasm)
+    config.substitutions.append(("%cuobjdump", cuobjdump))

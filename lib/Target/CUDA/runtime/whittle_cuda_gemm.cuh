@@ -171,32 +171,20 @@ struct ConvOperand {
   int32_t inputZeroPoint;
 
   struct Row {
-    const int8_t *image; // x[n]
-    int ih0, iw0;        // the window's top left corner
+    ConvWindow window;
     bool inside;
   };
   __device__ Row row(int64_t m) const {
     Row r;
     r.inside = m < shape.gemmM();
-    int64_t mm = r.inside ? m : 0;
-    int ow = static_cast<int>(mm % shape.outW);
-    int64_t rest = mm / shape.outW;
-    int oh = static_cast<int>(rest % shape.outH);
-    int64_t n = rest / shape.outH;
-    r.image = data + n * shape.height * shape.width * shape.channels;
-    r.ih0 = oh * shape.strideH - shape.padTop;
-    r.iw0 = ow * shape.strideW - shape.padLeft;
+    r.window = convWindow(shape, r.inside ? m : 0);
     return r;
   }
   __device__ void copy(uint32_t dst, const Row &r, int64_t kIndex) const {
     // channels % 16 == 0: the 16 bytes are of one pixel.
-    int c = static_cast<int>(kIndex % shape.channels);
-    int window = static_cast<int>(kIndex / shape.channels);
-    int ih = r.ih0 + (window / shape.kernelW) * shape.dilationH;
-    int iw = r.iw0 + (window % shape.kernelW) * shape.dilationW;
-    bool inWindow = kIndex < shape.gemmK();
-    bool padding = ih < 0 || ih >= shape.height || iw < 0 || iw >= shape.width;
-    if (r.inside && inWindow && padding) {
+    bool inWindow = r.inside && kIndex < shape.gemmK();
+    ConvTap tap = convTap(shape, r.window, kIndex);
+    if (inWindow && !tap.inside) {
       // qnn pads with the input zero point (the real value 0), which
       // cp.async's zero fill cannot write.
       uint32_t z = splatByte(inputZeroPoint);
@@ -205,11 +193,7 @@ struct ConvOperand {
                    : "memory");
       return;
     }
-    bool inside = r.inside && inWindow;
-    const int8_t *src =
-        inside ? r.image + (int64_t(ih) * shape.width + iw) * shape.channels + c
-               : data;
-    ptx::copyAsync16(dst, src, inside);
+    ptx::copyAsync16(dst, inWindow ? data + tap.offset : data, inWindow);
   }
 };
 

@@ -141,26 +141,40 @@ WHITTLE_ARITH_FN int convOutputSize(int input, int kernel, int stride,
   return (input + padBegin + padEnd - dilation * (kernel - 1) - 1) / stride + 1;
 }
 
-/// The input position of window element `k` (the GEMM's k: (kh, kw, c))
-/// for the output pixel `m` (the GEMM's row: (n, oh, ow)); false when it
-/// falls in the padding, where qnn reads the input zero point.
-struct ConvTap {
-  int64_t offset; // of x[n, ih, iw, c] from x, when inside
-  bool inside;
+/// The window of output pixel `m` (the GEMM's row: (n, oh, ow)): the
+/// offset of image n in x and the input position of its top left tap.
+struct ConvWindow {
+  int64_t image;
+  int ih0, iw0;
 };
-WHITTLE_ARITH_FN ConvTap convTap(const ConvShape &s, int64_t m, int64_t k) {
-  int c = static_cast<int>(k % s.channels);
-  int window = static_cast<int>(k / s.channels);
-  int kw = window % s.kernelW, kh = window / s.kernelW;
+WHITTLE_ARITH_FN ConvWindow convWindow(const ConvShape &s, int64_t m) {
   int ow = static_cast<int>(m % s.outW);
   int64_t rest = m / s.outW;
   int oh = static_cast<int>(rest % s.outH);
   int64_t n = rest / s.outH;
-  int ih = oh * s.strideH - s.padTop + kh * s.dilationH;
-  int iw = ow * s.strideW - s.padLeft + kw * s.dilationW;
+  ConvWindow w;
+  w.image = n * s.height * s.width * s.channels;
+  w.ih0 = oh * s.strideH - s.padTop;
+  w.iw0 = ow * s.strideW - s.padLeft;
+  return w;
+}
+
+/// Element `k` (the GEMM's k: (kh, kw, c)) of window `w`: its offset in x
+/// and whether it is inside the input (else it is padding, where qnn reads
+/// the input zero point).
+struct ConvTap {
+  int64_t offset;
+  bool inside;
+};
+WHITTLE_ARITH_FN ConvTap convTap(const ConvShape &s, const ConvWindow &w,
+                                 int64_t k) {
+  int c = static_cast<int>(k % s.channels);
+  int window = static_cast<int>(k / s.channels);
+  int ih = w.ih0 + (window / s.kernelW) * s.dilationH;
+  int iw = w.iw0 + (window % s.kernelW) * s.dilationW;
   ConvTap tap;
   tap.inside = ih >= 0 && ih < s.height && iw >= 0 && iw < s.width;
-  tap.offset = ((n * s.height + ih) * s.width + iw) * s.channels + c;
+  tap.offset = w.image + (int64_t(ih) * s.width + iw) * s.channels + c;
   return tap;
 }
 
