@@ -542,6 +542,12 @@ FailureOr<StageShape> hlscpp::analyzeStage(Operation *op) {
             // (a - za)(b - zb) (9 x 9 bits), then the rescale (18 x 32).
             shape.rescaleProducts.push_back({9, 9});
             addRescale(shape, op, 18, 1);
+            // A stream broadcast over the other (squeeze-and-excitation's
+            // per-channel scale) is held whole before the first output.
+            for (auto [j, index] : llvm::enumerate(shape.activationOperands))
+              if (op->getOperand(index).getType() != output.getType())
+                shape.firstOutputNeed[j] =
+                    numElements(op->getOperand(index)) / frames;
             return true;
           })
           .Case([&](qnn::ConcatOp concat) {
