@@ -734,6 +734,24 @@ Candidate hlscpp::costCandidate(const StageShape &shape, int64_t simd,
   int64_t perFrame =
       std::max({compute, ceilDiv(shape.inElements, inWidth * pixels),
                 ceilDiv(shape.outElements, pe * pixels), int64_t(1)});
+  // Which unit the emitter builds, and what it does not overlap. Windowed
+  // convolutions read their input rows themselves and do not compute while
+  // they read (mvu_rows; mvu_row_tiles for streamed weights, which also
+  // writes each tile after computing it). mvu (pointwise convolutions,
+  // matrix products) computes its first PE block as the vector arrives,
+  // except with groups, whose blocks read scattered parts of the vector.
+  bool streamed = weights == WeightPlacement::streamed;
+  bool ownRows = shape.tilesRows && (streamed || !shape.pointwise);
+  bool products = shape.kind == StageKind::MatrixVector ||
+                  shape.kind == StageKind::Depthwise;
+  if (products && pixels == 1) {
+    int64_t reads = ceilDiv(shape.inElements, inWidth);
+    if (ownRows)
+      perFrame =
+          compute + reads + (streamed ? ceilDiv(shape.outElements, pe) : 0);
+    else if (shape.groups > 1 || shape.kind == StageKind::Depthwise)
+      perFrame = compute + reads;
+  }
   c.cycles = perFrame * shape.frames;
 
   // Multipliers of the MACs.
@@ -825,23 +843,20 @@ Candidate hlscpp::costCandidate(const StageShape &shape, int64_t simd,
                     rowTile * shape.outW * pe * kAccumulatorBits, c.lut);
   }
 
-  // The sliding window's line buffer: the (K - 1) D + 1 input rows one
-  // window spans (runtime sliding_window), unless the window is one pixel
-  // (the stream is its own window) or the unit holds its rows itself
-  // (mvu_row_tiles, above). Then the matrix-vector unit keeps the window
-  // it reduces (mvu's vector, K x K x C values), which every PE block
-  // reads again.
-  bool ownRows = weights == WeightPlacement::streamed && shape.tilesRows;
+  // The line buffer: the (K - 1) D + 1 input rows one window spans
+  // (sliding_window in front of a pool; mvu_rows' own rows), unless the
+  // window is one pixel (the stream is its own window) or the unit holds a
+  // tile of rows (mvu_row_tiles, above). mvu keeps the vector it reduces
+  // (K x K x C values), which every PE block reads again.
   int64_t channels = shape.kind == StageKind::MatrixVector
                          ? shape.inChannels * shape.groups
                          : shape.inChannels;
-  if (!ownRows && !shape.pointwise && !shape.scatters) {
+  if (!(ownRows && streamed) && !shape.pointwise && !shape.scatters) {
     int64_t rows = (shape.kernelH - 1) * shape.dilationH + 1;
     int64_t bytes = rows * shape.inW * channels;
     c.bram18 += placeMemory(8, inWidth * 8, bytes * 8, c.lut);
   }
-  if (!ownRows && (shape.kind == StageKind::MatrixVector ||
-                   shape.kind == StageKind::Depthwise))
+  if (products && !ownRows)
     c.bram18 += placeMemory(8, simd * 8, kernel * channels * 8, c.lut);
   // A transposed convolution accumulates K rows of its output (i32).
   if (shape.scatters)

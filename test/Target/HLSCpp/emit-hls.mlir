@@ -67,9 +67,10 @@ module attributes {hlscpp.device = #hlscpp.device<name = "zu3eg", part = "xczu3e
 // CHECK:        hls::stream<Vec<int8_t, 20>> matmul_3_weight_stream("matmul_3_weight_stream");
 // CHECK:        mem_to_stream<int8_t, 64, 1>(input_0, in0, frames);
 
+// The 3x3 convolution reads its input rows itself (no sliding_window): the
+// window's geometry, then M, G, the input beat, SIMD and PE.
 // CHECK:        // conv_0: qnn.conv + qnn.requantize
-// CHECK-NEXT:   sliding_window<1, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8, 8, 1>(in0, conv_0_window, -128, frames);
-// CHECK-NEXT:   mvu<int8_t, 64, 9, 1, 4, 1, 1, 1, 2, true>(conv_0_window, conv_0_out, OnChipWeights<2, 18, 1>{conv_0_weights}, conv_0_accumulate, conv_0_requantize, frames);
+// CHECK-NEXT:   mvu_rows<int8_t, 1, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8, 8, 4, 1, 1, 1, 2, true>(in0, conv_0_out, OnChipWeights<2, 18, 1>{conv_0_weights}, conv_0_accumulate, conv_0_requantize, frames);
 
 // The pool slides its own window, padding with -128.
 // CHECK:        // max_pool_1: qnn.max_pool

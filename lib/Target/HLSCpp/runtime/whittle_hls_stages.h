@@ -360,16 +360,27 @@ template <int PE, int SIMD> struct StreamedWeights {
   }
 };
 
-/// The matrix-vector unit of qnn.conv (any group count) and qnn.matmul
-/// (FINN's MVAU/VVAU). For each of the `PIXELS` input vectors of a frame it
-/// reads `KK * C` values (a window of `KK` positions of `C` channels from
-/// sliding_window, or a matrix row), `IW` per beat, and computes `M` output
+/// The output of one PE lane: the accumulator through the fused
+/// qnn.requantize to i8 (`REQUANT`, `TO` = int8_t), or the i32 accumulator.
+template <typename TO, bool REQUANT, int M>
+inline TO finish(int32_t sum, int m, const Requantize<M> &rq) {
+#pragma HLS INLINE
+  if (REQUANT)
+    return static_cast<TO>(requantize(sum, rq.multiplier[m], rq.shift[m],
+                                      rq.rounding, rq.zero_point, rq.min,
+                                      rq.max));
+  return static_cast<TO>(sum);
+}
+
+/// The matrix-vector unit of pointwise qnn.conv (a 1x1 window of stride 1
+/// without pads: the stream is its own window; any group count) and
+/// qnn.matmul (FINN's MVAU). For each of the `PIXELS` input vectors of a
+/// frame it reads `KK * C` values, `IW` per beat, and computes `M` output
 /// channels in `G` groups: channel `m` of group `g = m / (M / G)` reduces
 /// over the window positions and the group's `C / G` channels. `PE` output
 /// channels at a time (one output beat), `SIMD` products of the reduction
-/// per cycle. With `REQUANT` the accumulator goes through the fused
-/// qnn.requantize to i8 (`TO` = int8_t); without it the i32 accumulator is
-/// the output.
+/// per cycle. The vector is kept for the later PE blocks; without groups
+/// (and one beat per fold) the first block computes while it arrives.
 template <typename TO, int PIXELS, int KK, int C, int M, int G, int IW,
           int SIMD, int PE, bool REQUANT, typename Weights>
 void mvu(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
@@ -380,6 +391,7 @@ void mvu(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
   constexpr int R = KK * CG; // reduction length
   constexpr int SF = R / SIMD;
   constexpr int NF = M / PE;
+  constexpr bool OVERLAP = G == 1 && IW == SIMD;
   static_assert(C % G == 0 && M % G == 0, "groups divide the channels");
   static_assert((KK * C) % IW == 0, "the input is a whole number of beats");
   static_assert(R % SIMD == 0 && M % PE == 0, "SIMD and PE fold evenly");
@@ -389,19 +401,23 @@ void mvu(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
 #pragma HLS ARRAY_PARTITION variable=vector cyclic factor=SIMD
   for (int f = 0; f < frames; ++f)
     for (int p = 0; p < PIXELS; ++p) {
-      for (int i = 0; i < KK * C / IW; ++i) {
+      if (!OVERLAP)
+        for (int i = 0; i < KK * C / IW; ++i) {
 #pragma HLS PIPELINE II=1
-        Vec<int8_t, IW> beat = in.read();
-        for (int k = 0; k < IW; ++k)
-          vector[i * IW + k] = beat.v[k];
-      }
+          Vec<int8_t, IW> beat = in.read();
+          for (int k = 0; k < IW; ++k)
+            vector[i * IW + k] = beat.v[k];
+        }
       for (int nf = 0; nf < NF; ++nf) {
         int32_t sums[PE];
 #pragma HLS ARRAY_PARTITION variable=sums complete
-        for (int pe = 0; pe < PE; ++pe)
-          sums[pe] = acc.bias[nf * PE + pe];
         for (int sf = 0; sf < SF; ++sf) {
 #pragma HLS PIPELINE II=1
+          if (OVERLAP && nf == 0) {
+            Vec<int8_t, IW> beat = in.read();
+            for (int k = 0; k < IW; ++k)
+              vector[sf * SIMD + k] = beat.v[k];
+          }
           Vec<int8_t, PE * SIMD> w = weights.tile(nf * SF + sf);
           for (int pe = 0; pe < PE; ++pe) {
 #pragma HLS UNROLL
@@ -419,23 +435,132 @@ void mvu(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
               sum += (vector[index] - acc.input_zero_point) *
                      (w.v[pe * SIMD + s] - wzp);
             }
-            sums[pe] += sum;
+            sums[pe] = (sf == 0 ? acc.bias[m] : sums[pe]) + sum;
           }
         }
         Vec<TO, PE> beat;
         for (int pe = 0; pe < PE; ++pe) {
 #pragma HLS UNROLL
-          int m = nf * PE + pe;
-          if (REQUANT)
-            beat.v[pe] = static_cast<TO>(
-                requantize(sums[pe], rq.multiplier[m], rq.shift[m], rq.rounding,
-                           rq.zero_point, rq.min, rq.max));
-          else
-            beat.v[pe] = static_cast<TO>(sums[pe]);
+          beat.v[pe] = finish<TO, REQUANT>(sums[pe], nf * PE + pe, rq);
         }
         out.write(beat);
       }
     }
+}
+
+/// Reads the input rows `next` to `last` of a channels-last frame, `W`
+/// pixels of `C` channels in `IW`-wide beats, into a ring of `ROWS` rows
+/// (row `y` at `y % ROWS`), and advances `next`.
+template <int C, int W, int IW, int ROWS>
+void read_rows(hls::stream<Vec<int8_t, IW>> &in, int8_t (&lines)[ROWS][W][C],
+               int &next, int last) {
+  static_assert(C % IW == 0, "the input is a whole number of beats");
+  for (; next <= last; ++next)
+    for (int x = 0; x < W; ++x)
+      for (int i = 0; i < C / IW; ++i) {
+#pragma HLS PIPELINE II=1
+        Vec<int8_t, IW> beat = in.read();
+        for (int k = 0; k < IW; ++k)
+          lines[next % ROWS][x][i * IW + k] = beat.v[k];
+      }
+}
+
+/// Reads and drops the rows from `next` to the frame's last, `H` rows of
+/// `W * C` values: rows below the last window.
+template <int C, int H, int W, int IW>
+void skip_rows(hls::stream<Vec<int8_t, IW>> &in, int next) {
+  for (; next < H; ++next)
+    for (int i = 0; i < W * (C / IW); ++i) {
+#pragma HLS PIPELINE II=1
+      in.read();
+    }
+}
+
+/// The window of a qnn.conv read from the rows a unit keeps: output channel
+/// `m` (of group `m / MG`), reduction fold `sf` (SIMD values of the order
+/// window position, then the group's `CG` channels) at output pixel
+/// (`oy`, `ox`), against the SIMD weights of PE lane `lane` in `w`; strides,
+/// dilations and leading pads as ONNX's, and a position outside the frame
+/// contributes nothing (as the input zero point would).
+template <int C, int H, int W, int KW, int SH, int SW, int DH, int DW, int PT,
+          int PL, int CG, int MG, int SIMD, int PE, int ROWS>
+inline int32_t window_products(const int8_t (&lines)[ROWS][W][C], int oy,
+                               int ox, int m, int sf,
+                               const Vec<int8_t, PE * SIMD> &w, int lane,
+                               int32_t inputZeroPoint, int32_t weightZeroPoint) {
+#pragma HLS INLINE
+  int32_t sum = 0;
+  for (int s = 0; s < SIMD; ++s) {
+#pragma HLS UNROLL
+    int r = sf * SIMD + s;
+    int k = r / CG;
+    int c = (m / MG) * CG + r % CG;
+    int iy = oy * SH - PT + (k / KW) * DH;
+    int ix = ox * SW - PL + (k % KW) * DW;
+    bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
+    int32_t x = inside ? lines[iy % ROWS][ix][c] - inputZeroPoint : 0;
+    sum += x * (w.v[lane * SIMD + s] - weightZeroPoint);
+  }
+  return sum;
+}
+
+/// The matrix-vector unit of a qnn.conv with a window (not pointwise) and
+/// weights on chip: it reads the channels-last `H` x `W` x `C` input itself
+/// (no sliding_window in front), keeping the (KH - 1) DH + 1 rows a window
+/// spans, and for each output pixel computes `M` channels in `G` groups,
+/// `PE` at a time, `SIMD` products of the reduction per cycle, reading the
+/// window straight from its rows (so no copy of it is kept). Rows are read
+/// between output rows, not while computing. Window, groups and reduction
+/// order as mvu's over sliding_window; every integer result is the same.
+template <typename TO, int C, int H, int W, int KH, int KW, int SH, int SW,
+          int DH, int DW, int PT, int PL, int OH, int OW, int M, int G, int IW,
+          int SIMD, int PE, bool REQUANT, typename Weights>
+void mvu_rows(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
+              const Weights &weights, const Accumulate<M> &acc,
+              const Requantize<M> &rq, int frames) {
+  constexpr int CG = C / G, MG = M / G;
+  constexpr int SF = KH * KW * CG / SIMD;
+  constexpr int NF = M / PE;
+  constexpr int ROWS = (KH - 1) * DH + 1; // rows a window spans
+  static_assert(C % G == 0 && M % G == 0, "groups divide the channels");
+  static_assert((KH * KW * CG) % SIMD == 0 && M % PE == 0,
+                "SIMD and PE fold evenly");
+  int8_t lines[ROWS][W][C];
+#pragma HLS ARRAY_PARTITION variable=lines complete dim=1
+#pragma HLS ARRAY_PARTITION variable=lines cyclic factor=SIMD dim=3
+  for (int f = 0; f < frames; ++f) {
+    int next = 0; // the next input row to read
+    for (int oy = 0; oy < OH; ++oy) {
+      int last = oy * SH - PT + (KH - 1) * DH;
+      read_rows<C, W, IW, ROWS>(in, lines, next, last < H - 1 ? last : H - 1);
+      for (int ox = 0; ox < OW; ++ox)
+        for (int nf = 0; nf < NF; ++nf) {
+          int32_t sums[PE];
+#pragma HLS ARRAY_PARTITION variable=sums complete
+          for (int sf = 0; sf < SF; ++sf) {
+#pragma HLS PIPELINE II=1
+            Vec<int8_t, PE * SIMD> w = weights.tile(nf * SF + sf);
+            for (int pe = 0; pe < PE; ++pe) {
+#pragma HLS UNROLL
+              int m = nf * PE + pe;
+              int32_t sum =
+                  window_products<C, H, W, KW, SH, SW, DH, DW, PT, PL, CG, MG,
+                                  SIMD, PE, ROWS>(
+                      lines, oy, ox, m, sf, w, pe, acc.input_zero_point,
+                      acc.weight_zero_point[m]);
+              sums[pe] = (sf == 0 ? acc.bias[m] : sums[pe]) + sum;
+            }
+          }
+          Vec<TO, PE> beat;
+          for (int pe = 0; pe < PE; ++pe) {
+#pragma HLS UNROLL
+            beat.v[pe] = finish<TO, REQUANT>(sums[pe], nf * PE + pe, rq);
+          }
+          out.write(beat);
+        }
+    }
+    skip_rows<C, H, W, IW>(in, next);
+  }
 }
 
 /// The matrix-vector unit of a qnn.conv whose weights stream from off chip
@@ -445,11 +570,8 @@ void mvu(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
 /// keeping the input rows a tile of rows spans, then for each block of `PE`
 /// output channels takes each weight beat once (stream_weights with
 /// `REPEAT` = ceil(OH / RT)) and applies it to every pixel of the tile, and
-/// writes the tile's outputs pixel by pixel, `PE` channels per beat. The
-/// window (strides, dilations, leading pads; outside positions contribute
-/// nothing, as the input zero point does in sliding_window), the groups and
-/// the reduction order (window position, then the group's channels) are
-/// mvu's, and so is every integer result.
+/// writes the tile's outputs pixel by pixel, `PE` channels per beat. Window,
+/// groups and reduction order as mvu_rows'; every integer result the same.
 template <typename TO, int C, int H, int W, int KH, int KW, int SH, int SW,
           int DH, int DW, int PT, int PL, int OH, int OW, int M, int G, int IW,
           int SIMD, int PE, int RT, bool REQUANT>
@@ -458,17 +580,14 @@ void mvu_row_tiles(hls::stream<Vec<int8_t, IW>> &in,
                    hls::stream<Vec<int8_t, PE * SIMD>> &weights,
                    const Accumulate<M> &acc, const Requantize<M> &rq,
                    int frames) {
-  constexpr int CG = C / G;  // input channels per group
-  constexpr int MG = M / G;  // output channels per group
-  constexpr int KK = KH * KW;
-  constexpr int R = KK * CG; // reduction length
-  constexpr int SF = R / SIMD;
+  constexpr int CG = C / G, MG = M / G;
+  constexpr int SF = KH * KW * CG / SIMD;
   constexpr int NF = M / PE;
   constexpr int ROWS = (RT - 1) * SH + (KH - 1) * DH + 1; // rows a tile spans
   constexpr int PIXELS = RT * OW;
   static_assert(C % G == 0 && M % G == 0, "groups divide the channels");
-  static_assert(C % IW == 0, "the input is a whole number of beats");
-  static_assert(R % SIMD == 0 && M % PE == 0, "SIMD and PE fold evenly");
+  static_assert((KH * KW * CG) % SIMD == 0 && M % PE == 0,
+                "SIMD and PE fold evenly");
   int8_t lines[ROWS][W][C];
 #pragma HLS ARRAY_PARTITION variable=lines cyclic factor=SIMD dim=3
   int32_t sums[PIXELS][PE];
@@ -480,20 +599,8 @@ void mvu_row_tiles(hls::stream<Vec<int8_t, IW>> &in,
     for (int oy0 = 0; oy0 < OH; oy0 += RT) {
       int rows = OH - oy0 < RT ? OH - oy0 : RT;
       int last = (oy0 + rows - 1) * SH - PT + (KH - 1) * DH;
-      if (last > H - 1)
-        last = H - 1;
-      for (; next <= last; ++next)
-        for (int x = 0; x < W; ++x)
-          for (int i = 0; i < C / IW; ++i) {
-#pragma HLS PIPELINE II=1
-            Vec<int8_t, IW> beat = in.read();
-            for (int k = 0; k < IW; ++k)
-              lines[next % ROWS][x][i * IW + k] = beat.v[k];
-          }
-      for (int nf = 0; nf < NF; ++nf) {
-        for (int p = 0; p < rows * OW; ++p)
-          for (int pe = 0; pe < PE; ++pe)
-            sums[p][pe] = acc.bias[nf * PE + pe];
+      read_rows<C, W, IW, ROWS>(in, lines, next, last < H - 1 ? last : H - 1);
+      for (int nf = 0; nf < NF; ++nf)
         for (int sf = 0; sf < SF; ++sf) {
           Vec<int8_t, PE * SIMD> w = weights.read();
           for (int p = 0; p < rows * OW; ++p) {
@@ -502,37 +609,17 @@ void mvu_row_tiles(hls::stream<Vec<int8_t, IW>> &in,
             for (int pe = 0; pe < PE; ++pe) {
 #pragma HLS UNROLL
               int m = nf * PE + pe;
-              int32_t wzp = acc.weight_zero_point[m];
-              int32_t sum = 0;
-              for (int s = 0; s < SIMD; ++s) {
-#pragma HLS UNROLL
-                int r = sf * SIMD + s;
-                int k = r / CG;
-                int c = (m / MG) * CG + r % CG;
-                int iy = oy * SH - PT + (k / KW) * DH;
-                int ix = ox * SW - PL + (k % KW) * DW;
-                bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
-                int32_t x = inside ? lines[iy % ROWS][ix][c] -
-                                         acc.input_zero_point
-                                   : 0;
-                sum += x * (w.v[pe * SIMD + s] - wzp);
-              }
-              sums[p][pe] += sum;
+              int32_t sum =
+                  window_products<C, H, W, KW, SH, SW, DH, DW, PT, PL, CG, MG,
+                                  SIMD, PE, ROWS>(
+                      lines, oy, ox, m, sf, w, pe, acc.input_zero_point,
+                      acc.weight_zero_point[m]);
+              sums[p][pe] = (sf == 0 ? acc.bias[m] : sums[p][pe]) + sum;
+              if (sf == SF - 1)
+                tile[p][m] = finish<TO, REQUANT>(sums[p][pe], m, rq);
             }
           }
         }
-        for (int p = 0; p < rows * OW; ++p)
-          for (int pe = 0; pe < PE; ++pe) {
-#pragma HLS PIPELINE II=1
-            int m = nf * PE + pe;
-            if (REQUANT)
-              tile[p][m] = static_cast<TO>(
-                  requantize(sums[p][pe], rq.multiplier[m], rq.shift[m],
-                             rq.rounding, rq.zero_point, rq.min, rq.max));
-            else
-              tile[p][m] = static_cast<TO>(sums[p][pe]);
-          }
-      }
       for (int p = 0; p < rows * OW; ++p)
         for (int nf = 0; nf < NF; ++nf) {
 #pragma HLS PIPELINE II=1
@@ -542,11 +629,7 @@ void mvu_row_tiles(hls::stream<Vec<int8_t, IW>> &in,
           out.write(beat);
         }
     }
-    for (; next < H; ++next)
-      for (int i = 0; i < W * (C / IW); ++i) {
-#pragma HLS PIPELINE II=1
-        in.read();
-      }
+    skip_rows<C, H, W, IW>(in, next);
   }
 }
 
