@@ -176,8 +176,11 @@ LogicalResult DesignEmitter::printProduct(Operation *op, ProductSpec &spec) {
         std::clamp<int64_t>(stage.getRowTile(), 1, spec.window->output[0]);
     passes = (spec.window->output[0] + rowTile - 1) / rowTile;
   }
+  // A convolution with a window (not pointwise) and its weights on chip
+  // reads its input rows itself too (mvu_rows), with no sliding_window.
+  bool ownRows = rowTiles || (spec.window && !spec.window->isPointwise());
   std::string vector = input->stream;
-  if (spec.window && !rowTiles) {
+  if (spec.window && !ownRows) {
     FailureOr<std::string> window =
         printWindow(op, *input, *spec.window, spec.inputZeroPoint);
     if (failed(window))
@@ -277,20 +280,22 @@ LogicalResult DesignEmitter::printProduct(Operation *op, ProductSpec &spec) {
 
   std::string type = spec.requantize ? "int8_t" : "int32_t";
   std::string out = declareStream(name + "_out", type, pe);
-  if (rowTiles) {
+  if (ownRows) {
     const WindowSpec &window = *spec.window;
-    bodyOS << "  mvu_row_tiles<" << type << ", " << window.channels << ", "
-           << window.input[0] << ", " << window.input[1] << ", "
-           << window.kernel[0] << ", " << window.kernel[1] << ", "
-           << window.strides[0] << ", " << window.strides[1] << ", "
-           << window.dilations[0] << ", " << window.dilations[1] << ", "
-           << window.padsBegin[0] << ", " << window.padsBegin[1] << ", "
-           << window.output[0] << ", " << window.output[1] << ", "
-           << spec.outputs << ", " << spec.groups << ", " << inWidth << ", "
-           << simd << ", " << pe << ", " << rowTile << ", "
-           << formatBool(bool(spec.requantize)) << ">(" << vector << ", " << out
-           << ", " << weightStream << ", " << name << "_accumulate, " << name
-           << "_requantize, frames);\n";
+    bodyOS << (rowTiles ? "  mvu_row_tiles<" : "  mvu_rows<") << type << ", "
+           << window.channels << ", " << window.input[0] << ", "
+           << window.input[1] << ", " << window.kernel[0] << ", "
+           << window.kernel[1] << ", " << window.strides[0] << ", "
+           << window.strides[1] << ", " << window.dilations[0] << ", "
+           << window.dilations[1] << ", " << window.padsBegin[0] << ", "
+           << window.padsBegin[1] << ", " << window.output[0] << ", "
+           << window.output[1] << ", " << spec.outputs << ", " << spec.groups
+           << ", " << inWidth << ", " << simd << ", " << pe << ", ";
+    if (rowTiles)
+      bodyOS << rowTile << ", ";
+    bodyOS << formatBool(bool(spec.requantize)) << ">(" << vector << ", "
+           << out << ", " << (rowTiles ? weightStream : weightsArg) << ", "
+           << name << "_accumulate, " << name << "_requantize, frames);\n";
     define(spec.result, out, pe, spec.outputLayout);
     return success();
   }
