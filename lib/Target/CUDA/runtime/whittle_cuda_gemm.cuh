@@ -207,8 +207,10 @@ __global__ void __launch_bounds__(Tile::kThreads)
   extern __shared__ __align__(16) unsigned char shared[];
   const int thread = threadIdx.x, lane = thread & 31, warp = thread >> 5;
   const int warpM = warp / Tile::kWarpsN, warpN = warp % Tile::kWarpsN;
-  const int64_t blockM = int64_t(blockIdx.y) * Tile::BM;
-  const int64_t blockN = int64_t(blockIdx.x) * Tile::BN;
+  // M (a convolution's pixels, possibly millions) on x, whose grid limit
+  // is 2^31 - 1 blocks; N (channels) on y, limited to 65535.
+  const int64_t blockM = int64_t(blockIdx.x) * Tile::BM;
+  const int64_t blockN = int64_t(blockIdx.y) * Tile::BN;
   const uint32_t sharedBase = ptx::sharedAddress(shared);
 
   // Each thread copies the same chunks (row, 16-byte column) of every
@@ -381,8 +383,8 @@ cudaError_t launch(const Operand &a, const int8_t *bT, int64_t ldb, int64_t m,
       kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Tile::kSharedBytes);
   if (error != cudaSuccess)
     return error;
-  dim3 grid(static_cast<unsigned>((n + Tile::BN - 1) / Tile::BN),
-            static_cast<unsigned>((m + Tile::BM - 1) / Tile::BM));
+  dim3 grid(static_cast<unsigned>((m + Tile::BM - 1) / Tile::BM),
+            static_cast<unsigned>((n + Tile::BN - 1) / Tile::BN));
   kernel<<<grid, Tile::kThreads, Tile::kSharedBytes, stream>>>(a, bT, ldb, m, n,
                                                                k, epilogue);
   return cudaGetLastError();
