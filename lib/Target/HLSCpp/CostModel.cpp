@@ -611,10 +611,13 @@ FailureOr<StageShape> hlscpp::analyzeStage(Operation *op) {
             // channel/space reorders hold the whole tensor.
             if (name == "nn.concat")
               shape.inElements = shape.outElements;
-            if (llvm::is_contained({"nn.flatten", "nn.reshape", "nn.squeeze",
-                                    "nn.unsqueeze", "nn.identity", "nn.dropout",
-                                    "nn.pad", "nn.slice", "nn.concat",
-                                    "nn.split"},
+            shape.relabels =
+                llvm::is_contained({"nn.flatten", "nn.reshape", "nn.squeeze",
+                                    "nn.unsqueeze", "nn.identity"},
+                                   name);
+            if (shape.relabels ||
+                llvm::is_contained({"nn.dropout", "nn.pad", "nn.slice",
+                                    "nn.concat", "nn.split"},
                                    name))
               return true;
             if (llvm::is_contained(
@@ -690,6 +693,12 @@ Candidate hlscpp::costCandidate(const StageShape &shape, int64_t simd,
   Candidate c;
   c.simd = simd;
   c.pe = pe;
+  if (shape.relabels) {
+    // The stream passes through unchanged; one cycle keeps the period
+    // positive.
+    c.cycles = 1;
+    return c;
+  }
   c.multiplier = multiplier;
   c.weights = weights;
   c.memory = memory;

@@ -88,6 +88,9 @@ struct StageShape {
   /// Per output element: one 64-bit division (averages with a count that
   /// need not be a power of two, softmax).
   bool divides = false;
+  /// Whether the op only relabels its stream (reshapes): the emitter builds
+  /// no hardware for it, so it costs nothing.
+  bool relabels = false;
   /// Whether the stage must hold its whole input before it can start
   /// (transpose-like reorders, global pools buffer nothing but wait).
   bool buffersFrame = false;
