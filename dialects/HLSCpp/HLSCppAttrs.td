@@ -73,6 +73,12 @@ def HLSCpp_WeightMemory : HLSCpp_Enum<"WeightMemory",
     "which on-chip memory holds a stage's weights",
     ["none", "bram", "uram", "lutram"]>;
 
+/// Where a unit that reads its input rows itself (a convolution with a
+/// window) keeps them; absent means BRAM.
+def HLSCpp_RowsMemoryParameter : EnumParameter<HLSCpp_WeightMemory> {
+  let defaultValue = "::whittle::hlscpp::WeightMemory::bram";
+}
+
 def HLSCpp_DeviceAttr : HLSCpp_Attr<"Device", "device"> {
   let summary = "the FPGA part, its budgets and clock (`hlscpp.device`)";
   let description = [{
@@ -151,6 +157,8 @@ def HLSCpp_StageAttr : HLSCpp_Attr<"Stage", "stage"> {
     flip-flops and off-chip bytes per frame. Streamed weights pass once per
     tile of `row_tile` output rows (the stage buffers the input rows the
     tile's windows span); `row_tile` is absent (0) for every other stage.
+    A convolution with a window keeps its input rows in `rows` (`bram`, the
+    default, or `lutram`), as the planner traded BRAM for LUTs.
     `fifo_depths` are the depths of
     the streams feeding the op's activation operands, in operand order
     (constants skipped); a residual add's skip input is as deep as the
@@ -170,6 +178,7 @@ def HLSCpp_StageAttr : HLSCpp_Attr<"Stage", "stage"> {
     EnumParameter<HLSCpp_WeightPlacement>:$weights,
     EnumParameter<HLSCpp_WeightMemory>:$memory,
     DefaultValuedParameter<"int64_t", "0">:$row_tile,
+    HLSCpp_RowsMemoryParameter:$rows,
     "int64_t":$cycles,
     "int64_t":$dsp,
     "int64_t":$bram18,

@@ -89,9 +89,10 @@ LogicalResult PlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult StageAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 int64_t simd, int64_t pe, Multiplier multiplier,
                                 WeightPlacement weights, WeightMemory memory,
-                                int64_t rowTile, int64_t cycles, int64_t dsp,
-                                int64_t bram18, int64_t uram, int64_t lut,
-                                int64_t ff, int64_t ddrBytes,
+                                int64_t rowTile, WeightMemory rows,
+                                int64_t cycles, int64_t dsp, int64_t bram18,
+                                int64_t uram, int64_t lut, int64_t ff,
+                                int64_t ddrBytes,
                                 ArrayRef<int64_t> fifoDepths) {
   if (simd < 1 || pe < 1)
     return emitError() << "simd and pe must be at least 1, got simd = " << simd
@@ -113,6 +114,9 @@ LogicalResult StageAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "row_tile = " << rowTile
                        << " is for streamed weights, not weights = "
                        << stringifyWeightPlacement(weights);
+  if (rows != WeightMemory::bram && rows != WeightMemory::lutram)
+    return emitError() << "rows = " << stringifyWeightMemory(rows)
+                       << ": input rows are kept in bram or lutram";
   if (failed(verifyNonNegative(emitError, {{"cycles", cycles},
                                            {"dsp", dsp},
                                            {"bram18", bram18},

@@ -689,7 +689,7 @@ Candidate hlscpp::costCandidate(const StageShape &shape, int64_t simd,
                                 int64_t pe, Multiplier multiplier,
                                 WeightPlacement weights, WeightMemory memory,
                                 int64_t rowTile, ArrayRef<int64_t> fifoElements,
-                                int64_t pixels) {
+                                int64_t pixels, WeightMemory rowsMemory) {
   Candidate c;
   c.simd = simd;
   c.pe = pe;
@@ -703,6 +703,7 @@ Candidate hlscpp::costCandidate(const StageShape &shape, int64_t simd,
   c.weights = weights;
   c.memory = memory;
   c.rowTile = rowTile;
+  c.rows = rowsMemory;
   int64_t kernel = shape.kernelH * shape.kernelW;
   int64_t inWidth = inputWidth(shape, simd, pe);
 
@@ -827,7 +828,17 @@ Candidate hlscpp::costCandidate(const StageShape &shape, int64_t simd,
     case WeightMemory::none:
       break;
     }
-  } else if (weights == WeightPlacement::streamed) {
+  }
+  // The input rows of a unit that reads them itself: in BRAM (LUTRAM when
+  // shallow, as Vitis HLS places arrays by default) or, as the planner may
+  // choose to save BRAM, in LUTRAM.
+  auto placeRows = [&](int64_t bytes) {
+    if (rowsMemory == WeightMemory::lutram)
+      c.lut += formulas::lutram(inWidth * 8, ceilDiv(bytes, inWidth));
+    else
+      c.bram18 += placeMemory(8, inWidth * 8, bytes * 8, c.lut);
+  };
+  if (weights == WeightPlacement::streamed) {
     // The weights pass once per tile of `rowTile` output rows (input rows
     // for a transposed convolution): the stage buffers the input rows the
     // tile reads, the tile's outputs (to emit them pixel by pixel) and the
@@ -843,7 +854,7 @@ Candidate hlscpp::costCandidate(const StageShape &shape, int64_t simd,
     rowsIn = (rowTile - 1) * shape.strideH +
              (shape.kernelH - 1) * shape.dilationH + 1;
     int64_t inRowBytes = shape.inW * shape.inChannels * shape.groups;
-    c.bram18 += placeMemory(8, inWidth * 8, rowsIn * inRowBytes * 8, c.lut);
+    placeRows(rowsIn * inRowBytes);
     int64_t tileOutputs =
         rowTile * shape.outW * shape.outChannels * shape.groups;
     c.bram18 += placeMemory(8, pe * 8, tileOutputs * 8, c.lut);
@@ -863,7 +874,10 @@ Candidate hlscpp::costCandidate(const StageShape &shape, int64_t simd,
   if (!(ownRows && streamed) && !shape.pointwise && !shape.scatters) {
     int64_t rows = (shape.kernelH - 1) * shape.dilationH + 1;
     int64_t bytes = rows * shape.inW * channels;
-    c.bram18 += placeMemory(8, inWidth * 8, bytes * 8, c.lut);
+    if (ownRows)
+      placeRows(bytes);
+    else
+      c.bram18 += placeMemory(8, inWidth * 8, bytes * 8, c.lut);
   }
   if (products && !ownRows)
     c.bram18 += placeMemory(8, simd * 8, kernel * channels * 8, c.lut);
@@ -934,6 +948,8 @@ std::vector<Candidate> hlscpp::paretoFilter(std::vector<Candidate> all) {
 /// Largest parallelism (SIMD x PE) the enumeration offers: beyond 4096
 /// MACs per cycle a single stage outgrows every part in the table.
 static constexpr int64_t kMaxParallelism = 4096;
+/// LUT6s (64 x 1 bits of LUTRAM each) that hold what one BRAM18 holds.
+static constexpr int64_t kLutsPerBram18 = 18 * 1024 / 64;
 /// Deepest weight memory offered in LUTRAM (two LUT6 per bit).
 static constexpr int64_t kMaxLutramDepth = 128;
 /// Lanes of stages without MACs: the next stage consumes at most a few
@@ -1025,15 +1041,31 @@ hlscpp::enumerateCandidates(const StageShape &shape, const DeviceModel &device,
         int64_t depth = shape.weightElements / (simd * pe);
         if (memory == WeightMemory::lutram && depth > kMaxLutramDepth)
           continue;
-        Candidate candidate = costCandidate(
-            shape, simd, pe, multiplier, weights, memory, tile, fifoElements);
-        // A candidate over a cap on its own fits no design.
-        bool fits = llvm::all_of(kResources, [&](Resource r) {
-          return getUsage(candidate, r) * 100 <=
-                 getBudget(device, r) * getCapPercent(device, r);
-        });
-        if (fits || !withinCaps)
-          all.push_back(candidate);
+        Candidate inBram = costCandidate(shape, simd, pe, multiplier, weights,
+                                         memory, tile, fifoElements);
+        SmallVector<Candidate, 2> variants = {inBram};
+        // A unit that reads its own input rows may keep them in LUTRAM,
+        // where that replaces BRAM18s at no more LUTs each than a full
+        // BRAM18 holds (18 Kb = 288 LUT6 of 64 bits): elsewhere the trade
+        // never pays for itself.
+        if (shape.tilesRows &&
+            (weights == WeightPlacement::streamed || !shape.pointwise)) {
+          Candidate inLutram =
+              costCandidate(shape, simd, pe, multiplier, weights, memory, tile,
+                            fifoElements, /*pixels=*/1, WeightMemory::lutram);
+          int64_t saved = inBram.bram18 - inLutram.bram18;
+          if (saved > 0 && inLutram.lut - inBram.lut <= saved * kLutsPerBram18)
+            variants.push_back(inLutram);
+        }
+        for (const Candidate &candidate : variants) {
+          // A candidate over a cap on its own fits no design.
+          bool fits = llvm::all_of(kResources, [&](Resource r) {
+            return getUsage(candidate, r) * 100 <=
+                   getBudget(device, r) * getCapPercent(device, r);
+          });
+          if (fits || !withinCaps)
+            all.push_back(candidate);
+        }
       }
   return paretoFilter(std::move(all));
 }

@@ -64,6 +64,8 @@ static std::string getConfiguration(StageAttr stage) {
                               : stringifyWeightMemory(stage.getMemory()));
   if (stage.getRowTile() > 0)
     text += llvm::formatv(" row_tile={0}", stage.getRowTile());
+  if (stage.getRows() == WeightMemory::lutram)
+    text += " rows=lutram";
   return text;
 }
 
@@ -152,6 +154,7 @@ LogicalResult whittle::hlscpp::writeDesignReport(ModuleOp module,
             out.attribute("memory", stringifyWeightMemory(stage.getMemory()));
             if (stage.getRowTile() > 0)
               out.attribute("row_tile", stage.getRowTile());
+            out.attribute("rows", stringifyWeightMemory(stage.getRows()));
             out.attributeArray("fifo_depths", [&] {
               for (int64_t depth : stage.getFifoDepths())
                 out.value(depth);

@@ -282,6 +282,23 @@ LogicalResult DesignEmitter::printProduct(Operation *op, ProductSpec &spec) {
   std::string out = declareStream(name + "_out", type, pe);
   if (ownRows) {
     const WindowSpec &window = *spec.window;
+    // The unit's input rows: the rows a tile (or one window) spans, in the
+    // memory the planner chose, SIMD channels readable per cycle.
+    int64_t rows = (rowTiles ? (rowTile - 1) * window.strides[0] : 0) +
+                   (window.kernel[0] - 1) * window.dilations[0] + 1;
+    std::string lines = name + "_rows";
+    globalsOS << "// " << name << "'s input rows.\n"
+              << "static int8_t " << lines << "[" << rows << "]["
+              << window.input[1] << "][" << window.channels << "];\n\n";
+    arrayPragmasOS << "#pragma HLS BIND_STORAGE variable=" << lines
+                   << " type=ram_2p impl="
+                   << stringifyWeightMemory(stage.getRows()) << "\n";
+    if (!rowTiles)
+      arrayPragmasOS << "#pragma HLS ARRAY_PARTITION variable=" << lines
+                     << " complete dim=1\n";
+    if (simd > 1)
+      arrayPragmasOS << "#pragma HLS ARRAY_PARTITION variable=" << lines
+                     << " cyclic factor=" << simd << " dim=3\n";
     bodyOS << (rowTiles ? "  mvu_row_tiles<" : "  mvu_rows<") << type << ", "
            << window.channels << ", " << window.input[0] << ", "
            << window.input[1] << ", " << window.kernel[0] << ", "
@@ -293,9 +310,10 @@ LogicalResult DesignEmitter::printProduct(Operation *op, ProductSpec &spec) {
            << ", " << inWidth << ", " << simd << ", " << pe << ", ";
     if (rowTiles)
       bodyOS << rowTile << ", ";
-    bodyOS << formatBool(bool(spec.requantize)) << ">(" << vector << ", "
-           << out << ", " << (rowTiles ? weightStream : weightsArg) << ", "
-           << name << "_accumulate, " << name << "_requantize, frames);\n";
+    bodyOS << formatBool(bool(spec.requantize)) << ">(" << vector << ", " << out
+           << ", " << lines << ", " << (rowTiles ? weightStream : weightsArg)
+           << ", " << name << "_accumulate, " << name
+           << "_requantize, frames);\n";
     define(spec.result, out, pe, spec.outputLayout);
     return success();
   }

@@ -265,6 +265,7 @@ static LogicalResult writeCosts(StringRef path,
                              {"weights", stringifyWeightPlacement(c.weights)},
                              {"memory", stringifyWeightMemory(c.memory)},
                              {"row_tile", c.rowTile},
+                             {"rows", stringifyWeightMemory(c.rows)},
                              {"cycles", c.cycles},
                              {"dsp", c.dsp},
                              {"bram18", c.bram18},
@@ -379,9 +380,9 @@ struct PlanDataflowPass
         depths.push_back((elements + inWidth - 1) / inWidth + 2);
       stage.op->setAttr(HLSCppDialect::kStageAttrName,
                         StageAttr::get(context, c.simd, c.pe, c.multiplier,
-                                       c.weights, c.memory, c.rowTile, c.cycles,
-                                       c.dsp, c.bram18, c.uram, c.lut, c.ff,
-                                       c.ddrBytes, depths));
+                                       c.weights, c.memory, c.rowTile, c.rows,
+                                       c.cycles, c.dsp, c.bram18, c.uram, c.lut,
+                                       c.ff, c.ddrBytes, depths));
     }
     double period = getFramePeriod(problem, solution.choice);
     bool optimal = solution.status == IntegerProgram::Status::Optimal;

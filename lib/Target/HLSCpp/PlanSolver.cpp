@@ -27,6 +27,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -119,7 +120,37 @@ hlscpp::explainInfeasible(const PlanProblem &problem,
             getCapPercent(problem.device, resource),
             getBudget(problem.device, resource)));
     }
-    return std::string("has no configuration within every cap at once");
+    // Each resource fits in some configuration, none fits them all: name
+    // what the configuration that overshoots least needs beyond the caps.
+    const Candidate *closest = nullptr;
+    double closestRatio = INFINITY;
+    for (const Candidate &candidate : stage) {
+      double ratio = 0;
+      for (Resource resource : kResources) {
+        int64_t capacity = getCapacity(problem, resource);
+        int64_t used = getUsage(candidate, resource);
+        if (used > capacity)
+          ratio = std::max(ratio, capacity > 0 ? double(used) / capacity
+                                               : double(INFINITY));
+      }
+      if (ratio < closestRatio) {
+        closestRatio = ratio;
+        closest = &candidate;
+      }
+    }
+    std::string text =
+        "has no configuration within every cap at once; the closest needs";
+    llvm::ListSeparator separator(",");
+    for (Resource resource : kResources) {
+      int64_t capacity = getCapacity(problem, resource);
+      int64_t used = getUsage(*closest, resource);
+      if (used > capacity)
+        text += llvm::formatv("{0} {1} {2} (the cap leaves {3})",
+                              llvm::StringRef(separator), used,
+                              getResourceName(resource), capacity)
+                    .str();
+    }
+    return text;
   }
   // The resource whose smallest possible total exceeds its cap by the
   // largest factor.

@@ -42,6 +42,11 @@ func.func @row_tile_on_chip() attributes {hlscpp.stage = #hlscpp.stage<simd = 1,
 
 // -----
 
+// expected-error @+1 {{rows = uram: input rows are kept in bram or lutram}}
+func.func @rows_in_uram() attributes {hlscpp.stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = dsp, weights = onchip, memory = bram, rows = uram, cycles = 1, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = []>} { return }
+
+// -----
+
 // expected-error @+1 {{fifo depths must be at least 1, got 0}}
 func.func @empty_fifo() attributes {hlscpp.stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = dsp, weights = none, memory = none, cycles = 1, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [0]>} { return }
 

@@ -12,8 +12,8 @@ module attributes {
   func.func @stages(%arg0: tensor<1x4xi8>) -> tensor<1x4xi8> {
     // CHECK: hlscpp.stage = #hlscpp.stage<simd = 2, pe = 4, multiplier = dsp, weights = onchip, memory = bram, cycles = 784, dsp = 4, bram18 = 1, uram = 0, lut = 900, ff = 1200, ddr_bytes = 0, fifo_depths = [2]>
     %0 = arith.addi %arg0, %arg0 {hlscpp.stage = #hlscpp.stage<simd = 2, pe = 4, multiplier = dsp, weights = onchip, memory = bram, cycles = 784, dsp = 4, bram18 = 1, uram = 0, lut = 900, ff = 1200, ddr_bytes = 0, fifo_depths = [2]>} : tensor<1x4xi8>
-    // CHECK: hlscpp.stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = lut, weights = streamed, memory = none, row_tile = 2, cycles = 10, dsp = 0, bram18 = 0, uram = 0, lut = 60, ff = 80, ddr_bytes = 4096, fifo_depths = [2, 130]>
-    %1 = arith.addi %0, %arg0 {hlscpp.stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = lut, weights = streamed, memory = none, row_tile = 2, cycles = 10, dsp = 0, bram18 = 0, uram = 0, lut = 60, ff = 80, ddr_bytes = 4096, fifo_depths = [2, 130]>} : tensor<1x4xi8>
+    // CHECK: hlscpp.stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = lut, weights = streamed, memory = none, row_tile = 2, rows = lutram, cycles = 10, dsp = 0, bram18 = 0, uram = 0, lut = 60, ff = 80, ddr_bytes = 4096, fifo_depths = [2, 130]>
+    %1 = arith.addi %0, %arg0 {hlscpp.stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = lut, weights = streamed, memory = none, row_tile = 2, rows = lutram, cycles = 10, dsp = 0, bram18 = 0, uram = 0, lut = 60, ff = 80, ddr_bytes = 4096, fifo_depths = [2, 130]>} : tensor<1x4xi8>
     // CHECK: fifo_depths = []>
     %2 = arith.addi %1, %1 {hlscpp.stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = dsp, weights = none, memory = none, cycles = 4, dsp = 0, bram18 = 0, uram = 0, lut = 10, ff = 10, ddr_bytes = 0, fifo_depths = []>} : tensor<1x4xi8>
     return %2 : tensor<1x4xi8>

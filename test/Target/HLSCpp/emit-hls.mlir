@@ -70,7 +70,7 @@ module attributes {hlscpp.device = #hlscpp.device<name = "zu3eg", part = "xczu3e
 // The 3x3 convolution reads its input rows itself (no sliding_window): the
 // window's geometry, then M, G, the input beat, SIMD and PE.
 // CHECK:        // conv_0: qnn.conv + qnn.requantize
-// CHECK-NEXT:   mvu_rows<int8_t, 1, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8, 8, 4, 1, 1, 1, 2, true>(in0, conv_0_out, OnChipWeights<2, 18, 1>{conv_0_weights}, conv_0_accumulate, conv_0_requantize, frames);
+// CHECK-NEXT:   mvu_rows<int8_t, 1, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8, 8, 4, 1, 1, 1, 2, true>(in0, conv_0_out, conv_0_rows, OnChipWeights<2, 18, 1>{conv_0_weights}, conv_0_accumulate, conv_0_requantize, frames);
 
 // The pool slides its own window, padding with -128.
 // CHECK:        // max_pool_1: qnn.max_pool
@@ -100,6 +100,8 @@ module attributes {hlscpp.device = #hlscpp.device<name = "zu3eg", part = "xczu3e
 // CHECK-NEXT: #pragma HLS INTERFACE s_axilite port=return
 // CHECK-NEXT: #pragma HLS ARRAY_PARTITION variable=conv_0_weights complete dim=1
 // CHECK-NEXT: #pragma HLS BIND_STORAGE variable=conv_0_weights type=ram_2p impl=bram
+// CHECK-NEXT: #pragma HLS BIND_STORAGE variable=conv_0_rows type=ram_2p impl=bram
+// CHECK-NEXT: #pragma HLS ARRAY_PARTITION variable=conv_0_rows complete dim=1
 // CHECK-NEXT:   if (load_weights) {
 // CHECK-NEXT:     load_all_weights(weights);
 // CHECK-NEXT:     return;

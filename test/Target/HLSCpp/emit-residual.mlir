@@ -44,7 +44,7 @@ module {
 
 // CHECK:        // conv_1: qnn.conv + qnn.requantize
 // CHECK-NEXT:   convert_width<int8_t, 144, 4, 1>(conv_0_out_copy0, conv_1_in0_w1, frames);
-// CHECK-NEXT:   mvu_rows<int8_t, 4, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 6, 6, 4, 4, 1, 3, 2, true>(conv_1_in0_w1, conv_1_out, OnChipWeights<2, 6, 3>{conv_1_weights}, conv_1_accumulate, conv_1_requantize, frames);
+// CHECK-NEXT:   mvu_rows<int8_t, 4, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 6, 6, 4, 4, 1, 3, 2, true>(conv_1_in0_w1, conv_1_out, conv_1_rows, OnChipWeights<2, 6, 3>{conv_1_weights}, conv_1_accumulate, conv_1_requantize, frames);
 
 // CHECK:        // add_2: qnn.add
 // CHECK-NEXT:   convert_width<int8_t, 144, 4, 2>(conv_0_out_copy1, add_2_in1_w2, frames);

@@ -5,9 +5,10 @@
 // dilations, pads, groups and per-channel weight zero points as in mvu;
 // csim.test checks the C simulation against whittle-run bit for bit.
 // RUN: whittle-translate --emit-hls %s | FileCheck %s
+// RUN: whittle-translate --emit-hls %s | FileCheck %s --check-prefix=ROWS
 
 #a = #hlscpp.stage<simd = 3, pe = 4, multiplier = dsp, weights = streamed, memory = none, row_tile = 2, cycles = 1, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [4]>
-#b = #hlscpp.stage<simd = 2, pe = 2, multiplier = dsp, weights = streamed, memory = none, row_tile = 3, cycles = 1, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [4]>
+#b = #hlscpp.stage<simd = 2, pe = 2, multiplier = dsp, weights = streamed, memory = none, row_tile = 3, rows = lutram, cycles = 1, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [4]>
 #c = #hlscpp.stage<simd = 4, pe = 5, multiplier = dsp, weights = streamed, memory = none, row_tile = 1, cycles = 1, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [4]>
 module {
   func.func @main(%arg0: tensor<2x6x7x5xi8>) -> tensor<2x5x2x2xi8> {
@@ -38,8 +39,18 @@ module {
 // (3 + 1 rows); one beat, twice (2 rows, 1 per tile).
 // CHECK-NOT:  sliding_window<
 // CHECK:      stream_weights<36, 4, 3, 2>(weights + 0, conv_0_weight_stream, frames);
-// CHECK-NEXT: mvu_row_tiles<int8_t, 6, 7, 5, 3, 3, 2, 2, 1, 1, 1, 1, 4, 3, 8, 1, 3, 3, 4, 2, true>({{.*}}, conv_0_out, conv_0_weight_stream, conv_0_accumulate, conv_0_requantize, frames);
+// CHECK-NEXT: mvu_row_tiles<int8_t, 6, 7, 5, 3, 3, 2, 2, 1, 1, 1, 1, 4, 3, 8, 1, 3, 3, 4, 2, true>({{.*}}, conv_0_out, conv_0_rows, conv_0_weight_stream, conv_0_accumulate, conv_0_requantize, frames);
 // CHECK:      stream_weights<36, 2, 2, 2>(
 // CHECK-NEXT: mvu_row_tiles<int8_t, 8, 4, 3, 3, 3, 1, 1, 2, 2, 2, 2, 4, 3, 4, 2, 2, 2, 2, 3, true>(
 // CHECK:      stream_weights<1, 5, 4, 2>(
 // CHECK-NEXT: mvu_row_tiles<int8_t, 4, 4, 3, 1, 1, 2, 2, 1, 1, 0, 0, 2, 2, 5, 1, 4, 4, 5, 1, true>(
+
+// Each unit's input rows are the design's array, as many rows as a tile
+// spans ((2 - 1) x 2 + 3 = 5; (3 - 1) x 1 + (3 - 1) x 2 + 1 = 7; 1), in
+// the memory hlscpp.stage names (BRAM unless it says rows = lutram).
+// ROWS-DAG:  static int8_t conv_0_rows[5][5][6];
+// ROWS-DAG:  static int8_t conv_1_rows[7][3][8];
+// ROWS-DAG:  static int8_t conv_2_rows[1][3][4];
+// ROWS-DAG:  #pragma HLS BIND_STORAGE variable=conv_0_rows type=ram_2p impl=bram
+// ROWS-DAG:  #pragma HLS BIND_STORAGE variable=conv_1_rows type=ram_2p impl=lutram
+// ROWS-DAG:  #pragma HLS ARRAY_PARTITION variable=conv_0_rows cyclic factor=3 dim=3

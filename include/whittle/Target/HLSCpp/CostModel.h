@@ -123,6 +123,8 @@ struct Candidate {
   WeightMemory memory = WeightMemory::none;
   /// Streamed weights: output rows computed per pass over the weights.
   int64_t rowTile = 0;
+  /// Where a unit that reads its own input rows keeps them (BRAM or LUTRAM).
+  WeightMemory rows = WeightMemory::bram;
   int64_t cycles = 0, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0;
   int64_t ddrBytes = 0;
 };
@@ -156,12 +158,14 @@ mlir::FailureOr<StageShape> analyzeStage(mlir::Operation *op);
 /// The cost of one configuration; fifoElements (per activation operand)
 /// size the input streams the stage owns. `pixels` output pixels computed at
 /// once model a layer-sequential engine such as Xilinx's DPU (a dataflow
-/// stage computes one).
+/// stage computes one). `rows` places the input rows of a unit that reads
+/// them itself (windowed convolutions).
 Candidate costCandidate(const StageShape &shape, int64_t simd, int64_t pe,
                         Multiplier multiplier, WeightPlacement weights,
                         WeightMemory memory, int64_t rowTile,
                         llvm::ArrayRef<int64_t> fifoElements,
-                        int64_t pixels = 1);
+                        int64_t pixels = 1,
+                        WeightMemory rows = WeightMemory::bram);
 
 /// Every configuration worth considering on `device`: not dominated by
 /// another in cycles, every resource and DDR bytes, and with `withinCaps`

@@ -507,7 +507,8 @@ inline int32_t window_products(const int8_t (&lines)[ROWS][W][C], int oy,
 /// The matrix-vector unit of a qnn.conv with a window (not pointwise) and
 /// weights on chip: it reads the channels-last `H` x `W` x `C` input itself
 /// (no sliding_window in front), keeping the (KH - 1) DH + 1 rows a window
-/// spans, and for each output pixel computes `M` channels in `G` groups,
+/// spans in `lines` (the design's array, in the memory the planner chose),
+/// and for each output pixel computes `M` channels in `G` groups,
 /// `PE` at a time, `SIMD` products of the reduction per cycle, reading the
 /// window straight from its rows (so no copy of it is kept). Rows are read
 /// between output rows, not while computing. Window, groups and reduction
@@ -516,6 +517,7 @@ template <typename TO, int C, int H, int W, int KH, int KW, int SH, int SW,
           int DH, int DW, int PT, int PL, int OH, int OW, int M, int G, int IW,
           int SIMD, int PE, bool REQUANT, typename Weights>
 void mvu_rows(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
+              int8_t (&lines)[(KH - 1) * DH + 1][W][C],
               const Weights &weights, const Accumulate<M> &acc,
               const Requantize<M> &rq, int frames) {
   constexpr int CG = C / G, MG = M / G;
@@ -525,9 +527,6 @@ void mvu_rows(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
   static_assert(C % G == 0 && M % G == 0, "groups divide the channels");
   static_assert((KH * KW * CG) % SIMD == 0 && M % PE == 0,
                 "SIMD and PE fold evenly");
-  int8_t lines[ROWS][W][C];
-#pragma HLS ARRAY_PARTITION variable=lines complete dim=1
-#pragma HLS ARRAY_PARTITION variable=lines cyclic factor=SIMD dim=3
   for (int f = 0; f < frames; ++f) {
     int next = 0; // the next input row to read
     for (int oy = 0; oy < OH; ++oy) {
@@ -567,7 +566,8 @@ void mvu_rows(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
 /// (hlscpp.stage `weights = streamed`), `RT` output rows per pass over the
 /// weights (`row_tile`) rather than one pass per pixel: it reads the
 /// channels-last `H` x `W` x `C` input itself (no sliding_window in front),
-/// keeping the input rows a tile of rows spans, then for each block of `PE`
+/// keeping the input rows a tile of rows spans in `lines` (the design's
+/// array, in the memory the planner chose), then for each block of `PE`
 /// output channels takes each weight beat once (stream_weights with
 /// `REPEAT` = ceil(OH / RT)) and applies it to every pixel of the tile, and
 /// writes the tile's outputs pixel by pixel, `PE` channels per beat. Window,
@@ -577,6 +577,7 @@ template <typename TO, int C, int H, int W, int KH, int KW, int SH, int SW,
           int SIMD, int PE, int RT, bool REQUANT>
 void mvu_row_tiles(hls::stream<Vec<int8_t, IW>> &in,
                    hls::stream<Vec<TO, PE>> &out,
+                   int8_t (&lines)[(RT - 1) * SH + (KH - 1) * DH + 1][W][C],
                    hls::stream<Vec<int8_t, PE * SIMD>> &weights,
                    const Accumulate<M> &acc, const Requantize<M> &rq,
                    int frames) {
@@ -588,8 +589,6 @@ void mvu_row_tiles(hls::stream<Vec<int8_t, IW>> &in,
   static_assert(C % G == 0 && M % G == 0, "groups divide the channels");
   static_assert((KH * KW * CG) % SIMD == 0 && M % PE == 0,
                 "SIMD and PE fold evenly");
-  int8_t lines[ROWS][W][C];
-#pragma HLS ARRAY_PARTITION variable=lines cyclic factor=SIMD dim=3
   int32_t sums[PIXELS][PE];
 #pragma HLS ARRAY_PARTITION variable=sums complete dim=2
   TO tile[PIXELS][M];
