@@ -60,12 +60,17 @@ void IntegerProgram::load(OsiClpSolverInterface &solver) const {
                      objective.data(), lowerRows.data(), upperRows.data());
 }
 
-std::optional<double> IntegerProgram::solveRelaxation() const {
+std::optional<double>
+IntegerProgram::solveRelaxation(std::vector<double> *values) const {
   OsiClpSolverInterface solver;
   load(solver);
   solver.initialSolve();
   if (!solver.isProvenOptimal())
     return std::nullopt;
+  if (values) {
+    const double *solution = solver.getColSolution();
+    values->assign(solution, solution + getNumVariables());
+  }
   return solver.getObjValue();
 }
 

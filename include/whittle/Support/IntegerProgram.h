@@ -85,8 +85,9 @@ public:
 
   Result solve(const Options &options) const;
   /// The optimum of the linear relaxation (integrality dropped), or nullopt
-  /// when the relaxation is infeasible.
-  std::optional<double> solveRelaxation() const;
+  /// when the relaxation is infeasible; with `values`, also its solution.
+  std::optional<double>
+  solveRelaxation(std::vector<double> *values = nullptr) const;
 
 private:
   /// Loads the program (integrality apart) into CLP.

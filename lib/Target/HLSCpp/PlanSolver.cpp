@@ -403,6 +403,9 @@ std::optional<size_t> firstPassing(const std::vector<int64_t> &periods,
 } // namespace
 
 namespace {
+/// Seconds CBC may take to decide whether one frame period is reachable.
+constexpr double kProbeSeconds = 2.0;
+
 /// The integer program over the surviving candidates.
 struct PlanProgram {
   IntegerProgram program;
@@ -411,8 +414,10 @@ struct PlanProgram {
   std::vector<std::vector<int>> columns;
 
   PlanProgram(const PlanProblem &problem, const Survivors &survivors,
-              Objective objective) {
-    period = program.addVariable(0, IntegerProgram::kInfinity,
+              Objective objective,
+              double longestPeriod = IntegerProgram::kInfinity,
+              double shortestPeriod = 0) {
+    period = program.addVariable(shortestPeriod, longestPeriod,
                                  /*objective=*/1.0, /*integer=*/false);
     columns.resize(survivors.size());
     std::vector<std::vector<std::pair<int, double>>> resourceRows(
@@ -483,21 +488,30 @@ PlanSolution hlscpp::solvePlan(const PlanProblem &problem, Objective objective,
                                double timeLimitSeconds) {
   auto begin = std::chrono::steady_clock::now();
   PlanSolution solution;
-  // No frame period is shorter than the one at which even the smallest
-  // totals fit (`floor`); a greedy feasible choice bounds it from above, and
+  // No frame period is as short as one at which even the smallest totals
+  // do not fit (`floor`); a greedy feasible choice bounds it from above, and
   // for throughput no optimum has a stage slower than that (`ceiling`).
+  // For throughput the bisection below finds faster designs than the
+  // greedy one, which then only needs to exist.
+  bool throughput = objective == Objective::throughput;
   Survivors all = prune(problem, 0, INT64_MAX);
   std::vector<int64_t> periods = getPeriods(problem, all);
   std::optional<size_t> lowest = firstPassing(
       periods, [&](int64_t period) { return mayReach(problem, all, period); });
-  int64_t floor = lowest ? periods[*lowest] : 0;
+  // A design may be faster than the first period at which the smallest
+  // totals fit, when its DDR traffic sets its period between two stages'
+  // cycle counts: only the period before that one is surely too short.
+  int64_t floor = lowest && *lowest > 0 ? periods[*lowest - 1] : 0;
   std::optional<std::vector<int64_t>> start;
-  std::optional<size_t> reached = firstPassing(periods, [&](int64_t period) {
-    return greedyAt(problem, all, period).has_value();
-  });
-  if (reached)
-    start = greedyAt(problem, all, periods[*reached]);
-  bool throughput = objective == Objective::throughput;
+  if (throughput && !periods.empty())
+    start = greedyAt(problem, all, periods.back());
+  if (!start) {
+    std::optional<size_t> reached = firstPassing(periods, [&](int64_t period) {
+      return greedyAt(problem, all, period).has_value();
+    });
+    if (reached)
+      start = greedyAt(problem, all, periods[*reached]);
+  }
   int64_t ceiling = INT64_MAX;
   if (start && throughput)
     ceiling = int64_t(std::floor(getFramePeriod(problem, *start)));
@@ -511,34 +525,110 @@ PlanSolution hlscpp::solvePlan(const PlanProblem &problem, Objective objective,
     return survivors;
   };
   Survivors survivors = survive();
-  std::optional<PlanProgram> plan(std::in_place, problem, survivors, objective);
-  // The linear relaxation's period is a stronger floor: below it every
-  // stage is equally fast, so fewer candidates survive.
-  if (throughput) {
-    std::optional<double> relaxed = plan->program.solveRelaxation();
-    if (relaxed && int64_t(std::floor(*relaxed * (1 - 1e-9))) > floor) {
-      floor = int64_t(std::floor(*relaxed * (1 - 1e-9)));
-      survivors = survive();
-      plan.emplace(problem, survivors, objective);
+
+  // Bisection over the periods the stages can have, between the floor and
+  // the greedy design's. Probe i asks for a choice with every stage at most
+  // levels[i] cycles, inside every cap, whose DDR traffic fits a period
+  // shorter than levels[i + 1]: if there is none, no design is faster than
+  // levels[i + 1] (no stage can take a cycle count in between). Restricted
+  // to those candidates, the relaxation cannot mix a slow, cheap candidate
+  // with a fast, dear one as the full program's does: it proves most
+  // unreachable periods at once, and rounded (each stage its largest share)
+  // and repaired swap by swap it reaches most reachable ones; CBC decides
+  // the rest, for at most kProbeSeconds each (undecided proves nothing).
+  double lowerBound = 0;
+  std::optional<std::vector<int64_t>> best;
+  if (throughput && start) {
+    std::vector<int64_t> levels;
+    for (int64_t level : getPeriods(problem, survivors))
+      if (level >= floor && level <= ceiling)
+        levels.push_back(level);
+    auto keep = [&](std::vector<int64_t> choice) {
+      if (fitsCaps(problem, choice) &&
+          (!best ||
+           getFramePeriod(problem, choice) < getFramePeriod(problem, *best)))
+        best = std::move(choice);
+    };
+    auto probe = [&](int64_t level) {
+      size_t i = llvm::lower_bound(levels, level) - levels.begin();
+      double shorterThan = i + 1 < levels.size()
+                               ? double(levels[i + 1]) * (1 - 1e-9)
+                               : IntegerProgram::kInfinity;
+      auto unreachable = [&] {
+        lowerBound =
+            std::max(lowerBound, i + 1 < levels.size() ? double(levels[i + 1])
+                                                       : double(level));
+        return false;
+      };
+      Survivors within(survivors.size());
+      for (auto [s, kept] : llvm::enumerate(survivors))
+        for (int64_t index : kept)
+          if (problem.stages[s][index].cycles <= level)
+            within[s].push_back(index);
+      if (llvm::any_of(within, [](const auto &kept) { return kept.empty(); }))
+        return unreachable();
+      PlanProgram test(problem, within, Objective::throughput, shorterThan);
+      solution.variables =
+          std::max<int64_t>(solution.variables, test.program.getNumVariables());
+      solution.constraints = std::max<int64_t>(
+          solution.constraints, test.program.getNumConstraints());
+      std::vector<double> relaxed;
+      if (!test.program.solveRelaxation(&relaxed))
+        return unreachable();
+      std::vector<int64_t> rounded = test.decode(within, relaxed);
+      if (repair(problem, within, level, rounded)) {
+        keep(std::move(rounded));
+        return true;
+      }
+      IntegerProgram::Options probeOptions;
+      probeOptions.timeLimitSeconds = kProbeSeconds;
+      probeOptions.relativeGap = 1.0; // any choice answers the question
+      probeOptions.defaultStrategy = true;
+      IntegerProgram::Result result = test.program.solve(probeOptions);
+      if (result.status == IntegerProgram::Status::Infeasible)
+        return unreachable();
+      if (!result.values.empty())
+        keep(test.decode(within, result.values));
+      return true;
+    };
+    firstPassing(levels, probe);
+    if (best) {
+      start = best;
+      ceiling = int64_t(std::floor(getFramePeriod(problem, *best)));
+      // Nothing is faster than lowerBound: a design that reaches it is
+      // optimal without a search.
+      if (getFramePeriod(problem, *best) <= lowerBound) {
+        solution.status = IntegerProgram::Status::Optimal;
+        solution.choice = *best;
+        solution.objective = getObjective(problem, objective, *best);
+        solution.seconds = std::chrono::duration<double>(
+                               std::chrono::steady_clock::now() - begin)
+                               .count();
+        return solution;
+      }
     }
+    floor = std::max(floor, int64_t(std::floor(lowerBound)));
+    survivors = survive();
   }
+  PlanProgram plan(problem, survivors, objective, IntegerProgram::kInfinity,
+                   throughput ? lowerBound : 0.0);
 
   IntegerProgram::Options options;
   options.timeLimitSeconds = timeLimitSeconds;
   options.defaultStrategy = true;
   if (start)
-    options.initialSolution = plan->encode(problem, survivors, *start);
-  IntegerProgram::Result result = plan->program.solve(options);
+    options.initialSolution = plan.encode(problem, survivors, *start);
+  IntegerProgram::Result result = plan.program.solve(options);
   solution.status = result.status;
   solution.gap = result.gap;
-  solution.variables = plan->program.getNumVariables();
-  solution.constraints = plan->program.getNumConstraints();
+  solution.variables = plan.program.getNumVariables();
+  solution.constraints = plan.program.getNumConstraints();
   solution.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin)
           .count();
   if (result.values.empty())
     return solution;
-  solution.choice = plan->decode(survivors, result.values);
+  solution.choice = plan.decode(survivors, result.values);
   solution.objective = getObjective(problem, objective, solution.choice);
   // CBC checks rows up to its tolerance; a rounded choice must still fit.
   if (!fitsCaps(problem, solution.choice)) {
