@@ -404,6 +404,48 @@ static LogicalResult analyzeWindow(StageShape &shape, Operation *op,
   return success();
 }
 
+/// The stream position of a slice's first kept element, in channels-last
+/// or row-major order of the frame (the later of the two), when its starts
+/// and axes are constants.
+static std::optional<int64_t> getFirstSlicedElement(nn::SliceOp slice) {
+  ArrayRef<int64_t> shape = shapeOf(slice.getData());
+  int64_t rank = shape.size();
+  std::optional<SmallVector<int64_t>> starts =
+      nn::getConstantInts(slice.getStarts());
+  if (!starts || rank < 2)
+    return std::nullopt;
+  SmallVector<int64_t> axes;
+  if (slice.getAxes()) {
+    std::optional<SmallVector<int64_t>> given =
+        nn::getConstantInts(slice.getAxes());
+    if (!given)
+      return std::nullopt;
+    axes = *given;
+  } else {
+    for (int64_t axis = 0; axis < int64_t(starts->size()); ++axis)
+      axes.push_back(axis);
+  }
+  // The first kept index along each frame dimension (the batch is the
+  // frame count).
+  SmallVector<int64_t> first(rank, 0);
+  for (auto [axis, start] : llvm::zip(axes, *starts)) {
+    if (axis < 0)
+      axis += rank;
+    if (axis <= 0 || axis >= rank)
+      continue;
+    int64_t extent = shape[axis];
+    int64_t at = start < 0 ? start + extent : start;
+    first[axis] = std::clamp<int64_t>(at, 0, std::max<int64_t>(0, extent - 1));
+  }
+  int64_t rowMajor = 0, channelsLast = 0;
+  for (int64_t d = 1; d < rank; ++d)
+    rowMajor = rowMajor * shape[d] + first[d];
+  for (int64_t d = 2; d < rank; ++d)
+    channelsLast = channelsLast * shape[d] + first[d];
+  channelsLast = channelsLast * shape[1] + first[1];
+  return std::max(rowMajor, channelsLast);
+}
+
 FailureOr<StageShape> hlscpp::analyzeStage(Operation *op) {
   StageShape shape;
   Operation *requantize = getFusedRequantize(op);
@@ -600,6 +642,13 @@ FailureOr<StageShape> hlscpp::analyzeStage(Operation *op) {
               for (int64_t t = 0; t < taps; ++t)
                 shape.rescaleProducts.push_back({9, 16});
             }
+            return true;
+          })
+          .Case([&](nn::SliceOp slice) {
+            // The first element kept comes after those before it in the
+            // stream: channels last or row-major, whichever is later.
+            shape.firstOutputNeed[0] =
+                1 + getFirstSlicedElement(slice).value_or(0);
             return true;
           })
           .Default([&](Operation *) {

@@ -203,12 +203,26 @@ void DataflowGraph::sizeJoinFifos() {
           fork = ancestor;
       }
       if (fork) {
-        double latest = 0;
-        for (Value input : stage.inputs)
-          latest = std::max(latest, requirementsOf(input)[*fork]);
+        // The fork's elements needed before the first output through input
+        // j: its first element's, then the stage's own need of it (a
+        // broadcast operand held whole, say) at the input's rate.
         double forkElements = double(elementsPerFrame(*fork));
+        SmallVector<double> through;
+        double latest = 0;
         for (auto [j, input] : llvm::enumerate(stage.inputs)) {
-          double lead = latest - requirementsOf(input)[*fork];
+          double ratio =
+              forkElements / std::max(1.0, double(elementsPerFrame(input)));
+          // Nothing in the first frame's first output needs more than the
+          // fork's first frame (a global pool's outputs all come at its end,
+          // not at the rate the estimate assumes).
+          through.push_back(
+              std::min(forkElements,
+                       requirementsOf(input)[*fork] +
+                           double(stage.shape.firstOutputNeed[j] - 1) * ratio));
+          latest = std::max(latest, through.back());
+        }
+        for (auto [j, input] : llvm::enumerate(stage.inputs)) {
+          double lead = latest - through[j];
           stage.fifoElements[j] = int64_t(
               std::ceil(lead * double(elementsPerFrame(input)) / forkElements));
         }
