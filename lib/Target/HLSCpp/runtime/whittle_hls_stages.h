@@ -409,7 +409,9 @@ void mvu(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
             vector[i * IW + k] = beat.v[k];
         }
       for (int nf = 0; nf < NF; ++nf) {
-        int32_t sums[PE];
+        // Registers; the first fold overwrites them with the bias (the
+        // zeros only keep g++ from warning that they may be read first).
+        int32_t sums[PE] = {};
 #pragma HLS ARRAY_PARTITION variable=sums complete
         for (int sf = 0; sf < SF; ++sf) {
 #pragma HLS PIPELINE II=1
@@ -534,7 +536,7 @@ void mvu_rows(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
       read_rows<C, W, IW, ROWS>(in, lines, next, last < H - 1 ? last : H - 1);
       for (int ox = 0; ox < OW; ++ox)
         for (int nf = 0; nf < NF; ++nf) {
-          int32_t sums[PE];
+          int32_t sums[PE] = {}; // registers, as in mvu
 #pragma HLS ARRAY_PARTITION variable=sums complete
           for (int sf = 0; sf < SF; ++sf) {
 #pragma HLS PIPELINE II=1
