@@ -74,6 +74,35 @@ IntegerProgram::solveRelaxation(std::vector<double> *values) const {
   return solver.getObjValue();
 }
 
+IntegerProgram::Relaxation::Relaxation(const IntegerProgram &program)
+    : solver(std::make_unique<OsiClpSolverInterface>()) {
+  program.load(*solver);
+}
+
+IntegerProgram::Relaxation::~Relaxation() = default;
+
+void IntegerProgram::Relaxation::setBounds(int variable, double lower,
+                                           double upper) {
+  solver->setColLower(variable, std::isinf(lower) ? -COIN_DBL_MAX : lower);
+  solver->setColUpper(variable, std::isinf(upper) ? COIN_DBL_MAX : upper);
+}
+
+std::optional<double>
+IntegerProgram::Relaxation::solve(std::vector<double> *values) {
+  if (solvedOnce)
+    solver->resolve();
+  else
+    solver->initialSolve();
+  solvedOnce = true;
+  if (!solver->isProvenOptimal())
+    return std::nullopt;
+  if (values) {
+    const double *solution = solver->getColSolution();
+    values->assign(solution, solution + solver->getNumCols());
+  }
+  return solver->getObjValue();
+}
+
 IntegerProgram::Result IntegerProgram::solve(const Options &options) const {
   auto start = std::chrono::steady_clock::now();
   int numColumns = getNumVariables();

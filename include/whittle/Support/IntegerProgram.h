@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -88,6 +89,25 @@ public:
   /// when the relaxation is infeasible; with `values`, also its solution.
   std::optional<double>
   solveRelaxation(std::vector<double> *values = nullptr) const;
+
+  /// The linear relaxation kept loaded in CLP, to solve again after
+  /// changing variables' bounds: each solve after the first starts from the
+  /// last basis (dual simplex), far faster than solving anew.
+  class Relaxation {
+  public:
+    explicit Relaxation(const IntegerProgram &program);
+    ~Relaxation();
+    Relaxation(const Relaxation &) = delete;
+    Relaxation &operator=(const Relaxation &) = delete;
+
+    void setBounds(int variable, double lower, double upper);
+    /// The optimum, or nullopt when infeasible; with `values`, its solution.
+    std::optional<double> solve(std::vector<double> *values = nullptr);
+
+  private:
+    std::unique_ptr<OsiClpSolverInterface> solver;
+    bool solvedOnce = false;
+  };
 
 private:
   /// Loads the program (integrality apart) into CLP.

@@ -549,6 +549,10 @@ PlanSolution hlscpp::solvePlan(const PlanProblem &problem, Objective objective,
            getFramePeriod(problem, choice) < getFramePeriod(problem, *best)))
         best = std::move(choice);
     };
+    PlanProgram whole(problem, survivors, Objective::throughput);
+    IntegerProgram::Relaxation relaxation(whole.program);
+    solution.variables = whole.program.getNumVariables();
+    solution.constraints = whole.program.getNumConstraints();
     auto probe = [&](int64_t level) {
       size_t i = llvm::lower_bound(levels, level) - levels.begin();
       double shorterThan = i + 1 < levels.size()
@@ -560,26 +564,33 @@ PlanSolution hlscpp::solvePlan(const PlanProblem &problem, Objective objective,
                                                        : double(level));
         return false;
       };
-      Survivors within(survivors.size());
-      for (auto [s, kept] : llvm::enumerate(survivors))
-        for (int64_t index : kept)
-          if (problem.stages[s][index].cycles <= level)
-            within[s].push_back(index);
-      if (llvm::any_of(within, [](const auto &kept) { return kept.empty(); }))
+      // The relaxation of the whole program with the slower candidates
+      // fixed at 0 and T below the next count (warm started each time).
+      bool someStageEmpty = false;
+      for (auto [s, kept] : llvm::enumerate(survivors)) {
+        bool any = false;
+        for (auto [position, index] : llvm::enumerate(kept)) {
+          bool allowed = problem.stages[s][index].cycles <= level;
+          relaxation.setBounds(whole.columns[s][position], 0, allowed ? 1 : 0);
+          any |= allowed;
+        }
+        someStageEmpty |= !any;
+      }
+      if (someStageEmpty)
         return unreachable();
-      PlanProgram test(problem, within, Objective::throughput, shorterThan);
-      solution.variables =
-          std::max<int64_t>(solution.variables, test.program.getNumVariables());
-      solution.constraints = std::max<int64_t>(
-          solution.constraints, test.program.getNumConstraints());
+      relaxation.setBounds(whole.period, 0, shorterThan);
       std::vector<double> relaxed;
-      if (!test.program.solveRelaxation(&relaxed))
+      if (!relaxation.solve(&relaxed))
         return unreachable();
-      std::vector<int64_t> rounded = test.decode(within, relaxed);
-      if (repair(problem, within, level, rounded)) {
+      std::vector<int64_t> rounded = whole.decode(survivors, relaxed);
+      if (repair(problem, survivors, level, rounded)) {
         keep(std::move(rounded));
         return true;
       }
+      // At most `level` cycles, a candidate's speed no longer matters: only
+      // those no other beats in every resource and DDR bytes take part.
+      Survivors within = prune(problem, level, level);
+      PlanProgram test(problem, within, Objective::throughput, shorterThan);
       IntegerProgram::Options probeOptions;
       probeOptions.timeLimitSeconds = kProbeSeconds;
       probeOptions.relativeGap = 1.0; // any choice answers the question
