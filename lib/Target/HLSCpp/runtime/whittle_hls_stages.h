@@ -492,6 +492,23 @@ inline int32_t window_products(const int8_t (&lines)[ROWS][W][C], int oy,
                                int32_t inputZeroPoint, int32_t weightZeroPoint) {
 #pragma HLS INLINE
   int32_t sum = 0;
+  if (CG % SIMD == 0) {
+    // The fold's SIMD values are consecutive channels at one window
+    // position: one address for all of them.
+    int k = (sf * SIMD) / CG;
+    int c = (m / MG) * CG + (sf * SIMD) % CG;
+    int iy = oy * SH - PT + (k / KW) * DH;
+    int ix = ox * SW - PL + (k % KW) * DW;
+    if (iy < 0 || iy >= H || ix < 0 || ix >= W)
+      return 0;
+    const int8_t *x = &lines[iy % ROWS][ix][c];
+    for (int s = 0; s < SIMD; ++s) {
+#pragma HLS UNROLL
+      sum += (x[s] - inputZeroPoint) *
+             (w.v[lane * SIMD + s] - weightZeroPoint);
+    }
+    return sum;
+  }
   for (int s = 0; s < SIMD; ++s) {
 #pragma HLS UNROLL
     int r = sf * SIMD + s;
