@@ -158,6 +158,31 @@ TEST(HLSPlanner, DdrBandwidthBoundsThePeriod) {
   EXPECT_DOUBLE_EQ(solution.objective, 100.0);
 }
 
+TEST(HLSPlanner, InfeasibleNamesTwoResourcesThatDoNotFitTogether) {
+  // Each stage trades BRAM for LUTs; any one resource fits (6 BRAM18 or 300
+  // LUTs at their smallest), but three stages cannot keep both under the
+  // caps (10 BRAM18, 1,200 LUTs). Counting a BRAM18 as 240 LUTs (twice the
+  // caps' ratio, the strongest weight tried) each stage needs at least
+  // min(4 + 400/240, 2 + 800/240, 6 + 100/240) = 5.33, three 16 > 10 + 5.
+  PlanProblem problem;
+  problem.device = makeDevice(100, 10, 1200, 1000);
+  auto make = [](int64_t bram, int64_t lut) {
+    Candidate candidate;
+    candidate.bram18 = bram;
+    candidate.lut = lut;
+    return candidate;
+  };
+  std::vector<Candidate> stage = {make(4, 400), make(2, 800), make(6, 100)};
+  problem.stages = {stage, stage, stage};
+  EXPECT_TRUE(
+      solvePlanExhaustively(problem, Objective::throughput).choice.empty());
+  std::optional<std::string> why = explainInfeasible(problem, nullptr);
+  ASSERT_TRUE(why);
+  EXPECT_EQ(*why, "BRAM18 and LUT do not fit together: every design needs "
+                  "BRAM18 + LUT / 240 >= 16, the caps leave 10 (BRAM18) and "
+                  "1200 (LUT), so 15: 7% more than fits");
+}
+
 TEST(HLSPlanner, DdrBoundPeriodBetweenCycleCounts) {
   // The best design's period is set by its DDR traffic, between two cycle
   // counts: the second stage at 40 cycles streams 1,000 bytes (500 cycles

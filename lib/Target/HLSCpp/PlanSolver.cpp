@@ -28,6 +28,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -179,6 +180,46 @@ hlscpp::explainInfeasible(const PlanProblem &problem,
         getCapPercent(problem.device, resource),
         getBudget(problem.device, resource), least - allowed);
   }
+  if (message)
+    return message;
+  // Each resource fits on its own, yet two may not together: for a weight
+  // w, every design has use_a + use_b / w >= the sum over stages of each
+  // one's smallest use_a + use_b / w, and where that exceeds
+  // cap_a + cap_b / w no design fits (a Lagrangian bound). The weights tried
+  // run from 1/64 to 64 times the ratio of the caps.
+  for (Resource a : kResources)
+    for (Resource b : kResources) {
+      if (int(b) <= int(a))
+        continue;
+      double capA = double(getCapacity(problem, a));
+      double capB = double(getCapacity(problem, b));
+      if (capA <= 0 || capB <= 0)
+        continue;
+      for (int step = -6; step <= 6; ++step) {
+        double perUnitOfA = capB / capA * std::ldexp(1.0, step);
+        double least = 0;
+        for (const std::vector<const Candidate *> &stage : fitting) {
+          double smallest = INFINITY;
+          for (const Candidate *candidate : stage)
+            smallest = std::min(smallest, double(getUsage(*candidate, a)) +
+                                              double(getUsage(*candidate, b)) /
+                                                  perUnitOfA);
+          least += stage.empty() ? 0 : smallest;
+        }
+        double allowed = capA + capB / perUnitOfA;
+        if (least <= allowed || least / allowed <= worst)
+          continue;
+        worst = least / allowed;
+        message = llvm::formatv(
+            "{0} and {1} do not fit together: every design needs {0} + {1} / "
+            "{2} >= {3}, the caps leave {4} ({0}) and {5} ({1}), so {6}: "
+            "{7}% more than fits",
+            getResourceName(a), getResourceName(b),
+            llvm::format("%.3g", perUnitOfA), int64_t(std::ceil(least)),
+            int64_t(capA), int64_t(capB), int64_t(std::floor(allowed)),
+            int64_t(std::round((least / allowed - 1) * 100)));
+      }
+    }
   return message;
 }
 
