@@ -179,6 +179,10 @@ LogicalResult DesignEmitter::printProduct(Operation *op, ProductSpec &spec) {
   // A convolution with a window (not pointwise) and its weights on chip
   // reads its input rows itself too (mvu_rows), with no sliding_window.
   bool ownRows = rowTiles || (spec.window && !spec.window->isPointwise());
+  if (!ownRows && stage.getRows() == WeightMemory::lutram)
+    return op->emitOpError()
+           << "has rows = lutram, but its unit keeps no input rows (only a "
+              "convolution with a window, or with streamed weights, does)";
   std::string vector = input->stream;
   if (spec.window && !ownRows) {
     FailureOr<std::string> window =
@@ -770,6 +774,9 @@ LogicalResult DesignEmitter::printGlobalAvgPool(qnn::GlobalAvgPoolOp op) {
 }
 
 LogicalResult DesignEmitter::printStage(Operation *op) {
+  if (!isa<qnn::ConvOp>(op) && getStage(op).getRows() == WeightMemory::lutram)
+    return op->emitOpError()
+           << "has rows = lutram, but only a convolution keeps input rows";
   return TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](qnn::ConvOp conv) { return printConv(conv); })
       .Case([&](qnn::MatMulOp matmul) { return printMatMul(matmul); })

@@ -143,3 +143,26 @@ func.func @main(%x: tensor<1x2x2x2x2xi8>) -> tensor<1x2x4x4x4xi8> {
   %y = qnn.resize %x {hlscpp.stage = #stage} : (tensor<1x2x2x2x2xi8>) -> tensor<1x2x4x4x4xi8>
   return %y : tensor<1x2x4x4x4xi8>
 }
+
+// -----
+
+// Input rows in LUTRAM belong to a convolution's row unit; a pool has none
+// to place.
+#stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = dsp, weights = none, memory = none, rows = lutram, cycles = 0, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [2]>
+func.func @main(%x: tensor<1x2x4x4xi8>) -> tensor<1x2x2x2xi8> {
+  // expected-error @+1 {{'qnn.max_pool' op has rows = lutram, but only a convolution keeps input rows}}
+  %y = qnn.max_pool %x {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>, hlscpp.stage = #stage} : (tensor<1x2x4x4xi8>) -> tensor<1x2x2x2xi8>
+  return %y : tensor<1x2x2x2xi8>
+}
+
+// -----
+
+// A pointwise convolution with its weights on chip reads its stream as its
+// window: no rows to place.
+#stage = #hlscpp.stage<simd = 1, pe = 1, multiplier = dsp, weights = onchip, memory = bram, rows = lutram, cycles = 0, dsp = 0, bram18 = 0, uram = 0, lut = 0, ff = 0, ddr_bytes = 0, fifo_depths = [2]>
+func.func @main(%x: tensor<1x2x4x4xi8>) -> tensor<1x3x4x4xi32> {
+  %w = nn.constant dense<1> : tensor<3x2x1x1xi8>
+  // expected-error @+1 {{'qnn.conv' op has rows = lutram, but its unit keeps no input rows (only a convolution with a window, or with streamed weights, does)}}
+  %y = qnn.conv %x, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, weight_zero_point = array<i32: 0>, hlscpp.stage = #stage} : (tensor<1x2x4x4xi8>, tensor<3x2x1x1xi8>) -> tensor<1x3x4x4xi32>
+  return %y : tensor<1x3x4x4xi32>
+}
