@@ -372,6 +372,20 @@ inline TO finish(int32_t sum, int m, const Requantize<M> &rq) {
   return static_cast<TO>(sum);
 }
 
+/// Writes PE block `nf`'s accumulators, through the output stage, as one
+/// beat (mvu, mvu_rows).
+template <typename TO, bool REQUANT, int PE, int M>
+void write_block(hls::stream<Vec<TO, PE>> &out, const int32_t (&sums)[PE],
+                 int nf, const Requantize<M> &rq) {
+#pragma HLS INLINE
+  Vec<TO, PE> beat;
+  for (int pe = 0; pe < PE; ++pe) {
+#pragma HLS UNROLL
+    beat.v[pe] = finish<TO, REQUANT>(sums[pe], nf * PE + pe, rq);
+  }
+  out.write(beat);
+}
+
 /// The matrix-vector unit of pointwise qnn.conv (a 1x1 window of stride 1
 /// without pads: the stream is its own window; any group count) and
 /// qnn.matmul (FINN's MVAU). For each of the `PIXELS` input vectors of a
@@ -440,12 +454,7 @@ void mvu(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
             sums[pe] = (sf == 0 ? acc.bias[m] : sums[pe]) + sum;
           }
         }
-        Vec<TO, PE> beat;
-        for (int pe = 0; pe < PE; ++pe) {
-#pragma HLS UNROLL
-          beat.v[pe] = finish<TO, REQUANT>(sums[pe], nf * PE + pe, rq);
-        }
-        out.write(beat);
+        write_block<TO, REQUANT>(out, sums, nf, rq);
       }
     }
 }
@@ -569,12 +578,7 @@ void mvu_rows(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
               sums[pe] = (sf == 0 ? acc.bias[m] : sums[pe]) + sum;
             }
           }
-          Vec<TO, PE> beat;
-          for (int pe = 0; pe < PE; ++pe) {
-#pragma HLS UNROLL
-            beat.v[pe] = finish<TO, REQUANT>(sums[pe], nf * PE + pe, rq);
-          }
-          out.write(beat);
+          write_block<TO, REQUANT>(out, sums, nf, rq);
         }
     }
     skip_rows<C, H, W, IW>(in, next);
