@@ -225,6 +225,20 @@ void discard(hls::stream<Vec<T, W>> &in, int frames) {
     }
 }
 
+/// Reads `N` values, `W` per beat, into `to` (a frame, a vector or a row
+/// that a stage holds before it uses it).
+template <typename T, int N, int W>
+void read_beats(hls::stream<Vec<T, W>> &in, T (&to)[N]) {
+#pragma HLS INLINE
+  static_assert(N % W == 0, "a whole number of beats");
+  for (int i = 0; i < N / W; ++i) {
+#pragma HLS PIPELINE II=1
+    Vec<T, W> beat = in.read();
+    for (int k = 0; k < W; ++k)
+      to[i * W + k] = beat.v[k];
+  }
+}
+
 /// Reorders each frame of `N` elements from one stream order into another
 /// (a transpose, or a consumer that needs channels last). Each order is a
 /// nest of loops, outermost first, `{size, step in the frame's row-major
@@ -235,12 +249,7 @@ void reorder(hls::stream<Vec<T, IN>> &in, hls::stream<Vec<T, OUT>> &out,
              int frames) {
   static T frame[N];
   for (int f = 0; f < frames; ++f) {
-    for (int i = 0; i < N / IN; ++i) {
-#pragma HLS PIPELINE II=1
-      Vec<T, IN> beat = in.read();
-      for (int k = 0; k < IN; ++k)
-        frame[i * IN + k] = beat.v[k];
-    }
+    read_beats(in, frame);
     for (int o = 0; o < N / OUT; ++o) {
 #pragma HLS PIPELINE II=1
       Vec<T, OUT> beat;
@@ -416,12 +425,7 @@ void mvu(hls::stream<Vec<int8_t, IW>> &in, hls::stream<Vec<TO, PE>> &out,
   for (int f = 0; f < frames; ++f)
     for (int p = 0; p < PIXELS; ++p) {
       if (!OVERLAP)
-        for (int i = 0; i < KK * C / IW; ++i) {
-#pragma HLS PIPELINE II=1
-          Vec<int8_t, IW> beat = in.read();
-          for (int k = 0; k < IW; ++k)
-            vector[i * IW + k] = beat.v[k];
-        }
+        read_beats(in, vector);
       for (int nf = 0; nf < NF; ++nf) {
         // Registers; the first fold overwrites them with the bias (the
         // zeros only keep g++ from warning that they may be read first).
@@ -1052,12 +1056,7 @@ void binary_broadcast(hls::stream<Vec<int8_t, W>> &large,
   static_assert(N % W == 0 && CB % SW == 0, "frames are whole beats");
   int8_t held[CB];
   for (int f = 0; f < frames; ++f) {
-    for (int i = 0; i < CB / SW; ++i) {
-#pragma HLS PIPELINE II=1
-      Vec<int8_t, SW> x = small.read();
-      for (int k = 0; k < SW; ++k)
-        held[i * SW + k] = x.v[k];
-    }
+    read_beats(small, held);
     for (int i = 0; i < N / W; ++i) {
 #pragma HLS PIPELINE II=1
       Vec<int8_t, W> x = large.read(), y;
