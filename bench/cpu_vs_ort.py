@@ -42,7 +42,7 @@ Checks: whittle's float outputs against ORT's (largest |difference| over the
 largest |ORT output|), and the SQNR (dB) of whittle's int8 outputs against
 ORT's float outputs, on the batch-1 input.
 
-Models (--models, comma-separated; default all but picodet_layout):
+Models (--models, comma-separated, or all; default all but picodet_layout):
   fashion_cnn, fashion_resnet18, fashion_mobilenetv2
       the fixtures in examples/ (input [batch,1,28,28], uniform [0,1) data).
   resnet50, mobilenet_v2
@@ -91,7 +91,6 @@ import logging
 import os
 import re
 import shlex
-import shutil
 import statistics
 import subprocess
 import sys
@@ -471,13 +470,18 @@ def bench_model(args, whittle, model, workdir, notes):
 
         # whittle int8.
         q_ms, q_err = {}, None
-        if args.int8:
+        if args.int8 and "unsupported" in comp:
+            # The quantizer refused an operator: no other batch size helps.
+            q_err = comp["unsupported"]
+        elif args.int8:
             qpath = os.path.join(mdir, f"b{batch}.qnn.mlir")
             seconds, error = whittle.quantize(model.path, cal_path, qpath,
                                               cache_dir(), flags)
             if error:
                 q_err = notes.add(f"{model.name} batch {batch} whittlec "
                                   f"--quantize (after {seconds:.1f} s)", error)
+                if "cannot quantize" in error:
+                    comp["unsupported"] = q_err
             else:
                 if batch == batches[0]:
                     comp["quantize_s"] = seconds
@@ -637,7 +641,8 @@ def main():
         description=__doc__.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", default=",".join(DEFAULT_MODELS),
-                    help=f"comma-separated, of {', '.join(ALL_MODELS)}")
+                    help=f"comma-separated, of {', '.join(ALL_MODELS)}; "
+                    "or all")
     ap.add_argument("--batches", type=int_list, default=[1, 8])
     ap.add_argument("--threads", type=int_list, default=[1, 2])
     ap.add_argument("--runs", type=int, default=10)
@@ -662,13 +667,15 @@ def main():
     ap.add_argument("--timeout", type=int, default=1800,
                     help="seconds per whittlec or whittle-run process")
     args = ap.parse_args()
-    names = [m for m in args.models.split(",") if m]
+    names = list(ALL_MODELS) if args.models == "all" else \
+        [m for m in args.models.split(",") if m]
     for name in names:
         if name not in ALL_MODELS:
             ap.error(f"unknown model {name}; known: {', '.join(ALL_MODELS)}")
     det_size = tuple(int(v) for v in args.det_size.split("x"))
 
     whittle = Whittle(args.bin, args.timeout)
+    ort.set_default_logger_severity(3)  # unused-initializer warnings
     if any(n in TORCHVISION for n in names) and \
             not os.access(tv.TORCH_PYTHON, os.X_OK):
         raise SystemExit(f"error: {tv.TORCH_PYTHON} (with torch, "
