@@ -62,6 +62,7 @@ static void buildTensorToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addNestedPass<func::FuncOp>(createHoistVectorTransfers());
+  pm.addNestedPass<func::FuncOp>(createX86DotProducts());
   pm.addNestedPass<func::FuncOp>(createLowerStridedCopies());
 
   // Loops and vectors to LLVM.

@@ -7,18 +7,24 @@
 #include "whittle/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/Utils/Utils.h"
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/TargetParser/Host.h"
 
 namespace whittle {
 #define GEN_PASS_DEF_VECTORIZECONTRACTIONS
+#define GEN_PASS_DEF_X86DOTPRODUCTS
 #include "whittle/Target/CPU/Passes.h.inc"
 } // namespace whittle
 
@@ -29,6 +35,519 @@ namespace {
 /// Marks the tiles of a contraction with their vector shape until they are
 /// vectorized (tiling clones the op with its attributes).
 constexpr StringLiteral kVectorShapeAttr = "whittle.vector_shape";
+
+//===----------------------------------------------------------------------===//
+// Integer dot-product kernels (x86 vpdpbusd and vpmaddwd)
+//===----------------------------------------------------------------------===//
+
+/// The instruction an i8 x i8 -> i32 product is built on.
+enum class Int8Kernel {
+  /// The i32 outer-product kernel of the float path.
+  None,
+  /// AVX-512 VNNI `vpdpbusd`: 16 lanes of 4 u8 x s8 products.
+  VNNI,
+  /// AVX2 `vpmaddwd`: 8 lanes of 2 i16 x i16 products.
+  MaddWd,
+};
+
+/// `option` ("auto", "vnni", "vpmaddwd", "none") resolved against the host
+/// CPU's features for "auto" (the JIT compiles for the host).
+Int8Kernel resolveInt8Kernel(StringRef option) {
+  if (option == "vnni")
+    return Int8Kernel::VNNI;
+  if (option == "vpmaddwd")
+    return Int8Kernel::MaddWd;
+  if (option != "auto")
+    return Int8Kernel::None;
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512vnni") && features.lookup("avx512bw") &&
+      features.lookup("avx512f"))
+    return Int8Kernel::VNNI;
+  if (features.lookup("avx2"))
+    return Int8Kernel::MaddWd;
+  return Int8Kernel::None;
+}
+
+/// The shape of a dot-product kernel: `lanes` i32 lanes per vector, each
+/// the sum of `group` products of `element`s; tiles of `rows` filters by
+/// `vectors` vectors of output pixels.
+struct DotKernelShape {
+  Int8Kernel kind;
+  int64_t lanes, group;
+  Type element;
+  int64_t rows, vectors;
+
+  static DotKernelShape get(Int8Kernel kind, MLIRContext *context) {
+    if (kind == Int8Kernel::VNNI)
+      // 12 zmm accumulators, 2 panel vectors and a broadcast weight.
+      return {kind, 16, 4, IntegerType::get(context, 8), 6, 2};
+    // 16 ymm registers: 12 accumulators, 2 panel vectors, one weight and
+    // one product.
+    return {kind, 8, 2, IntegerType::get(context, 16), 6, 2};
+  }
+  /// Output pixels per panel (and per tile).
+  int64_t panelWidth() const { return lanes * vectors; }
+  /// Elements of one packed vector.
+  int64_t packedElements() const { return lanes * group; }
+};
+
+/// The values of the i8 constant `value`, row-major, or nothing when it is
+/// not a constant.
+std::optional<SmallVector<int8_t>> getConstantI8(Value value) {
+  Attribute attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.getElementType().isInteger(8) || !type.hasStaticShape())
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
+    SmallVector<int8_t> values;
+    values.reserve(type.getNumElements());
+    for (APInt v : dense.getValues<APInt>())
+      values.push_back(static_cast<int8_t>(v.getSExtValue()));
+    return values;
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != size_t(type.getNumElements()))
+      return std::nullopt;
+    ArrayRef<char> data = blob->getData();
+    return SmallVector<int8_t>(data.begin(), data.end());
+  }
+  return std::nullopt;
+}
+
+/// The i8 tensor whose elementwise sign extension `value` is (as the qnn
+/// lowering widens a convolution's weights), `value` itself when it is i8,
+/// or null.
+Value getI8Source(Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getElementType().isInteger(8))
+    return value;
+  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getNumDpsInits() != 1 || generic.getNumReductionLoops() != 0 ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return {};
+  Value input = generic.getDpsInputs()[0];
+  auto inputType = dyn_cast<RankedTensorType>(input.getType());
+  if (!inputType || !inputType.getElementType().isInteger(8))
+    return {};
+  Block &body = generic.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return {};
+  auto ext = dyn_cast<arith::ExtSIOp>(&body.front());
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (!ext || ext.getIn() != body.getArgument(0) ||
+      yield.getValues().front() != ext.getResult())
+    return {};
+  return input;
+}
+
+Value constantIndex(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+/// `a * scale + offset` on indices.
+Value affineIndex(OpBuilder &b, Location loc, Value a, int64_t scale,
+                  int64_t offset) {
+  Value result = a;
+  if (scale != 1)
+    result =
+        arith::MulIOp::create(b, loc, result, constantIndex(b, loc, scale));
+  if (offset != 0)
+    result =
+        arith::AddIOp::create(b, loc, result, constantIndex(b, loc, offset));
+  return result;
+}
+
+/// The lanes of `a` and `b` (1-D, same type) interleaved: a0 b0 a1 b1 ...
+Value interleave(OpBuilder &builder, Location loc, Value a, Value b) {
+  int64_t n = cast<VectorType>(a.getType()).getNumElements();
+  SmallVector<int64_t> mask;
+  for (int64_t i = 0; i < n; ++i) {
+    mask.push_back(i);
+    mask.push_back(n + i);
+  }
+  return vector::ShuffleOp::create(builder, loc, a, b, mask);
+}
+
+Value bitcastTo(OpBuilder &b, Location loc, Value value, Type element) {
+  auto type = cast<VectorType>(value.getType());
+  int64_t bits =
+      type.getNumElements() * type.getElementType().getIntOrFloatBitWidth();
+  return vector::BitCastOp::create(
+      b, loc,
+      VectorType::get({bits / element.getIntOrFloatBitWidth()}, element),
+      value);
+}
+
+/// Packs the i8 matrix `x` [N, K, P] into panels [N, ceil(P / W), ceil(K /
+/// G), W * G] (W = the panel width, G = the group): lane p of panel row
+/// kg holds x[kg * G .. kg * G + G - 1, p], as u8 `x + 128` for vnni and
+/// as i16 for vpmaddwd. Reduction rows past K are 0; pixels past P are
+/// not written (their lanes' results are never stored).
+Value buildPackedPanels(OpBuilder &b, Location loc, Value x,
+                        const DotKernelShape &kernel) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t batch = xType.getDimSize(0), depth = xType.getDimSize(1),
+          pixels = xType.getDimSize(2);
+  int64_t width = kernel.panelWidth(), group = kernel.group,
+          lanes = kernel.lanes;
+  int64_t panels = llvm::divideCeil(pixels, width);
+  int64_t groups = llvm::divideCeil(depth, group);
+  Type i8 = b.getI8Type();
+  auto packedType = RankedTensorType::get(
+      {batch, panels, groups, kernel.packedElements() * kernel.vectors},
+      kernel.element);
+  Value packed =
+      tensor::EmptyOp::create(b, loc, packedType.getShape(), kernel.element);
+  Value zero = constantIndex(b, loc, 0);
+  Value one = constantIndex(b, loc, 1);
+  Value padding = arith::ConstantIntOp::create(b, loc, i8, 0);
+  auto rowType = VectorType::get({lanes}, i8);
+
+  // One group of reduction rows of one panel: `rows` rows are inside K,
+  // `valid` pixels inside P.
+  auto packGroup = [&](OpBuilder &b, Value packed, Value n, Value panel,
+                       Value kg, int64_t rows, int64_t valid) -> Value {
+    for (int64_t v = 0; v < kernel.vectors; ++v) {
+      int64_t validHere = std::clamp<int64_t>(valid - v * lanes, 0, lanes);
+      if (validHere == 0)
+        continue;
+      Value pixel = affineIndex(b, loc, panel, width, v * lanes);
+      SmallVector<Value> lanesOfRows;
+      for (int64_t r = 0; r < group; ++r) {
+        Value row;
+        if (r < rows) {
+          Value k = affineIndex(b, loc, kg, group, r);
+          row = vector::TransferReadOp::create(
+              b, loc, rowType, x, ValueRange{n, k, pixel}, padding,
+              ArrayRef<bool>{validHere == lanes});
+        } else {
+          row = arith::ConstantOp::create(
+              b, loc, DenseElementsAttr::get(rowType, b.getI8IntegerAttr(0)));
+        }
+        if (kernel.kind == Int8Kernel::VNNI)
+          row = arith::XOrIOp::create(
+              b, loc, row,
+              arith::ConstantOp::create(
+                  b, loc,
+                  DenseElementsAttr::get(rowType, b.getI8IntegerAttr(-128))));
+        else
+          row = arith::ExtSIOp::create(
+              b, loc, VectorType::get({lanes}, kernel.element), row);
+        lanesOfRows.push_back(row);
+      }
+      Value vec;
+      if (group == 2) {
+        vec = interleave(b, loc, lanesOfRows[0], lanesOfRows[1]);
+      } else {
+        Value low = interleave(b, loc, lanesOfRows[0], lanesOfRows[1]);
+        Value high = interleave(b, loc, lanesOfRows[2], lanesOfRows[3]);
+        vec =
+            bitcastTo(b, loc,
+                      interleave(b, loc, bitcastTo(b, loc, low, b.getI16Type()),
+                                 bitcastTo(b, loc, high, b.getI16Type())),
+                      i8);
+      }
+      packed =
+          vector::TransferWriteOp::create(
+              b, loc, vec, packed,
+              ValueRange{n, panel, kg,
+                         constantIndex(b, loc, v * kernel.packedElements())},
+              ArrayRef<bool>{true})
+              .getResult();
+    }
+    return packed;
+  };
+
+  // One panel: the full groups in a loop, then the partial one.
+  auto packPanel = [&](OpBuilder &b, Value packed, Value n, Value panel,
+                       int64_t valid) -> Value {
+    int64_t fullGroups = depth / group;
+    if (fullGroups > 0)
+      packed =
+          scf::ForOp::create(
+              b, loc, zero, constantIndex(b, loc, fullGroups), one, packed,
+              [&](OpBuilder &b, Location loc, Value kg, ValueRange args) {
+                scf::YieldOp::create(
+                    b, loc, packGroup(b, args[0], n, panel, kg, group, valid));
+              })
+              .getResult(0);
+    if (depth % group != 0)
+      packed = packGroup(b, packed, n, panel, constantIndex(b, loc, fullGroups),
+                         depth % group, valid);
+    return packed;
+  };
+
+  return scf::ForOp::create(
+             b, loc, zero, constantIndex(b, loc, batch), one, packed,
+             [&](OpBuilder &b, Location loc, Value n, ValueRange args) {
+               Value packed = args[0];
+               int64_t fullPanels = pixels / width;
+               if (fullPanels > 0)
+                 packed =
+                     scf::ForOp::create(
+                         b, loc, zero, constantIndex(b, loc, fullPanels), one,
+                         packed,
+                         [&](OpBuilder &b, Location loc, Value panel,
+                             ValueRange args) {
+                           scf::YieldOp::create(
+                               b, loc, packPanel(b, args[0], n, panel, width));
+                         })
+                         .getResult(0);
+               if (pixels % width != 0)
+                 packed =
+                     packPanel(b, packed, n, constantIndex(b, loc, fullPanels),
+                               pixels % width);
+               scf::YieldOp::create(b, loc, packed);
+             })
+      .getResult(0);
+}
+
+/// `corr[m] = -128 * sum_k w[m, k]` for the i8 weights `w` [M, K]: a
+/// constant when `w` is one, else a reduction.
+Value buildUnsignedCorrection(OpBuilder &b, Location loc, Value w) {
+  auto wType = cast<RankedTensorType>(w.getType());
+  int64_t filters = wType.getDimSize(0), depth = wType.getDimSize(1);
+  Type i32 = b.getI32Type();
+  auto corrType = RankedTensorType::get({filters}, i32);
+  if (std::optional<SmallVector<int8_t>> values = getConstantI8(w)) {
+    SmallVector<int32_t> corr(filters, 0);
+    for (int64_t m = 0; m < filters; ++m) {
+      int64_t sum = 0;
+      for (int64_t k = 0; k < depth; ++k)
+        sum += (*values)[m * depth + k];
+      corr[m] = static_cast<int32_t>(-128 * sum);
+    }
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(corrType, ArrayRef<int32_t>(corr)));
+  }
+  MLIRContext *context = b.getContext();
+  Value zero = arith::ConstantIntOp::create(b, loc, i32, 0);
+  Value init =
+      linalg::FillOp::create(
+          b, loc, zero,
+          tensor::EmptyOp::create(b, loc, corrType.getShape(), i32).getResult())
+          .getResult(0);
+  AffineExpr m, k;
+  bindDims(context, m, k);
+  return linalg::GenericOp::create(
+             b, loc, corrType, w, init,
+             {AffineMap::get(2, 0, {m, k}, context),
+              AffineMap::get(2, 0, {m}, context)},
+             {utils::IteratorType::parallel, utils::IteratorType::reduction},
+             [](OpBuilder &b, Location loc, ValueRange args) {
+               Type i32 = b.getI32Type();
+               Value wide = arith::ExtSIOp::create(b, loc, i32, args[0]);
+               Value scaled = arith::ShLIOp::create(
+                   b, loc, wide, arith::ConstantIntOp::create(b, loc, i32, 7));
+               linalg::YieldOp::create(
+                   b, loc,
+                   arith::SubIOp::create(b, loc, args[1], scaled).getResult());
+             })
+      .getResult(0);
+}
+
+/// Marks the grouped dot products that `whittle-x86-dot-products` turns
+/// into an intrinsic (named by the attribute's value).
+constexpr StringLiteral kX86DotAttr = "whittle.x86_dot";
+
+/// `acc + sum_j a[i*G + j] * b[i*G + j]` per lane i (G = `group`; `a`
+/// unsigned for vnni, both signed otherwise), written as plain vector ops
+/// (a multiply and a `vector.multi_reduction` marked with `intrinsic`):
+/// exact wherever it runs, and free of the unknown memory effects of an
+/// intrinsic call, which buffer deallocation rejects. After bufferization,
+/// `whittle-x86-dot-products` replaces it with the intrinsic.
+Value buildGroupedDot(OpBuilder &b, Location loc, Value acc, Value a, Value w,
+                      int64_t group, bool unsignedA, StringAttr intrinsic) {
+  auto accType = cast<VectorType>(acc.getType());
+  int64_t lanes = accType.getNumElements();
+  Type element = cast<VectorType>(a.getType()).getElementType();
+  auto groupedType = VectorType::get({lanes, group}, element);
+  auto wideType = VectorType::get({lanes, group}, accType.getElementType());
+  Value ga = vector::ShapeCastOp::create(b, loc, groupedType, a);
+  Value gw = vector::ShapeCastOp::create(b, loc, groupedType, w);
+  Value wa = unsignedA
+                 ? arith::ExtUIOp::create(b, loc, wideType, ga).getResult()
+                 : arith::ExtSIOp::create(b, loc, wideType, ga).getResult();
+  Value ww = arith::ExtSIOp::create(b, loc, wideType, gw);
+  Value product = arith::MulIOp::create(b, loc, wa, ww);
+  auto reduction = vector::MultiDimReductionOp::create(
+      b, loc, product, acc, ArrayRef<bool>{false, true},
+      vector::CombiningKind::ADD);
+  reduction->setAttr(kX86DotAttr, intrinsic);
+  return reduction.getResult();
+}
+
+/// `init + w x` for the i8 weights `w` [M, K], the i8 matrix `x` [N, K, P]
+/// and the i32 `init` [N, M, P], by the dot-product kernel `kernel`.
+Value buildDotProduct(OpBuilder &b, Location loc, Value w, Value x, Value init,
+                      const DotKernelShape &kernel) {
+  auto wType = cast<RankedTensorType>(w.getType());
+  auto initType = cast<RankedTensorType>(init.getType());
+  int64_t filters = wType.getDimSize(0), depth = wType.getDimSize(1);
+  int64_t batch = initType.getDimSize(0), pixels = initType.getDimSize(2);
+  int64_t group = kernel.group, lanes = kernel.lanes;
+  int64_t groups = llvm::divideCeil(depth, group);
+  int64_t width = kernel.panelWidth();
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  bool vnni = kernel.kind == Int8Kernel::VNNI;
+
+  // Weights with K padded to whole groups with zeros (whose products
+  // vanish whatever the padded input rows hold).
+  Value corr = vnni ? buildUnsignedCorrection(b, loc, w) : Value();
+  Value weights = w;
+  if (groups * group != depth)
+    weights = tensor::createPadHighOp(
+        RankedTensorType::get({filters, groups * group}, i8), w,
+        arith::ConstantIntOp::create(b, loc, i8, 0), /*nofold=*/false, loc, b);
+  Value packed = buildPackedPanels(b, loc, x, kernel);
+
+  Value zero = constantIndex(b, loc, 0);
+  Value one = constantIndex(b, loc, 1);
+  auto accType = VectorType::get({lanes}, i32);
+  auto packedVecType =
+      VectorType::get({kernel.packedElements()}, kernel.element);
+  Value accPadding = arith::ConstantIntOp::create(b, loc, i32, 0);
+  Value elementPadding =
+      arith::ConstantIntOp::create(b, loc, kernel.element, 0);
+  Value zeroAcc = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0)));
+  StringAttr intrinsic = b.getStringAttr(vnni ? "llvm.x86.avx512.vpdpbusd.512"
+                                              : "llvm.x86.avx2.pmadd.wd");
+
+  // One tile: `rows` filters from `m0` by the panel `panel`, of which
+  // `valid` pixels are inside P.
+  auto emitTile = [&](OpBuilder &b, Value y, Value n, Value m0, int64_t rows,
+                      Value panel, int64_t valid) -> Value {
+    SmallVector<Value> filterIndex, pixelIndex;
+    SmallVector<int64_t> validLanes;
+    for (int64_t r = 0; r < rows; ++r)
+      filterIndex.push_back(affineIndex(b, loc, m0, 1, r));
+    for (int64_t v = 0; v < kernel.vectors; ++v) {
+      pixelIndex.push_back(affineIndex(b, loc, panel, width, v * lanes));
+      validLanes.push_back(std::clamp<int64_t>(valid - v * lanes, 0, lanes));
+    }
+    SmallVector<Value> accs;
+    for (int64_t r = 0; r < rows; ++r) {
+      Value bias;
+      if (vnni)
+        bias = vector::BroadcastOp::create(
+            b, loc, accType,
+            tensor::ExtractOp::create(b, loc, corr, filterIndex[r]));
+      for (int64_t v = 0; v < kernel.vectors; ++v) {
+        if (validLanes[v] == 0) {
+          accs.push_back(zeroAcc);
+          continue;
+        }
+        Value acc = vector::TransferReadOp::create(
+            b, loc, accType, y, ValueRange{n, filterIndex[r], pixelIndex[v]},
+            accPadding, ArrayRef<bool>{validLanes[v] == lanes});
+        if (bias)
+          acc = arith::AddIOp::create(b, loc, acc, bias);
+        accs.push_back(acc);
+      }
+    }
+    auto reduction = scf::ForOp::create(
+        b, loc, zero, constantIndex(b, loc, groups), one, accs,
+        [&](OpBuilder &b, Location loc, Value kg, ValueRange args) {
+          SmallVector<Value> inputs;
+          for (int64_t v = 0; v < kernel.vectors; ++v)
+            inputs.push_back(
+                validLanes[v] == 0
+                    ? Value()
+                    : vector::TransferReadOp::create(
+                          b, loc, packedVecType, packed,
+                          ValueRange{n, panel, kg,
+                                     constantIndex(
+                                         b, loc, v * kernel.packedElements())},
+                          elementPadding, ArrayRef<bool>{true})
+                          .getResult());
+          Value k = affineIndex(b, loc, kg, group, 0);
+          SmallVector<Value> results(args.begin(), args.end());
+          for (int64_t r = 0; r < rows; ++r) {
+            // The row's `group` weight bytes as one 32-bit lane, broadcast.
+            Value bytes = vector::TransferReadOp::create(
+                b, loc, VectorType::get({group}, i8), weights,
+                ValueRange{filterIndex[r], k},
+                arith::ConstantIntOp::create(b, loc, i8, 0),
+                ArrayRef<bool>{true});
+            if (!vnni)
+              bytes = arith::ExtSIOp::create(
+                  b, loc, VectorType::get({group}, kernel.element), bytes);
+            Value lane = vector::ExtractOp::create(
+                b, loc, bitcastTo(b, loc, bytes, i32), ArrayRef<int64_t>{0});
+            Value weightVec = bitcastTo(
+                b, loc, vector::BroadcastOp::create(b, loc, accType, lane),
+                kernel.element);
+            for (int64_t v = 0; v < kernel.vectors; ++v) {
+              if (!inputs[v])
+                continue;
+              Value &acc = results[r * kernel.vectors + v];
+              acc = buildGroupedDot(b, loc, acc, inputs[v], weightVec, group,
+                                    vnni, intrinsic);
+            }
+          }
+          scf::YieldOp::create(b, loc, results);
+        });
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t v = 0; v < kernel.vectors; ++v) {
+        if (validLanes[v] == 0)
+          continue;
+        y = vector::TransferWriteOp::create(
+                b, loc, reduction.getResult(r * kernel.vectors + v), y,
+                ValueRange{n, filterIndex[r], pixelIndex[v]},
+                ArrayRef<bool>{validLanes[v] == lanes})
+                .getResult();
+      }
+    return y;
+  };
+
+  // All filters of one panel: full row blocks, then the remainder.
+  auto emitPanel = [&](OpBuilder &b, Value y, Value n, Value panel,
+                       int64_t valid) -> Value {
+    int64_t blocks = filters / kernel.rows;
+    if (blocks > 0)
+      y = scf::ForOp::create(
+              b, loc, zero, constantIndex(b, loc, blocks * kernel.rows),
+              constantIndex(b, loc, kernel.rows), y,
+              [&](OpBuilder &b, Location loc, Value m0, ValueRange args) {
+                scf::YieldOp::create(
+                    b, loc,
+                    emitTile(b, args[0], n, m0, kernel.rows, panel, valid));
+              })
+              .getResult(0);
+    if (filters % kernel.rows != 0)
+      y = emitTile(b, y, n, constantIndex(b, loc, blocks * kernel.rows),
+                   filters % kernel.rows, panel, valid);
+    return y;
+  };
+
+  return scf::ForOp::create(
+             b, loc, zero, constantIndex(b, loc, batch), one, init,
+             [&](OpBuilder &b, Location loc, Value n, ValueRange args) {
+               Value y = args[0];
+               int64_t fullPanels = pixels / width;
+               if (fullPanels > 0)
+                 y = scf::ForOp::create(
+                         b, loc, zero, constantIndex(b, loc, fullPanels), one,
+                         y,
+                         [&](OpBuilder &b, Location loc, Value panel,
+                             ValueRange args) {
+                           scf::YieldOp::create(
+                               b, loc, emitPanel(b, args[0], n, panel, width));
+                         })
+                         .getResult(0);
+               if (pixels % width != 0)
+                 y = emitPanel(b, y, n, constantIndex(b, loc, fullPanels),
+                               pixels % width);
+               scf::YieldOp::create(b, loc, y);
+             })
+      .getResult(0);
+}
 
 /// The matrix product Y[b, m, n] += W[m, k] * X[b, k, n] on tensors.
 Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value weights,
@@ -108,11 +627,23 @@ Value buildIm2Col(OpBuilder &builder, Location loc,
                                          {{0}, {1, 2, 3}, {4, 5}});
 }
 
+/// Whether `conv` multiplies bytes into i32: an i8 input and i8 weights
+/// (possibly sign-extended to i32 by a generic of their own).
+bool isByteConvolution(linalg::Conv2DNchwFchwOp conv) {
+  return cast<ShapedType>(conv.getInputs()[0].getType())
+             .getElementType()
+             .isInteger(8) &&
+         cast<ShapedType>(conv.getOutputs()[0].getType())
+             .getElementType()
+             .isInteger(32) &&
+         getI8Source(conv.getInputs()[1]);
+}
+
 /// Rewrites a convolution as a matrix product: Y[n, f, p] += W[f, k] *
 /// X'[n, k, p], where X' is the input itself for a 1x1 convolution with
 /// unit strides and its im2col matrix otherwise.
-void rewriteConvAsMatmul(RewriterBase &rewriter,
-                         linalg::Conv2DNchwFchwOp conv) {
+void rewriteConvAsMatmul(RewriterBase &rewriter, linalg::Conv2DNchwFchwOp conv,
+                         Int8Kernel int8Kernel) {
   Location loc = conv.getLoc();
   Value input = conv.getInputs()[0], filter = conv.getInputs()[1];
   auto filterType = cast<RankedTensorType>(filter.getType());
@@ -126,12 +657,24 @@ void rewriteConvAsMatmul(RewriterBase &rewriter,
           ? tensor::CollapseShapeOp::create(rewriter, loc, input, spatial)
                 .getResult()
           : buildIm2Col(rewriter, loc, conv);
-  Value matrixFilter =
-      tensor::CollapseShapeOp::create(rewriter, loc, filter, {{0}, {1, 2, 3}});
   Value matrixOutput = tensor::CollapseShapeOp::create(
       rewriter, loc, conv.getOutputs()[0], spatial);
-  Value product = buildBatchedMatmul(rewriter, loc, matrixFilter, matrixInput,
-                                     matrixOutput);
+  // Integer convolutions of bytes (the weights possibly widened to i32 by
+  // the qnn lowering) take the dot-product kernel where there is one.
+  Value product;
+  if (int8Kernel != Int8Kernel::None && isByteConvolution(conv)) {
+    Value filterBytes = getI8Source(filter);
+    Value matrixBytes = tensor::CollapseShapeOp::create(
+        rewriter, loc, filterBytes, {{0}, {1, 2, 3}});
+    product =
+        buildDotProduct(rewriter, loc, matrixBytes, matrixInput, matrixOutput,
+                        DotKernelShape::get(int8Kernel, rewriter.getContext()));
+  } else {
+    Value matrixFilter = tensor::CollapseShapeOp::create(rewriter, loc, filter,
+                                                         {{0}, {1, 2, 3}});
+    product = buildBatchedMatmul(rewriter, loc, matrixFilter, matrixInput,
+                                 matrixOutput);
+  }
   rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
       conv, conv.getResultTypes()[0], product, spatial);
 }
@@ -280,9 +823,18 @@ struct VectorizeContractionsPass
       if (conv.hasPureTensorSemantics() && !conv.hasDynamicShape())
         convs.push_back(conv);
     });
+    // Integer ones with a dot-product kernel are rewritten last, after the
+    // vector patterns below (which would fold the kernel's marked
+    // reductions into contractions).
+    Int8Kernel int8 = resolveInt8Kernel(int8Kernel);
+    SmallVector<linalg::Conv2DNchwFchwOp> int8Convs;
     for (linalg::Conv2DNchwFchwOp conv : convs) {
+      if (int8 != Int8Kernel::None && isByteConvolution(conv)) {
+        int8Convs.push_back(conv);
+        continue;
+      }
       rewriter.setInsertionPoint(conv);
-      rewriteConvAsMatmul(rewriter, conv);
+      rewriteConvAsMatmul(rewriter, conv, Int8Kernel::None);
     }
 
     // Depthwise convolutions go channels-last and are tiled into rows of
@@ -430,6 +982,66 @@ struct VectorizeContractionsPass
     vector::TransferWriteOp::getCanonicalizationPatterns(patterns, context);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
+
+    for (linalg::Conv2DNchwFchwOp conv : int8Convs) {
+      rewriter.setInsertionPoint(conv);
+      rewriteConvAsMatmul(rewriter, conv, int8);
+    }
+  }
+};
+
+/// The vector `x` of `ext(shape_cast(x))` when the extension is `Ext`.
+template <typename Ext> Value getExtendedSource(Value value) {
+  auto ext = value.getDefiningOp<Ext>();
+  if (!ext)
+    return {};
+  auto cast = ext.getIn().template getDefiningOp<vector::ShapeCastOp>();
+  return cast ? cast.getSource() : Value();
+}
+
+struct X86DotProductsPass
+    : whittle::impl::X86DotProductsBase<X86DotProductsPass> {
+  void runOnOperation() override {
+    SmallVector<vector::MultiDimReductionOp> dots;
+    getOperation().walk([&](vector::MultiDimReductionOp op) {
+      if (op->hasAttr(kX86DotAttr))
+        dots.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (vector::MultiDimReductionOp op : dots) {
+      auto intrinsic = op->getAttrOfType<StringAttr>(kX86DotAttr);
+      auto mul = op.getSource().getDefiningOp<arith::MulIOp>();
+      if (!intrinsic || !mul)
+        continue;
+      bool vnni = intrinsic.getValue() == "llvm.x86.avx512.vpdpbusd.512";
+      Value a = vnni ? getExtendedSource<arith::ExtUIOp>(mul.getLhs())
+                     : getExtendedSource<arith::ExtSIOp>(mul.getLhs());
+      Value b = getExtendedSource<arith::ExtSIOp>(mul.getRhs());
+      if (!a || !b)
+        continue;
+      rewriter.setInsertionPoint(op);
+      Location loc = op.getLoc();
+      Type accType = op.getAcc().getType();
+      Value result;
+      if (vnni) {
+        result =
+            LLVM::CallIntrinsicOp::create(rewriter, loc, accType, intrinsic,
+                                          ValueRange{op.getAcc(), a, b})
+                .getResult(0);
+      } else {
+        Value product = LLVM::CallIntrinsicOp::create(
+                            rewriter, loc, accType, intrinsic, ValueRange{a, b})
+                            .getResult(0);
+        result = arith::AddIOp::create(rewriter, loc, op.getAcc(), product);
+      }
+      rewriter.replaceOp(op, result);
+      // The multiply and its extensions, now unused.
+      SmallVector<Operation *> dead = {mul, mul.getLhs().getDefiningOp(),
+                                       mul.getRhs().getDefiningOp()};
+      for (Operation *deadOp : dead)
+        if (deadOp && deadOp->use_empty())
+          rewriter.eraseOp(deadOp);
+    }
   }
 };
 

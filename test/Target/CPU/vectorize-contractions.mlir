@@ -1,4 +1,4 @@
-// RUN: whittle-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(whittle-vectorize-contractions),canonicalize)' | FileCheck %s
+// RUN: whittle-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(whittle-vectorize-contractions{int8-kernel=none}),canonicalize)' | FileCheck %s
 
 // A 3x3 convolution: im2col as strided reads without division, then a
 // matrix product in 1 x 6 x 16 x 12 tiles (k = 36: the largest divisor

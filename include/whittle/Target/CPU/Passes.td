@@ -50,6 +50,20 @@ def VectorizeContractions
     registers across the reduction loop and LLVM lowers each contraction
     to broadcasts and fused multiply-adds: the classic outer-product
     micro-kernel.
+
+    Integer convolutions (i8 input, weights i8 or sign-extended from i8,
+    i32 accumulator) instead get an x86 dot-product kernel when
+    `int8-kernel` names one (or `auto` finds the host CPU has it): the
+    im2col matrix is packed into panels whose 32-bit lanes hold 4 (vnni)
+    or 2 (vpmaddwd) consecutive reduction elements of one output pixel,
+    and each kernel step broadcasts that many weight bytes and multiplies
+    them into 16 (or 8) pixel lanes with one `vpdpbusd` (or `vpmaddwd`),
+    called as an LLVM intrinsic. vpdpbusd multiplies unsigned by signed
+    bytes: the input is packed as `x + 128` (x xor 0x80) and the
+    accumulator starts at `init - 128 * sum(w)` per filter (folded at
+    compile time for constant weights). vpmaddwd multiplies i16 pairs,
+    which never saturate for i8 values. `vpmaddubsw` is not used: its
+    saturating 16-bit pair sums are not exact for general int8 weights.
   }];
   let options = [
     Option<"registerRows", "register-rows", "int64_t", /*default=*/"6",
@@ -58,12 +72,31 @@ def VectorizeContractions
            "Tile of the output's contiguous dimension (n)">,
     Option<"maxReductionTile", "max-reduction-tile", "int64_t",
            /*default=*/"16", "Largest tile of the reduction dimension (k)">,
+    Option<"int8Kernel", "int8-kernel", "std::string", /*default=*/"\"auto\"",
+           "Kernel for i8 x i8 -> i32 convolutions: vnni (AVX-512 "
+           "vpdpbusd), vpmaddwd (AVX2 vpmaddwd on i16), none (the i32 "
+           "outer-product kernel), auto (the best the host CPU has)">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
-    "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect",
   ];
+}
+
+def X86DotProducts : Pass<"whittle-x86-dot-products", "mlir::func::FuncOp"> {
+  let summary = "Emit the x86 dot-product instructions of the int8 kernels";
+  let description = [{
+    Runs after bufferization and buffer deallocation (which rejects the
+    unknown memory effects of an intrinsic call). Each grouped dot product
+    that `whittle-vectorize-contractions` wrote as plain vector ops (an
+    extended multiply and a `vector.multi_reduction` marked
+    `whittle.x86_dot`) becomes the intrinsic the mark names:
+    `llvm.x86.avx512.vpdpbusd.512(acc, a, b)` or
+    `acc + llvm.x86.avx2.pmadd.wd(a, b)`.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def HoistVectorTransfers
