@@ -17,6 +17,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <gtest/gtest.h>
 
@@ -155,6 +156,8 @@ struct ConvCase {
   int32_t xZp;
   SmallVector<int32_t> wZp;
   bool bias;
+  /// Every input (weight) value, instead of random ones.
+  std::optional<int8_t> xFill = std::nullopt, wFill = std::nullopt;
 };
 
 /// y[n, m, o] = bias[m] + sum (x - xZp)(w - wZp[m]) with padding counted
@@ -213,7 +216,10 @@ void checkConv(const ConvCase &c) {
                          c.strides[i] +
                      1);
   }
-  std::vector<int8_t> x = randomI8(count(c.x)), w = randomI8(count(c.w));
+  std::vector<int8_t> x = c.xFill ? std::vector<int8_t>(count(c.x), *c.xFill)
+                                  : randomI8(count(c.x));
+  std::vector<int8_t> w = c.wFill ? std::vector<int8_t>(count(c.w), *c.wFill)
+                                  : randomI8(count(c.w));
   std::vector<int32_t> bias = randomI32(c.w[0], -100000, 100000);
   std::string source = llvm::formatv(
       "func.func @main(%x: {0}, %w: {1}{2}) -> {3} {{\n"
@@ -303,6 +309,131 @@ TEST(QNNLowering, Conv2DKernelTiles) {
              93,
              zeroPoints,
              true});
+}
+
+/// Runs `check` once per int8 convolution kernel this CPU can run (the
+/// CPU pipeline reads WHITTLE_INT8_KERNEL): the i32 outer-product kernel,
+/// AVX2 vpmaddwd and AVX-512 VNNI vpdpbusd.
+void forEachInt8Kernel(llvm::function_ref<void()> check) {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  std::vector<const char *> kernels = {"none"};
+  if (features.lookup("avx2"))
+    kernels.push_back("vpmaddwd");
+  if (features.lookup("avx512vnni") && features.lookup("avx512bw") &&
+      features.lookup("avx512f"))
+    kernels.push_back("vnni");
+  for (const char *kernel : kernels) {
+    SCOPED_TRACE(kernel);
+    setenv("WHITTLE_INT8_KERNEL", kernel, 1);
+    check();
+  }
+  unsetenv("WHITTLE_INT8_KERNEL");
+}
+
+TEST(QNNLowering, Conv2DDotProductEdges) {
+  forEachInt8Kernel([] {
+    // Constant extremes over K = 576: every vpmaddubsw pair sum of these
+    // would saturate int16 (2 * 255 * 127 with the +128 offset of
+    // vpdpbusd's unsigned operand, 2 * 128 * 128 for -128 x -128); the
+    // accumulators reach 576 * 16384. Zero points 0, so nothing cancels.
+    for (auto [xv, wv] : {std::pair<int8_t, int8_t>{127, 127},
+                          {-128, -128},
+                          {127, -128},
+                          {-128, 127}})
+      checkConv({{1, 64, 6, 6},
+                 {7, 64, 3, 3},
+                 {1, 1},
+                 {1, 1},
+                 {0, 0, 0, 0},
+                 1,
+                 0,
+                 {0},
+                 false,
+                 xv,
+                 wv});
+    // Extremes with both zero points at the other end, padded windows.
+    checkConv({{1, 16, 5, 5},
+               {6, 16, 3, 3},
+               {1, 1},
+               {1, 1},
+               {1, 1, 1, 1},
+               1,
+               -128,
+               {127},
+               true,
+               int8_t(127),
+               int8_t(-128)});
+    // K not a multiple of 4 (27, 6, 5), K = 1, pointwise (in place and
+    // strided), one pixel, one filter, pixel and filter remainders.
+    checkConv({{2, 3, 9, 9},
+               {5, 3, 3, 3},
+               {1, 1},
+               {1, 1},
+               {1, 1, 1, 1},
+               1,
+               -7,
+               {0},
+               true});
+    checkConv({{1, 2, 7, 9},
+               {13, 2, 1, 3},
+               {1, 2},
+               {1, 1},
+               {0, 1, 0, 1},
+               1,
+               127,
+               {-3},
+               false});
+    checkConv({{1, 5, 6, 6},
+               {33, 5, 1, 1},
+               {1, 1},
+               {1, 1},
+               {0, 0, 0, 0},
+               1,
+               3,
+               {0},
+               true});
+    checkConv({{3, 1, 4, 5},
+               {1, 1, 1, 1},
+               {1, 1},
+               {1, 1},
+               {0, 0, 0, 0},
+               1,
+               -128,
+               {0},
+               false});
+    checkConv({{1, 24, 14, 14},
+               {20, 24, 1, 1},
+               {2, 2},
+               {1, 1},
+               {0, 0, 0, 0},
+               1,
+               -128,
+               {0},
+               true});
+    checkConv({{1, 8, 3, 3},
+               {7, 8, 3, 3},
+               {1, 1},
+               {1, 1},
+               {0, 0, 0, 0},
+               1,
+               -128,
+               {0},
+               true});
+    // Panels of 32 pixels with a 17-pixel tail (7 * 7 = 49), full 6-row
+    // blocks and per-channel weight zero points.
+    SmallVector<int32_t> zeroPoints;
+    for (int32_t m = 0; m < 12; ++m)
+      zeroPoints.push_back(m % 3 ? -128 + 9 * m : 127 - m);
+    checkConv({{2, 32, 9, 9},
+               {12, 32, 3, 3},
+               {1, 1},
+               {1, 1},
+               {0, 0, 0, 0},
+               1,
+               -128,
+               zeroPoints,
+               true});
+  });
 }
 
 TEST(QNNLowering, DepthwiseAndGroupedConv) {

@@ -22,6 +22,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/TargetParser/Host.h"
 
+#include <cstdlib>
+
 namespace whittle {
 #define GEN_PASS_DEF_VECTORIZECONTRACTIONS
 #define GEN_PASS_DEF_X86DOTPRODUCTS
@@ -52,7 +54,12 @@ enum class Int8Kernel {
 
 /// `option` ("auto", "vnni", "vpmaddwd", "none") resolved against the host
 /// CPU's features for "auto" (the JIT compiles for the host).
+/// `WHITTLE_INT8_KERNEL` in the environment overrides "auto" (the tests run
+/// every kernel the host can run through the whole pipeline).
 Int8Kernel resolveInt8Kernel(StringRef option) {
+  if (option == "auto")
+    if (const char *forced = std::getenv("WHITTLE_INT8_KERNEL"))
+      option = forced;
   if (option == "vnni")
     return Int8Kernel::VNNI;
   if (option == "vpmaddwd")
@@ -94,6 +101,12 @@ struct DotKernelShape {
 /// The values of the i8 constant `value`, row-major, or nothing when it is
 /// not a constant.
 std::optional<SmallVector<int8_t>> getConstantI8(Value value) {
+  // Reshapes keep the row-major order.
+  while (Operation *reshape = value.getDefiningOp()) {
+    if (!isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(reshape))
+      break;
+    value = reshape->getOperand(0);
+  }
   Attribute attr;
   if (!matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
