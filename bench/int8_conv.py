@@ -5,6 +5,11 @@ with numpy.
 
 usage: python3 bench/int8_conv.py [--whittle-run build/bin/whittle-run]
                                   [--repeat 20] [--trials 1]
+                                  [--int8-kernels auto,none]
+One int8 column per --int8-kernels entry (the CPU pipeline's int8
+convolution kernel, through WHITTLE_INT8_KERNEL: auto = the best the host
+has, vnni, vpmaddwd, none = the i32 outer-product kernel); the ratio is
+f32 over the first.
 Prints a Markdown table of run times (weights as function arguments, so
 both variants read them from memory): the median of --repeat runs in one
 process, the smallest such median over --trials processes (on a shared
@@ -71,12 +76,15 @@ def matmul_models(rows, depth, columns):
     return (float_model, x, w, np.float32), (int_model, x, w, np.int8)
 
 
-def run(whittle_run, text, x, w, dtype, repeat, tmp, trials=1):
-    return min(run_once(whittle_run, text, x, w, dtype, repeat, tmp)
+def run(whittle_run, text, x, w, dtype, repeat, tmp, trials=1, kernel=None):
+    env = dict(os.environ)
+    if kernel:
+        env["WHITTLE_INT8_KERNEL"] = kernel
+    return min(run_once(whittle_run, text, x, w, dtype, repeat, tmp, env)
                for _ in range(trials))
 
 
-def run_once(whittle_run, text, x, w, dtype, repeat, tmp):
+def run_once(whittle_run, text, x, w, dtype, repeat, tmp, env=None):
     path = os.path.join(tmp, "m.mlir")
     with open(path, "w") as f:
         f.write(text)
@@ -92,17 +100,19 @@ def run_once(whittle_run, text, x, w, dtype, repeat, tmp):
     result = subprocess.run(
         [whittle_run, path, "--input", os.path.join(tmp, "x.npy"), "--input",
          os.path.join(tmp, "w.npy"), "--repeat", str(repeat), "--timing"],
-        capture_output=True, text=True, check=True)
+        capture_output=True, text=True, check=True, env=env)
     return float(re.search(r"run: ([0-9.]+) ms", result.stderr).group(1))
 
 
 def timings(args, tmp, pair):
-    """The table's 'f32 ms | int8 ms | f32/int8 |' cells for a (float, int8)
-    pair of models from models() or matmul_models()."""
+    """The table's 'f32 ms | int8 ms ... | f32/int8 |' cells for a (float,
+    int8) pair of models from models() or matmul_models()."""
     (ft, x, w, fd), (it, _, _, idt) = pair
     f_ms = run(args.whittle_run, ft, x, w, fd, args.repeat, tmp, args.trials)
-    i_ms = run(args.whittle_run, it, x, w, idt, args.repeat, tmp, args.trials)
-    return f"{f_ms:.3f} | {i_ms:.3f} | {f_ms / i_ms:.2f} |"
+    i_ms = [run(args.whittle_run, it, x, w, idt, args.repeat, tmp,
+                args.trials, kernel) for kernel in args.int8_kernels]
+    return (f"{f_ms:.3f} | " + " | ".join(f"{ms:.3f}" for ms in i_ms)
+            + f" | {f_ms / i_ms[0]:.2f} |")
 
 
 def main():
@@ -110,9 +120,13 @@ def main():
     ap.add_argument("--whittle-run", default="build/bin/whittle-run")
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--trials", type=int, default=1)
+    ap.add_argument("--int8-kernels", default="auto",
+                    type=lambda text: text.split(","))
     args = ap.parse_args()
-    print("| layer | shape (C, HxW, M, K, stride; or matmul M, K, N) | f32 ms | int8 ms | f32/int8 |")
-    print("|---|---|---|---|---|")
+    columns = " | ".join(f"int8 ms ({k})" for k in args.int8_kernels)
+    print("| layer | shape (C, HxW, M, K, stride; or matmul M, K, N) "
+          f"| f32 ms | {columns} | f32/int8 |")
+    print("|---|---|---|" + "---|" * len(args.int8_kernels) + "---|")
     with tempfile.TemporaryDirectory() as tmp:
         for name, c, hw, m, k, s in LAYERS:
             print(f"| {name} | {c}, {hw}x{hw}, {m}, {k}, {s} | "

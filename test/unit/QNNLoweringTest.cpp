@@ -648,6 +648,17 @@ TEST(QNNLowering, MatMul) {
   checkMatMul({2, 13, 24}, {2, 24, 17}, -5, {0}, false);
 }
 
+TEST(QNNLowering, MatMulDotProductKernels) {
+  // 2-D products take the dot-product kernels: K = 1, 5, 48, 577; one row,
+  // row and column tails; zero points at both ends.
+  forEachInt8Kernel([] {
+    checkMatMul({5, 1}, {1, 7}, -128, {0}, true);
+    checkMatMul({1, 5}, {5, 40}, 127, {-128}, false);
+    checkMatMul({20, 48}, {48, 35}, -128, {0}, true);
+    checkMatMul({7, 577}, {577, 17}, 3, {127}, true);
+  });
+}
+
 //===----------------------------------------------------------------------===//
 // Rescales
 //===----------------------------------------------------------------------===//

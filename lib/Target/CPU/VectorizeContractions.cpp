@@ -652,6 +652,45 @@ bool isByteConvolution(linalg::Conv2DNchwFchwOp conv) {
          getI8Source(conv.getInputs()[1]);
 }
 
+/// Whether `matmul` is C[m, n] += A[m, k] B[k, n] (plain maps, static
+/// shapes) of bytes into i32, A possibly sign-extended to i32 by a generic
+/// of its own (as the qnn lowering gives it).
+bool isByteMatmul(linalg::MatmulOp matmul) {
+  if (!matmul.hasPureTensorSemantics() || matmul.hasDynamicShape() ||
+      matmul.hasUserDefinedMaps())
+    return false;
+  return cast<ShapedType>(matmul.getInputs()[1].getType())
+             .getElementType()
+             .isInteger(8) &&
+         cast<ShapedType>(matmul.getOutputs()[0].getType())
+             .getElementType()
+             .isInteger(32) &&
+         getI8Source(matmul.getInputs()[0]);
+}
+
+/// Rewrites a byte matrix product on the dot-product kernel: A takes the
+/// weights' place (broadcast), B is packed as a batch of one.
+void rewriteByteMatmul(RewriterBase &rewriter, linalg::MatmulOp matmul,
+                       Int8Kernel int8Kernel) {
+  Location loc = matmul.getLoc();
+  Value a = getI8Source(matmul.getInputs()[0]);
+  auto expand = [&](Value value) -> Value {
+    auto type = cast<RankedTensorType>(value.getType());
+    SmallVector<int64_t> shape = {1};
+    llvm::append_range(shape, type.getShape());
+    return tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
+        value, SmallVector<ReassociationIndices>{{0, 1}, {2}});
+  };
+  Value product =
+      buildDotProduct(rewriter, loc, a, expand(matmul.getInputs()[1]),
+                      expand(matmul.getOutputs()[0]),
+                      DotKernelShape::get(int8Kernel, rewriter.getContext()));
+  rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+      matmul, matmul.getResultTypes()[0], product,
+      SmallVector<ReassociationIndices>{{0, 1}, {2}});
+}
+
 /// Rewrites a convolution as a matrix product: Y[n, f, p] += W[f, k] *
 /// X'[n, k, p], where X' is the input itself for a 1x1 convolution with
 /// unit strides and its im2col matrix otherwise.
@@ -850,6 +889,14 @@ struct VectorizeContractionsPass
       rewriteConvAsMatmul(rewriter, conv, Int8Kernel::None);
     }
 
+    // So are byte matrix products.
+    SmallVector<linalg::MatmulOp> int8Matmuls;
+    if (int8 != Int8Kernel::None)
+      func.walk([&](linalg::MatmulOp matmul) {
+        if (isByteMatmul(matmul))
+          int8Matmuls.push_back(matmul);
+      });
+
     // Depthwise convolutions go channels-last and are tiled into rows of
     // `dw-width` output pixels by `vector-width` channels, one filter row
     // at a time; upstream patterns make each tile a 1-D depthwise
@@ -881,6 +928,9 @@ struct VectorizeContractionsPass
     // Matrix products become loops of kernel tiles.
     SmallVector<std::pair<linalg::LinalgOp, SmallVector<int64_t>>> kernels;
     func.walk([&](linalg::LinalgOp op) {
+      if (auto matmul = dyn_cast<linalg::MatmulOp>(op.getOperation()))
+        if (llvm::is_contained(int8Matmuls, matmul))
+          return;
       if (auto sizes = getKernelTileSizes(op, registerRows, vectorWidth,
                                           maxReductionTile))
         kernels.emplace_back(op, std::move(*sizes));
@@ -999,6 +1049,10 @@ struct VectorizeContractionsPass
     for (linalg::Conv2DNchwFchwOp conv : int8Convs) {
       rewriter.setInsertionPoint(conv);
       rewriteConvAsMatmul(rewriter, conv, int8);
+    }
+    for (linalg::MatmulOp matmul : int8Matmuls) {
+      rewriter.setInsertionPoint(matmul);
+      rewriteByteMatmul(rewriter, matmul, int8);
     }
   }
 };
