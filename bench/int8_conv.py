@@ -80,6 +80,8 @@ def run(whittle_run, text, x, w, dtype, repeat, tmp, trials=1, kernel=None):
     env = dict(os.environ)
     if kernel:
         env["WHITTLE_INT8_KERNEL"] = kernel
+        # whittle-run's compile cache keys on the model, not the variable.
+        env["WHITTLE_CACHE"] = ""
     return min(run_once(whittle_run, text, x, w, dtype, repeat, tmp, env)
                for _ in range(trials))
 

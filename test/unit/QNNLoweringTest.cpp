@@ -322,12 +322,22 @@ void forEachInt8Kernel(llvm::function_ref<void()> check) {
   if (features.lookup("avx512vnni") && features.lookup("avx512bw") &&
       features.lookup("avx512f"))
     kernels.push_back("vnni");
+  // The compile cache's key does not see the variable: no cache (an empty
+  // WHITTLE_CACHE) while it is set.
+  const char *cache = std::getenv("WHITTLE_CACHE");
+  std::optional<std::string> savedCache =
+      cache ? std::optional<std::string>(cache) : std::nullopt;
+  setenv("WHITTLE_CACHE", "", 1);
   for (const char *kernel : kernels) {
     SCOPED_TRACE(kernel);
     setenv("WHITTLE_INT8_KERNEL", kernel, 1);
     check();
   }
   unsetenv("WHITTLE_INT8_KERNEL");
+  if (savedCache)
+    setenv("WHITTLE_CACHE", savedCache->c_str(), 1);
+  else
+    unsetenv("WHITTLE_CACHE");
 }
 
 TEST(QNNLowering, Conv2DDotProductEdges) {
