@@ -17,6 +17,9 @@ config.environment["PATH"] = os.pathsep.join(
     [config.whittle_tools_dir, config.llvm_tools_dir,
      config.environment.get("PATH", "")])
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+# Compiled models go to a cache of the build's own, not the user's.
+config.environment["WHITTLE_CACHE"] = os.path.join(config.test_exec_root,
+                                                   "compile-cache")
 # The Python with numpy, onnx and onnxruntime (scripts/test.sh installs
 # them), for tests that make inputs or compare with reference runtimes.
 config.substitutions.append(("%python", config.python_executable))

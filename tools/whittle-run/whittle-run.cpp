@@ -36,6 +36,7 @@
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -90,6 +91,13 @@ static llvm::cl::opt<bool>
            llvm::cl::desc("Print the import, compile and median run times to "
                           "stderr"),
            llvm::cl::init(false), llvm::cl::cat(runCategory));
+
+static llvm::cl::opt<bool>
+    noCache("no-cache",
+            llvm::cl::desc("Compile the model even if the compile cache "
+                           "($WHITTLE_CACHE, else ~/.cache/whittle) has it, "
+                           "and do not add it there"),
+            llvm::cl::init(false), llvm::cl::cat(runCategory));
 
 static llvm::cl::opt<bool> integerIO(
     "integer-io",
@@ -465,7 +473,10 @@ int main(int argc, char **argv) {
 
   double importTime = millisecondsSince(importStart);
   auto compileStart = Clock::now();
-  std::unique_ptr<CompiledModel> model = CompiledModel::compile(*module);
+  CompileOptions compileOptions;
+  compileOptions.useCache = !noCache;
+  std::unique_ptr<CompiledModel> model =
+      CompiledModel::compile(*module, "main", compileOptions);
   if (!model)
     return 1;
   double compileTime = millisecondsSince(compileStart);
@@ -503,9 +514,12 @@ int main(int argc, char **argv) {
   if (timing) {
     std::sort(times.begin(), times.end());
     llvm::errs() << llvm::format("import: %.1f ms, compile: %.1f ms, run: "
-                                 "%.3f ms (median of %u)\n",
+                                 "%.3f ms (median of %u); compile cache: %s\n",
                                  importTime, compileTime,
-                                 times[times.size() / 2], repeat.getValue());
+                                 times[times.size() / 2], repeat.getValue(),
+                                 noCache                ? "off"
+                                 : model->isFromCache() ? "hit"
+                                                        : "miss");
   }
 
   if (outputDir.empty()) {

@@ -5,11 +5,17 @@
 //===----------------------------------------------------------------------===//
 
 #include "whittle/Target/CPU/CompiledModel.h"
+#include "whittle/Target/CPU/CompileCache.h"
 #include "whittle/Target/CPU/LowerModel.h"
+#include "whittle/Target/CPU/ParallelCodegen.h"
 #include "whittle/Target/CPU/TargetMachine.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "llvm/ExecutionEngine/Orc/Mangling.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <sys/resource.h>
@@ -67,65 +73,137 @@ static LogicalResult checkValueSizes(ModuleOp module) {
   return failure(walk.wasInterrupted());
 }
 
-std::unique_ptr<CompiledModel> CompiledModel::compile(ModuleOp module,
-                                                      StringRef entry) {
+/// Adds `void __whittle_invoke_<entry>(void **buffers)`, which calls `entry`
+/// with buffers[0], buffers[1], ...: a signature the host can call whatever the
+/// number of inputs and outputs.
+static void addInvokeFunction(llvm::Module &module, llvm::Function &entry) {
+  llvm::LLVMContext &context = module.getContext();
+  auto *pointer = llvm::PointerType::getUnqual(context);
+  auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context),
+                                       {pointer}, /*isVarArg=*/false);
+  auto *invoke =
+      llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage,
+                             "__whittle_invoke_" + entry.getName(), module);
+  llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "entry", invoke));
+  llvm::SmallVector<llvm::Value *> arguments;
+  for (auto [i, parameter] : llvm::enumerate(entry.args())) {
+    llvm::Value *slot =
+        builder.CreateConstGEP1_64(pointer, invoke->getArg(0), i);
+    arguments.push_back(builder.CreateLoad(parameter.getType(), slot));
+  }
+  builder.CreateCall(&entry, arguments);
+  builder.CreateRetVoid();
+}
+
+/// Links `objects` into a new JIT with the weights at their addresses and
+/// returns the JIT and the address of `invokeName`.
+static llvm::Expected<
+    std::pair<std::unique_ptr<llvm::orc::LLJIT>, void (*)(void **)>>
+link(ArrayRef<std::unique_ptr<llvm::MemoryBuffer>> objects,
+     ArrayRef<ExternalConstant> constants, StringRef invokeName) {
+  auto jit = llvm::orc::LLJITBuilder().create();
+  if (!jit)
+    return jit.takeError();
+  llvm::orc::SymbolMap symbols;
+  for (const ExternalConstant &constant : constants)
+    symbols[(*jit)->mangleAndIntern(constant.symbol)] = {
+        llvm::orc::ExecutorAddr::fromPtr(constant.bytes.data()),
+        llvm::JITSymbolFlags::Exported};
+  if (llvm::Error error = (*jit)->getMainJITDylib().define(
+          llvm::orc::absoluteSymbols(std::move(symbols))))
+    return error;
+  for (const std::unique_ptr<llvm::MemoryBuffer> &object : objects)
+    if (llvm::Error error =
+            (*jit)->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(
+                object->getBuffer(), object->getBufferIdentifier())))
+      return error;
+  // Link now, not on the first run.
+  auto address = (*jit)->lookup(invokeName);
+  if (!address)
+    return address.takeError();
+  return std::make_pair(std::move(*jit), address->toPtr<void (*)(void **)>());
+}
+
+std::unique_ptr<CompiledModel>
+CompiledModel::compile(ModuleOp module, StringRef entry,
+                       const CompileOptions &options) {
   if (failed(checkValueSizes(module)))
     return nullptr;
-  std::optional<LoweredModel> lowered = lowerModel(module, entry);
-  if (!lowered)
-    return nullptr;
-  auto hostMachine = createTargetMachine(TargetSpec(), CodeUse::JIT);
+  auto createMachine = [] {
+    return createTargetMachine(TargetSpec(), CodeUse::JIT);
+  };
+  auto hostMachine = createMachine();
   if (!hostMachine) {
     module.emitError() << "cannot create a target machine for this CPU: "
                        << llvm::toString(hostMachine.takeError());
     return nullptr;
   }
-  // ExecutionEngineOptions::transformer is a function_ref: the callable
-  // must outlive create().
-  auto optimize = [machine = hostMachine->get()](llvm::Module *module) {
-    optimizeModule(*module, *machine);
-    return llvm::Error::success();
-  };
-  ExecutionEngineOptions options;
-  options.transformer = optimize;
-  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  auto engine = ExecutionEngine::create(module, options);
-  if (!engine) {
-    module.emitError() << "JIT compilation failed: "
-                       << llvm::toString(engine.takeError());
+  auto signature = getSignature(module, entry);
+  if (!signature)
     return nullptr;
-  }
-  (*engine)->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    // The JIT reads the weights where the context holds them.
-    for (const ExternalConstant &constant : lowered->constants)
-      symbols[interner(constant.symbol)] = {
-          llvm::orc::ExecutorAddr::fromPtr(constant.bytes.data()),
-          llvm::JITSymbolFlags::Exported};
-    return symbols;
-  });
-  // Compile now, not on the first run.
-  if (auto entryPoint = (*engine)->lookupPacked(entry); !entryPoint) {
-    module.emitError() << "JIT compilation failed: "
-                       << llvm::toString(entryPoint.takeError());
-    return nullptr;
-  }
   std::unique_ptr<CompiledModel> model(new CompiledModel);
-  model->engine = std::move(*engine);
-  model->entry = entry.str();
-  model->inputs = std::move(lowered->inputs);
-  model->outputs = std::move(lowered->outputs);
+  model->inputs = std::move(signature->first);
+  model->outputs = std::move(signature->second);
+  std::string invokeName = ("__whittle_invoke_" + entry).str();
+
+  std::string cacheDirectory, key;
+  if (options.useCache) {
+    cacheDirectory = getCompileCacheDirectory();
+    if (!cacheDirectory.empty())
+      key = getCompileCacheKey(module, entry, **hostMachine);
+  }
+  if (std::optional<CachedModel> cached =
+          loadCachedModel(cacheDirectory, key)) {
+    auto linked = link(cached->objects, cached->constants, invokeName);
+    if (linked) {
+      std::tie(model->jit, model->invoke) = std::move(*linked);
+      model->cachedWeights = std::move(cached->constantBytes);
+      model->fromCache = true;
+      return model;
+    }
+    // A damaged entry: compile as if it were not there, and replace it.
+    llvm::consumeError(linked.takeError());
+    removeCachedModel(cacheDirectory, key);
+  }
+
+  std::optional<LoweredModel> lowered = lowerModel(module, entry);
+  if (!lowered)
+    return nullptr;
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext);
+  if (!llvmModule) {
+    module.emitError() << "cannot translate the model to LLVM IR";
+    return nullptr;
+  }
+  llvmModule->setDataLayout((*hostMachine)->createDataLayout());
+  llvmModule->setTargetTriple((*hostMachine)->getTargetTriple());
+  addInvokeFunction(*llvmModule, *llvmModule->getFunction(entry));
+  auto objects =
+      compileInParallel(std::move(llvmModule), createMachine, options.threads);
+  if (!objects) {
+    module.emitError() << "compilation failed: "
+                       << llvm::toString(objects.takeError());
+    return nullptr;
+  }
+  // The code reads the weights where the context holds them.
+  auto linked = link(*objects, lowered->constants, invokeName);
+  if (!linked) {
+    module.emitError() << "JIT linking failed: "
+                       << llvm::toString(linked.takeError());
+    return nullptr;
+  }
+  std::tie(model->jit, model->invoke) = std::move(*linked);
+  storeCachedModel(cacheDirectory, key, *objects, lowered->constants);
   return model;
 }
 
+CompiledModel::~CompiledModel() = default;
+
 llvm::Error CompiledModel::runRaw(ArrayRef<void *> buffers) {
-  // The packed wrapper takes a pointer to each argument; the arguments are
-  // the bare buffer pointers.
   SmallVector<void *> pointers(buffers.begin(), buffers.end());
-  SmallVector<void *> arguments;
-  for (void *&pointer : pointers)
-    arguments.push_back(&pointer);
-  return engine->invokePacked(entry, arguments);
+  invoke(pointers.data());
+  return llvm::Error::success();
 }
 
 llvm::Error CompiledModel::run(ArrayRef<HostTensor> inputTensors,

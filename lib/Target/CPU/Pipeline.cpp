@@ -64,6 +64,9 @@ static void buildTensorToLLVMPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createHoistVectorTransfers());
   pm.addNestedPass<func::FuncOp>(createX86DotProducts());
   pm.addNestedPass<func::FuncOp>(createLowerStridedCopies());
+  // One function per loop nest: LLVM then optimizes and compiles layer by
+  // layer, in time linear in the model, and in parallel.
+  pm.addPass(createOutlineLayers());
 
   // Loops and vectors to LLVM.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

@@ -4,9 +4,10 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Lowers an nn module with static shapes through the CPU pipeline and JITs
-// it with MLIR's ExecutionEngine (ObjectEmitter.h compiles it ahead of
-// time instead).
+// Lowers an nn module with static shapes through the CPU pipeline, compiles
+// it on every core (ParallelCodegen.h) and links the objects into this
+// process with ORC; compiled models are kept in a cache on disk
+// (CompileCache.h). ObjectEmitter.h compiles a model ahead of time instead.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,20 +17,38 @@
 #include "whittle/Support/HostTensor.h"
 #include "whittle/Support/ModelSignature.h"
 
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <memory>
 
+namespace llvm::orc {
+class LLJIT;
+} // namespace llvm::orc
+
 namespace whittle {
+
+struct CompileOptions {
+  /// Read and write the compile cache (getCompileCacheDirectory()).
+  bool useCache = true;
+  /// Threads that compile; 0: one per hardware thread.
+  unsigned threads = 0;
+};
 
 class CompiledModel {
 public:
-  /// Lowers `module` (nn on tensors) in place and JITs its function
-  /// `entry`. Errors are emitted as diagnostics. The model reads the
-  /// weights in place: `module`'s context must outlive it.
-  static std::unique_ptr<CompiledModel> compile(mlir::ModuleOp module,
-                                                llvm::StringRef entry = "main");
+  /// Lowers `module` (nn on tensors) in place and compiles its function
+  /// `entry`, or takes it from the cache (then `module` is left as it
+  /// is). Errors are emitted as diagnostics. A model compiled here reads
+  /// the weights in place: `module`'s context must outlive it.
+  static std::unique_ptr<CompiledModel>
+  compile(mlir::ModuleOp module, llvm::StringRef entry = "main",
+          const CompileOptions &options = {});
+
+  ~CompiledModel();
+
+  /// Whether compile() found the model in the cache.
+  bool isFromCache() const { return fromCache; }
 
   llvm::ArrayRef<TensorSpec> getInputs() const { return inputs; }
   llvm::ArrayRef<TensorSpec> getOutputs() const { return outputs; }
@@ -46,8 +65,11 @@ public:
 private:
   CompiledModel() = default;
 
-  std::unique_ptr<mlir::ExecutionEngine> engine;
-  std::string entry;
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+  /// The cached weights the code reads, when they came from the cache.
+  std::unique_ptr<llvm::MemoryBuffer> cachedWeights;
+  void (*invoke)(void **buffers) = nullptr;
+  bool fromCache = false;
   llvm::SmallVector<TensorSpec> inputs, outputs;
 };
 

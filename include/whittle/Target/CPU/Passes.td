@@ -125,6 +125,30 @@ def LowerStridedCopies
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def OutlineLayers : Pass<"whittle-outline-layers", "mlir::ModuleOp"> {
+  let summary = "Move each top-level loop nest of a function on buffers "
+                "into a function of its own";
+  let description = [{
+    Runs on buffers, before the lowering to loops. Every operation with
+    regions and no results at the top of a function (a loop nest, a linalg
+    op on buffers) becomes a private, `no_inline` function taking the
+    values it uses from above as arguments (constants are recomputed
+    inside; the weights' `memref.get_global` are arguments) and is replaced
+    by a call. Functions with the same body (the repeated blocks of a
+    ResNet) are merged into one. LLVM's function analyses then see one
+    layer at a time, which keeps compile time linear in the size of the
+    model, each distinct layer is compiled once, and the code generator
+    compiles the functions in parallel. A nest that uses a value the
+    bare-pointer calling convention cannot pass (a buffer with a dynamic
+    shape, stride or offset) stays where it is.
+  }];
+  let options = [
+    Option<"minNests", "min-nests", "unsigned", /*default=*/"2",
+           "Leave functions with fewer loop nests than this as they are">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 def DistinctResultBuffers
     : Pass<"whittle-distinct-result-buffers", "mlir::func::FuncOp"> {
   let summary = "Give a buffer returned more than once a copy per result";

@@ -1,0 +1,172 @@
+//===- OutlineLayers.cpp - one function per loop nest ---------------------===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// LLVM's per-function analyses (ScalarEvolution above all, and the register
+// allocator) cost more than linearly in the size of a function, and a whole
+// model lowered into one function is thousands of loops. Each top-level loop
+// nest of a function on buffers becomes a function of its own, so that
+// compile time grows linearly with the model and the parts can be compiled
+// in parallel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "whittle/Target/CPU/Passes.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace whittle {
+#define GEN_PASS_DEF_OUTLINELAYERS
+#include "whittle/Target/CPU/Passes.h.inc"
+} // namespace whittle
+
+using namespace mlir;
+
+namespace {
+
+/// Values an outlined function recomputes instead of taking them as
+/// arguments: constants. The addresses of globals (weights) are arguments,
+/// so that layers of the same shape become the same function.
+bool isRematerializable(Value value) {
+  Operation *def = value.getDefiningOp();
+  return def && def->getNumOperands() == 0 && def->getNumRegions() == 0 &&
+         def->hasTrait<OpTrait::ConstantLike>();
+}
+
+/// Whether a value can be a function argument under the bare-pointer
+/// calling convention the CPU pipeline uses: a memref then needs a static
+/// shape, strides and offset (the callee rebuilds its descriptor from the
+/// type).
+bool isPassable(Value value) {
+  auto memref = dyn_cast<MemRefType>(value.getType());
+  if (!memref)
+    return !isa<UnrankedMemRefType, TensorType>(value.getType());
+  if (!memref.hasStaticShape())
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(memref.getStridesAndOffset(strides, offset)))
+    return false;
+  return !ShapedType::isDynamic(offset) &&
+         llvm::none_of(strides, ShapedType::isDynamic);
+}
+
+/// Moves `op` into a new private function and calls it in its place;
+/// returns null (and changes nothing) when a value it uses cannot be
+/// passed.
+func::FuncOp outline(Operation *op, StringRef baseName, SymbolTable &symbols) {
+  llvm::SetVector<Value> captured(op->operand_begin(), op->operand_end());
+  getUsedValuesDefinedAbove(op->getRegions(), captured);
+  SmallVector<Value> arguments, recomputed;
+  for (Value value : captured) {
+    if (isRematerializable(value)) {
+      recomputed.push_back(value);
+      continue;
+    }
+    if (!isPassable(value))
+      return nullptr;
+    arguments.push_back(value);
+  }
+
+  OpBuilder builder(op->getParentOfType<func::FuncOp>());
+  auto type = builder.getFunctionType(ValueRange(arguments).getTypes(), {});
+  auto callee = func::FuncOp::create(builder, op->getLoc(), baseName, type);
+  callee.setPrivate();
+  // LLVM inlines a private function with one call back into its caller,
+  // which would undo the point of outlining. The lowering to LLVM drops
+  // func.func's own `no_inline` and keeps discardable attributes, so the
+  // LLVM attribute is spelled out for it too.
+  callee.setNoInline(true);
+  callee->setAttr("passthrough",
+                  builder.getArrayAttr({builder.getStringAttr("noinline")}));
+  symbols.insert(callee);
+
+  IRMapping mapping;
+  Block *body = callee.addEntryBlock();
+  mapping.map(arguments, body->getArguments());
+  builder.setInsertionPointToStart(body);
+  for (Value value : recomputed)
+    builder.clone(*value.getDefiningOp(), mapping);
+  builder.clone(*op, mapping);
+  func::ReturnOp::create(builder, op->getLoc());
+
+  builder.setInsertionPoint(op);
+  func::CallOp::create(builder, op->getLoc(), callee, arguments);
+  op->erase();
+  return callee;
+}
+
+/// The body of `func` as text without its name: equal for functions that
+/// compute the same thing on their arguments.
+std::string getBodyKey(func::FuncOp func) {
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  os << func.getFunctionType();
+  OpPrintingFlags flags;
+  flags.printGenericOpForm().useLocalScope();
+  func.getBody().front().walk([&](Operation *op) {
+    if (op->getParentOp() == func.getOperation())
+      op->print(os, flags);
+  });
+  return key;
+}
+
+/// Calls the first of each set of identical functions in `outlined` in
+/// place of the others, and erases those.
+void mergeIdentical(ModuleOp module, ArrayRef<func::FuncOp> outlined) {
+  llvm::StringMap<func::FuncOp> first;
+  DenseMap<Operation *, func::FuncOp> replacement;
+  for (func::FuncOp func : outlined) {
+    auto [it, inserted] = first.try_emplace(getBodyKey(func), func);
+    if (!inserted)
+      replacement[func] = it->second;
+  }
+  if (replacement.empty())
+    return;
+  module.walk([&](func::CallOp call) {
+    Operation *callee =
+        SymbolTable::lookupNearestSymbolFrom(call, call.getCalleeAttr());
+    if (func::FuncOp target = replacement.lookup(callee))
+      call.setCalleeAttr(FlatSymbolRefAttr::get(target.getSymNameAttr()));
+  });
+  for (auto &[duplicate, kept] : replacement)
+    duplicate->erase();
+}
+
+struct OutlineLayersPass : whittle::impl::OutlineLayersBase<OutlineLayersPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
+    for (func::FuncOp func : functions) {
+      if (func.isExternal() || func.getNoInline())
+        continue;
+      // Loop nests and structured ops at the top of the function; what is
+      // nested stays with its parent.
+      SmallVector<Operation *> nests;
+      for (Block &block : func.getBody())
+        for (Operation &op : block)
+          if (op.getNumRegions() > 0 && op.getNumResults() == 0 &&
+              !op.hasTrait<OpTrait::IsTerminator>())
+            nests.push_back(&op);
+      if (nests.size() < minNests)
+        continue;
+      std::string baseName = (func.getSymName() + "_layer").str();
+      SmallVector<func::FuncOp> outlined;
+      for (Operation *op : nests)
+        if (func::FuncOp callee = outline(op, baseName, symbols))
+          outlined.push_back(callee);
+      // Layers of the same shape (the repeated blocks of a ResNet) are
+      // compiled once.
+      mergeIdentical(module, outlined);
+    }
+  }
+};
+} // namespace
