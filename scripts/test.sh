@@ -7,4 +7,7 @@ scripts/bootstrap.sh
 echo "== checking test data"
 test/check_test_data.sh build/venv/bin/python3
 echo "== testing"
+# Models compiled by the tests are cached in the build tree, not in the
+# user's ~/.cache/whittle; a fresh build starts with an empty cache.
+export WHITTLE_CACHE="${WHITTLE_CACHE:-$PWD/build/compile-cache}"
 ctest --test-dir build --output-on-failure --verbose

@@ -55,6 +55,12 @@ static llvm::cl::opt<int64_t>
     batchSize("batch-size",
               llvm::cl::desc("Value for every dynamic leading dimension"),
               llvm::cl::init(0), llvm::cl::cat(compileCategory));
+static llvm::cl::opt<bool>
+    noCache("no-cache",
+            llvm::cl::desc("Do not read or write the compile cache "
+                           "($WHITTLE_CACHE, else ~/.cache/whittle) when "
+                           "calibrating or evaluating a model on the CPU"),
+            llvm::cl::init(false), llvm::cl::cat(compileCategory));
 static llvm::cl::opt<std::string> outputFile(
     "o",
     llvm::cl::desc("Write the imported nn IR (or, with --emit, the object or "
@@ -381,6 +387,10 @@ int main(int argc, char **argv) {
   llvm::cl::HideUnrelatedOptions(
       {&compileCategory, &quantizeCategory, &hlsCategory});
   llvm::cl::ParseCommandLineOptions(argc, argv, "whittle compiler driver\n");
+  // Every compile in this process (calibration, evaluation) reads the
+  // cache's folder from the environment; an empty one is no cache.
+  if (noCache)
+    setenv("WHITTLE_CACHE", "", /*overwrite=*/1);
 
   DialectRegistry registry;
   whittle::registerAllDialects(registry);

@@ -96,9 +96,14 @@ static std::string getCompilerIdentity() {
 std::string getCompileCacheKey(ModuleOp module, llvm::StringRef entry,
                                const llvm::TargetMachine &machine) {
   HashingStream stream;
-  stream << getCompilerIdentity() << '\0' << entry << '\0'
-         << machine.getTargetTriple().str() << '\0' << machine.getTargetCPU()
-         << '\0' << machine.getTargetFeatureString() << '\0';
+  // The environment's say in code generation (tests and benchmarks force
+  // an int8 kernel) is part of the key.
+  std::optional<std::string> int8Kernel =
+      llvm::sys::Process::GetEnv("WHITTLE_INT8_KERNEL");
+  stream << getCompilerIdentity() << '\0' << int8Kernel.value_or("") << '\0'
+         << entry << '\0' << machine.getTargetTriple().str() << '\0'
+         << machine.getTargetCPU() << '\0' << machine.getTargetFeatureString()
+         << '\0';
   // The bytecode holds the weights' bytes as they are, without printing.
   if (failed(writeBytecodeToFile(module, stream)))
     return "";

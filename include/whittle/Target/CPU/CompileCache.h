@@ -41,7 +41,8 @@ struct CachedModel {
 };
 
 /// The cache's folder: $WHITTLE_CACHE, else $XDG_CACHE_HOME/whittle, else
-/// $HOME/.cache/whittle; empty when none of them is set.
+/// $HOME/.cache/whittle; empty (no cache) when WHITTLE_CACHE is set but
+/// empty or none of them is set.
 std::string getCompileCacheDirectory();
 
 /// The key of `module`'s function `entry` compiled for `machine`. Call it
