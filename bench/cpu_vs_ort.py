@@ -34,8 +34,8 @@ thread count (--threads, default 1 and 2), in one invocation on one machine:
 whittle-run has no --threads flag yet: the script passes --threads N only
 when `whittle-run --help` lists it, and otherwise prints whittle's cells of
 the threads-2 rows as "n/a (single-threaded)". Each cold compile runs with
-WHITTLE_CACHE set to an empty folder; when `whittle-run --help` mentions a
-cache, the batch-1 float compile is run a second time on the filled cache
+WHITTLE_CACHE set to an empty folder; when `whittle-run --help` lists
+--no-cache, the batch-1 float compile is run a second time on the filled cache
 and reported as the warm compile time.
 
 Checks: whittle's float outputs against ORT's (largest |difference| over the
@@ -265,7 +265,7 @@ class Whittle:
         helptext = subprocess.run([self.run_tool, "--help"],
                                   capture_output=True, text=True).stdout
         self.threads = "--threads" in helptext
-        self.cache = "cache" in helptext.lower()
+        self.cache = "--no-cache" in helptext
         self.version = subprocess.run(
             [self.run_tool, "--version"], capture_output=True,
             text=True).stdout
@@ -304,9 +304,11 @@ class Whittle:
         match = TIMING.search(proc.stderr)
         if not match:
             return None, "no timing line in: " + proc.stderr[-500:]
+        cache = re.search(r"compile cache: (\w+)", proc.stderr)
         return {"import_ms": float(match.group(1)),
                 "compile_ms": float(match.group(2)),
-                "run_ms": float(match.group(3))}, None
+                "run_ms": float(match.group(3)),
+                "cache": cache.group(1) if cache else None}, None
 
     def quantize(self, model_file, cal_path, out, cache_dir, flags=()):
         """Returns (seconds, None) or (seconds, error text)."""
@@ -462,9 +464,15 @@ def bench_model(args, whittle, model, workdir, notes):
                 if whittle.cache:
                     warm, error = whittle.run(model.path, x_path, 1, threads,
                                               shared, flags)
-                    comp["warm_s"] = (warm["import_ms"] + warm["compile_ms"]) \
-                        / 1000 if warm else notes.add(
+                    if not warm:
+                        comp["warm_s"] = notes.add(
                             f"{model.name} warm compile", error)
+                    else:
+                        seconds = (warm["import_ms"] + warm["compile_ms"]) \
+                            / 1000
+                        comp["warm_s"] = f"{seconds:.2f}" + (
+                            "" if warm["cache"] in (None, "hit")
+                            else f" (cache {warm['cache']})")
         if w_err and batch == batches[0]:
             comp["compile_s"] = w_err
 
@@ -683,6 +691,7 @@ def main():
     notes = Notes()
     rows, comps = [], []
     started = datetime.datetime.now()
+    head = git_head()
     load_before = os.getloadavg()
     with tv.working_folder(args.workdir, "whittle-cpu-vs-ort-") as workdir:
         for name in names:
@@ -710,7 +719,7 @@ def main():
           f"machine: {machine()}; load average {load_before[0]:.1f} at the "
           f"start, {os.getloadavg()[0]:.1f} at the end")
     print(f"whittle: {whittle.run_tool} ({whittle.version or 'no version'}; "
-          f"tree {git_head()}); --threads "
+          f"repository at {head} when the bench started); --threads "
           f"{'passed' if whittle.threads else 'not supported: whittle single-threaded'}"
           f"; onnxruntime {ort.__version__}")
     print()
