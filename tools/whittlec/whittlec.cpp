@@ -463,10 +463,11 @@ int main(int argc, char **argv) {
     return 1;
   if (qnnInput)
     return failed(compileHLSDesign(*module)) ? 1 : 0;
-  if (hls && quantizeScheme.empty()) {
+  if (quantizeScheme.empty()) {
     // An ONNX Runtime-quantized model (QDQ, QOperator) keeps its own
-    // scales. nn-to-qnn runs before anything folds: the canonicalizer would
-    // fold the weights' DequantizeLinear into float constants.
+    // scales, on every target. nn-to-qnn runs before anything folds: the
+    // canonicalizer would fold the weights' and biases' DequantizeLinear
+    // into float constants, and the convolution would run in float.
     PassManager toQNN(&context);
     toQNN.addPass(whittle::createNNToQNN());
     toQNN.addPass(createCanonicalizerPass());
@@ -476,7 +477,7 @@ int main(int argc, char **argv) {
     module->walk([&](Operation *op) {
       hasQNN |= isa<whittle::qnn::QNNDialect>(op->getDialect());
     });
-    if (!hasQNN) {
+    if (hls && !hasQNN) {
       llvm::errs() << "error: '" << inputFile
                    << "' is a float model: --target hls needs an integer "
                       "one; give --quantize=fixed-point (or pow2) and "

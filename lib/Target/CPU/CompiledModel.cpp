@@ -166,7 +166,8 @@ CompiledModel::compile(ModuleOp module, StringRef entry,
     removeCachedModel(cacheDirectory, key);
   }
 
-  std::optional<LoweredModel> lowered = lowerModel(module, entry);
+  // "auto": the host's best, unless WHITTLE_INT8_KERNEL forces one.
+  std::optional<LoweredModel> lowered = lowerModel(module, entry, "auto");
   if (!lowered)
     return nullptr;
   llvm::LLVMContext llvmContext;

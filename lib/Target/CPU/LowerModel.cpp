@@ -61,7 +61,8 @@ static void flattenZeroSizeBoundaryTensors(func::FuncOp func) {
   func.setType(FunctionType::get(func.getContext(), body.getArgumentTypes(),
                                  resultTypes));
 }
-std::optional<LoweredModel> lowerModel(ModuleOp module, StringRef entry) {
+std::optional<LoweredModel> lowerModel(ModuleOp module, StringRef entry,
+                                       StringRef int8Kernel) {
   auto signature = getSignature(module, entry);
   if (!signature)
     return std::nullopt;
@@ -73,7 +74,7 @@ std::optional<LoweredModel> lowerModel(ModuleOp module, StringRef entry) {
   flattenZeroSizeBoundaryTensors(func);
 
   PassManager pm(module.getContext());
-  buildLowerToLLVMPipeline(pm);
+  buildLowerToLLVMPipeline(pm, int8Kernel);
   if (failed(pm.run(module)))
     return std::nullopt;
 

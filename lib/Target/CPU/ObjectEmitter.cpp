@@ -82,7 +82,8 @@ std::optional<NativeObject> emitObject(ModuleOp module, StringRef entry,
            << llvm::toString(machine.takeError());
     return std::nullopt;
   }
-  std::optional<LoweredModel> lowered = lowerModel(module, entry);
+  std::optional<LoweredModel> lowered =
+      lowerModel(module, entry, getInt8Kernel(**machine));
   if (!lowered)
     return std::nullopt;
 

@@ -37,11 +37,13 @@ namespace whittle {
 /// Everything after the nn lowering is upstream MLIR, built from each pass's
 /// typed options (a misspelled option is a compile error, not a run-time
 /// one).
-static void buildTensorToLLVMPipeline(OpPassManager &pm) {
+static void buildTensorToLLVMPipeline(OpPassManager &pm, StringRef int8Kernel) {
   // Matrix products and convolutions become register-blocked vector
   // kernels; then producers fuse into consumers (bias + ReLU + ...) and the
   // remaining reductions get a vector-friendly loop order.
-  pm.addNestedPass<func::FuncOp>(createVectorizeContractions());
+  VectorizeContractionsOptions contractions;
+  contractions.int8Kernel = int8Kernel.str();
+  pm.addNestedPass<func::FuncOp>(createVectorizeContractions(contractions));
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
@@ -94,7 +96,7 @@ static void buildTensorToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-void buildLowerToLLVMPipeline(OpPassManager &pm) {
+void buildLowerToLLVMPipeline(OpPassManager &pm, StringRef int8Kernel) {
   // Quantized ONNX models (QDQ, QOperator, com.microsoft ops) become qnn
   // before anything folds: the canonicalizer would fold the weights'
   // DequantizeLinear into float constants and lose the int8 weights. On a
@@ -108,7 +110,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createConvertNNToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  buildTensorToLLVMPipeline(pm);
+  buildTensorToLLVMPipeline(pm, int8Kernel);
 }
 
 void registerLowerToLLVMPipeline() {

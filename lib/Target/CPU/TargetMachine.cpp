@@ -78,6 +78,18 @@ createTargetMachine(const TargetSpec &target, CodeUse use) {
   return machine;
 }
 
+std::string getInt8Kernel(const llvm::TargetMachine &machine) {
+  if (!machine.getTargetTriple().isX86())
+    return "none";
+  // The CPU's own features and the ones added to it.
+  const MCSubtargetInfo *subtarget = machine.getMCSubtargetInfo();
+  if (subtarget->checkFeatures("+avx512f,+avx512bw,+avx512vnni"))
+    return "vnni";
+  if (subtarget->checkFeatures("+avx2"))
+    return "vpmaddwd";
+  return "none";
+}
+
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine) {
   // The vectorizers ask each function for its subtarget; say which, as
   // clang does, rather than leave it to defaults.

@@ -30,8 +30,10 @@ struct LoweredModel {
 /// function `entry` as `void entry(in0, ..., out0, ...)` on bare pointers,
 /// and registers the translations to LLVM IR on its context. Errors are
 /// emitted as diagnostics.
+/// `int8Kernel` as for buildLowerToLLVMPipeline.
 std::optional<LoweredModel> lowerModel(mlir::ModuleOp module,
-                                       llvm::StringRef entry);
+                                       llvm::StringRef entry,
+                                       llvm::StringRef int8Kernel);
 
 } // namespace whittle
 

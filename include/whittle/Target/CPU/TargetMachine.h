@@ -55,6 +55,11 @@ createTargetMachine(const TargetSpec &target, CodeUse use);
 /// module, returned it unchanged: no vectorization at all.)
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
 
+/// The int8 dot-product instruction code for `machine` may use (the
+/// `int8-kernel` option of whittle-vectorize-contractions): "vnni" where it
+/// has AVX-512 VNNI, "vpmaddwd" where it has AVX2, else "none".
+std::string getInt8Kernel(const llvm::TargetMachine &machine);
+
 } // namespace whittle
 
 #endif // WHITTLE_TARGET_CPU_TARGETMACHINE_H
