@@ -120,7 +120,7 @@ std::optional<CachedModel> loadCachedModel(llvm::StringRef directory,
   auto file = [&](llvm::StringRef name) {
     llvm::SmallString<256> path(folder);
     llvm::sys::path::append(path, name);
-    // Mapped (a page boundary) or copied to a buffer this aligned.
+    // Mapped (at a page) or read into a buffer this aligned.
     return llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                        /*RequiresNullTerminator=*/false,
                                        /*IsVolatile=*/false,

@@ -8,9 +8,11 @@
 memref.global "private" constant @w0 : memref<4xf32> = dense<1.0>
 memref.global "private" constant @w1 : memref<4xf32> = dense<2.0>
 
-// CHECK:       func.func private @[[ADD:model_layer[_0-9]*]](%{{.*}}: memref<4xf32>, %{{.*}}: memref<4xf32>, %{{.*}}: memref<4xf32>) attributes {no_inline, passthrough = ["noinline"]}
+// The weights cannot be the model's input or output: `noalias`; the input
+// and output may be one buffer (the caller's).
+// CHECK:       func.func private @[[ADD:model_layer[_0-9]*]](%{{.*}}: memref<4xf32>, %{{.*}}: memref<4xf32> {llvm.noalias}, %{{.*}}: memref<4xf32>) attributes {no_inline, passthrough = ["noinline"]}
 // CHECK:         scf.for
-// CHECK:       func.func private @[[SCALE:model_layer[_0-9]*]](%{{.*}}: memref<4xf32>) attributes {no_inline, passthrough = ["noinline"]}
+// CHECK:       func.func private @[[SCALE:model_layer[_0-9]*]](%{{.*}}: memref<4xf32> {llvm.noalias}) attributes {no_inline, passthrough = ["noinline"]}
 // CHECK-DAG:     arith.constant 4 : index
 // CHECK-DAG:     arith.constant 3.0
 // CHECK:         scf.for
@@ -56,7 +58,7 @@ func.func @model(%x: memref<4xf32>, %y: memref<4xf32>, %z: memref<4xf32>) {
 // bare-pointer calling convention could not pass it. A subview with a
 // static offset is passed.
 
-// CHECK:       func.func private @strided_layer(%{{.*}}: memref<2xf32, strided<[1], offset: 2>>)
+// CHECK:       func.func private @strided_layer(%{{.*}}: memref<2xf32, strided<[1], offset: 2>> {llvm.noalias})
 // CHECK-LABEL: func.func @strided(
 // CHECK:         call @strided_layer
 // CHECK-NOT:     call
@@ -75,6 +77,38 @@ func.func @strided(%x: memref<4xf32>, %n: index) {
   scf.for %i = %c0 to %c2 step %c1 {
     memref.store %zero, %moving[%i] : memref<2xf32, strided<[1], offset: ?>>
   }
+  return
+}
+
+// -----
+
+// Views of one allocation may overlap: neither is `noalias`; a buffer of
+// its own is.
+
+// CHECK:       func.func private @views_layer(%{{.*}}: memref<2xf32, strided<[1], offset: 1>>, %{{.*}}: memref<2xf32> {llvm.noalias}, %{{.*}}: memref<2xf32, strided<[1], offset: 2>>)
+// An argument of the model and an allocation: both.
+// CHECK:       func.func private @views_layer_0(%{{.*}}: memref<2xf32> {llvm.noalias}, %{{.*}}: memref<2xf32> {llvm.noalias})
+// CHECK-LABEL: func.func @views(
+func.func @views(%x: memref<2xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %buffer = memref.alloc() : memref<4xf32>
+  %other = memref.alloc() : memref<2xf32>
+  %a = memref.subview %buffer[1] [2] [1] : memref<4xf32> to memref<2xf32, strided<[1], offset: 1>>
+  %b = memref.subview %buffer[2] [2] [1] : memref<4xf32> to memref<2xf32, strided<[1], offset: 2>>
+  scf.for %i = %c0 to %c2 step %c1 {
+    %v = memref.load %a[%i] : memref<2xf32, strided<[1], offset: 1>>
+    %w = memref.load %other[%i] : memref<2xf32>
+    %s = arith.addf %v, %w : f32
+    memref.store %s, %b[%i] : memref<2xf32, strided<[1], offset: 2>>
+  }
+  scf.for %i = %c0 to %c2 step %c1 {
+    %v = memref.load %x[%i] : memref<2xf32>
+    memref.store %v, %other[%i] : memref<2xf32>
+  }
+  memref.dealloc %buffer : memref<4xf32>
+  memref.dealloc %other : memref<2xf32>
   return
 }
 
