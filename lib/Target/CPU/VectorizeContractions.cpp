@@ -881,7 +881,13 @@ struct VectorizeContractionsPass
     Int8Kernel int8 = resolveInt8Kernel(int8Kernel);
     SmallVector<linalg::Conv2DNchwFchwOp> int8Convs;
     for (linalg::Conv2DNchwFchwOp conv : convs) {
-      if (int8 != Int8Kernel::None && isByteConvolution(conv)) {
+      // A convolution with an output row or column of one is rewritten
+      // now: the convolution decomposition below would replace it by a 1-D
+      // one before its turn (and leave this list pointing at nothing).
+      auto outputType = cast<ShapedType>(conv.getResultTypes()[0]);
+      bool unitSpatial =
+          outputType.getDimSize(2) == 1 || outputType.getDimSize(3) == 1;
+      if (int8 != Int8Kernel::None && !unitSpatial && isByteConvolution(conv)) {
         int8Convs.push_back(conv);
         continue;
       }
