@@ -19,7 +19,7 @@ packages=(
   # The tests' Python (numpy, onnx, onnxruntime from PyPI, in build/venv).
   python3 python3-venv ca-certificates
   # The FPGA back end's C simulation: `make csim` in every emitted project
-  # (test/Target/HLSCpp, the hls-csim-fixtures test, bench/hls_*.py).
+  # (test/Target/HLSCpp, the hls-csim-fixtures-* tests, bench/hls_*.py).
   make
   # The fuzzers' smoke test (libFuzzer with ASan and UBSan).
   clang-22 libfuzzer-22-dev libclang-rt-22-dev
