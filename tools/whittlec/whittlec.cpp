@@ -463,11 +463,12 @@ int main(int argc, char **argv) {
     return 1;
   if (qnnInput)
     return failed(compileHLSDesign(*module)) ? 1 : 0;
-  if (quantizeScheme.empty()) {
-    // An ONNX Runtime-quantized model (QDQ, QOperator) keeps its own
-    // scales, on every target. nn-to-qnn runs before anything folds: the
-    // canonicalizer would fold the weights' and biases' DequantizeLinear
-    // into float constants, and the convolution would run in float.
+  if (quantizeScheme.empty() && (hls || native)) {
+    // An ONNX Runtime-quantized model (QDQ, QOperator) that is compiled
+    // keeps its own scales, on every target. nn-to-qnn runs before anything
+    // folds: the canonicalizer would fold the weights' and biases'
+    // DequantizeLinear into float constants, and the convolution would run
+    // in float. (The summary and the imported IR stay in nn.)
     PassManager toQNN(&context);
     toQNN.addPass(whittle::createNNToQNN());
     toQNN.addPass(createCanonicalizerPass());
