@@ -162,6 +162,28 @@ Value constantIndex(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(b, loc, value);
 }
 
+/// A value built by `body` over the `total / size` whole chunks of `size`
+/// (in an scf.for) and then over the partial chunk, if there is one:
+/// `body(b, value, start, extent)` where `start` is the chunk's number
+/// times `stride` and `extent` the elements it covers.
+using ChunkBody = llvm::function_ref<Value(OpBuilder &, Value, Value, int64_t)>;
+Value buildChunks(OpBuilder &b, Location loc, int64_t total, int64_t size,
+                  int64_t stride, Value value, ChunkBody body) {
+  int64_t whole = total / size;
+  if (whole > 0)
+    value = scf::ForOp::create(
+                b, loc, constantIndex(b, loc, 0),
+                constantIndex(b, loc, whole * stride),
+                constantIndex(b, loc, stride), value,
+                [&](OpBuilder &b, Location loc, Value start, ValueRange args) {
+                  scf::YieldOp::create(b, loc, body(b, args[0], start, size));
+                })
+                .getResult(0);
+  if (total % size != 0)
+    value = body(b, value, constantIndex(b, loc, whole * stride), total % size);
+  return value;
+}
+
 /// `a * scale + offset` on indices.
 Value affineIndex(OpBuilder &b, Location loc, Value a, int64_t scale,
                   int64_t offset) {
@@ -216,8 +238,6 @@ Value buildPackedPanels(OpBuilder &b, Location loc, Value x,
       kernel.element);
   Value packed =
       tensor::EmptyOp::create(b, loc, packedType.getShape(), kernel.element);
-  Value zero = constantIndex(b, loc, 0);
-  Value one = constantIndex(b, loc, 1);
   Value padding = arith::ConstantIntOp::create(b, loc, i8, 0);
   auto rowType = VectorType::get({lanes}, i8);
 
@@ -279,45 +299,22 @@ Value buildPackedPanels(OpBuilder &b, Location loc, Value x,
   // One panel: the full groups in a loop, then the partial one.
   auto packPanel = [&](OpBuilder &b, Value packed, Value n, Value panel,
                        int64_t valid) -> Value {
-    int64_t fullGroups = depth / group;
-    if (fullGroups > 0)
-      packed =
-          scf::ForOp::create(
-              b, loc, zero, constantIndex(b, loc, fullGroups), one, packed,
-              [&](OpBuilder &b, Location loc, Value kg, ValueRange args) {
-                scf::YieldOp::create(
-                    b, loc, packGroup(b, args[0], n, panel, kg, group, valid));
-              })
-              .getResult(0);
-    if (depth % group != 0)
-      packed = packGroup(b, packed, n, panel, constantIndex(b, loc, fullGroups),
-                         depth % group, valid);
-    return packed;
+    return buildChunks(b, loc, depth, group, 1, packed,
+                       [&](OpBuilder &b, Value packed, Value kg, int64_t rows) {
+                         return packGroup(b, packed, n, panel, kg, rows, valid);
+                       });
   };
 
-  return scf::ForOp::create(
-             b, loc, zero, constantIndex(b, loc, batch), one, packed,
-             [&](OpBuilder &b, Location loc, Value n, ValueRange args) {
-               Value packed = args[0];
-               int64_t fullPanels = pixels / width;
-               if (fullPanels > 0)
-                 packed =
-                     scf::ForOp::create(
-                         b, loc, zero, constantIndex(b, loc, fullPanels), one,
-                         packed,
-                         [&](OpBuilder &b, Location loc, Value panel,
-                             ValueRange args) {
-                           scf::YieldOp::create(
-                               b, loc, packPanel(b, args[0], n, panel, width));
-                         })
-                         .getResult(0);
-               if (pixels % width != 0)
-                 packed =
-                     packPanel(b, packed, n, constantIndex(b, loc, fullPanels),
-                               pixels % width);
-               scf::YieldOp::create(b, loc, packed);
-             })
-      .getResult(0);
+  // Every image, every panel.
+  return buildChunks(b, loc, batch, 1, 1, packed,
+                     [&](OpBuilder &b, Value packed, Value n, int64_t) {
+                       return buildChunks(b, loc, pixels, width, 1, packed,
+                                          [&](OpBuilder &b, Value packed,
+                                              Value panel, int64_t valid) {
+                                            return packPanel(b, packed, n,
+                                                             panel, valid);
+                                          });
+                     });
 }
 
 /// `corr[m] = -128 * sum_k w[m, k]` for the i8 weights `w` [M, K]: a
@@ -522,44 +519,21 @@ Value buildDotProduct(OpBuilder &b, Location loc, Value w, Value x, Value init,
   // All filters of one panel: full row blocks, then the remainder.
   auto emitPanel = [&](OpBuilder &b, Value y, Value n, Value panel,
                        int64_t valid) -> Value {
-    int64_t blocks = filters / kernel.rows;
-    if (blocks > 0)
-      y = scf::ForOp::create(
-              b, loc, zero, constantIndex(b, loc, blocks * kernel.rows),
-              constantIndex(b, loc, kernel.rows), y,
-              [&](OpBuilder &b, Location loc, Value m0, ValueRange args) {
-                scf::YieldOp::create(
-                    b, loc,
-                    emitTile(b, args[0], n, m0, kernel.rows, panel, valid));
-              })
-              .getResult(0);
-    if (filters % kernel.rows != 0)
-      y = emitTile(b, y, n, constantIndex(b, loc, blocks * kernel.rows),
-                   filters % kernel.rows, panel, valid);
-    return y;
+    return buildChunks(b, loc, filters, kernel.rows, kernel.rows, y,
+                       [&](OpBuilder &b, Value y, Value m0, int64_t rows) {
+                         return emitTile(b, y, n, m0, rows, panel, valid);
+                       });
   };
 
-  return scf::ForOp::create(
-             b, loc, zero, constantIndex(b, loc, batch), one, init,
-             [&](OpBuilder &b, Location loc, Value n, ValueRange args) {
-               Value y = args[0];
-               int64_t fullPanels = pixels / width;
-               if (fullPanels > 0)
-                 y = scf::ForOp::create(
-                         b, loc, zero, constantIndex(b, loc, fullPanels), one,
-                         y,
-                         [&](OpBuilder &b, Location loc, Value panel,
-                             ValueRange args) {
-                           scf::YieldOp::create(
-                               b, loc, emitPanel(b, args[0], n, panel, width));
-                         })
-                         .getResult(0);
-               if (pixels % width != 0)
-                 y = emitPanel(b, y, n, constantIndex(b, loc, fullPanels),
-                               pixels % width);
-               scf::YieldOp::create(b, loc, y);
-             })
-      .getResult(0);
+  // Every image, every panel.
+  return buildChunks(
+      b, loc, batch, 1, 1, init, [&](OpBuilder &b, Value y, Value n, int64_t) {
+        return buildChunks(
+            b, loc, pixels, width, 1, y,
+            [&](OpBuilder &b, Value y, Value panel, int64_t valid) {
+              return emitPanel(b, y, n, panel, valid);
+            });
+      });
 }
 
 /// The matrix product Y[b, m, n] += W[m, k] * X[b, k, n] on tensors.
