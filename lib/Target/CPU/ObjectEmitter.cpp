@@ -11,7 +11,6 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/IR/LLVMContext.h"
-#include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -103,18 +102,12 @@ std::optional<NativeObject> emitObject(ModuleOp module, StringRef entry,
     return std::nullopt;
   }
 
-  optimizeModule(*llvmModule, **machine);
-
   NativeObject object;
   llvm::raw_svector_ostream os(object.bytes);
-  llvm::legacy::PassManager codegen;
-  if ((*machine)->addPassesToEmitFile(codegen, os, nullptr,
-                                      llvm::CodeGenFileType::ObjectFile)) {
-    fail() << "LLVM cannot emit object files for "
-           << (*machine)->getTargetTriple().str();
+  if (llvm::Error error = compileToObject(*llvmModule, **machine, os)) {
+    fail() << llvm::toString(std::move(error));
     return std::nullopt;
   }
-  codegen.run(*llvmModule);
   object.inputs = std::move(lowered->inputs);
   object.outputs = std::move(lowered->outputs);
   return object;

@@ -10,7 +10,6 @@
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/LLVMContext.h"
-#include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/SmallVectorMemoryBuffer.h"
 #include "llvm/Support/Threading.h"
@@ -37,15 +36,10 @@ compileOne(Module &module, const TargetMachineFactory &createMachine,
     return machine.takeError();
   module.setDataLayout((*machine)->createDataLayout());
   module.setTargetTriple((*machine)->getTargetTriple());
-  optimizeModule(module, **machine);
   SmallVector<char, 0> bytes;
   raw_svector_ostream os(bytes);
-  legacy::PassManager codegen;
-  if ((*machine)->addPassesToEmitFile(codegen, os, nullptr,
-                                      CodeGenFileType::ObjectFile))
-    return createStringError("LLVM cannot emit object files for " +
-                             (*machine)->getTargetTriple().str());
-  codegen.run(module);
+  if (Error error = compileToObject(module, **machine, os))
+    return error;
   return std::make_unique<SmallVectorMemoryBuffer>(
       std::move(bytes), name, /*RequiresNullTerminator=*/false);
 }

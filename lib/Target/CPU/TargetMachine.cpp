@@ -7,6 +7,7 @@
 #include "whittle/Target/CPU/TargetMachine.h"
 
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -76,6 +77,18 @@ createTargetMachine(const TargetSpec &target, CodeUse use) {
   if (!machine)
     return createStringError("LLVM cannot compile for " + triple.str());
   return machine;
+}
+
+Error compileToObject(Module &module, TargetMachine &machine,
+                      raw_pwrite_stream &os) {
+  optimizeModule(module, machine);
+  legacy::PassManager codegen;
+  if (machine.addPassesToEmitFile(codegen, os, nullptr,
+                                  CodeGenFileType::ObjectFile))
+    return createStringError("LLVM cannot emit object files for " +
+                             machine.getTargetTriple().str());
+  codegen.run(module);
+  return Error::success();
 }
 
 std::string getInt8Kernel(const llvm::TargetMachine &machine) {

@@ -55,6 +55,11 @@ createTargetMachine(const TargetSpec &target, CodeUse use);
 /// module, returned it unchanged: no vectorization at all.)
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
 
+/// Optimizes `module` (optimizeModule) and writes it to `os` as an object
+/// file of `machine`.
+llvm::Error compileToObject(llvm::Module &module, llvm::TargetMachine &machine,
+                            llvm::raw_pwrite_stream &os);
+
 /// The int8 dot-product instruction code for `machine` may use (the
 /// `int8-kernel` option of whittle-vectorize-contractions): "vnni" where it
 /// has AVX-512 VNNI, "vpmaddwd" where it has AVX2, else "none".
