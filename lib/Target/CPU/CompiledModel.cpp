@@ -202,8 +202,8 @@ CompiledModel::compile(ModuleOp module, StringRef entry,
   llvmModule->setDataLayout((*hostMachine)->createDataLayout());
   llvmModule->setTargetTriple((*hostMachine)->getTargetTriple());
   addInvokeFunction(*llvmModule, *llvmModule->getFunction(entry));
-  auto objects =
-      compileInParallel(std::move(llvmModule), createMachine, options.threads);
+  auto objects = compileInParallel(std::move(llvmModule), createMachine,
+                                   /*parts=*/0);
   if (!objects) {
     module.emitError() << "compilation failed: "
                        << llvm::toString(objects.takeError());

@@ -31,8 +31,6 @@ namespace whittle {
 struct CompileOptions {
   /// Read and write the compile cache (getCompileCacheDirectory()).
   bool useCache = true;
-  /// Threads that compile; 0: one per hardware thread.
-  unsigned threads = 0;
 };
 
 class CompiledModel {
