@@ -355,6 +355,11 @@ int main(int argc, char **argv) {
   llvm::cl::ParseCommandLineOptions(
       argc, argv, "whittle-run: compile a model for this CPU and run it\n");
 
+  // The compile cache's folder comes from the environment, as in whittlec;
+  // an empty one is no cache.
+  if (noCache)
+    setenv("WHITTLE_CACHE", "", /*overwrite=*/1);
+
   if (outputFormat != "pb" && outputFormat != "npy")
     return fail("--output-format must be pb or npy, not '" + outputFormat +
                 "'");
@@ -473,10 +478,7 @@ int main(int argc, char **argv) {
 
   double importTime = millisecondsSince(importStart);
   auto compileStart = Clock::now();
-  CompileOptions compileOptions;
-  compileOptions.useCache = !noCache;
-  std::unique_ptr<CompiledModel> model =
-      CompiledModel::compile(*module, "main", compileOptions);
+  std::unique_ptr<CompiledModel> model = CompiledModel::compile(*module);
   if (!model)
     return 1;
   double compileTime = millisecondsSince(compileStart);

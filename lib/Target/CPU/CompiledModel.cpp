@@ -145,9 +145,8 @@ static void keepTemporariesInHeap() {
 #endif
 }
 
-std::unique_ptr<CompiledModel>
-CompiledModel::compile(ModuleOp module, StringRef entry,
-                       const CompileOptions &options) {
+std::unique_ptr<CompiledModel> CompiledModel::compile(ModuleOp module,
+                                                      StringRef entry) {
   if (failed(checkValueSizes(module)))
     return nullptr;
   keepTemporariesInHeap();
@@ -168,12 +167,9 @@ CompiledModel::compile(ModuleOp module, StringRef entry,
   model->outputs = std::move(signature->second);
   std::string invokeName = ("__whittle_invoke_" + entry).str();
 
-  std::string cacheDirectory, key;
-  if (options.useCache) {
-    cacheDirectory = getCompileCacheDirectory();
-    if (!cacheDirectory.empty())
-      key = getCompileCacheKey(module, entry, **hostMachine);
-  }
+  std::string cacheDirectory = getCompileCacheDirectory(), key;
+  if (!cacheDirectory.empty())
+    key = getCompileCacheKey(module, entry, **hostMachine);
   if (std::optional<CachedModel> cached =
           loadCachedModel(cacheDirectory, key)) {
     auto linked = link(cached->objects, cached->constants, invokeName);

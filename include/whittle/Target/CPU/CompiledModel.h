@@ -28,20 +28,15 @@ class LLJIT;
 
 namespace whittle {
 
-struct CompileOptions {
-  /// Read and write the compile cache (getCompileCacheDirectory()).
-  bool useCache = true;
-};
-
 class CompiledModel {
 public:
   /// Lowers `module` (nn on tensors) in place and compiles its function
-  /// `entry`, or takes it from the cache (then `module` is left as it
-  /// is). Errors are emitted as diagnostics. A model compiled here reads
-  /// the weights in place: `module`'s context must outlive it.
-  static std::unique_ptr<CompiledModel>
-  compile(mlir::ModuleOp module, llvm::StringRef entry = "main",
-          const CompileOptions &options = {});
+  /// `entry`, or takes it from the compile cache (getCompileCacheDirectory();
+  /// then `module` is left as it is). Errors are emitted as diagnostics. A
+  /// model compiled here reads the weights in place: `module`'s context must
+  /// outlive it.
+  static std::unique_ptr<CompiledModel> compile(mlir::ModuleOp module,
+                                                llvm::StringRef entry = "main");
 
   ~CompiledModel();
 
