@@ -8,10 +8,12 @@
 // What the GEMM, convolution and depthwise kernels do with each raw
 // accumulator before writing it: the qnn product's zero-point corrections
 // and bias, then qnn.requantize (every rounding mode, the clamp absorbing
-// ReLU), then optionally a residual qnn.add. The arithmetic is the shared
-// header's (whittle_hls_arith.h, checked against QNNArithmetic.h), and the
-// functors are `__host__ __device__`, so test/unit/CUDAEpilogueTest.cpp
-// runs on the host the very code the kernels run.
+// ReLU), then optionally a residual qnn.add (RequantizeEpilogue), or the
+// product's i32 accumulator itself (AccumulatorEpilogue). The arithmetic is
+// the shared header's (whittle_hls_arith.h, checked against
+// QNNArithmetic.h), and the functors are `__host__ __device__`, so
+// test/unit/CUDAEpilogueTest.cpp runs on the host the very code the
+// kernels run.
 //
 // The accumulator. qnn.conv and qnn.matmul (dialects/QNN/QNNOps.td) define
 //   acc[m, n] = bias[n] + sum_k (a[m, k] - aZp)(b[k, n] - bZp[n])
@@ -83,6 +85,23 @@ inline void foldBiases(const int8_t *bT, int64_t columns, int64_t k,
   }
 }
 
+/// qnn's i32 accumulator of column `n` by the identity above: raw +
+/// foldedBias[n] (null for 0) and, with kWeightZeroPoints and non-null
+/// `bZeroPoints`, - bZp * sumA, bZp per column (`perColumnZeroPoint`) or
+/// per tensor; modulo 2^32.
+template <bool kWeightZeroPoints>
+WHITTLE_ARITH_FN int32_t productAccumulator(const int32_t *foldedBias,
+                                            const int32_t *bZeroPoints,
+                                            bool perColumnZeroPoint, int n,
+                                            int32_t raw, int32_t sumA) {
+  int32_t acc = wrapAdd(raw, foldedBias ? foldedBias[n] : 0);
+  if (kWeightZeroPoints && bZeroPoints) {
+    int32_t bZp = bZeroPoints[perColumnZeroPoint ? n : 0];
+    acc = wrapSub(acc, wrapMul(bZp, sumA));
+  }
+  return acc;
+}
+
 /// The raw accumulators, unchanged, as int32 [M][ldOut] (for tests and
 /// for comparing with other int8 GEMMs).
 struct Int32Epilogue {
@@ -131,12 +150,8 @@ template <bool kWeightZeroPoints> struct RequantizeEpilogue {
 
   /// qnn's i32 accumulator of column `n` from the raw sums.
   WHITTLE_ARITH_FN int32_t accumulator(int n, int32_t raw, int32_t sumA) const {
-    int32_t acc = wrapAdd(raw, foldedBias ? foldedBias[n] : 0);
-    if (kWeightZeroPoints && bZeroPoints) {
-      int32_t bZp = bZeroPoints[perColumnZeroPoint ? n : 0];
-      acc = wrapSub(acc, wrapMul(bZp, sumA));
-    }
-    return acc;
+    return productAccumulator<kWeightZeroPoints>(
+        foldedBias, bZeroPoints, perColumnZeroPoint, n, raw, sumA);
   }
 
   /// The int8 result at (m, n).
@@ -157,6 +172,33 @@ template <bool kWeightZeroPoints> struct RequantizeEpilogue {
   WHITTLE_ARITH_FN void operator()(int64_t m, int n, int32_t raw,
                                    int32_t sumA) const {
     out[m * ldOut + n] = value(m, n, raw, sumA);
+  }
+};
+
+/// qnn.conv / qnn.matmul alone: qnn's i32 accumulator (the identity above,
+/// as RequantizeEpilogue computes it) written to int32 [M][ldOut], for a
+/// product whose result is not requantized at once (a model output
+/// dequantized from i32, a product feeding an op of its own).
+/// `kWeightZeroPoints` as for RequantizeEpilogue.
+template <bool kWeightZeroPoints> struct AccumulatorEpilogue {
+  static constexpr bool kNeedsSumA = kWeightZeroPoints;
+
+  const int32_t *foldedBias = nullptr;
+  const int32_t *bZeroPoints = nullptr;
+  bool perColumnZeroPoint = false;
+
+  int32_t *out = nullptr;
+  int64_t ldOut = 0;
+
+  /// qnn's i32 accumulator of column `n` from the raw sums.
+  WHITTLE_ARITH_FN int32_t accumulator(int n, int32_t raw, int32_t sumA) const {
+    return productAccumulator<kWeightZeroPoints>(
+        foldedBias, bZeroPoints, perColumnZeroPoint, n, raw, sumA);
+  }
+
+  WHITTLE_ARITH_FN void operator()(int64_t m, int n, int32_t raw,
+                                   int32_t sumA) const {
+    out[m * ldOut + n] = accumulator(n, raw, sumA);
   }
 };
 

@@ -110,34 +110,8 @@ __device__ inline void mma16832(int32_t (&d)[4], const uint32_t (&a)[4],
 // Tiling
 //===----------------------------------------------------------------------===//
 
-/// A block tile of BM x BN outputs over BK-byte slices of k, warp tiles of
-/// WM x WN, and kStages shared-memory buffers.
-template <int BM_, int BN_, int BK_, int WM_, int WN_, int kStages_>
-struct GemmTile {
-  static constexpr int BM = BM_, BN = BN_, BK = BK_, WM = WM_, WN = WN_;
-  static constexpr int kStages = kStages_;
-  static constexpr int kWarpsM = BM / WM, kWarpsN = BN / WN;
-  static constexpr int kThreads = 32 * kWarpsM * kWarpsN;
-  /// mma tiles per warp.
-  static constexpr int kMmaTilesM = WM / kMmaM, kMmaTilesN = WN / kMmaN;
-  static constexpr int kRowBytes = sharedRowBytes(BK);
-  static constexpr int kStageBytes = (BM + BN) * kRowBytes;
-  static constexpr int kSharedBytes = kStages * kStageBytes;
-  /// 16-byte copies per row of a slice, and per thread per slice.
-  static constexpr int kChunksPerRow = BK / 16;
-  static constexpr int kAChunksPerThread = BM * kChunksPerRow / kThreads;
-  static constexpr int kBChunksPerThread = BN * kChunksPerRow / kThreads;
-
-  static_assert(BM % WM == 0 && BN % WN == 0, "warp tiles must divide");
-  static_assert(WM % kMmaM == 0, "a warp tile's rows are m16 tiles");
-  // B fragments are read two n8 tiles per ldmatrix.x4.
-  static_assert(WN % (2 * kMmaN) == 0, "a warp tile's columns are n16 pairs");
-  static_assert(BK % kMmaK == 0, "a slice is whole k32 steps");
-  static_assert(kStages >= 2, "a pipeline needs two buffers");
-  static_assert(BM * kChunksPerRow % kThreads == 0 &&
-                    BN * kChunksPerRow % kThreads == 0,
-                "every thread copies the same number of chunks");
-};
+// GemmTile and DefaultGemmTile are in whittle_cuda_layout.h, where the
+// host emulation (whittle_cuda_host.h) sees them too.
 
 /// A's rows: a row-major int8 matrix.
 struct MatrixOperand {
@@ -360,12 +334,6 @@ __global__ void __launch_bounds__(Tile::kThreads)
                    sumA[i][r >> 1]);
       }
 }
-
-/// A tile for large layers on sm_80 and sm_90: 128 x 128 x 64 in 3 stages
-/// (60 KiB of shared memory), 8 warps of 64 x 32. Warps of 64 x 64 (128
-/// accumulators each) spilled to the stack with the requantize epilogue
-/// (cuobjdump -res-usage: 248 registers, 544 bytes of stack).
-using DefaultGemmTile = GemmTile<128, 128, 64, 64, 32, 3>;
 
 namespace detail {
 inline bool aligned16(const void *pointer) {

@@ -6,8 +6,10 @@
 //
 // Which thread holds which element of a tensor-core fragment, where each
 // lane points ldmatrix, how shared-memory tiles are laid out, how the
-// depthwise kernel packs its weights and regroups its bytes, and the shapes
-// of a convolution: every index computation of whittle_cuda_gemm.cuh and
+// depthwise kernel packs its weights and regroups its bytes, the GEMM's
+// tile shapes (GemmTile, here so that the host emulation of
+// whittle_cuda_host.h names the same tiles) and the shapes of a
+// convolution: every index computation of whittle_cuda_gemm.cuh and
 // whittle_cuda_depthwise.cuh that can go wrong silently. They are plain
 // `__host__ __device__` functions (WHITTLE_ARITH_FN, from the shared
 // arithmetic header), so that test/unit/CUDAEpilogueTest.cpp can check
@@ -110,6 +112,45 @@ WHITTLE_ARITH_FN int ldmatrixBColumn(int lane) {
 /// (cp-size 16) and ldmatrix (PTX ISA: row addresses 16-byte aligned).
 /// test/unit/CUDAEpilogueTest.cpp checks the conflict freedom.
 WHITTLE_ARITH_FN constexpr int sharedRowBytes(int tileK) { return tileK + 16; }
+
+//===----------------------------------------------------------------------===//
+// GEMM tiles
+//===----------------------------------------------------------------------===//
+
+/// A block tile of BM x BN outputs over BK-byte slices of k, warp tiles of
+/// WM x WN, and kStages shared-memory buffers.
+template <int BM_, int BN_, int BK_, int WM_, int WN_, int kStages_>
+struct GemmTile {
+  static constexpr int BM = BM_, BN = BN_, BK = BK_, WM = WM_, WN = WN_;
+  static constexpr int kStages = kStages_;
+  static constexpr int kWarpsM = BM / WM, kWarpsN = BN / WN;
+  static constexpr int kThreads = 32 * kWarpsM * kWarpsN;
+  /// mma tiles per warp.
+  static constexpr int kMmaTilesM = WM / kMmaM, kMmaTilesN = WN / kMmaN;
+  static constexpr int kRowBytes = sharedRowBytes(BK);
+  static constexpr int kStageBytes = (BM + BN) * kRowBytes;
+  static constexpr int kSharedBytes = kStages * kStageBytes;
+  /// 16-byte copies per row of a slice, and per thread per slice.
+  static constexpr int kChunksPerRow = BK / 16;
+  static constexpr int kAChunksPerThread = BM * kChunksPerRow / kThreads;
+  static constexpr int kBChunksPerThread = BN * kChunksPerRow / kThreads;
+
+  static_assert(BM % WM == 0 && BN % WN == 0, "warp tiles must divide");
+  static_assert(WM % kMmaM == 0, "a warp tile's rows are m16 tiles");
+  // B fragments are read two n8 tiles per ldmatrix.x4.
+  static_assert(WN % (2 * kMmaN) == 0, "a warp tile's columns are n16 pairs");
+  static_assert(BK % kMmaK == 0, "a slice is whole k32 steps");
+  static_assert(kStages >= 2, "a pipeline needs two buffers");
+  static_assert(BM * kChunksPerRow % kThreads == 0 &&
+                    BN * kChunksPerRow % kThreads == 0,
+                "every thread copies the same number of chunks");
+};
+
+/// A tile for large layers on sm_80 and sm_90: 128 x 128 x 64 in 3 stages
+/// (60 KiB of shared memory), 8 warps of 64 x 32. Warps of 64 x 64 (128
+/// accumulators each) spilled to the stack with the requantize epilogue
+/// (cuobjdump -res-usage: 248 registers, 544 bytes of stack).
+using DefaultGemmTile = GemmTile<128, 128, 64, 64, 32, 3>;
 
 //===----------------------------------------------------------------------===//
 // Convolutions
