@@ -12,6 +12,7 @@
 #include "whittle/Dialect/NN/Passes.h"
 #include "whittle/Target/CPU/Passes.h"
 #include "whittle/Target/CPU/Pipeline.h"
+#include "whittle/Target/CUDA/Passes.h"
 #include "whittle/Target/HLSCpp/Passes.h"
 #include "whittle/Transforms/Passes.h"
 
@@ -23,6 +24,7 @@ inline void registerAllPasses() {
   registerConversionPasses();
   registerCPUPasses();
   registerLowerToLLVMPipeline();
+  cuda::registerCUDAPasses();
   hlscpp::registerHLSCppPasses();
   registerTransformsPasses();
 }

@@ -14,6 +14,11 @@ void registerImportONNXTranslation();
 /// Registers `--export-onnx` (nn to a binary ONNX model).
 void registerExportONNXTranslation();
 
+namespace cuda {
+/// Registers `--emit-cuda` (a planned qnn model to CUDA).
+void registerEmitCUDATranslation();
+} // namespace cuda
+
 namespace hlscpp {
 /// Registers `--emit-hls` (a planned qnn model to Vitis HLS C++).
 void registerEmitHLSTranslation();
@@ -22,6 +27,7 @@ void registerEmitHLSTranslation();
 inline void registerAllTranslations() {
   registerImportONNXTranslation();
   registerExportONNXTranslation();
+  cuda::registerEmitCUDATranslation();
   hlscpp::registerEmitHLSTranslation();
 }
 

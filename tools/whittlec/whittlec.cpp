@@ -20,6 +20,7 @@
 #include "whittle/InitAllDialects.h"
 #include "whittle/InitAllPasses.h"
 #include "whittle/Support/CHeader.h"
+#include "whittle/Target/CUDA/CompileToCUDA.h"
 #include "whittle/Target/HLSCpp/CompileToHLS.h"
 #include "whittle/Transforms/Calibration.h"
 #include "whittle/Transforms/CompressionReport.h"
@@ -70,7 +71,7 @@ static llvm::cl::opt<std::string> outputFile(
 
 namespace {
 enum class EmitKind { Summary, Object, SharedLibrary };
-enum class Target { CPU, HLS };
+enum class Target { CPU, HLS, CUDA };
 } // namespace
 
 static llvm::cl::opt<Target> target(
@@ -82,8 +83,18 @@ static llvm::cl::opt<Target> target(
         clEnumValN(Target::HLS, "hls",
                    "An FPGA dataflow design: -o OUTDIR gets the Vitis HLS "
                    "C++, its C-simulation testbench, scripts, the qnn IR it "
-                   "implements and report.json/report.txt")),
+                   "implements and report.json/report.txt"),
+        clEnumValN(Target::CUDA, "cuda",
+                   "CUDA int8 kernels: -o OUTDIR gets the model's CUDA and "
+                   "C API, the runtime, run_model, CMakeLists.txt, the "
+                   "weights, the qnn IR it implements and report.json")),
     llvm::cl::init(Target::CPU), llvm::cl::cat(compileCategory));
+static llvm::cl::OptionCategory cudaCategory("GPU target (--target cuda)");
+static llvm::cl::opt<std::string>
+    cudaGPU("gpu",
+            llvm::cl::desc("The GPU architecture: sm_90a (H100, H200; "
+                           "default) or sm_80 (A100)"),
+            llvm::cl::init("sm_90a"), llvm::cl::cat(cudaCategory));
 static llvm::cl::OptionCategory hlsCategory("FPGA target (--target hls)");
 static llvm::cl::opt<std::string> hlsDevice(
     "device",
@@ -362,9 +373,27 @@ static std::optional<std::string> getEntrySymbol() {
   return entryName.getValue();
 }
 
-/// Plans the design for --device and writes the project to -o, then prints
-/// the design report.
-static LogicalResult compileHLSDesign(ModuleOp module) {
+/// Plans the kernels for --gpu and writes the project to -o.
+static LogicalResult compileCUDAProject(ModuleOp module) {
+  std::optional<std::string> name = getEntrySymbol();
+  if (!name)
+    return failure();
+  if (failed(whittle::cuda::compileToCUDA(module, cudaGPU, *name, outputFile)))
+    return failure();
+  llvm::outs() << "model: " << inputFile << "\ncuda project: " << outputFile
+               << " (" << cudaGPU << ", API whittle_" << *name
+               << "_create/_run/_destroy in include/" << *name << ".h)\n\n";
+  auto report = llvm::MemoryBuffer::getFile(outputFile + "/report.json");
+  if (report)
+    llvm::outs() << (*report)->getBuffer();
+  return success();
+}
+
+/// Plans the design for --device (or the kernels for --gpu with --target
+/// cuda) and writes the project to -o, then prints the design report.
+static LogicalResult compileProject(ModuleOp module) {
+  if (target == Target::CUDA)
+    return compileCUDAProject(module);
   whittle::hlscpp::CompileToHLSOptions options;
   options.device = hlsDevice;
   options.clockMhz = hlsClockMhz;
@@ -385,7 +414,7 @@ int main(int argc, char **argv) {
   whittle::registerAllPasses();
   // --help lists whittlec's options, not every LLVM backend's.
   llvm::cl::HideUnrelatedOptions(
-      {&compileCategory, &quantizeCategory, &hlsCategory});
+      {&compileCategory, &quantizeCategory, &hlsCategory, &cudaCategory});
   llvm::cl::ParseCommandLineOptions(argc, argv, "whittle compiler driver\n");
   // Every compile in this process (calibration, evaluation) reads the
   // cache's folder from the environment; an empty one is no cache.
@@ -433,25 +462,29 @@ int main(int argc, char **argv) {
       return 1;
   }
 
-  bool hls = target == Target::HLS;
+  // Both project targets take the same integer model.
+  bool hls = target == Target::HLS || target == Target::CUDA;
+  StringRef targetName = target == Target::CUDA ? "cuda" : "hls";
   bool qnnInput = StringRef(inputFile).ends_with(".mlir");
   if (hls) {
     if (outputFile.empty() || outputFile == "-") {
-      llvm::errs() << "error: --target hls writes a project folder: give "
-                      "-o OUTDIR\n";
+      llvm::errs() << "error: --target " << targetName
+                   << " writes a project folder: give -o OUTDIR\n";
       return 1;
     }
     if (emitKind != EmitKind::Summary) {
       llvm::errs() << "error: --emit applies to --target cpu\n";
       return 1;
     }
-    // A dataflow design takes one frame at a time.
+    // A dataflow design takes one frame at a time; a GPU model runs the
+    // batch it is compiled for (--batch-size).
     if (batchSize == 0)
       options.batchSize = 1;
   }
   if (qnnInput && (!hls || !quantizeScheme.empty())) {
     llvm::errs() << "error: an .mlir model (qnn, already quantized) is "
-                    "compiled with --target hls and without --quantize\n";
+                    "compiled with --target hls or cuda and without "
+                    "--quantize\n";
     return 1;
   }
 
@@ -462,7 +495,7 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
   if (qnnInput)
-    return failed(compileHLSDesign(*module)) ? 1 : 0;
+    return failed(compileProject(*module)) ? 1 : 0;
   if (quantizeScheme.empty() && (hls || native)) {
     // An ONNX Runtime-quantized model (QDQ, QOperator) that is compiled
     // keeps its own scales, on every target. nn-to-qnn runs before anything
@@ -479,10 +512,10 @@ int main(int argc, char **argv) {
       hasQNN |= isa<whittle::qnn::QNNDialect>(op->getDialect());
     });
     if (hls && !hasQNN) {
-      llvm::errs() << "error: '" << inputFile
-                   << "' is a float model: --target hls needs an integer "
-                      "one; give --quantize=fixed-point (or pow2) and "
-                      "--calibration-data PATH\n";
+      llvm::errs() << "error: '" << inputFile << "' is a float model: --target "
+                   << targetName
+                   << " needs an integer one; give --quantize=fixed-point (or "
+                      "pow2) and --calibration-data PATH\n";
       return 1;
     }
   }
@@ -566,7 +599,7 @@ int main(int argc, char **argv) {
       failed(quantizeModel(*module, context, options, addCompression)))
     return 1;
   if (hls)
-    return failed(compileHLSDesign(*module)) ? 1 : 0;
+    return failed(compileProject(*module)) ? 1 : 0;
 
   if (native) {
     whittle::TargetSpec target{targetTriple, targetCPU, targetFeatures};

@@ -69,69 +69,6 @@ std::vector<int8_t> read_weights(const std::string &path) {
   return weights;
 }
 
-/// Creates `path` and its missing parents, as whittle-run does.
-bool make_directories(const std::string &path) {
-  for (size_t at = path.find('/', 1); at != std::string::npos;
-       at = path.find('/', at + 1))
-    if (mkdir(path.substr(0, at).c_str(), 0777) != 0 && errno != EEXIST)
-      return false;
-  return mkdir(path.c_str(), 0777) == 0 || errno == EEXIST;
-}
-
-const char *dtype_name(const std::string &dtype) {
-  if (dtype == "<f4")
-    return "float";
-  if (dtype == "|i1" || dtype == "<i1")
-    return "int8";
-  if (dtype == "<i4")
-    return "int32";
-  return "unknown";
-}
-
-std::vector<long long> shape_of(const TensorSpec &spec) {
-  return std::vector<long long>(spec.shape, spec.shape + spec.rank);
-}
-
-/// How many batches of the model's fixed shapes the inputs hold, as
-/// whittle-run counts them: k when every input stacks k copies of its
-/// expected shape along the leading dimension, else 1 (and check_input
-/// explains any mismatch).
-long long count_batches(const std::vector<Array> &arrays,
-                        const TensorSpec *specs) {
-  long long batches = 0;
-  for (size_t i = 0; i < arrays.size(); ++i) {
-    std::vector<long long> shape = shape_of(specs[i]);
-    const std::vector<long long> &given = arrays[i].shape;
-    if (shape.empty() || given.size() != shape.size() || shape[0] <= 0 ||
-        given[0] % shape[0] != 0 ||
-        !std::equal(shape.begin() + 1, shape.end(), given.begin() + 1))
-      return 1;
-    long long k = given[0] / shape[0];
-    if (batches != 0 && k != batches)
-      return 1;
-    batches = k;
-  }
-  return batches > 1 ? batches : 1;
-}
-
-/// Checks an input file against the model's input (its leading dimension
-/// times `batches`), as whittle-run does.
-void check_input(const Array &array, const TensorSpec &spec, long long batches,
-                 int index, const std::string &file) {
-  std::string where = "input " + std::to_string(index) + " ('" + spec.name +
-                      "', from '" + file + "')";
-  std::string dtype = array.dtype == "<i1" ? "|i1" : array.dtype;
-  if (dtype != spec.dtype)
-    fail(where + " has element type " + dtype_name(dtype) +
-         " but the model expects " + dtype_name(spec.dtype));
-  std::vector<long long> shape = shape_of(spec);
-  if (!shape.empty())
-    shape[0] *= batches;
-  if (array.shape != shape)
-    fail(where + " has shape " + format_shape(array.shape) +
-         " but the model expects " + format_shape(shape));
-}
-
 /// Runs the design over `frames` frames of `inputs` into `outputs`.
 void run(const std::vector<const void *> &inputs,
          const std::vector<void *> &outputs, bool integer_io, long long frames,
@@ -283,7 +220,10 @@ int main(int argc, char **argv) {
   // (element of the leading dimension) after another, as in whittle-run.
   long long batches = count_batches(in, input_specs);
   for (int i = 0; i < kNumModelInputs; ++i) {
-    check_input(in[i], input_specs[i], batches, i, input_files[i]);
+    std::string mismatch =
+        check_input(in[i], input_specs[i], batches, i, input_files[i]);
+    if (!mismatch.empty())
+      fail(mismatch);
     inputs.push_back(in[i].data.data());
   }
   for (int i = 0; i < kNumModelOutputs; ++i) {

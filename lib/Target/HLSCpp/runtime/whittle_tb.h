@@ -15,10 +15,13 @@
 #ifndef WHITTLE_TB_H
 #define WHITTLE_TB_H
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 namespace whittle_tb {
@@ -210,6 +213,72 @@ inline bool write_npy(const std::string &path, const Array &array,
   if (!ok)
     error = "cannot write '" + path + "'";
   return ok;
+}
+
+/// Creates `path` and its missing parents, as whittle-run does.
+inline bool make_directories(const std::string &path) {
+  for (size_t at = path.find('/', 1); at != std::string::npos;
+       at = path.find('/', at + 1))
+    if (mkdir(path.substr(0, at).c_str(), 0777) != 0 && errno != EEXIST)
+      return false;
+  return mkdir(path.c_str(), 0777) == 0 || errno == EEXIST;
+}
+
+inline const char *dtype_name(const std::string &dtype) {
+  if (dtype == "<f4")
+    return "float";
+  if (dtype == "|i1" || dtype == "<i1")
+    return "int8";
+  if (dtype == "<i4")
+    return "int32";
+  return "unknown";
+}
+
+inline std::vector<long long> shape_of(const TensorSpec &spec) {
+  return std::vector<long long>(spec.shape, spec.shape + spec.rank);
+}
+
+/// How many batches of the model's fixed shapes the inputs hold, as
+/// whittle-run counts them: k when every input stacks k copies of its
+/// expected shape along the leading dimension, else 1 (and check_input
+/// explains any mismatch).
+inline long long count_batches(const std::vector<Array> &arrays,
+                               const TensorSpec *specs) {
+  long long batches = 0;
+  for (size_t i = 0; i < arrays.size(); ++i) {
+    std::vector<long long> shape = shape_of(specs[i]);
+    const std::vector<long long> &given = arrays[i].shape;
+    if (shape.empty() || given.size() != shape.size() || shape[0] <= 0 ||
+        given[0] % shape[0] != 0 ||
+        !std::equal(shape.begin() + 1, shape.end(), given.begin() + 1))
+      return 1;
+    long long k = given[0] / shape[0];
+    if (batches != 0 && k != batches)
+      return 1;
+    batches = k;
+  }
+  return batches > 1 ? batches : 1;
+}
+
+/// Checks an input file against the model's input (its leading dimension
+/// times `batches`), as whittle-run does: empty when it matches, else the
+/// reason.
+inline std::string check_input(const Array &array, const TensorSpec &spec,
+                               long long batches, int index,
+                               const std::string &file) {
+  std::string where = "input " + std::to_string(index) + " ('" + spec.name +
+                      "', from '" + file + "')";
+  std::string dtype = array.dtype == "<i1" ? "|i1" : array.dtype;
+  if (dtype != spec.dtype)
+    return where + " has element type " + dtype_name(dtype) +
+           " but the model expects " + dtype_name(spec.dtype);
+  std::vector<long long> shape = shape_of(spec);
+  if (!shape.empty())
+    shape[0] *= batches;
+  if (array.shape != shape)
+    return where + " has shape " + format_shape(array.shape) +
+           " but the model expects " + format_shape(shape);
+  return "";
 }
 
 } // namespace whittle_tb

@@ -1,0 +1,90 @@
+//===- KernelPlan.h - what the CUDA planner decides -------------*- C++ -*-===//
+//
+// Part of the whittle project.
+//
+//===----------------------------------------------------------------------===//
+//
+// The attributes `whittle-cuda-plan` writes and `--emit-cuda` reads, and the
+// GPU model both the planner and the design report use.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WHITTLE_TARGET_CUDA_KERNELPLAN_H
+#define WHITTLE_TARGET_CUDA_KERNELPLAN_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+
+namespace whittle::cuda {
+
+/// On every planned op: its kernel ("conv.tensor_core", "fused", "view",
+/// "quantize", ...).
+constexpr llvm::StringLiteral kKernelAttr = "whittle.cuda.kernel";
+/// On tensor-core products: [BM, BN, BK, WM, WN, stages].
+constexpr llvm::StringLiteral kTileAttr = "whittle.cuda.tile";
+/// On products: "requantize", "requantize_add" or "accumulator".
+constexpr llvm::StringLiteral kEpilogueAttr = "whittle.cuda.epilogue";
+/// On ops with a kernel, and on the module (the sum): predicted
+/// microseconds.
+constexpr llvm::StringLiteral kTimeAttr = "whittle.cuda.time_us";
+/// On ops whose result is in the arena: its byte offset and layout.
+constexpr llvm::StringLiteral kOffsetAttr = "whittle.cuda.offset";
+constexpr llvm::StringLiteral kLayoutAttr = "whittle.cuda.layout";
+/// On the entry function's arguments and results: the byte offset of the
+/// row-major region the caller's data is copied into or out of.
+constexpr llvm::StringLiteral kStagingAttr = "whittle.cuda.staging";
+/// On the module: the GPU architecture and the arena's size in bytes.
+constexpr llvm::StringLiteral kGPUAttr = "whittle.cuda.gpu";
+constexpr llvm::StringLiteral kArenaBytesAttr = "whittle.cuda.arena_bytes";
+
+/// How a tensor's elements lie in device memory: row-major in the qnn
+/// (NCHW) order, or channels innermost (NHWC, N(D)C for rank 3).
+enum class Layout { rowMajor, nhwc };
+
+inline llvm::StringRef stringifyLayout(Layout layout) {
+  return layout == Layout::nhwc ? "nhwc" : "rowmajor";
+}
+
+/// What the planner knows of a GPU.
+struct GPUModel {
+  llvm::StringLiteral arch, name;
+  int64_t sms, sharedPerSM, threadsPerSM, registersPerSM;
+  /// Operations per second (a MAC is two) of the int8 tensor cores as
+  /// mma.sync kernels reach them, and of the CUDA cores' int32 lanes.
+  double tensorOps, coreOps;
+  /// Bytes per second of device memory.
+  double bandwidth;
+  /// Microseconds per kernel launched from a CUDA graph.
+  double launchMicros;
+};
+
+/// sm_80 or sm_90a; null for another name.
+const GPUModel *getGPUModel(llvm::StringRef gpu);
+
+/// A thread-block tile of the tensor-core kernels (whittle_cuda::GemmTile).
+struct TileShape {
+  int64_t bm, bn, bk, wm, wn, stages;
+  /// Registers per thread (an estimate), for the blocks an SM holds.
+  int64_t registers;
+
+  int64_t threads() const { return 32 * (bm / wm) * (bn / wn); }
+  /// Dynamic shared memory: stages x (BM + BN) rows of BK + 16 bytes.
+  int64_t sharedBytes() const { return stages * (bm + bn) * (bk + 16); }
+  llvm::SmallVector<int64_t> toArray() const {
+    return {bm, bn, bk, wm, wn, stages};
+  }
+};
+
+/// The tiles the planner chooses among.
+llvm::ArrayRef<TileShape> getTileCandidates();
+
+/// The predicted microseconds of an M x N x K int8 product on `tile`.
+double predictProductMicros(const GPUModel &gpu, const TileShape &tile,
+                            int64_t m, int64_t n, int64_t k);
+
+} // namespace whittle::cuda
+
+#endif // WHITTLE_TARGET_CUDA_KERNELPLAN_H
