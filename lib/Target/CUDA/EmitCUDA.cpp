@@ -231,29 +231,20 @@ FailureOr<ViewSpec> Emitter::view(Value value) {
                                      : rowMajorView(shape);
 }
 
-/// The fused chain's last op: the op whose result the product's kernel
-/// writes.
+/// The fused chain's last op, the op whose result the product's kernel
+/// writes, as the product's epilogue says: itself, its requantize, or the
+/// add after that.
 static Operation *getChainEnd(Operation *product, Operation *&requantize,
                               Operation *&add) {
   requantize = add = nullptr;
-  Value result = product->getResult(0);
-  if (!result.hasOneUse())
+  auto epilogue = product->getAttrOfType<StringAttr>(kEpilogueAttr);
+  if (!epilogue || epilogue.getValue() == "accumulator")
     return product;
-  Operation *user = *result.user_begin();
-  auto kernel = user->getAttrOfType<StringAttr>(kKernelAttr);
-  if (!kernel || kernel.getValue() != "fused")
-    return product;
-  requantize = user;
-  Value y = user->getResult(0);
-  if (y.hasOneUse()) {
-    Operation *next = *y.user_begin();
-    auto nextKernel = next->getAttrOfType<StringAttr>(kKernelAttr);
-    if (nextKernel && nextKernel.getValue() == "fused") {
-      add = next;
-      return add;
-    }
-  }
-  return requantize;
+  requantize = *product->getResult(0).user_begin();
+  if (epilogue.getValue() != "requantize_add")
+    return requantize;
+  add = *requantize->getResult(0).user_begin();
+  return add;
 }
 
 LogicalResult Emitter::emitProduct(Operation *product) {
