@@ -189,15 +189,18 @@ template <int kViews> struct Indexer {
 /// The indexer of `views` (views[0] the output) for a per-channel `axis`
 /// (-1 for none). The inputs must have the output's rank, and each of
 /// their sizes be the output's or 1 (broadcast, whatever its stride); the
-/// output's sizes must be non-negative and its dimensions wider than 1
-/// have non-zero strides (no two elements written to one place). False
-/// for anything else.
+/// output's sizes must be non-negative and, unless it has no element, its
+/// dimensions wider than 1 have non-zero strides (no two elements written
+/// to one place). False for anything else.
 template <int kViews>
 bool makeIndexer(const View *const (&views)[kViews], int axis,
                  Indexer<kViews> &indexer) {
   const View &out = *views[0];
   if (out.rank < 0 || out.rank > kMaxRank || axis < -1 || axis >= out.rank)
     return false;
+  bool empty = false;
+  for (int d = 0; d < out.rank; ++d)
+    empty |= out.sizes[d] == 0;
   indexer.rank = out.rank;
   indexer.axis = axis;
   indexer.inner = 1;
@@ -205,7 +208,7 @@ bool makeIndexer(const View *const (&views)[kViews], int axis,
   int64_t denseStride = 1;
   for (int d = out.rank - 1; d >= 0; --d) {
     int64_t size = out.sizes[d];
-    if (size < 0 || (size > 1 && out.strides[d] == 0))
+    if (size < 0 || (size > 1 && out.strides[d] == 0 && !empty))
       return false;
     indexer.sizes[d] = size;
     if (d > axis && axis >= 0)
