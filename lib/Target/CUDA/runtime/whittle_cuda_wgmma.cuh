@@ -340,13 +340,22 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
                     int64_t n, int64_t k, int64_t tilesM, int64_t tilesN,
                     Epilogue epilogue) {
 #if defined(__CUDA_ARCH__) && !defined(__CUDA_ARCH_FEAT_SM90_ALL)
+  // Not sm_90a: never runs (the launcher takes only 9.0 devices, which run
+  // the sm_90a code). The epilogue is still referenced, as in the sm_90a
+  // pass, or nvcc warns that a caller's functor in an anonymous namespace
+  // is declared but never referenced (m > 0 in every launch).
+  if (m < 0)
+    epilogue(m, 0, 0, Epilogue::kNeedsSumA ? 1 : 0);
   __trap();
 #else
-  extern __shared__ __align__(1024) unsigned char shared[];
+  // (Its own name: an extern __shared__ array is one symbol per program,
+  // and whittle_cuda_gemm.cuh's has another alignment.)
+  extern __shared__ __align__(16) unsigned char wgmmaShared[];
   // The swizzle is a function of the shared address: the buffers sit on
   // 1024-byte boundaries (kSharedBytes has the slack).
-  const uint32_t base = (sm90::sharedAddress(shared) + kWgmmaAtomBytes - 1) &
-                        ~uint32_t(kWgmmaAtomBytes - 1);
+  const uint32_t base =
+      (sm90::sharedAddress(wgmmaShared) + kWgmmaAtomBytes - 1) &
+      ~uint32_t(kWgmmaAtomBytes - 1);
   const uint32_t fullBarriers = base + Tile::kBarrierOffset;
   const uint32_t emptyBarriers = fullBarriers + 8 * Tile::kStages;
   const int warpgroup = threadIdx.x / kWarpgroupThreads;
