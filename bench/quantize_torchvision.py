@@ -82,6 +82,7 @@ EXPORT = r"""
 import sys, torch, torchvision
 name, path, opset, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 bn_batches = int(sys.argv[5])
+dynamic = {"input": {0: "batch"}, "logits": {0: "batch"}} if sys.argv[6:] == ["dynamic"] else None
 torch.manual_seed(seed)
 torch.set_num_threads(2)
 model = getattr(torchvision.models, name)(weights=None)
@@ -99,7 +100,8 @@ if bn_batches:
 model.eval()
 torch.onnx.export(model, torch.randn(1, 3, 224, 224), path,
                   opset_version=opset, input_names=["input"],
-                  output_names=["logits"], do_constant_folding=True)
+                  output_names=["logits"], do_constant_folding=True,
+                  dynamic_axes=dynamic)
 print(f"torch {torch.__version__}, torchvision {torchvision.__version__}")
 """
 
@@ -108,13 +110,15 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def export(name, path, bn_batches):
+def export(name, path, bn_batches, dynamic_batch=False):
+    """Exports torchvision's `name` to `path` (batch 1, or a dynamic batch
+    dimension with `dynamic_batch`)."""
     if os.path.exists(path):
         return
     t = time.perf_counter()
     proc = subprocess.run(
         [TORCH_PYTHON, "-c", EXPORT, name, path, str(OPSET), str(SEED),
-         str(bn_batches)],
+         str(bn_batches)] + (["dynamic"] if dynamic_batch else []),
         capture_output=True, text=True)
     if proc.returncode != 0:
         log(proc.stderr)

@@ -202,15 +202,31 @@ FailureOr<std::string> Emitter::pointer(Value value, bool mutableData) {
   if (auto constant = value.getDefiningOp<nn::ConstantOp>()) {
     auto it = constantOffsets.find(value);
     if (it == constantOffsets.end()) {
-      std::optional<SmallVector<int64_t>> ints = nn::getConstantInts(value);
-      if (!ints || !tensorType(value).getElementType().isInteger(8))
+      Type element = tensorType(value).getElementType();
+      int64_t offset;
+      if (element.isF32()) {
+        std::optional<SmallVector<double>> values =
+            nn::readAsDoubles(constant.getValue());
+        if (!values)
+          return constant.emitOpError() << "has float data the CUDA back end "
+                                           "cannot read";
+        SmallVector<float> floats(values->begin(), values->end());
+        offset = addArray<float>(floats);
+      } else if (element.isInteger(8)) {
+        std::optional<SmallVector<int64_t>> ints = nn::getConstantInts(value);
+        if (!ints)
+          return constant.emitOpError() << "has data the CUDA back end "
+                                           "cannot read";
+        SmallVector<int8_t> bytes(ints->begin(), ints->end());
+        offset = addArray<int8_t>(bytes);
+      } else {
         return constant.emitOpError()
-               << "is read as an activation but is not an i8 tensor; the "
-                  "CUDA back end reads i8 constants";
-      SmallVector<int8_t> bytes(ints->begin(), ints->end());
-      it = constantOffsets.insert({value, addArray<int8_t>(bytes)}).first;
+               << "is read as an activation but is neither i8 nor f32; the "
+                  "CUDA back end reads i8 and f32 constants";
+      }
+      it = constantOffsets.insert({value, offset}).first;
     }
-    return "at<const int8_t>(w, " + std::to_string(it->second) + ")";
+    return "at<const " + type + ">(w, " + std::to_string(it->second) + ")";
   }
   FailureOr<int64_t> offset = offsetOf(value);
   if (failed(offset))
@@ -731,6 +747,17 @@ LogicalResult Emitter::emitElementwise(Operation *op) {
         }
         return success();
       })
+      .Case<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp>(
+          [&](Operation *binary) -> LogicalResult {
+            FailureOr<std::string> a = operand(binary->getOperand(0)),
+                                   b = operand(binary->getOperand(1));
+            if (failed(a) || failed(b))
+              return failure();
+            launch("floatBinary(" + *a + ", " + *b + ", " + outArgs +
+                   ", FloatBinary::" + binary->getName().stripDialect().str() +
+                   ", stream)");
+            return success();
+          })
       .Case([&](nn::TransposeOp transpose) -> LogicalResult {
         FailureOr<std::string> in = pointer(transpose.getData());
         FailureOr<ViewSpec> inView = view(transpose.getData());

@@ -476,6 +476,17 @@ LogicalResult Planner::planOp(Operation *op, int64_t index) {
       .Case([&](nn::TransposeOp transpose) {
         return elementwise("transpose", transpose.getResult());
       })
+      // Float arithmetic before the first quantize (input normalisation).
+      .Case<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp>([&](Operation *binary)
+                                                            -> LogicalResult {
+        if (!getElementTypeOrSelf(binary->getResult(0)).isF32())
+          return binary->emitOpError()
+                 << "computes on " << getElementTypeOrSelf(binary->getResult(0))
+                 << "; the CUDA back end runs nn arithmetic on f32 "
+                    "only (an integer model's layers are qnn ops)";
+        return elementwise(("float." + binary->getName().stripDialect()).str(),
+                           binary->getResult(0));
+      })
       .Case<nn::FlattenOp, nn::ReshapeOp, nn::SqueezeOp, nn::UnsqueezeOp,
             nn::IdentityOp>(
           [&](Operation *relabel) { return planRelabel(relabel, index); })
@@ -518,6 +529,13 @@ LogicalResult Planner::placeBuffers() {
   Operation *terminator = func.getBody().front().getTerminator();
   for (OpOperand &operand : terminator->getOpOperands()) {
     Value value = operand.get();
+    // An integer run (--integer-io) returns the dequantize's operand, read
+    // after the last layer.
+    if (auto dequantize = value.getDefiningOp<qnn::DequantizeOp>()) {
+      auto input = bufferOf.find(dequantize.getX());
+      if (input != bufferOf.end())
+        buffers[input->second].last = end;
+    }
     auto it = bufferOf.find(value);
     if (it == bufferOf.end())
       return terminator->emitOpError()

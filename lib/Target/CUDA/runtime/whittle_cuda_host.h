@@ -254,6 +254,13 @@ inline cudaError_t cudaStreamCreate(cudaStream_t *pStream) {
   *pStream = new CUstream_st();
   return cudaSuccess;
 }
+/// Flags change nothing on the host: every call completes before it
+/// returns.
+constexpr unsigned cudaStreamDefault = 0, cudaStreamNonBlocking = 1;
+inline cudaError_t cudaStreamCreateWithFlags(cudaStream_t *pStream,
+                                             unsigned /*flags*/) {
+  return cudaStreamCreate(pStream);
+}
 inline cudaError_t cudaStreamDestroy(cudaStream_t stream) {
   delete stream;
   return cudaSuccess;

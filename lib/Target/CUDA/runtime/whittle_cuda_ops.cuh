@@ -297,6 +297,10 @@ struct ConcatInputParams {
   int32_t outputZeroPoint, min, max;
 };
 
+/// The float32 ops a model may do before its first qnn.quantize
+/// (normalising its input).
+enum class FloatBinary { add, sub, mul, div };
+
 namespace detail {
 
 template <class T> struct RequantizeFn {
@@ -338,6 +342,25 @@ struct MulFn {
     y[at[0]] = whittle_hls::mul(a[at[1]], b[at[2]], p.aZeroPoint, p.bZeroPoint,
                                 p.multiplier, p.shift, p.rounding,
                                 p.outputZeroPoint, p.min, p.max);
+  }
+};
+
+struct FloatBinaryFn {
+  Indexer<3> indexer;
+  const float *a, *b;
+  float *y;
+  FloatBinary op;
+  WHITTLE_ARITH_FN void operator()(int64_t index) const {
+    int64_t at[3];
+    indexer.map(index, at);
+    float l = a[at[1]], r = b[at[2]];
+    // One IEEE float32 operation each, as the CPU lowering's arith ops:
+    // nvcc rounds / correctly (-prec-div, its default) and has nothing to
+    // contract into an FMA here. Never build with --use_fast_math.
+    y[at[0]] = op == FloatBinary::add   ? l + r
+               : op == FloatBinary::sub ? l - r
+               : op == FloatBinary::mul ? l * r
+                                        : l / r;
   }
 };
 
@@ -463,6 +486,15 @@ inline cudaError_t add(const int8_t *a, View av, const int8_t *b, View bv,
   const View *views[] = {&yv, &av, &bv};
   return detail::runElementwise(views, -1, detail::AddFn{{}, a, b, y, p},
                                 stream);
+}
+
+/// nn.add, nn.sub, nn.mul or nn.div of float32 tensors with broadcasting.
+inline cudaError_t floatBinary(const float *a, View av, const float *b, View bv,
+                               float *y, View yv, FloatBinary op,
+                               cudaStream_t stream) {
+  const View *views[] = {&yv, &av, &bv};
+  return detail::runElementwise(views, -1,
+                                detail::FloatBinaryFn{{}, a, b, y, op}, stream);
 }
 
 /// qnn.mul (whittle_hls::mul) with broadcasting.
