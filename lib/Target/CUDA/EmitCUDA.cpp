@@ -24,6 +24,7 @@
 #include "whittle/Dialect/NN/NNOps.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 #include "whittle/Dialect/QNN/QNNOps.h"
+#include "whittle/Dialect/QNN/QNNResize.h"
 #include "whittle/Target/CUDA/KernelPlan.h"
 
 #include "whittle_cuda_epilogue.h"
@@ -181,6 +182,11 @@ int64_t Emitter::addWeights(const void *bytes, size_t size) {
 
 FailureOr<int64_t> Emitter::offsetOf(Value value) {
   if (auto argument = dyn_cast<BlockArgument>(value)) {
+    // An integer input copied into channels-last order has a buffer of its
+    // own; the others are read where the caller's data lands.
+    if (auto buffer = func.getArgAttrOfType<IntegerAttr>(
+            argument.getArgNumber(), kOffsetAttr))
+      return buffer.getInt();
     auto staging = func.getArgAttrOfType<IntegerAttr>(argument.getArgNumber(),
                                                       kStagingAttr);
     if (!staging)
@@ -190,6 +196,11 @@ FailureOr<int64_t> Emitter::offsetOf(Value value) {
     return staging.getInt();
   }
   Operation *op = value.getDefiningOp();
+  // One offset per result where the op has several (nn.split).
+  unsigned number = cast<OpResult>(value).getResultNumber();
+  if (auto offsets = op->getAttrOfType<DenseI64ArrayAttr>(kOffsetAttr))
+    if (number < offsets.size())
+      return offsets[number];
   auto offset = op->getAttrOfType<IntegerAttr>(kOffsetAttr);
   if (!offset)
     return op->emitOpError()
@@ -237,9 +248,17 @@ FailureOr<std::string> Emitter::pointer(Value value, bool mutableData) {
 
 FailureOr<ViewSpec> Emitter::view(Value value) {
   ArrayRef<int64_t> shape = tensorType(value).getShape();
-  if (isa<BlockArgument>(value) || value.getDefiningOp<nn::ConstantOp>())
+  if (auto argument = dyn_cast<BlockArgument>(value))
+    return func.getArgAttr(argument.getArgNumber(), kOffsetAttr)
+               ? channelsLastView(shape)
+               : rowMajorView(shape);
+  if (value.getDefiningOp<nn::ConstantOp>())
     return rowMajorView(shape);
-  auto layout = value.getDefiningOp()->getAttrOfType<StringAttr>(kLayoutAttr);
+  Operation *op = value.getDefiningOp();
+  auto layout = op->getAttrOfType<StringAttr>(kLayoutAttr);
+  if (auto layouts = op->getAttrOfType<ArrayAttr>(kLayoutAttr))
+    layout =
+        dyn_cast<StringAttr>(layouts[cast<OpResult>(value).getResultNumber()]);
   if (!layout)
     return value.getDefiningOp()->emitOpError()
            << "has no " << kLayoutAttr << "; run whittle-cuda-plan first";
@@ -570,27 +589,16 @@ LogicalResult Emitter::emitPool(Operation *op) {
 }
 
 LogicalResult Emitter::emitRelayout(Operation *op) {
-  // A reshape between orders: copy element by element in the logical
-  // row-major order both tensors share, one side seen in the other's shape.
+  // A reshape between element orders: element i of the input's row-major
+  // logical order goes to element i of the result's.
   Value x = op->getOperand(0), y = op->getResult(0);
   FailureOr<std::string> in = pointer(x), out = pointer(y, true);
   FailureOr<ViewSpec> inView = view(x), outView = view(y);
   if (failed(in) || failed(out) || failed(inView) || failed(outView))
     return failure();
-  ArrayRef<int64_t> inShape = tensorType(x).getShape();
-  ArrayRef<int64_t> outShape = tensorType(y).getShape();
   std::string type = cType(tensorType(x).getElementType());
-  if (*inView == rowMajorView(inShape))
-    launch("copy<" + type + ">(" + *in + ", " +
-           printView(rowMajorView(outShape)) + ", " + *out + ", " +
-           printView(*outView) + ", stream)");
-  else if (*outView == rowMajorView(outShape))
-    launch("copy<" + type + ">(" + *in + ", " + printView(*inView) + ", " +
-           *out + ", " + printView(rowMajorView(inShape)) + ", stream)");
-  else
-    return op->emitOpError()
-           << "reshapes a channels-last tensor into another channels-last "
-              "shape; the CUDA back end has no kernel for it";
+  launch("reshapeCopy<" + type + ">(" + *in + ", " + printView(*inView) + ", " +
+         *out + ", " + printView(*outView) + ", stream)");
   return success();
 }
 
@@ -725,17 +733,19 @@ LogicalResult Emitter::emitElementwise(Operation *op) {
         SmallVector<int32_t> multipliers = concat.getOutputMultipliers();
         SmallVector<int32_t> shifts = concat.getOutputShifts();
         for (auto [i, input] : llvm::enumerate(concat.getInputs())) {
-          FailureOr<std::string> in = operand(input);
-          if (failed(in))
+          // Each input in its own shape, the slab's.
+          FailureOr<std::string> in = pointer(input);
+          FailureOr<ViewSpec> inView = view(input);
+          if (failed(in) || failed(inView))
             return failure();
           // The output's slab for this input: its size along the axis,
           // starting `start` elements in.
           ViewSpec slab = *outView;
           int64_t size = tensorType(input).getDimSize(axis);
           slab.sizes[axis] = size;
-          launch("concatInput(" + *in + ", " + *out + " + " +
-                 std::to_string(start * outView->strides[axis]) + ", " +
-                 printView(slab) + ", ConcatInputParams{" +
+          launch("concatInput(" + *in + ", " + printView(*inView) + ", " +
+                 *out + " + " + std::to_string(start * outView->strides[axis]) +
+                 ", " + printView(slab) + ", ConcatInputParams{" +
                  std::to_string(concat.getInputZeroPoints()[i]) + ", " +
                  std::to_string(multipliers[i]) + ", " +
                  std::to_string(shifts[i]) + ", " +
@@ -756,6 +766,264 @@ LogicalResult Emitter::emitElementwise(Operation *op) {
             launch("floatBinary(" + *a + ", " + *b + ", " + outArgs +
                    ", FloatBinary::" + binary->getName().stripDialect().str() +
                    ", stream)");
+            return success();
+          })
+      .Case([&](qnn::SoftmaxOp softmax) -> LogicalResult {
+        FailureOr<std::string> in = operand(softmax.getX());
+        if (failed(in))
+          return failure();
+        int64_t axis = softmax.getAxis();
+        if (axis < 0)
+          axis += static_cast<int64_t>(shape.size());
+        launch("softmax(" + *in + ", " + outArgs + ", " + std::to_string(axis) +
+               ", at<const int32_t>(w, " +
+               std::to_string(addArray<int32_t>(softmax.getExpTable())) +
+               "), SoftmaxParams{" + std::to_string(softmax.getMultiplier()) +
+               ", " + std::to_string(softmax.getShift()) + ", " +
+               rounding(softmax.getRounding()) + ", " +
+               std::to_string(softmax.getOutputZeroPoint()) + ", " +
+               std::to_string(softmax.getMin()) + ", " +
+               std::to_string(softmax.getMax()) + "}, stream)");
+        return success();
+      })
+      .Case([&](qnn::ResizeOp resize) -> LogicalResult {
+        FailureOr<std::string> in = pointer(resize.getX());
+        if (failed(in))
+          return failure();
+        auto xType = tensorType(resize.getX());
+        int64_t rank = xType.getRank(), spatial = rank - 2;
+        // The CPU lowering's tables; a 1-D resize is a 2-D one of height 1
+        // whose one row has weight 1 (2^fraction_bits).
+        qnn::IntegerAxisSampling rows{{{0}}, {{1}}};
+        if (spatial == 2)
+          rows = qnn::getIntegerAxisSampling(resize, 2);
+        qnn::IntegerAxisSampling cols =
+            qnn::getIntegerAxisSampling(resize, rank - 1);
+        auto table = [&](ArrayRef<SmallVector<int64_t>> values) {
+          SmallVector<int32_t> flat;
+          for (const SmallVector<int64_t> &tap : values)
+            flat.append(tap.begin(), tap.end());
+          return "at<const int32_t>(w, " +
+                 std::to_string(addArray<int32_t>(flat)) + ")";
+        };
+        int64_t inH = spatial == 2 ? xType.getDimSize(2) : 1;
+        int64_t outH = spatial == 2 ? shape[2] : 1;
+        int64_t shift = resize.getFractionBits() * spatial;
+        launch("resize2d(ResizeShape{" + std::to_string(xType.getDimSize(0)) +
+               ", " + std::to_string(inH) + ", " +
+               std::to_string(xType.getShape().back()) + ", " +
+               std::to_string(xType.getDimSize(1)) + ", " +
+               std::to_string(outH) + ", " + std::to_string(shape.back()) +
+               ", " + std::to_string(rows.indices.size()) + ", " +
+               std::to_string(cols.indices.size()) + "}, " + *in + ", " +
+               table(rows.indices) + ", " + table(rows.weights) + ", " +
+               table(cols.indices) + ", " + table(cols.weights) + ", " +
+               std::to_string(shift) + ", " + rounding(resize.getRounding()) +
+               ", " + *out + ", stream)");
+        return success();
+      })
+      .Case([&](nn::SliceOp slice) -> LogicalResult {
+        auto type = tensorType(slice.getData());
+        int64_t rank = type.getRank();
+        std::optional<SmallVector<int64_t>> starts =
+            nn::getConstantInts(slice.getStarts());
+        std::optional<SmallVector<int64_t>> ends =
+            nn::getConstantInts(slice.getEnds());
+        std::optional<SmallVector<int64_t>> axes, steps;
+        if (!nn::isNone(slice.getAxes()))
+          axes = nn::getConstantInts(slice.getAxes());
+        else if (starts)
+          axes = llvm::to_vector(llvm::seq<int64_t>(0, starts->size()));
+        if (!nn::isNone(slice.getSteps()))
+          steps = nn::getConstantInts(slice.getSteps());
+        else if (starts)
+          steps = SmallVector<int64_t>(starts->size(), 1);
+        if (!starts || !ends || !axes || !steps ||
+            ends->size() != starts->size() || axes->size() != starts->size() ||
+            steps->size() != starts->size())
+          return slice.emitOpError()
+                 << "has starts, ends, axes or steps that are not constants; "
+                    "the CUDA back end slices by constants";
+        FailureOr<std::string> in = pointer(slice.getData());
+        FailureOr<ViewSpec> inView = view(slice.getData());
+        if (failed(in) || failed(inView))
+          return failure();
+        // The slice as a view of the input: its first element's offset and
+        // each dimension's stride times its step.
+        ViewSpec sliced = *inView;
+        int64_t base = 0;
+        for (auto [i, given] : llvm::enumerate(*axes)) {
+          int64_t axis = given < 0 ? given + rank : given;
+          int64_t size = type.getDimSize(axis), step = (*steps)[i];
+          if (step < 1)
+            return slice.emitOpError()
+                   << "slices with step " << step
+                   << "; the CUDA back end takes steps >= 1";
+          int64_t start = std::clamp<int64_t>(
+              (*starts)[i] < 0 ? (*starts)[i] + size : (*starts)[i], 0, size);
+          base += start * inView->strides[axis];
+          sliced.strides[axis] *= step;
+        }
+        sliced.sizes.assign(shape.begin(), shape.end());
+        std::string element = cType(type.getElementType());
+        launch("copy<" + element + ">(" + *in + " + " + std::to_string(base) +
+               ", " + printView(sliced) + ", " + outArgs + ", stream)");
+        return success();
+      })
+      .Case([&](nn::PadOp pad) -> LogicalResult {
+        auto type = tensorType(pad.getData());
+        int64_t rank = type.getRank();
+        std::optional<SmallVector<int64_t>> pads =
+            nn::getConstantInts(pad.getPads());
+        std::optional<int64_t> value =
+            nn::isNone(pad.getConstantValue())
+                ? std::optional<int64_t>(0)
+                : nn::getConstantScalar<int64_t>(pad.getConstantValue());
+        SmallVector<int64_t> axes;
+        if (nn::isNone(pad.getAxes()))
+          axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+        else if (std::optional<SmallVector<int64_t>> given =
+                     nn::getConstantInts(pad.getAxes()))
+          for (int64_t axis : *given)
+            axes.push_back(axis < 0 ? axis + rank : axis);
+        if (pad.getMode() != "constant" || !pads || !value ||
+            pads->size() != 2 * axes.size() ||
+            !type.getElementType().isInteger(8))
+          return pad.emitOpError()
+                 << "is not a constant padding of an i8 tensor by constant "
+                    "pads; the CUDA back end pads i8 tensors with a constant";
+        SmallVector<int64_t> begin(rank, 0);
+        for (auto [i, axis] : llvm::enumerate(axes)) {
+          begin[axis] = (*pads)[i];
+          if ((*pads)[i] < 0 || (*pads)[axes.size() + i] < 0)
+            return pad.emitOpError() << "crops (a negative pad); the CUDA "
+                                        "back end pads";
+        }
+        FailureOr<std::string> in = operand(pad.getData());
+        if (failed(in))
+          return failure();
+        // Fill the result, then copy the input into its interior.
+        ViewSpec interior = *outView;
+        int64_t base = 0;
+        for (int64_t d = 0; d < rank; ++d) {
+          interior.sizes[d] = type.getDimSize(d);
+          base += begin[d] * outView->strides[d];
+        }
+        FailureOr<std::string> input = pointer(pad.getData());
+        FailureOr<ViewSpec> inView = view(pad.getData());
+        if (failed(input) || failed(inView))
+          return failure();
+        launch("fill(" + outArgs + ", " + std::to_string(*value) + ", stream)");
+        launch("copy<int8_t>(" + *input + ", " + printView(*inView) + ", " +
+               *out + " + " + std::to_string(base) + ", " +
+               printView(interior) + ", stream)");
+        return success();
+      })
+      .Case([&](nn::SplitOp split) -> LogicalResult {
+        Value input = split.getInput();
+        int64_t axis = split.getAxis();
+        if (axis < 0)
+          axis += tensorType(input).getRank();
+        FailureOr<std::string> in = pointer(input);
+        FailureOr<ViewSpec> inView = view(input);
+        if (failed(in) || failed(inView))
+          return failure();
+        std::string element = cType(tensorType(input).getElementType());
+        int64_t start = 0;
+        for (Value result : split.getOutputs()) {
+          int64_t size = tensorType(result).getDimSize(axis);
+          if (result.use_empty()) {
+            start += size;
+            continue;
+          }
+          FailureOr<std::string> part = pointer(result, true);
+          FailureOr<ViewSpec> partView = view(result);
+          if (failed(part) || failed(partView))
+            return failure();
+          ViewSpec slab = *inView;
+          slab.sizes[axis] = tensorType(result).getDimSize(axis);
+          launch("copy<" + element + ">(" + *in + " + " +
+                 std::to_string(start * inView->strides[axis]) + ", " +
+                 printView(slab) + ", " + *part + ", " + printView(*partView) +
+                 ", stream)");
+          start += slab.sizes[axis];
+        }
+        return success();
+      })
+      .Case([&](nn::ConcatOp concat) -> LogicalResult {
+        int64_t axis = concat.getAxis();
+        if (axis < 0)
+          axis += static_cast<int64_t>(shape.size());
+        std::string element = cType(tensorType(y).getElementType());
+        int64_t start = 0;
+        for (Value input : concat.getInputs()) {
+          FailureOr<std::string> in = pointer(input);
+          FailureOr<ViewSpec> inView = view(input);
+          if (failed(in) || failed(inView))
+            return failure();
+          ViewSpec slab = *outView;
+          slab.sizes[axis] = tensorType(input).getDimSize(axis);
+          launch("copy<" + element + ">(" + *in + ", " + printView(*inView) +
+                 ", " + *out + " + " +
+                 std::to_string(start * outView->strides[axis]) + ", " +
+                 printView(slab) + ", stream)");
+          start += slab.sizes[axis];
+        }
+        return success();
+      })
+      .Case<nn::DepthToSpaceOp, nn::SpaceToDepthOp>(
+          [&](Operation *rearrange) -> LogicalResult {
+            Value x = rearrange->getOperand(0);
+            if (tensorType(x).getRank() != 4)
+              return rearrange->emitOpError()
+                     << "rearranges a tensor of rank "
+                     << tensorType(x).getRank() << "; it takes N x C x H x W";
+            FailureOr<std::string> in = pointer(x);
+            FailureOr<ViewSpec> inView = view(x);
+            if (failed(in) || failed(inView))
+              return failure();
+            // Six dimensions that both tensors are views of (ONNX's
+            // reshape, transpose, reshape): for DepthToSpace (n, c, h, i,
+            // w, j) with y[n][c][h*b+i][w*b+j]; for SpaceToDepth (n, i, j,
+            // c, h, w) with x[n][c][h*b+i][w*b+j].
+            const ViewSpec &xs = *inView, &ys = *outView;
+            ViewSpec from, to;
+            auto dims = [](ViewSpec &v, ArrayRef<int64_t> sizes,
+                           ArrayRef<int64_t> strides) {
+              v.sizes.assign(sizes.begin(), sizes.end());
+              v.strides.assign(strides.begin(), strides.end());
+            };
+            if (auto d2s = dyn_cast<nn::DepthToSpaceOp>(rearrange)) {
+              int64_t b = d2s.getBlocksize();
+              int64_t c = ys.sizes[1];
+              SmallVector<int64_t> sizes{ys.sizes[0], c,           xs.sizes[2],
+                                         b,           xs.sizes[3], b};
+              dims(to, sizes,
+                   {ys.strides[0], ys.strides[1], b * ys.strides[2],
+                    ys.strides[2], b * ys.strides[3], ys.strides[3]});
+              if (d2s.getMode() == "CRD")
+                dims(from, sizes,
+                     {xs.strides[0], b * b * xs.strides[1], xs.strides[2],
+                      b * xs.strides[1], xs.strides[3], xs.strides[1]});
+              else
+                dims(from, sizes,
+                     {xs.strides[0], xs.strides[1], xs.strides[2],
+                      b * c * xs.strides[1], xs.strides[3], c * xs.strides[1]});
+            } else {
+              int64_t b = cast<nn::SpaceToDepthOp>(rearrange).getBlocksize();
+              int64_t c = xs.sizes[1];
+              SmallVector<int64_t> sizes{ys.sizes[0], b,           b,
+                                         c,           ys.sizes[2], ys.sizes[3]};
+              dims(to, sizes,
+                   {ys.strides[0], b * c * ys.strides[1], c * ys.strides[1],
+                    ys.strides[1], ys.strides[2], ys.strides[3]});
+              dims(from, sizes,
+                   {xs.strides[0], xs.strides[2], xs.strides[3], xs.strides[1],
+                    b * xs.strides[2], b * xs.strides[3]});
+            }
+            launch("copy<" + cType(tensorType(y).getElementType()) + ">(" +
+                   *in + ", " + printView(from) + ", " + *out + ", " +
+                   printView(to) + ", stream)");
             return success();
           })
       .Case([&](nn::TransposeOp transpose) -> LogicalResult {
@@ -786,7 +1054,7 @@ LogicalResult Emitter::emitElementwise(Operation *op) {
 }
 
 LogicalResult Emitter::emitOp(Operation *op) {
-  if (isa<nn::ConstantOp, func::ReturnOp>(op))
+  if (isa<nn::ConstantOp, nn::NoneOp, func::ReturnOp>(op))
     return success();
   auto kernelAttr = op->getAttrOfType<StringAttr>(kKernelAttr);
   if (!kernelAttr)
@@ -848,6 +1116,24 @@ LogicalResult Emitter::emit() {
            << "is not planned for CUDA (no " << kArenaBytesAttr
            << "); run whittle-cuda-plan first";
 
+  // Integer inputs into their channels-last buffers.
+  for (BlockArgument argument : func.getArguments()) {
+    auto buffer = func.getArgAttrOfType<IntegerAttr>(argument.getArgNumber(),
+                                                     kOffsetAttr);
+    auto staging = func.getArgAttrOfType<IntegerAttr>(argument.getArgNumber(),
+                                                      kStagingAttr);
+    if (!buffer || !staging)
+      continue;
+    auto type = tensorType(argument);
+    std::string element = cType(type.getElementType());
+    body << "  // Input " << argument.getArgNumber()
+         << " into channels-last order.\n";
+    launch("copy<" + element + ">(at<const " + element + ">(a, " +
+           std::to_string(staging.getInt()) + "), " +
+           printView(rowMajorView(type.getShape())) + ", at<" + element +
+           ">(a, " + std::to_string(buffer.getInt()) + "), " +
+           printView(channelsLastView(type.getShape())) + ", stream)");
+  }
   for (Operation &op : func.getBody().front())
     if (failed(emitOp(&op)))
       return failure();
@@ -872,10 +1158,12 @@ LogicalResult Emitter::emit() {
       port.integerDtype = "|i1";
       port.integerBytes = type.getNumElements();
     }
-    FailureOr<int64_t> staging = offsetOf(argument);
-    if (failed(staging))
-      return failure();
-    port.staging = *staging;
+    auto staging = func.getArgAttrOfType<IntegerAttr>(i, kStagingAttr);
+    if (!staging)
+      return func.emitOpError()
+             << "has argument " << i << " without " << kStagingAttr
+             << "; run whittle-cuda-plan first";
+    port.staging = staging.getInt();
     inputs.push_back(port);
   }
   Operation *terminator = func.getBody().front().getTerminator();

@@ -211,10 +211,9 @@ LogicalResult Planner::requireChannelsLast(Operation *op, Value input) {
   if (it != layouts.end() && it->second == Layout::nhwc)
     return success();
   return op->emitOpError()
-         << "reads a tensor the CUDA back end holds row-major (a model "
-            "input or a reshaped tensor), but its kernel reads channels "
-            "innermost; quantize the input inside the model (qnn.quantize) "
-            "or feed the op from another layer";
+         << "reads a constant, which the CUDA back end holds row-major, but "
+            "its kernel reads channels innermost; compute the input in the "
+            "model instead";
 }
 
 Operation *Planner::fuseEpilogue(Operation *product, int channelAxis,
@@ -406,7 +405,8 @@ LogicalResult Planner::planOp(Operation *op, int64_t index) {
     Layout layout = getRank(shaped) >= 3 ? Layout::nhwc : Layout::rowMajor;
     int64_t bytes = getBytes(op->getResult(0));
     for (Value operand : op->getOperands())
-      bytes += getBytes(operand);
+      if (isa<RankedTensorType>(operand.getType()))
+        bytes += getBytes(operand);
     double micros = double(bytes) / gpu.bandwidth * 1e6 + gpu.launchMicros;
     totalMicros += micros;
     setKernel(
@@ -429,6 +429,11 @@ LogicalResult Planner::planOp(Operation *op, int64_t index) {
         // Weights are read from the weights file; a constant that an op
         // reads as an activation lives there too, row-major.
         layouts[constant.getResult()] = Layout::rowMajor;
+        return success();
+      })
+      .Case([&](nn::NoneOp none) {
+        // An absent optional operand (a pad's value, a slice's steps).
+        layouts[none.getResult()] = Layout::rowMajor;
         return success();
       })
       .Case([&](func::ReturnOp) { return success(); })
@@ -466,6 +471,11 @@ LogicalResult Planner::planOp(Operation *op, int64_t index) {
       .Case([&](qnn::ConcatOp concat) {
         return elementwise("concat", concat.getY());
       })
+      .Case([&](qnn::SoftmaxOp softmax) {
+        return elementwise("softmax", softmax.getY());
+      })
+      .Case(
+          [&](qnn::ResizeOp resize) { return window("resize", resize.getX()); })
       .Case(
           [&](qnn::MaxPoolOp pool) { return window("max_pool", pool.getX()); })
       .Case(
@@ -475,6 +485,29 @@ LogicalResult Planner::planOp(Operation *op, int64_t index) {
       })
       .Case([&](nn::TransposeOp transpose) {
         return elementwise("transpose", transpose.getResult());
+      })
+      // Data movement: copies between views (and a fill for a pad).
+      .Case([&](nn::SliceOp slice) {
+        return elementwise("slice", slice.getResult());
+      })
+      .Case([&](nn::PadOp pad) { return elementwise("pad", pad.getResult()); })
+      .Case([&](nn::ConcatOp concat) {
+        return elementwise("concat", concat.getResult());
+      })
+      .Case<nn::DepthToSpaceOp, nn::SpaceToDepthOp>([&](Operation *rearrange) {
+        return elementwise("rearrange", rearrange->getResult(0));
+      })
+      .Case([&](nn::SplitOp split) {
+        double micros = 2.0 * getBytes(split.getInput()) / gpu.bandwidth * 1e6 +
+                        gpu.launchMicros * split.getNumResults();
+        totalMicros += micros;
+        setKernel(op, "split",
+                  {builder().getNamedAttr(kTimeAttr,
+                                          builder().getF64FloatAttr(micros))});
+        for (Value result : split.getOutputs())
+          define(result, getRank(result) >= 3 ? Layout::nhwc : Layout::rowMajor,
+                 index);
+        return success();
       })
       // Float arithmetic before the first quantize (input normalisation).
       .Case<nn::AddOp, nn::SubOp, nn::MulOp, nn::DivOp>([&](Operation *binary)
@@ -594,8 +627,15 @@ LogicalResult Planner::plan() {
   int64_t index = 0;
   for (Operation &op : body)
     indexOf[&op] = index++;
-  for (BlockArgument argument : func.getArguments())
+  for (BlockArgument argument : func.getArguments()) {
     layouts[argument] = Layout::rowMajor;
+    // An integer input that window ops may read: copied from its staging
+    // region into channels-last order before the first layer.
+    auto type = dyn_cast<RankedTensorType>(argument.getType());
+    if (type && type.getRank() >= 3 &&
+        isa<IntegerType>(type.getElementType()) && !argument.use_empty())
+      define(argument, Layout::nhwc, -1);
+  }
   for (Operation &op : body)
     if (failed(planOp(&op, indexOf[&op])))
       return failure();
@@ -621,15 +661,33 @@ void Planner::write(ModuleOp module) {
       plan.op->setAttr(attr.getName(), attr.getValue());
   }
   for (Operation &op : func.getBody().front()) {
-    if (op.getNumResults() != 1)
+    // One offset and layout per result (nn.split has several; -1 for a
+    // result that is not held, as nn.dropout's unread mask).
+    SmallVector<int64_t> offsets;
+    SmallVector<Attribute> layoutNames;
+    int64_t held = 0;
+    for (Value result : op.getResults()) {
+      auto it = bufferOf.find(result);
+      bool used = it != bufferOf.end() && !result.use_empty();
+      held += used;
+      offsets.push_back(used ? buffers[it->second].offset : -1);
+      layoutNames.push_back(b.getStringAttr(
+          used ? stringifyLayout(layouts[result]) : StringRef("none")));
+    }
+    if (!held)
       continue;
-    Value result = op.getResult(0);
-    auto it = bufferOf.find(result);
-    if (it == bufferOf.end() || result.use_empty())
-      continue;
-    op.setAttr(kOffsetAttr, b.getI64IntegerAttr(buffers[it->second].offset));
-    op.setAttr(kLayoutAttr, b.getStringAttr(stringifyLayout(layouts[result])));
+    if (held == 1 && offsets.front() >= 0) {
+      op.setAttr(kOffsetAttr, b.getI64IntegerAttr(offsets.front()));
+      op.setAttr(kLayoutAttr, layoutNames.front());
+    } else {
+      op.setAttr(kOffsetAttr, b.getDenseI64ArrayAttr(offsets));
+      op.setAttr(kLayoutAttr, b.getArrayAttr(layoutNames));
+    }
   }
+  for (BlockArgument argument : func.getArguments())
+    if (auto it = bufferOf.find(argument); it != bufferOf.end())
+      func.setArgAttr(argument.getArgNumber(), kOffsetAttr,
+                      b.getI64IntegerAttr(buffers[it->second].offset));
   for (auto [argument, id] : argumentStaging)
     func.setArgAttr(argument, kStagingAttr,
                     b.getI64IntegerAttr(buffers[id].offset));

@@ -27,7 +27,7 @@
 // CHECK:      const ConvShape shape{2, 8, 8, 16, 16, 1, 1,
 // CHECK:      launchConv2d<GemmTile<
 // The flatten copies NHWC into row-major order.
-// CHECK:      copy<int8_t>({{.*}}View{4, {2, 16, 8, 8}, {1024, 1, 128, 16}}, {{.*}}View{4, {2, 16, 8, 8}, {1024, 64, 8, 1}}, stream)
+// CHECK:      reshapeCopy<int8_t>({{.*}}View{4, {2, 16, 8, 8}, {1024, 1, 128, 16}}, {{.*}}View{2, {2, 1024}, {1024, 1}}, stream)
 // CHECK:      launchGemm<GemmTile<{{[0-9, ]+}}>>({{.*}}, 1024, {{.*}}, 1024, shape.batch, 10, 1024, epilogue, stream)
 // CHECK:      if (!integer) {
 // CHECK-NEXT:   if ((e = dequantize(

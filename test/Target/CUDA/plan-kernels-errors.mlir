@@ -24,11 +24,12 @@ func.func @main(%arg0: tensor<1x16x2x4x4xf32>) -> tensor<1x16x2x4x4xi32> {
 
 // -----
 
-// An int8 model input lies row-major; a convolution reads channels last.
+// A constant activation lies row-major; a convolution reads channels last.
 func.func @main(%arg0: tensor<1x16x4x4xi8>) -> tensor<1x16x4x4xi32> {
   %w = nn.constant dense<1> : tensor<16x16x3x3xi8>
-  // expected-error @+1 {{reads a tensor the CUDA back end holds row-major (a model input or a reshaped tensor), but its kernel reads channels innermost}}
-  %c = qnn.conv %arg0, %w {dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, weight_zero_point = array<i32: 0>} : (tensor<1x16x4x4xi8>, tensor<16x16x3x3xi8>) -> tensor<1x16x4x4xi32>
+  %x = nn.constant dense<3> : tensor<1x16x4x4xi8>
+  // expected-error @+1 {{reads a constant, which the CUDA back end holds row-major, but its kernel reads channels innermost}}
+  %c = qnn.conv %x, %w {dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, weight_zero_point = array<i32: 0>} : (tensor<1x16x4x4xi8>, tensor<16x16x3x3xi8>) -> tensor<1x16x4x4xi32>
   return %c : tensor<1x16x4x4xi32>
 }
 
@@ -43,11 +44,12 @@ func.func @main(%arg0: tensor<2x8xf32>, %b: tensor<8x4xi8>) -> tensor<2x4xi32> {
 
 // -----
 
-func.func @main(%arg0: tensor<1x4x2x2xf32>) -> tensor<1x4x4x4xi8> {
+func.func @main(%arg0: tensor<1x4x2x2xf32>) -> tensor<1x4x4x4xi32> {
+  %w = nn.constant dense<1> : tensor<4x4x2x2xi8>
   %q = qnn.quantize %arg0 {scale = array<f32: 0.1>, zero_point = array<i32: 0>} : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xi8>
   // expected-error @+1 {{has no CUDA kernel; the CUDA back end cannot emit it}}
-  %r = qnn.resize %q {mode = "nearest"} : (tensor<1x4x2x2xi8>) -> tensor<1x4x4x4xi8>
-  return %r : tensor<1x4x4x4xi8>
+  %t = qnn.conv_transpose %q, %w {dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>, weight_zero_point = array<i32: 0>} : (tensor<1x4x2x2xi8>, tensor<4x4x2x2xi8>) -> tensor<1x4x4x4xi32>
+  return %t : tensor<1x4x4x4xi32>
 }
 
 // -----

@@ -554,6 +554,19 @@ inline cudaError_t concatInput(const int8_t *x, View xv, int8_t *y, View yv,
 /// right pads (ConvShape has the top and left ones) and count_include_pad
 /// decide each window's count (avgPool2d only), then the division's
 /// rescale and output stage.
+/// qnn.softmax's output stage.
+struct SoftmaxParams {
+  int32_t multiplier, shift;
+  RoundingMode rounding;
+  int32_t outputZeroPoint, min, max;
+};
+
+/// A resize of NHWC [batch][height][width][channels] to [batch][outH]
+/// [outW][channels] with rowTaps x colTaps taps per output pixel.
+struct ResizeShape {
+  int batch, height, width, channels, outH, outW, rowTaps, colTaps;
+};
+
 struct AvgPoolParams {
   int padBottom, padRight;
   bool countIncludePad;
@@ -670,7 +683,137 @@ struct GlobalAvgPoolFn {
   }
 };
 
+template <class T> struct ReshapeCopyFn {
+  View x, y;
+  const T *xData;
+  T *yData;
+  WHITTLE_ARITH_FN void operator()(int64_t index) const {
+    yData[y.offset(index)] = xData[x.offset(index)];
+  }
+};
+
+struct SoftmaxFn {
+  View x, y, rows; // rows: y's sizes with the axis of size 1
+  int axis;
+  const int8_t *xData;
+  int8_t *yData;
+  const int32_t *expTable;
+  SoftmaxParams p;
+  WHITTLE_ARITH_FN void operator()(int64_t row) const {
+    // The row's first element in x and y.
+    int64_t xBase = 0, yBase = 0, rest = row;
+    for (int d = rows.rank - 1; d >= 0; --d) {
+      int64_t coordinate = rest % rows.sizes[d];
+      rest /= rows.sizes[d];
+      xBase += coordinate * x.strides[d];
+      yBase += coordinate * y.strides[d];
+    }
+    int64_t length = y.sizes[axis];
+    int8_t maximum = -128;
+    for (int64_t i = 0; i < length; ++i) {
+      int8_t v = xData[xBase + i * x.strides[axis]];
+      maximum = v > maximum ? v : maximum;
+    }
+    int64_t sum = 0;
+    for (int64_t i = 0; i < length; ++i)
+      sum += whittle_hls::softmaxExp(expTable, maximum,
+                                     xData[xBase + i * x.strides[axis]]);
+    for (int64_t i = 0; i < length; ++i)
+      yData[yBase + i * y.strides[axis]] = whittle_hls::softmax(
+          whittle_hls::softmaxExp(expTable, maximum,
+                                  xData[xBase + i * x.strides[axis]]),
+          sum, p.multiplier, p.shift, p.rounding, p.outputZeroPoint, p.min,
+          p.max);
+  }
+};
+
+struct ResizeFn {
+  ResizeShape s;
+  const int8_t *x;
+  const int32_t *rows, *rowWeights, *cols, *colWeights;
+  int32_t shift;
+  RoundingMode rounding;
+  int8_t *y;
+  WHITTLE_ARITH_FN void operator()(int64_t index) const {
+    int c = static_cast<int>(index % s.channels);
+    int64_t pixel = index / s.channels;
+    int ox = static_cast<int>(pixel % s.outW);
+    int64_t rest = pixel / s.outW;
+    int oy = static_cast<int>(rest % s.outH);
+    int64_t n = rest / s.outH;
+    const int8_t *image = x + n * s.height * s.width * s.channels + c;
+    // Exact in int64 (whittle_hls::resize's range), as the lowering's
+    // accumulator.
+    int64_t sum = 0;
+    for (int th = 0; th < s.rowTaps; ++th) {
+      int64_t iy = rows[th * s.outH + oy];
+      int64_t wy = rowWeights[th * s.outH + oy];
+      for (int tw = 0; tw < s.colTaps; ++tw) {
+        int64_t ix = cols[tw * s.outW + ox];
+        int64_t wx = colWeights[tw * s.outW + ox];
+        sum += int64_t(image[(iy * s.width + ix) * s.channels]) * wy * wx;
+      }
+    }
+    y[index] = whittle_hls::resize(sum, shift, rounding);
+  }
+};
+
 } // namespace detail
+
+/// A reshape: element i of x's row-major logical order to element i of
+/// y's, each through its view (of different shapes with as many elements),
+/// e.g. between channels-last tensors of different ranks.
+template <class T>
+cudaError_t reshapeCopy(const T *x, View xv, T *y, View yv,
+                        cudaStream_t stream) {
+  if (xv.rank < 0 || xv.rank > kMaxRank || yv.rank < 0 || yv.rank > kMaxRank ||
+      xv.elements() != yv.elements())
+    return cudaErrorInvalidValue;
+  if (yv.elements() == 0)
+    return cudaSuccess;
+  return forEach(yv.elements(), detail::ReshapeCopyFn<T>{xv, yv, x, y}, stream);
+}
+
+/// qnn.softmax along logical dimension `axis` of x (whittle_hls::softmax
+/// and softmaxExp with the op's 256-entry `expTable` in device memory):
+/// one work item per row, which finds the row's maximum, sums its
+/// exponentials in int64 and divides each.
+inline cudaError_t softmax(const int8_t *x, View xv, int8_t *y, View yv,
+                           int axis, const int32_t *expTable, SoftmaxParams p,
+                           cudaStream_t stream) {
+  if (axis < 0 || axis >= yv.rank || xv.rank != yv.rank)
+    return cudaErrorInvalidValue;
+  for (int d = 0; d < yv.rank; ++d)
+    if (xv.sizes[d] != yv.sizes[d] || yv.sizes[d] < 0)
+      return cudaErrorInvalidValue;
+  View rows = yv;
+  rows.sizes[axis] = 1;
+  detail::SoftmaxFn f{xv, yv, rows, axis, x, y, expTable, p};
+  if (yv.sizes[axis] == 0)
+    return cudaSuccess;
+  return forEach(rows.elements(), f, stream);
+}
+
+/// qnn.resize of NHWC x [batch][height][width][channels] to y [batch]
+/// [outH][outW][channels]: output (oy, ox) sums x at (rows[th][oy],
+/// cols[tw][ox]) times rowWeights[th][oy] * colWeights[tw][ox] over every
+/// tap pair, exactly, and rounds once by 2^shift (whittle_hls::resize).
+/// The tables ([taps][out], int32, device memory) are the op's integer
+/// sampling (qnn::getIntegerAxisSampling), as the CPU lowering reads it; a
+/// 1-D resize is a 2-D one of height 1 with one row tap of weight 1.
+inline cudaError_t resize2d(const ResizeShape &s, const int8_t *x,
+                            const int32_t *rows, const int32_t *rowWeights,
+                            const int32_t *cols, const int32_t *colWeights,
+                            int32_t shift, RoundingMode rounding, int8_t *y,
+                            cudaStream_t stream) {
+  if (s.rowTaps < 1 || s.colTaps < 1 || shift < 0 || shift > 55)
+    return cudaErrorInvalidValue;
+  int64_t count = int64_t(s.batch) * s.outH * s.outW * s.channels;
+  return forEach(count,
+                 detail::ResizeFn{s, x, rows, rowWeights, cols, colWeights,
+                                  shift, rounding, y},
+                 stream);
+}
 
 /// qnn.max_pool: the maximum of each window's positions inside the input
 /// (padded and past-the-edge positions never win; a window with none gives

@@ -51,8 +51,8 @@
 //   one inlined copy of the epilogue rather than one per register).
 //
 // Requirements, checked by launchWgmmaGemm (cudaErrorInvalidValue):
-// wgmmaGemmSupported (K, lda and ldb multiples of 16, lda and ldb >= K,
-// 16-byte aligned pointers, M, N, K < 2^31). The launcher builds the two
+// wgmmaGemmSupported (K > 0, K, lda and ldb multiples of 16, lda and ldb
+// >= K, 16-byte aligned pointers, M, N, K < 2^31). The launcher builds the two
 // tensor maps on the host for every launch (cuTensorMapEncodeTiled, a
 // host-only call, reached through cudaGetDriverEntryPointByVersion so that
 // nothing links libcuda) and passes them by value as __grid_constant__
@@ -359,6 +359,7 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
   const uint32_t fullBarriers = base + Tile::kBarrierOffset;
   const uint32_t emptyBarriers = fullBarriers + 8 * Tile::kStages;
   const int warpgroup = threadIdx.x / kWarpgroupThreads;
+  // K > 0 (the launcher's requirement): at least one slice.
   const int slices = static_cast<int>((k + Tile::BK - 1) / Tile::BK);
   const WgmmaBlockTile tile = wgmmaBlockTile(blockIdx.x, tilesM, tilesN);
   const int64_t blockM = tile.tileM * Tile::BM, blockN = tile.tileN * Tile::BN;
@@ -376,7 +377,7 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
     // The producer.
     if constexpr (Tile::kProducerRegisters != 0)
       sm90::decreaseRegisters<Tile::kProducerRegisters>();
-    if (threadIdx.x == 0 && slices > 0) {
+    if (threadIdx.x == 0) {
       sm90::prefetchTensorMap(&aMap);
       sm90::prefetchTensorMap(&bMap);
       int stage = 0;
@@ -414,10 +415,13 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
   // each group of four), partial over its chunks until the end.
   int32_t sumA[2] = {0, 0};
 
-  int stage = 0, previous = 0;
+  // A do-while: a path around the loop, where no wgmma defines the
+  // accumulators before the wait_group below, makes ptxas serialize every
+  // wgmma (its C7515 "Potential Performance Loss").
+  int stage = 0, previous = 0, slice = 0;
   uint32_t phase = 0;
 #pragma unroll 1
-  for (int slice = 0; slice < slices; ++slice) {
+  do {
     sm90::barrierWait(fullBarriers + 8 * stage, phase);
     const uint32_t aTile =
         base + stage * Tile::kStageBytes + consumer * kWgmmaM * Tile::BK;
@@ -449,7 +453,7 @@ __global__ void __launch_bounds__(Tile::kThreads, 1)
       stage = 0;
       phase ^= 1;
     }
-  }
+  } while (++slice < slices);
   sm90::wgmmaWait<0>();
   sm90::fenceAccumulators(acc);
 
@@ -588,15 +592,12 @@ cudaError_t launchWgmmaGemm(const int8_t *a, int64_t lda, const int8_t *bT,
     return error;
   if (major != 9 || minor != 0)
     return cudaErrorNoKernelImageForDevice;
-  // K = 0 loads nothing (every raw sum is 0): the maps stay unused.
-  CUtensorMap aMap = {}, bMap = {};
-  if (k > 0) {
-    error = detail::makeTensorMap(&aMap, a, m, k, lda, Tile::BM);
-    if (error == cudaSuccess)
-      error = detail::makeTensorMap(&bMap, bT, n, k, ldb, Tile::BN);
-    if (error != cudaSuccess)
-      return error;
-  }
+  CUtensorMap aMap, bMap;
+  error = detail::makeTensorMap(&aMap, a, m, k, lda, Tile::BM);
+  if (error == cudaSuccess)
+    error = detail::makeTensorMap(&bMap, bT, n, k, ldb, Tile::BN);
+  if (error != cudaSuccess)
+    return error;
   auto kernel = wgmmaGemmKernel<Tile, Epilogue>;
   error = cudaFuncSetAttribute(
       kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Tile::kSharedBytes);

@@ -273,17 +273,19 @@ WHITTLE_ARITH_FN WgmmaBlockTile wgmmaBlockTile(int64_t block, int64_t tilesM,
 //===----------------------------------------------------------------------===//
 
 /// What launchWgmmaGemm (and its host emulation) accept, else
-/// cudaErrorInvalidValue: K a multiple of 16 (as launchGemm, so that the
-/// two are interchangeable; TMA alone would take any K), the row strides
-/// multiples of 16, at least K and below 2^40 and the pointers 16-byte
-/// aligned (cuTensorMapEncodeTiled's requirements on globalStrides and
+/// cudaErrorInvalidValue: K a positive multiple of 16 (launchGemm's
+/// multiple, so that the emitter's layouts serve both; TMA alone would
+/// take any K, but a tensor map has no empty dimension, so K = 0, which
+/// launchGemm takes, is refused), the row strides multiples of 16, at
+/// least K and below 2^40 and the pointers 16-byte aligned
+/// (cuTensorMapEncodeTiled's requirements on globalStrides and
 /// globalAddress), M, N, K at most 2^31 - 1 (TMA coordinates are s32) and
 /// the grid's block count too.
 WHITTLE_ARITH_FN bool wgmmaGemmSupported(const void *a, int64_t lda,
                                          const void *bT, int64_t ldb, int64_t m,
                                          int64_t n, int64_t k, int BM, int BN) {
   const int64_t kInt32Max = 0x7fffffff, kStrideLimit = int64_t(1) << 40;
-  if (k < 0 || k % 16 || lda % 16 || ldb % 16 || lda < k || ldb < k ||
+  if (k <= 0 || k % 16 || lda % 16 || ldb % 16 || lda < k || ldb < k ||
       lda >= kStrideLimit || ldb >= kStrideLimit)
     return false;
   if ((reinterpret_cast<uintptr_t>(a) & 15) ||
