@@ -9,9 +9,9 @@
 // bit: the raw int32 accumulators and A's row sums (sumA), then the fused
 // requantize epilogue with weight zero points, per-column scales, a random
 // rounding mode and a residual add; on ragged shapes (M, N not multiples of
-// the tile, K not a multiple of the 128-byte slice, padded row strides,
-// K = 0), on a large one, with both tiles, and once captured in a CUDA
-// graph and replayed (the launcher must not synchronize). Prints one PASS
+// the tile, K not a multiple of the 128-byte slice, padded row strides),
+// on a large one, with both tiles, and once captured in a CUDA graph and
+// replayed (the launcher must not synchronize). Prints one PASS
 // or FAIL line per case and exits 1 on any failure. With --bench [M N K]
 // (default 8192^3) it also times the int32-output GEMM against the dense
 // mma.sync launchGemm (whittle_cuda_gemm.cuh), after checking a sample of
@@ -275,6 +275,35 @@ void checkGraph(int64_t m, int64_t n, int64_t k) {
   report(name, bad, m * n);
 }
 
+/// The requirement checks refuse without launching (cudaErrorInvalidValue
+/// from the launcher, and no error left behind).
+void checkRefusals() {
+  DeviceBuffer<int8_t> buffer(std::vector<int8_t>(256));
+  DeviceBuffer<int32_t> out(std::vector<int32_t>(16));
+  Int32Epilogue epilogue{out.data, 4};
+  struct Case {
+    const char *what;
+    cudaError_t got;
+  } cases[] = {
+      {"K = 0",
+       launchWgmmaGemm(buffer.data, 32, buffer.data, 32, 4, 4, 0, epilogue)},
+      {"K % 16",
+       launchWgmmaGemm(buffer.data, 32, buffer.data, 32, 4, 4, 24, epilogue)},
+      {"lda < K",
+       launchWgmmaGemm(buffer.data, 16, buffer.data, 32, 4, 4, 32, epilogue)},
+      {"A misaligned", launchWgmmaGemm(buffer.data + 8, 32, buffer.data, 32, 4,
+                                       4, 32, epilogue)},
+  };
+  int64_t bad = 0;
+  for (const Case &c : cases)
+    if (c.got != cudaErrorInvalidValue) {
+      std::printf("  %s: %s\n", c.what, cudaGetErrorString(c.got));
+      ++bad;
+    }
+  bad += cudaGetLastError() != cudaSuccess;
+  report("wgmma requirement checks", bad, 4);
+}
+
 /// Milliseconds per launch of `launch` over `runs` launches after one
 /// checked warm-up; negative on an error.
 template <class Launch> double timeLaunches(Launch launch, int runs) {
@@ -360,13 +389,14 @@ int main(int argc, char **argv) {
   checkGemm<DefaultWgmmaTile>(1, 1, 16, 16, 16, "128x256");
   checkGemm<DefaultWgmmaTile>(77, 45, 48, 48, 64, "128x256");
   checkGemm<DefaultWgmmaTile>(129, 300, 208, 224, 208, "128x256");
-  checkGemm<DefaultWgmmaTile>(3, 5, 0, 0, 0, "128x256");
+  checkGemm<DefaultWgmmaTile>(3, 5, 16, 16, 16, "128x256");
   checkGemm<DefaultWgmmaTile>(256, 512, 1024, 1024, 1024, "128x256");
   checkGemm<DefaultWgmmaTile>(200, 513, 1040, 1056, 1072, "128x256");
   checkGemm<Small>(130, 250, 400, 400, 416, "64x128");
   // Large: many blocks (the raster's groups), many rounds of the stages.
   checkGemm<DefaultWgmmaTile>(1031, 1283, 4096, 4096, 4096, "128x256");
   checkGraph(256, 256, 256);
+  checkRefusals();
 
   if (argc > 1 && std::strcmp(argv[1], "--bench") == 0) {
     int64_t m = argc > 4 ? std::atoll(argv[2]) : 8192;

@@ -519,7 +519,7 @@ TEST(CUDAWgmma, Requirements) {
   };
   EXPECT_TRUE(ok(p, 32, p, 32, 5, 7, 32));
   EXPECT_TRUE(ok(p, 48, p, 64, 5, 7, 32));  // padded rows
-  EXPECT_TRUE(ok(p, 0, p, 0, 5, 7, 0));     // K = 0
+  EXPECT_FALSE(ok(p, 0, p, 0, 5, 7, 0));    // K = 0: no tensor map
   EXPECT_TRUE(ok(p, 32, p, 32, 0, 7, 32));  // nothing to do
   EXPECT_FALSE(ok(p, 24, p, 24, 5, 7, 24)); // K % 16
   EXPECT_FALSE(ok(p, 40, p, 32, 5, 7, 32)); // lda % 16
@@ -559,7 +559,7 @@ TEST(CUDAWgmma, HostLauncherMatchesQNN) {
     int64_t m, n, k, lda, ldb;
   };
   for (Shape s : {Shape{1, 1, 16, 16, 16}, Shape{77, 45, 48, 48, 64},
-                  Shape{129, 300, 208, 224, 208}, Shape{3, 257, 0, 0, 16}}) {
+                  Shape{129, 300, 208, 224, 208}, Shape{3, 257, 16, 16, 16}}) {
     std::vector<int8_t> a = randomBytes(g, size_t(s.m * s.lda + 16)),
                         bT = randomBytes(g, size_t(s.n * s.ldb + 16));
     auto aZp = static_cast<int32_t>(uniform(g, -128, 127));
@@ -627,6 +627,8 @@ TEST(CUDAWgmma, HostLauncherMatchesQNN) {
       cuda::launchWgmmaGemm(buffer + 1, 32, buffer, 32, 2, 2, 32, counting),
       cudaErrorInvalidValue);
   EXPECT_EQ(cuda::launchWgmmaGemm(buffer, 16, buffer, 32, 2, 2, 32, counting),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cuda::launchWgmmaGemm(buffer, 32, buffer, 32, 2, 2, 0, counting),
             cudaErrorInvalidValue);
   EXPECT_EQ(calls, 0);
   EXPECT_EQ(cuda::launchWgmmaGemm(buffer, 32, buffer, 32, 0, 2, 32, counting),
