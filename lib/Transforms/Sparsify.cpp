@@ -345,6 +345,15 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
     }
   }
 
+  /// The global target: `sparsity`, except that N:M fixes it, so that
+  /// granularity=n:m with n and m alone prunes every eligible layer to the
+  /// pattern (sparsity 0 is "not given").
+  double getGlobalTarget() const {
+    if (kind == SparsityGranularity::NM && sparsity == 0.0)
+      return 1.0 - double(n) / double(m);
+    return sparsity;
+  }
+
   void runOnOperation() override {
     if (failed(parseOptions()))
       return signalPassFailure();
@@ -395,7 +404,7 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
                    << " sparsity to layer '" << layer.name << "': " << why;
         continue;
       }
-      if (sparsity == 0.0 || (layer.edge && keepFirstLast))
+      if (getGlobalTarget() == 0.0 || (layer.edge && keepFirstLast))
         continue;
       if (std::string why = incompatibility(layer); !why.empty()) {
         // Grouped convs cannot take N:M or blocks; that needs no warning.
@@ -435,7 +444,7 @@ struct SparsifyPass : whittle::impl::WhittleSparsifyBase<SparsifyPass> {
     if (!global.empty()) {
       if (kind == SparsityGranularity::NM) {
         for (Layer *layer : global)
-          layer->target = sparsity;
+          layer->target = getGlobalTarget();
       } else if (erk) {
         SmallVector<SmallVector<int64_t>> shapes;
         for (Layer *layer : global)

@@ -33,6 +33,11 @@
 #include "whittle/Dialect/NN/NNTensorData.h"
 #include "whittle/Dialect/QNN/QNNOps.h"
 #include "whittle/Transforms/EntryFunction.h"
+#include "whittle/Transforms/SparsityPattern.h"
+
+#include "whittle_cuda_layout.h"
+#include "whittle_cuda_sparse_layout.h"
+#include "whittle_cuda_wgmma_layout.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -59,13 +64,15 @@ using namespace whittle::cuda;
 const GPUModel *whittle::cuda::getGPUModel(StringRef gpu) {
   // Peak dense int8 tensor rates from NVIDIA's A100 and H100 SXM data
   // sheets, derated to what mma.sync kernels reach (about 75% on A100 and
-  // 55% on H100, whose full rate needs wgmma); CUDA-core int32 rates are
-  // SMs x 64 lanes x boost clock; bandwidths are the HBM data sheet's.
-  static const GPUModel sm80{"sm_80", "A100",        108,    164 * 1024, 2048,
-                             65536,   624e12 * 0.75, 9.7e12, 1.555e12,   2.0};
+  // 55% on H100, whose full rate needs wgmma) and, on H100, wgmma kernels
+  // (about 80%); CUDA-core int32 rates are SMs x 64 lanes x boost clock;
+  // bandwidths are the HBM data sheets'.
+  static const GPUModel sm80{"sm_80",        "A100", 108,           164 * 1024,
+                             2048,           65536,  624e12 * 0.75,
+                             /*wgmmaOps=*/0, 9.7e12, 1.555e12,      2.0};
   static const GPUModel sm90a{
-      "sm_90a", "H100 SXM",     132,     228 * 1024, 2048,
-      65536,    1979e12 * 0.55, 16.7e12, 3.35e12,    2.0};
+      "sm_90a",       "H100 SXM",    132,     228 * 1024, 2048, 65536,
+      1979e12 * 0.55, 1979e12 * 0.8, 16.7e12, 3.35e12,    2.0};
   if (gpu == sm80.arch)
     return &sm80;
   if (gpu == sm90a.arch)
@@ -73,34 +80,103 @@ const GPUModel *whittle::cuda::getGPUModel(StringRef gpu) {
   return nullptr;
 }
 
-ArrayRef<TileShape> whittle::cuda::getTileCandidates() {
-  // Register estimates per thread from cuobjdump -res-usage of the
-  // requantize-epilogue instantiations (test/Target/CUDA/gemm-sass.cu).
-  static const TileShape tiles[] = {
-      {128, 128, 64, 64, 32, 3, 128},
-      {128, 64, 64, 64, 32, 3, 128},
-      {64, 64, 64, 32, 32, 4, 96},
+namespace {
+/// A TileShape of the runtime's tile type `Tile`.
+template <class Tile> TileShape mmaTile(int64_t registers) {
+  return {ProductKernel::mma,
+          {Tile::BM, Tile::BN, Tile::BK, Tile::WM, Tile::WN, Tile::kStages},
+          Tile::BM,
+          Tile::BN,
+          Tile::BK,
+          Tile::kThreads,
+          Tile::kSharedBytes,
+          registers};
+}
+template <class Tile> TileShape wgmmaTile(int64_t registers) {
+  return {ProductKernel::wgmma,
+          {Tile::kConsumerGroups, Tile::BN, Tile::kStages},
+          Tile::BM,
+          Tile::BN,
+          Tile::BK,
+          Tile::kThreads,
+          Tile::kSharedBytes,
+          registers};
+}
+template <class Tile> TileShape sparseTile(int64_t registers) {
+  // C^T = W X^T: the block's BC weight rows are channels, BP pixels.
+  return {ProductKernel::sparse,
+          {Tile::BC, Tile::BP, Tile::BK, Tile::WC, Tile::WP, Tile::kStages},
+          Tile::BP,
+          Tile::BC,
+          Tile::BK,
+          Tile::kThreads,
+          Tile::kSharedBytes,
+          registers};
+}
+} // namespace
+
+ArrayRef<TileShape> whittle::cuda::getTileCandidates(ProductKernel kernel) {
+  // Registers per thread from cuobjdump -res-usage of the requantize
+  // epilogue's instantiations (test/Target/CUDA/*-sass.cu).
+  using namespace whittle_cuda;
+  static const TileShape mma[] = {
+      mmaTile<GemmTile<128, 128, 64, 64, 32, 3>>(128),
+      mmaTile<GemmTile<128, 64, 64, 64, 32, 3>>(128),
+      mmaTile<GemmTile<64, 64, 64, 32, 32, 4>>(96),
   };
-  return tiles;
+  static const TileShape wgmma[] = {
+      wgmmaTile<WgmmaTile<2, 256, 4>>(168),
+      wgmmaTile<WgmmaTile<1, 128, 4>>(105),
+  };
+  static const TileShape sparse[] = {
+      sparseTile<SparseGemmTile<128, 128, 128, 64, 32, 3>>(172),
+      sparseTile<SparseGemmTile<128, 128, 64, 64, 32, 4>>(168),
+  };
+  switch (kernel) {
+  case ProductKernel::mma:
+    return mma;
+  case ProductKernel::wgmma:
+    return wgmma;
+  case ProductKernel::sparse:
+    return sparse;
+  }
+  return {};
+}
+
+const TileShape *whittle::cuda::findTile(ProductKernel kernel,
+                                         ArrayRef<int64_t> arguments) {
+  for (const TileShape &tile : getTileCandidates(kernel))
+    if (ArrayRef<int64_t>(tile.arguments) == arguments)
+      return &tile;
+  return nullptr;
 }
 
 double whittle::cuda::predictProductMicros(const GPUModel &gpu,
                                            const TileShape &tile, int64_t m,
                                            int64_t n, int64_t k) {
-  int64_t threads = tile.threads();
+  double rate =
+      tile.kernel == ProductKernel::wgmma ? gpu.wgmmaOps : gpu.tensorOps;
+  if (rate <= 0)
+    return std::numeric_limits<double>::infinity();
   int64_t perSM = std::min<int64_t>(
-      {gpu.sharedPerSM / tile.sharedBytes(), gpu.threadsPerSM / threads,
-       gpu.registersPerSM / (threads * tile.registers)});
+      {gpu.sharedPerSM / tile.sharedBytes, gpu.threadsPerSM / tile.threads,
+       gpu.registersPerSM / (tile.threads * tile.registers)});
   perSM = std::max<int64_t>(perSM, 1);
-  int64_t blocks =
-      ((m + tile.bm - 1) / tile.bm) * ((n + tile.bn - 1) / tile.bn);
+  int64_t blocks = ((m + tile.pixels - 1) / tile.pixels) *
+                   ((n + tile.channels - 1) / tile.channels);
   int64_t waves = (blocks + gpu.sms * perSM - 1) / (gpu.sms * perSM);
-  int64_t paddedK = (k + tile.bk - 1) / tile.bk * tile.bk;
+  // The sparse kernel pads K to whole mma.sp steps and multiplies half of
+  // it (the kept values).
+  int64_t paddedK = tile.kernel == ProductKernel::sparse
+                        ? (k + 63) / 64 * 64 / 2
+                        : (k + tile.bk - 1) / tile.bk * tile.bk;
   // A wave keeps every SM's tensor cores busy with perSM blocks; a block's
   // share of an SM is 1 / perSM.
-  double blockOps = 2.0 * tile.bm * tile.bn * paddedK;
-  double compute = waves * perSM * blockOps / (gpu.tensorOps / gpu.sms);
-  double bytes = double(m) * k + double(n) * k + double(m) * n;
+  double blockOps = 2.0 * tile.pixels * tile.channels * paddedK;
+  double compute = waves * perSM * blockOps / (rate / gpu.sms);
+  double weights =
+      tile.kernel == ProductKernel::sparse ? n * k * 9.0 / 16 : double(n) * k;
+  double bytes = double(m) * k + weights + double(m) * n;
   double memory = bytes / gpu.bandwidth;
   return std::max(compute, memory) * 1e6 + gpu.launchMicros;
 }
@@ -155,6 +231,16 @@ private:
   LogicalResult planConv(qnn::ConvOp conv, int64_t index);
   LogicalResult planMatMul(qnn::MatMulOp matmul, int64_t index);
   LogicalResult planRelabel(Operation *op, int64_t index);
+  /// The tensor-core kernel and tile of least predicted time for an M
+  /// (pixels) x N (channels) x K product: mma.sync, wgmma where `wgmma`
+  /// allows it and the GPU has it, mma.sp where the weights are 2:4
+  /// sparse (whittle.sparsity) and symmetric. Sets the tile and returns
+  /// the kernel's name ("<prefix>.tensor_core", ".wgmma",
+  /// ".sparse_tensor_core").
+  std::string chooseProduct(Operation *product, StringRef prefix, int64_t m,
+                            int64_t n, int64_t k, bool wgmma,
+                            ArrayRef<int32_t> weightZeroPoints,
+                            NamedAttrList &attrs, double &micros);
   /// The op that ends `product`'s fused chain (its requantize, or the add
   /// after it), setting the product's epilogue.
   Operation *fuseEpilogue(Operation *product, int channelAxis,
@@ -253,6 +339,39 @@ Operation *Planner::fuseEpilogue(Operation *product, int channelAxis,
   return add;
 }
 
+std::string Planner::chooseProduct(Operation *product, StringRef prefix,
+                                   int64_t m, int64_t n, int64_t k, bool wgmma,
+                                   ArrayRef<int32_t> weightZeroPoints,
+                                   NamedAttrList &attrs, double &micros) {
+  std::optional<SparsityPattern> pattern = getSparsityPattern(product);
+  // Compression keeps the stored bytes' zeros: a weight zero point makes
+  // them non-zero.
+  bool sparse =
+      pattern && pattern->granularity == SparsityGranularity::NM &&
+      pattern->m == 4 && pattern->n <= 2 &&
+      llvm::all_of(weightZeroPoints, [](int32_t zp) { return zp == 0; });
+  SmallVector<ProductKernel> kernels{ProductKernel::mma};
+  if (wgmma && gpu.wgmmaOps > 0)
+    kernels.push_back(ProductKernel::wgmma);
+  if (sparse)
+    kernels.push_back(ProductKernel::sparse);
+  const TileShape *best = nullptr;
+  for (ProductKernel kernel : kernels)
+    for (const TileShape &tile : getTileCandidates(kernel)) {
+      double t = predictProductMicros(gpu, tile, m, n, k);
+      if (!best || t < micros) {
+        best = &tile;
+        micros = t;
+      }
+    }
+  attrs.set(kTileAttr, builder().getDenseI64ArrayAttr(best->arguments));
+  StringRef suffix = best->kernel == ProductKernel::wgmma ? "wgmma"
+                     : best->kernel == ProductKernel::sparse
+                         ? "sparse_tensor_core"
+                         : "tensor_core";
+  return (prefix + "." + suffix).str();
+}
+
 LogicalResult Planner::planConv(qnn::ConvOp conv, int64_t index) {
   int64_t rank = getRank(conv.getX());
   if (rank != 3 && rank != 4)
@@ -278,20 +397,17 @@ LogicalResult Planner::planConv(qnn::ConvOp conv, int64_t index) {
   int64_t k = windowSize * (channels / group);
 
   NamedAttrList attrs;
-  double micros;
-  StringRef kernel;
+  double micros = 0;
+  std::string kernel;
   if (group == 1 && channels % 16 == 0) {
-    kernel = "conv.tensor_core";
-    const TileShape *best = nullptr;
-    micros = 0;
-    for (const TileShape &tile : getTileCandidates()) {
-      double t = predictProductMicros(gpu, tile, pixels, outChannels, k);
-      if (!best || t < micros) {
-        best = &tile;
-        micros = t;
-      }
-    }
-    attrs.set(kTileAttr, builder().getDenseI64ArrayAttr(best->toArray()));
+    // A 1x1 convolution of stride 1 without padding reads its input as the
+    // GEMM's A matrix, which the wgmma kernel takes.
+    bool pointwise =
+        windowSize == 1 &&
+        llvm::all_of(conv.getStrides(), [](int64_t v) { return v == 1; }) &&
+        llvm::all_of(conv.getPads(), [](int64_t v) { return v == 0; });
+    kernel = chooseProduct(conv, "conv", pixels, outChannels, k, pointwise,
+                           conv.getWeightZeroPoint(), attrs, micros);
   } else if (group == channels && group == outChannels && channels % 4 == 0) {
     kernel = "conv.depthwise";
     // dp4a: four MACs per lane and instruction, plus the byte transposes.
@@ -335,20 +451,11 @@ LogicalResult Planner::planMatMul(qnn::MatMulOp matmul, int64_t index) {
   int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
   int64_t m = getElements(matmul.getA()) / std::max<int64_t>(k, 1);
   NamedAttrList attrs;
-  double micros;
-  StringRef kernel;
+  double micros = 0;
+  std::string kernel;
   if (k % 16 == 0) {
-    kernel = "matmul.tensor_core";
-    const TileShape *best = nullptr;
-    micros = 0;
-    for (const TileShape &tile : getTileCandidates()) {
-      double t = predictProductMicros(gpu, tile, m, n, k);
-      if (!best || t < micros) {
-        best = &tile;
-        micros = t;
-      }
-    }
-    attrs.set(kTileAttr, builder().getDenseI64ArrayAttr(best->toArray()));
+    kernel = chooseProduct(matmul, "matmul", m, n, k, /*wgmma=*/true,
+                           matmul.getBZeroPoint(), attrs, micros);
   } else {
     kernel = "matmul.direct";
     micros = std::max(2.0 * m * n * k / gpu.coreOps,

@@ -14,7 +14,7 @@
 #   check_cuda.py [--tools build/bin] [--models fashion_cnn,...]
 #                 [--variants fixed-point.per-channel,...] [--images 64]
 #                 [--model-batch 8] [--gpu sm_90a] [--workdir DIR]
-#   check_cuda.py --mlir model.qnn.mlir [--input x.npy]
+#   check_cuda.py --mlir model.qnn.mlir [--mlir ...] [--input x.npy]
 # Exits 1 and names every output that differs.
 """check_cuda.py: run_model (host build) of whittle's CUDA projects equals
 whittle-run."""
@@ -47,6 +47,24 @@ def build_host(project, work):
          os.path.join(cuda, "model.cu"), "-x", "c++",
          os.path.join(cuda, "run_model.cpp"), "-o", binary])
     return binary
+
+
+def make_ir(name, variant, batch, work):
+    """check_csim.py's fixture IR; a variant ending in "+2:4" is also
+    sparsified 2:4 along K first (whittlec --sparsify), so that the planner
+    picks the sparse tensor-core kernels."""
+    if not variant.endswith("+2:4"):
+        return common.make_fixture_ir(name, variant, batch, work)
+    scheme, weights = variant[:-len("+2:4")].split(".")
+    mlir = os.path.join(work, "model.qnn.mlir")
+    run([tool("whittlec"), os.path.join(common.root, "examples",
+                                        name + ".onnx"),
+         "--batch-size", str(batch), "--sparsify=granularity=n:m n=2 m=4",
+         "--quantize=" + scheme, "--quantize-weights=" + weights,
+         "--calibration-data=" + os.path.join(common.DATA,
+                                              "train-images-idx3-ubyte.gz"),
+         "--calibration-limit=500", "-o", mlir])
+    return mlir
 
 
 def check_model(mlir, x, work, args, label):
@@ -90,13 +108,16 @@ def main():
                     "(default: PATH, then build/bin)")
     ap.add_argument("--models",
                     default="fashion_cnn,fashion_resnet18,fashion_mobilenetv2")
-    ap.add_argument("--variants", default="fixed-point.per-channel")
+    ap.add_argument("--variants", default="fixed-point.per-channel",
+                    help="check_csim.py's variants; +2:4 after one also "
+                         "sparsifies the model 2:4 first")
     ap.add_argument("--images", type=int, default=64)
     ap.add_argument("--model-batch", type=int, default=8,
                     help="the batch the model is compiled for; the images "
                          "run in batches of it")
     ap.add_argument("--gpu", default="sm_90a")
-    ap.add_argument("--mlir", help="check this qnn module instead")
+    ap.add_argument("--mlir", action="append",
+                    help="check this qnn module instead (repeatable)")
     ap.add_argument("--input", help="its input (.npy), with --mlir; "
                     "default: pseudo-random values of the input's type")
     ap.add_argument("--stack", type=int, default=1,
@@ -113,14 +134,13 @@ def main():
     os.makedirs(work_root, exist_ok=True)
     bad = []
     try:
-        if args.mlir:
-            work = os.path.join(work_root, "module")
+        for index, mlir in enumerate(args.mlir or []):
+            work = os.path.join(work_root, f"module{index}")
             os.makedirs(work, exist_ok=True)
             x = np.load(args.input) if args.input else \
-                common.make_input(args.mlir, args.stack)
-            bad += check_model(args.mlir, x, work, args,
-                               os.path.basename(args.mlir))
-        else:
+                common.make_input(mlir, args.stack)
+            bad += check_model(mlir, x, work, args, os.path.basename(mlir))
+        if not args.mlir:
             images = read_idx(os.path.join(common.DATA,
                                            "t10k-images-idx3-ubyte.gz"))
             x = (images[:args.images].astype(np.float32) / 255.0)[:, None]
@@ -130,8 +150,8 @@ def main():
                     work = os.path.join(work_root, label)
                     os.makedirs(work, exist_ok=True)
                     try:
-                        mlir = common.make_fixture_ir(name, variant,
-                                                      args.model_batch, work)
+                        mlir = make_ir(name, variant, args.model_batch,
+                                       work)
                         bad += check_model(mlir, x, work, args, label)
                     except (RuntimeError, OSError) as error:
                         print(f"{label}: FAILED\n{error}", flush=True)

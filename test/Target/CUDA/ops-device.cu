@@ -6,7 +6,7 @@
 //
 // REQUIRES: nvcc
 // RUN: %nvcc %cuda_flags -arch=sm_80 -c %s -o %t.sm80.o
-// RUN: %nvcc %cuda_flags -arch=sm_90a -c %s -o %t.sm90a.o
+// RUN: %nvcc %cuda_flags -gencode arch=compute_90a,code=compute_90a -c %s -o %t.sm90a.o
 
 #include "whittle_cuda_model.h"
 

@@ -17,6 +17,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <limits>
 
 namespace whittle::cuda {
 
@@ -53,8 +54,9 @@ struct GPUModel {
   llvm::StringLiteral arch, name;
   int64_t sms, sharedPerSM, threadsPerSM, registersPerSM;
   /// Operations per second (a MAC is two) of the int8 tensor cores as
-  /// mma.sync kernels reach them, and of the CUDA cores' int32 lanes.
-  double tensorOps, coreOps;
+  /// mma.sync kernels reach them, as wgmma kernels do (0: no wgmma), and
+  /// of the CUDA cores' int32 lanes.
+  double tensorOps, wgmmaOps, coreOps;
   /// Bytes per second of device memory.
   double bandwidth;
   /// Microseconds per kernel launched from a CUDA graph.
@@ -64,24 +66,38 @@ struct GPUModel {
 /// sm_80 or sm_90a; null for another name.
 const GPUModel *getGPUModel(llvm::StringRef gpu);
 
-/// A thread-block tile of the tensor-core kernels (whittle_cuda::GemmTile).
-struct TileShape {
-  int64_t bm, bn, bk, wm, wn, stages;
-  /// Registers per thread (an estimate), for the blocks an SM holds.
-  int64_t registers;
-
-  int64_t threads() const { return 32 * (bm / wm) * (bn / wn); }
-  /// Dynamic shared memory: stages x (BM + BN) rows of BK + 16 bytes.
-  int64_t sharedBytes() const { return stages * (bm + bn) * (bk + 16); }
-  llvm::SmallVector<int64_t> toArray() const {
-    return {bm, bn, bk, wm, wn, stages};
-  }
+/// The product kernels a tile is for.
+enum class ProductKernel {
+  /// mma.sync m16n8k32 (whittle_cuda::GemmTile), sm_80 and up.
+  mma,
+  /// wgmma.mma_async with TMA (whittle_cuda::WgmmaTile), sm_90a only.
+  wgmma,
+  /// mma.sp m16n8k64 on 2:4-sparse weights (whittle_cuda::SparseGemmTile).
+  sparse,
 };
 
-/// The tiles the planner chooses among.
-llvm::ArrayRef<TileShape> getTileCandidates();
+/// A thread-block tile of a product kernel, with what the planner's model
+/// needs of it, read from the runtime's own tile types.
+struct TileShape {
+  ProductKernel kernel;
+  /// The tile's template arguments, as `whittle.cuda.tile` holds them.
+  llvm::SmallVector<int64_t, 6> arguments;
+  /// Output pixels (GEMM rows) and channels (columns) per block, bytes of
+  /// k per stage, threads, dynamic shared memory and registers per thread
+  /// (an estimate from cuobjdump -res-usage).
+  int64_t pixels, channels, bk, threads, sharedBytes, registers;
+};
 
-/// The predicted microseconds of an M x N x K int8 product on `tile`.
+/// The tiles the planner chooses among for `kernel`.
+llvm::ArrayRef<TileShape> getTileCandidates(ProductKernel kernel);
+
+/// The tile of `kernel` whose `whittle.cuda.tile` arguments are
+/// `arguments`, or null.
+const TileShape *findTile(ProductKernel kernel,
+                          llvm::ArrayRef<int64_t> arguments);
+
+/// The predicted microseconds of an M (pixels) x N (channels) x K int8
+/// product on `tile`; infinity where the GPU lacks the kernel.
 double predictProductMicros(const GPUModel &gpu, const TileShape &tile,
                             int64_t m, int64_t n, int64_t k);
 
