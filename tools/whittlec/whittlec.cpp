@@ -383,7 +383,7 @@ static LogicalResult compileCUDAProject(ModuleOp module) {
   llvm::outs() << "model: " << inputFile << "\ncuda project: " << outputFile
                << " (" << cudaGPU << ", API whittle_" << *name
                << "_create/_run/_destroy in include/" << *name << ".h)\n\n";
-  auto report = llvm::MemoryBuffer::getFile(outputFile + "/report.json");
+  auto report = llvm::MemoryBuffer::getFile(outputFile + "/report.txt");
   if (report)
     llvm::outs() << (*report)->getBuffer();
   return success();

@@ -23,6 +23,7 @@
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
 using namespace mlir;
@@ -141,6 +142,54 @@ void whittle::cuda::writeCUDAReport(ModuleOp module, raw_ostream &os) {
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
 }
 
+void whittle::cuda::writeCUDAReportText(ModuleOp module, raw_ostream &os) {
+  auto gpuAttr = module->getAttrOfType<StringAttr>(kGPUAttr);
+  const GPUModel *gpu = gpuAttr ? getGPUModel(gpuAttr.getValue()) : nullptr;
+  auto arena = module->getAttrOfType<IntegerAttr>(kArenaBytesAttr);
+  auto total = module->getAttrOfType<FloatAttr>(kTimeAttr);
+  os << "gpu      " << (gpuAttr ? gpuAttr.getValue() : "?") << " ("
+     << (gpu ? gpu->name : "?") << ")\n"
+     << "arena    " << (arena ? arena.getInt() : 0)
+     << " bytes of activations\n\n";
+  os << llvm::formatv("{0,-44} {1,-16} {2,-26} {3,-22} {4,10}\n", "layer", "op",
+                      "kernel", "tile", "pred. us");
+  int64_t kernels = 0;
+  module.walk([&](Operation *op) {
+    auto kernel = op->getAttrOfType<StringAttr>(kKernelAttr);
+    auto time = op->getAttrOfType<FloatAttr>(kTimeAttr);
+    if (!kernel || !time)
+      return;
+    ++kernels;
+    std::string tile;
+    if (auto tileAttr = op->getAttrOfType<DenseI64ArrayAttr>(kTileAttr))
+      for (auto [i, v] : llvm::enumerate(tileAttr.asArrayRef()))
+        tile += (i ? "x" : "") + std::to_string(v);
+    std::string kernelText = kernel.getValue().str();
+    if (auto epilogue = op->getAttrOfType<StringAttr>(kEpilogueAttr))
+      if (epilogue.getValue() != "accumulator")
+        kernelText +=
+            epilogue.getValue() == "requantize_add" ? " +rq+add" : " +rq";
+    std::string name = nn::describeLayer(op);
+    if (name.size() > 44)
+      name = "..." + name.substr(name.size() - 41);
+    os << llvm::formatv("{0,-44} {1,-16} {2,-26} {3,-22} {4,10:F1}\n", name,
+                        op->getName().getStringRef(), kernelText, tile,
+                        time.getValueAsDouble());
+  });
+  double micros = total ? total.getValueAsDouble() : 0;
+  int64_t batch = 1;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (func.isPublic() && func.getNumArguments())
+      if (auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[0]))
+        if (type.getRank())
+          batch = type.getDimSize(0);
+  os << "\n"
+     << llvm::formatv("total    {0} kernels, {1:F1} us per batch of {2} "
+                      "predicted ({3:F0} images/s)\n",
+                      kernels, micros, batch,
+                      micros > 0 ? batch / micros * 1e6 : 0.0);
+}
+
 LogicalResult whittle::cuda::writeCUDAProject(ModuleOp module,
                                               const EmittedModel &model,
                                               StringRef dir) {
@@ -171,6 +220,12 @@ LogicalResult whittle::cuda::writeCUDAProject(ModuleOp module,
                                 module.print(os);
                                 return success();
                               })))
+    return failure();
+  if (failed(
+          writeProjectFile(module, dir + "/report.txt", [&](raw_ostream &os) {
+            writeCUDAReportText(module, os);
+            return success();
+          })))
     return failure();
   return writeProjectFile(module, dir + "/report.json", [&](raw_ostream &os) {
     writeCUDAReport(module, os);

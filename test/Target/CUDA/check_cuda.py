@@ -67,6 +67,36 @@ def make_ir(name, variant, batch, work):
     return mlir
 
 
+def find_nvcc():
+    """nvcc on PATH or in /usr/local/cuda/bin, else None."""
+    found = shutil.which("nvcc")
+    if not found and os.access("/usr/local/cuda/bin/nvcc", os.X_OK):
+        found = "/usr/local/cuda/bin/nvcc"
+    return found
+
+
+def compile_for_gpus(mlir, work, gpus):
+    """The model's project for each GPU in `gpus`, compiled by nvcc as in a
+    CUDA build (warnings as errors in host and device code) to PTX only:
+    the SASS of the kernels is the *-sass.cu and emit-nvcc tests' business,
+    and ptxas would take minutes. Returns a note for the summary line."""
+    nvcc = find_nvcc()
+    if not nvcc or not gpus:
+        return "" if not gpus else ", nvcc: not found"
+    for gpu in gpus:
+        project = os.path.join(work, "project-" + gpu)
+        run([tool("whittlec"), mlir, "--target", "cuda", "--gpu", gpu, "-o",
+             project])
+        arch = "compute_" + gpu[len("sm_"):]
+        run([nvcc, "-std=c++17", "-Werror", "all-warnings", "-Xcompiler",
+             "-Wall,-Werror", "-gencode", f"arch={arch},code={arch}", "-I",
+             os.path.join(project, "cuda"), "-I",
+             os.path.join(project, "include"), "-c",
+             os.path.join(project, "cuda", "model.cu"), "-o",
+             os.path.join(work, f"model-{gpu}.o")])
+    return ", nvcc " + " ".join(gpus) + ": ok"
+
+
 def check_model(mlir, x, work, args, label):
     """Compiles, builds and runs one model; returns the differences."""
     project = os.path.join(work, "project")
@@ -95,10 +125,12 @@ def check_model(mlir, x, work, args, label):
         run([tool("whittle-run"), planned, "--input", path, "--output-dir",
              ref, "--output-format", "npy"] + flags)
         bad += common.compare(out, ref, f"{label} {mode}")
+    nvcc = compile_for_gpus(mlir, work, args.nvcc_gpus.split(",")
+                            if args.nvcc_gpus else [])
     print(f"{label}: {len(x)} image(s); whittlec {compile_time:.1f} s, "
           f"host build {build_time:.1f} s, run "
           f"{' + '.join(f'{t:.1f}' for t in times)} s: "
-          f"{'BIT-EXACT' if not bad else 'DIFFERS'}", flush=True)
+          f"{'BIT-EXACT' if not bad else 'DIFFERS'}{nvcc}", flush=True)
     return bad
 
 
@@ -116,6 +148,10 @@ def main():
                     help="the batch the model is compiled for; the images "
                          "run in batches of it")
     ap.add_argument("--gpu", default="sm_90a")
+    ap.add_argument("--nvcc-gpus", metavar="sm_80,sm_90a",
+                    help="also emit each model for these GPUs and compile "
+                         "it with nvcc (PTX, warnings as errors) where nvcc "
+                         "is found")
     ap.add_argument("--mlir", action="append",
                     help="check this qnn module instead (repeatable)")
     ap.add_argument("--input", help="its input (.npy), with --mlir; "

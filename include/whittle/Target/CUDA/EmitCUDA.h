@@ -39,7 +39,7 @@ mlir::LogicalResult emitCUDA(mlir::ModuleOp module, llvm::StringRef name,
 
 /// Writes the whole project into the existing folder `dir`: the emitted
 /// model, the runtime headers, run_model, CMakeLists.txt, weights.bin,
-/// model.qnn.mlir and report.json.
+/// model.qnn.mlir, report.json and report.txt.
 mlir::LogicalResult writeCUDAProject(mlir::ModuleOp module,
                                      const EmittedModel &model,
                                      llvm::StringRef dir);
@@ -47,6 +47,9 @@ mlir::LogicalResult writeCUDAProject(mlir::ModuleOp module,
 /// The design report of a planned module as JSON (per op: kernel, tile,
 /// predicted time; totals).
 void writeCUDAReport(mlir::ModuleOp module, llvm::raw_ostream &os);
+
+/// The same as a table for people (report.txt, which whittlec prints).
+void writeCUDAReportText(mlir::ModuleOp module, llvm::raw_ostream &os);
 
 void registerEmitCUDATranslation();
 
