@@ -151,7 +151,7 @@ void whittle::cuda::writeCUDAReportText(ModuleOp module, raw_ostream &os) {
      << (gpu ? gpu->name : "?") << ")\n"
      << "arena    " << (arena ? arena.getInt() : 0)
      << " bytes of activations\n\n";
-  os << llvm::formatv("{0,-44} {1,-16} {2,-26} {3,-22} {4,10}\n", "layer", "op",
+  os << llvm::formatv("{0,-44} {1,-20} {2,-32} {3,-20} {4,9}\n", "layer", "op",
                       "kernel", "tile", "pred. us");
   int64_t kernels = 0;
   module.walk([&](Operation *op) {
@@ -172,7 +172,7 @@ void whittle::cuda::writeCUDAReportText(ModuleOp module, raw_ostream &os) {
     std::string name = nn::describeLayer(op);
     if (name.size() > 44)
       name = "..." + name.substr(name.size() - 41);
-    os << llvm::formatv("{0,-44} {1,-16} {2,-26} {3,-22} {4,10:F1}\n", name,
+    os << llvm::formatv("{0,-44} {1,-20} {2,-32} {3,-20} {4,9:F1}\n", name,
                         op->getName().getStringRef(), kernelText, tile,
                         time.getValueAsDouble());
   });

@@ -153,7 +153,8 @@ const TileShape *whittle::cuda::findTile(ProductKernel kernel,
 
 double whittle::cuda::predictProductMicros(const GPUModel &gpu,
                                            const TileShape &tile, int64_t m,
-                                           int64_t n, int64_t k) {
+                                           int64_t n, int64_t k,
+                                           int64_t inputBytes) {
   double rate =
       tile.kernel == ProductKernel::wgmma ? gpu.wgmmaOps : gpu.tensorOps;
   if (rate <= 0)
@@ -170,13 +171,15 @@ double whittle::cuda::predictProductMicros(const GPUModel &gpu,
   int64_t paddedK = tile.kernel == ProductKernel::sparse
                         ? (k + 63) / 64 * 64 / 2
                         : (k + tile.bk - 1) / tile.bk * tile.bk;
-  // A wave keeps every SM's tensor cores busy with perSM blocks; a block's
-  // share of an SM is 1 / perSM.
+  // A full wave keeps every SM's tensor cores busy with perSM blocks, each
+  // getting 1 / perSM of the SM; a grid smaller than a wave puts fewer
+  // blocks on each SM, which then run faster.
+  int64_t resident = std::min<int64_t>(perSM, (blocks + gpu.sms - 1) / gpu.sms);
   double blockOps = 2.0 * tile.pixels * tile.channels * paddedK;
-  double compute = waves * perSM * blockOps / (rate / gpu.sms);
+  double compute = waves * resident * blockOps / (rate / gpu.sms);
   double weights =
       tile.kernel == ProductKernel::sparse ? n * k * 9.0 / 16 : double(n) * k;
-  double bytes = double(m) * k + weights + double(m) * n;
+  double bytes = double(inputBytes) + weights + double(m) * n;
   double memory = bytes / gpu.bandwidth;
   return std::max(compute, memory) * 1e6 + gpu.launchMicros;
 }
@@ -238,8 +241,8 @@ private:
   /// the kernel's name ("<prefix>.tensor_core", ".wgmma",
   /// ".sparse_tensor_core").
   std::string chooseProduct(Operation *product, StringRef prefix, int64_t m,
-                            int64_t n, int64_t k, bool wgmma,
-                            ArrayRef<int32_t> weightZeroPoints,
+                            int64_t n, int64_t k, int64_t inputBytes,
+                            bool wgmma, ArrayRef<int32_t> weightZeroPoints,
                             NamedAttrList &attrs, double &micros);
   /// The op that ends `product`'s fused chain (its requantize, or the add
   /// after it), setting the product's epilogue.
@@ -340,7 +343,8 @@ Operation *Planner::fuseEpilogue(Operation *product, int channelAxis,
 }
 
 std::string Planner::chooseProduct(Operation *product, StringRef prefix,
-                                   int64_t m, int64_t n, int64_t k, bool wgmma,
+                                   int64_t m, int64_t n, int64_t k,
+                                   int64_t inputBytes, bool wgmma,
                                    ArrayRef<int32_t> weightZeroPoints,
                                    NamedAttrList &attrs, double &micros) {
   std::optional<SparsityPattern> pattern = getSparsityPattern(product);
@@ -355,11 +359,14 @@ std::string Planner::chooseProduct(Operation *product, StringRef prefix,
     kernels.push_back(ProductKernel::wgmma);
   if (sparse)
     kernels.push_back(ProductKernel::sparse);
+  // In a near tie (within 5%, inside the model's error) the kernel listed
+  // first wins: mma.sync is the most general and the most exercised.
   const TileShape *best = nullptr;
   for (ProductKernel kernel : kernels)
     for (const TileShape &tile : getTileCandidates(kernel)) {
-      double t = predictProductMicros(gpu, tile, m, n, k);
-      if (!best || t < micros) {
+      double t = predictProductMicros(gpu, tile, m, n, k, inputBytes);
+      bool sameKernel = best && best->kernel == kernel;
+      if (!best || t < (sameKernel ? micros : 0.95 * micros)) {
         best = &tile;
         micros = t;
       }
@@ -406,7 +413,8 @@ LogicalResult Planner::planConv(qnn::ConvOp conv, int64_t index) {
         windowSize == 1 &&
         llvm::all_of(conv.getStrides(), [](int64_t v) { return v == 1; }) &&
         llvm::all_of(conv.getPads(), [](int64_t v) { return v == 0; });
-    kernel = chooseProduct(conv, "conv", pixels, outChannels, k, pointwise,
+    kernel = chooseProduct(conv, "conv", pixels, outChannels, k,
+                           getBytes(conv.getX()), pointwise,
                            conv.getWeightZeroPoint(), attrs, micros);
   } else if (group == channels && group == outChannels && channels % 4 == 0) {
     kernel = "conv.depthwise";
@@ -454,7 +462,7 @@ LogicalResult Planner::planMatMul(qnn::MatMulOp matmul, int64_t index) {
   double micros = 0;
   std::string kernel;
   if (k % 16 == 0) {
-    kernel = chooseProduct(matmul, "matmul", m, n, k, /*wgmma=*/true,
+    kernel = chooseProduct(matmul, "matmul", m, n, k, m * k, /*wgmma=*/true,
                            matmul.getBZeroPoint(), attrs, micros);
   } else {
     kernel = "matmul.direct";

@@ -97,9 +97,12 @@ const TileShape *findTile(ProductKernel kernel,
                           llvm::ArrayRef<int64_t> arguments);
 
 /// The predicted microseconds of an M (pixels) x N (channels) x K int8
-/// product on `tile`; infinity where the GPU lacks the kernel.
+/// product on `tile` that reads `inputBytes` of activations (a
+/// convolution's input once, not its M x K im2col); infinity where the GPU
+/// lacks the kernel.
 double predictProductMicros(const GPUModel &gpu, const TileShape &tile,
-                            int64_t m, int64_t n, int64_t k);
+                            int64_t m, int64_t n, int64_t k,
+                            int64_t inputBytes);
 
 } // namespace whittle::cuda
 
