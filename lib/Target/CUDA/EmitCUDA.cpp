@@ -336,17 +336,22 @@ LogicalResult Emitter::emitProduct(Operation *product) {
     shape.outW = spatial(yType, 1);
     columns = shape.outChannels;
     int64_t perGroup = shape.channels / group;
+    // Channels padded in a scratch copy of the input (the planner's
+    // whittle.cuda.padded_channels): the weights get zeros there.
+    int64_t stored = perGroup;
+    if (auto padded = product->getAttrOfType<IntegerAttr>(kPaddedChannelsAttr))
+      stored = padded.getInt();
     int64_t taps = int64_t(shape.kernelH) * shape.kernelW;
-    k = taps * perGroup;
+    k = taps * stored;
     std::optional<SmallVector<int64_t>> w = nn::getConstantInts(weights);
     if (!w)
       return product->emitOpError() << "has weights that are not constant";
     // OIHW -> OHWI: [m][c][t] to [m][t][c].
-    bT.resize(columns * k);
+    bT.assign(columns * k, 0);
     for (int64_t m = 0; m < columns; ++m)
       for (int64_t c = 0; c < perGroup; ++c)
         for (int64_t t = 0; t < taps; ++t)
-          bT[(m * taps + t) * perGroup + c] =
+          bT[(m * taps + t) * stored + c] =
               static_cast<int8_t>((*w)[(m * perGroup + c) * taps + t]);
     if (depthwise) {
       // [c][t] (OIHW with one input channel each) -> HWC, then dp4a words.
@@ -498,6 +503,34 @@ LogicalResult Emitter::emitProduct(Operation *product) {
   FailureOr<std::string> input = pointer(x);
   if (failed(input))
     return failure();
+  auto padded = product->getAttrOfType<IntegerAttr>(kPaddedChannelsAttr);
+  auto scratch = product->getAttrOfType<IntegerAttr>(kScratchAttr);
+  if (padded && !scratch)
+    return product->emitOpError()
+           << "has " << kPaddedChannelsAttr << " but no " << kScratchAttr
+           << "; run whittle-cuda-plan first";
+  if (padded) {
+    // The input into the scratch buffer with its channels padded: the
+    // padding holds the input zero point, qnn's real value 0.
+    int64_t channels = shape.channels;
+    shape.channels = static_cast<int>(padded.getInt());
+    SmallVector<int64_t> sizes{shape.batch, channels, shape.height,
+                               shape.width};
+    SmallVector<int64_t> paddedSizes{shape.batch, shape.channels, shape.height,
+                                     shape.width};
+    ViewSpec into = channelsLastView(paddedSizes);
+    into.sizes[1] = channels;
+    std::string scratchPointer =
+        "at<int8_t>(a, " + std::to_string(scratch.getInt()) + ")";
+    body << "    if ((e = fill(" << scratchPointer << ", "
+         << printView(channelsLastView(paddedSizes)) << ", " << inputZeroPoint
+         << ", stream)) != cudaSuccess)\n      return e;\n"
+         << "    if ((e = copy<int8_t>(" << *input << ", "
+         << printView(channelsLastView(sizes)) << ", " << scratchPointer << ", "
+         << printView(into) << ", stream)) != cudaSuccess)\n"
+         << "      return e;\n";
+    input = "at<const int8_t>(a, " + std::to_string(scratch.getInt()) + ")";
+  }
   body << "    const ConvShape shape{" << shape.batch << ", " << shape.height
        << ", " << shape.width << ", " << shape.channels << ", "
        << shape.outChannels << ", " << shape.kernelH << ", " << shape.kernelW

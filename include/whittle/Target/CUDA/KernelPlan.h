@@ -31,6 +31,12 @@ constexpr llvm::StringLiteral kEpilogueAttr = "whittle.cuda.epilogue";
 /// On ops with a kernel, and on the module (the sum): predicted
 /// microseconds.
 constexpr llvm::StringLiteral kTimeAttr = "whittle.cuda.time_us";
+/// On a convolution whose input is copied with its channels padded (to
+/// take the tensor cores): the padded channel count and the byte offset of
+/// the scratch buffer.
+constexpr llvm::StringLiteral kPaddedChannelsAttr =
+    "whittle.cuda.padded_channels";
+constexpr llvm::StringLiteral kScratchAttr = "whittle.cuda.scratch";
 /// On ops whose result is in the arena: its byte offset and layout.
 constexpr llvm::StringLiteral kOffsetAttr = "whittle.cuda.offset";
 constexpr llvm::StringLiteral kLayoutAttr = "whittle.cuda.layout";
