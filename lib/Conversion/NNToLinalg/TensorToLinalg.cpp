@@ -711,85 +711,11 @@ FailureOr<Value> lowerResize(nn::ResizeOp op, nn::ResizeOp::Adaptor adaptor,
                              ConversionPatternRewriter &rewriter) {
   if (op.getAntialias() != 0)
     return op.emitOpError("antialias is not supported");
-  auto type = cast<RankedTensorType>(adaptor.getX().getType());
-  int64_t rank = type.getRank();
-  SmallVector<int64_t> axes;
-  if (auto given = op.getAxes()) {
-    for (int64_t axis : *given) {
-      FailureOr<int64_t> normalized = normalizeAxis(op.getLoc(), axis, rank);
-      if (failed(normalized))
-        return failure();
-      axes.push_back(*normalized);
-    }
-  } else {
-    for (int64_t i = 0; i < rank; ++i)
-      axes.push_back(i);
-  }
-  int64_t count = axes.size();
-
-  // Per-dimension scales (used by the coordinate mapping) and unrounded
-  // output widths, as the ONNX reference derives them.
-  SmallVector<double> scales(rank, 1.0), outWidths(type.getShape());
-  if (isGiven(op.getScales())) {
-    std::optional<SmallVector<double>> given = getStaticDoubles(op.getScales());
-    if (!given)
-      return op.emitOpError("can only be lowered with constant 'scales'");
-    if ((int64_t)given->size() != count)
-      return op.emitOpError("'scales' needs one value per axis");
-    for (auto [i, axis] : llvm::enumerate(axes)) {
-      scales[axis] = (*given)[i];
-      outWidths[axis] = scales[axis] * type.getDimSize(axis);
-    }
-  } else {
-    StringRef policy = op.getKeepAspectRatioPolicy();
-    if (policy == "stretch") {
-      for (int64_t axis : axes) {
-        scales[axis] = static_cast<double>(resultType.getDimSize(axis)) /
-                       type.getDimSize(axis);
-        outWidths[axis] = resultType.getDimSize(axis);
-      }
-    } else {
-      std::optional<SmallVector<int64_t>> sizes =
-          getConstantInts(op.getSizes());
-      if (!sizes || (int64_t)sizes->size() != count)
-        return op.emitOpError("can only be lowered with constant 'sizes'");
-      double scale = policy == "not_larger" ? HUGE_VAL : 0;
-      for (auto [i, axis] : llvm::enumerate(axes)) {
-        double s = static_cast<double>((*sizes)[i]) / type.getDimSize(axis);
-        scale =
-            policy == "not_larger" ? std::min(scale, s) : std::max(scale, s);
-      }
-      for (int64_t axis : axes) {
-        scales[axis] = scale;
-        outWidths[axis] = scale * type.getDimSize(axis);
-      }
-    }
-  }
-
-  ResizeConfig config;
-  config.mode = op.getMode();
-  config.coordinateMode = op.getCoordinateTransformationMode();
-  config.nearestMode = op.getNearestMode();
-  config.cubicA = op.getCubicCoeffAAttr().getValueAsDouble();
-  config.excludeOutside = op.getExcludeOutside() != 0;
-  config.extrapolationValue = op.getExtrapolationValueAttr().getValueAsDouble();
-
-  SmallVector<double> roi;
-  if (config.coordinateMode == "tf_crop_and_resize") {
-    std::optional<SmallVector<double>> given = getStaticDoubles(op.getRoi());
-    if (!given || (int64_t)given->size() != 2 * count)
-      return op.emitOpError("can only be lowered with a constant 'roi' of ")
-             << 2 * count << " values";
-    roi.assign(rank, 0.0);
-    roi.append(rank, 1.0);
-    for (auto [i, axis] : llvm::enumerate(axes)) {
-      roi[axis] = (*given)[i];
-      roi[rank + axis] = (*given)[count + i];
-    }
-  }
-
+  FailureOr<ResizePlan> plan = getResizePlan(op, resultType);
+  if (failed(plan))
+    return failure();
   return buildResize(rewriter, op.getLoc(), op, adaptor.getX(), resultType,
-                     scales, outWidths, roi, config);
+                     plan->scales, plan->outWidths, plan->roi, plan->config);
 }
 
 /// Upsample (opset 9) samples as Resize with asymmetric coordinates: the

@@ -22,6 +22,7 @@
 
 #include "whittle/Dialect/NN/LayerName.h"
 #include "whittle/Dialect/NN/NNOps.h"
+#include "whittle/Dialect/NN/NNResizeSampling.h"
 #include "whittle/Dialect/NN/NNTensorData.h"
 #include "whittle/Dialect/QNN/QNNOps.h"
 #include "whittle/Dialect/QNN/QNNResize.h"
@@ -892,6 +893,66 @@ LogicalResult Emitter::emitElementwise(Operation *op) {
                table(cols.indices) + ", " + table(cols.weights) + ", " +
                std::to_string(shift) + ", " + rounding(resize.getRounding()) +
                ", " + *out + ", stream)");
+        return success();
+      })
+      .Case([&](nn::ResizeOp resize) -> LogicalResult {
+        FailureOr<std::string> in = pointer(resize.getX());
+        if (failed(in))
+          return failure();
+        auto xType = tensorType(resize.getX());
+        int64_t rank = xType.getRank();
+        FailureOr<ResizePlan> plan = getResizePlan(resize, tensorType(y));
+        if (failed(plan))
+          return failure();
+        // The sampling of every axis, as the CPU lowering's: N and C must
+        // stay, H and W get one index per output position.
+        SmallVector<SmallVector<int64_t>> indices;
+        for (int64_t axis = 0; axis < rank; ++axis) {
+          int64_t inSize = xType.getDimSize(axis), outSize = shape[axis];
+          double roiStart = plan->roi.empty() ? 0.0 : plan->roi[axis];
+          double roiEnd = plan->roi.empty() ? 1.0 : plan->roi[rank + axis];
+          bool crops = plan->config.coordinateMode == "tf_crop_and_resize" &&
+                       (roiStart != 0.0 || roiEnd != 1.0);
+          SmallVector<int64_t> axisIndices;
+          if (inSize == outSize && plan->scales[axis] == 1.0 && !crops) {
+            axisIndices = llvm::to_vector(llvm::seq<int64_t>(0, outSize));
+          } else {
+            if (axis < 2)
+              return resize.emitOpError()
+                     << "resizes dimension " << axis
+                     << "; the CUDA back end resizes the spatial dimensions";
+            AxisSampling sampling = getAxisSampling(
+                plan->config, inSize, outSize, plan->scales[axis],
+                plan->outWidths[axis], roiStart, roiEnd);
+            if (llvm::is_contained(sampling.extrapolated, true))
+              return resize.emitOpError()
+                     << "extrapolates outside its roi; the CUDA back end "
+                        "samples inside the input";
+            for (const SmallVector<int64_t> &taps : sampling.indices)
+              axisIndices.push_back(taps.front());
+          }
+          if (axis >= 2)
+            indices.push_back(axisIndices);
+        }
+        SmallVector<int64_t> rows =
+            rank == 4 ? indices.front() : SmallVector<int64_t>{0};
+        SmallVector<int64_t> cols = indices.back();
+        auto table = [&](ArrayRef<int64_t> values) {
+          SmallVector<int32_t> narrow(values.begin(), values.end());
+          return "at<const int32_t>(w, " +
+                 std::to_string(addArray<int32_t>(narrow)) + ")";
+        };
+        // One tap of weight 1 per axis, no rounding shift: a copy.
+        SmallVector<int64_t> rowOnes(rows.size(), 1), colOnes(cols.size(), 1);
+        launch("resize2d(ResizeShape{" + std::to_string(xType.getDimSize(0)) +
+               ", " + std::to_string(rank == 4 ? xType.getDimSize(2) : 1) +
+               ", " + std::to_string(xType.getShape().back()) + ", " +
+               std::to_string(xType.getDimSize(1)) + ", " +
+               std::to_string(rows.size()) + ", " +
+               std::to_string(cols.size()) + ", 1, 1}, " + *in + ", " +
+               table(rows) + ", " + table(rowOnes) + ", " + table(cols) + ", " +
+               table(colOnes) + ", 0, RoundingMode::nearest_even, " + *out +
+               ", stream)");
         return success();
       })
       .Case([&](nn::SliceOp slice) -> LogicalResult {

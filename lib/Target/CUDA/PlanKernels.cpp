@@ -621,6 +621,18 @@ LogicalResult Planner::planOp(Operation *op, int64_t index) {
       })
       .Case(
           [&](qnn::ResizeOp resize) { return window("resize", resize.getX()); })
+      // ONNX Resize on int8 (a quantized model's upsampling): nearest
+      // sampling moves bytes, as qnn.resize with one tap.
+      .Case([&](nn::ResizeOp resize) -> LogicalResult {
+        if (!getElementTypeOrSelf(resize.getX()).isInteger(8) ||
+            resize.getMode() != "nearest")
+          return resize.emitOpError()
+                 << "is a '" << resize.getMode() << "' resize of "
+                 << getElementTypeOrSelf(resize.getX())
+                 << "; the CUDA back end resizes i8 tensors by nearest "
+                    "sampling (qnn.resize interpolates)";
+        return window("resize", resize.getX());
+      })
       .Case(
           [&](qnn::MaxPoolOp pool) { return window("max_pool", pool.getX()); })
       .Case(

@@ -13,11 +13,15 @@
 #ifndef WHITTLE_DIALECT_NN_NNRESIZESAMPLING_H
 #define WHITTLE_DIALECT_NN_NNRESIZESAMPLING_H
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
 namespace whittle {
+namespace nn {
+class ResizeOp;
+} // namespace nn
 
 /// How one axis of a Resize is sampled, settled at compile time: for each
 /// output position, the input taps (already clamped into range, which is
@@ -46,6 +50,18 @@ struct ResizeConfig {
 AxisSampling getAxisSampling(const ResizeConfig &config, int64_t in,
                              int64_t out, double scale, double outWidth,
                              double roiStart, double roiEnd);
+
+/// How an nn.resize samples every axis, as ONNX's reference derives it:
+/// the per-dimension scales (from `scales`, or from the result's sizes and
+/// keep_aspect_ratio_policy), the unrounded output widths, the roi (empty
+/// unless tf_crop_and_resize) and the attributes. The CPU lowering and the
+/// CUDA back end both sample through it.
+struct ResizePlan {
+  ResizeConfig config;
+  llvm::SmallVector<double> scales, outWidths, roi;
+};
+mlir::FailureOr<ResizePlan> getResizePlan(nn::ResizeOp op,
+                                          mlir::RankedTensorType resultType);
 
 } // namespace whittle
 
