@@ -71,19 +71,16 @@ int main(int argc, char **argv) {
   std::string output_dir, weights_file = WHITTLE_WEIGHTS;
   bool integer_io = false, timing = false;
   long long repeat = 100;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      size_t eq = arg.find('=');
-      if (eq != std::string::npos)
-        return arg.substr(eq + 1);
-      if (i + 1 >= argc)
-        fail(arg + " needs a value");
-      return argv[++i];
-    };
-    auto is = [&](const char *name) {
-      return arg == name || arg.rfind(std::string(name) + "=", 0) == 0;
-    };
+  Arguments args{argc, argv};
+  auto value = [&]() {
+    std::string v;
+    if (!args.value(v))
+      fail(args.arg + " needs a value");
+    return v;
+  };
+  auto is = [&](const char *name) { return args.is(name); };
+  while (args.next()) {
+    const std::string &arg = args.arg;
     if (is("--input"))
       input_files.push_back(value());
     else if (is("--output-dir"))

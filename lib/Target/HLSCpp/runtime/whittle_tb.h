@@ -215,6 +215,40 @@ inline bool write_npy(const std::string &path, const Array &array,
   return ok;
 }
 
+/// A command line read one argument at a time, options given as `--name
+/// value` or `--name=value` (the testbench's and run_model's).
+struct Arguments {
+  int argc;
+  char **argv;
+  int index = 0;
+  std::string arg;
+
+  /// Moves to the next argument; false after the last.
+  bool next() {
+    if (++index >= argc)
+      return false;
+    arg = argv[index];
+    return true;
+  }
+  /// Whether the current argument is option `name`, with or without `=`.
+  bool is(const char *name) const {
+    return arg == name || arg.rfind(std::string(name) + "=", 0) == 0;
+  }
+  /// The current option's value (after `=`, else the next argument, which
+  /// it consumes); false when there is none.
+  bool value(std::string &out) {
+    size_t eq = arg.find('=');
+    if (eq != std::string::npos) {
+      out = arg.substr(eq + 1);
+      return true;
+    }
+    if (index + 1 >= argc)
+      return false;
+    out = argv[++index];
+    return true;
+  }
+};
+
 /// Creates `path` and its missing parents, as whittle-run does.
 inline bool make_directories(const std::string &path) {
   for (size_t at = path.find('/', 1); at != std::string::npos;
