@@ -94,6 +94,16 @@ endif()
   return text;
 }
 
+/// Images per run: the leading dimension of the model's first input.
+static int64_t getBatch(ModuleOp module) {
+  for (auto func : module.getOps<func::FuncOp>())
+    if (func.isPublic() && func.getNumArguments())
+      if (auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[0]))
+        if (type.getRank())
+          return type.getDimSize(0);
+  return 1;
+}
+
 void whittle::cuda::writeCUDAReport(ModuleOp module, raw_ostream &os) {
   llvm::json::Array layers;
   int64_t kernels = 0;
@@ -119,13 +129,7 @@ void whittle::cuda::writeCUDAReport(ModuleOp module, raw_ostream &os) {
   auto arena = module->getAttrOfType<IntegerAttr>(kArenaBytesAttr);
   auto total = module->getAttrOfType<FloatAttr>(kTimeAttr);
   double micros = total ? total.getValueAsDouble() : 0;
-  // Images per run: the leading dimension of the first input.
-  int64_t batch = 1;
-  for (auto func : module.getOps<func::FuncOp>())
-    if (func.isPublic() && func.getNumArguments())
-      if (auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[0]))
-        if (type.getRank())
-          batch = type.getDimSize(0);
+  int64_t batch = getBatch(module);
   llvm::json::Object report{
       {"gpu",
        llvm::json::Object{{"arch", gpuAttr ? gpuAttr.getValue() : ""},
@@ -177,12 +181,7 @@ void whittle::cuda::writeCUDAReportText(ModuleOp module, raw_ostream &os) {
                         time.getValueAsDouble());
   });
   double micros = total ? total.getValueAsDouble() : 0;
-  int64_t batch = 1;
-  for (auto func : module.getOps<func::FuncOp>())
-    if (func.isPublic() && func.getNumArguments())
-      if (auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[0]))
-        if (type.getRank())
-          batch = type.getDimSize(0);
+  int64_t batch = getBatch(module);
   os << "\n"
      << llvm::formatv("total    {0} kernels, {1:F1} us per batch of {2} "
                       "predicted ({3:F0} images/s)\n",

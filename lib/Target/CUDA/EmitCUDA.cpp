@@ -268,6 +268,58 @@ FailureOr<ViewSpec> Emitter::view(Value value) {
                                      : rowMajorView(shape);
 }
 
+/// The NHWC window of the conv-like `op` from `x` to `y` as the runtime's
+/// ConvShape (a 1-D window is a 2-D one of height 1), and its bottom and
+/// right pads, which ConvShape leaves implied.
+static whittle_cuda::ConvShape getWindowShape(qnn::ConvLikeOpInterface op,
+                                              Value x, Value y,
+                                              int64_t &padBottom,
+                                              int64_t &padRight) {
+  auto xType = tensorType(x), yType = tensorType(y);
+  bool oneD = xType.getRank() == 3;
+  // Along height (0) or width (1): a 1-D window's height is 1.
+  auto spatial = [&](RankedTensorType t, int d) -> int {
+    return static_cast<int>(oneD ? (d == 0 ? 1 : t.getDimSize(2))
+                                 : t.getDimSize(2 + d));
+  };
+  auto pick = [&](ArrayRef<int64_t> values, int d, int64_t oneDHeight) {
+    return static_cast<int>(oneD ? (d == 0 ? oneDHeight : values[0])
+                                 : values[d]);
+  };
+  SmallVector<int64_t> window = op.getWindowShape();
+  SmallVector<int64_t> dilations = op.getWindowDilations();
+  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads();
+  int64_t spatialRank = oneD ? 1 : 2;
+  whittle_cuda::ConvShape shape{};
+  shape.batch = static_cast<int>(xType.getDimSize(0));
+  shape.channels = static_cast<int>(xType.getDimSize(1));
+  shape.height = spatial(xType, 0);
+  shape.width = spatial(xType, 1);
+  shape.outChannels = static_cast<int>(yType.getDimSize(1));
+  shape.kernelH = pick(window, 0, 1);
+  shape.kernelW = pick(window, 1, 1);
+  shape.strideH = pick(strides, 0, 1);
+  shape.strideW = pick(strides, 1, 1);
+  shape.dilationH = pick(dilations, 0, 1);
+  shape.dilationW = pick(dilations, 1, 1);
+  shape.padTop = pick(pads, 0, 0);
+  shape.padLeft = pick(pads, 1, 0);
+  shape.outH = spatial(yType, 0);
+  shape.outW = spatial(yType, 1);
+  padBottom = oneD ? 0 : pads[spatialRank];
+  padRight = pads[2 * spatialRank - 1];
+  return shape;
+}
+
+/// `shape` as a C++ braced initializer of ConvShape.
+static std::string printConvShape(const whittle_cuda::ConvShape &s) {
+  return "{" +
+         join({s.batch, s.height, s.width, s.channels, s.outChannels, s.kernelH,
+               s.kernelW, s.strideH, s.strideW, s.padTop, s.padLeft,
+               s.dilationH, s.dilationW, s.outH, s.outW}) +
+         "}";
+}
+
 /// The fused chain's last op, the op whose result the product's kernel
 /// writes, as the product's epilogue says: itself, its requantize, or the
 /// add after that.
@@ -308,33 +360,8 @@ LogicalResult Emitter::emitProduct(Operation *product) {
     inputZeroPoint = conv.getInputZeroPoint();
     weightZeroPoints = conv.getWeightZeroPoint();
     group = conv.getGroup();
-    auto xType = tensorType(x), wType = tensorType(weights);
-    auto yType = tensorType(conv.getY());
-    bool oneD = xType.getRank() == 3;
-    auto spatial = [&](RankedTensorType t, int d) -> int {
-      return oneD ? (d == 0 ? 1 : t.getDimSize(2)) : t.getDimSize(2 + d);
-    };
-    ArrayRef<int64_t> strides = conv.getStrides(),
-                      dilations = conv.getDilations(), pads = conv.getPads();
-    auto pick = [&](ArrayRef<int64_t> values, int d, int64_t oneDValue) {
-      return static_cast<int>(oneD ? (d == 0 ? oneDValue : values[0])
-                                   : values[d]);
-    };
-    shape.batch = xType.getDimSize(0);
-    shape.channels = xType.getDimSize(1);
-    shape.height = spatial(xType, 0);
-    shape.width = spatial(xType, 1);
-    shape.outChannels = yType.getDimSize(1);
-    shape.kernelH = spatial(wType, 0);
-    shape.kernelW = spatial(wType, 1);
-    shape.strideH = pick(strides, 0, 1);
-    shape.strideW = pick(strides, 1, 1);
-    shape.dilationH = pick(dilations, 0, 1);
-    shape.dilationW = pick(dilations, 1, 1);
-    shape.padTop = oneD ? 0 : static_cast<int>(pads[0]);
-    shape.padLeft = static_cast<int>(oneD ? pads[0] : pads[1]);
-    shape.outH = spatial(yType, 0);
-    shape.outW = spatial(yType, 1);
+    int64_t padBottom, padRight;
+    shape = getWindowShape(conv, x, conv.getY(), padBottom, padRight);
     columns = shape.outChannels;
     int64_t perGroup = shape.channels / group;
     // Channels padded in a scratch copy of the input (the planner's
@@ -532,12 +559,7 @@ LogicalResult Emitter::emitProduct(Operation *product) {
          << "      return e;\n";
     input = "at<const int8_t>(a, " + std::to_string(scratch.getInt()) + ")";
   }
-  body << "    const ConvShape shape{" << shape.batch << ", " << shape.height
-       << ", " << shape.width << ", " << shape.channels << ", "
-       << shape.outChannels << ", " << shape.kernelH << ", " << shape.kernelW
-       << ", " << shape.strideH << ", " << shape.strideW << ", " << shape.padTop
-       << ", " << shape.padLeft << ", " << shape.dilationH << ", "
-       << shape.dilationW << ", " << shape.outH << ", " << shape.outW << "};\n";
+  body << "    const ConvShape shape" << printConvShape(shape) << ";\n";
   std::string tile;
   if (auto tileAttr = product->getAttrOfType<DenseI64ArrayAttr>(kTileAttr))
     tile = (sparse                       ? "SparseGemmTile<"
@@ -594,11 +616,7 @@ LogicalResult Emitter::emitPool(Operation *op) {
   FailureOr<std::string> in = pointer(x), out = pointer(y, true);
   if (failed(in) || failed(out))
     return failure();
-  auto xType = tensorType(x), yType = tensorType(y);
-  bool oneD = xType.getRank() == 3;
-  auto dim = [&](RankedTensorType t, int d) -> int64_t {
-    return oneD ? (d == 0 ? 1 : t.getDimSize(2)) : t.getDimSize(2 + d);
-  };
+  auto xType = tensorType(x);
   auto outputStage = [&](qnn::OutputStageOpInterface stage, int32_t izp,
                          int64_t padBottom, int64_t padRight, bool includePad) {
     return "AvgPoolParams{" + std::to_string(padBottom) + ", " +
@@ -621,42 +639,19 @@ LogicalResult Emitter::emitPool(Operation *op) {
            ", stream)");
     return success();
   }
-  auto window = cast<qnn::ConvLikeOpInterface>(op);
-  SmallVector<int64_t> kernel = window.getWindowShape();
-  ArrayRef<int64_t> strides = window.getStrides();
-  ArrayRef<int64_t> pads = window.getPads();
-  SmallVector<int64_t> dilations(window.getWindowDilations());
-  auto pick = [&](ArrayRef<int64_t> values, int d) -> int64_t {
-    return oneD ? (d == 0 ? 1 : values[0]) : values[d];
-  };
-  int64_t spatialRank = oneD ? 1 : 2;
-  auto padAt = [&](int d, bool end) -> int64_t {
-    if (oneD && d == 0)
-      return 0;
-    int64_t index = oneD ? 0 : d;
-    return pads[index + (end ? spatialRank : 0)];
-  };
+  int64_t padBottom, padRight;
   std::string shape =
-      "ConvShape{" + std::to_string(xType.getDimSize(0)) + ", " +
-      std::to_string(dim(xType, 0)) + ", " + std::to_string(dim(xType, 1)) +
-      ", " + std::to_string(xType.getDimSize(1)) + ", " +
-      std::to_string(xType.getDimSize(1)) + ", " +
-      std::to_string(pick(kernel, 0)) + ", " + std::to_string(pick(kernel, 1)) +
-      ", " + std::to_string(pick(strides, 0)) + ", " +
-      std::to_string(pick(strides, 1)) + ", " +
-      std::to_string(padAt(0, false)) + ", " + std::to_string(padAt(1, false)) +
-      ", " + std::to_string(pick(dilations, 0)) + ", " +
-      std::to_string(pick(dilations, 1)) + ", " +
-      std::to_string(dim(yType, 0)) + ", " + std::to_string(dim(yType, 1)) +
-      "}";
+      "ConvShape" +
+      printConvShape(getWindowShape(cast<qnn::ConvLikeOpInterface>(op), x, y,
+                                    padBottom, padRight));
   if (isa<qnn::MaxPoolOp>(op)) {
     launch("maxPool2d(" + shape + ", " + *in + ", " + *out + ", stream)");
     return success();
   }
   auto pool = cast<qnn::AvgPoolOp>(op);
   launch("avgPool2d(" + shape + ", " + *in + ", " + *out + ", " +
-         outputStage(pool, pool.getInputZeroPoint(), padAt(0, true),
-                     padAt(1, true), pool.getCountIncludePad()) +
+         outputStage(pool, pool.getInputZeroPoint(), padBottom, padRight,
+                     pool.getCountIncludePad()) +
          ", stream)");
   return success();
 }
