@@ -1,12 +1,12 @@
 // The runtime of emitted CUDA models (whittle_cuda_model.h) compiles for
-// sm_80 and sm_90a with warnings as errors, with a kernel for every
+// sm_80 and (to PTX) sm_90a with warnings as errors, with a kernel for every
 // generic op of whittle_cuda_ops.cuh (each forEach functor, copy of all
 // three element types, the direct convolution with both epilogues) and the
 // tensor-core and dp4a launchers it includes.
 //
 // REQUIRES: nvcc
 // RUN: %nvcc %cuda_flags -arch=sm_80 -c %s -o %t.sm80.o
-// RUN: %nvcc %cuda_flags -gencode arch=compute_90a,code=compute_90a -c %s -o %t.sm90a.o
+// RUN: %nvcc %cuda_flags -arch=compute_90a -c %s -o %t.sm90a.o
 
 #include "whittle_cuda_model.h"
 
