@@ -618,22 +618,6 @@ struct MaxPoolFn {
   }
 };
 
-/// qnn.avg_pool's count along one axis at output position `o`, as the CPU
-/// lowering (lib/Conversion/QNNToLinalg/PoolingToLinalg.cpp,
-/// getWindowCounts) and the HLS stages (window_count) define it: the
-/// window [o * stride - padBegin, + kernel) clipped to the padded input
-/// [-padBegin, input + padEnd) with count_include_pad, else to the input
-/// [0, input), and at least 1 (a ceil_mode window past every position).
-WHITTLE_ARITH_FN int64_t avgPoolCount(int o, int stride, int padBegin,
-                                      int padEnd, int kernel, int input,
-                                      bool countIncludePad) {
-  int64_t start = int64_t(o) * stride - padBegin, end = start + kernel;
-  int64_t lo = countIncludePad ? -int64_t(padBegin) : 0;
-  int64_t hi = int64_t(input) + (countIncludePad ? padEnd : 0);
-  int64_t from = start > lo ? start : lo, to = end < hi ? end : hi;
-  return to - from > 1 ? to - from : 1;
-}
-
 struct AvgPoolFn {
   ConvShape s;
   const int8_t *x;
@@ -654,10 +638,11 @@ struct AvgPoolFn {
       }
     int ow = static_cast<int>(m % s.outW);
     int oh = static_cast<int>((m / s.outW) % s.outH);
-    int64_t count = avgPoolCount(oh, s.strideH, s.padTop, p.padBottom,
-                                 s.kernelH, s.height, p.countIncludePad) *
-                    avgPoolCount(ow, s.strideW, s.padLeft, p.padRight,
-                                 s.kernelW, s.width, p.countIncludePad);
+    int64_t count =
+        whittle_hls::avgPoolCount(oh, s.strideH, s.padTop, p.padBottom,
+                                  s.kernelH, s.height, p.countIncludePad) *
+        whittle_hls::avgPoolCount(ow, s.strideW, s.padLeft, p.padRight,
+                                  s.kernelW, s.width, p.countIncludePad);
     y[m * s.channels + c] =
         whittle_hls::avgPool(sum, count, p.multiplier, p.shift, p.rounding,
                              p.outputZeroPoint, p.min, p.max);
@@ -826,8 +811,8 @@ inline cudaError_t maxPool2d(const ConvShape &s, const int8_t *x, int8_t *y,
 }
 
 /// qnn.avg_pool (whittle_hls::avgPool of the window's sum of x - zp and
-/// count, the count exactly the lowering's: avgPoolCount per axis, so
-/// ceil_mode windows that run past the pads count only what they cover).
+/// count, the count exactly the lowering's: whittle_hls::avgPoolCount per axis,
+/// so ceil_mode windows that run past the pads count only what they cover).
 /// qnn.avg_pool has no dilation: dilations other than 1 return
 /// cudaErrorInvalidValue.
 inline cudaError_t avgPool2d(const ConvShape &s, const int8_t *x, int8_t *y,

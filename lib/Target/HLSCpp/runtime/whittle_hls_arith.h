@@ -437,6 +437,23 @@ WHITTLE_ARITH_FN int8_t divideToOutput(int64_t dividend, int64_t divisor,
 }
 } // namespace detail
 
+/// qnn.avg_pool's count along one axis at output position `o`, as the CPU
+/// lowering (lib/Conversion/QNNToLinalg/PoolingToLinalg.cpp,
+/// getWindowCounts) defines it (the HLS stages and the CUDA pools call this):
+/// the window [o * stride - padBegin, + kernel) clipped to the padded input
+/// [-padBegin, input + padEnd) with count_include_pad, else to the input
+/// [0, input), and at least 1 (a ceil_mode window past every position).
+WHITTLE_ARITH_FN int64_t avgPoolCount(int o, int stride, int padBegin,
+                                      int padEnd, int kernel, int input,
+                                      bool countIncludePad) {
+  WHITTLE_HLS_PRAGMA(HLS INLINE)
+  int64_t start = int64_t(o) * stride - padBegin, end = start + kernel;
+  int64_t lo = countIncludePad ? -int64_t(padBegin) : 0;
+  int64_t hi = int64_t(input) + (countIncludePad ? padEnd : 0);
+  int64_t from = start > lo ? start : lo, to = end < hi ? end : hi;
+  return to - from > 1 ? to - from : 1;
+}
+
 /// qnn.avg_pool of one window: `clamp(round(sum * multiplier / (count *
 /// 2^shift)) + outputZeroPoint, min, max)`, where `sum` is the window's
 /// i32 sum of `x - input_zero_point` (padding adds 0) and `count` its size

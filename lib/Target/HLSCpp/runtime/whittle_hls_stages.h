@@ -807,17 +807,6 @@ void max_pool(hls::stream<Vec<int8_t, SIMD>> &in,
     }
 }
 
-/// The number of window positions along one axis that count for an average
-/// at output position `o`: inside [lo, hi) of the input (padding included
-/// with count_include_pad), at least 1.
-inline int window_count(int o, int stride, int pad, int kernel, int lo,
-                        int hi) {
-#pragma HLS INLINE
-  int start = o * stride - pad, end = start + kernel;
-  int from = start > lo ? start : lo, to = end < hi ? end : hi;
-  return to - from > 1 ? to - from : 1;
-}
-
 /// The average of each of `C` channels over the next `KK` positions of
 /// `in` (one window of sliding_window, or a whole frame), counted as
 /// `count` positions: `sum (x - zero point)` through avgPool's output stage.
@@ -857,10 +846,9 @@ void avg_pool(hls::stream<Vec<int8_t, SIMD>> &in,
   for (int f = 0; f < frames; ++f)
     for (int oy = 0; oy < OH; ++oy)
       for (int ox = 0; ox < OW; ++ox) {
-        int count = window_count(oy, SH, PT, KH, COUNT_PAD ? -PT : 0,
-                                 COUNT_PAD ? H + PB : H) *
-                    window_count(ox, SW, PL, KW, COUNT_PAD ? -PL : 0,
-                                 COUNT_PAD ? W + PR : W);
+        int count = static_cast<int>(
+            whittle_hls::avgPoolCount(oy, SH, PT, PB, KH, H, COUNT_PAD) *
+            whittle_hls::avgPoolCount(ox, SW, PL, PR, KW, W, COUNT_PAD));
         average<C, KH * KW, SIMD>(in, out, p, count);
       }
 }
