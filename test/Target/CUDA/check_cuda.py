@@ -21,7 +21,6 @@ whittle-run."""
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +31,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.normpath(os.path.join(here, "..", "..", ".."))
 sys.path.insert(0, os.path.join(root, "test", "Target", "HLSCpp"))
 import check_csim as common  # noqa: E402
-from check_csim import read_idx, run, tool  # noqa: E402
+from check_csim import run, tool  # noqa: E402
 
 
 def build_host(project, work):
@@ -177,28 +176,12 @@ def main():
                 common.make_input(mlir, args.stack)
             bad += check_model(mlir, x, work, args, os.path.basename(mlir))
         if not args.mlir:
-            images = read_idx(os.path.join(common.DATA,
-                                           "t10k-images-idx3-ubyte.gz"))
-            x = (images[:args.images].astype(np.float32) / 255.0)[:, None]
-            for name in args.models.split(","):
-                for variant in args.variants.split(","):
-                    label = f"{name}.{variant}"
-                    work = os.path.join(work_root, label)
-                    os.makedirs(work, exist_ok=True)
-                    try:
-                        mlir = make_ir(name, variant, args.model_batch,
-                                       work)
-                        bad += check_model(mlir, x, work, args, label)
-                    except (RuntimeError, OSError) as error:
-                        print(f"{label}: FAILED\n{error}", flush=True)
-                        bad.append(f"{label}: failed")
+            bad += common.check_fixtures(args, work_root, make_ir,
+                                         check_model, args.model_batch)
     finally:
         if not args.workdir:
             shutil.rmtree(work_root, ignore_errors=True)
-    for line in bad:
-        print("differs: " + line)
-    print("all bit-exact" if not bad else f"{len(bad)} difference(s)")
-    return 1 if bad else 0
+    return common.report(bad)
 
 
 if __name__ == "__main__":

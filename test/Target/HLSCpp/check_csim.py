@@ -267,6 +267,36 @@ def make_fixture_ir(name, variant, images, work):
     return mlir
 
 
+def check_fixtures(args, work_root, make_ir, check, batch):
+    """Every model and variant of `args` on the first `args.images`
+    Fashion-MNIST test images: make_ir(name, variant, batch, work) makes
+    the qnn IR and check(mlir, x, work, args, label) returns the
+    differences (this script's and test/Target/CUDA/check_cuda.py's)."""
+    images = read_idx(os.path.join(DATA, "t10k-images-idx3-ubyte.gz"))
+    x = (images[:args.images].astype(np.float32) / 255.0)[:, None]
+    bad = []
+    for name in args.models.split(","):
+        for variant in args.variants.split(","):
+            label = f"{name}.{variant}"
+            work = os.path.join(work_root, label)
+            os.makedirs(work, exist_ok=True)
+            try:
+                mlir = make_ir(name, variant, batch, work)
+                bad += check(mlir, x, work, args, label)
+            except (RuntimeError, OSError) as error:
+                print(f"{label}: FAILED\n{error}", flush=True)
+                bad.append(f"{label}: failed")
+    return bad
+
+
+def report(bad):
+    """Prints the differences and the verdict; the exit status."""
+    for line in bad:
+        print("differs: " + line)
+    print("all bit-exact" if not bad else f"{len(bad)} difference(s)")
+    return 1 if bad else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--tools", help="the directory of whittle's tools "
@@ -314,28 +344,13 @@ def main():
             bad += check_design(args.mlir, x, work, args,
                                 os.path.basename(args.mlir))
         else:
-            images = read_idx(os.path.join(DATA, "t10k-images-idx3-ubyte.gz"))
-            x = (images[:args.images].astype(np.float32) / 255.0)[:, None]
-            for name in args.models.split(","):
-                for variant in args.variants.split(","):
-                    label = f"{name}.{variant}"
-                    work = os.path.join(work_root, label)
-                    os.makedirs(work, exist_ok=True)
-                    try:
-                        mlir = make_fixture_ir(
-                            name, variant, args.model_batch or args.images,
-                            work)
-                        bad += check_design(mlir, x, work, args, label)
-                    except (RuntimeError, OSError) as error:
-                        print(f"{label}: FAILED\n{error}", flush=True)
-                        bad.append(f"{label}: failed")
+            bad += check_fixtures(args, work_root, make_fixture_ir,
+                                  check_design,
+                                  args.model_batch or args.images)
     finally:
         if not args.workdir:
             shutil.rmtree(work_root, ignore_errors=True)
-    for line in bad:
-        print("differs: " + line)
-    print("all bit-exact" if not bad else f"{len(bad)} difference(s)")
-    return 1 if bad else 0
+    return report(bad)
 
 
 if __name__ == "__main__":
