@@ -14,6 +14,8 @@ packages=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libonnx-dev libprotobuf-dev protobuf-compiler libgtest-dev
   libeigen3-dev coinor-libcbc-dev zlib1g-dev
+  # The CPU target's parallel loops run on LLVM's OpenMP runtime.
+  libomp-22-dev
   # Test data: the ONNX backend test models and Fashion-MNIST.
   libonnx-testdata dataset-fashion-mnist
   # The tests' Python (numpy, onnx, onnxruntime from PyPI, in build/venv).

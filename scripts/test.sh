@@ -10,6 +10,9 @@ echo "== testing"
 # Models compiled by the tests are cached in the build tree, not in the
 # user's ~/.cache/whittle; a fresh build starts with an empty cache.
 export WHITTLE_CACHE="${WHITTLE_CACHE:-$PWD/build/compile-cache}"
+# ctest runs two tests at a time (and lit a test per core): each compiled
+# model runs on one thread (the OpenMP runtime's default is every core).
+export OMP_NUM_THREADS=1
 # Two tests at a time: the C simulation of the FPGA designs (7 minutes)
 # runs beside the others instead of after them.
 ctest --test-dir build --output-on-failure --verbose --parallel 2

@@ -20,6 +20,10 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 # Compiled models go to a cache of the build's own, not the user's.
 config.environment["WHITTLE_CACHE"] = os.path.join(config.test_exec_root,
                                                    "compile-cache")
+# lit runs a test per core already: compiled models run on one thread each
+# (the OpenMP runtime's default is every core, and its idle threads spin),
+# unless a test asks for more with --threads.
+config.environment["OMP_NUM_THREADS"] = "1"
 # The Python with numpy, onnx and onnxruntime (scripts/test.sh installs
 # them), for tests that make inputs or compare with reference runtimes.
 config.substitutions.append(("%python", config.python_executable))

@@ -162,7 +162,12 @@ void writeCHeader(raw_ostream &os, StringRef function,
         "packed,\n"
         "   row-major array, aligned for its element type; the caller "
         "allocates\n"
-        "   the outputs, which the call overwrites. */\n"
+        "   the outputs, which the call overwrites. Its parallel loops run on "
+        "LLVM's\n"
+        "   OpenMP runtime (link with -lomp -lm), on OMP_NUM_THREADS threads "
+        "or, if\n"
+        "   that is unset, on every core; the results do not depend on the "
+        "count. */\n"
      << "void " << function << "(";
   for (auto [i, parameter] : llvm::enumerate(parameters)) {
     const TensorSpec &spec = *parameter.spec;

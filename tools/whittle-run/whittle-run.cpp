@@ -349,6 +349,17 @@ static LogicalResult stripEdgeQuantization(func::FuncOp func) {
 }
 
 int main(int argc, char **argv) {
+  // libLLVM registers an undocumented "-threads" of its own; here it is the
+  // model's thread count, registered after the library's is taken out.
+  if (llvm::cl::Option *library =
+          llvm::cl::getRegisteredOptions().lookup("threads"))
+    library->removeArgument();
+  llvm::cl::opt<unsigned> threads(
+      "threads",
+      llvm::cl::desc("Run the model's parallel loops on this many threads (0, "
+                     "the default: OMP_NUM_THREADS if set, else every core); "
+                     "the outputs are the same bits for any number"),
+      llvm::cl::init(0), llvm::cl::cat(runCategory));
   llvm::InitLLVM init(argc, argv);
   // --help lists whittle-run's options, not every LLVM backend's.
   llvm::cl::HideUnrelatedOptions(runCategory);
@@ -482,6 +493,7 @@ int main(int argc, char **argv) {
   if (!model)
     return 1;
   double compileTime = millisecondsSince(compileStart);
+  model->setThreads(threads);
 
   // The inputs of each batch, sliced once (with one batch, the inputs
   // themselves) so that --repeat times the runs alone.
@@ -515,13 +527,15 @@ int main(int argc, char **argv) {
   }
   if (timing) {
     std::sort(times.begin(), times.end());
-    llvm::errs() << llvm::format("import: %.1f ms, compile: %.1f ms, run: "
-                                 "%.3f ms (median of %u); compile cache: %s\n",
-                                 importTime, compileTime,
-                                 times[times.size() / 2], repeat.getValue(),
-                                 noCache                ? "off"
-                                 : model->isFromCache() ? "hit"
-                                                        : "miss");
+    llvm::errs() << llvm::format(
+        "import: %.1f ms, compile: %.1f ms, run: "
+        "%.3f ms (median of %u, %u threads); "
+        "compile cache: %s\n",
+        importTime, compileTime, times[times.size() / 2], repeat.getValue(),
+        threads ? threads.getValue() : CompiledModel::getDefaultThreads(),
+        noCache                ? "off"
+        : model->isFromCache() ? "hit"
+                               : "miss");
   }
 
   if (outputDir.empty()) {

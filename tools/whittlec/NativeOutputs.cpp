@@ -88,7 +88,7 @@ private:
 
 /// Links `objectPath` into the shared library `libraryPath`, which will be
 /// renamed to `finalPath`, with the system's C compiler; the library brings
-/// in libm for the model.
+/// in LLVM's OpenMP runtime and libm for the model.
 static Error linkSharedLibrary(StringRef objectPath, StringRef libraryPath,
                                StringRef finalPath) {
   ErrorOr<std::string> compiler = sys::findProgramByName("cc");
@@ -97,8 +97,8 @@ static Error linkSharedLibrary(StringRef objectPath, StringRef libraryPath,
                              "': no C compiler 'cc' on PATH");
   // Programs linked against the library look for it by its file name.
   std::string soname = ("-Wl,-soname," + sys::path::filename(finalPath)).str();
-  StringRef arguments[] = {"cc",        "-shared",  soname, "-o",
-                           libraryPath, objectPath, "-lm"};
+  StringRef arguments[] = {"cc",        "-shared",  soname,  "-o",
+                           libraryPath, objectPath, "-lomp", "-lm"};
   std::string message;
   int status = sys::ExecuteAndWait(*compiler, arguments, std::nullopt, {}, 0, 0,
                                    &message);

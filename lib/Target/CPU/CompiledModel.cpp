@@ -219,8 +219,19 @@ std::unique_ptr<CompiledModel> CompiledModel::compile(ModuleOp module,
 
 CompiledModel::~CompiledModel() = default;
 
+// The OpenMP runtime's API (omp.h, which ships with clang rather than in a
+// path every compiler searches).
+extern "C" void omp_set_num_threads(int);
+extern "C" int omp_get_max_threads(void);
+
+unsigned CompiledModel::getDefaultThreads() { return omp_get_max_threads(); }
+
 llvm::Error CompiledModel::runRaw(ArrayRef<void *> buffers) {
   SmallVector<void *> pointers(buffers.begin(), buffers.end());
+  // The setting belongs to the calling thread: models run from several
+  // threads each get their own count.
+  if (threads != 0)
+    omp_set_num_threads(threads);
   invoke(pointers.data());
   return llvm::Error::success();
 }

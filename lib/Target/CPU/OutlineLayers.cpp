@@ -16,12 +16,14 @@
 #include "whittle/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace whittle {
+#define GEN_PASS_DEF_OUTLINEITERATIONS
 #define GEN_PASS_DEF_OUTLINELAYERS
 #include "whittle/Target/CPU/Passes.h.inc"
 } // namespace whittle
@@ -75,7 +77,15 @@ bool mayAlias(Value a, Value b) {
   auto globalB = b.getDefiningOp<memref::GetGlobalOp>();
   if (globalA && globalB)
     return globalA.getNameAttr() == globalB.getNameAttr();
-  return isa<BlockArgument>(a) && isa<BlockArgument>(b);
+  if (!isa<BlockArgument>(a) || !isa<BlockArgument>(b))
+    return false;
+  // Unless one of them is declared not to.
+  auto isNoAlias = [](Value value) {
+    auto argument = cast<BlockArgument>(value);
+    auto func = dyn_cast<func::FuncOp>(argument.getOwner()->getParentOp());
+    return func && func.getArgAttr(argument.getArgNumber(), "llvm.noalias");
+  };
+  return !isNoAlias(a) && !isNoAlias(b);
 }
 
 /// Moves `op` into a new private function and calls it in its place;
@@ -181,6 +191,28 @@ void mergeIdentical(ModuleOp module, ArrayRef<func::FuncOp> outlined) {
     duplicate->erase();
 }
 
+/// Moves the body of `loop` into a function called once per iteration
+/// with the iteration's variables as arguments. The OpenMP lowering hands a
+/// parallel loop's buffers to its threads through a struct of pointers, in
+/// which LLVM no longer sees that they cannot overlap (an im2col copy was
+/// no longer vectorized, and the ResNet-18 fixture ran 19% slower on one
+/// thread); as the arguments of a function they are `noalias` again.
+func::FuncOp outlineIteration(scf::ParallelOp loop, StringRef baseName,
+                              SymbolTable &symbols) {
+  Block *body = loop.getBody();
+  OpBuilder builder(loop.getContext());
+  builder.setInsertionPointToStart(body);
+  auto iteration =
+      scf::ExecuteRegionOp::create(builder, loop.getLoc(), TypeRange());
+  Block *inner = builder.createBlock(&iteration.getRegion());
+  inner->getOperations().splice(inner->begin(), body->getOperations(),
+                                std::next(iteration->getIterator()),
+                                std::prev(body->end()));
+  builder.setInsertionPointToEnd(inner);
+  scf::YieldOp::create(builder, loop.getLoc());
+  return outline(iteration, baseName, symbols);
+}
+
 struct OutlineLayersPass : whittle::impl::OutlineLayersBase<OutlineLayersPass> {
   using Base::Base;
 
@@ -210,6 +242,24 @@ struct OutlineLayersPass : whittle::impl::OutlineLayersBase<OutlineLayersPass> {
       // compiled once.
       mergeIdentical(module, outlined);
     }
+  }
+};
+
+struct OutlineIterationsPass
+    : whittle::impl::OutlineIterationsBase<OutlineIterationsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    SmallVector<scf::ParallelOp> loops;
+    module.walk([&](scf::ParallelOp loop) { loops.push_back(loop); });
+    SmallVector<func::FuncOp> outlined;
+    for (scf::ParallelOp loop : loops) {
+      auto parent = loop->getParentOfType<func::FuncOp>();
+      std::string baseName = (parent.getSymName() + "_iteration").str();
+      if (func::FuncOp callee = outlineIteration(loop, baseName, symbols))
+        outlined.push_back(callee);
+    }
+    mergeIdentical(module, outlined);
   }
 };
 } // namespace

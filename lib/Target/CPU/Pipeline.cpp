@@ -17,8 +17,10 @@
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -69,12 +71,22 @@ static void buildTensorToLLVMPipeline(OpPassManager &pm, StringRef int8Kernel) {
   // One function per loop nest: LLVM then optimizes and compiles layer by
   // layer, in time linear in the model, and in parallel.
   pm.addPass(createOutlineLayers());
+  // Loops whose iterations are independent run on the OpenMP runtime's
+  // threads (omp_set_num_threads picks how many when the model runs).
+  OpPassManager &loopNests = pm.nest<func::FuncOp>();
+  loopNests.addPass(createConvertLinalgToLoopsPass());
+  loopNests.addPass(createParallelizeLoops());
+  pm.addPass(createOutlineIterations());
+  pm.addPass(createConvertSCFToOpenMPPass());
 
   // Loops and vectors to LLVM. The conversions that stay inside a function
   // run on every function at once (the pass manager's threads); those that
   // declare functions in the module (malloc, libm) run on the module.
   OpPassManager &loops = pm.nest<func::FuncOp>();
-  loops.addPass(createConvertLinalgToLoopsPass());
+  // The conversion wraps each parallel body in a memref.alloca_scope, which
+  // must hold one block; the canonicalizer inlines those without allocas
+  // before the lowering to a control-flow graph splits the body.
+  loops.addPass(createCanonicalizerPass());
   loops.addPass(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll()));
   loops.addPass(createLowerAffinePass());
@@ -96,6 +108,7 @@ static void buildTensorToLLVMPipeline(OpPassManager &pm, StringRef int8Kernel) {
   funcToLLVM.useBarePtrCallConv = true;
   pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
   pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }

@@ -51,6 +51,13 @@ public:
   llvm::Error run(llvm::ArrayRef<HostTensor> inputs,
                   std::vector<HostTensor> &outputs);
 
+  /// The number of threads the model's parallel loops run on; 0 (the
+  /// default) leaves it to the OpenMP runtime: OMP_NUM_THREADS if set,
+  /// else every core. The results are the same bits for any number.
+  void setThreads(unsigned count) { threads = count; }
+  /// What 0 means on this machine.
+  static unsigned getDefaultThreads();
+
   /// Runs on raw buffers: `buffers` holds one pointer per input then one
   /// per output, each sized by its spec.
   llvm::Error runRaw(llvm::ArrayRef<void *> buffers);
@@ -63,6 +70,7 @@ private:
   std::unique_ptr<llvm::MemoryBuffer> cachedWeights;
   void (*invoke)(void **buffers) = nullptr;
   bool fromCache = false;
+  unsigned threads = 0;
   llvm::SmallVector<TensorSpec> inputs, outputs;
 };
 

@@ -149,6 +149,23 @@ def OutlineLayers : Pass<"whittle-outline-layers", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def OutlineIterations : Pass<"whittle-outline-iterations", "mlir::ModuleOp"> {
+  let summary = "Move the body of each scf.parallel into a function called "
+                "once per iteration";
+  let description = [{
+    Runs after `whittle-parallelize-loops`. The OpenMP lowering passes a
+    parallel loop's buffers to its threads through a struct of pointers,
+    in which LLVM no longer sees that they cannot overlap, so it repeats
+    loads and gives up vectorizing copies. The body of every scf.parallel
+    becomes a private `no_inline` function of the values it uses and the
+    iteration's variables, with `llvm.noalias` on buffers that cannot
+    overlap (as in `whittle-outline-layers`, whose arguments count as
+    distinct when they are `noalias` themselves); identical bodies are
+    merged.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 def DistinctResultBuffers
     : Pass<"whittle-distinct-result-buffers", "mlir::func::FuncOp"> {
   let summary = "Give a buffer returned more than once a copy per result";
@@ -160,6 +177,34 @@ def DistinctResultBuffers
     a returned buffer becomes a fresh allocation holding a copy.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+def ParallelizeLoops
+    : Pass<"whittle-parallelize-loops", "mlir::func::FuncOp"> {
+  let summary = "Run the iterations of independent loops on several threads";
+  let description = [{
+    Runs on loops over buffers (after the lowering of linalg to loops). In
+    every loop nest with at least `min-work` operations (vector operations
+    count by their elements), the outermost loop with at least `min-trips`
+    iterations (or, when none has that many, the outermost with two) whose
+    iterations touch disjoint data becomes an `scf.parallel`, which the
+    OpenMP conversion runs on the OpenMP runtime's threads. Disjointness is
+    proven: every access to a buffer the loop writes must stay, along one
+    dimension, in a window no wider than the loop's step that moves with
+    the loop's variable; buffers allocated inside the loop are private. A
+    loop with an access the analysis cannot place (a call, a view it does
+    not follow, an index that is not affine in the loop variables) stays
+    sequential. Each iteration computes what it computed in sequence, so
+    results do not depend on the number of threads.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "Leave loop nests with less work than this sequential (the "
+           "threads' start costs microseconds)">,
+    Option<"minTrips", "min-trips", "int64_t", /*default=*/"8",
+           "Prefer the outermost loop with at least this many iterations">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
 #endif // WHITTLE_TARGET_CPU_PASSES_TD
