@@ -12,11 +12,14 @@
 // same bits for any number of threads.
 //
 // The proof: every access to a buffer the loop writes must lie, along one
-// dimension of the buffer, in a window no wider than the loop's step that
-// moves with the induction variable (index = iv + c, with c between two
-// constants; inner loops' variables contribute their ranges). Accesses are
+// dimension of the buffer, in a window that moves with the induction
+// variable and is narrower than the distance between two iterations
+// (index = a * iv + c, with the same a > 0 for all of them and c between
+// two constants less than a * step apart; inner loops' variables
+// contribute their ranges). Accesses are
 // memref.load/store, vector transfers and vector.load/store, through
-// subviews; buffers allocated inside the loop are private to an iteration.
+// subviews, collapses and expansions; buffers allocated inside the loop are
+// private to an iteration.
 // Anything else that touches memory (a call, a view the analysis does not
 // follow, an unknown op) keeps the loop sequential.
 //
@@ -182,6 +185,46 @@ std::optional<Access> makeAccess(Value memref, ValueRange indices,
       access.root = cast.getSource();
       continue;
     }
+    // A collapsed group of dimensions hides which of its source dimensions
+    // an index reaches; dimensions left alone keep theirs.
+    if (auto collapse = dyn_cast<memref::CollapseShapeOp>(def)) {
+      SmallVector<std::optional<LinearIndex>, 4> first;
+      SmallVector<int64_t> span;
+      for (auto [i, group] :
+           llvm::enumerate(collapse.getReassociationIndices())) {
+        for (size_t j = 0; j < group.size(); ++j) {
+          first.push_back(group.size() == 1 ? access.first[i] : std::nullopt);
+          span.push_back(group.size() == 1 ? access.span[i] : 1);
+        }
+      }
+      access =
+          Access{collapse.getSrc(), std::move(first), std::move(span), write};
+      continue;
+    }
+    // An expanded group is one source dimension: its index is the group's
+    // row-major linearization.
+    if (auto expand = dyn_cast<memref::ExpandShapeOp>(def)) {
+      ArrayRef<int64_t> shape = expand.getResultType().getShape();
+      SmallVector<std::optional<LinearIndex>, 4> first;
+      SmallVector<int64_t> span;
+      for (ReassociationIndices group : expand.getReassociationIndices()) {
+        std::optional<LinearIndex> index = LinearIndex();
+        int64_t stride = 1, extent = 1;
+        for (int64_t dim : llvm::reverse(group)) {
+          if (!access.first[dim] || ShapedType::isDynamic(shape[dim]))
+            index = std::nullopt;
+          else if (index)
+            index->add(*access.first[dim], stride);
+          extent += (access.span[dim] - 1) * stride;
+          stride *= shape[dim];
+        }
+        first.push_back(index);
+        span.push_back(extent);
+      }
+      access =
+          Access{expand.getSrc(), std::move(first), std::move(span), write};
+      continue;
+    }
     auto subview = dyn_cast<memref::SubViewOp>(def);
     if (!subview)
       break;
@@ -189,8 +232,10 @@ std::optional<Access> makeAccess(Value memref, ValueRange indices,
       return std::nullopt;
     for (auto [i, offset, stride] : llvm::enumerate(
              subview.getMixedOffsets(), subview.getStaticStrides())) {
-      if (ShapedType::isDynamic(stride) || !access.first[i])
+      if (ShapedType::isDynamic(stride))
         return std::nullopt;
+      if (!access.first[i])
+        continue;
       std::optional<LinearIndex> base;
       if (std::optional<int64_t> constant = getConstantIntValue(offset)) {
         base = LinearIndex();
@@ -238,11 +283,13 @@ private:
     Operation *def = root.getDefiningOp();
     return def && loop->isProperAncestor(def);
   }
-  /// The window `[lo, hi]` of `index - iv` over every iteration of the
-  /// loops inside, or nothing when `index` is not `iv` plus a bounded
-  /// offset.
-  std::optional<std::pair<int64_t, int64_t>> getWindow(const LinearIndex &index,
-                                                       int64_t span) const;
+  /// `index` (spanning `span` elements) as `scale * iv + [lo, hi]` over
+  /// every iteration of the loops inside, or nothing when it is not a
+  /// positive multiple of `iv` plus a bounded offset.
+  struct Window {
+    int64_t scale, lo, hi;
+  };
+  std::optional<Window> getWindow(const LinearIndex &index, int64_t span) const;
 
   mutable scf::ForOp loop;
   SmallVector<Access, 0> accesses;
@@ -299,18 +346,15 @@ bool IterationAnalysis::collect(Operation *op) {
   return false;
 }
 
-std::optional<std::pair<int64_t, int64_t>>
+std::optional<IterationAnalysis::Window>
 IterationAnalysis::getWindow(const LinearIndex &index, int64_t span) const {
   Value iv = loop.getInductionVar();
-  int64_t lo = index.constant, hi = index.constant + span - 1;
-  bool hasIV = false;
+  Window window{0, index.constant, index.constant + span - 1};
   for (auto [variable, coefficient] : index.terms) {
     if (coefficient == 0)
       continue;
     if (variable == iv) {
-      if (coefficient != 1)
-        return std::nullopt;
-      hasIV = true;
+      window.scale = coefficient;
       continue;
     }
     // Another loop's variable: any value of its range.
@@ -320,12 +364,12 @@ IterationAnalysis::getWindow(const LinearIndex &index, int64_t span) const {
     if (!range || range->trips == 0)
       return std::nullopt;
     int64_t a = coefficient * range->first, b = coefficient * range->last;
-    lo += std::min(a, b);
-    hi += std::max(a, b);
+    window.lo += std::min(a, b);
+    window.hi += std::max(a, b);
   }
-  if (!hasIV)
+  if (window.scale <= 0)
     return std::nullopt;
-  return std::make_pair(lo, hi);
+  return window;
 }
 
 bool IterationAnalysis::isParallel() {
@@ -362,27 +406,30 @@ bool IterationAnalysis::isParallel() {
                          memref::GetGlobalOp>(def))
       return false;
     // One dimension along which every access to it stays in the window of
-    // its own iteration.
+    // its own iteration: all at `scale * iv` plus offsets that differ by
+    // less than the distance between two iterations, `scale * step`.
     int64_t rank = cast<MemRefType>(root.getType()).getRank();
     bool separated = false;
     for (int64_t dim = 0; dim < rank && !separated; ++dim) {
+      int64_t scale = 0;
       int64_t lo = std::numeric_limits<int64_t>::max();
       int64_t hi = std::numeric_limits<int64_t>::min();
       separated = true;
       for (const Access &access : accesses) {
         if (access.root != root)
           continue;
-        std::optional<std::pair<int64_t, int64_t>> window;
+        std::optional<Window> window;
         if (access.first[dim])
           window = getWindow(*access.first[dim], access.span[dim]);
-        if (!window) {
+        if (!window || (scale != 0 && window->scale != scale)) {
           separated = false;
           break;
         }
-        lo = std::min(lo, window->first);
-        hi = std::max(hi, window->second);
+        scale = window->scale;
+        lo = std::min(lo, window->lo);
+        hi = std::max(hi, window->hi);
       }
-      separated = separated && hi - lo < *step;
+      separated = separated && hi - lo < scale * *step;
     }
     if (!separated)
       return false;

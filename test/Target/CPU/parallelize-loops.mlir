@@ -246,3 +246,67 @@ func.func @carried(%out: memref<16xf32>) -> f32 {
   }
   return %sum : f32
 }
+
+// -----
+
+// A convolution image by image: the image's output is a subview collapsed
+// to a matrix (the image dimension stays as it is), the im2col matrix a
+// buffer of the iteration's own. A write through an expansion of a flat
+// buffer is at `4 * i + j`: iterations 4 elements apart, each writing 4.
+// CHECK-LABEL: func.func @per_image
+// CHECK:         scf.parallel
+// CHECK-LABEL: func.func @expanded
+// CHECK:         scf.parallel
+// CHECK-LABEL: func.func @expanded_overlapping
+// CHECK-NOT:     scf.parallel
+func.func @per_image(%in: memref<8x4x100xf32>, %out: memref<8x8x10x10xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c100 = arith.constant 100 : index
+  scf.for %n = %c0 to %c8 step %c1 {
+    %image = memref.subview %out[%n, 0, 0, 0] [1, 8, 10, 10] [1, 1, 1, 1] : memref<8x8x10x10xf32> to memref<1x8x10x10xf32, strided<[800, 100, 10, 1], offset: ?>>
+    %matrix = memref.collapse_shape %image [[0], [1], [2, 3]] : memref<1x8x10x10xf32, strided<[800, 100, 10, 1], offset: ?>> into memref<1x8x100xf32, strided<[800, 100, 1], offset: ?>>
+    %col = memref.alloc() : memref<100xf32>
+    scf.for %p = %c0 to %c100 step %c1 {
+      %x = memref.load %in[%n, %c0, %p] : memref<8x4x100xf32>
+      memref.store %x, %col[%p] : memref<100xf32>
+    }
+    scf.for %p = %c0 to %c100 step %c1 {
+      %x = memref.load %col[%p] : memref<100xf32>
+      memref.store %x, %matrix[%c0, %c1, %p] : memref<1x8x100xf32, strided<[800, 100, 1], offset: ?>>
+    }
+    memref.dealloc %col : memref<100xf32>
+  }
+  return
+}
+func.func @expanded(%flat: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  %zero = arith.constant 0.0 : f32
+  %grid = memref.expand_shape %flat [[0, 1]] output_shape [16, 4] : memref<64xf32> into memref<16x4xf32>
+  scf.for %i = %c0 to %c16 step %c1 {
+    scf.for %j = %c0 to %c4 step %c1 {
+      memref.store %zero, %grid[%i, %j] : memref<16x4xf32>
+    }
+  }
+  return
+}
+func.func @expanded_overlapping(%flat: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c15 = arith.constant 15 : index
+  %zero = arith.constant 0.0 : f32
+  %grid = memref.expand_shape %flat [[0, 1]] output_shape [16, 4] : memref<64xf32> into memref<16x4xf32>
+  scf.for %i = %c0 to %c15 step %c1 {
+    scf.for %j = %c0 to %c4 step %c1 {
+      memref.store %zero, %grid[%i, %j] : memref<16x4xf32>
+      %next = arith.addi %i, %c1 : index
+      memref.store %zero, %grid[%next, %c0] : memref<16x4xf32>
+    }
+  }
+  return
+}

@@ -1,14 +1,16 @@
 // RUN: whittle-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(whittle-vectorize-contractions{int8-kernel=none}),canonicalize)' | FileCheck %s
 
-// A 3x3 convolution: im2col as strided reads without division, then a
-// matrix product in 1 x 6 x 16 x 12 tiles (k = 36: the largest divisor
-// <= 16) whose m (8 = 6 + 2) and n (100 = 6 * 16 + 4) loops are peeled:
-// four static kernels.
+// A 3x3 convolution, image by image: im2col as strided reads without
+// division, then a matrix product in 1 x 6 x 16 x 12 tiles (k = 36: the
+// largest divisor <= 16) whose m (8 = 6 + 2) and n (100 = 6 * 16 + 4)
+// loops are peeled: four static kernels.
 // CHECK-LABEL: func @conv3x3
+// CHECK: scf.for %[[N:.+]] = %c0 to %c2 step %c1
+// CHECK: %[[IMAGE:.+]] = tensor.extract_slice %{{.+}}[%[[N]], 0, 0, 0] [1, 4, 12, 12] [1, 1, 1, 1]
 // CHECK: %[[COL:.+]] = linalg.generic
 // CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]
-// CHECK: tensor.collapse_shape %[[COL]] {{\[}}[0], [1, 2, 3], [4, 5]] : tensor<2x4x3x3x10x10xf32> into tensor<2x36x100xf32>
-// CHECK: scf.for %{{.+}} = %c0 to %c2 step %c1
+// CHECK-SAME: ins(%[[IMAGE]] :
+// CHECK: tensor.collapse_shape %[[COL]] {{\[}}[0], [1, 2, 3], [4, 5]] : tensor<1x4x3x3x10x10xf32> into tensor<1x36x100xf32>
 // CHECK: scf.for %{{.+}} = %c0 to %c96 step %c16
 // CHECK: scf.for %{{.+}} = %c0 to %c36 step %c12
 // CHECK: vector.contract {{.*}} : vector<6x12xf32>, vector<12x16xf32> into vector<6x16xf32>
@@ -17,6 +19,7 @@
 // CHECK: vector.contract {{.*}} : vector<2x12xf32>, vector<12x16xf32> into vector<2x16xf32>
 // CHECK: vector.contract {{.*}} : vector<2x12xf32>, vector<12x4xf32> into vector<2x4xf32>
 // CHECK: tensor.expand_shape
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[%[[N]], 0, 0, 0] [1, 8, 10, 10] [1, 1, 1, 1]
 func.func @conv3x3(%x: tensor<2x4x12x12xf32>, %w: tensor<8x4x3x3xf32>, %init: tensor<2x8x10x10xf32>) -> tensor<2x8x10x10xf32> {
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
       ins(%x, %w : tensor<2x4x12x12xf32>, tensor<8x4x3x3xf32>) outs(%init : tensor<2x8x10x10xf32>) -> tensor<2x8x10x10xf32>

@@ -190,11 +190,12 @@ def ParallelizeLoops
     iterations touch disjoint data becomes an `scf.parallel`, which the
     OpenMP conversion runs on the OpenMP runtime's threads. Disjointness is
     proven: every access to a buffer the loop writes must stay, along one
-    dimension, in a window no wider than the loop's step that moves with
-    the loop's variable; buffers allocated inside the loop are private. A
-    loop with an access the analysis cannot place (a call, a view it does
-    not follow, an index that is not affine in the loop variables) stays
-    sequential. Each iteration computes what it computed in sequence, so
+    dimension, in a window that moves with the loop's variable and is
+    narrower than the distance between two iterations (followed through
+    subviews, collapses and expansions); buffers allocated inside the loop
+    are private. A loop with an access the analysis cannot place (a call,
+    a view it does not follow, an index that is not affine in the loop
+    variables) stays sequential. Each iteration computes what it computed in sequence, so
     results do not depend on the number of threads.
   }];
   let options = [
