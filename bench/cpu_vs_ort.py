@@ -31,12 +31,13 @@ thread count (--threads, default 1 and 2), in one invocation on one machine:
                  weights, int8 activations, minmax, the same calibration
                  samples), run the same way.
 
-whittle-run has no --threads flag yet: the script passes --threads N only
-when `whittle-run --help` lists it, and otherwise prints whittle's cells of
-the threads-2 rows as "n/a (single-threaded)". Each cold compile runs with
-WHITTLE_CACHE set to an empty folder; when `whittle-run --help` lists
---no-cache, the batch-1 float compile is run a second time on the filled cache
-and reported as the warm compile time.
+whittle-run runs a model's parallel loops on --threads N threads (the
+OpenMP runtime's); the script passes --threads N only when `whittle-run
+--help` lists it (older builds had no such flag), and otherwise prints
+whittle's cells of the threads-2 rows as "n/a (single-threaded)". Each cold
+compile runs with WHITTLE_CACHE set to an empty folder; when `whittle-run
+--help` lists --no-cache, the batch-1 float compile is run a second time on
+the filled cache and reported as the warm compile time.
 
 Checks: whittle's float outputs against ORT's (largest |difference| over the
 largest |ORT output|), and the SQNR (dB) of whittle's int8 outputs against

@@ -682,23 +682,46 @@ void rewriteConvAsMatmul(RewriterBase &rewriter, linalg::Conv2DNchwFchwOp conv,
   // layer has a 7 MB matrix per image, 58 MB at batch 8), and the loop is
   // the one the parallel lowering hands to threads, each with a matrix of
   // its own.
-  if (!isPointwise &&
-      cast<RankedTensorType>(input.getType()).getDimSize(0) > 1) {
-    SmallVector<int64_t> perImage(
-        cast<linalg::LinalgOp>(conv.getOperation()).getNumLoops(), 0);
-    perImage[0] = 1;
-    scf::SCFTilingOptions options;
-    options.setTileSizes(
-        getAsIndexOpFoldResult(rewriter.getContext(), perImage));
-    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(conv.getOperation()), options);
-    if (succeeded(tiled) && tiled->tiledOps.size() == 1) {
-      rewriter.replaceOp(conv, tiled->replacements);
-      auto image = cast<linalg::Conv2DNchwFchwOp>(tiled->tiledOps.front());
-      rewriter.setInsertionPoint(image);
-      rewriteConvAsMatmul(rewriter, image, int8Kernel);
-      return;
-    }
+  auto inputType = cast<RankedTensorType>(input.getType());
+  if (!isPointwise && inputType.getDimSize(0) > 1) {
+    Value init = conv.getOutputs()[0];
+    auto initType = cast<RankedTensorType>(init.getType());
+    linalg::Conv2DNchwFchwOp imageConv;
+    auto loop = scf::ForOp::create(
+        rewriter, loc, constantIndex(rewriter, loc, 0),
+        constantIndex(rewriter, loc, inputType.getDimSize(0)),
+        constantIndex(rewriter, loc, 1), ValueRange{init},
+        [&](OpBuilder &b, Location loc, Value n, ValueRange args) {
+          // Rank-preserving slices of one image; the filter is the
+          // convolution's own value (the int8 kernel looks through it to
+          // the weights' bytes).
+          auto imageOf = [&](RankedTensorType type) {
+            SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+            offsets[0] = n;
+            SmallVector<OpFoldResult> sizes =
+                getAsIndexOpFoldResult(b.getContext(), type.getShape());
+            sizes[0] = b.getIndexAttr(1);
+            SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+            return std::make_tuple(offsets, sizes, strides);
+          };
+          auto [inOffsets, inSizes, inStrides] = imageOf(inputType);
+          Value image = tensor::ExtractSliceOp::create(b, loc, input, inOffsets,
+                                                       inSizes, inStrides);
+          auto [outOffsets, outSizes, outStrides] = imageOf(initType);
+          Value imageInit = tensor::ExtractSliceOp::create(
+              b, loc, args[0], outOffsets, outSizes, outStrides);
+          imageConv = linalg::Conv2DNchwFchwOp::create(
+              b, loc, imageInit.getType(), ValueRange{image, filter}, imageInit,
+              conv.getStrides(), conv.getDilations());
+          Value inserted = tensor::InsertSliceOp::create(
+              b, loc, imageConv.getResult(0), args[0], outOffsets, outSizes,
+              outStrides);
+          scf::YieldOp::create(b, loc, inserted);
+        });
+    rewriter.replaceOp(conv, loop.getResults());
+    rewriter.setInsertionPoint(imageConv);
+    rewriteConvAsMatmul(rewriter, imageConv, int8Kernel);
+    return;
   }
   SmallVector<ReassociationIndices> spatial = {{0}, {1}, {2, 3}};
   Value matrixInput =

@@ -150,20 +150,25 @@ def OutlineLayers : Pass<"whittle-outline-layers", "mlir::ModuleOp"> {
 }
 
 def OutlineIterations : Pass<"whittle-outline-iterations", "mlir::ModuleOp"> {
-  let summary = "Move the body of each scf.parallel into a function called "
-                "once per iteration";
+  let summary = "Run each scf.parallel in one chunk of iterations per "
+                "thread, each chunk a function call";
   let description = [{
     Runs after `whittle-parallelize-loops`. The OpenMP lowering passes a
     parallel loop's buffers to its threads through a struct of pointers,
     in which LLVM no longer sees that they cannot overlap, so it repeats
     loads and gives up vectorizing copies. The body of every scf.parallel
-    becomes a private `no_inline` function of the values it uses and the
-    iteration's variables, with `llvm.noalias` on buffers that cannot
-    overlap (as in `whittle-outline-layers`, whose arguments count as
-    distinct when they are `noalias` themselves); identical bodies are
-    merged.
+    with constant bounds becomes a private `no_inline` function running
+    the iterations [lo, hi) in a sequential loop, with `llvm.noalias` on
+    buffers that cannot overlap (as in `whittle-outline-layers`, whose
+    arguments count as distinct when they are `noalias` themselves);
+    identical functions are merged. When the OpenMP runtime has more than
+    one thread (`omp_get_max_threads`), the parallel loop runs
+    min(threads, iterations) contiguous chunks; with one, a single call
+    runs them all, without the runtime's bookkeeping of a parallel region.
   }];
-  let dependentDialects = ["::mlir::func::FuncDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def DistinctResultBuffers
