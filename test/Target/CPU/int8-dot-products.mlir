@@ -57,6 +57,33 @@ func.func @conv_bytes(%x: tensor<1x3x9x9xi8>, %init: tensor<1x7x7x7xi32>) -> ten
 
 // -----
 
+// A batch of two runs image by image, each image on the dot-product
+// kernel: the per-image convolution sees the weights' bytes through the
+// same sign extension.
+// VNNI-LABEL: func @conv_bytes_batch
+// VNNI: scf.for %[[N:.+]] = %c0 to %c2 step %c1
+// VNNI: tensor.extract_slice %{{.+}}[%[[N]], 0, 0, 0] [1, 3, 9, 9] [1, 1, 1, 1]
+// VNNI: whittle.x86_dot = "llvm.x86.avx512.vpdpbusd.512"
+// VNNI: tensor.insert_slice %{{.+}}[%[[N]], 0, 0, 0] [1, 7, 7, 7] [1, 1, 1, 1]
+// WD-LABEL: func @conv_bytes_batch
+// WD: scf.for
+// WD: whittle.x86_dot = "llvm.x86.avx2.pmadd.wd"
+func.func @conv_bytes_batch(%x: tensor<2x3x9x9xi8>, %init: tensor<2x7x7x7xi32>) -> tensor<2x7x7x7xi32> {
+  %w = arith.constant dense<2> : tensor<7x3x3x3xi8>
+  %e = tensor.empty() : tensor<7x3x3x3xi32>
+  %we = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%w : tensor<7x3x3x3xi8>) outs(%e : tensor<7x3x3x3xi32>) {
+  ^bb0(%a: i8, %b: i32):
+    %s = arith.extsi %a : i8 to i32
+    linalg.yield %s : i32
+  } -> tensor<7x3x3x3xi32>
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %we : tensor<2x3x9x9xi8>, tensor<7x3x3x3xi32>) outs(%init : tensor<2x7x7x7xi32>) -> tensor<2x7x7x7xi32>
+  return %0 : tensor<2x7x7x7xi32>
+}
+
+// -----
+
 // Weights that are function arguments: the correction is a reduction at
 // run time; a 1x1 convolution with unit strides packs its input in place.
 // VNNI-LABEL: func @pointwise_runtime_weights
