@@ -83,6 +83,19 @@ std::optional<LoopRange> getLoopRange(scf::ForOp loop) {
   return LoopRange{*lb, *lb + (trips - 1) * *step, trips};
 }
 
+/// The product of two LinearIndex values, or nothing when neither is a
+/// constant.
+std::optional<LinearIndex> multiply(const LinearIndex &lhs,
+                                    const LinearIndex &rhs) {
+  if (!lhs.terms.empty() && !rhs.terms.empty())
+    return std::nullopt;
+  const LinearIndex &factor = lhs.terms.empty() ? lhs : rhs;
+  const LinearIndex &other = lhs.terms.empty() ? rhs : lhs;
+  LinearIndex result;
+  result.add(other, factor.constant);
+  return result;
+}
+
 /// `value` as a LinearIndex of loop variables, or nothing when it is not
 /// an affine function of constants and scf.for variables.
 std::optional<LinearIndex> decompose(Value value);
@@ -109,15 +122,8 @@ std::optional<LinearIndex> decomposeExpr(AffineExpr expr, ValueRange dims,
     lhs->add(*rhs, 1);
     return lhs;
   }
-  if (expr.getKind() == AffineExprKind::Mul) {
-    if (!rhs->terms.empty())
-      std::swap(lhs, rhs);
-    if (!rhs->terms.empty())
-      return std::nullopt;
-    LinearIndex result;
-    result.add(*lhs, rhs->constant);
-    return result;
-  }
+  if (expr.getKind() == AffineExprKind::Mul)
+    return multiply(*lhs, *rhs);
   return std::nullopt;
 }
 
@@ -151,13 +157,7 @@ std::optional<LinearIndex> decompose(Value value) {
       lhs->add(*rhs, isa<arith::AddIOp>(def) ? 1 : -1);
       return lhs;
     }
-    if (!rhs->terms.empty())
-      std::swap(lhs, rhs);
-    if (!rhs->terms.empty())
-      return std::nullopt;
-    LinearIndex result;
-    result.add(*lhs, rhs->constant);
-    return result;
+    return multiply(*lhs, *rhs);
   }
   return std::nullopt;
 }
