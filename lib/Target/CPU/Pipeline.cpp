@@ -65,7 +65,6 @@ static void buildTensorToLLVMPipeline(OpPassManager &pm, StringRef int8Kernel) {
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   pm.addPass(createCanonicalizerPass());
   bufferization::buildBufferDeallocationPipeline(pm);
-  pm.addNestedPass<func::FuncOp>(createHoistVectorTransfers());
   pm.addNestedPass<func::FuncOp>(createX86DotProducts());
   pm.addNestedPass<func::FuncOp>(createLowerStridedCopies());
   // One function per loop nest: LLVM then optimizes and compiles layer by
@@ -77,6 +76,11 @@ static void buildTensorToLLVMPipeline(OpPassManager &pm, StringRef int8Kernel) {
   loopNests.addPass(createConvertLinalgToLoopsPass());
   loopNests.addPass(createParallelizeLoops());
   pm.addPass(createOutlineIterations());
+  // Accumulator tiles stay in registers across the reduction loop. After
+  // outlining, the buffers are function arguments: upstream's hoisting
+  // gives up on a tile read through a view (the collapse of a convolution's
+  // output into a matrix) that other views of the same buffer may alias.
+  pm.addNestedPass<func::FuncOp>(createHoistVectorTransfers());
   pm.addPass(createConvertSCFToOpenMPPass());
 
   // Loops and vectors to LLVM. The conversions that stay inside a function
