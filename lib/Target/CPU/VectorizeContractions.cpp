@@ -563,11 +563,22 @@ Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value weights,
                                     builder.getArrayAttr(mapAttrs)))
         .getResult(0);
   }
+  // Float products iterate (b, n, m, k): tiling makes the loop over
+  // columns of the input matrix the outer one, so that a column strip of
+  // the im2col matrix (K x 16 elements) is read from memory once and stays
+  // in the caches while every row block of the weights passes over it. With
+  // the rows outer, the whole matrix (22 MB in a 3x3 layer of the text
+  // detector) was read again for each block of 6 filters.
+  SmallVector<AffineMap> columnsFirst = {
+      AffineMap::get(4, 0, {n, k}, context),
+      AffineMap::get(4, 0, {b, k, m}, context),
+      AffineMap::get(4, 0, {b, n, m}, context)};
   SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
   auto matmul = linalg::GenericOp::create(
-      builder, loc, output.getType(), ValueRange{weights, input}, output, maps,
-      iterators, [](OpBuilder &builder, Location loc, ValueRange args) {
+      builder, loc, output.getType(), ValueRange{weights, input}, output,
+      columnsFirst, iterators,
+      [](OpBuilder &builder, Location loc, ValueRange args) {
         Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
         Value sum = arith::AddFOp::create(builder, loc, product, args[2]);
         linalg::YieldOp::create(builder, loc, sum);

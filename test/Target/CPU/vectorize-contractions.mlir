@@ -11,12 +11,16 @@
 // CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]
 // CHECK-SAME: ins(%[[IMAGE]] :
 // CHECK: tensor.collapse_shape %[[COL]] {{\[}}[0], [1, 2, 3], [4, 5]] : tensor<1x4x3x3x10x10xf32> into tensor<1x36x100xf32>
+// The columns (n) are the outer loop and the row blocks (m) the inner one,
+// so that a 16-column strip of the matrix stays in the caches while every
+// row block passes over it.
 // CHECK: scf.for %{{.+}} = %c0 to %c96 step %c16
 // CHECK: scf.for %{{.+}} = %c0 to %c36 step %c12
 // CHECK: vector.contract {{.*}} : vector<6x12xf32>, vector<12x16xf32> into vector<6x16xf32>
 // CHECK: scf.for %{{.+}} = %c0 to %c36 step %c12
-// CHECK: vector.contract {{.*}} : vector<6x12xf32>, vector<12x4xf32> into vector<6x4xf32>
 // CHECK: vector.contract {{.*}} : vector<2x12xf32>, vector<12x16xf32> into vector<2x16xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c36 step %c12
+// CHECK: vector.contract {{.*}} : vector<6x12xf32>, vector<12x4xf32> into vector<6x4xf32>
 // CHECK: vector.contract {{.*}} : vector<2x12xf32>, vector<12x4xf32> into vector<2x4xf32>
 // CHECK: tensor.expand_shape
 // CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[%[[N]], 0, 0, 0] [1, 8, 10, 10] [1, 1, 1, 1]
