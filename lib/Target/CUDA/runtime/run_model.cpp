@@ -47,11 +47,6 @@ using namespace whittle_tb;
 
 namespace {
 
-[[noreturn]] void fail(const std::string &message) {
-  std::fprintf(stderr, "error: %s\n", message.c_str());
-  std::exit(1);
-}
-
 void check(cudaError_t error, const std::string &what) {
   if (error != cudaSuccess)
     fail(what + ": " + cudaGetErrorString(error));
@@ -72,23 +67,16 @@ int main(int argc, char **argv) {
   bool integer_io = false, timing = false;
   long long repeat = 100;
   Arguments args{argc, argv};
-  auto value = [&]() {
-    std::string v;
-    if (!args.value(v))
-      fail(args.arg + " needs a value");
-    return v;
-  };
-  auto is = [&](const char *name) { return args.is(name); };
   while (args.next()) {
     const std::string &arg = args.arg;
-    if (is("--input"))
-      input_files.push_back(value());
-    else if (is("--output-dir"))
-      output_dir = value();
-    else if (is("--weights"))
-      weights_file = value();
-    else if (is("--repeat"))
-      repeat = std::atoll(value().c_str());
+    if (args.is("--input"))
+      input_files.push_back(args.value());
+    else if (args.is("--output-dir"))
+      output_dir = args.value();
+    else if (args.is("--weights"))
+      weights_file = args.value();
+    else if (args.is("--repeat"))
+      repeat = std::atoll(args.value().c_str());
     else if (arg == "--integer-io")
       integer_io = true;
     else if (arg == "--timing")

@@ -40,11 +40,6 @@ using namespace whittle_model;
 
 namespace {
 
-[[noreturn]] void fail(const std::string &message) {
-  std::fprintf(stderr, "error: %s\n", message.c_str());
-  std::exit(1);
-}
-
 std::string directory_of(const std::string &path) {
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? "." : path.substr(0, slash);
@@ -113,25 +108,18 @@ int main(int argc, char **argv) {
   bool integer_io = false;
   long long per_call = 16, random_frames = 0;
   Arguments args{argc, argv};
-  auto value = [&]() {
-    std::string v;
-    if (!args.value(v))
-      fail(args.arg + " needs a value");
-    return v;
-  };
-  auto is = [&](const char *name) { return args.is(name); };
   while (args.next()) {
     const std::string &arg = args.arg;
-    if (is("--input"))
-      input_files.push_back(value());
-    else if (is("--output-dir"))
-      output_dir = value();
-    else if (is("--weights"))
-      weights_file = value();
-    else if (is("--frames-per-call"))
-      per_call = std::atoll(value().c_str());
-    else if (is("--random"))
-      random_frames = std::atoll(value().c_str());
+    if (args.is("--input"))
+      input_files.push_back(args.value());
+    else if (args.is("--output-dir"))
+      output_dir = args.value();
+    else if (args.is("--weights"))
+      weights_file = args.value();
+    else if (args.is("--frames-per-call"))
+      per_call = std::atoll(args.value().c_str());
+    else if (args.is("--random"))
+      random_frames = std::atoll(args.value().c_str());
     else if (arg == "--integer-io")
       integer_io = true;
     else if (arg == "--help" || arg == "-h") {

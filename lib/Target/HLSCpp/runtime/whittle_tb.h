@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <sys/stat.h>
@@ -217,6 +218,12 @@ inline bool write_npy(const std::string &path, const Array &array,
 
 /// A command line read one argument at a time, options given as `--name
 /// value` or `--name=value` (the testbench's and run_model's).
+/// Prints `error: message` and exits with status 1.
+[[noreturn]] inline void fail(const std::string &message) {
+  std::fprintf(stderr, "error: %s\n", message.c_str());
+  std::exit(1);
+}
+
 struct Arguments {
   int argc;
   char **argv;
@@ -235,17 +242,14 @@ struct Arguments {
     return arg == name || arg.rfind(std::string(name) + "=", 0) == 0;
   }
   /// The current option's value (after `=`, else the next argument, which
-  /// it consumes); false when there is none.
-  bool value(std::string &out) {
+  /// it consumes); fails naming the option when there is none.
+  std::string value() {
     size_t eq = arg.find('=');
-    if (eq != std::string::npos) {
-      out = arg.substr(eq + 1);
-      return true;
-    }
+    if (eq != std::string::npos)
+      return arg.substr(eq + 1);
     if (index + 1 >= argc)
-      return false;
-    out = argv[++index];
-    return true;
+      fail(arg + " needs a value");
+    return argv[++index];
   }
 };
 
