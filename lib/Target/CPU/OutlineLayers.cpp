@@ -279,9 +279,8 @@ func::FuncOp outlineChunks(scf::ParallelOp loop, StringRef baseName,
     return nullptr;
   }
   // One thread: the whole range in one call.
-  auto call = cast<func::CallOp>(chunked.getBody()->front().getNextNode());
-  while (!isa<func::CallOp>(call.getOperation()))
-    call = cast<func::CallOp>(call->getNextNode());
+  // outline() put the chunk's call where the sequential loop was.
+  func::CallOp call = *chunked.getBody()->getOps<func::CallOp>().begin();
   builder.setInsertionPointToStart(choice.elseBlock());
   IRMapping mapping;
   mapping.map(lo, index(*lb));
