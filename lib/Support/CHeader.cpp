@@ -167,7 +167,12 @@ void writeCHeader(raw_ostream &os, StringRef function,
         "   OpenMP runtime (link with -lomp -lm), on OMP_NUM_THREADS threads "
         "or, if\n"
         "   that is unset, on every core; the results do not depend on the "
-        "count. */\n"
+        "count.\n"
+        "   Its temporaries share one workspace in the object's "
+        "zero-initialized\n"
+        "   data, which every call reuses; a call made while another runs "
+        "(from\n"
+        "   another thread) allocates its own. */\n"
      << "void " << function << "(";
   for (auto [i, parameter] : llvm::enumerate(parameters)) {
     const TensorSpec &spec = *parameter.spec;

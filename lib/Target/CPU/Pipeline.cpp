@@ -81,6 +81,10 @@ static void buildTensorToLLVMPipeline(OpPassManager &pm, StringRef int8Kernel) {
   // gives up on a tile read through a view (the collapse of a convolution's
   // output into a matrix) that other views of the same buffer may alias.
   pm.addNestedPass<func::FuncOp>(createHoistVectorTransfers());
+  // Temporaries share one workspace where their lifetimes allow. After
+  // outlining: the layers' `noalias` arguments were decided on distinct
+  // allocations (which stay disjoint wherever a call uses them together).
+  pm.addPass(createPlanMemory());
   pm.addPass(createConvertSCFToOpenMPPass());
 
   // Loops and vectors to LLVM. The conversions that stay inside a function
