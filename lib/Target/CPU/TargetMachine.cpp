@@ -127,7 +127,12 @@ void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine) {
   builder.registerFunctionAnalyses(functions);
   builder.registerLoopAnalyses(loops);
   builder.crossRegisterProxies(loops, functions, sccs, modules);
-  builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3)
+  // O2, not O3: the kernels arrive tiled, vectorized and outlined layer by
+  // layer, and what O3 adds (more inlining, argument promotion, aggressive
+  // loop unswitching) took a third of the compile time and gained nothing
+  // (MobileNetV2-224: 3.4-3.9 s -> 2.2-2.4 s to compile, the same bits, run
+  // time within noise).
+  builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2)
       .run(module, modules);
 }
 
