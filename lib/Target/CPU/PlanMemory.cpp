@@ -6,13 +6,18 @@
 //
 // Buffer deallocation frees every temporary at the end of its block, so all
 // of a model's activations are allocated at once: the ResNet-18 fixture at
-// batch 2500 held 6.5 GB, and every run touched fresh pages. Here each
-// block's temporaries become views of one workspace, at offsets chosen so
-// that two buffers share bytes only when no operation of the block uses
-// both (their live ranges, in the block's order of operations, are
+// batch 2500 held 6.5 GB, and every run touched fresh pages. Here the
+// temporaries of a model's entry become views of one workspace, at offsets
+// chosen so that two buffers share bytes only when no operation of the
+// entry uses both (their live ranges, in the order of its operations, are
 // disjoint). Offsets are assigned largest buffer first, each at the lowest
 // offset free during its live range (the greedy-by-size placement of
 // TensorFlow Lite's arena planner).
+//
+// Only the entry: after whittle-outline-layers its operations are calls,
+// whose buffer arguments are `noalias` where they are distinct buffers. In
+// a loop nest, LLVM knows that two allocations do not overlap, but not two
+// views of one workspace at different offsets, and could stop vectorizing.
 //
 //===----------------------------------------------------------------------===//
 
@@ -72,7 +77,8 @@ analyze(memref::AllocOp alloc, Block &block,
         const llvm::DenseMap<Operation *, unsigned> &position) {
   std::optional<int64_t> bytes = getStaticBytes(alloc.getType());
   if (!bytes || !alloc.getDynamicSizes().empty() ||
-      !alloc.getSymbolOperands().empty())
+      !alloc.getSymbolOperands().empty() ||
+      alloc.getAlignment().value_or(1) > kAlignment)
     return std::nullopt;
   Temporary temporary;
   temporary.alloc = alloc;
@@ -224,11 +230,13 @@ void releasePersistentWorkspace(OpBuilder &builder, Location loc,
   memref::DeallocOp::create(builder, loc, workspace.workspace);
 }
 
-/// Places the temporaries of `block` in one workspace made at its start
-/// and released where the last of them was freed: a persistent one
-/// (global) for the entry block of a public function when it is at most
+/// Places the temporaries of the body of `func` (a public function, whose
+/// body is one block) in one workspace made at its start and released where
+/// the last of them was freed: a persistent one (global) when it is at most
 /// `maxPersistentBytes`, else an allocation.
-void planBlock(Block &block, int64_t maxPersistentBytes, SymbolTable &symbols) {
+void planBody(func::FuncOp func, int64_t maxPersistentBytes,
+              SymbolTable &symbols) {
+  Block &block = func.getBody().front();
   llvm::DenseMap<Operation *, unsigned> position;
   SmallVector<memref::AllocOp> allocs;
   for (auto [index, op] : llvm::enumerate(block)) {
@@ -240,10 +248,7 @@ void planBlock(Block &block, int64_t maxPersistentBytes, SymbolTable &symbols) {
   for (memref::AllocOp alloc : allocs)
     if (std::optional<Temporary> temporary = analyze(alloc, block, position))
       temporaries.push_back(*temporary);
-  auto func = dyn_cast<func::FuncOp>(block.getParentOp());
-  bool entry = func && func.isPublic() && &func.getBody().front() == &block;
-  // One buffer gains nothing from a workspace, unless it can persist.
-  if (temporaries.empty() || (temporaries.size() < 2 && !entry))
+  if (temporaries.empty())
     return;
   int64_t size = assignOffsets(temporaries);
 
@@ -252,7 +257,7 @@ void planBlock(Block &block, int64_t maxPersistentBytes, SymbolTable &symbols) {
   auto workspaceType = MemRefType::get({size}, builder.getI8Type());
   std::optional<PersistentWorkspace> persistent;
   Value workspace;
-  if (entry && size <= maxPersistentBytes) {
+  if (size <= maxPersistentBytes) {
     persistent =
         createPersistentWorkspace(builder, loc, workspaceType, func, symbols);
     workspace = persistent->workspace;
@@ -288,12 +293,12 @@ struct PlanMemoryPass : whittle::impl::PlanMemoryBase<PlanMemoryPass> {
 
   void runOnOperation() override {
     SymbolTable symbols(getOperation());
-    SmallVector<Block *> blocks;
-    getOperation().walk([&](func::FuncOp func) {
-      func.walk([&](Block *block) { blocks.push_back(block); });
-    });
-    for (Block *block : blocks)
-      planBlock(*block, maxPersistentBytes, symbols);
+    SmallVector<func::FuncOp> entries;
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (func.isPublic() && !func.isExternal() && func.getBody().hasOneBlock())
+        entries.push_back(func);
+    for (func::FuncOp func : entries)
+      planBody(func, maxPersistentBytes, symbols);
   }
 };
 

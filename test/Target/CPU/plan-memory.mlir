@@ -61,13 +61,12 @@ func.func @main(%arg0: memref<1024xf32>, %arg1: memref<1024xf32>) {
 
 // -----
 
-// In a private function (a layer) the workspace is an allocation. A view
-// keeps its buffer alive (%a's collapse is read by the loop, whose body
-// counts as one operation), so %b, used with it, cannot share %a's bytes;
-// %c, used after both, takes the largest's bytes. Offsets are multiples
-// of 64.
-// CHECK-LABEL: func.func private @layer(
-// CHECK:         %[[WS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<140xi8>
+// A view keeps its buffer alive (%a's collapse is read by the loop, whose
+// body counts as one operation), so %b, used with it, cannot share %a's
+// bytes; %c, used after both, takes the largest's bytes. Offsets are
+// multiples of 64.
+// CHECK-LABEL: func.func @layer(
+// CHECK:         %[[WS:.*]] = scf.if %{{.*}} -> (memref<140xi8>) {
 // CHECK:         arith.constant 32 : index
 // CHECK-NEXT:    %[[OA:.*]] = arith.constant 0 : index
 // CHECK-NEXT:    memref.view %[[WS]][%[[OA]]][] : memref<140xi8> to memref<4x8xf32>
@@ -76,13 +75,18 @@ func.func @main(%arg0: memref<1024xf32>, %arg1: memref<1024xf32>) {
 // CHECK-NEXT:    %[[OC:.*]] = arith.constant 0 : index
 // CHECK-NEXT:    memref.view %[[WS]][%[[OC]]][] : memref<140xi8> to memref<2x4xf32>
 // CHECK:         scf.for
-// CHECK:         memref.dealloc %[[WS]] : memref<140xi8>
+// CHECK:         scf.if
+// CHECK:         } else {
+// CHECK-NEXT:      memref.dealloc %[[WS]] : memref<140xi8>
+// CHECK-NEXT:    }
 // CHECK-NEXT:    return
-// SMALL-LABEL: func.func private @layer(
-// SMALL:         memref.alloc() {alignment = 64 : i64} : memref<140xi8>
+// SMALL-LABEL: func.func @layer(
+// SMALL:         %[[WS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<140xi8>
+// SMALL:         memref.dealloc %[[WS]] : memref<140xi8>
+// SMALL-NEXT:    return
 func.func private @fill(memref<4x8xf32>)
 func.func private @read(memref<3xf32>, memref<2x4xf32>)
-func.func private @layer(%out: memref<32xf32>) {
+func.func @layer(%out: memref<32xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c32 = arith.constant 32 : index
@@ -106,46 +110,52 @@ func.func private @layer(%out: memref<32xf32>) {
 // -----
 
 // Left as they are: a buffer returned, one with a dynamic size, one freed
-// in another block, one never freed, and one only freed (never used).
-// CHECK-LABEL: func.func private @kept(
+// in another block, one never freed, one only freed (never used), one
+// aligned to more than 64 bytes, and every buffer of a private function
+// (a layer: LLVM would no longer see that its buffers do not overlap) and
+// of a loop's body.
+// CHECK-NOT:     memref.global
+// CHECK-LABEL: func.func @kept(
 // CHECK-NOT:     memref.view
-// CHECK-COUNT-5: memref.alloc
+// CHECK-COUNT-6: memref.alloc
 // CHECK-NOT:     memref.view
 // CHECK:         return
+// CHECK-LABEL: func.func private @private_layer(
+// CHECK-NOT:     memref.view
+// CHECK-LABEL: func.func @per_image(
+// CHECK-NOT:     memref.view
 func.func private @use(memref<16xf32>)
 func.func private @use_dynamic(memref<?xf32>)
-func.func private @kept(%n: index, %flag: i1) -> memref<16xf32> {
+func.func @kept(%n: index, %flag: i1) -> memref<16xf32> {
   %returned = memref.alloc() : memref<16xf32>
   %dynamic = memref.alloc(%n) : memref<?xf32>
   %elsewhere = memref.alloc() : memref<16xf32>
   %leaked = memref.alloc() : memref<16xf32>
   %unused = memref.alloc() : memref<16xf32>
+  %aligned = memref.alloc() {alignment = 128 : i64} : memref<16xf32>
   call @use(%returned) : (memref<16xf32>) -> ()
   call @use_dynamic(%dynamic) : (memref<?xf32>) -> ()
   call @use(%elsewhere) : (memref<16xf32>) -> ()
   call @use(%leaked) : (memref<16xf32>) -> ()
+  call @use(%aligned) : (memref<16xf32>) -> ()
   scf.if %flag {
     memref.dealloc %elsewhere : memref<16xf32>
   }
   memref.dealloc %dynamic : memref<?xf32>
   memref.dealloc %unused : memref<16xf32>
+  memref.dealloc %aligned : memref<16xf32>
   return %returned : memref<16xf32>
 }
-
-// -----
-
-// Buffers in a loop's body share a workspace allocated in each iteration
-// (here the same bytes: no operation uses both).
-// CHECK-LABEL: func.func private @per_image(
-// CHECK:         scf.for
-// CHECK-NEXT:      %[[WS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<64xi8>
-// CHECK-NEXT:      %[[OA:.*]] = arith.constant 0 : index
-// CHECK-NEXT:      memref.view %[[WS]][%[[OA]]][]
-// CHECK-NEXT:      %[[OB:.*]] = arith.constant 0 : index
-// CHECK-NEXT:      memref.view %[[WS]][%[[OB]]][]
-// CHECK:           memref.dealloc %[[WS]] : memref<64xi8>
-// CHECK-NEXT:    }
-func.func private @per_image(%x: memref<8x16xf32>) {
+func.func private @private_layer() {
+  %a = memref.alloc() : memref<16xf32>
+  %b = memref.alloc() : memref<16xf32>
+  call @use(%a) : (memref<16xf32>) -> ()
+  call @use(%b) : (memref<16xf32>) -> ()
+  memref.dealloc %a : memref<16xf32>
+  memref.dealloc %b : memref<16xf32>
+  return
+}
+func.func @per_image(%x: memref<8x16xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c8 = arith.constant 8 : index
@@ -159,4 +169,3 @@ func.func private @per_image(%x: memref<8x16xf32>) {
   }
   return
 }
-func.func private @use(memref<16xf32>)

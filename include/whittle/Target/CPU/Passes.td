@@ -172,30 +172,35 @@ def OutlineIterations : Pass<"whittle-outline-iterations", "mlir::ModuleOp"> {
 }
 
 def PlanMemory : Pass<"whittle-plan-memory", "mlir::ModuleOp"> {
-  let summary = "Place the temporaries of each block in one workspace, "
+  let summary = "Place the temporaries of a model's entry in one workspace, "
                 "sharing bytes between buffers that are not live together";
   let description = [{
     Runs on buffers after buffer deallocation, which frees every temporary
     at the end of its block, so that a model would hold all of its
-    activations at once. In every block, the allocations with a static
-    shape that are freed once in the same block and never escape (returned,
+    activations at once, and after `whittle-outline-layers`. In the body of
+    every public function (a model's entry), the allocations with a static
+    shape that are freed once in the body and never escape (returned,
     yielded, or turned into a memref other than a view) become
-    `memref.view`s of one `memref.alloc` of bytes made at the start of the
-    block and freed where they were. A buffer lives from the first to the
-    last operation of the block that uses it or one of its views (an
-    operation with regions counts as a whole); two buffers share bytes
-    only when their live ranges are disjoint. Offsets are assigned largest
-    buffer first, each at the lowest aligned offset free during its live
+    `memref.view`s of one workspace. A buffer lives from the first to the
+    last operation of the body that uses it or one of its views (an
+    operation with regions counts as a whole); two buffers share bytes only
+    when their live ranges are disjoint. Offsets are assigned largest buffer
+    first, each at the lowest free offset (64-byte aligned) during its live
     range. The model then needs its peak of live memory instead of the sum
     of its temporaries, and reuses the same pages from layer to layer.
 
-    The workspace of a public function's body (the model's entry) is a
-    global of the module, so that every run after the first reuses the
-    pages the first touched (glibc maps blocks over 32 MiB afresh, and
-    each run paid for their page faults): a call takes it by an atomic
-    exchange of a flag and gives it back at the end; a call that finds it
-    taken (another thread running the same model) allocates its own. A
-    workspace larger than `max-persistent-bytes` is allocated per call.
+    Only entries: after outlining, their operations are calls whose buffer
+    arguments are `noalias` where the buffers are distinct. In a loop nest,
+    LLVM knows that two allocations do not overlap but cannot tell two views
+    of one workspace apart, and would vectorize less.
+
+    The workspace is a global of the module, so that every run after the
+    first reuses the pages the first touched (glibc maps blocks over 32 MiB
+    afresh, and each run paid for their page faults): a call takes it by an
+    atomic exchange of a flag and gives it back at the end; a call that
+    finds it taken (another thread running the same model) allocates its
+    own. A workspace larger than `max-persistent-bytes` is allocated per
+    call.
   }];
   let options = [
     Option<"maxPersistentBytes", "max-persistent-bytes", "int64_t",
