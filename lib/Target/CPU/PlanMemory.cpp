@@ -233,9 +233,10 @@ void releasePersistentWorkspace(OpBuilder &builder, Location loc,
 /// Places the temporaries of the body of `func` (a public function, whose
 /// body is one block) in one workspace made at its start and released where
 /// the last of them was freed: a persistent one (global) when it is at most
-/// `maxPersistentBytes`, else an allocation.
-void planBody(func::FuncOp func, int64_t maxPersistentBytes,
-              SymbolTable &symbols) {
+/// `maxPersistentBytes`, else an allocation. Returns the bytes of the
+/// global it made.
+int64_t planBody(func::FuncOp func, int64_t maxPersistentBytes,
+                 SymbolTable &symbols) {
   Block &block = func.getBody().front();
   llvm::DenseMap<Operation *, unsigned> position;
   SmallVector<memref::AllocOp> allocs;
@@ -249,7 +250,7 @@ void planBody(func::FuncOp func, int64_t maxPersistentBytes,
     if (std::optional<Temporary> temporary = analyze(alloc, block, position))
       temporaries.push_back(*temporary);
   if (temporaries.empty())
-    return;
+    return 0;
   int64_t size = assignOffsets(temporaries);
 
   OpBuilder builder(&block, block.begin());
@@ -286,6 +287,7 @@ void planBody(func::FuncOp func, int64_t maxPersistentBytes,
     memref::DeallocOp::create(builder, lastDealloc.getLoc(), workspace);
   for (Temporary &temporary : temporaries)
     temporary.dealloc.erase();
+  return persistent ? size : 0;
 }
 
 struct PlanMemoryPass : whittle::impl::PlanMemoryBase<PlanMemoryPass> {
@@ -297,8 +299,16 @@ struct PlanMemoryPass : whittle::impl::PlanMemoryBase<PlanMemoryPass> {
     for (auto func : getOperation().getOps<func::FuncOp>())
       if (func.isPublic() && !func.isExternal() && func.getBody().hasOneBlock())
         entries.push_back(func);
+    // Code addresses its module's globals within 2 GiB (the default code
+    // model), so a workspace is kept as a global only while the module's
+    // data stays under 1.5 GiB with it.
+    int64_t dataBytes = 0;
+    for (auto global : getOperation().getOps<memref::GlobalOp>())
+      dataBytes += getStaticBytes(global.getType()).value_or(0);
+    int64_t budget =
+        std::min<int64_t>(maxPersistentBytes, (int64_t(3) << 29) - dataBytes);
     for (func::FuncOp func : entries)
-      planBody(func, maxPersistentBytes, symbols);
+      budget -= planBody(func, budget, symbols);
   }
 };
 

@@ -169,3 +169,25 @@ func.func @per_image(%x: memref<8x16xf32>) {
   }
   return
 }
+
+// -----
+
+// Code reaches its module's globals within 2 GiB: next to 1.5 GiB of data
+// (weights), the workspace is allocated on every call.
+// CHECK-LABEL: func.func @beside_large_weights(
+// CHECK-NOT:     memref.get_global @__whittle_workspace
+// CHECK:         %[[WS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<8192xi8>
+// CHECK:         memref.dealloc %[[WS]] : memref<8192xi8>
+memref.global "private" @weights : memref<1610612736xi8> = uninitialized
+func.func private @layer2(memref<1610612736xi8>, memref<1024xf32>, memref<1024xf32>)
+func.func @beside_large_weights(%arg0: memref<1024xf32>) {
+  %w = memref.get_global @weights : memref<1610612736xi8>
+  %a = memref.alloc() {alignment = 64 : i64} : memref<1024xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<1024xf32>
+  call @layer2(%w, %arg0, %a) : (memref<1610612736xi8>, memref<1024xf32>, memref<1024xf32>) -> ()
+  call @layer2(%w, %a, %b) : (memref<1610612736xi8>, memref<1024xf32>, memref<1024xf32>) -> ()
+  call @layer2(%w, %b, %arg0) : (memref<1610612736xi8>, memref<1024xf32>, memref<1024xf32>) -> ()
+  memref.dealloc %a : memref<1024xf32>
+  memref.dealloc %b : memref<1024xf32>
+  return
+}

@@ -199,8 +199,9 @@ def PlanMemory : Pass<"whittle-plan-memory", "mlir::ModuleOp"> {
     afresh, and each run paid for their page faults): a call takes it by an
     atomic exchange of a flag and gives it back at the end; a call that
     finds it taken (another thread running the same model) allocates its
-    own. A workspace larger than `max-persistent-bytes` is allocated per
-    call.
+    own. A workspace larger than `max-persistent-bytes`, or that would take
+    the module's globals past 1.5 GiB (code reaches them within 2 GiB), is
+    allocated per call.
   }];
   let options = [
     Option<"maxPersistentBytes", "max-persistent-bytes", "int64_t",
