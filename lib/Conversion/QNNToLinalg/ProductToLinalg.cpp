@@ -26,6 +26,9 @@
 #include "RescaleUtils.h"
 #include "whittle/Dialect/NN/NNShapes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
+
 using namespace mlir;
 using namespace whittle;
 using namespace whittle::qnn;
@@ -144,10 +147,59 @@ Value buildI8Convolution(OpBuilder &b, Location loc, Value x, Value w,
                                          splitSecondDim(rank));
 }
 
+/// The elements of a constant i8 tensor (dense, splat or a resource), or
+/// nullopt when `value` is not one whose bytes are at hand.
+std::optional<SmallVector<int8_t>> getConstantI8(Value value) {
+  Attribute attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape() || !type.getElementType().isInteger(8))
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
+    SmallVector<int8_t> elements;
+    elements.reserve(type.getNumElements());
+    for (const APInt &element : dense.getValues<APInt>())
+      elements.push_back(int8_t(element.getSExtValue()));
+    return elements;
+  }
+  if (auto resource = dyn_cast<DenseI8ResourceElementsAttr>(attr))
+    if (std::optional<ArrayRef<int8_t>> bytes = resource.tryGetAsArrayRef())
+      if (int64_t(bytes->size()) == type.getNumElements())
+        return SmallVector<int8_t>(*bytes);
+  return std::nullopt;
+}
+
 /// Sum of `value` (i8) over the dimensions `reduced` marks, in i32; the
-/// other dimensions stay.
+/// other dimensions stay. The sums of a constant (the weights' sums of the
+/// zero-point corrections) are computed here, not on every run.
 Value buildSum(OpBuilder &b, Location loc, Value value,
                ArrayRef<bool> reduced) {
+  if (std::optional<SmallVector<int8_t>> elements = getConstantI8(value)) {
+    auto type = cast<RankedTensorType>(value.getType());
+    SmallVector<int64_t> kept =
+        getReducedShape(type.getShape(), reduced, /*keepDims=*/false);
+    SmallVector<int32_t> sums(ShapedType::getNumElements(kept), 0);
+    // The index into `sums` of each element: its coordinates along the
+    // dimensions that stay, row-major.
+    int64_t rank = type.getRank();
+    SmallVector<int64_t> coordinates(rank, 0);
+    for (int8_t element : *elements) {
+      int64_t index = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        if (!reduced[d])
+          index = index * type.getDimSize(d) + coordinates[d];
+      sums[index] += element;
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (++coordinates[d] < type.getDimSize(d))
+          break;
+        coordinates[d] = 0;
+      }
+    }
+    auto sumType = RankedTensorType::get(kept, b.getI32Type());
+    return arith::ConstantOp::create(
+        b, loc, DenseIntElementsAttr::get(sumType, ArrayRef<int32_t>(sums)));
+  }
   return buildReduction(
       b, loc, value, reduced, buildInt(b, loc, b.getI32Type(), 0),
       [](OpBuilder &nb, Location nl, Value element, Value acc) -> Value {

@@ -93,3 +93,34 @@ func.func @conv_transpose(%x: tensor<1x4x4x4xi8>, %w: tensor<4x2x3x3xi8>) -> ten
   %0 = qnn.conv_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>, group = 2, input_zero_point = 3 : i32, weight_zero_point = array<i32: 0>} : (tensor<1x4x4x4xi8>, tensor<4x2x3x3xi8>) -> tensor<1x4x9x9xi32>
   return %0 : tensor<1x4x9x9xi32>
 }
+
+// -----
+
+// Constant weights (dense or a resource blob): the zero point's correction
+// uses their sums per filter computed at compile time (1 + 2 + 3 + 4 = 10,
+// -5 + 6 - 7 - 128 = -134), not a reduction on every run.
+// CHECK-LABEL: func @constant_weights
+// CHECK-DAG: arith.constant dense<[10, -134]> : tensor<2xi32>
+// CHECK-NOT: iterator_types = ["parallel", "reduction", "reduction", "reduction"]
+// CHECK: linalg.conv_2d_nchw_fchw
+// CHECK-LABEL: func @resource_weights
+// CHECK-DAG: arith.constant dense<[10, -134]> : tensor<2xi32>
+// CHECK-NOT: iterator_types = ["parallel", "reduction", "reduction", "reduction"]
+// CHECK: linalg.conv_2d_nchw_fchw
+func.func @constant_weights(%x: tensor<1x1x3x3xi8>) -> tensor<1x2x2x2xi32> {
+  %w = arith.constant dense<[[[[1, 2], [3, 4]]], [[[-5, 6], [-7, -128]]]]> : tensor<2x1x2x2xi8>
+  %acc = qnn.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, input_zero_point = 3 : i32, weight_zero_point = array<i32: 0>} : (tensor<1x1x3x3xi8>, tensor<2x1x2x2xi8>) -> tensor<1x2x2x2xi32>
+  return %acc : tensor<1x2x2x2xi32>
+}
+func.func @resource_weights(%x: tensor<1x1x3x3xi8>) -> tensor<1x2x2x2xi32> {
+  %w = arith.constant dense_resource<conv_weights> : tensor<2x1x2x2xi8>
+  %acc = qnn.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, input_zero_point = 3 : i32, weight_zero_point = array<i32: 0>} : (tensor<1x1x3x3xi8>, tensor<2x1x2x2xi8>) -> tensor<1x2x2x2xi32>
+  return %acc : tensor<1x2x2x2xi32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      conv_weights: "0x0100000001020304FB06F980"
+    }
+  }
+#-}
