@@ -25,6 +25,7 @@
 
 #include "RescaleUtils.h"
 #include "whittle/Dialect/NN/NNShapes.h"
+#include "whittle/Dialect/NN/NNTensorData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
@@ -147,27 +148,14 @@ Value buildI8Convolution(OpBuilder &b, Location loc, Value x, Value w,
                                          splitSecondDim(rank));
 }
 
-/// The elements of a constant i8 tensor (dense, splat or a resource), or
-/// nullopt when `value` is not one whose bytes are at hand.
-std::optional<SmallVector<int8_t>> getConstantI8(Value value) {
-  Attribute attr;
-  if (!matchPattern(value, m_Constant(&attr)))
+/// The elements of a constant i8 tensor (nn or arith, dense or a resource
+/// blob), or nullopt when `value` is not one.
+std::optional<SmallVector<int64_t>> getConstantI8(Value value) {
+  ElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) ||
+      !attr.getElementType().isInteger(8))
     return std::nullopt;
-  auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type || !type.hasStaticShape() || !type.getElementType().isInteger(8))
-    return std::nullopt;
-  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
-    SmallVector<int8_t> elements;
-    elements.reserve(type.getNumElements());
-    for (const APInt &element : dense.getValues<APInt>())
-      elements.push_back(int8_t(element.getSExtValue()));
-    return elements;
-  }
-  if (auto resource = dyn_cast<DenseI8ResourceElementsAttr>(attr))
-    if (std::optional<ArrayRef<int8_t>> bytes = resource.tryGetAsArrayRef())
-      if (int64_t(bytes->size()) == type.getNumElements())
-        return SmallVector<int8_t>(*bytes);
-  return std::nullopt;
+  return nn::readAsInts(attr);
 }
 
 /// Sum of `value` (i8) over the dimensions `reduced` marks, in i32; the
@@ -175,7 +163,7 @@ std::optional<SmallVector<int8_t>> getConstantI8(Value value) {
 /// zero-point corrections) are computed here, not on every run.
 Value buildSum(OpBuilder &b, Location loc, Value value,
                ArrayRef<bool> reduced) {
-  if (std::optional<SmallVector<int8_t>> elements = getConstantI8(value)) {
+  if (std::optional<SmallVector<int64_t>> elements = getConstantI8(value)) {
     auto type = cast<RankedTensorType>(value.getType());
     SmallVector<int64_t> kept =
         getReducedShape(type.getShape(), reduced, /*keepDims=*/false);
@@ -184,12 +172,12 @@ Value buildSum(OpBuilder &b, Location loc, Value value,
     // dimensions that stay, row-major.
     int64_t rank = type.getRank();
     SmallVector<int64_t> coordinates(rank, 0);
-    for (int8_t element : *elements) {
+    for (int64_t element : *elements) {
       int64_t index = 0;
       for (int64_t d = 0; d < rank; ++d)
         if (!reduced[d])
           index = index * type.getDimSize(d) + coordinates[d];
-      sums[index] += element;
+      sums[index] += int32_t(element);
       for (int64_t d = rank - 1; d >= 0; --d) {
         if (++coordinates[d] < type.getDimSize(d))
           break;
