@@ -182,6 +182,30 @@ TEST(HLSArith, RoundingDivideRandom) {
   }
 }
 
+// The count of significant bits (a leading-zero count on the host and the
+// GPU, a priority encoder in synthesis) against counting them one by one:
+// 0, every power of two, its neighbours and the largest value.
+TEST(HLSArith, BitWidth) {
+  auto naive = [](uint64_t value) {
+    int bits = 0;
+    while (value) {
+      ++bits;
+      value >>= 1;
+    }
+    return bits;
+  };
+  std::vector<uint64_t> values = {0, std::numeric_limits<uint64_t>::max()};
+  for (int i = 0; i < 64; ++i) {
+    uint64_t power = uint64_t(1) << i;
+    values.insert(values.end(), {power, power - 1, power + 1});
+  }
+  std::mt19937_64 random(5);
+  for (int i = 0; i < 100000; ++i)
+    values.push_back(random() >> (random() % 64));
+  for (uint64_t value : values)
+    EXPECT_EQ(whittle_hls::detail::bitWidth(value), naive(value)) << value;
+}
+
 TEST(HLSArith, RoundToFloat32Precision) {
   std::vector<int64_t> values = {0, 1, -1, INT32_MAX, INT32_MIN, INT64_MIN};
   for (int bits = 24; bits <= 62; ++bits)

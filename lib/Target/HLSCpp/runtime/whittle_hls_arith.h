@@ -146,9 +146,17 @@ WHITTLE_ARITH_FN int64_t roundingShiftRight(int64_t value, int shift,
   return fromMagnitude(negative, quotient + (up ? 1 : 0));
 }
 
-/// The number of significant bits of `value` (0 for 0).
+/// The number of significant bits of `value` (0 for 0). Synthesis gets a
+/// priority encoder (the unrolled loop); the GPU, g++ and clang count
+/// leading zeros in one instruction (the loop was a third of a C
+/// simulation's time on ONNX Runtime's float32-rescaled models).
 WHITTLE_ARITH_FN int bitWidth(uint64_t value) {
   WHITTLE_HLS_PRAGMA(HLS INLINE)
+#if defined(__CUDA_ARCH__)
+  return value == 0 ? 0 : 64 - __clzll(static_cast<long long>(value));
+#elif (defined(__GNUC__) || defined(__clang__)) && !defined(__SYNTHESIS__)
+  return value == 0 ? 0 : 64 - __builtin_clzll(value);
+#else
   int bits = 0;
   for (int i = 0; i < 64; ++i) {
     WHITTLE_HLS_PRAGMA(HLS UNROLL)
@@ -156,6 +164,7 @@ WHITTLE_ARITH_FN int bitWidth(uint64_t value) {
       bits = i + 1;
   }
   return bits;
+#endif
 }
 
 } // namespace detail
