@@ -9,6 +9,8 @@
 #   scripts/fuzz.sh --smoke                   CTest's fuzz-smoke test: every
 #       regression input once, then each harness for a few seconds over its
 #       committed corpus
+#   scripts/fuzz.sh --build                  only build what --smoke runs
+#       (scripts/test.sh does, before ctest)
 #   scripts/fuzz.sh --merge [HARNESS...]      re-minimise fuzz/corpus/<harness>
 #       with what the long runs found (build-fuzz/fuzz-work/<harness>)
 #
@@ -31,6 +33,7 @@ harnesses=()
 while (($#)); do
   case $1 in
   --smoke) mode=smoke ;;
+  --build) mode=build ;;
   --merge) mode=merge ;;
   --runs)
     runs=$2
@@ -59,7 +62,7 @@ fi
 # MLIR code, which matters more than execution speed for a few seconds of
 # fuzzing; long runs want the faster executions of -O1.
 optimize=-O1
-[ "$mode" = smoke ] && optimize=-O0
+[ "$mode" = smoke ] || [ "$mode" = build ] && optimize=-O0
 mkdir -p "$build"
 if [ ! -f "$build/build.ninja" ] &&
   ! cmake -G Ninja -S "$root" -B "$build" -DWHITTLE_FUZZ=ON \
@@ -72,6 +75,7 @@ if ! ninja -C "$build" whittle-fuzzers >"$build/fuzzers-build.log" 2>&1; then
   tail -n 40 "$build/fuzzers-build.log" >&2
   exit 1
 fi
+[ "$mode" = build ] && exit 0
 
 # Options per harness: dictionary and the largest input worth trying.
 options() {

@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 echo "== checking test data"
 test/check_test_data.sh build/venv/bin/python3
+# The fuzz harnesses are built here, with the rest of the build, not inside
+# ctest's fuzz-smoke test (its libraries compile at -O0 with ASan: minutes
+# on a fresh clone).
+echo "== building the fuzz harnesses"
+WHITTLE_FUZZ_BUILD_DIR="$PWD/build/fuzz-smoke" scripts/fuzz.sh --build
 echo "== testing"
 # Models compiled by the tests are cached in the build tree, not in the
 # user's ~/.cache/whittle; a fresh build starts with an empty cache.

@@ -129,7 +129,8 @@ int64_t assignOffsets(MutableArrayRef<Temporary> temporaries) {
   SmallVector<Temporary *> placed;
   int64_t size = 0;
   for (Temporary *temporary : order) {
-    // The placed temporaries live at the same time, by offset.
+    // The temporaries already placed that are live at the same time as
+    // this one, by offset.
     SmallVector<Temporary *> overlapping;
     for (Temporary *other : placed)
       if (other->first <= temporary->last && temporary->first <= other->last)
