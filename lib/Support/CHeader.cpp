@@ -168,9 +168,10 @@ void writeCHeader(raw_ostream &os, StringRef function,
         "or, if\n"
         "   that is unset, on every core; the results do not depend on the "
         "count.\n"
-        "   Its temporaries share one workspace in the object's "
-        "zero-initialized\n"
-        "   data, which every call reuses; a call made while another runs "
+        "   Its temporaries share one workspace, kept in the object's\n"
+        "   zero-initialized data (up to 1 GiB; larger ones are allocated by "
+        "each\n"
+        "   call) and reused by every call; a call made while another runs "
         "(from\n"
         "   another thread) allocates its own. */\n"
      << "void " << function << "(";
