@@ -161,7 +161,9 @@ int64_t assignOffsets(MutableArrayRef<Temporary> temporaries) {
 /// workspace is too large for malloc to keep (glibc maps blocks over 32
 /// MiB afresh, and every run paid for their page faults).
 struct PersistentWorkspace {
-  Value workspace, taken;
+  /// The workspace this call uses, whether it took the global one, and the
+  /// flag that says the global one is taken.
+  Value workspace, taken, flag;
 };
 
 PersistentWorkspace createPersistentWorkspace(OpBuilder &builder, Location loc,
@@ -208,24 +210,19 @@ PersistentWorkspace createPersistentWorkspace(OpBuilder &builder, Location loc,
                                         builder.getI64IntegerAttr(kAlignment));
     scf::YieldOp::create(builder, loc, own);
   }
-  return {choice.getResult(0), taken};
+  return {choice.getResult(0), taken, flagBuffer};
 }
 
 /// Gives back the persistent workspace or frees this call's own.
 void releasePersistentWorkspace(OpBuilder &builder, Location loc,
-                                const PersistentWorkspace &workspace,
-                                func::FuncOp func) {
+                                const PersistentWorkspace &workspace) {
   auto choice = scf::IfOp::create(builder, loc, TypeRange{}, workspace.taken,
                                   /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToStart(choice.thenBlock());
-  auto flagType = MemRefType::get({1}, builder.getI32Type());
-  Value flagBuffer = memref::GetGlobalOp::create(
-      builder, loc, flagType,
-      ("__whittle_workspace_" + func.getSymName() + "_taken").str());
   memref::AtomicRMWOp::create(
       builder, loc, arith::AtomicRMWKind::assign,
-      arith::ConstantIntOp::create(builder, loc, 0, 32), flagBuffer,
+      arith::ConstantIntOp::create(builder, loc, 0, 32), workspace.flag,
       ValueRange{arith::ConstantIndexOp::create(builder, loc, 0)});
   builder.setInsertionPointToStart(choice.elseBlock());
   memref::DeallocOp::create(builder, loc, workspace.workspace);
@@ -282,8 +279,7 @@ int64_t planBody(func::FuncOp func, int64_t maxPersistentBytes,
   }
   builder.setInsertionPoint(lastDealloc);
   if (persistent)
-    releasePersistentWorkspace(builder, lastDealloc.getLoc(), *persistent,
-                               func);
+    releasePersistentWorkspace(builder, lastDealloc.getLoc(), *persistent);
   else
     memref::DeallocOp::create(builder, lastDealloc.getLoc(), workspace);
   for (Temporary &temporary : temporaries)

@@ -31,7 +31,7 @@
 // CHECK:         call @first(%[[C]], %arg1)
 // CHECK-NOT:     memref.dealloc %[[A]]
 // CHECK:         scf.if %[[TAKEN]] {
-// CHECK:           memref.atomic_rmw assign %{{.*}}, %{{.*}}[%{{.*}}]
+// CHECK:           memref.atomic_rmw assign %{{.*}}, %[[FLAG]][%{{.*}}]
 // CHECK:         } else {
 // CHECK:           memref.dealloc %[[WS]] : memref<8192xi8>
 // CHECK:         }
