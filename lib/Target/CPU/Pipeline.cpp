@@ -46,6 +46,7 @@ static void buildTensorToLLVMPipeline(OpPassManager &pm, StringRef int8Kernel) {
   VectorizeContractionsOptions contractions;
   contractions.int8Kernel = int8Kernel.str();
   pm.addNestedPass<func::FuncOp>(createVectorizeContractions(contractions));
+  pm.addNestedPass<func::FuncOp>(createFoldConstantTransposes());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());

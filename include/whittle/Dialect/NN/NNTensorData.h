@@ -59,6 +59,16 @@ mlir::ElementsAttr createElementsFromInts(mlir::RankedTensorType type,
 std::optional<llvm::SmallVector<double>> readAsDoubles(mlir::ElementsAttr attr);
 std::optional<llvm::SmallVector<int64_t>> readAsInts(mlir::ElementsAttr attr);
 
+/// The elements of `attr` with their dimensions permuted, as a constant of
+/// `resultType`: result dimension i is `attr`'s dimension permutation[i].
+/// Moves the stored bytes without converting them (any integer or float
+/// element type but i1). Null when `attr`'s data cannot be read (a missing
+/// blob, i1, strings).
+mlir::ElementsAttr transposeElements(mlir::ElementsAttr attr,
+                                     mlir::RankedTensorType resultType,
+                                     llvm::ArrayRef<int64_t> permutation,
+                                     llvm::StringRef nameHint = "transposed");
+
 /// The constant value feeding `value`, if it is produced by a constant op.
 mlir::ElementsAttr getConstantElements(mlir::Value value);
 

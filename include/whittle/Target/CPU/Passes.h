@@ -24,6 +24,11 @@ namespace whittle {
 #define GEN_PASS_REGISTRATION
 #include "whittle/Target/CPU/Passes.h.inc"
 
+/// Patterns that replace a transpose of a constant (`linalg.transpose`, or
+/// a `linalg.generic` that only permutes its input) by the transposed
+/// constant.
+void populateFoldConstantTransposePatterns(mlir::RewritePatternSet &patterns);
+
 } // namespace whittle
 
 #endif // WHITTLE_TARGET_CPU_PASSES_H

@@ -85,6 +85,24 @@ def VectorizeContractions
   ];
 }
 
+def FoldConstantTransposes
+    : Pass<"whittle-fold-constant-transposes", "mlir::func::FuncOp"> {
+  let summary = "Transpose constant tensors at compile time";
+  let description = [{
+    Runs on tensors. A `linalg.transpose`, or a `linalg.generic` whose only
+    work is to permute its one input into its init (as the lowering builds
+    layout changes, so that elementwise fusion can merge them), whose input
+    is a constant (dense or `dense_resource`, possibly through
+    `tensor.collapse_shape` or `tensor.expand_shape`) becomes the
+    transposed constant. The bytes are moved, not converted, so every
+    integer and float element type keeps its exact values. Transposed
+    weights (a fully connected layer's `transB`, the channels-last filters
+    of depthwise convolutions) are then laid out once, when the model is
+    compiled, instead of on every run.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def X86DotProducts : Pass<"whittle-x86-dot-products", "mlir::func::FuncOp"> {
   let summary = "Emit the x86 dot-product instructions of the int8 kernels";
   let description = [{

@@ -270,6 +270,49 @@ ElementsAttr createElementsFromInts(RankedTensorType type,
   return createFrom(type, values, nameHint);
 }
 
+ElementsAttr transposeElements(ElementsAttr attr, RankedTensorType resultType,
+                               ArrayRef<int64_t> permutation,
+                               StringRef nameHint) {
+  auto sourceType = dyn_cast<RankedTensorType>(attr.getType());
+  if (!sourceType || !sourceType.hasStaticShape() ||
+      sourceType.getElementType().isInteger(1))
+    return {};
+  std::optional<RawView> view = getRawView(attr);
+  if (!view)
+    return {};
+  if (view->splat)
+    return DenseElementsAttr::get(
+        resultType, cast<DenseElementsAttr>(attr).getSplatValue<Attribute>());
+  size_t bytes = getStorageBytes(sourceType.getElementType());
+  ArrayRef<char> data = view->getData();
+  int64_t count = sourceType.getNumElements();
+  if (data.size() < size_t(count) * bytes)
+    return {};
+  // Walk the result row-major; `offset` follows the source element through
+  // the source strides of the result's dimensions.
+  ArrayRef<int64_t> shape = resultType.getShape();
+  int64_t rank = shape.size();
+  SmallVector<int64_t> sourceStrides(rank, 1), strides(rank);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    sourceStrides[d] = sourceStrides[d + 1] * sourceType.getDimSize(d + 1);
+  for (int64_t d = 0; d < rank; ++d)
+    strides[d] = sourceStrides[permutation[d]];
+  SmallVector<char> result(count * bytes);
+  SmallVector<int64_t> coords(rank, 0);
+  int64_t offset = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    std::memcpy(result.data() + i * bytes, data.data() + offset * bytes, bytes);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      offset += strides[d];
+      if (++coords[d] < shape[d])
+        break;
+      offset -= strides[d] * shape[d];
+      coords[d] = 0;
+    }
+  }
+  return createElements(resultType, result, nameHint);
+}
+
 ElementsAttr getConstantElements(Value value) {
   if (!value)
     return {};
