@@ -787,6 +787,31 @@ Value buildTranspose(OpBuilder &builder, Location loc, Value value,
   return transpose.getResult(0);
 }
 
+/// `input` (NCHW) in channels-last layout. A padded input is transposed
+/// before it is padded: the transpose then fuses with the elementwise op
+/// that produced the data (a ReLU6, in MobileNets) into one pass, and the
+/// pad is left for the padding rewrite to fill around it in place.
+Value buildChannelsLastInput(OpBuilder &builder, Location loc, Value input) {
+  const SmallVector<int64_t> toChannelsLast = {0, 2, 3, 1};
+  auto pad = input.getDefiningOp<tensor::PadOp>();
+  Value padValue = pad ? pad.getConstantPaddingValue() : Value();
+  // (A value made inside the pad's body cannot serve the new pad.)
+  if (!padValue || padValue.getParentRegion() == &pad.getRegion() ||
+      !pad.getResultType().hasStaticShape())
+    return buildTranspose(builder, loc, input, toChannelsLast);
+  auto permute = [&](ArrayRef<OpFoldResult> sizes) {
+    return applyPermutation(sizes, toChannelsLast);
+  };
+  Value source = buildTranspose(builder, loc, pad.getSource(), toChannelsLast);
+  auto type = cast<RankedTensorType>(pad.getResultType());
+  return tensor::PadOp::create(
+      builder, loc,
+      RankedTensorType::get(applyPermutation(type.getShape(), toChannelsLast),
+                            type.getElementType()),
+      source, permute(pad.getMixedLowPad()), permute(pad.getMixedHighPad()),
+      padValue);
+}
+
 /// Rewrites a depthwise convolution in channels-last layout, where the
 /// channels are contiguous for every stride, so that its tiles vectorize
 /// along the channels (upstream's 1-D depthwise vectorization). Returns the
@@ -795,8 +820,7 @@ linalg::DepthwiseConv2DNhwcHwcOp
 rewriteDepthwiseChannelsLast(RewriterBase &rewriter,
                              linalg::DepthwiseConv2DNchwChwOp conv) {
   Location loc = conv.getLoc();
-  Value input =
-      buildTranspose(rewriter, loc, conv.getInputs()[0], {0, 2, 3, 1});
+  Value input = buildChannelsLastInput(rewriter, loc, conv.getInputs()[0]);
   Value filter = buildTranspose(rewriter, loc, conv.getInputs()[1], {1, 2, 0});
   Value init =
       buildTranspose(rewriter, loc, conv.getOutputs()[0], {0, 2, 3, 1});

@@ -123,3 +123,27 @@ func.func @int8_wide_weights(%x: tensor<1x8x10x10xi8>, %w: tensor<16x8x3x3xi32>,
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x8x10x10xi8>, tensor<16x8x3x3xi32>) outs(%y : tensor<1x16x8x8xi32>) -> tensor<1x16x8x8xi32>
   return %0 : tensor<1x16x8x8xi32>
 }
+
+// -----
+
+// A depthwise convolution goes channels-last; a padded input is transposed
+// before it is padded (the transpose can then fuse with the input's
+// producer), and the pad moves to the spatial dimensions of the NHWC
+// tensor.
+// CHECK-DAG: #[[TO_NHWC:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
+// CHECK-LABEL: func.func @depthwise_padded
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<1x16x6x6xf32>
+// CHECK: %[[NHWC:.*]] = linalg.generic {indexing_maps = [#[[TO_NHWC]], {{.*}}]{{.*}} ins(%[[X]] : tensor<1x16x6x6xf32>) outs({{.*}} : tensor<1x6x6x16xf32>)
+// CHECK: tensor.pad %[[NHWC]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: tensor<1x6x6x16xf32> to tensor<1x8x8x16xf32>
+// CHECK: vector.fma {{.*}} : vector<6x16xf32>
+func.func @depthwise_padded(%x: tensor<1x16x6x6xf32>, %w: tensor<16x3x3xf32>, %init: tensor<1x16x6x6xf32>) -> tensor<1x16x6x6xf32> {
+  %zero = arith.constant 0.0 : f32
+  %padded = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x16x6x6xf32> to tensor<1x16x8x8xf32>
+  %y = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%padded, %w : tensor<1x16x8x8xf32>, tensor<16x3x3xf32>) outs(%init : tensor<1x16x6x6xf32>) -> tensor<1x16x6x6xf32>
+  return %y : tensor<1x16x6x6xf32>
+}
