@@ -51,6 +51,7 @@ static void buildTensorToLLVMPipeline(OpPassManager &pm, StringRef int8Kernel) {
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createVectorizeTransposes());
   pm.addNestedPass<func::FuncOp>(createLinalgLoopOrder());
   pm.addNestedPass<func::FuncOp>(createPadInPlace());
 

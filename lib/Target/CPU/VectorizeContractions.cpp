@@ -26,6 +26,7 @@
 
 namespace whittle {
 #define GEN_PASS_DEF_VECTORIZECONTRACTIONS
+#define GEN_PASS_DEF_VECTORIZETRANSPOSES
 #define GEN_PASS_DEF_X86DOTPRODUCTS
 #include "whittle/Target/CPU/Passes.h.inc"
 } // namespace whittle
@@ -915,6 +916,45 @@ LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
   return success();
 }
 
+/// Vectorizes every op that tileAndPeel marked (a contraction becomes a
+/// vector.contract), masked where its shape is not static.
+void vectorizeTiles(RewriterBase &rewriter, func::FuncOp func) {
+  SmallVector<linalg::LinalgOp> tiles;
+  func.walk([&](linalg::LinalgOp op) {
+    if (op->hasAttr(kVectorShapeAttr))
+      tiles.push_back(op);
+  });
+  for (linalg::LinalgOp tile : tiles) {
+    auto shape = tile->getAttrOfType<DenseI64ArrayAttr>(kVectorShapeAttr);
+    tile->removeAttr(kVectorShapeAttr);
+    SmallVector<int64_t> vectorSizes;
+    if (tile.hasDynamicShape())
+      vectorSizes.assign(shape.asArrayRef().begin(), shape.asArrayRef().end());
+    rewriter.setInsertionPoint(tile);
+    FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
+        rewriter, tile, vectorSizes, /*inputScalableVecDims=*/{},
+        /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
+        /*assumeDynamicDimsMatchVecSizes=*/false,
+        /*createNamedContraction=*/true);
+    if (failed(result))
+      continue;
+    rewriter.replaceOp(tile, result->replacements);
+  }
+}
+
+/// Canonicalizes the tiles that peeling left with constant sizes into
+/// static shapes.
+LogicalResult makeTilesStatic(func::FuncOp func) {
+  MLIRContext *context = func.getContext();
+  RewritePatternSet patterns(context);
+  affine::AffineMinOp::getCanonicalizationPatterns(patterns, context);
+  tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, context);
+  tensor::InsertSliceOp::getCanonicalizationPatterns(patterns, context);
+  tensor::populateFoldTensorEmptyPatterns(patterns);
+  linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
+  return applyPatternsGreedily(func, std::move(patterns));
+}
+
 struct VectorizeContractionsPass
     : whittle::impl::VectorizeContractionsBase<VectorizeContractionsPass> {
   using VectorizeContractionsBase::VectorizeContractionsBase;
@@ -1001,16 +1041,8 @@ struct VectorizeContractionsPass
         return signalPassFailure();
 
     // Peeled tiles get static shapes.
-    {
-      RewritePatternSet patterns(context);
-      affine::AffineMinOp::getCanonicalizationPatterns(patterns, context);
-      tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, context);
-      tensor::InsertSliceOp::getCanonicalizationPatterns(patterns, context);
-      tensor::populateFoldTensorEmptyPatterns(patterns);
-      linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
-      if (failed(applyPatternsGreedily(func, std::move(patterns))))
-        return signalPassFailure();
-    }
+    if (failed(makeTilesStatic(func)))
+      return signalPassFailure();
 
     // Depthwise tiles become 1-D depthwise convolutions.
     {
@@ -1034,28 +1066,7 @@ struct VectorizeContractionsPass
 
     // Each tile becomes a vector.contract, masked where its shape is not
     // static.
-    SmallVector<linalg::LinalgOp> tiles;
-    func.walk([&](linalg::LinalgOp op) {
-      if (op->hasAttr(kVectorShapeAttr))
-        tiles.push_back(op);
-    });
-    for (linalg::LinalgOp tile : tiles) {
-      auto shape = tile->getAttrOfType<DenseI64ArrayAttr>(kVectorShapeAttr);
-      tile->removeAttr(kVectorShapeAttr);
-      SmallVector<int64_t> vectorSizes;
-      if (tile.hasDynamicShape())
-        vectorSizes.assign(shape.asArrayRef().begin(),
-                           shape.asArrayRef().end());
-      rewriter.setInsertionPoint(tile);
-      FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
-          rewriter, tile, vectorSizes, /*inputScalableVecDims=*/{},
-          /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
-          /*assumeDynamicDimsMatchVecSizes=*/false,
-          /*createNamedContraction=*/true);
-      if (failed(result))
-        continue;
-      rewriter.replaceOp(tile, result->replacements);
-    }
+    vectorizeTiles(rewriter, func);
 
     // Mixed-width integer contractions (i8 x i32 into i32, as the named
     // integer products vectorize) take their narrow operands sign-extended
@@ -1115,6 +1126,77 @@ struct VectorizeContractionsPass
       rewriter.setInsertionPoint(matmul);
       rewriteByteMatmul(rewriter, matmul, int8);
     }
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Layout changes
+//===----------------------------------------------------------------------===//
+
+/// The tile sizes of a layout change: an elementwise op (all loops
+/// parallel, its output in loop order) that reads an input whose innermost
+/// dimension is not the output's. Its tiles are `vector-width` square over
+/// the two innermost dimensions (the output's and the input's) and 1
+/// elsewhere; nothing for other ops.
+std::optional<SmallVector<int64_t>> getTransposeTileSizes(linalg::GenericOp op,
+                                                          int64_t width) {
+  if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
+      op.getNumDpsInits() != 1 || op.getNumLoops() < 2 ||
+      op.getNumLoops() != op.getNumParallelLoops() ||
+      !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
+    return std::nullopt;
+  // Bodies of arith ops only: those lower on n-D vectors (math ops such as
+  // the integer rescale's ctlz do not).
+  for (Operation &bodyOp : op.getRegion().front().without_terminator())
+    if (!isa<arith::ArithDialect>(bodyOp.getDialect()))
+      return std::nullopt;
+  int64_t loops = op.getNumLoops();
+  std::optional<int64_t> inputInner;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (map.getNumResults() == 0 || !map.isProjectedPermutation())
+      continue;
+    int64_t inner = cast<AffineDimExpr>(map.getResults().back()).getPosition();
+    if (inner != loops - 1)
+      inputInner = inner;
+  }
+  if (!inputInner)
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<int64_t> sizes(loops, 1);
+  sizes[loops - 1] = std::min(ranges[loops - 1], width);
+  sizes[*inputInner] = std::min(ranges[*inputInner], width);
+  return sizes;
+}
+
+struct VectorizeTransposesPass
+    : whittle::impl::VectorizeTransposesBase<VectorizeTransposesPass> {
+  using VectorizeTransposesBase::VectorizeTransposesBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    IRRewriter rewriter(&getContext());
+    SmallVector<std::pair<linalg::GenericOp, SmallVector<int64_t>>> ops;
+    func.walk([&](linalg::GenericOp op) {
+      if (auto sizes = getTransposeTileSizes(op, vectorWidth))
+        ops.emplace_back(op, std::move(*sizes));
+    });
+    if (ops.empty())
+      return;
+    for (auto &[op, sizes] : ops)
+      if (failed(tileAndPeel(rewriter, op, sizes)))
+        return signalPassFailure();
+    if (failed(makeTilesStatic(func)))
+      return signalPassFailure();
+    vectorizeTiles(rewriter, func);
+    // The transposed reads become a read along the input's contiguous
+    // dimension and a vector.transpose in registers.
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
   }
 };
 

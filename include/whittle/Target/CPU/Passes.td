@@ -85,6 +85,30 @@ def VectorizeContractions
   ];
 }
 
+def VectorizeTransposes
+    : Pass<"whittle-vectorize-transposes", "mlir::func::FuncOp"> {
+  let summary = "Tile and vectorize layout changes";
+  let description = [{
+    Runs on tensors, after elementwise fusion. A `linalg.generic` whose
+    loops are all parallel, whose output is written in loop order and which
+    reads an input whose innermost dimension is another loop (a transpose
+    between NCHW and NHWC, possibly fused with the ReLU6 before it) is
+    tiled into `vector-width` x `vector-width` tiles over the output's and
+    that input's innermost loops (1 on the others, remainders peeled into
+    static tiles), and each tile is vectorized: a contiguous vector read of
+    the input, a `vector.transpose` in registers and contiguous writes. As
+    loops, such an op read or wrote one element at a time with a stride of
+    a whole channel.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Tile side: elements per vector">,
+  ];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
 def FoldConstantTransposes
     : Pass<"whittle-fold-constant-transposes", "mlir::func::FuncOp"> {
   let summary = "Transpose constant tensors at compile time";

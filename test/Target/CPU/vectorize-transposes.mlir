@@ -1,0 +1,86 @@
+// RUN: whittle-opt %s --split-input-file --whittle-vectorize-transposes --canonicalize | FileCheck %s
+
+#to_nhwc = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// NCHW to NHWC fused with a ReLU6: 16x16 tiles over (w, c), the width's
+// remainder (20 = 16 + 4) peeled into static 4x16 tiles; each tile reads
+// 16 channels of contiguous pixels, transposes them in registers and
+// writes contiguous channels.
+// CHECK-LABEL: func.func @relu6_to_nhwc
+// CHECK: scf.for %[[H:.*]] = %c0 to %c5 step %c1
+// CHECK: scf.for %[[C:.*]] = %c0 to %c32 step %c16
+// CHECK: vector.transfer_read %{{.*}}[%c0, %[[C]], %[[H]], %c0]{{.*}} : tensor<1x32x5x20xf32>, vector<16x1x16xf32>
+// CHECK: vector.transpose {{.*}} : vector<1x16x1x16xf32> to vector<1x1x16x16xf32>
+// CHECK: arith.maximumf {{.*}} : vector<16x16xf32>
+// CHECK: arith.minimumf {{.*}} : vector<16x16xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<16x16xf32>, tensor<1x1x16x16xf32>
+// CHECK: scf.for
+// CHECK: vector.transfer_read %{{.*}}[%c0, %{{.*}}, %[[H]], %c16]{{.*}} : tensor<1x32x5x20xf32>, vector<16x1x4xf32>
+// CHECK: vector.transpose {{.*}} : vector<1x16x1x4xf32> to vector<1x1x4x16xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<4x16xf32>, tensor<1x1x4x16xf32>
+// CHECK-NOT: linalg.generic
+func.func @relu6_to_nhwc(%x: tensor<1x32x5x20xf32>) -> tensor<1x5x20x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  %empty = tensor.empty() : tensor<1x5x20x32xf32>
+  %y = linalg.generic {indexing_maps = [#to_nhwc, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x32x5x20xf32>) outs(%empty : tensor<1x5x20x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %a = arith.maximumf %in, %zero : f32
+    %b = arith.minimumf %a, %six : f32
+    linalg.yield %b : f32
+  } -> tensor<1x5x20x32xf32>
+  return %y : tensor<1x5x20x32xf32>
+}
+
+// -----
+
+#to_nchw = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3, d1)>
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// NHWC back to NCHW, with a 7x7 map: tiles of 16 channels by the 7
+// pixels of a row.
+// CHECK-LABEL: func.func @to_nchw
+// CHECK: vector.transfer_read {{.*}} : tensor<1x7x7x32xf32>, vector<7x16xf32>
+// CHECK: vector.transpose {{.*}} : vector<1x1x7x16xf32> to vector<1x16x1x7xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<16x1x7xf32>
+func.func @to_nchw(%x: tensor<1x7x7x32xf32>) -> tensor<1x32x7x7xf32> {
+  %empty = tensor.empty() : tensor<1x32x7x7xf32>
+  %y = linalg.generic {indexing_maps = [#to_nchw, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x7x7x32xf32>) outs(%empty : tensor<1x32x7x7xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x32x7x7xf32>
+  return %y : tensor<1x32x7x7xf32>
+}
+
+// -----
+
+#to_nhwc = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// Left alone: elementwise ops in one layout, and bodies with ops that do
+// not lower on n-D vectors (math.ctlz of the integer rescale).
+// CHECK-LABEL: func.func @left_alone
+// CHECK-NOT: vector.transpose
+// CHECK: linalg.generic
+// CHECK: linalg.generic
+// CHECK: math.ctlz
+func.func @left_alone(%x: tensor<1x32x4x4xf32>, %i: tensor<1x32x4x4xi32>) -> (tensor<1x32x4x4xf32>, tensor<1x4x4x32xi32>) {
+  %empty = tensor.empty() : tensor<1x32x4x4xf32>
+  %neg = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x32x4x4xf32>) outs(%empty : tensor<1x32x4x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %n = arith.negf %in : f32
+    linalg.yield %n : f32
+  } -> tensor<1x32x4x4xf32>
+  %iempty = tensor.empty() : tensor<1x4x4x32xi32>
+  %bits = linalg.generic {indexing_maps = [#to_nhwc, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%i : tensor<1x32x4x4xi32>) outs(%iempty : tensor<1x4x4x32xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    %z = math.ctlz %in : i32
+    linalg.yield %z : i32
+  } -> tensor<1x4x4x32xi32>
+  return %neg, %bits : tensor<1x32x4x4xf32>, tensor<1x4x4x32xi32>
+}
