@@ -1133,13 +1133,14 @@ struct VectorizeContractionsPass
 // Layout changes
 //===----------------------------------------------------------------------===//
 
-/// The tile sizes of a layout change: an elementwise op (all loops
-/// parallel, its output in loop order) that reads an input whose innermost
-/// dimension is not the output's. Its tiles are `vector-width` square over
-/// the two innermost dimensions (the output's and the input's) and 1
-/// elsewhere; nothing for other ops.
+/// The tile sizes of a layout change of at least `minElements` elements: an
+/// elementwise op (all loops parallel, its output in loop order) that reads
+/// an input whose innermost dimension is not the output's. Its tiles are
+/// `width` square over the two innermost dimensions (the output's and the
+/// input's) and 1 elsewhere; nothing for other ops.
 std::optional<SmallVector<int64_t>> getTransposeTileSizes(linalg::GenericOp op,
-                                                          int64_t width) {
+                                                          int64_t width,
+                                                          int64_t minElements) {
   if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
       op.getNumDpsInits() != 1 || op.getNumLoops() < 2 ||
       op.getNumLoops() != op.getNumParallelLoops() ||
@@ -1163,6 +1164,8 @@ std::optional<SmallVector<int64_t>> getTransposeTileSizes(linalg::GenericOp op,
   if (!inputInner)
     return std::nullopt;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (computeProduct(ranges) < minElements)
+    return std::nullopt;
   SmallVector<int64_t> sizes(loops, 1);
   sizes[loops - 1] = std::min(ranges[loops - 1], width);
   sizes[*inputInner] = std::min(ranges[*inputInner], width);
@@ -1178,7 +1181,7 @@ struct VectorizeTransposesPass
     IRRewriter rewriter(&getContext());
     SmallVector<std::pair<linalg::GenericOp, SmallVector<int64_t>>> ops;
     func.walk([&](linalg::GenericOp op) {
-      if (auto sizes = getTransposeTileSizes(op, vectorWidth))
+      if (auto sizes = getTransposeTileSizes(op, vectorWidth, minElements))
         ops.emplace_back(op, std::move(*sizes));
     });
     if (ops.empty())
@@ -1192,9 +1195,13 @@ struct VectorizeTransposesPass
     // The transposed reads become a read along the input's contiguous
     // dimension and a vector.transpose in registers.
     RewritePatternSet patterns(&getContext());
+    // The transposes keep only their two non-unit dimensions, so that the
+    // LLVM lowering makes each one shuffle.
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
     vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    vector::populateDropUnitDimWithShapeCastPatterns(patterns);
+    vector::ShapeCastOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
   }

@@ -1,4 +1,5 @@
-// RUN: whittle-opt %s --split-input-file --whittle-vectorize-transposes --canonicalize | FileCheck %s
+// RUN: whittle-opt %s --split-input-file --whittle-vectorize-transposes=min-elements=1 --canonicalize | FileCheck %s
+// RUN: whittle-opt %s --split-input-file --whittle-vectorize-transposes --canonicalize | FileCheck %s --check-prefix=DEFAULT
 
 #to_nhwc = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
@@ -11,15 +12,22 @@
 // CHECK: scf.for %[[H:.*]] = %c0 to %c5 step %c1
 // CHECK: scf.for %[[C:.*]] = %c0 to %c32 step %c16
 // CHECK: vector.transfer_read %{{.*}}[%c0, %[[C]], %[[H]], %c0]{{.*}} : tensor<1x32x5x20xf32>, vector<16x1x16xf32>
-// CHECK: vector.transpose {{.*}} : vector<1x16x1x16xf32> to vector<1x1x16x16xf32>
+// CHECK: vector.shape_cast {{.*}} : vector<16x1x16xf32> to vector<16x16xf32>
+// CHECK: vector.transpose {{.*}}, [1, 0] : vector<16x16xf32> to vector<16x16xf32>
 // CHECK: arith.maximumf {{.*}} : vector<16x16xf32>
 // CHECK: arith.minimumf {{.*}} : vector<16x16xf32>
 // CHECK: vector.transfer_write {{.*}} : vector<16x16xf32>, tensor<1x1x16x16xf32>
 // CHECK: scf.for
 // CHECK: vector.transfer_read %{{.*}}[%c0, %{{.*}}, %[[H]], %c16]{{.*}} : tensor<1x32x5x20xf32>, vector<16x1x4xf32>
-// CHECK: vector.transpose {{.*}} : vector<1x16x1x4xf32> to vector<1x1x4x16xf32>
+// CHECK: vector.transpose {{.*}}, [1, 0] : vector<16x4xf32> to vector<4x16xf32>
 // CHECK: vector.transfer_write {{.*}} : vector<4x16xf32>, tensor<1x1x4x16xf32>
 // CHECK-NOT: linalg.generic
+// By default, layout changes under 262144 elements stay loops.
+// DEFAULT-LABEL: func.func @relu6_to_nhwc
+// DEFAULT-NOT: vector.transpose
+// DEFAULT: linalg.generic
+// DEFAULT-LABEL: func.func @large_to_nhwc
+// DEFAULT: vector.transpose {{.*}} : vector<16x16xf32> to vector<16x16xf32>
 func.func @relu6_to_nhwc(%x: tensor<1x32x5x20xf32>) -> tensor<1x5x20x32xf32> {
   %zero = arith.constant 0.0 : f32
   %six = arith.constant 6.0 : f32
@@ -34,6 +42,16 @@ func.func @relu6_to_nhwc(%x: tensor<1x32x5x20xf32>) -> tensor<1x5x20x32xf32> {
   return %y : tensor<1x5x20x32xf32>
 }
 
+func.func @large_to_nhwc(%x: tensor<1x32x128x64xf32>) -> tensor<1x128x64x32xf32> {
+  %empty = tensor.empty() : tensor<1x128x64x32xf32>
+  %y = linalg.generic {indexing_maps = [#to_nhwc, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x32x128x64xf32>) outs(%empty : tensor<1x128x64x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x128x64x32xf32>
+  return %y : tensor<1x128x64x32xf32>
+}
+
 // -----
 
 #to_nchw = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3, d1)>
@@ -43,7 +61,7 @@ func.func @relu6_to_nhwc(%x: tensor<1x32x5x20xf32>) -> tensor<1x5x20x32xf32> {
 // pixels of a row.
 // CHECK-LABEL: func.func @to_nchw
 // CHECK: vector.transfer_read {{.*}} : tensor<1x7x7x32xf32>, vector<7x16xf32>
-// CHECK: vector.transpose {{.*}} : vector<1x1x7x16xf32> to vector<1x16x1x7xf32>
+// CHECK: vector.transpose {{.*}}, [1, 0] : vector<7x16xf32> to vector<16x7xf32>
 // CHECK: vector.transfer_write {{.*}} : vector<16x1x7xf32>
 func.func @to_nchw(%x: tensor<1x7x7x32xf32>) -> tensor<1x32x7x7xf32> {
   %empty = tensor.empty() : tensor<1x32x7x7xf32>
