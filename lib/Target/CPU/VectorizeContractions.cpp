@@ -1133,7 +1133,8 @@ struct VectorizeContractionsPass
 // Layout changes
 //===----------------------------------------------------------------------===//
 
-/// The tile sizes of a layout change of at least `minElements` elements: an
+/// The tile sizes of a layout change of at least `minElements` elements per
+/// image (the outermost loop): an
 /// elementwise op (all loops parallel, its output in loop order) that reads
 /// an input whose innermost dimension is not the output's. Its tiles are
 /// `width` square over the two innermost dimensions (the output's and the
@@ -1164,7 +1165,10 @@ std::optional<SmallVector<int64_t>> getTransposeTileSizes(linalg::GenericOp op,
   if (!inputInner)
     return std::nullopt;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (computeProduct(ranges) < minElements)
+  // Counted without the outermost (batch) loop: what makes a layout change
+  // worth its compile time is the size of its maps, where the tiles are
+  // mostly full, not the number of images.
+  if (computeProduct(ArrayRef<int64_t>(ranges).drop_front()) < minElements)
     return std::nullopt;
   SmallVector<int64_t> sizes(loops, 1);
   sizes[loops - 1] = std::min(ranges[loops - 1], width);

@@ -22,12 +22,16 @@
 // CHECK: vector.transpose {{.*}}, [1, 0] : vector<16x4xf32> to vector<4x16xf32>
 // CHECK: vector.transfer_write {{.*}} : vector<4x16xf32>, tensor<1x1x4x16xf32>
 // CHECK-NOT: linalg.generic
-// By default, layout changes under 262144 elements stay loops.
+// By default, layout changes under 262144 elements per image stay loops
+// (whatever the batch).
 // DEFAULT-LABEL: func.func @relu6_to_nhwc
 // DEFAULT-NOT: vector.transpose
 // DEFAULT: linalg.generic
 // DEFAULT-LABEL: func.func @large_to_nhwc
 // DEFAULT: vector.transpose {{.*}} : vector<16x16xf32> to vector<16x16xf32>
+// DEFAULT-LABEL: func.func @large_batch_to_nhwc
+// DEFAULT-NOT: vector.transpose
+// DEFAULT: linalg.generic
 func.func @relu6_to_nhwc(%x: tensor<1x32x5x20xf32>) -> tensor<1x5x20x32xf32> {
   %zero = arith.constant 0.0 : f32
   %six = arith.constant 6.0 : f32
@@ -50,6 +54,16 @@ func.func @large_to_nhwc(%x: tensor<1x32x128x64xf32>) -> tensor<1x128x64x32xf32>
     linalg.yield %in : f32
   } -> tensor<1x128x64x32xf32>
   return %y : tensor<1x128x64x32xf32>
+}
+
+func.func @large_batch_to_nhwc(%x: tensor<1024x16x4x4xf32>) -> tensor<1024x4x4x16xf32> {
+  %empty = tensor.empty() : tensor<1024x4x4x16xf32>
+  %y = linalg.generic {indexing_maps = [#to_nhwc, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1024x16x4x4xf32>) outs(%empty : tensor<1024x4x4x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1024x4x4x16xf32>
+  return %y : tensor<1024x4x4x16xf32>
 }
 
 // -----
