@@ -53,7 +53,6 @@ static void buildTensorToLLVMPipeline(OpPassManager &pm, StringRef int8Kernel) {
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createVectorizeTransposes());
   pm.addNestedPass<func::FuncOp>(createLinalgLoopOrder());
-  pm.addNestedPass<func::FuncOp>(createPadInPlace());
 
   // Bufferize with caller-allocated outputs and free every temporary.
   bufferization::OneShotBufferizePassOptions bufferize;

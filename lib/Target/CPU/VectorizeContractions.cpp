@@ -790,8 +790,8 @@ Value buildTranspose(OpBuilder &builder, Location loc, Value value,
 
 /// `input` (NCHW) in channels-last layout. A padded input is transposed
 /// before it is padded: the transpose then fuses with the elementwise op
-/// that produced the data (a ReLU6, in MobileNets) into one pass, and the
-/// pad is left for the padding rewrite to fill around it in place.
+/// that produced the data (a ReLU6, in MobileNets) into one pass, where
+/// the padded NCHW tensor was a pass of its own.
 Value buildChannelsLastInput(OpBuilder &builder, Location loc, Value input) {
   const SmallVector<int64_t> toChannelsLast = {0, 2, 3, 1};
   auto pad = input.getDefiningOp<tensor::PadOp>();

@@ -29,10 +29,6 @@ namespace whittle {
 /// constant.
 void populateFoldConstantTransposePatterns(mlir::RewritePatternSet &patterns);
 
-/// Patterns that make the producer of a padded tensor write into the
-/// interior of a buffer filled with the padding value.
-void populatePadInPlacePatterns(mlir::RewritePatternSet &patterns);
-
 } // namespace whittle
 
 #endif // WHITTLE_TARGET_CPU_PASSES_H

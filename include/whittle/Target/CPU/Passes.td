@@ -137,23 +137,6 @@ def FoldConstantTransposes
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
-def PadInPlace : Pass<"whittle-pad-in-place", "mlir::func::FuncOp"> {
-  let summary = "Let the producer of a padded tensor write into the padded "
-                "buffer";
-  let description = [{
-    Runs on tensors, before bufferization. A `tensor.pad` with static
-    sizes and a constant padding value, whose source is the only use of a
-    linalg op's result written into a `tensor.empty`, becomes a
-    `linalg.fill` of the padded tensor (placed before the producer), the
-    producer writing into an `extract_slice` of its interior, and an
-    `insert_slice` of the result back: bufferization then writes the
-    producer's output in place, where the pad on its own was a fill and a
-    copy of the whole tensor (before every padded convolution).
-  }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect",
-                           "::mlir::tensor::TensorDialect"];
-}
-
 def X86DotProducts : Pass<"whittle-x86-dot-products", "mlir::func::FuncOp"> {
   let summary = "Emit the x86 dot-product instructions of the int8 kernels";
   let description = [{
