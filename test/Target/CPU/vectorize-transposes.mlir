@@ -92,14 +92,17 @@ func.func @to_nchw(%x: tensor<1x7x7x32xf32>) -> tensor<1x32x7x7xf32> {
 #to_nhwc = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 
-// Left alone: elementwise ops in one layout, and bodies with ops that do
-// not lower on n-D vectors (math.ctlz of the integer rescale).
+// Left alone: elementwise ops in one layout, integer layout changes (the
+// int8 path's), and bodies with ops that do not all lower on n-D vectors.
 // CHECK-LABEL: func.func @left_alone
 // CHECK-NOT: vector.transpose
 // CHECK: linalg.generic
+// CHECK: arith.negf
 // CHECK: linalg.generic
-// CHECK: math.ctlz
-func.func @left_alone(%x: tensor<1x32x4x4xf32>, %i: tensor<1x32x4x4xi32>) -> (tensor<1x32x4x4xf32>, tensor<1x4x4x32xi32>) {
+// CHECK: arith.addi
+// CHECK: linalg.generic
+// CHECK: math.exp
+func.func @left_alone(%x: tensor<1x32x4x4xf32>, %i: tensor<1x32x4x4xi32>) -> (tensor<1x32x4x4xf32>, tensor<1x4x4x32xi32>, tensor<1x4x4x32xf32>) {
   %empty = tensor.empty() : tensor<1x32x4x4xf32>
   %neg = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
       ins(%x : tensor<1x32x4x4xf32>) outs(%empty : tensor<1x32x4x4xf32>) {
@@ -108,11 +111,18 @@ func.func @left_alone(%x: tensor<1x32x4x4xf32>, %i: tensor<1x32x4x4xi32>) -> (te
     linalg.yield %n : f32
   } -> tensor<1x32x4x4xf32>
   %iempty = tensor.empty() : tensor<1x4x4x32xi32>
-  %bits = linalg.generic {indexing_maps = [#to_nhwc, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+  %sum = linalg.generic {indexing_maps = [#to_nhwc, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
       ins(%i : tensor<1x32x4x4xi32>) outs(%iempty : tensor<1x4x4x32xi32>) {
   ^bb0(%in: i32, %out: i32):
-    %z = math.ctlz %in : i32
+    %z = arith.addi %in, %in : i32
     linalg.yield %z : i32
   } -> tensor<1x4x4x32xi32>
-  return %neg, %bits : tensor<1x32x4x4xf32>, tensor<1x4x4x32xi32>
+  %fempty = tensor.empty() : tensor<1x4x4x32xf32>
+  %exp = linalg.generic {indexing_maps = [#to_nhwc, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x32x4x4xf32>) outs(%fempty : tensor<1x4x4x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  } -> tensor<1x4x4x32xf32>
+  return %neg, %sum, %exp : tensor<1x32x4x4xf32>, tensor<1x4x4x32xi32>, tensor<1x4x4x32xf32>
 }
