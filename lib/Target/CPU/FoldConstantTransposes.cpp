@@ -23,29 +23,6 @@ using namespace mlir;
 
 namespace {
 
-/// The constant `value` holds, seen with `value`'s own type: reshapes of a
-/// constant keep its row-major bytes and are looked through. Null when
-/// `value` is not a (reshaped) dense or resource constant.
-ElementsAttr getReshapedConstant(Value value) {
-  auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type || !type.hasStaticShape())
-    return {};
-  Value source = value;
-  while (Operation *reshape = source.getDefiningOp()) {
-    if (!isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(reshape))
-      break;
-    source = reshape->getOperand(0);
-  }
-  Attribute attr;
-  if (!matchPattern(source, m_Constant(&attr)))
-    return {};
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
-    return dense.reshape(type);
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
-    return DenseResourceElementsAttr::get(type, resource.getRawHandle());
-  return {};
-}
-
 /// The permutation a transpose-like op applies (result dimension i is its
 /// input's dimension permutation[i]), or nothing: `linalg.transpose`, or a
 /// `linalg.generic` of one input and one init, all loops parallel, that
@@ -89,7 +66,7 @@ struct FoldConstantTranspose : OpInterfaceRewritePattern<linalg::LinalgOp> {
     std::optional<SmallVector<int64_t>> permutation = getPermutation(op);
     if (!permutation)
       return failure();
-    ElementsAttr input = getReshapedConstant(op.getDpsInputs()[0]);
+    ElementsAttr input = whittle::getReshapedConstant(op.getDpsInputs()[0]);
     auto resultType = cast<RankedTensorType>(op->getResultTypes()[0]);
     if (!input || input.getElementType() != resultType.getElementType())
       return failure();
@@ -118,4 +95,24 @@ struct FoldConstantTransposesPass
 void whittle::populateFoldConstantTransposePatterns(
     RewritePatternSet &patterns) {
   patterns.add<FoldConstantTranspose>(patterns.getContext());
+}
+
+ElementsAttr whittle::getReshapedConstant(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape())
+    return {};
+  Value source = value;
+  while (Operation *reshape = source.getDefiningOp()) {
+    if (!isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(reshape))
+      break;
+    source = reshape->getOperand(0);
+  }
+  Attribute attr;
+  if (!matchPattern(source, m_Constant(&attr)))
+    return {};
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
+    return dense.reshape(type);
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    return DenseResourceElementsAttr::get(type, resource.getRawHandle());
+  return {};
 }

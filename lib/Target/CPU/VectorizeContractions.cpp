@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "whittle/Dialect/NN/NNTensorData.h"
 #include "whittle/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -102,33 +103,13 @@ struct DotKernelShape {
 /// The values of the i8 constant `value`, row-major, or nothing when it is
 /// not a constant.
 std::optional<SmallVector<int8_t>> getConstantI8(Value value) {
-  // Reshapes keep the row-major order.
-  while (Operation *reshape = value.getDefiningOp()) {
-    if (!isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(reshape))
-      break;
-    value = reshape->getOperand(0);
-  }
-  Attribute attr;
-  if (!matchPattern(value, m_Constant(&attr)))
+  ElementsAttr attr = whittle::getReshapedConstant(value);
+  if (!attr || !attr.getElementType().isInteger(8))
     return std::nullopt;
-  auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type || !type.getElementType().isInteger(8) || !type.hasStaticShape())
+  std::optional<SmallVector<int64_t>> ints = whittle::nn::readAsInts(attr);
+  if (!ints)
     return std::nullopt;
-  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
-    SmallVector<int8_t> values;
-    values.reserve(type.getNumElements());
-    for (APInt v : dense.getValues<APInt>())
-      values.push_back(static_cast<int8_t>(v.getSExtValue()));
-    return values;
-  }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob || blob->getData().size() != size_t(type.getNumElements()))
-      return std::nullopt;
-    ArrayRef<char> data = blob->getData();
-    return SmallVector<int8_t>(data.begin(), data.end());
-  }
-  return std::nullopt;
+  return SmallVector<int8_t>(ints->begin(), ints->end());
 }
 
 /// The i8 tensor whose elementwise sign extension `value` is (as the qnn

@@ -24,6 +24,11 @@ namespace whittle {
 #define GEN_PASS_REGISTRATION
 #include "whittle/Target/CPU/Passes.h.inc"
 
+/// The constant `value` holds, seen with `value`'s own type: reshapes of a
+/// constant keep its row-major bytes and are looked through. Null when
+/// `value` is not a (reshaped) dense or resource constant.
+mlir::ElementsAttr getReshapedConstant(mlir::Value value);
+
 /// Patterns that replace a transpose of a constant (`linalg.transpose`, or
 /// a `linalg.generic` that only permutes its input) by the transposed
 /// constant.
