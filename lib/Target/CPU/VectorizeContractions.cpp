@@ -781,17 +781,13 @@ Value buildChannelsLastInput(OpBuilder &builder, Location loc, Value input) {
   if (!padValue || padValue.getParentRegion() == &pad.getRegion() ||
       !pad.getResultType().hasStaticShape())
     return buildTranspose(builder, loc, input, toChannelsLast);
-  auto permute = [&](ArrayRef<OpFoldResult> sizes) {
-    return applyPermutation(sizes, toChannelsLast);
-  };
   Value source = buildTranspose(builder, loc, pad.getSource(), toChannelsLast);
-  auto type = cast<RankedTensorType>(pad.getResultType());
+  RankedTensorType type = pad.getResultType();
   return tensor::PadOp::create(
       builder, loc,
-      RankedTensorType::get(applyPermutation(type.getShape(), toChannelsLast),
-                            type.getElementType()),
-      source, permute(pad.getMixedLowPad()), permute(pad.getMixedHighPad()),
-      padValue);
+      type.clone(applyPermutation(type.getShape(), toChannelsLast)), source,
+      applyPermutation(pad.getMixedLowPad(), toChannelsLast),
+      applyPermutation(pad.getMixedHighPad(), toChannelsLast), padValue);
 }
 
 /// Rewrites a depthwise convolution in channels-last layout, where the
@@ -1115,11 +1111,11 @@ struct VectorizeContractionsPass
 //===----------------------------------------------------------------------===//
 
 /// The tile sizes of a layout change of at least `minElements` elements per
-/// image (the outermost loop): an
-/// elementwise op (all loops parallel, its output in loop order) that reads
-/// an input whose innermost dimension is not the output's. Its tiles are
-/// `width` square over the two innermost dimensions (the output's and the
-/// input's) and 1 elsewhere; nothing for other ops.
+/// image (all loops but the outermost): an elementwise op (all loops
+/// parallel, its output in loop order) that reads an input whose innermost
+/// dimension is not the output's. Its tiles are `width` square over the two
+/// innermost dimensions (the output's and the input's) and 1 elsewhere;
+/// nothing for other ops.
 std::optional<SmallVector<int64_t>> getTransposeTileSizes(linalg::GenericOp op,
                                                           int64_t width,
                                                           int64_t minElements) {
@@ -1184,10 +1180,10 @@ struct VectorizeTransposesPass
       return signalPassFailure();
     vectorizeTiles(rewriter, func);
     // The transposed reads become a read along the input's contiguous
-    // dimension and a vector.transpose in registers.
+    // dimension and a vector.transpose in registers, which keeps only its
+    // two non-unit dimensions, so that the LLVM lowering makes it one
+    // shuffle.
     RewritePatternSet patterns(&getContext());
-    // The transposes keep only their two non-unit dimensions, so that the
-    // LLVM lowering makes each one shuffle.
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
     vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);

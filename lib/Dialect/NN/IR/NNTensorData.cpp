@@ -7,6 +7,7 @@
 #include "whittle/Dialect/NN/NNTensorData.h"
 #include "whittle/Dialect/NN/NNOps.h"
 
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
@@ -292,11 +293,8 @@ ElementsAttr transposeElements(ElementsAttr attr, RankedTensorType resultType,
   // the source strides of the result's dimensions.
   ArrayRef<int64_t> shape = resultType.getShape();
   int64_t rank = shape.size();
-  SmallVector<int64_t> sourceStrides(rank, 1), strides(rank);
-  for (int64_t d = rank - 2; d >= 0; --d)
-    sourceStrides[d] = sourceStrides[d + 1] * sourceType.getDimSize(d + 1);
-  for (int64_t d = 0; d < rank; ++d)
-    strides[d] = sourceStrides[permutation[d]];
+  SmallVector<int64_t> strides =
+      applyPermutation(computeStrides(sourceType.getShape()), permutation);
   SmallVector<char> result(count * bytes);
   SmallVector<int64_t> coords(rank, 0);
   int64_t offset = 0;
