@@ -518,6 +518,44 @@ Value buildDotProduct(OpBuilder &b, Location loc, Value w, Value x, Value init,
       });
 }
 
+/// The largest divisor of `extent` that is at most `limit`.
+int64_t getLargestDivisor(int64_t extent, int64_t limit) {
+  for (int64_t size = std::min(extent, limit); size > 1; --size)
+    if (extent % size == 0)
+      return size;
+  return 1;
+}
+
+/// `value` with its dimensions permuted: result dim i is `value`'s dim
+/// permutation[i].
+Value buildTranspose(OpBuilder &builder, Location loc, Value value,
+                     ArrayRef<int64_t> permutation) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Value empty = tensor::EmptyOp::create(
+      builder, loc, applyPermutation(type.getShape(), permutation),
+      type.getElementType());
+  // A generic, not linalg.transpose, so that elementwise fusion merges it
+  // into its producer or consumer.
+  SmallVector<AffineExpr> inputDims(permutation.size());
+  for (auto [i, dim] : llvm::enumerate(permutation))
+    inputDims[dim] = builder.getAffineDimExpr(i);
+  unsigned rank = permutation.size();
+  auto transpose = linalg::GenericOp::create(
+      builder, loc, empty.getType(), value, empty,
+      {AffineMap::get(rank, 0, inputDims, builder.getContext()),
+       builder.getMultiDimIdentityMap(rank)},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [](OpBuilder &builder, Location loc, ValueRange args) {
+        linalg::YieldOp::create(builder, loc, args[0]);
+      });
+  return transpose.getResult(0);
+}
+
+/// The register tile of the float matrix products.
+struct KernelTiles {
+  int64_t rows, width, reduction;
+};
+
 /// The matrix product Y[b, m, n] += W[m, k] * X[b, k, n] on tensors.
 Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value weights,
                          Value input, Value output) {
@@ -566,6 +604,88 @@ Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value weights,
         linalg::YieldOp::create(builder, loc, sum);
       });
   return matmul.getResult(0);
+}
+
+/// Marks a matrix product built with its kernel tile sizes already chosen
+/// (the channel-strip product, which the generic tile choice would read in
+/// the other orientation).
+constexpr StringLiteral kKernelTileAttr = "whittle.kernel_tile";
+
+/// Whether a convolution's product Y[b, m, p] += W[m, k] X[b, k, p] runs on
+/// channel strips: the weights are a constant, the `width` vector lanes
+/// divide the filters and do not divide the pixels. Vectors along the
+/// pixels would leave a tail at every row (49 pixels at 7x7 are 3 vectors
+/// and a remainder as costly as one of them), and each vector of 16
+/// pixels is a strided read of the matrix.
+bool useChannelStrips(Value weights, Value input, int64_t width) {
+  auto weightsType = cast<ShapedType>(weights.getType());
+  auto inputType = cast<ShapedType>(input.getType());
+  return width > 1 && weightsType.getElementType().isF32() &&
+         inputType.getElementType().isF32() &&
+         weightsType.getDimSize(0) % width == 0 &&
+         inputType.getDimSize(2) % width != 0 &&
+         whittle::getReshapedConstant(weights);
+}
+
+/// The float product Y[b, m, p] += W[m, k] * X[b, k, p] on strips of
+/// `width` filters: the weights are repacked at compile time (a transpose
+/// of the constant, folded) into panels Wp[m / width, k, width] that the
+/// kernel reads contiguously, each vector holding `width` filters of one
+/// reduction element, multiplied by broadcast input pixels. The loops run
+/// strip by strip, so one strip's panel (K x width) stays in the caches
+/// while the pixels pass over it; each tile is `rows` pixels by one strip.
+Value buildChannelStripMatmul(OpBuilder &builder, Location loc, Value weights,
+                              Value input, Value output, int64_t width,
+                              int64_t rows, int64_t reductionTile) {
+  MLIRContext *context = builder.getContext();
+  auto weightsType = cast<RankedTensorType>(weights.getType());
+  int64_t filters = weightsType.getDimSize(0);
+  int64_t reduction = weightsType.getDimSize(1);
+  Value strips = tensor::ExpandShapeOp::create(
+      builder, loc,
+      RankedTensorType::get({filters / width, width, reduction},
+                            weightsType.getElementType()),
+      weights, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+  Value panels = buildTranspose(builder, loc, strips, {0, 2, 1});
+  auto outputType = cast<RankedTensorType>(output.getType());
+  int64_t batch = outputType.getDimSize(0), pixels = outputType.getDimSize(2);
+  Value stripOutput = tensor::ExpandShapeOp::create(
+      builder, loc,
+      RankedTensorType::get({batch, filters / width, width, pixels},
+                            outputType.getElementType()),
+      output, ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
+  // The product's output is pixel-major within a strip, [b, s, p, j], so
+  // that the accumulator tile is `rows` vectors of filters; transposes on
+  // either side (elementwise, fused with the init's producer and the
+  // product's consumers) convert from and to the model's layout.
+  const SmallVector<int64_t> swapInner = {0, 1, 3, 2};
+  Value pixelMajor = buildTranspose(builder, loc, stripOutput, swapInner);
+  AffineExpr b, s, p, j, k;
+  bindDims(context, b, s, p, j, k);
+  // The pixels are the left-hand operand: upstream lowers the contraction
+  // of a tile to outer products of a pixel column and a filter row, one
+  // broadcast multiply-add per pixel (with the operands the other way
+  // round, it multiplies vectors of pixels and shuffles them into place).
+  SmallVector<AffineMap> maps = {AffineMap::get(5, 0, {b, k, p}, context),
+                                 AffineMap::get(5, 0, {s, k, j}, context),
+                                 AffineMap::get(5, 0, {b, s, p, j}, context)};
+  SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  auto matmul = linalg::GenericOp::create(
+      builder, loc, pixelMajor.getType(), ValueRange{input, panels}, pixelMajor,
+      maps, iterators, [](OpBuilder &builder, Location loc, ValueRange args) {
+        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
+        Value sum = arith::AddFOp::create(builder, loc, product, args[2]);
+        linalg::YieldOp::create(builder, loc, sum);
+      });
+  matmul->setAttr(kKernelTileAttr,
+                  builder.getDenseI64ArrayAttr(
+                      {1, 1, std::min(rows, pixels), width,
+                       getLargestDivisor(reduction, reductionTile)}));
+  return tensor::CollapseShapeOp::create(
+      builder, loc, outputType,
+      buildTranspose(builder, loc, matmul.getResult(0), swapInner),
+      ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
 }
 
 /// The im2col matrix of a convolution's input, as a [N, C, KH, KW, OH, OW]
@@ -662,7 +782,7 @@ void rewriteByteMatmul(RewriterBase &rewriter, linalg::MatmulOp matmul,
 /// X'[n, k, p], where X' is the input itself for a 1x1 convolution with
 /// unit strides and its im2col matrix otherwise.
 void rewriteConvAsMatmul(RewriterBase &rewriter, linalg::Conv2DNchwFchwOp conv,
-                         Int8Kernel int8Kernel) {
+                         Int8Kernel int8Kernel, const KernelTiles &tiles) {
   Location loc = conv.getLoc();
   Value input = conv.getInputs()[0], filter = conv.getInputs()[1];
   auto filterType = cast<RankedTensorType>(filter.getType());
@@ -713,7 +833,7 @@ void rewriteConvAsMatmul(RewriterBase &rewriter, linalg::Conv2DNchwFchwOp conv,
         });
     rewriter.replaceOp(conv, loop.getResults());
     rewriter.setInsertionPoint(imageConv);
-    rewriteConvAsMatmul(rewriter, imageConv, int8Kernel);
+    rewriteConvAsMatmul(rewriter, imageConv, int8Kernel, tiles);
     return;
   }
   SmallVector<ReassociationIndices> spatial = {{0}, {1}, {2, 3}};
@@ -737,36 +857,15 @@ void rewriteConvAsMatmul(RewriterBase &rewriter, linalg::Conv2DNchwFchwOp conv,
   } else {
     Value matrixFilter = tensor::CollapseShapeOp::create(rewriter, loc, filter,
                                                          {{0}, {1, 2, 3}});
-    product = buildBatchedMatmul(rewriter, loc, matrixFilter, matrixInput,
-                                 matrixOutput);
+    product = useChannelStrips(matrixFilter, matrixInput, tiles.width)
+                  ? buildChannelStripMatmul(
+                        rewriter, loc, matrixFilter, matrixInput, matrixOutput,
+                        tiles.width, tiles.rows, tiles.reduction)
+                  : buildBatchedMatmul(rewriter, loc, matrixFilter, matrixInput,
+                                       matrixOutput);
   }
   rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
       conv, conv.getResultTypes()[0], product, spatial);
-}
-
-/// `value` with its dimensions permuted: result dim i is `value`'s dim
-/// permutation[i].
-Value buildTranspose(OpBuilder &builder, Location loc, Value value,
-                     ArrayRef<int64_t> permutation) {
-  auto type = cast<RankedTensorType>(value.getType());
-  Value empty = tensor::EmptyOp::create(
-      builder, loc, applyPermutation(type.getShape(), permutation),
-      type.getElementType());
-  // A generic, not linalg.transpose, so that elementwise fusion merges it
-  // into its producer or consumer.
-  SmallVector<AffineExpr> inputDims(permutation.size());
-  for (auto [i, dim] : llvm::enumerate(permutation))
-    inputDims[dim] = builder.getAffineDimExpr(i);
-  unsigned rank = permutation.size();
-  auto transpose = linalg::GenericOp::create(
-      builder, loc, empty.getType(), value, empty,
-      {AffineMap::get(rank, 0, inputDims, builder.getContext()),
-       builder.getMultiDimIdentityMap(rank)},
-      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-      [](OpBuilder &builder, Location loc, ValueRange args) {
-        linalg::YieldOp::create(builder, loc, args[0]);
-      });
-  return transpose.getResult(0);
 }
 
 /// `input` (NCHW) in channels-last layout. A padded input is transposed
@@ -809,14 +908,6 @@ rewriteDepthwiseChannelsLast(RewriterBase &rewriter,
       conv,
       buildTranspose(rewriter, loc, channelsLast.getResult(0), {0, 3, 1, 2}));
   return channelsLast;
-}
-
-/// The largest divisor of `extent` that is at most `limit`.
-int64_t getLargestDivisor(int64_t extent, int64_t limit) {
-  for (int64_t size = std::min(extent, limit); size > 1; --size)
-    if (extent % size == 0)
-      return size;
-  return 1;
 }
 
 /// Tile sizes for a contraction, one per loop, or nothing when the op is not
@@ -942,6 +1033,7 @@ struct VectorizeContractionsPass
     IRRewriter rewriter(context);
 
     // Convolutions become matrix products.
+    KernelTiles tiles{registerRows, vectorWidth, maxReductionTile};
     SmallVector<linalg::Conv2DNchwFchwOp> convs;
     func.walk([&](linalg::Conv2DNchwFchwOp conv) {
       if (conv.hasPureTensorSemantics() && !conv.hasDynamicShape())
@@ -964,7 +1056,7 @@ struct VectorizeContractionsPass
         continue;
       }
       rewriter.setInsertionPoint(conv);
-      rewriteConvAsMatmul(rewriter, conv, Int8Kernel::None);
+      rewriteConvAsMatmul(rewriter, conv, Int8Kernel::None, tiles);
     }
 
     // So are byte matrix products.
@@ -1009,6 +1101,11 @@ struct VectorizeContractionsPass
       if (auto matmul = dyn_cast<linalg::MatmulOp>(op.getOperation()))
         if (llvm::is_contained(int8Matmuls, matmul))
           return;
+      if (auto chosen = op->getAttrOfType<DenseI64ArrayAttr>(kKernelTileAttr)) {
+        op->removeAttr(kKernelTileAttr);
+        kernels.emplace_back(op, SmallVector<int64_t>(chosen.asArrayRef()));
+        return;
+      }
       if (auto sizes = getKernelTileSizes(op, registerRows, vectorWidth,
                                           maxReductionTile))
         kernels.emplace_back(op, std::move(*sizes));
@@ -1097,7 +1194,7 @@ struct VectorizeContractionsPass
 
     for (linalg::Conv2DNchwFchwOp conv : int8Convs) {
       rewriter.setInsertionPoint(conv);
-      rewriteConvAsMatmul(rewriter, conv, int8);
+      rewriteConvAsMatmul(rewriter, conv, int8, tiles);
     }
     for (linalg::MatmulOp matmul : int8Matmuls) {
       rewriter.setInsertionPoint(matmul);

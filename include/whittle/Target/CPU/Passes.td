@@ -51,6 +51,16 @@ def VectorizeContractions
     to broadcasts and fused multiply-adds: the classic outer-product
     micro-kernel.
 
+    A float convolution with constant weights whose filters fill whole
+    vectors and whose pixels do not (7x7 and 14x14 maps) runs on channel
+    strips instead: vectors of `vector-width` filters, `register-rows`
+    pixels per tile, the weights repacked at compile time into panels
+    [filters / width, K, width] (a transpose of the constant, which
+    `whittle-fold-constant-transposes` folds), one strip's panel reused by
+    every pixel while it stays in the caches. The product's output is
+    pixel-major within a strip; the transposes to and from it are
+    elementwise and fuse with the init's producer and the consumers.
+
     Integer convolutions (i8 input, weights i8 or sign-extended from i8,
     i32 accumulator) instead get an x86 dot-product kernel when
     `int8-kernel` names one (or `auto` finds the host CPU has it): the
