@@ -1,37 +1,54 @@
 // RUN: whittle-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(whittle-vectorize-contractions{int8-kernel=none},whittle-fold-constant-transposes),canonicalize)' | FileCheck %s
 
 // Float convolutions with constant weights whose filters fill whole vectors
-// and whose pixels do not run on channel strips: vectors of 16 filters, 6
-// pixels per tile, the weights repacked at compile time into panels
-// [filters / 16, K, 16].
+// and whose pixels do not run on channel strips: vectors of 16 filters (32
+// where they divide the filters), 6 pixels per tile, the weights repacked at
+// compile time into panels [filters / width, K, width].
 
-// 49 pixels (7x7), 32 filters, K = 2. The panels hold W[s * 16 + j, k] at
+// 49 pixels (7x7), 48 filters (strips of one vector), K = 2. The panels
+// hold W[s * 16 + j, k] at
 // [s, k, j] (W[m, k] = 10 m + k here): a panel row is 16 filters of one
 // input channel.
 // CHECK-LABEL: func @strips_7x7
-// CHECK: %[[PANELS:.+]] = arith.constant dense_resource<[[BLOB:.+]]> : tensor<2x2x16xf32>
+// CHECK: %[[PANELS:.+]] = arith.constant dense_resource<[[BLOB:.+]]> : tensor<3x2x16xf32>
 // The init arrives pixel-major within each strip, [n, s, p, j].
 // CHECK: %[[INIT:.+]] = linalg.generic
-// CHECK-SAME: ins(%{{.+}} : tensor<1x2x16x49xf32>) outs(%{{.+}} : tensor<1x2x49x16xf32>)
+// CHECK-SAME: ins(%{{.+}} : tensor<1x3x16x49xf32>) outs(%{{.+}} : tensor<1x3x49x16xf32>)
 // Strips outside, rows of 6 pixels inside: 8 tiles of 6 x 16 and a
 // remainder of one pixel, a vector of 16 filters.
-// CHECK: scf.for %[[S:.+]] = %c0 to %c2 step %c1 iter_args(%{{.+}} = %[[INIT]])
+// CHECK: scf.for %[[S:.+]] = %c0 to %c3 step %c1 iter_args(%{{.+}} = %[[INIT]])
 // CHECK: scf.for %[[P:.+]] = %c0 to %c48 step %c6
 // CHECK: vector.transfer_read %[[PANELS]][%[[S]], %c0, %c0]
 // CHECK: vector.contract {{.*}} : vector<2x6xf32>, vector<2x16xf32> into vector<6x16xf32>
 // CHECK: vector.contract {{.*}} : vector<2xf32>, vector<2x16xf32> into vector<16xf32>
 // Back to [n, filters, pixels].
 // CHECK: %[[NCHW:.+]] = linalg.generic
-// CHECK-SAME: ins(%{{.+}} : tensor<1x2x49x16xf32>) outs(%{{.+}} : tensor<1x2x16x49xf32>)
-// CHECK: tensor.collapse_shape %[[NCHW]] {{\[}}[0], [1, 2], [3]] : tensor<1x2x16x49xf32> into tensor<1x32x49xf32>
+// CHECK-SAME: ins(%{{.+}} : tensor<1x3x49x16xf32>) outs(%{{.+}} : tensor<1x3x16x49xf32>)
+// CHECK: tensor.collapse_shape %[[NCHW]] {{\[}}[0], [1, 2], [3]] : tensor<1x3x16x49xf32> into tensor<1x48x49xf32>
 // The panel bytes (little-endian f32): 0, 10, 20, 30, twelve more of the
 // first row, then the second row's 1, 11, 21.
 // CHECK: [[BLOB]]: "0x0400000000000000000020410000A0410000F041{{[0-9A-F]+}}0000803F000030410000A841
-func.func @strips_7x7(%x: tensor<1x2x7x7xf32>, %init: tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32> {
-  %w = arith.constant dense<[[[[0.0]], [[1.0]]], [[[10.0]], [[11.0]]], [[[20.0]], [[21.0]]], [[[30.0]], [[31.0]]], [[[40.0]], [[41.0]]], [[[50.0]], [[51.0]]], [[[60.0]], [[61.0]]], [[[70.0]], [[71.0]]], [[[80.0]], [[81.0]]], [[[90.0]], [[91.0]]], [[[100.0]], [[101.0]]], [[[110.0]], [[111.0]]], [[[120.0]], [[121.0]]], [[[130.0]], [[131.0]]], [[[140.0]], [[141.0]]], [[[150.0]], [[151.0]]], [[[160.0]], [[161.0]]], [[[170.0]], [[171.0]]], [[[180.0]], [[181.0]]], [[[190.0]], [[191.0]]], [[[200.0]], [[201.0]]], [[[210.0]], [[211.0]]], [[[220.0]], [[221.0]]], [[[230.0]], [[231.0]]], [[[240.0]], [[241.0]]], [[[250.0]], [[251.0]]], [[[260.0]], [[261.0]]], [[[270.0]], [[271.0]]], [[[280.0]], [[281.0]]], [[[290.0]], [[291.0]]], [[[300.0]], [[301.0]]], [[[310.0]], [[311.0]]]]> : tensor<32x2x1x1xf32>
+func.func @strips_7x7(%x: tensor<1x2x7x7xf32>, %init: tensor<1x48x7x7xf32>) -> tensor<1x48x7x7xf32> {
+  %w = arith.constant dense<[[[[0.0]], [[1.0]]], [[[10.0]], [[11.0]]], [[[20.0]], [[21.0]]], [[[30.0]], [[31.0]]], [[[40.0]], [[41.0]]], [[[50.0]], [[51.0]]], [[[60.0]], [[61.0]]], [[[70.0]], [[71.0]]], [[[80.0]], [[81.0]]], [[[90.0]], [[91.0]]], [[[100.0]], [[101.0]]], [[[110.0]], [[111.0]]], [[[120.0]], [[121.0]]], [[[130.0]], [[131.0]]], [[[140.0]], [[141.0]]], [[[150.0]], [[151.0]]], [[[160.0]], [[161.0]]], [[[170.0]], [[171.0]]], [[[180.0]], [[181.0]]], [[[190.0]], [[191.0]]], [[[200.0]], [[201.0]]], [[[210.0]], [[211.0]]], [[[220.0]], [[221.0]]], [[[230.0]], [[231.0]]], [[[240.0]], [[241.0]]], [[[250.0]], [[251.0]]], [[[260.0]], [[261.0]]], [[[270.0]], [[271.0]]], [[[280.0]], [[281.0]]], [[[290.0]], [[291.0]]], [[[300.0]], [[301.0]]], [[[310.0]], [[311.0]]], [[[320.0]], [[321.0]]], [[[330.0]], [[331.0]]], [[[340.0]], [[341.0]]], [[[350.0]], [[351.0]]], [[[360.0]], [[361.0]]], [[[370.0]], [[371.0]]], [[[380.0]], [[381.0]]], [[[390.0]], [[391.0]]], [[[400.0]], [[401.0]]], [[[410.0]], [[411.0]]], [[[420.0]], [[421.0]]], [[[430.0]], [[431.0]]], [[[440.0]], [[441.0]]], [[[450.0]], [[451.0]]], [[[460.0]], [[461.0]]], [[[470.0]], [[471.0]]]]> : tensor<48x2x1x1xf32>
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
-      ins(%x, %w : tensor<1x2x7x7xf32>, tensor<32x2x1x1xf32>) outs(%init : tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32>
-  return %0 : tensor<1x32x7x7xf32>
+      ins(%x, %w : tensor<1x2x7x7xf32>, tensor<48x2x1x1xf32>) outs(%init : tensor<1x48x7x7xf32>) -> tensor<1x48x7x7xf32>
+  return %0 : tensor<1x48x7x7xf32>
+}
+
+// -----
+
+// 64 filters: strips of two vectors, each broadcast pixel multiplied into
+// 32 filters.
+// CHECK-LABEL: func @strips_wide
+// CHECK: arith.constant dense<5.000000e-01> : tensor<2x2x32xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c2 step %c1
+// CHECK: vector.contract {{.*}} : vector<2x6xf32>, vector<2x32xf32> into vector<6x32xf32>
+// CHECK: vector.contract {{.*}} : vector<2xf32>, vector<2x32xf32> into vector<32xf32>
+func.func @strips_wide(%x: tensor<1x2x7x7xf32>, %init: tensor<1x64x7x7xf32>) -> tensor<1x64x7x7xf32> {
+  %w = arith.constant dense<0.5> : tensor<64x2x1x1xf32>
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x2x7x7xf32>, tensor<64x2x1x1xf32>) outs(%init : tensor<1x64x7x7xf32>) -> tensor<1x64x7x7xf32>
+  return %0 : tensor<1x64x7x7xf32>
 }
 
 // -----
