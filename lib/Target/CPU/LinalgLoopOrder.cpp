@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace whittle {
 #define GEN_PASS_DEF_LINALGLOOPORDER
@@ -52,6 +53,42 @@ SmallVector<unsigned> getVectorFriendlyOrder(linalg::GenericOp op,
   return order;
 }
 
+/// The groups of consecutive loops of an elementwise op (all loops
+/// parallel, static) that every operand walks contiguously, when there is
+/// one of more than a loop: `[1, 56, 56, 9, 16]` with identity maps is one
+/// loop of 451,584 iterations. Otherwise LLVM unrolls a short innermost
+/// loop (16 filters of a channel strip) and vectorizes the next one out,
+/// with gathers and scatters: a ReLU6 over 1.8 MB took 0.7 ms.
+SmallVector<ReassociationIndices> getContiguousLoops(linalg::LinalgOp op) {
+  if (!isa<linalg::GenericOp>(op.getOperation()) ||
+      op.getNumLoops() != op.getNumParallelLoops() || op.hasDynamicShape() ||
+      !op.hasPureTensorSemantics())
+    return {};
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  // (Upstream collapses only projected permutations correctly.)
+  if (!llvm::all_of(maps, [](AffineMap map) {
+        return map.isProjectedPermutation(/*allowZeroInResults=*/false);
+      }))
+    return {};
+  SmallVector<ReassociationIndices> groups;
+  bool collapses = false;
+  for (int64_t loop = 0, loops = op.getNumLoops(); loop < loops; ++loop) {
+    if (!groups.empty()) {
+      ReassociationIndices extended = groups.back();
+      extended.push_back(loop);
+      if (linalg::areDimSequencesPreserved(maps, {extended})) {
+        groups.back() = std::move(extended);
+        collapses = true;
+        continue;
+      }
+    }
+    groups.push_back({loop});
+  }
+  if (!collapses)
+    return {};
+  return groups;
+}
+
 struct LinalgLoopOrderPass
     : whittle::impl::LinalgLoopOrderBase<LinalgLoopOrderPass> {
   using LinalgLoopOrderBase::LinalgLoopOrderBase;
@@ -78,6 +115,11 @@ struct LinalgLoopOrderPass
       if (!order.empty())
         (void)linalg::interchangeGenericOp(rewriter, generic, order);
     }
+
+    RewritePatternSet patterns(&getContext());
+    linalg::populateCollapseDimensions(patterns, getContiguousLoops);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
   }
 };
 

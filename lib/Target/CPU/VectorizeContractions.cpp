@@ -621,16 +621,32 @@ constexpr StringLiteral kKernelTileAttr = "whittle.kernel_tile";
 /// broadcast pixel then feeds two multiply-adds (ResNet-50 at batch 1, one
 /// thread: 4% faster than strips of one vector; 6 or 8 pixels by two or
 /// four vectors within 2% of each other).
-int64_t getChannelStripWidth(Value weights, Value input, int64_t width) {
+int64_t getChannelStripWidth(Value weights, int64_t width, int64_t pixels) {
   auto weightsType = cast<ShapedType>(weights.getType());
-  auto inputType = cast<ShapedType>(input.getType());
   int64_t filters = weightsType.getDimSize(0);
   if (width <= 1 || !weightsType.getElementType().isF32() ||
-      !inputType.getElementType().isF32() || filters % width != 0 ||
-      inputType.getDimSize(2) % width == 0 ||
+      filters % width != 0 || (pixels && pixels % width == 0) ||
       !whittle::getReshapedConstant(weights))
     return 0;
   return filters % (2 * width) == 0 ? 2 * width : width;
+}
+
+/// `init + pixels x panels` over the loops (b, s, p, j, k) with `maps`
+/// for (pixels, panels, init), marked with its kernel tile `tile`.
+Value buildStripProduct(OpBuilder &builder, Location loc, Value pixels,
+                        Value panels, Value init, ArrayRef<AffineMap> maps,
+                        ArrayRef<int64_t> tile) {
+  SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  auto matmul = linalg::GenericOp::create(
+      builder, loc, init.getType(), ValueRange{pixels, panels}, init, maps,
+      iterators, [](OpBuilder &builder, Location loc, ValueRange args) {
+        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
+        Value sum = arith::AddFOp::create(builder, loc, product, args[2]);
+        linalg::YieldOp::create(builder, loc, sum);
+      });
+  matmul->setAttr(kKernelTileAttr, builder.getDenseI64ArrayAttr(tile));
+  return matmul.getResult(0);
 }
 
 /// The float product Y[b, m, p] += W[m, k] * X[b, k, p] on strips of
@@ -642,7 +658,8 @@ int64_t getChannelStripWidth(Value weights, Value input, int64_t width) {
 /// while the pixels pass over it; each tile is `rows` pixels by one strip.
 Value buildChannelStripMatmul(OpBuilder &builder, Location loc, Value weights,
                               Value input, Value output, int64_t width,
-                              int64_t rows, int64_t reductionTile) {
+                              int64_t rows, int64_t reductionTile,
+                              bool channelsLast) {
   MLIRContext *context = builder.getContext();
   auto weightsType = cast<RankedTensorType>(weights.getType());
   int64_t filters = weightsType.getDimSize(0);
@@ -654,11 +671,31 @@ Value buildChannelStripMatmul(OpBuilder &builder, Location loc, Value weights,
       weights, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
   Value panels = buildTranspose(builder, loc, strips, {0, 2, 1});
   auto outputType = cast<RankedTensorType>(output.getType());
-  int64_t batch = outputType.getDimSize(0), pixels = outputType.getDimSize(2);
+  int64_t batch = outputType.getDimSize(0);
+  int64_t pixels = outputType.getDimSize(channelsLast ? 1 : 2);
+  Type element = outputType.getElementType();
+  AffineExpr b, s, p, j, k;
+  bindDims(context, b, s, p, j, k);
+  if (channelsLast) {
+    // [b, p, m] is [b, p, s, j]: already a row of filters per pixel.
+    Value strips = tensor::ExpandShapeOp::create(
+        builder, loc,
+        RankedTensorType::get({batch, pixels, filters / width, width}, element),
+        output, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+    Value product =
+        buildStripProduct(builder, loc, input, panels, strips,
+                          {AffineMap::get(5, 0, {b, p, k}, context),
+                           AffineMap::get(5, 0, {s, k, j}, context),
+                           AffineMap::get(5, 0, {b, p, s, j}, context)},
+                          {1, 1, std::min(rows, pixels), width,
+                           getLargestDivisor(reduction, reductionTile)});
+    return tensor::CollapseShapeOp::create(
+        builder, loc, outputType, product,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+  }
   Value stripOutput = tensor::ExpandShapeOp::create(
       builder, loc,
-      RankedTensorType::get({batch, filters / width, width, pixels},
-                            outputType.getElementType()),
+      RankedTensorType::get({batch, filters / width, width, pixels}, element),
       output, ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
   // The product's output is pixel-major within a strip, [b, s, p, j], so
   // that the accumulator tile is `rows` vectors of filters; transposes on
@@ -666,31 +703,20 @@ Value buildChannelStripMatmul(OpBuilder &builder, Location loc, Value weights,
   // product's consumers) convert from and to the model's layout.
   const SmallVector<int64_t> swapInner = {0, 1, 3, 2};
   Value pixelMajor = buildTranspose(builder, loc, stripOutput, swapInner);
-  AffineExpr b, s, p, j, k;
-  bindDims(context, b, s, p, j, k);
   // The pixels are the left-hand operand: upstream lowers the contraction
   // of a tile to outer products of a pixel column and a filter row, one
   // broadcast multiply-add per pixel (with the operands the other way
   // round, it multiplies vectors of pixels and shuffles them into place).
-  SmallVector<AffineMap> maps = {AffineMap::get(5, 0, {b, k, p}, context),
-                                 AffineMap::get(5, 0, {s, k, j}, context),
-                                 AffineMap::get(5, 0, {b, s, p, j}, context)};
-  SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
-  iterators.push_back(utils::IteratorType::reduction);
-  auto matmul = linalg::GenericOp::create(
-      builder, loc, pixelMajor.getType(), ValueRange{input, panels}, pixelMajor,
-      maps, iterators, [](OpBuilder &builder, Location loc, ValueRange args) {
-        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
-        Value sum = arith::AddFOp::create(builder, loc, product, args[2]);
-        linalg::YieldOp::create(builder, loc, sum);
-      });
-  matmul->setAttr(kKernelTileAttr,
-                  builder.getDenseI64ArrayAttr(
-                      {1, 1, std::min(rows, pixels), width,
-                       getLargestDivisor(reduction, reductionTile)}));
+  Value product =
+      buildStripProduct(builder, loc, input, panels, pixelMajor,
+                        {AffineMap::get(5, 0, {b, k, p}, context),
+                         AffineMap::get(5, 0, {s, k, j}, context),
+                         AffineMap::get(5, 0, {b, s, p, j}, context)},
+                        {1, 1, std::min(rows, pixels), width,
+                         getLargestDivisor(reduction, reductionTile)});
   return tensor::CollapseShapeOp::create(
       builder, loc, outputType,
-      buildTranspose(builder, loc, matmul.getResult(0), swapInner),
+      buildTranspose(builder, loc, product, swapInner),
       ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
 }
 
@@ -784,6 +810,47 @@ void rewriteByteMatmul(RewriterBase &rewriter, linalg::MatmulOp matmul,
       SmallVector<ReassociationIndices>{{0, 1}, {2}});
 }
 
+/// Whether `value` flows into or out of a float depthwise convolution
+/// through elementwise ops and pads only.
+bool isElementwise(Operation *op) {
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
+  return generic && generic.getNumDpsInits() == 1 &&
+         generic.getNumParallelLoops() == generic.getNumLoops();
+}
+
+/// Whether a 1x1 convolution reads the output of a depthwise convolution
+/// or feeds the input of one, through elementwise ops and pads: in
+/// channels-last layout its transposes then cancel the depthwise
+/// convolution's.
+bool isNextToDepthwise(linalg::Conv2DNchwFchwOp conv) {
+  Value input = conv.getInputs()[0];
+  for (int depth = 0; depth < 4 && input; ++depth) {
+    Operation *producer = input.getDefiningOp();
+    if (isa_and_nonnull<linalg::DepthwiseConv2DNchwChwOp>(producer))
+      return true;
+    if (!isElementwise(producer))
+      break;
+    // The operand of the producer's shape (a bias or bound broadcast along
+    // it has another).
+    input = nullptr;
+    for (Value operand : cast<linalg::GenericOp>(producer).getDpsInputs())
+      if (operand.getType() == producer->getResult(0).getType())
+        input = operand;
+  }
+  SmallVector<std::pair<Value, int>> worklist = {{conv.getResult(0), 0}};
+  while (!worklist.empty()) {
+    auto [value, depth] = worklist.pop_back_val();
+    for (Operation *user : value.getUsers()) {
+      if (auto depthwise = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(user))
+        if (depthwise.getInputs()[0] == value)
+          return true;
+      if (depth < 4 && (isElementwise(user) || isa<tensor::PadOp>(user)))
+        worklist.emplace_back(user->getResult(0), depth + 1);
+    }
+  }
+  return false;
+}
+
 /// Rewrites a convolution as a matrix product: Y[n, f, p] += W[f, k] *
 /// X'[n, k, p], where X' is the input itself for a 1x1 convolution with
 /// unit strides and its im2col matrix otherwise.
@@ -843,6 +910,31 @@ void rewriteConvAsMatmul(RewriterBase &rewriter, linalg::Conv2DNchwFchwOp conv,
     return;
   }
   SmallVector<ReassociationIndices> spatial = {{0}, {1}, {2, 3}};
+  if (isPointwise && isNextToDepthwise(conv)) {
+    Value matrixFilter = tensor::CollapseShapeOp::create(rewriter, loc, filter,
+                                                         {{0}, {1, 2, 3}});
+    if (int64_t width =
+            getChannelStripWidth(matrixFilter, tiles.width, /*pixels=*/0)) {
+      // [N, C, H, W] -> [N, H*W, C] and back: transposes that cancel
+      // against the depthwise convolution's own after elementwise fusion.
+      const SmallVector<int64_t> toChannelsLast = {0, 2, 3, 1};
+      SmallVector<ReassociationIndices> pixelsOf = {{0}, {1, 2}, {3}};
+      Value pixels = tensor::CollapseShapeOp::create(
+          rewriter, loc, buildTranspose(rewriter, loc, input, toChannelsLast),
+          pixelsOf);
+      Value init =
+          buildTranspose(rewriter, loc, conv.getOutputs()[0], toChannelsLast);
+      Value product = buildChannelStripMatmul(
+          rewriter, loc, matrixFilter, pixels,
+          tensor::CollapseShapeOp::create(rewriter, loc, init, pixelsOf), width,
+          tiles.rows, tiles.reduction, /*channelsLast=*/true);
+      Value image = tensor::ExpandShapeOp::create(rewriter, loc, init.getType(),
+                                                  product, pixelsOf);
+      rewriter.replaceOp(conv,
+                         buildTranspose(rewriter, loc, image, {0, 3, 1, 2}));
+      return;
+    }
+  }
   Value matrixInput =
       isPointwise
           ? tensor::CollapseShapeOp::create(rewriter, loc, input, spatial)
@@ -864,11 +956,16 @@ void rewriteConvAsMatmul(RewriterBase &rewriter, linalg::Conv2DNchwFchwOp conv,
     Value matrixFilter = tensor::CollapseShapeOp::create(rewriter, loc, filter,
                                                          {{0}, {1, 2, 3}});
     int64_t stripWidth =
-        getChannelStripWidth(matrixFilter, matrixInput, tiles.width);
+        isa<FloatType>(getElementTypeOrSelf(matrixInput.getType()))
+            ? getChannelStripWidth(
+                  matrixFilter, tiles.width,
+                  cast<ShapedType>(matrixInput.getType()).getDimSize(2))
+            : 0;
     product = stripWidth ? buildChannelStripMatmul(rewriter, loc, matrixFilter,
                                                    matrixInput, matrixOutput,
                                                    stripWidth, tiles.rows,
-                                                   tiles.reduction)
+                                                   tiles.reduction,
+                                                   /*channelsLast=*/false)
                          : buildBatchedMatmul(rewriter, loc, matrixFilter,
                                               matrixInput, matrixOutput);
   }
