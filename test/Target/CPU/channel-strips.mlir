@@ -1,4 +1,5 @@
 // RUN: whittle-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(whittle-vectorize-contractions{int8-kernel=none},whittle-fold-constant-transposes),canonicalize)' | FileCheck %s
+// RUN: whittle-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(whittle-vectorize-contractions{int8-kernel=none},whittle-fold-constant-transposes),canonicalize,func.func(linalg-fuse-elementwise-ops),canonicalize,cse)' | FileCheck %s --check-prefix=FUSED
 
 // Float convolutions with constant weights whose filters fill whole vectors
 // and whose pixels do not run on channel strips: vectors of 16 filters (32
@@ -91,4 +92,54 @@ func.func @pixel_vectors(%x: tensor<1x2x4x8xf32>, %init: tensor<1x32x4x8xf32>, %
   %2 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
       ins(%x7, %w : tensor<1x2x7x7xf32>, tensor<32x2x1x1xf32>) outs(%init32 : tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32>
   return %0, %1, %2 : tensor<1x32x4x8xf32>, tensor<1x24x7x7xf32>, tensor<1x32x7x7xf32>
+}
+
+// -----
+
+// 1x1 convolutions next to a depthwise convolution (an inverted residual
+// block: expand, ReLU, depthwise, project) run channels-last: the product
+// reads [n, pixels, channels] and writes [n, pixels, strip, 32], whatever
+// the pixel count. After elementwise fusion the only layout changes left
+// are the block's input and output: the ReLU, the pad and both products
+// stay channels-last.
+// CHECK-LABEL: func @inverted_residual
+// CHECK: vector.contract {{.*}} : vector<6x16xf32>, vector<1x16x32xf32> into vector<6x1x32xf32>
+// CHECK: vector.contract {{.*}} : vector<6x16xf32>, vector<1x16x32xf32> into vector<6x1x32xf32>
+// FUSED-LABEL: func @inverted_residual
+// FUSED: linalg.generic
+// FUSED-SAME: ins(%arg0 : tensor<1x16x7x7xf32>) outs(%{{.+}} : tensor<1x7x7x16xf32>)
+// FUSED-NOT: outs(%{{.+}} : tensor<1x32x7x7xf32>)
+// FUSED: arith.maximumf
+// FUSED-NOT: outs(%{{.+}} : tensor<1x32x7x7xf32>)
+// FUSED: tensor.pad %{{.+}} low[0, 1, 1, 0, 0] high[0, 1, 1, 0, 0]
+// FUSED-NOT: outs(%{{.+}} : tensor<1x32x7x7xf32>)
+// FUSED: vector.contract
+// FUSED-NOT: outs(%{{.+}} : tensor<1x32x7x7xf32>)
+// FUSED: linalg.generic
+// FUSED-SAME: ins(%{{.+}} : tensor<1x7x7x1x32xf32>) outs(%{{.+}} : tensor<1x1x32x7x7xf32>)
+// FUSED: return
+func.func @inverted_residual(%x: tensor<1x16x7x7xf32>) -> tensor<1x32x7x7xf32> {
+  %zero = arith.constant 0.0 : f32
+  %we = arith.constant dense<0.5> : tensor<32x16x1x1xf32>
+  %wd = arith.constant dense<0.25> : tensor<32x3x3xf32>
+  %wp = arith.constant dense<0.125> : tensor<32x32x1x1xf32>
+  %e0 = tensor.empty() : tensor<1x32x7x7xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e0 : tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32>
+  %expand = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %we : tensor<1x16x7x7xf32>, tensor<32x16x1x1xf32>) outs(%init : tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32>
+  %relu = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%expand : tensor<1x32x7x7xf32>) outs(%e0 : tensor<1x32x7x7xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x32x7x7xf32>
+  %padded = tensor.pad %relu low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x32x7x7xf32> to tensor<1x32x9x9xf32>
+  %dw = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%padded, %wd : tensor<1x32x9x9xf32>, tensor<32x3x3xf32>) outs(%init : tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32>
+  %project = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%dw, %wp : tensor<1x32x7x7xf32>, tensor<32x32x1x1xf32>) outs(%init : tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32>
+  return %project : tensor<1x32x7x7xf32>
 }
