@@ -45,6 +45,10 @@ static void buildTensorToLLVMPipeline(OpPassManager &pm, StringRef int8Kernel) {
   // remaining reductions get a vector-friendly loop order.
   VectorizeContractionsOptions contractions;
   contractions.int8Kernel = int8Kernel.str();
+  // Constant weights arrive transposed by some lowerings (ConvTranspose's
+  // filter); folded first, the kernels see them as constants. The kernels'
+  // own repacking of weights is folded after them.
+  pm.addNestedPass<func::FuncOp>(createFoldConstantTransposes());
   pm.addNestedPass<func::FuncOp>(createVectorizeContractions(contractions));
   pm.addNestedPass<func::FuncOp>(createFoldConstantTransposes());
   pm.addPass(createCanonicalizerPass());
