@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "whittle/Target/CPU/BufferAliasing.h"
 #include "whittle/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -61,35 +62,6 @@ bool isPassable(Value value) {
          llvm::none_of(strides, ShapedType::isDynamic);
 }
 
-/// The buffer `value` is a view of: an allocation, a global, or an
-/// argument of the enclosing function.
-Value getRootBuffer(Value value) {
-  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
-    value = view.getViewSource();
-  return value;
-}
-
-/// Whether two root buffers may be the same memory: the same value, the
-/// same global, or two arguments of the enclosing function (the caller
-/// may pass one buffer twice).
-bool mayAlias(Value a, Value b) {
-  if (a == b)
-    return true;
-  auto globalA = a.getDefiningOp<memref::GetGlobalOp>();
-  auto globalB = b.getDefiningOp<memref::GetGlobalOp>();
-  if (globalA && globalB)
-    return globalA.getNameAttr() == globalB.getNameAttr();
-  if (!isa<BlockArgument>(a) || !isa<BlockArgument>(b))
-    return false;
-  // Unless one of them is declared not to.
-  auto isNoAlias = [](Value value) {
-    auto argument = cast<BlockArgument>(value);
-    auto func = dyn_cast<func::FuncOp>(argument.getOwner()->getParentOp());
-    return func && func.getArgAttr(argument.getArgNumber(), "llvm.noalias");
-  };
-  return !isNoAlias(a) && !isNoAlias(b);
-}
-
 /// Moves `op` into a new private function and calls it in its place;
 /// returns null (and changes nothing) when a value it uses cannot be
 /// passed.
@@ -126,14 +98,15 @@ func::FuncOp outline(Operation *op, StringRef baseName, SymbolTable &symbols) {
   // overlap say so.
   SmallVector<Value> roots;
   for (Value value : arguments)
-    roots.push_back(isa<MemRefType>(value.getType()) ? getRootBuffer(value)
-                                                     : Value());
+    roots.push_back(isa<MemRefType>(value.getType())
+                        ? whittle::getRootBuffer(value)
+                        : Value());
   for (auto [i, root] : llvm::enumerate(roots)) {
     if (!root)
       continue;
     bool distinct = llvm::all_of(llvm::enumerate(roots), [&](auto other) {
       return other.index() == i || !other.value() ||
-             !mayAlias(root, other.value());
+             !whittle::mayAlias(root, other.value());
     });
     if (distinct)
       callee.setArgAttr(i, "llvm.noalias", builder.getUnitAttr());
