@@ -674,50 +674,44 @@ Value buildChannelStripMatmul(OpBuilder &builder, Location loc, Value weights,
   int64_t batch = outputType.getDimSize(0);
   int64_t pixels = outputType.getDimSize(channelsLast ? 1 : 2);
   Type element = outputType.getElementType();
-  AffineExpr b, s, p, j, k;
-  bindDims(context, b, s, p, j, k);
-  if (channelsLast) {
-    // [b, p, m] is [b, p, s, j]: already a row of filters per pixel.
-    Value strips = tensor::ExpandShapeOp::create(
-        builder, loc,
-        RankedTensorType::get({batch, pixels, filters / width, width}, element),
-        output, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-    Value product =
-        buildStripProduct(builder, loc, input, panels, strips,
-                          {AffineMap::get(5, 0, {b, p, k}, context),
-                           AffineMap::get(5, 0, {s, k, j}, context),
-                           AffineMap::get(5, 0, {b, p, s, j}, context)},
-                          {1, 1, std::min(rows, pixels), width,
-                           getLargestDivisor(reduction, reductionTile)});
-    return tensor::CollapseShapeOp::create(
-        builder, loc, outputType, product,
-        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-  }
-  Value stripOutput = tensor::ExpandShapeOp::create(
-      builder, loc,
-      RankedTensorType::get({batch, filters / width, width, pixels}, element),
-      output, ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
-  // The product's output is pixel-major within a strip, [b, s, p, j], so
-  // that the accumulator tile is `rows` vectors of filters; transposes on
-  // either side (elementwise, fused with the init's producer and the
-  // product's consumers) convert from and to the model's layout.
+  // The product's output is pixel-major within a strip, so that the
+  // accumulator tile is `rows` vectors of filters: channels-last, [b, p, m]
+  // is already [b, p, s, j]; otherwise [b, s, j, p] is transposed to [b, s,
+  // p, j] and back, elementwise ops that fuse with the init's producer and
+  // the product's consumers.
   const SmallVector<int64_t> swapInner = {0, 1, 3, 2};
-  Value pixelMajor = buildTranspose(builder, loc, stripOutput, swapInner);
+  SmallVector<ReassociationIndices> filterStrips =
+      channelsLast ? SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}}
+                   : SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}};
+  SmallVector<int64_t> stripShape =
+      channelsLast
+          ? SmallVector<int64_t>{batch, pixels, filters / width, width}
+          : SmallVector<int64_t>{batch, filters / width, width, pixels};
+  Value init = tensor::ExpandShapeOp::create(
+      builder, loc, RankedTensorType::get(stripShape, element), output,
+      filterStrips);
+  if (!channelsLast)
+    init = buildTranspose(builder, loc, init, swapInner);
   // The pixels are the left-hand operand: upstream lowers the contraction
   // of a tile to outer products of a pixel column and a filter row, one
   // broadcast multiply-add per pixel (with the operands the other way
   // round, it multiplies vectors of pixels and shuffles them into place).
+  AffineExpr b, s, p, j, k;
+  bindDims(context, b, s, p, j, k);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(5, 0, {b, channelsLast ? p : k, channelsLast ? k : p},
+                     context),
+      AffineMap::get(5, 0, {s, k, j}, context),
+      channelsLast ? AffineMap::get(5, 0, {b, p, s, j}, context)
+                   : AffineMap::get(5, 0, {b, s, p, j}, context)};
   Value product =
-      buildStripProduct(builder, loc, input, panels, pixelMajor,
-                        {AffineMap::get(5, 0, {b, k, p}, context),
-                         AffineMap::get(5, 0, {s, k, j}, context),
-                         AffineMap::get(5, 0, {b, s, p, j}, context)},
+      buildStripProduct(builder, loc, input, panels, init, maps,
                         {1, 1, std::min(rows, pixels), width,
                          getLargestDivisor(reduction, reductionTile)});
-  return tensor::CollapseShapeOp::create(
-      builder, loc, outputType,
-      buildTranspose(builder, loc, product, swapInner),
-      ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
+  if (!channelsLast)
+    product = buildTranspose(builder, loc, product, swapInner);
+  return tensor::CollapseShapeOp::create(builder, loc, outputType, product,
+                                         filterStrips);
 }
 
 /// The im2col matrix of a convolution's input, as a [N, C, KH, KW, OH, OW]
