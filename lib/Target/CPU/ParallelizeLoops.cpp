@@ -172,33 +172,44 @@ struct Access {
   bool write;
 };
 
-/// The access of `indices` spanning `span` elements of `memref`, followed
-/// through subviews and casts to the buffer they view, or nothing when a
-/// view is one this analysis does not follow.
-std::optional<Access> makeAccess(Value memref, ValueRange indices,
-                                 ArrayRef<int64_t> span, bool write) {
-  Access access{memref, {}, SmallVector<int64_t>(span), write};
-  for (Value index : indices)
-    access.first.push_back(decompose(index));
+/// `access` followed through subviews, casts and reshapes to the buffer
+/// they view, or nothing when a view is one this analysis does not follow.
+std::optional<Access> makeAccess(Access access) {
   while (Operation *def = access.root.getDefiningOp()) {
     if (auto cast = dyn_cast<memref::CastOp>(def)) {
       access.root = cast.getSource();
       continue;
     }
     // A collapsed group of dimensions hides which of its source dimensions
-    // an index reaches; dimensions left alone keep theirs.
+    // an index reaches; dimensions left alone keep theirs, and so does the
+    // one dimension of a group whose others all have one element (a
+    // channel strip of one vector merged with the batch: [1, 1] -> [1]).
     if (auto collapse = dyn_cast<memref::CollapseShapeOp>(def)) {
+      ArrayRef<int64_t> shape = collapse.getSrcType().getShape();
       SmallVector<std::optional<LinearIndex>, 4> first;
       SmallVector<int64_t> span;
       for (auto [i, group] :
            llvm::enumerate(collapse.getReassociationIndices())) {
-        for (size_t j = 0; j < group.size(); ++j) {
-          first.push_back(group.size() == 1 ? access.first[i] : std::nullopt);
-          span.push_back(group.size() == 1 ? access.span[i] : 1);
+        SmallVector<int64_t> wide = llvm::filter_to_vector(
+            group, [&](int64_t dim) { return shape[dim] != 1; });
+        int64_t carrier = wide.size() == 1 ? wide.front()
+                          : wide.empty()   ? group.back()
+                                           : -1;
+        for (int64_t dim : group) {
+          if (dim == carrier) {
+            first.push_back(access.first[i]);
+            span.push_back(access.span[i]);
+          } else if (carrier >= 0) {
+            first.push_back(LinearIndex());
+            span.push_back(1);
+          } else {
+            first.push_back(std::nullopt);
+            span.push_back(1);
+          }
         }
       }
-      access =
-          Access{collapse.getSrc(), std::move(first), std::move(span), write};
+      access = Access{collapse.getSrc(), std::move(first), std::move(span),
+                      access.write};
       continue;
     }
     // An expanded group is one source dimension: its index is the group's
@@ -221,8 +232,8 @@ std::optional<Access> makeAccess(Value memref, ValueRange indices,
         first.push_back(index);
         span.push_back(extent);
       }
-      access =
-          Access{expand.getSrc(), std::move(first), std::move(span), write};
+      access = Access{expand.getSrc(), std::move(first), std::move(span),
+                      access.write};
       continue;
     }
     auto subview = dyn_cast<memref::SubViewOp>(def);
@@ -252,6 +263,16 @@ std::optional<Access> makeAccess(Value memref, ValueRange indices,
     access.root = subview.getSource();
   }
   return access;
+}
+
+/// The access of `indices` spanning `span` elements of `memref`, followed
+/// to its buffer.
+std::optional<Access> makeAccess(Value memref, ValueRange indices,
+                                 ArrayRef<int64_t> span, bool write) {
+  Access access{memref, {}, SmallVector<int64_t>(span), write};
+  for (Value index : indices)
+    access.first.push_back(decompose(index));
+  return makeAccess(std::move(access));
 }
 
 /// The elements a vector transfer spans along each dimension of its
@@ -327,6 +348,24 @@ bool IterationAnalysis::collect(Operation *op) {
     for (auto [i, size] : llvm::enumerate(llvm::reverse(shape)))
       span[span.size() - 1 - i] = size;
     return add(base, indices, span, static_cast<bool>(store));
+  }
+  // A copy reads and writes whole (static) buffers.
+  if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+    for (auto [buffer, write] : {std::pair{copy.getSource(), false},
+                                 std::pair{copy.getTarget(), true}}) {
+      auto type = cast<MemRefType>(buffer.getType());
+      if (!type.hasStaticShape())
+        return false;
+      std::optional<Access> access =
+          makeAccess(Access{buffer,
+                            SmallVector<std::optional<LinearIndex>, 4>(
+                                type.getRank(), LinearIndex()),
+                            SmallVector<int64_t>(type.getShape()), write});
+      if (!access)
+        return false;
+      accesses.push_back(std::move(*access));
+    }
+    return true;
   }
   // Buffers the loop allocates and frees itself.
   if (isa<memref::AllocOp, memref::AllocaOp>(op))

@@ -310,3 +310,48 @@ func.func @expanded_overlapping(%flat: memref<64xf32>) {
   }
   return
 }
+
+// -----
+
+// A channel strip of one vector collapsed with the image dimension ([1, 1]
+// -> [1]: the index reaches the one dimension that is not of one element)
+// and a copy of a whole buffer of the iteration's own into the image's
+// slice: both placed, the image loop runs in parallel. A copy into the
+// whole output from every iteration overlaps and stays sequential.
+// CHECK-LABEL: func.func @strip_of_one
+// CHECK:         scf.parallel (%{{.+}}) = (%c0) to (%c8)
+// CHECK-NOT:     scf.parallel
+// CHECK-LABEL: func.func @copy_everywhere
+// CHECK-NOT:     scf.parallel
+func.func @strip_of_one(%in: memref<8x32x4xf32>, %out: memref<8x32x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c32 = arith.constant 32 : index
+  scf.for %n = %c0 to %c8 step %c1 {
+    %image = memref.subview %in[%n, 0, 0] [1, 32, 4] [1, 1, 1] : memref<8x32x4xf32> to memref<1x32x4xf32, strided<[128, 4, 1], offset: ?>>
+    %strips = memref.expand_shape %image [[0], [1, 2], [3]] output_shape [1, 1, 32, 4] : memref<1x32x4xf32, strided<[128, 4, 1], offset: ?>> into memref<1x1x32x4xf32, strided<[128, 128, 4, 1], offset: ?>>
+    %merged = memref.collapse_shape %strips [[0, 1], [2], [3]] : memref<1x1x32x4xf32, strided<[128, 128, 4, 1], offset: ?>> into memref<1x32x4xf32, strided<[128, 4, 1], offset: ?>>
+    %own = memref.alloc() : memref<1x32x4xf32>
+    scf.for %c = %c0 to %c32 step %c1 {
+      scf.for %p = %c0 to %c4 step %c1 {
+        %x = memref.load %merged[%c0, %c, %p] : memref<1x32x4xf32, strided<[128, 4, 1], offset: ?>>
+        memref.store %x, %own[%c0, %c, %p] : memref<1x32x4xf32>
+      }
+    }
+    %slice = memref.subview %out[%n, 0, 0] [1, 32, 4] [1, 1, 1] : memref<8x32x4xf32> to memref<1x32x4xf32, strided<[128, 4, 1], offset: ?>>
+    memref.copy %own, %slice : memref<1x32x4xf32> to memref<1x32x4xf32, strided<[128, 4, 1], offset: ?>>
+    memref.dealloc %own : memref<1x32x4xf32>
+  }
+  return
+}
+func.func @copy_everywhere(%in: memref<32x4xf32>, %out: memref<32x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  scf.for %n = %c0 to %c8 step %c1 {
+    memref.copy %in, %out : memref<32x4xf32> to memref<32x4xf32>
+  }
+  return
+}
