@@ -804,12 +804,19 @@ void rewriteByteMatmul(RewriterBase &rewriter, linalg::MatmulOp matmul,
       SmallVector<ReassociationIndices>{{0, 1}, {2}});
 }
 
-/// Whether `value` flows into or out of a float depthwise convolution
-/// through elementwise ops and pads only.
+/// Whether `op` is an elementwise generic: one output, all loops parallel.
 bool isElementwise(Operation *op) {
   auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
   return generic && generic.getNumDpsInits() == 1 &&
          generic.getNumParallelLoops() == generic.getNumLoops();
+}
+
+/// Whether `op` is a depthwise convolution this pass runs channels-last
+/// (static shapes, f32, on tensors).
+bool runsChannelsLast(Operation *op) {
+  auto conv = dyn_cast_or_null<linalg::DepthwiseConv2DNchwChwOp>(op);
+  return conv && conv.hasPureTensorSemantics() && !conv.hasDynamicShape() &&
+         cast<ShapedType>(conv.getResultTypes()[0]).getElementType().isF32();
 }
 
 /// Whether a 1x1 convolution reads the output of a depthwise convolution
@@ -820,7 +827,7 @@ bool isNextToDepthwise(linalg::Conv2DNchwFchwOp conv) {
   Value input = conv.getInputs()[0];
   for (int depth = 0; depth < 4 && input; ++depth) {
     Operation *producer = input.getDefiningOp();
-    if (isa_and_nonnull<linalg::DepthwiseConv2DNchwChwOp>(producer))
+    if (runsChannelsLast(producer))
       return true;
     if (!isElementwise(producer))
       break;
@@ -835,9 +842,8 @@ bool isNextToDepthwise(linalg::Conv2DNchwFchwOp conv) {
   while (!worklist.empty()) {
     auto [value, depth] = worklist.pop_back_val();
     for (Operation *user : value.getUsers()) {
-      if (auto depthwise = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(user))
-        if (depthwise.getInputs()[0] == value)
-          return true;
+      if (runsChannelsLast(user) && user->getOperand(0) == value)
+        return true;
       if (depth < 4 && (isElementwise(user) || isa<tensor::PadOp>(user)))
         worklist.emplace_back(user->getResult(0), depth + 1);
     }
@@ -1172,8 +1178,7 @@ struct VectorizeContractionsPass
     // convolution and vectorize it along the channels.
     SmallVector<linalg::DepthwiseConv2DNchwChwOp> depthwiseConvs;
     func.walk([&](linalg::DepthwiseConv2DNchwChwOp conv) {
-      if (conv.hasPureTensorSemantics() && !conv.hasDynamicShape() &&
-          cast<ShapedType>(conv.getResultTypes()[0]).getElementType().isF32())
+      if (runsChannelsLast(conv))
         depthwiseConvs.push_back(conv);
     });
     for (linalg::DepthwiseConv2DNchwChwOp conv : depthwiseConvs) {
