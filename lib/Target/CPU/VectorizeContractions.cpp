@@ -556,6 +556,23 @@ struct KernelTiles {
   int64_t rows, width, reduction;
 };
 
+/// `init + lhs * rhs` in f32 as a generic with `maps` for (lhs, rhs, init)
+/// over loops that are all parallel but the last, the reduction.
+linalg::GenericOp buildFloatProduct(OpBuilder &builder, Location loc, Value lhs,
+                                    Value rhs, Value init,
+                                    ArrayRef<AffineMap> maps) {
+  SmallVector<utils::IteratorType> iterators(maps.front().getNumDims() - 1,
+                                             utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+      builder, loc, init.getType(), ValueRange{lhs, rhs}, init, maps, iterators,
+      [](OpBuilder &builder, Location loc, ValueRange args) {
+        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
+        Value sum = arith::AddFOp::create(builder, loc, product, args[2]);
+        linalg::YieldOp::create(builder, loc, sum);
+      });
+}
+
 /// The matrix product Y[b, m, n] += W[m, k] * X[b, k, n] on tensors.
 Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value weights,
                          Value input, Value output) {
@@ -593,17 +610,8 @@ Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value weights,
       AffineMap::get(4, 0, {n, k}, context),
       AffineMap::get(4, 0, {b, k, m}, context),
       AffineMap::get(4, 0, {b, n, m}, context)};
-  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
-  iterators.push_back(utils::IteratorType::reduction);
-  auto matmul = linalg::GenericOp::create(
-      builder, loc, output.getType(), ValueRange{weights, input}, output,
-      columnsFirst, iterators,
-      [](OpBuilder &builder, Location loc, ValueRange args) {
-        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
-        Value sum = arith::AddFOp::create(builder, loc, product, args[2]);
-        linalg::YieldOp::create(builder, loc, sum);
-      });
-  return matmul.getResult(0);
+  return buildFloatProduct(builder, loc, weights, input, output, columnsFirst)
+      .getResult(0);
 }
 
 /// Marks a matrix product built with its kernel tile sizes already chosen
@@ -612,7 +620,8 @@ Value buildBatchedMatmul(OpBuilder &builder, Location loc, Value weights,
 constexpr StringLiteral kKernelTileAttr = "whittle.kernel_tile";
 
 /// The width of the channel strips that a convolution's product Y[b, m, p]
-/// += W[m, k] X[b, k, p] runs on, or 0 for vectors of pixels. Strips are
+/// += W[m, k] X[b, k, p] runs on, or 0 for vectors of pixels (`weights`
+/// has the filters first: the matrix W or the convolution's filter). Strips are
 /// for constant weights whose filters fill whole vectors of `width` lanes
 /// where the pixels do not: vectors along the pixels would leave a tail at
 /// every row (49 pixels at 7x7 are 3 vectors and a remainder as costly as
@@ -629,24 +638,6 @@ int64_t getChannelStripWidth(Value weights, int64_t width, int64_t pixels) {
       !whittle::getReshapedConstant(weights))
     return 0;
   return filters % (2 * width) == 0 ? 2 * width : width;
-}
-
-/// `init + pixels x panels` over the loops (b, s, p, j, k) with `maps`
-/// for (pixels, panels, init), marked with its kernel tile `tile`.
-Value buildStripProduct(OpBuilder &builder, Location loc, Value pixels,
-                        Value panels, Value init, ArrayRef<AffineMap> maps,
-                        ArrayRef<int64_t> tile) {
-  SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
-  iterators.push_back(utils::IteratorType::reduction);
-  auto matmul = linalg::GenericOp::create(
-      builder, loc, init.getType(), ValueRange{pixels, panels}, init, maps,
-      iterators, [](OpBuilder &builder, Location loc, ValueRange args) {
-        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
-        Value sum = arith::AddFOp::create(builder, loc, product, args[2]);
-        linalg::YieldOp::create(builder, loc, sum);
-      });
-  matmul->setAttr(kKernelTileAttr, builder.getDenseI64ArrayAttr(tile));
-  return matmul.getResult(0);
 }
 
 /// The float product Y[b, m, p] += W[m, k] * X[b, k, p] on strips of
@@ -704,10 +695,13 @@ Value buildChannelStripMatmul(OpBuilder &builder, Location loc, Value weights,
       AffineMap::get(5, 0, {s, k, j}, context),
       channelsLast ? AffineMap::get(5, 0, {b, p, s, j}, context)
                    : AffineMap::get(5, 0, {b, s, p, j}, context)};
-  Value product =
-      buildStripProduct(builder, loc, input, panels, init, maps,
-                        {1, 1, std::min(rows, pixels), width,
-                         getLargestDivisor(reduction, reductionTile)});
+  linalg::GenericOp matmul =
+      buildFloatProduct(builder, loc, input, panels, init, maps);
+  matmul->setAttr(kKernelTileAttr,
+                  builder.getDenseI64ArrayAttr(
+                      {1, 1, std::min(rows, pixels), width,
+                       getLargestDivisor(reduction, reductionTile)}));
+  Value product = matmul.getResult(0);
   if (!channelsLast)
     product = buildTranspose(builder, loc, product, swapInner);
   return tensor::CollapseShapeOp::create(builder, loc, outputType, product,
@@ -911,10 +905,10 @@ void rewriteConvAsMatmul(RewriterBase &rewriter, linalg::Conv2DNchwFchwOp conv,
   }
   SmallVector<ReassociationIndices> spatial = {{0}, {1}, {2, 3}};
   if (isPointwise && isNextToDepthwise(conv)) {
-    Value matrixFilter = tensor::CollapseShapeOp::create(rewriter, loc, filter,
-                                                         {{0}, {1, 2, 3}});
     if (int64_t width =
-            getChannelStripWidth(matrixFilter, tiles.width, /*pixels=*/0)) {
+            getChannelStripWidth(filter, tiles.width, /*pixels=*/0)) {
+      Value matrixFilter = tensor::CollapseShapeOp::create(
+          rewriter, loc, filter, {{0}, {1, 2, 3}});
       // [N, C, H, W] -> [N, H*W, C] and back: transposes that cancel
       // against the depthwise convolution's own after elementwise fusion.
       const SmallVector<int64_t> toChannelsLast = {0, 2, 3, 1};
